@@ -1,0 +1,340 @@
+/*
+ * cli.c - `simsrv run`, `--help`, `--version` (see cli.h).
+ *
+ * A run is: load and validate the scenario completely (config/), then -- and
+ * only then -- create the output directory, run every (alternative,
+ * replication) pair on the same seed (common random numbers), and write
+ * summary.json, summary.csv and timeseries.csv under temporary names,
+ * renamed into place once complete.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../config/scenario.h"
+#include "../output/report.h"
+#include "../output/timeseries.h"
+#include "../platform/serverless.h"
+#include "../policy/policy.h"
+#include "../util/atomic_file.h"
+#include "../util/xalloc.h"
+#include "../workload/arrivals.h"
+
+#ifndef SIMSRV_VERSION
+#define SIMSRV_VERSION "unknown"
+#endif
+
+typedef struct Streams {
+    FILE *out, *err;
+} Streams;
+
+static void usage_main(FILE *fp)
+{
+    fputs("usage: simsrv <command> [options]\n"
+          "\n"
+          "A discrete-event simulator of serverless ML inference: what do\n"
+          "serverless deployments of a model cost, and what latency do they\n"
+          "deliver, for a given traffic?\n"
+          "\n"
+          "commands:\n"
+          "  run FILE       simulate a scenario and compare its alternatives\n"
+          "  help [CMD]     show help for a command\n"
+          "\n"
+          "options:\n"
+          "  -h, --help     show this help\n"
+          "  -V, --version  print the version\n"
+          "\n"
+          "Example:  simsrv run scenarios/spiky.json\n"
+          "Scenario format, outputs and models: see README.md.\n",
+          fp);
+}
+
+static void usage_run(FILE *fp)
+{
+    fputs("usage: simsrv run FILE [options]\n"
+          "\n"
+          "Runs every alternative (deployment) of the scenario FILE on the same\n"
+          "arrivals, for each replication, prints one row per alternative and\n"
+          "writes results/<scenario>/{summary.json,summary.csv,timeseries.csv}.\n"
+          "\n"
+          "options:\n"
+          "  --seed N            override the scenario's seed\n"
+          "  --replications R    override the number of replications\n"
+          "  --out DIR           write outputs to DIR (default results/<name>)\n"
+          "  --models DIR        read model profiles from DIR\n"
+          "                      (default: models/ beside the scenario's folder)\n"
+          "  --no-timeseries     do not write timeseries.csv\n"
+          "  -q, --quiet         print nothing on success (no progress, no table)\n"
+          "  -h, --help          show this help\n"
+          "\n"
+          "Units: times in seconds (*_s) or milliseconds (*_ms), memory in MB,\n"
+          "money in USD.  Latency quantiles have a relative error of at most\n"
+          "1% (exact below 4,096 completed requests).\n"
+          "\n"
+          "Exit status: 0 success, 2 bad input or I/O error (one line on\n"
+          "stderr; nothing is written).\n",
+          fp);
+    fputs("\nkeep-alive policies:", fp);
+    for (const char *const *n = policy_names(); *n; n++)
+        fprintf(fp, " %s", *n);
+    fputs("\nworkloads:", fp);
+    for (const char *const *n = arrivals_names(); *n; n++)
+        fprintf(fp, " %s", *n);
+    fputc('\n', fp);
+}
+
+static int fail(const Streams *st, const Err *err)
+{
+    char line[1024];
+    err_format(err, line, sizeof line);
+    fprintf(st->err, "simsrv: %s\n", line);
+    return 2;
+}
+
+static int usage_error(const Streams *st, const char *fmt,
+                       const char *arg)
+{
+    FILE *e = st->err;
+    fputs("simsrv: ", e);
+    fprintf(e, fmt, arg);
+    fputs(" (try 'simsrv --help')\n", e);
+    return 2;
+}
+
+static int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+typedef struct Progress {
+    int idx, total;
+    const char *alt;
+    uint32_t rep;
+    struct timespec t0;
+    FILE *fp;
+} Progress;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) +
+           (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void show_progress(void *ctx, double frac, uint64_t events)
+{
+    Progress *p = ctx;
+    double dt = seconds_since(&p->t0);
+    fprintf(p->fp,
+            "\r  run %d/%d  %-24.24s rep %-3" PRIu32
+            " %5.1f%%  %6.2f M events/s ",
+            p->idx + 1, p->total, p->alt, p->rep, 100.0 * frac,
+            dt > 0 ? (double)events / dt * 1e-6 : 0.0);
+    fflush(p->fp);
+}
+
+typedef struct RunOpts {
+    const char *file;
+    const char *out_dir;
+    const char *models_dir;
+    int64_t seed;
+    int replications;
+    int quiet;
+    int no_ts;
+} RunOpts;
+
+static int write_outputs(const char *dir, const ReportInput *rep, Err *err)
+{
+    char path[1100];
+    AtomicFile af;
+    int rc;
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    if ((rc = atomic_file_open(&af, path, err)) < 0)
+        return rc;
+    report_write_json(af.fp, rep);
+    if ((rc = atomic_file_commit(&af, err)) < 0)
+        return rc;
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    if ((rc = atomic_file_open(&af, path, err)) < 0)
+        return rc;
+    report_write_csv(af.fp, rep);
+    return atomic_file_commit(&af, err);
+}
+
+static int run_scenario(const Streams *s, const RunOpts *o)
+{
+    Streams st = *s;
+    Err err;
+    err_clear(&err);
+    Scenario sc;
+    ScenarioOverrides ov = {o->seed, o->replications, o->models_dir};
+    if (scenario_load(o->file, &ov, &sc, &err) < 0)
+        return fail(&st, &err);
+
+    char dir[1024];
+    if (o->out_dir != NULL)
+        snprintf(dir, sizeof dir, "%s", o->out_dir);
+    else
+        snprintf(dir, sizeof dir, "results/%s", sc.name);
+    if (mkdir_p(dir, &err) < 0) {
+        scenario_free(&sc);
+        return fail(&st, &err);
+    }
+    AtomicFile ts = {0};
+    int want_ts = sc.ts_interval_s > 0 && !o->no_ts;
+    if (want_ts) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+        if (atomic_file_open(&ts, path, &err) < 0) {
+            scenario_free(&sc);
+            return fail(&st, &err);
+        }
+        ts_write_header(ts.fp);
+    }
+
+    int reps = sc.replications, total = sc.n_alt * reps;
+    RunResult *results = xcalloc((size_t)total, sizeof *results);
+    int show = !o->quiet && isatty(fileno(st.err));
+    Progress prog = {0, total, NULL, 0, {0, 0}, st.err};
+    for (int a = 0; a < sc.n_alt; a++) {
+        for (int r = 0; r < reps; r++) {
+            RunConfig rc = {0};
+            rc.alt = &sc.alt[a];
+            rc.wl = &sc.workload;
+            rc.seed = sc.seed;
+            rc.rep = (uint32_t)r;
+            rc.horizon = time_from_s(sc.horizon_s);
+            rc.slo = time_from_s(sc.slo_ms * 1e-3);
+            rc.ts_interval = want_ts ? time_from_s(sc.ts_interval_s) : 0;
+            rc.ts_out = want_ts ? ts.fp : NULL;
+            if (show) {
+                prog.idx = a * reps + r;
+                prog.alt = sc.alt[a].name;
+                prog.rep = (uint32_t)r;
+                clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+                rc.progress = show_progress;
+                rc.progress_ctx = &prog;
+                show_progress(&prog, 0.0, 0);
+            }
+            serverless_run(&rc, &results[a * reps + r]);
+        }
+    }
+    if (show)
+        fprintf(st.err, "\r%*s\r", 78, "");
+
+    const char **names = xcalloc((size_t)sc.n_alt, sizeof *names);
+    const char **prices = xcalloc((size_t)sc.n_alt, sizeof *prices);
+    for (int a = 0; a < sc.n_alt; a++) {
+        names[a] = sc.alt[a].name;
+        prices[a] = sc.alt[a].price.id;
+    }
+    ReportInput rep = {sc.name, sc.path, sc.description, sc.json_text,
+                       sc.model.name, sc.catalog_date, SIMSRV_VERSION,
+                       sc.seed, reps, sc.horizon_s, sc.slo_ms, sc.n_alt,
+                       names, prices, results};
+    int rc = write_outputs(dir, &rep, &err);
+    if (rc == 0 && want_ts)
+        rc = atomic_file_commit(&ts, &err);
+    else if (want_ts)
+        atomic_file_abort(&ts);
+    if (rc == 0 && !o->quiet)
+        report_print_table(st.out, &rep, dir);
+    free(names);
+    free(prices);
+    free(results);
+    scenario_free(&sc);
+    return rc < 0 ? fail(&st, &err) : 0;
+}
+
+static int cmd_run(const Streams *st, int argc, char **argv)
+{
+    RunOpts o = {NULL, NULL, NULL, -1, 0, 0, 0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage_run(st->out);
+            return 0;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o.quiet = 1;
+        } else if (strcmp(a, "--no-timeseries") == 0) {
+            o.no_ts = 1;
+        } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--replications") == 0 ||
+                   strcmp(a, "--out") == 0 || strcmp(a, "--models") == 0) {
+            if (i + 1 >= argc)
+                return usage_error(st, "run: %s needs a value", a);
+            const char *v = argv[++i];
+            int64_t n;
+            if (strcmp(a, "--seed") == 0) {
+                if (parse_i64(v, 0, 9007199254740991LL, &n) < 0)
+                    return usage_error(st, "run: --seed: '%s' is not an integer "
+                                       "in 0..2^53-1",
+                                       v);
+                o.seed = n;
+            } else if (strcmp(a, "--replications") == 0) {
+                if (parse_i64(v, 1, 100000, &n) < 0)
+                    return usage_error(st, "run: --replications: '%s' is not an "
+                                       "integer in 1..100000",
+                                       v);
+                o.replications = (int)n;
+            } else if (strcmp(a, "--out") == 0) {
+                o.out_dir = v;
+            } else {
+                o.models_dir = v;
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error(st, "run: unknown option '%s'", a);
+        } else if (o.file == NULL) {
+            o.file = a;
+        } else {
+            return usage_error(st, "run: more than one scenario file ('%s')", a);
+        }
+    }
+    if (o.file == NULL)
+        return usage_error(st, "run: no scenario file given%s", "");
+    return run_scenario(st, &o);
+}
+
+int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
+{
+    Streams st = {out, err};
+    if (argc < 2) {
+        usage_main(st.err);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        usage_main(st.out);
+        return 0;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        fprintf(st.out, "simsrv %s\n", SIMSRV_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(argv[2], "run") == 0)
+            usage_run(st.out);
+        else
+            usage_main(st.out);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(&st, argc - 1, argv + 1);
+    return usage_error(&st, "unknown command '%s'", cmd);
+}
+
+int cli_main(int argc, char **argv)
+{
+    return cli_main_streams(argc, argv, stdout, stderr);
+}

@@ -1,0 +1,184 @@
+/*
+ * catalog.c - the pricing catalog: built-in entries plus user overrides.
+ *
+ * The built-in catalog is src/pricing/catalog.json, compiled into the
+ * binary (meson turns it into a C array), so `simsrv` never depends on
+ * where it was built.  A user file in the same format may add entries or
+ * override single fields of existing ones: an entry whose "id" exists starts
+ * from the built-in values and takes only the fields it gives.
+ *
+ * Entry fields: id, provider, region, date, source, confirmed, model
+ * ("request-duration"), usd_per_1m_requests, usd_per_gb_s, granularity_ms,
+ * bill_init, provisioned_usd_per_gb_s, provisioned_duration_usd_per_gb_s,
+ * provisioned_granularity_s, free_tier, free_requests_per_month,
+ * free_gb_s_per_month, notes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "scenario.h"
+
+extern const char pricing_catalog_json[];
+
+static const char *const entry_keys[] = {
+    "id", "provider", "region", "date", "source", "confirmed", "model",
+    "usd_per_1m_requests", "usd_per_gb_s", "granularity_ms", "bill_init",
+    "provisioned_usd_per_gb_s", "provisioned_duration_usd_per_gb_s",
+    "provisioned_granularity_s", "free_tier", "free_requests_per_month",
+    "free_gb_s_per_month", "notes", NULL};
+
+/* Reads the fields present in `v` over *e.  `fresh`: a new entry, whose
+ * descriptive and price fields are required. */
+static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
+                       PriceEntry *e, int fresh)
+{
+    int rc;
+    double per_1m = e->usd_per_request * 1e6;
+    long long gran = e->granularity_ms ? e->granularity_ms : 1;
+    long long pgran = e->prov_granularity_s ? e->prov_granularity_s : 300;
+    char model[32] = "request-duration";
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, entry_keys)) < 0 ||
+        (rc = json_str(c, v, path, "provider", fresh, e->provider,
+                       e->provider, sizeof e->provider)) < 0 ||
+        (rc = json_str(c, v, path, "region", fresh, e->region, e->region,
+                       sizeof e->region)) < 0 ||
+        (rc = json_str(c, v, path, "date", fresh, e->date, e->date,
+                       sizeof e->date)) < 0 ||
+        (rc = json_str(c, v, path, "source", fresh, e->source, e->source,
+                       sizeof e->source)) < 0 ||
+        (rc = json_bool(c, v, path, "confirmed", fresh ? 0 : e->confirmed,
+                        &e->confirmed)) < 0 ||
+        (rc = json_str(c, v, path, "model", 0, model, model,
+                       sizeof model)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_1m_requests", fresh, per_1m,
+                       JNUM_NONNEGATIVE, &per_1m)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_gb_s", fresh, e->usd_per_gb_s,
+                       JNUM_NONNEGATIVE, &e->usd_per_gb_s)) < 0 ||
+        (rc = json_int(c, v, path, "granularity_ms", 0, gran, 1, 3600000,
+                       &gran)) < 0 ||
+        (rc = json_bool(c, v, path, "bill_init", fresh ? 0 : e->bill_init,
+                        &e->bill_init)) < 0 ||
+        (rc = json_num(c, v, path, "provisioned_usd_per_gb_s", 0,
+                       e->prov_usd_per_gb_s, JNUM_NONNEGATIVE,
+                       &e->prov_usd_per_gb_s)) < 0 ||
+        (rc = json_num(c, v, path, "provisioned_duration_usd_per_gb_s", 0,
+                       e->prov_duration_usd_per_gb_s, JNUM_NONNEGATIVE,
+                       &e->prov_duration_usd_per_gb_s)) < 0 ||
+        (rc = json_int(c, v, path, "provisioned_granularity_s", 0, pgran, 1,
+                       86400, &pgran)) < 0 ||
+        (rc = json_bool(c, v, path, "free_tier", fresh ? 0 : e->free_tier,
+                        &e->free_tier)) < 0 ||
+        (rc = json_num(c, v, path, "free_requests_per_month", 0,
+                       e->free_requests, JNUM_NONNEGATIVE,
+                       &e->free_requests)) < 0 ||
+        (rc = json_num(c, v, path, "free_gb_s_per_month", 0, e->free_gb_s,
+                       JNUM_NONNEGATIVE, &e->free_gb_s)) < 0)
+        return rc;
+    if (strcmp(model, "request-duration") != 0) {
+        char p[256];
+        json_path_key(p, sizeof p, path, "model");
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: unknown pricing model '%s' (this version knows "
+                       "'request-duration')",
+                       p, model);
+    }
+    e->model = PRICE_REQUEST_DURATION;
+    e->usd_per_request = per_1m / 1e6;
+    e->granularity_ms = (int)gran;
+    e->prov_granularity_s = (int)pgran;
+    return 0;
+}
+
+/* Finds entry `id` in a catalog tree and reads it over *e.  Returns 1 if
+ * found, 0 if not, or a negative error. */
+static int find_in(const JCtx *c, const cJSON *root, const char *id,
+                   PriceEntry *e, int fresh, char *date_out)
+{
+    static const char *const keys[] = {"catalog_date", "notes", "entries",
+                                       NULL};
+    int rc;
+    if ((rc = json_expect_object(c, root, "")) < 0 ||
+        (rc = json_check_keys(c, root, "", keys)) < 0)
+        return rc;
+    if (date_out != NULL &&
+        (rc = json_str(c, root, "", "catalog_date", 0, date_out, date_out,
+                       16)) < 0)
+        return rc;
+    const cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
+    if (!cJSON_IsArray(entries))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "entries: expected an array of price entries");
+    int i = 0;
+    for (const cJSON *it = entries->child; it != NULL; it = it->next, i++) {
+        char p[64];
+        json_path_index(p, sizeof p, "entries", i);
+        char eid[64];
+        if ((rc = json_expect_object(c, it, p)) < 0 ||
+            (rc = json_str(c, it, p, "id", 1, NULL, eid, sizeof eid)) < 0)
+            return rc;
+        if (strcmp(eid, id) != 0)
+            continue;
+        snprintf(e->id, sizeof e->id, "%s", id);
+        if ((rc = parse_entry(c, it, p, e, fresh)) < 0)
+            return rc;
+        return 1;
+    }
+    return 0;
+}
+
+static void collect_ids(const cJSON *root, char *buf, size_t size)
+{
+    const cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
+    buf[0] = '\0';
+    for (const cJSON *it = entries ? entries->child : NULL; it != NULL;
+         it = it->next) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+        if (cJSON_IsString(id)) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, size - n, "%s%s", n ? ", " : "", id->valuestring);
+        }
+    }
+}
+
+int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
+                   char *catalog_date, Err *err, const char *where)
+{
+    cJSON *base = NULL, *user = NULL;
+    int rc = json_parse_text("built-in pricing catalog", pricing_catalog_json,
+                             &base, err);
+    if (rc < 0)
+        return rc;
+    memset(out, 0, sizeof *out);
+    JCtx cb = {"built-in pricing catalog", err};
+    int found = find_in(&cb, base, id, out, 1, catalog_date);
+    if (found < 0) {
+        rc = found;
+        goto done;
+    }
+    if (user_file != NULL && user_file[0] != '\0') {
+        if ((rc = json_load_file(user_file, &user, NULL, err)) < 0)
+            goto done;
+        JCtx cu = {user_file, err};
+        int ufound = find_in(&cu, user, id, out, !found, NULL);
+        if (ufound < 0) {
+            rc = ufound;
+            goto done;
+        }
+        found = found || ufound;
+    }
+    if (!found) {
+        char ids[512];
+        collect_ids(base, ids, sizeof ids);
+        rc = err_set(err, SIM_EINPUT, where,
+                     "unknown pricing entry '%s' (the catalog has: %s)", id,
+                     ids);
+    }
+done:
+    cJSON_Delete(base);
+    cJSON_Delete(user);
+    return rc < 0 ? rc : 0;
+}
+
+const char *catalog_builtin_text(void) { return pricing_catalog_json; }

@@ -1,0 +1,155 @@
+/*
+ * profile_load.c - models/<name>.json -> ModelProfile.
+ *
+ * Format (times in milliseconds, sizes in MB):
+ *   { "name": "resnet50", "size_mb": 102, "memory_mb": 292,
+ *     "description": "...", "sources": {...},
+ *     "hardware": { "cpu": {
+ *         "ref_vcpus": 1,
+ *         "cold_start": { "sandbox": DIST, "runtime": DIST,
+ *                         "model_load": DIST, "load_mb_per_s": 0,
+ *                         "first_inference_extra": DIST },
+ *      or "cold_total": DIST,
+ *         "warm": { "a_ms": .., "c_ms": .., "sigma": .. }  or  DIST,
+ *         "source": "..." } } }
+ * "description", "sources", "notes" and "source" are free text for people.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "scenario.h"
+
+static int load_hw(const JCtx *c, const cJSON *v, const char *path,
+                   HwProfile *h)
+{
+    static const char *const keys[] = {"ref_vcpus", "cold_start", "cold_total",
+                                       "warm", "source", "notes", NULL};
+    int rc;
+    char p[256];
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_num(c, v, path, "ref_vcpus", 0, 1.0, JNUM_POSITIVE,
+                       &h->ref_vcpus)) < 0)
+        return rc;
+    const cJSON *cs = cJSON_GetObjectItemCaseSensitive(v, "cold_start");
+    const cJSON *ct = cJSON_GetObjectItemCaseSensitive(v, "cold_total");
+    if ((cs == NULL) == (ct == NULL))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: give exactly one of 'cold_start' (components) "
+                       "and 'cold_total'",
+                       path);
+    if (ct != NULL) {
+        h->cold_mode = COLD_TOTAL;
+        if ((rc = json_dist(c, ct, json_path_key(p, sizeof p, path,
+                                                 "cold_total"),
+                            &h->cold_total)) < 0)
+            return rc;
+    } else {
+        static const char *const ckeys[] = {
+            "sandbox", "runtime", "model_load", "load_mb_per_s",
+            "first_inference_extra", "source", "notes", NULL};
+        char cp[256];
+        json_path_key(cp, sizeof cp, path, "cold_start");
+        h->cold_mode = COLD_COMPONENTS;
+        if ((rc = json_expect_object(c, cs, cp)) < 0 ||
+            (rc = json_check_keys(c, cs, cp, ckeys)) < 0 ||
+            (rc = json_num(c, cs, cp, "load_mb_per_s", 0, 0, JNUM_NONNEGATIVE,
+                           &h->load_mb_per_s)) < 0)
+            return rc;
+        struct {
+            const char *key;
+            Dist *d;
+        } parts[] = {{"sandbox", &h->sandbox},
+                     {"runtime", &h->runtime},
+                     {"model_load", &h->model_load},
+                     {"first_inference_extra", &h->first_extra}};
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(cs, parts[i].key);
+            if (d == NULL)
+                continue; /* an absent component takes no time */
+            if ((rc = json_dist(c, d, json_path_key(p, sizeof p, cp,
+                                                    parts[i].key),
+                                parts[i].d)) < 0)
+                return rc;
+        }
+    }
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "warm");
+    json_path_key(p, sizeof p, path, "warm");
+    if (w == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: missing (the warm service time is required)", p);
+    if (cJSON_GetObjectItemCaseSensitive(w, "a_ms") != NULL) {
+        static const char *const wkeys[] = {"a_ms", "c_ms", "sigma", "source",
+                                            NULL};
+        double a, cc;
+        if ((rc = json_check_keys(c, w, p, wkeys)) < 0 ||
+            (rc = json_num(c, w, p, "a_ms", 1, 0, JNUM_NONNEGATIVE, &a)) < 0 ||
+            (rc = json_num(c, w, p, "c_ms", 1, 0, JNUM_NONNEGATIVE, &cc)) < 0 ||
+            (rc = json_num(c, w, p, "sigma", 0, 0, JNUM_NONNEGATIVE,
+                           &h->warm_sigma)) < 0)
+            return rc;
+        if (!(a + cc > 0))
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: a_ms + c_ms must be > 0", p);
+        h->warm_affine = 1;
+        h->warm_a_s = a * 1e-3;
+        h->warm_c_s = cc * 1e-3;
+    } else if ((rc = json_dist(c, w, p, &h->warm)) < 0) {
+        return rc;
+    }
+    return 0;
+}
+
+int profile_load(const char *path, ModelProfile *m, Err *err)
+{
+    static const char *const keys[] = {"name", "description", "size_mb",
+                                       "memory_mb", "hardware", "sources",
+                                       "notes", NULL};
+    cJSON *root = NULL;
+    int rc = json_load_file(path, &root, NULL, err);
+    if (rc < 0)
+        return rc;
+    JCtx c = {path, err};
+    memset(m, 0, sizeof *m);
+    const cJSON *hw = NULL;
+    if ((rc = json_expect_object(&c, root, "")) < 0 ||
+        (rc = json_check_keys(&c, root, "", keys)) < 0 ||
+        (rc = json_str(&c, root, "", "name", 1, NULL, m->name,
+                       sizeof m->name)) < 0 ||
+        (rc = json_num(&c, root, "", "size_mb", 1, 0, JNUM_POSITIVE,
+                       &m->size_mb)) < 0 ||
+        (rc = json_num(&c, root, "", "memory_mb", 1, 0, JNUM_POSITIVE,
+                       &m->memory_mb)) < 0)
+        goto done;
+    hw = cJSON_GetObjectItemCaseSensitive(root, "hardware");
+    if ((rc = json_expect_object(&c, hw, "hardware")) < 0)
+        goto done;
+    for (const cJSON *it = hw->child; it != NULL; it = it->next) {
+        if (m->n_hw == PROFILE_MAX_HW) {
+            rc = err_set(err, SIM_EINPUT, path,
+                         "hardware: at most %d hardware classes",
+                         PROFILE_MAX_HW);
+            goto done;
+        }
+        HwProfile *h = &m->hw[m->n_hw];
+        memset(h, 0, sizeof *h);
+        char p[256];
+        json_path_key(p, sizeof p, "hardware", it->string);
+        if (strlen(it->string) >= sizeof h->hw) {
+            rc = err_set(err, SIM_EINPUT, path, "%s: name too long", p);
+            goto done;
+        }
+        snprintf(h->hw, sizeof h->hw, "%s", it->string);
+        if ((rc = load_hw(&c, it, p, h)) < 0)
+            goto done;
+        m->n_hw++;
+    }
+    if (m->n_hw == 0)
+        rc = err_set(err, SIM_EINPUT, path,
+                     "hardware: no hardware class is described");
+done:
+    cJSON_Delete(root);
+    return rc;
+}

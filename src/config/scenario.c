@@ -1,0 +1,542 @@
+/*
+ * scenario.c - scenario JSON -> Scenario (see scenario.h, README.md).
+ *
+ * Validation happens here, once, completely: after scenario_load() returns
+ * 0, every field is in range, every name resolves (model, hardware class,
+ * policy, pricing entry), and nothing has been written anywhere -- so a bad
+ * input never leaves a half-made results directory (non-negotiable 4).
+ * Alternatives may share fields through a top-level "defaults" object; a key
+ * given in the alternative wins, and errors name where the value came from.
+ */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/xalloc.h"
+#include "json.h"
+
+static const char *const top_keys[] = {
+    "name", "description", "seed", "replications", "horizon_s", "slo_ms",
+    "timeseries_interval_s", "model", "models_dir", "workload",
+    "pricing_catalog", "defaults", "alternatives", "notes", NULL};
+
+static const char *const alt_keys[] = {
+    "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
+    "concurrency", "max_instances", "queue_length", "scale_per_10s",
+    "timeout_s", "batch", "keepalive", "provisioned", "notes", NULL};
+
+/* Per workload type, the keys it takes (besides type/start_s/end_s). */
+static const char *const wl_poisson[] = {"type", "rate_per_s", "start_s",
+                                         "end_s", "notes", NULL};
+static const char *const wl_mmpp[] = {
+    "type", "rate_on_per_s", "rate_off_per_s", "mean_on_s", "mean_off_s",
+    "start_s", "end_s", "notes", NULL};
+static const char *const wl_diurnal[] = {"type", "rate_per_s", "amplitude",
+                                         "period_s", "peak_s", "start_s",
+                                         "end_s", "notes", NULL};
+
+static int valid_name(const char *s)
+{
+    if (s[0] == '\0')
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+            return 0;
+    return 1;
+}
+
+static void dir_of(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(out, size, ".");
+    else if (slash == path)
+        snprintf(out, size, "/");
+    else
+        snprintf(out, size, "%.*s", (int)(slash - path), path);
+}
+
+static void resolve(const char *base_dir, const char *rel, char *out,
+                    size_t size)
+{
+    if (rel[0] == '/')
+        snprintf(out, size, "%s", rel);
+    else
+        snprintf(out, size, "%s/%s", base_dir, rel);
+}
+
+static int load_workload(const JCtx *c, const cJSON *root, double horizon_s,
+                         WorkloadSpec *wl)
+{
+    int rc;
+    const char *path = "workload";
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, path);
+    memset(wl, 0, sizeof *wl);
+    if (v == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload: missing (an object with a \"type\" is "
+                       "required)");
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_str(c, v, path, "type", 1, NULL, wl->type,
+                       sizeof wl->type)) < 0)
+        return rc;
+    if (arrivals_find(wl->type) == NULL) {
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload.type: unknown workload '%s' (did you mean "
+                       "'%s'?)",
+                       wl->type, json_nearest(wl->type, arrivals_names()));
+    }
+    if (strcmp(wl->type, "poisson") == 0 || strcmp(wl->type, "constant") == 0) {
+        if ((rc = json_check_keys(c, v, path, wl_poisson)) < 0 ||
+            (rc = json_num(c, v, path, "rate_per_s", 1, 0, JNUM_POSITIVE,
+                           &wl->rate_per_s)) < 0)
+            return rc;
+    } else if (strcmp(wl->type, "mmpp") == 0) {
+        if ((rc = json_check_keys(c, v, path, wl_mmpp)) < 0 ||
+            (rc = json_num(c, v, path, "rate_on_per_s", 1, 0, JNUM_POSITIVE,
+                           &wl->rate_on_per_s)) < 0 ||
+            (rc = json_num(c, v, path, "rate_off_per_s", 1, 0,
+                           JNUM_NONNEGATIVE, &wl->rate_off_per_s)) < 0 ||
+            (rc = json_num(c, v, path, "mean_on_s", 1, 0, JNUM_POSITIVE,
+                           &wl->mean_on_s)) < 0 ||
+            (rc = json_num(c, v, path, "mean_off_s", 1, 0, JNUM_POSITIVE,
+                           &wl->mean_off_s)) < 0)
+            return rc;
+    } else {
+        if ((rc = json_check_keys(c, v, path, wl_diurnal)) < 0 ||
+            (rc = json_num(c, v, path, "rate_per_s", 1, 0, JNUM_POSITIVE,
+                           &wl->rate_per_s)) < 0 ||
+            (rc = json_num(c, v, path, "amplitude", 1, 0, JNUM_NONNEGATIVE,
+                           &wl->amplitude)) < 0 ||
+            (rc = json_num(c, v, path, "period_s", 0, 86400, JNUM_POSITIVE,
+                           &wl->period_s)) < 0 ||
+            (rc = json_num(c, v, path, "peak_s", 0, 14 * 3600.0, JNUM_ANY,
+                           &wl->peak_s)) < 0)
+            return rc;
+        if (wl->amplitude > 1)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "workload.amplitude: must be in 0..1 (got %g)",
+                           wl->amplitude);
+    }
+    if ((rc = json_num(c, v, path, "start_s", 0, 0, JNUM_NONNEGATIVE,
+                       &wl->start_s)) < 0 ||
+        (rc = json_num(c, v, path, "end_s", 0, horizon_s, JNUM_POSITIVE,
+                       &wl->end_s)) < 0)
+        return rc;
+    if (!(wl->end_s > wl->start_s))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload.end_s: must be after start_s (%g <= %g)",
+                       wl->end_s, wl->start_s);
+    return 0;
+}
+
+/* Where to read `key` of an alternative from: the alternative itself, or
+ * the shared defaults; *path is set to match. */
+static const cJSON *from(const cJSON *alt, const cJSON *defs, const char *key,
+                         const char *apath, const char **path)
+{
+    if (cJSON_GetObjectItemCaseSensitive(alt, key) == NULL && defs != NULL &&
+        cJSON_GetObjectItemCaseSensitive(defs, key) != NULL) {
+        *path = "defaults";
+        return defs;
+    }
+    *path = apath;
+    return alt;
+}
+
+static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
+                          KeepaliveSpec *ka)
+{
+    static const char *const keys[] = {"policy", "keepalive_s", "notes",
+                                       NULL};
+    int rc;
+    snprintf(ka->policy, sizeof ka->policy, "fixed");
+    ka->keepalive_s = 600;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_str(c, v, path, "policy", 0, "fixed", ka->policy,
+                       sizeof ka->policy)) < 0 ||
+        (rc = json_num(c, v, path, "keepalive_s", 0, 600, JNUM_NONNEGATIVE,
+                       &ka->keepalive_s)) < 0)
+        return rc;
+    if (policy_find(ka->policy) == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.policy: unknown keep-alive policy '%s' (did you "
+                       "mean '%s'?)",
+                       path, ka->policy, json_nearest(ka->policy,
+                                                      policy_names()));
+    return 0;
+}
+
+static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
+                            AltSpec *a)
+{
+    int rc;
+    a->n_prov = 0;
+    if (v == NULL)
+        return 0;
+    if (cJSON_IsNumber(v)) {
+        long long n;
+        cJSON tmp_obj;
+        (void)tmp_obj;
+        double x = v->valuedouble;
+        if (!(x >= 0) || x != (double)(long long)x || x > 1e6)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: expected a whole number of instances in "
+                           "0..1000000 (got %g)",
+                           path, x);
+        n = (long long)x;
+        if (n > 0) {
+            a->n_prov = 1;
+            a->prov[0].at_s = 0;
+            a->prov[0].count = (int)n;
+        }
+        return 0;
+    }
+    static const char *const keys[] = {"schedule", "notes", NULL};
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0)
+        return rc;
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "schedule");
+    char sp[256];
+    json_path_key(sp, sizeof sp, path, "schedule");
+    int n = cJSON_GetArraySize(s);
+    if (!cJSON_IsArray(s) || n < 1 || n > PROV_MAX_STEPS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected an array of 1 to %d steps "
+                       "{\"at_h\": hour of day, \"count\": instances}",
+                       sp, PROV_MAX_STEPS);
+    static const char *const step_keys[] = {"at_h", "count", NULL};
+    for (int i = 0; i < n; i++) {
+        const cJSON *st = cJSON_GetArrayItem(s, i);
+        char p[256];
+        json_path_index(p, sizeof p, sp, i);
+        double at_h;
+        long long count;
+        if ((rc = json_expect_object(c, st, p)) < 0 ||
+            (rc = json_check_keys(c, st, p, step_keys)) < 0 ||
+            (rc = json_num(c, st, p, "at_h", 1, 0, JNUM_NONNEGATIVE, &at_h)) <
+                0 ||
+            (rc = json_int(c, st, p, "count", 1, 0, 0, 1000000, &count)) < 0)
+            return rc;
+        if (at_h >= 24)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s.at_h: must be an hour of the day in [0, 24) "
+                           "(got %g)",
+                           p, at_h);
+        if (i > 0 && !(at_h * 3600 > a->prov[i - 1].at_s))
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s.at_h: steps must be in increasing hour order",
+                           p);
+        a->prov[i].at_s = at_h * 3600;
+        a->prov[i].count = (int)count;
+    }
+    a->n_prov = n;
+    return 0;
+}
+
+static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                    int i, const Scenario *sc, const char *catalog_file,
+                    AltSpec *a, char *catalog_date)
+{
+    int rc;
+    char apath[64];
+    const char *p;
+    const cJSON *o;
+    long long ll;
+    json_path_index(apath, sizeof apath, "alternatives", i);
+    memset(a, 0, sizeof *a);
+    if ((rc = json_expect_object(c, alt, apath)) < 0 ||
+        (rc = json_check_keys(c, alt, apath, alt_keys)) < 0)
+        return rc;
+    if ((rc = json_str(c, alt, apath, "name", 1, NULL, a->name,
+                       sizeof a->name)) < 0)
+        return rc;
+    if (!valid_name(a->name))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.name: '%s' may use only letters, digits, '-', '_' "
+                       "and '.'",
+                       apath, a->name);
+    o = from(alt, defs, "platform", apath, &p);
+    if ((rc = json_str(c, o, p, "platform", 0, "serverless", a->platform,
+                       sizeof a->platform)) < 0)
+        return rc;
+    if (strcmp(a->platform, "serverless") != 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.platform: unknown platform '%s' (this version "
+                       "simulates 'serverless')",
+                       p, a->platform);
+    o = from(alt, defs, "hardware", apath, &p);
+    if ((rc = json_str(c, o, p, "hardware", 0, "cpu", a->hardware,
+                       sizeof a->hardware)) < 0)
+        return rc;
+    const HwProfile *hw = profile_hw(&sc->model, a->hardware);
+    if (hw == NULL) {
+        char have[256] = "";
+        for (int k = 0; k < sc->model.n_hw; k++) {
+            size_t n = strlen(have);
+            snprintf(have + n, sizeof have - n, "%s%s", k ? ", " : "",
+                     sc->model.hw[k].hw);
+        }
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.hardware: model '%s' has no profile for hardware "
+                       "'%s' (it has: %s)",
+                       p, sc->model.name, a->hardware, have);
+    }
+    a->hw = *hw;
+    a->model_size_mb = sc->model.size_mb;
+    a->model_memory_mb = sc->model.memory_mb;
+
+    o = from(alt, defs, "memory_mb", apath, &p);
+    if ((rc = json_int(c, o, p, "memory_mb", 1, 0, 1, 1048576, &ll)) < 0)
+        return rc;
+    a->memory_mb = (int)ll;
+    if (a->memory_mb < sc->model.memory_mb)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.memory_mb: %d MB is less than model '%s' needs "
+                       "resident (%g MB)",
+                       p, a->memory_mb, sc->model.name, sc->model.memory_mb);
+    o = from(alt, defs, "vcpus", apath, &p);
+    if ((rc = json_num(c, o, p, "vcpus", 0, 0, JNUM_NONNEGATIVE, &a->vcpus)) <
+        0)
+        return rc;
+    o = from(alt, defs, "concurrency", apath, &p);
+    if ((rc = json_int(c, o, p, "concurrency", 0, 1, 1, 1000, &ll)) < 0)
+        return rc;
+    a->concurrency = (int)ll;
+    o = from(alt, defs, "max_instances", apath, &p);
+    if ((rc = json_int(c, o, p, "max_instances", 0, 1000, 0, 10000000, &ll)) <
+        0)
+        return rc;
+    a->max_instances = (int)ll;
+    o = from(alt, defs, "queue_length", apath, &p);
+    if ((rc = json_int(c, o, p, "queue_length", 0, 0, 0, 100000000, &ll)) < 0)
+        return rc;
+    a->queue_len = (int)ll;
+    o = from(alt, defs, "scale_per_10s", apath, &p);
+    if ((rc = json_int(c, o, p, "scale_per_10s", 0, 1000, 0, 10000000, &ll)) <
+        0)
+        return rc;
+    a->scale_per_10s = (int)ll;
+    o = from(alt, defs, "timeout_s", apath, &p);
+    if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
+                       &a->timeout_s)) < 0)
+        return rc;
+    o = from(alt, defs, "batch", apath, &p);
+    if ((rc = json_int(c, o, p, "batch", 0, 1, 1, 4096, &ll)) < 0)
+        return rc;
+    a->batch = (int)ll;
+    if (a->batch > 1 && !a->hw.warm_affine)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.batch: the '%s' profile gives no per-batch "
+                       "latency (warm a_ms + c_ms * b), so batch must be 1",
+                       p, a->hardware);
+
+    char kp[128];
+    o = from(alt, defs, "keepalive", apath, &p);
+    json_path_key(kp, sizeof kp, p, "keepalive");
+    if ((rc = load_keepalive(c, cJSON_GetObjectItemCaseSensitive(o,
+                                                                 "keepalive"),
+                             kp, &a->keepalive)) < 0)
+        return rc;
+    o = from(alt, defs, "provisioned", apath, &p);
+    json_path_key(kp, sizeof kp, p, "provisioned");
+    if ((rc = load_provisioned(c, cJSON_GetObjectItemCaseSensitive(
+                                          o, "provisioned"),
+                               kp, a)) < 0)
+        return rc;
+    for (int k = 0; k < a->n_prov; k++)
+        if (a->max_instances > 0 && a->prov[k].count > a->max_instances)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: %d provisioned instances exceed max_instances "
+                           "(%d)",
+                           kp, a->prov[k].count, a->max_instances);
+
+    char price_id[64];
+    o = from(alt, defs, "pricing", apath, &p);
+    if ((rc = json_str(c, o, p, "pricing", 0, "aws-lambda-x86", price_id,
+                       sizeof price_id)) < 0)
+        return rc;
+    char where[300];
+    snprintf(where, sizeof where, "%s: %s.pricing", c->file, p);
+    if ((rc = catalog_lookup(catalog_file, price_id, &a->price, catalog_date,
+                             c->err, where)) < 0)
+        return rc;
+    return 0;
+}
+
+static void default_name(const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+        n -= 5;
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, base, n);
+    out[n] = '\0';
+}
+
+int scenario_load(const char *path, const ScenarioOverrides *ov,
+                  Scenario *sc, Err *err)
+{
+    cJSON *root = NULL;
+    int rc;
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->path, sizeof sc->path, "%s", path);
+    if ((rc = json_load_file(path, &root, &sc->json_text, err)) < 0)
+        return rc;
+    JCtx c = {path, err};
+    char dir[512], models_dir[512], model[256], file[1100], catalog[1100];
+    long long ll;
+    catalog[0] = '\0';
+    dir_of(path, dir, sizeof dir);
+    if ((rc = json_expect_object(&c, root, "")) < 0 ||
+        (rc = json_check_keys(&c, root, "", top_keys)) < 0)
+        goto fail;
+    default_name(path, sc->name, sizeof sc->name);
+    if ((rc = json_str(&c, root, "", "name", 0, sc->name, sc->name,
+                       sizeof sc->name)) < 0 ||
+        (rc = json_str(&c, root, "", "description", 0, "", sc->description,
+                       sizeof sc->description)) < 0)
+        goto fail;
+    if (!valid_name(sc->name)) {
+        rc = err_set(err, SIM_EINPUT, path,
+                     "name: '%s' may use only letters, digits, '-', '_' and "
+                     "'.' (it names the results directory)",
+                     sc->name);
+        goto fail;
+    }
+    if ((rc = json_int(&c, root, "", "seed", 0, 1, 0, 9007199254740991LL,
+                       &ll)) < 0)
+        goto fail;
+    sc->seed = (uint64_t)ll;
+    if ((rc = json_int(&c, root, "", "replications", 0, 1, 1, 100000, &ll)) <
+        0)
+        goto fail;
+    sc->replications = (int)ll;
+    if ((rc = json_num(&c, root, "", "horizon_s", 1, 0, JNUM_POSITIVE,
+                       &sc->horizon_s)) < 0 ||
+        (rc = json_num(&c, root, "", "slo_ms", 0, 1000, JNUM_POSITIVE,
+                       &sc->slo_ms)) < 0 ||
+        (rc = json_num(&c, root, "", "timeseries_interval_s", 0, 60,
+                       JNUM_NONNEGATIVE, &sc->ts_interval_s)) < 0)
+        goto fail;
+    if (sc->horizon_s > 3.15e9) {
+        rc = err_set(err, SIM_EINPUT, path,
+                     "horizon_s: at most 100 years (3.15e9 s)");
+        goto fail;
+    }
+    if (sc->ts_interval_s > 0 && sc->horizon_s / sc->ts_interval_s > 1e7) {
+        rc = err_set(err, SIM_EINPUT, path,
+                     "timeseries_interval_s: %g s gives over 10 million rows "
+                     "for this horizon; use a longer interval or 0 (none)",
+                     sc->ts_interval_s);
+        goto fail;
+    }
+    if ((rc = load_workload(&c, root, sc->horizon_s, &sc->workload)) < 0)
+        goto fail;
+
+    /* The model profile. */
+    if ((rc = json_str(&c, root, "", "model", 1, NULL, model, sizeof model)) <
+        0)
+        goto fail;
+    snprintf(models_dir, sizeof models_dir, "%s/../models", dir);
+    if ((rc = json_str(&c, root, "", "models_dir", 0, NULL, file,
+                       sizeof file)) < 0)
+        goto fail;
+    if (cJSON_GetObjectItemCaseSensitive(root, "models_dir") != NULL)
+        resolve(dir, file, models_dir, sizeof models_dir);
+    if (ov != NULL && ov->models_dir != NULL)
+        snprintf(models_dir, sizeof models_dir, "%s", ov->models_dir);
+    if (strchr(model, '/') != NULL || strstr(model, ".json") != NULL)
+        resolve(dir, model, sc->model_path, sizeof sc->model_path);
+    else
+        snprintf(sc->model_path, sizeof sc->model_path, "%s/%s.json",
+                 models_dir, model);
+    {
+        FILE *probe = fopen(sc->model_path, "r");
+        if (probe == NULL) {
+            rc = err_set(err, SIM_EINPUT, path,
+                         "model: unknown model '%s' (no profile file %s)",
+                         model, sc->model_path);
+            goto fail;
+        }
+        fclose(probe);
+    }
+    if ((rc = profile_load(sc->model_path, &sc->model, err)) < 0)
+        goto fail;
+
+    if ((rc = json_str(&c, root, "", "pricing_catalog", 0, NULL, file,
+                       sizeof file)) < 0)
+        goto fail;
+    if (cJSON_GetObjectItemCaseSensitive(root, "pricing_catalog") != NULL)
+        resolve(dir, file, catalog, sizeof catalog);
+
+    /* Alternatives. */
+    const cJSON *defs = cJSON_GetObjectItemCaseSensitive(root, "defaults");
+    if (defs != NULL &&
+        ((rc = json_expect_object(&c, defs, "defaults")) < 0 ||
+         (rc = json_check_keys(&c, defs, "defaults", alt_keys)) < 0))
+        goto fail;
+    if (defs != NULL && cJSON_GetObjectItemCaseSensitive(defs, "name")) {
+        rc = err_set(err, SIM_EINPUT, path,
+                     "defaults.name: each alternative names itself");
+        goto fail;
+    }
+    const cJSON *alts = cJSON_GetObjectItemCaseSensitive(root, "alternatives");
+    int n = cJSON_GetArraySize(alts);
+    if (!cJSON_IsArray(alts) || n < 1) {
+        rc = err_set(err, SIM_EINPUT, path,
+                     "alternatives: expected a non-empty array of "
+                     "deployments");
+        goto fail;
+    }
+    if (n > 1000) {
+        rc = err_set(err, SIM_EINPUT, path,
+                     "alternatives: at most 1000 (got %d)", n);
+        goto fail;
+    }
+    sc->alt = xcalloc((size_t)n, sizeof *sc->alt);
+    for (int i = 0; i < n; i++) {
+        if ((rc = load_alt(&c, cJSON_GetArrayItem(alts, i), defs, i, sc,
+                           catalog, &sc->alt[i], sc->catalog_date)) < 0)
+            goto fail;
+        sc->n_alt++;
+        for (int k = 0; k < i; k++)
+            if (strcmp(sc->alt[k].name, sc->alt[i].name) == 0) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "alternatives[%d].name: '%s' is already the "
+                             "name of alternatives[%d]",
+                             i, sc->alt[i].name, k);
+                goto fail;
+            }
+    }
+
+    if (ov != NULL && ov->seed >= 0)
+        sc->seed = (uint64_t)ov->seed;
+    if (ov != NULL && ov->replications > 0)
+        sc->replications = ov->replications;
+    cJSON_Delete(root);
+    return 0;
+fail:
+    cJSON_Delete(root);
+    scenario_free(sc);
+    return rc;
+}
+
+void scenario_free(Scenario *sc)
+{
+    free(sc->json_text);
+    free(sc->alt);
+    sc->json_text = NULL;
+    sc->alt = NULL;
+    sc->n_alt = 0;
+}

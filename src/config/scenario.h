@@ -1,0 +1,62 @@
+/*
+ * scenario.h - a scenario file, validated, as plain structs.
+ *
+ * A scenario names the traffic (workload), the model, the horizon, the seed
+ * and number of replications, an SLO, and a list of alternatives
+ * (deployments) that all run on the same arrivals.  The full format is in
+ * README.md ("Scenario format").  scenario_load() either returns a complete,
+ * checked Scenario or fails with one Err naming the file and the JSON path;
+ * nothing downstream re-validates.
+ */
+#ifndef SIM_CONFIG_SCENARIO_H
+#define SIM_CONFIG_SCENARIO_H
+
+#include <stdint.h>
+
+#include "../entity/profile.h"
+#include "../platform/spec.h"
+#include "../util/err.h"
+#include "../workload/arrivals.h"
+
+typedef struct Scenario {
+    char path[512];         /* as given */
+    char name[64];          /* results/<name>/ */
+    char description[512];
+    char *json_text;        /* the file's text (owned) */
+    uint64_t seed;
+    int replications;
+    double horizon_s;
+    double slo_ms;
+    double ts_interval_s;   /* 0 = no timeseries */
+    WorkloadSpec workload;
+    ModelProfile model;
+    char model_path[512];   /* the profile file read */
+    char catalog_date[16];
+    int n_alt;
+    AltSpec *alt;           /* owned */
+} Scenario;
+
+/* Command-line overrides applied after reading (negative = keep). */
+typedef struct ScenarioOverrides {
+    int64_t seed;           /* -1 = keep */
+    int replications;       /* 0 = keep */
+    const char *models_dir; /* NULL = keep */
+} ScenarioOverrides;
+
+int scenario_load(const char *path, const ScenarioOverrides *ov,
+                  Scenario *sc, Err *err);
+void scenario_free(Scenario *sc);
+
+/* Reads a model profile file (models/<name>.json). */
+int profile_load(const char *path, ModelProfile *m, Err *err);
+
+/* The built-in pricing catalog (src/pricing/catalog.json, compiled in),
+ * optionally overridden entry by entry, field by field, from a user file.
+ * Looks up `id` and copies it into *out. */
+int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
+                   char *catalog_date, Err *err, const char *where);
+
+/* The ids in the built-in catalog, for --help (static storage). */
+const char *catalog_builtin_text(void);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * instance.h - a container / execution environment and its legal states.
+ *
+ * DESIGN.md section 3: starting -> idle <-> busy -> gone (and a gone,
+ * pooled object may start again as a new instance).  An instance with
+ * concurrency N serves up to N requests at once; it is busy while it serves
+ * at least one.  Requests that wait for it to start are bound to it (they
+ * are the cold ones).  State changes go through instance_set_state(), which
+ * asserts that the change is legal; decisions (where to route, when to
+ * expire) belong to the platform and its policies, not here.
+ *
+ * Keep-alive timers are cancelled lazily (STYLE.md section 6): a pending
+ * expiry event carries the epoch the instance had when it was scheduled;
+ * bumping `epoch` makes every pending event stale, and stale events are
+ * dropped when popped.  `timer_at` lets the platform keep at most one live
+ * timer per instance.
+ */
+#ifndef SIM_ENTITY_INSTANCE_H
+#define SIM_ENTITY_INSTANCE_H
+
+#include <stdint.h>
+
+#include "../core/time.h"
+#include "request.h"
+
+typedef enum InstState {
+    INST_STARTING = 0,
+    INST_IDLE,
+    INST_BUSY,
+    INST_GONE,
+    INST_NSTATES
+} InstState;
+
+typedef struct Instance {
+    struct Instance *pool_link;  /* used by the pool while free */
+    struct Instance *prev, *next; /* links in one InstList */
+    struct InstList *list;       /* the list it is on, or NULL */
+    Request *wait_head, *wait_tail; /* requests bound to it while starting */
+    uint64_t id;
+    uint32_t epoch;          /* bumped to cancel pending timers */
+    InstState state;
+    int in_use;              /* requests running on it */
+    int bound;               /* requests bound to it while starting */
+    int pc_index;            /* place in the platform's provisioned array */
+    uint8_t provisioned;     /* provisioned-concurrency instance */
+    uint8_t retiring;        /* provisioned, to be removed when idle */
+    uint8_t served_any;      /* has served at least one request */
+    SimTime created_at;      /* us */
+    SimTime ready_at;        /* us; when starting ends */
+    SimTime idle_since;      /* us; valid while idle */
+    SimTime ttl_us;          /* keep-alive granted when it last went idle */
+    SimTime timer_at;        /* pending expiry event time, or -1 */
+    SimTime init_us;         /* billable INIT part of its start */
+    SimTime first_extra_us;  /* first-inference extra for its first request */
+} Instance;
+
+/* An intrusive doubly linked list of instances, most recently used first. */
+typedef struct InstList {
+    Instance *head, *tail;
+    int n;
+} InstList;
+
+void instlist_push_head(InstList *l, Instance *inst);
+void instlist_remove(InstList *l, Instance *inst);
+
+/* Moves inst to state s; asserts the change is legal. */
+void instance_set_state(Instance *inst, InstState s);
+
+const char *instance_state_name(InstState s);
+
+#endif

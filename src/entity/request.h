@@ -1,0 +1,46 @@
+/*
+ * request.h - one request and its outcome.
+ *
+ * DESIGN.md section 3: a request arrives for one function and ends in
+ * exactly one outcome.  Latency = finish - arrival = queue wait + cold-start
+ * wait + service time.  A request is cold iff it waited for an instance
+ * start.  Requests come from the platform's pool; the struct is plain data.
+ */
+#ifndef SIM_ENTITY_REQUEST_H
+#define SIM_ENTITY_REQUEST_H
+
+#include <stdint.h>
+
+#include "../core/time.h"
+
+struct Instance;
+
+typedef enum ReqOutcome {
+    REQ_PENDING = 0,  /* not ended yet */
+    REQ_COMPLETED,
+    REQ_REJECTED,     /* throttled, or queue full */
+    REQ_TIMED_OUT,    /* ran timeout_s after starting; billed up to it */
+    REQ_UNFINISHED    /* still in flight when the horizon ended */
+} ReqOutcome;
+
+typedef struct Request {
+    struct Request *next;      /* FIFO links (function queue, start waiters) */
+    struct Request *live_prev; /* the platform's list of live requests */
+    struct Request *live_next;
+    struct Instance *inst;     /* the instance serving or starting for it */
+    uint64_t id;               /* arrival sequence number */
+    SimTime arrival;           /* us */
+    SimTime bound_at;          /* when bound to a starting instance, or -1 */
+    SimTime start;             /* service start, us; -1 before */
+    SimTime service_us;        /* warm service time, drawn at arrival */
+    SimTime run_us;            /* what it occupies its slot for, once started */
+    SimTime init_billed_us;    /* INIT time billed with this request */
+    uint32_t fn;               /* function index */
+    uint8_t cold;              /* 1 iff it waited for an instance start */
+    uint8_t outcome;           /* ReqOutcome */
+    uint8_t on_provisioned;    /* served by a provisioned instance */
+} Request;
+
+const char *request_outcome_name(ReqOutcome outcome);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * metrics.c - the run's online accumulators (see metrics.h).
+ */
+#include "metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "../util/xalloc.h"
+
+const MetricInfo metric_info[MET_COUNT] = {
+#define X(name, unit, doc) {#name, unit, doc},
+    RUN_METRICS(X)
+#undef X
+};
+
+Metrics *metrics_create(SimTime slo_us)
+{
+    Metrics *m = xcalloc(1, sizeof *m);
+    m->slo_us = slo_us;
+    m->lat.n = 1; /* make hist_reset clear the (already zero) buckets */
+    hist_reset(&m->lat);
+    m->win.n = 1;
+    hist_reset(&m->win);
+    return m;
+}
+
+void metrics_destroy(Metrics *m) { free(m); }
+
+void metrics_advance(Metrics *m, SimTime now)
+{
+    double dt = (double)(now - m->last_t);
+    if (dt <= 0)
+        return;
+    m->state_us[INST_STARTING] += dt * m->n[INST_STARTING];
+    m->state_us[INST_IDLE] += dt * m->n[INST_IDLE];
+    m->state_us[INST_BUSY] += dt * m->n[INST_BUSY];
+    int k = m->n[INST_BUSY];
+    m->busy_k_us[k < METRICS_BUSY_K ? k : METRICS_BUSY_K - 1] += dt;
+    m->last_t = now;
+}
+
+void metrics_arrival(Metrics *m)
+{
+    m->arrivals++;
+    m->w_arrivals++;
+}
+
+void metrics_instance(Metrics *m, SimTime now, InstState from, InstState to)
+{
+    metrics_advance(m, now);
+    if (from != INST_GONE)
+        m->n[from]--;
+    if (to != INST_GONE)
+        m->n[to]++;
+    if (from == INST_GONE) {
+        int alive = m->n[INST_STARTING] + m->n[INST_IDLE] + m->n[INST_BUSY];
+        if (alive > m->peak_alive)
+            m->peak_alive = alive;
+    }
+}
+
+void metrics_end(Metrics *m, const Request *req, SimTime now)
+{
+    switch ((ReqOutcome)req->outcome) {
+    case REQ_COMPLETED: {
+        SimTime lat = now - req->arrival;
+        m->completed++;
+        m->w_completed++;
+        hist_add(&m->lat, lat);
+        hist_add(&m->win, lat);
+        if (lat <= m->slo_us)
+            m->slo_ok++;
+        SimTime cold_wait = req->cold ? (req->start - req->bound_at) : 0;
+        m->cold_wait_us += (double)cold_wait;
+        m->queue_wait_us += (double)(req->start - req->arrival - cold_wait);
+        if (req->cold) {
+            m->cold++;
+            m->w_cold++;
+        }
+        break;
+    }
+    case REQ_REJECTED:
+        m->rejected++;
+        m->w_rejected++;
+        break;
+    case REQ_TIMED_OUT:
+        m->timed_out++;
+        m->w_timed_out++;
+        break;
+    case REQ_PENDING:
+    case REQ_UNFINISHED:
+        break;
+    }
+}
+
+void metrics_window(Metrics *m, SimTime now, TsRow *row)
+{
+    metrics_advance(m, now);
+    double len = (double)(now - m->win_t0);
+    row->t0_s = time_to_s(m->win_t0);
+    row->t1_s = time_to_s(now);
+    row->arrivals = m->w_arrivals;
+    row->completed = m->w_completed;
+    row->rejected = m->w_rejected;
+    row->timed_out = m->w_timed_out;
+    row->cold = m->w_cold;
+    row->starting = len > 0 ? (m->state_us[INST_STARTING] -
+                               m->w_state_us0[INST_STARTING]) / len : 0;
+    row->idle = len > 0 ? (m->state_us[INST_IDLE] -
+                           m->w_state_us0[INST_IDLE]) / len : 0;
+    row->busy = len > 0 ? (m->state_us[INST_BUSY] -
+                           m->w_state_us0[INST_BUSY]) / len : 0;
+    row->p95_ms = m->win.n ? hist_quantile(&m->win, 0.95) * 1e-3 : (double)NAN;
+    row->cost_usd = 0;
+    m->win_t0 = now;
+    m->w_arrivals = m->w_completed = m->w_rejected = m->w_timed_out = 0;
+    m->w_cold = 0;
+    for (int s = 0; s < INST_NSTATES; s++)
+        m->w_state_us0[s] = m->state_us[s];
+    hist_reset(&m->win);
+}

@@ -1,0 +1,127 @@
+/*
+ * metrics.h - online accumulators of one run, and the summary they yield.
+ *
+ * DESIGN.md section 5.  Everything is accumulated as the run goes, in fixed
+ * memory: outcome counts, a latency histogram, waits, instance-seconds by
+ * state (integrated at every state change), a time-weighted distribution of
+ * the number of busy instances (the M/G/infinity check), and a window that
+ * the platform closes every timeseries interval.
+ *
+ * The summary of a run is a fixed vector of named numbers, RUN_METRICS
+ * below (X-macro: name, unit, meaning); every output -- the printed table,
+ * summary.csv, summary.json and the replication intervals -- iterates this
+ * one list, so a metric added here appears everywhere.
+ */
+#ifndef SIM_OUTPUT_METRICS_H
+#define SIM_OUTPUT_METRICS_H
+
+#include <stdint.h>
+
+#include "../core/time.h"
+#include "../entity/instance.h"
+#include "../entity/request.h"
+#include "hist.h"
+
+#define RUN_METRICS(X)                                                         \
+    X(arrivals, "count", "requests that arrived before the horizon")           \
+    X(completed, "count", "requests that finished")                            \
+    X(rejected, "count", "throttled or queue-full requests")                   \
+    X(timed_out, "count", "requests stopped at the timeout")                   \
+    X(unfinished, "count", "requests in flight at the horizon")                \
+    X(cold_starts, "count", "on-demand instance starts")                       \
+    X(cold_pct, "%", "cold requests / completed requests")                     \
+    X(p50_ms, "ms", "median latency of completed requests")                    \
+    X(p90_ms, "ms", "90th percentile latency")                                 \
+    X(p95_ms, "ms", "95th percentile latency")                                 \
+    X(p99_ms, "ms", "99th percentile latency")                                 \
+    X(p999_ms, "ms", "99.9th percentile latency")                              \
+    X(max_ms, "ms", "largest latency")                                         \
+    X(mean_ms, "ms", "mean latency")                                           \
+    X(mean_queue_wait_ms, "ms", "mean time queued, completed requests")        \
+    X(mean_cold_wait_ms, "ms", "mean time waiting for a start, cold requests") \
+    X(slo_pct, "%", "ended requests completed within the SLO")                 \
+    X(instances_mean, "instances", "time-average live instances")              \
+    X(busy_mean, "instances", "time-average busy instances")                   \
+    X(idle_mean, "instances", "time-average idle instances")                   \
+    X(starting_mean, "instances", "time-average starting instances")           \
+    X(peak_instances, "instances", "most live instances at once")              \
+    X(idle_gb_s, "GB-s", "memory held by idle instances (wasted memory)")      \
+    X(cost_requests_usd, "USD", "request fees")                                \
+    X(cost_compute_usd, "USD", "on-demand duration, INIT included")            \
+    X(cost_init_usd, "USD", "of which INIT of cold starts")                    \
+    X(cost_provisioned_usd, "USD", "provisioned concurrency configured")       \
+    X(cost_prov_compute_usd, "USD", "duration on provisioned instances")       \
+    X(cost_usd, "USD", "total cost")                                           \
+    X(usd_per_1m, "USD", "total cost per million arrivals")
+
+enum {
+#define X(name, unit, doc) MET_##name,
+    RUN_METRICS(X)
+#undef X
+        MET_COUNT
+};
+
+#define METRICS_BUSY_K 128 /* busy-count distribution: 0..126, 127+ */
+
+typedef struct MetricInfo {
+    const char *name, *unit, *doc;
+} MetricInfo;
+
+extern const MetricInfo metric_info[MET_COUNT];
+
+/* The summary of one run. */
+typedef struct RunResult {
+    double v[MET_COUNT];
+    double busy_p[METRICS_BUSY_K]; /* fraction of time with k busy */
+    uint64_t events;               /* events dispatched */
+    uint64_t stale_events;         /* of which lazily cancelled timers */
+    uint64_t peak_pending;         /* most events pending at once */
+    uint64_t cold_requests;        /* completed and cold */
+} RunResult;
+
+/* One timeseries interval. */
+typedef struct TsRow {
+    double t0_s, t1_s;
+    uint64_t arrivals, completed, rejected, timed_out, cold;
+    double starting, idle, busy; /* time-average instances */
+    double p95_ms;               /* NaN when nothing completed */
+    double cost_usd;             /* accrued by t1 */
+} TsRow;
+
+typedef struct Metrics {
+    uint64_t arrivals, completed, rejected, timed_out, cold, slo_ok;
+    uint64_t instance_starts;
+    SimTime slo_us;
+    double queue_wait_us, cold_wait_us; /* sums */
+    Hist lat;
+    SimTime last_t;
+    int n[INST_NSTATES];         /* instances by state now (GONE unused) */
+    double state_us[INST_NSTATES]; /* instance-us by state */
+    int peak_alive;
+    double busy_k_us[METRICS_BUSY_K];
+    /* the open timeseries window */
+    SimTime win_t0;
+    uint64_t w_arrivals, w_completed, w_rejected, w_timed_out, w_cold;
+    double w_state_us0[INST_NSTATES];
+    Hist win;
+} Metrics;
+
+Metrics *metrics_create(SimTime slo_us);
+void metrics_destroy(Metrics *m);
+
+/* Integrates instance counts up to `now`; every change calls it first. */
+void metrics_advance(Metrics *m, SimTime now);
+
+void metrics_arrival(Metrics *m);
+
+/* An instance moved from `from` to `to` at `now`; INST_GONE as `from`
+ * means it was created, as `to` that it was removed. */
+void metrics_instance(Metrics *m, SimTime now, InstState from, InstState to);
+
+/* A request ended (completed, rejected or timed out) at `now`. */
+void metrics_end(Metrics *m, const Request *req, SimTime now);
+
+/* Closes the window [win_t0, now) into *row and opens the next. */
+void metrics_window(Metrics *m, SimTime now, TsRow *row);
+
+#endif

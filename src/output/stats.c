@@ -1,0 +1,49 @@
+/*
+ * stats.c - t-intervals (GSL's t quantile) and the Erlang formulas.
+ */
+#include "stats.h"
+
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+
+Interval stats_interval_level(const double *x, int n, double level)
+{
+    Interval iv = {0.0, NAN, NAN, n};
+    if (n <= 0)
+        return iv;
+    /* Welford's update: stable for large means and small spreads. */
+    double mean = 0, m2 = 0;
+    for (int i = 0; i < n; i++) {
+        double d = x[i] - mean;
+        mean += d / (i + 1);
+        m2 += d * (x[i] - mean);
+    }
+    iv.mean = mean;
+    if (n >= 2) {
+        iv.sd = sqrt(m2 / (n - 1));
+        double t = gsl_cdf_tdist_Pinv(0.5 + 0.5 * level, (double)(n - 1));
+        iv.half = t * iv.sd / sqrt((double)n);
+    }
+    return iv;
+}
+
+Interval stats_interval(const double *x, int n)
+{
+    return stats_interval_level(x, n, 0.95);
+}
+
+double stats_erlang_b(int c, double a)
+{
+    double b = 1.0;
+    for (int k = 1; k <= c; k++)
+        b = a * b / (k + a * b);
+    return b;
+}
+
+double stats_erlang_c(int c, double a)
+{
+    double b = stats_erlang_b(c, a);
+    double rho = a / c;
+    return b / (1.0 - rho * (1.0 - b));
+}

@@ -1,0 +1,37 @@
+/*
+ * spec.c - derived quantities of an alternative.
+ */
+#include "spec.h"
+
+#define DAY_US ((SimTime)86400 * SIM_US_PER_S)
+
+double spec_lambda_vcpus(int memory_mb)
+{
+    double v = memory_mb / 1769.0;
+    return v > 6.0 ? 6.0 : v;
+}
+
+int spec_prov_count_at(const AltSpec *alt, SimTime t)
+{
+    if (alt->n_prov == 0)
+        return 0;
+    SimTime tod = t % DAY_US;
+    int count = alt->prov[alt->n_prov - 1].count; /* wraps from yesterday */
+    for (int i = 0; i < alt->n_prov; i++)
+        if (time_from_s(alt->prov[i].at_s) <= tod)
+            count = alt->prov[i].count;
+    return count;
+}
+
+SimTime spec_prov_next_change(const AltSpec *alt, SimTime t)
+{
+    if (alt->n_prov <= 1)
+        return SIM_TIME_MAX;
+    SimTime day0 = t - t % DAY_US, tod = t % DAY_US;
+    for (int i = 0; i < alt->n_prov; i++) {
+        SimTime at = time_from_s(alt->prov[i].at_s);
+        if (at > tod)
+            return day0 + at;
+    }
+    return day0 + DAY_US + time_from_s(alt->prov[0].at_s);
+}

@@ -1,0 +1,60 @@
+/*
+ * pool.c - chunked free list (see pool.h).
+ */
+#include "pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void pool_init(Pool *p, size_t elem_size, size_t per_chunk)
+{
+    memset(p, 0, sizeof *p);
+    if (elem_size < sizeof(void *))
+        elem_size = sizeof(void *);
+    /* keep every object 8-byte aligned */
+    p->elem_size = (elem_size + 7) & ~(size_t)7;
+    p->per_chunk = per_chunk ? per_chunk : 256;
+}
+
+void pool_fini(Pool *p)
+{
+    for (size_t i = 0; i < p->n_chunks; i++)
+        free(p->chunks[i]);
+    free(p->chunks);
+    memset(p, 0, sizeof *p);
+}
+
+void *pool_get(Pool *p)
+{
+    void *obj;
+    if (p->free_list != NULL) {
+        obj = p->free_list;
+        p->free_list = *(void **)obj;
+    } else {
+        if (p->bump_left == 0) {
+            if (p->n_chunks == p->cap_chunks) {
+                p->cap_chunks = p->cap_chunks ? 2 * p->cap_chunks : 8;
+                p->chunks = xrealloc(p->chunks,
+                                     p->cap_chunks * sizeof *p->chunks);
+            }
+            p->bump = xmalloc(p->elem_size * p->per_chunk);
+            p->chunks[p->n_chunks++] = p->bump;
+            p->bump_left = p->per_chunk;
+        }
+        obj = p->bump;
+        p->bump += p->elem_size;
+        p->bump_left--;
+    }
+    memset(obj, 0, p->elem_size);
+    p->live++;
+    return obj;
+}
+
+void pool_put(Pool *p, void *obj)
+{
+    *(void **)obj = p->free_list;
+    p->free_list = obj;
+    p->live--;
+}

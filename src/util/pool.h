@@ -1,0 +1,33 @@
+/*
+ * pool.h - a free list of fixed-size objects carved from chunks.
+ *
+ * Requests and instances are created and retired millions of times per run;
+ * the pool hands out recycled objects so the steady-state loop never calls
+ * malloc (STYLE.md section 4).  Chunks are never moved, so pointers stay
+ * valid, and are freed together by pool_fini().  The pool owns the memory;
+ * it does not know what the objects hold.
+ */
+#ifndef SIM_UTIL_POOL_H
+#define SIM_UTIL_POOL_H
+
+#include <stddef.h>
+
+typedef struct Pool {
+    size_t elem_size;  /* bytes per object, >= sizeof(void *) */
+    size_t per_chunk;  /* objects per chunk */
+    void *free_list;   /* recycled objects, linked through their first word */
+    void **chunks;     /* every chunk, for pool_fini */
+    size_t n_chunks, cap_chunks;
+    char *bump;        /* next never-used object in the newest chunk */
+    size_t bump_left;  /* never-used objects left there */
+    size_t live;       /* objects handed out and not returned */
+} Pool;
+
+void pool_init(Pool *p, size_t elem_size, size_t per_chunk);
+void pool_fini(Pool *p);
+
+/* A zeroed object. */
+void *pool_get(Pool *p);
+void pool_put(Pool *p, void *obj);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * arrivals.c - the synthetic generators (see arrivals.h for the models).
+ *
+ * Times are carried in double seconds inside the Markov-modulated and
+ * thinned generators (they add many exponential gaps) and converted to
+ * integer microseconds once per arrival; the constant-rate generator
+ * computes start + i / rate directly, so it never drifts.
+ */
+#include "arrivals.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+static void window_init(ArrivalState *st, const WorkloadSpec *wl)
+{
+    memset(st, 0, sizeof *st);
+    st->start = time_from_s(wl->start_s);
+    st->end = time_from_s(wl->end_s);
+    st->t_s = wl->start_s;
+}
+
+static SimTime clip(const ArrivalState *st, double t_s)
+{
+    SimTime t = time_from_s(t_s);
+    return t < st->end ? t : SIM_TIME_MAX;
+}
+
+/* --- poisson --- */
+
+static void poisson_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
+{
+    (void)r;
+    window_init(st, wl);
+}
+
+static SimTime poisson_next(ArrivalState *st, const WorkloadSpec *wl,
+                            gsl_rng *r)
+{
+    st->t_s += gsl_ran_exponential(r, 1.0 / wl->rate_per_s);
+    return clip(st, st->t_s);
+}
+
+/* --- constant --- */
+
+static SimTime constant_next(ArrivalState *st, const WorkloadSpec *wl,
+                             gsl_rng *r)
+{
+    (void)r;
+    double t_s = wl->start_s + (double)st->i / wl->rate_per_s;
+    st->i++;
+    return clip(st, t_s);
+}
+
+/* --- mmpp (on/off) --- */
+
+static void mmpp_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
+{
+    window_init(st, wl);
+    double p_on = wl->mean_on_s / (wl->mean_on_s + wl->mean_off_s);
+    st->on = gsl_rng_uniform(r) < p_on;
+    /* Residual life of an exponential state is exponential with the same
+     * mean, so the stationary start needs no special residual draw. */
+    st->state_end_s = st->t_s + gsl_ran_exponential(
+                                    r, st->on ? wl->mean_on_s : wl->mean_off_s);
+}
+
+static SimTime mmpp_next(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
+{
+    for (;;) {
+        double rate = st->on ? wl->rate_on_per_s : wl->rate_off_per_s;
+        double cand = rate > 0 ? st->t_s + gsl_ran_exponential(r, 1.0 / rate)
+                               : HUGE_VAL;
+        if (cand < st->state_end_s) {
+            st->t_s = cand;
+            return clip(st, cand);
+        }
+        /* Memorylessness: restart the clock at the state change. */
+        st->t_s = st->state_end_s;
+        if (time_from_s(st->t_s) >= st->end)
+            return SIM_TIME_MAX;
+        st->on = !st->on;
+        st->state_end_s = st->t_s + gsl_ran_exponential(
+                                        r, st->on ? wl->mean_on_s
+                                                  : wl->mean_off_s);
+    }
+}
+
+/* --- diurnal (thinning) --- */
+
+static SimTime diurnal_next(ArrivalState *st, const WorkloadSpec *wl,
+                            gsl_rng *r)
+{
+    double lmax = wl->rate_per_s * (1.0 + wl->amplitude);
+    for (;;) {
+        st->t_s += gsl_ran_exponential(r, 1.0 / lmax);
+        if (time_from_s(st->t_s) >= st->end)
+            return SIM_TIME_MAX;
+        double phase = 6.283185307179586 * (st->t_s - wl->peak_s) / wl->period_s;
+        double lam = wl->rate_per_s * (1.0 + wl->amplitude * cos(phase));
+        if (gsl_rng_uniform(r) * lmax < lam)
+            return clip(st, st->t_s);
+    }
+}
+
+static const ArrivalType types[] = {
+    {"poisson", poisson_init, poisson_next},
+    {"constant", poisson_init, constant_next},
+    {"mmpp", mmpp_init, mmpp_next},
+    {"diurnal", poisson_init, diurnal_next},
+};
+
+static const char *const names[] = {"poisson", "constant", "mmpp", "diurnal",
+                                    NULL};
+
+const ArrivalType *arrivals_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(types[i].name, name) == 0)
+            return &types[i];
+    return NULL;
+}
+
+const char *const *arrivals_names(void) { return names; }
+
+double arrivals_mean_rate(const WorkloadSpec *wl)
+{
+    if (strcmp(wl->type, "mmpp") == 0)
+        return (wl->rate_on_per_s * wl->mean_on_s +
+                wl->rate_off_per_s * wl->mean_off_s) /
+               (wl->mean_on_s + wl->mean_off_s);
+    return wl->rate_per_s;
+}

@@ -1,0 +1,63 @@
+/*
+ * arrivals.h - synthetic traffic, pulled one arrival at a time.
+ *
+ * Each generator is a const ArrivalType (name, next): the platform keeps one
+ * pending arrival per stream and asks for the next when it fires, so memory
+ * does not grow with the horizon (DESIGN.md section 8).  Trace readers
+ * (a later issue) share this interface.
+ *
+ *   poisson   rate_per_s
+ *   constant  rate_per_s: arrivals at start_s + i / rate exactly
+ *   mmpp      two-state on/off Markov-modulated Poisson ("spiky"): rate
+ *             rate_on_per_s for Exp(mean_on_s), then rate_off_per_s for
+ *             Exp(mean_off_s); starts in the stationary state
+ *   diurnal   lambda(t) = rate_per_s (1 + amplitude cos(2 pi (t - peak_s) /
+ *             period_s)), by thinning (Lewis & Shedler 1979)
+ * Every generator emits arrivals in [start_s, end_s).
+ */
+#ifndef SIM_WORKLOAD_ARRIVALS_H
+#define SIM_WORKLOAD_ARRIVALS_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "../core/time.h"
+
+typedef struct WorkloadSpec {
+    char type[16];          /* "poisson", "constant", "mmpp", "diurnal" */
+    double rate_per_s;      /* poisson, constant; diurnal mean */
+    double rate_on_per_s;   /* mmpp */
+    double rate_off_per_s;  /* mmpp */
+    double mean_on_s;       /* mmpp */
+    double mean_off_s;      /* mmpp */
+    double amplitude;       /* diurnal, 0..1 */
+    double period_s;        /* diurnal, default 86400 */
+    double peak_s;          /* diurnal: time of the daily peak */
+    double start_s;         /* first possible arrival */
+    double end_s;           /* no arrival at or after this (0 = horizon) */
+} WorkloadSpec;
+
+typedef struct ArrivalState {
+    SimTime t;          /* last arrival, us */
+    SimTime start, end; /* window, us */
+    uint64_t i;         /* arrivals so far (constant) */
+    int on;             /* mmpp: in the on state */
+    double t_s;         /* current time in seconds (mmpp, diurnal) */
+    double state_end_s; /* mmpp: when the current state ends */
+} ArrivalState;
+
+typedef struct ArrivalType {
+    const char *name;
+    /* Prepares the state; draws the initial burst state if any. */
+    void (*init)(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r);
+    /* The next arrival time, or SIM_TIME_MAX when the window is over. */
+    SimTime (*next)(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r);
+} ArrivalType;
+
+const ArrivalType *arrivals_find(const char *name);
+const char *const *arrivals_names(void);
+
+/* The long-run mean rate of a workload, per second. */
+double arrivals_mean_rate(const WorkloadSpec *wl);
+
+#endif

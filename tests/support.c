@@ -1,0 +1,149 @@
+/*
+ * support.c - shared test helpers (see support.h).
+ */
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/scenario.h"
+
+PriceEntry support_lambda_x86(void)
+{
+    PriceEntry p;
+    Err err;
+    char date[16] = "";
+    int rc = catalog_lookup(NULL, "aws-lambda-x86", &p, date, &err, "test");
+    cr_assert_eq(rc, 0, "built-in catalog lacks aws-lambda-x86: %s", err.msg);
+    return p;
+}
+
+AltSpec support_alt(double mean_s, double start_s)
+{
+    AltSpec a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.name, sizeof a.name, "test");
+    snprintf(a.platform, sizeof a.platform, "serverless");
+    snprintf(a.hardware, sizeof a.hardware, "cpu");
+    a.memory_mb = 1024;
+    a.vcpus = 1.0;
+    a.concurrency = 1;
+    a.batch = 1;
+    snprintf(a.keepalive.policy, sizeof a.keepalive.policy, "fixed");
+    a.keepalive.keepalive_s = 600;
+    a.price = support_lambda_x86();
+    snprintf(a.hw.hw, sizeof a.hw.hw, "cpu");
+    a.hw.ref_vcpus = 1.0;
+    a.hw.cold_mode = COLD_COMPONENTS;
+    a.hw.sandbox.kind = DIST_CONSTANT;
+    a.hw.sandbox.a_s = start_s;
+    a.hw.warm.kind = DIST_EXPONENTIAL;
+    a.hw.warm.a_s = mean_s;
+    a.model_size_mb = 1;
+    a.model_memory_mb = 1;
+    return a;
+}
+
+WorkloadSpec support_poisson(double rate)
+{
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    snprintf(wl.type, sizeof wl.type, "poisson");
+    wl.rate_per_s = rate;
+    wl.end_s = 1e12;
+    return wl;
+}
+
+RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
+                      double horizon_s, uint64_t seed, uint32_t rep)
+{
+    RunConfig rc;
+    memset(&rc, 0, sizeof rc);
+    rc.alt = alt;
+    rc.wl = wl;
+    rc.seed = seed;
+    rc.rep = rep;
+    rc.horizon = time_from_s(horizon_s);
+    rc.slo = time_from_s(1.0);
+    RunResult r;
+    serverless_run(&rc, &r);
+    return r;
+}
+
+void support_check_in_interval(const char *what, const double *x, int n,
+                               double theory, double tol)
+{
+    Interval iv = stats_interval(x, n);
+    fprintf(stderr, "%s: theory %.6g, simulated %.6g +- %.3g (95%%, n = %d)"
+                    ", tolerance %.3g\n",
+            what, theory, iv.mean, iv.half, n, tol);
+    cr_assert(theory >= iv.mean - iv.half - tol &&
+                  theory <= iv.mean + iv.half + tol,
+              "%s: theory %.6g outside %.6g +- %.3g (+ tol %.3g)", what,
+              theory, iv.mean, iv.half, tol);
+}
+
+const char *support_src(const char *rel, char *buf, size_t size)
+{
+    const char *root = getenv("SIMSRV_SOURCE_ROOT");
+    snprintf(buf, size, "%s/%s", root ? root : ".", rel);
+    return buf;
+}
+
+static void rm_rf(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d != NULL) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char p[2048];
+            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+            rm_rf(p);
+        }
+        closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+const char *support_tmpdir(const char *tag, char *buf, size_t size)
+{
+    const char *root = getenv("SIMSRV_BUILD_ROOT");
+    char base[1024];
+    snprintf(base, sizeof base, "%s/test-tmp", root ? root : ".");
+    mkdir(base, 0777);
+    snprintf(buf, size, "%s/%s-%ld", base, tag, (long)getpid());
+    rm_rf(buf);
+    mkdir(buf, 0777);
+    return buf;
+}
+
+int support_dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+void support_write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp, "cannot write %s", path);
+    fputs(text, fp);
+    fclose(fp);
+}

@@ -1,0 +1,50 @@
+/*
+ * support.h - helpers shared by the Criterion tests.
+ *
+ * Builders for alternatives with simple, exactly known profiles, a runner
+ * that collects R replications of one metric, and the interval check every
+ * validation test uses: it prints "<what>: theory T, sim M +- H (n = R)"
+ * so a failure is diagnosable from the log alone.
+ */
+#ifndef SIMSRV_TESTS_SUPPORT_H
+#define SIMSRV_TESTS_SUPPORT_H
+
+#include "output/metrics.h"
+#include "output/stats.h"
+#include "platform/serverless.h"
+#include "platform/spec.h"
+
+/* An alternative whose warm service is exponential(mean_s) and whose cold
+ * start is a constant start_s (components mode: sandbox only), billed
+ * like Lambda x86, 1024 MB, 1 vCPU, no limits, no timeout, fixed 600 s
+ * keep-alive. */
+AltSpec support_alt(double mean_s, double start_s);
+
+/* Lambda x86 prices from the built-in catalog (the test fails if absent). */
+PriceEntry support_lambda_x86(void);
+
+/* A Poisson workload of `rate` per second. */
+WorkloadSpec support_poisson(double rate);
+
+/* Runs one replication. */
+RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
+                      double horizon_s, uint64_t seed, uint32_t rep);
+
+/* Asserts that `theory` lies in the 95% interval of x[0..n-1] widened by
+ * `tol` (absolute), printing the interval. */
+void support_check_in_interval(const char *what, const double *x, int n,
+                               double theory, double tol);
+
+/* The source tree (SIMSRV_SOURCE_ROOT, set by meson) joined with rel. */
+const char *support_src(const char *rel, char *buf, size_t size);
+
+/* A fresh empty directory under the build tree; returns its path. */
+const char *support_tmpdir(const char *tag, char *buf, size_t size);
+
+/* Number of entries in a directory (-1 if it does not exist). */
+int support_dir_entries(const char *dir);
+
+/* Writes text to path (for bad-input fixtures made at test time). */
+void support_write_file(const char *path, const char *text);
+
+#endif

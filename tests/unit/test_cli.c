@@ -1,0 +1,147 @@
+/*
+ * test_cli.c - `simsrv` as a user meets it.
+ *
+ * Pins: bad input exits 2 with exactly one line on stderr and writes
+ * nothing (the output directory is not even created); usage errors exit 2;
+ * --help and --version exit 0; a good run writes exactly summary.json,
+ * summary.csv and timeseries.csv (no temporary file left behind).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "support.h"
+
+typedef struct Outcome {
+    int status;
+    char out[8192];
+    char err[4096];
+} Outcome;
+
+static Outcome run_cli(int argc, const char **argv)
+{
+    Outcome o;
+    memset(&o, 0, sizeof o);
+    FILE *out = tmpfile(), *err = tmpfile();
+    o.status = cli_main_streams(argc, (char **)argv, out, err);
+    rewind(out);
+    rewind(err);
+    size_t n = fread(o.out, 1, sizeof o.out - 1, out);
+    o.out[n] = '\0';
+    n = fread(o.err, 1, sizeof o.err - 1, err);
+    o.err[n] = '\0';
+    fclose(out);
+    fclose(err);
+    return o;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void expect_bad_input(const char *scenario_body, const char *needle)
+{
+    char dir[1024], file[1100], out[1100];
+    support_tmpdir("cli", dir, sizeof dir);
+    snprintf(file, sizeof file, "%s/bad.json", dir);
+    snprintf(out, sizeof out, "%s/results", dir);
+    support_write_file(file, scenario_body);
+    const char *argv[] = {"simsrv", "run", file, "--out", out, "--quiet"};
+    Outcome o = run_cli(6, argv);
+    fprintf(stderr, "stderr: %s", o.err);
+    cr_assert_eq(o.status, 2);
+    cr_assert_eq(count_lines(o.err), 1, "stderr: %s", o.err);
+    cr_assert_not_null(strstr(o.err, needle), "'%s' not in %s", needle, o.err);
+    cr_assert_eq(support_dir_entries(out), -1, "output directory created");
+}
+
+Test(cli, bad_inputs_exit_2_and_write_nothing)
+{
+    expect_bad_input("{\"horizon_s\": 10,,}", "JSON syntax error");
+    expect_bad_input("{\"horizon_s\": 10, \"colour\": 1}",
+                     "unknown key 'colour'");
+    expect_bad_input("[1, 2]", "expected an object");
+    expect_bad_input("", "unexpected end of file");
+}
+
+Test(cli, missing_scenario_file)
+{
+    char dir[1024], out[1100];
+    support_tmpdir("climissing", dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/results", dir);
+    const char *argv[] = {"simsrv", "run", "nonexistent.json", "--out", out};
+    Outcome o = run_cli(5, argv);
+    cr_assert_eq(o.status, 2);
+    cr_assert_not_null(strstr(o.err, "nonexistent.json: cannot open"));
+    cr_assert_eq(support_dir_entries(out), -1);
+}
+
+Test(cli, usage_errors_exit_2)
+{
+    const char *a1[] = {"simsrv", "frobnicate"};
+    cr_assert_eq(run_cli(2, a1).status, 2);
+    const char *a2[] = {"simsrv", "run"};
+    cr_assert_eq(run_cli(2, a2).status, 2);
+    const char *a3[] = {"simsrv", "run", "x.json", "--seed", "-4"};
+    Outcome o = run_cli(5, a3);
+    cr_assert_eq(o.status, 2);
+    cr_assert_not_null(strstr(o.err, "--seed"));
+    const char *a4[] = {"simsrv", "run", "x.json", "--bogus"};
+    cr_assert_eq(run_cli(4, a4).status, 2);
+    const char *a5[] = {"simsrv"};
+    cr_assert_eq(run_cli(1, a5).status, 2);
+}
+
+Test(cli, help_and_version)
+{
+    const char *a1[] = {"simsrv", "--help"};
+    Outcome o = run_cli(2, a1);
+    cr_assert_eq(o.status, 0);
+    cr_assert_not_null(strstr(o.out, "usage: simsrv"));
+    const char *a2[] = {"simsrv", "run", "--help"};
+    o = run_cli(3, a2);
+    cr_assert_eq(o.status, 0);
+    cr_assert_not_null(strstr(o.out, "--replications"));
+    const char *a3[] = {"simsrv", "--version"};
+    o = run_cli(2, a3);
+    cr_assert_eq(o.status, 0);
+    cr_assert_not_null(strstr(o.out, "simsrv 0."));
+}
+
+Test(cli, good_run_writes_three_complete_files)
+{
+    char dir[1024], file[1100], out[1100], models[1024], body[2048];
+    support_tmpdir("cligood", dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    snprintf(file, sizeof file, "%s/ok.json", dir);
+    snprintf(out, sizeof out, "%s/results/ok", dir);
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 600, \"models_dir\": \"%s\", \"model\": "
+             "\"mlp-tabular\", \"timeseries_interval_s\": 60, \"workload\": "
+             "{\"type\": \"poisson\", \"rate_per_s\": 3}, \"alternatives\": "
+             "[{\"name\": \"small\", \"memory_mb\": 512}, {\"name\": \"pc\", "
+             "\"memory_mb\": 512, \"provisioned\": 2}]}",
+             models);
+    support_write_file(file, body);
+    const char *argv[] = {"simsrv", "run", file, "--out", out};
+    Outcome o = run_cli(5, argv);
+    cr_assert_eq(o.status, 0, "stderr: %s", o.err);
+    cr_assert_eq(support_dir_entries(out), 3);
+    cr_assert_not_null(strstr(o.out, "small"));
+    cr_assert_not_null(strstr(o.out, "pc"));
+    char path[1300], line[4096];
+    snprintf(path, sizeof path, "%s/timeseries.csv", out);
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp);
+    int rows = 0;
+    while (fgets(line, sizeof line, fp))
+        rows++;
+    fclose(fp);
+    cr_assert_eq(rows, 1 + 2 * 10, "header + 10 intervals x 2 alternatives");
+}

@@ -1,0 +1,66 @@
+/*
+ * test_pricing.c - price-list arithmetic, by hand.
+ *
+ * Pins: 1 ms round-up; 5-minute provisioned round-up; the Lambda x86
+ * example of reference/validation.md ($2.2167 for 1M warm 120.3 ms
+ * requests at 1024 MB); provisioned concurrency n*(m/1024)*3600*H*rate;
+ * the free tier subtracts 1M requests and 400,000 GB-s a month.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "pricing/pricing.h"
+#include "support.h"
+
+Test(pricing, billed_duration_rounds_up_to_the_millisecond)
+{
+    cr_assert_eq(pricing_billed_ms(120300, 1), 121);
+    cr_assert_eq(pricing_billed_ms(121000, 1), 121);
+    cr_assert_eq(pricing_billed_ms(1, 1), 1);
+    cr_assert_eq(pricing_billed_ms(0, 1), 0);
+    cr_assert_eq(pricing_billed_ms(150001, 100), 200);
+    cr_assert_eq(pricing_prov_billed_s(301 * 1000000LL, 300), 600);
+    cr_assert_eq(pricing_prov_billed_s(3600 * 1000000LL, 300), 3600);
+}
+
+Test(pricing, lambda_x86_reference_example_to_the_cent)
+{
+    PriceEntry p = support_lambda_x86();
+    CostAcc acc = {0};
+    acc.requests = 1000000;
+    acc.od_mb_ms = 1000000LL * pricing_billed_ms(120300, 1) * 1024;
+    CostBreakdown b;
+    pricing_breakdown(&acc, &p, 1.0, &b);
+    cr_assert_float_eq(b.requests_usd, 0.20, 1e-12);
+    cr_assert_float_eq(b.compute_usd, 121.0 * 1000 * 0.0000166667, 1e-9);
+    cr_assert_eq(round(b.total_usd * 100), 222.0, "got %.6f", b.total_usd);
+    cr_assert(fabs(b.total_usd - 2.2167) < 0.00005, "got %.6f", b.total_usd);
+}
+
+Test(pricing, provisioned_concurrency_formula)
+{
+    PriceEntry p = support_lambda_x86();
+    CostAcc acc = {0};
+    int n = 5, mem = 1536;
+    double hours = 7.0;
+    acc.pc_mb_s = (int64_t)n * mem *
+                  pricing_prov_billed_s((SimTime)(hours * 3600e6), 300);
+    CostBreakdown b;
+    pricing_breakdown(&acc, &p, 0, &b);
+    double expect = n * (mem / 1024.0) * 3600 * hours * 0.0000041667;
+    cr_assert_float_eq(b.provisioned_usd, expect, 1e-9);
+    cr_assert_float_eq(b.total_usd, expect, 1e-9);
+}
+
+Test(pricing, free_tier_subtracts_monthly_allowance)
+{
+    PriceEntry p = support_lambda_x86();
+    p.free_tier = 1;
+    CostAcc acc = {0};
+    acc.requests = 3000000;
+    acc.od_mb_ms = (int64_t)1000000 * 1000 * 1024; /* 1,000,000 GB-s */
+    CostBreakdown b;
+    pricing_breakdown(&acc, &p, 1.0, &b);
+    cr_assert_float_eq(b.requests_usd, 2000000 * 0.20 / 1e6, 1e-12);
+    cr_assert_float_eq(b.compute_usd, 600000 * 0.0000166667, 1e-9);
+}
