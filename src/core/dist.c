@@ -5,9 +5,11 @@
  * median(X) = median and E[X] = median * exp(sigma^2 / 2).
  * Z comes from GSL's ziggurat sampler (Marsaglia & Tsang 2000), several
  * times faster than the polar Box-Muller method behind gsl_ran_gaussian.
- * Exponential: X = -mean * ln(1 - U) (gsl_ran_exponential).
+ * Exponential: X = -mean * ln(1 - U) (rng_exponential, see rng.h).
  */
 #include "dist.h"
+
+#include "rng.h"
 
 #include <math.h>
 
@@ -34,7 +36,7 @@ double dist_sample_s(const Dist *d, gsl_rng *r)
     case DIST_CONSTANT:
         return d->a_s;
     case DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a_s);
+        return rng_exponential(r, d->a_s);
     case DIST_LOGNORMAL:
         return d->a_s * exp(d->sigma * gsl_ran_gaussian_ziggurat(r, 1.0));
     case DIST_EMPIRICAL:

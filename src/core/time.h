@@ -19,14 +19,17 @@ typedef int64_t SimTime;
 #define SIM_US_PER_S 1000000
 #define SIM_TIME_CAP_S 1e12 /* ~31,700 years: any larger input is clamped */
 
-/* Seconds (double) -> microseconds, rounded to nearest; clamps to the cap. */
+/* Seconds (double) -> microseconds, rounded to nearest (halves away from
+ * zero); clamps to the cap.  Inlined arithmetic instead of llround(): this
+ * runs once or twice per simulated request. */
 static inline SimTime time_from_s(double s)
 {
     if (!(s < SIM_TIME_CAP_S))
         s = SIM_TIME_CAP_S;
     if (s < -SIM_TIME_CAP_S)
         s = -SIM_TIME_CAP_S;
-    return (SimTime)llround(s * 1e6);
+    double us = s * 1e6;
+    return us >= 0 ? (SimTime)(us + 0.5) : -(SimTime)(0.5 - us);
 }
 
 static inline double time_to_s(SimTime t) { return (double)t * 1e-6; }

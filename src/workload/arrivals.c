@@ -8,6 +8,8 @@
  */
 #include "arrivals.h"
 
+#include "../core/rng.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -38,7 +40,7 @@ static void poisson_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
 static SimTime poisson_next(ArrivalState *st, const WorkloadSpec *wl,
                             gsl_rng *r)
 {
-    st->t_s += gsl_ran_exponential(r, 1.0 / wl->rate_per_s);
+    st->t_s += rng_exponential(r, 1.0 / wl->rate_per_s);
     return clip(st, st->t_s);
 }
 
@@ -62,7 +64,7 @@ static void mmpp_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
     st->on = gsl_rng_uniform(r) < p_on;
     /* Residual life of an exponential state is exponential with the same
      * mean, so the stationary start needs no special residual draw. */
-    st->state_end_s = st->t_s + gsl_ran_exponential(
+    st->state_end_s = st->t_s + rng_exponential(
                                     r, st->on ? wl->mean_on_s : wl->mean_off_s);
 }
 
@@ -70,7 +72,7 @@ static SimTime mmpp_next(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
 {
     for (;;) {
         double rate = st->on ? wl->rate_on_per_s : wl->rate_off_per_s;
-        double cand = rate > 0 ? st->t_s + gsl_ran_exponential(r, 1.0 / rate)
+        double cand = rate > 0 ? st->t_s + rng_exponential(r, 1.0 / rate)
                                : HUGE_VAL;
         if (cand < st->state_end_s) {
             st->t_s = cand;
@@ -81,7 +83,7 @@ static SimTime mmpp_next(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
         if (time_from_s(st->t_s) >= st->end)
             return SIM_TIME_MAX;
         st->on = !st->on;
-        st->state_end_s = st->t_s + gsl_ran_exponential(
+        st->state_end_s = st->t_s + rng_exponential(
                                         r, st->on ? wl->mean_on_s
                                                   : wl->mean_off_s);
     }
@@ -94,7 +96,7 @@ static SimTime diurnal_next(ArrivalState *st, const WorkloadSpec *wl,
 {
     double lmax = wl->rate_per_s * (1.0 + wl->amplitude);
     for (;;) {
-        st->t_s += gsl_ran_exponential(r, 1.0 / lmax);
+        st->t_s += rng_exponential(r, 1.0 / lmax);
         if (time_from_s(st->t_s) >= st->end)
             return SIM_TIME_MAX;
         double phase = 6.283185307179586 * (st->t_s - wl->peak_s) / wl->period_s;
