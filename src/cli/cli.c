@@ -69,7 +69,7 @@ static void usage_run(FILE *fp)
           "  --models DIR        read model profiles from DIR\n"
           "                      (default: models/ beside the scenario's folder)\n"
           "  --no-timeseries     do not write timeseries.csv\n"
-          "  -q, --quiet         print nothing on success (no progress, no table)\n"
+          "  -q, --quiet         no progress display (the table still prints)\n"
           "  -h, --help          show this help\n"
           "\n"
           "Units: times in seconds (*_s) or milliseconds (*_ms), memory in MB,\n"
@@ -249,7 +249,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         rc = atomic_file_commit(&ts, &err);
     else if (want_ts)
         atomic_file_abort(&ts);
-    if (rc == 0 && !o->quiet)
+    if (rc == 0)
         report_print_table(st.out, &rep, dir);
     free(names);
     free(prices);

@@ -200,3 +200,32 @@ Test(platform, provisioned_spills_over_to_on_demand)
     cr_assert_gt(res.v[MET_cost_compute_usd], 0);
     cr_assert_gt(res.v[MET_cost_prov_compute_usd], 0);
 }
+
+Test(platform, provisioned_scale_down_waits_for_busy_instances)
+{
+    /* 3 provisioned instances until 01:00, then 0.  With no traffic they
+     * all leave at 01:00: 3 x 3600 instance-s over 7200 s.  With three
+     * 1000 s requests arriving at 3000, 3001, 3002 s, each instance leaves
+     * when its request ends (4000, 4001, 4002 s): 3 x 3600 + 1203
+     * instance-s.  Billing follows the configured count either way. */
+    AltSpec alt = fixed_alt(1000.0, 0.0);
+    alt.n_prov = 2;
+    alt.prov[0].at_s = 0;
+    alt.prov[0].count = 3;
+    alt.prov[1].at_s = 3600;
+    alt.prov[1].count = 0;
+    WorkloadSpec idle = constant(1, 7000, 7000.5); /* one late request */
+    RunResult a = support_run(&alt, &idle, 7200, 1, 0);
+    cr_assert_eq(a.v[MET_cold_starts], 1, "after 01:00 requests are on-demand");
+    double od_alive = 200.0; /* the on-demand instance, 7000 .. 7200 s */
+    cr_assert_float_eq(a.v[MET_instances_mean],
+                       (3 * 3600.0 + od_alive) / 7200, 1e-9);
+    WorkloadSpec busy = constant(1, 3000, 3002.5);
+    RunResult b = support_run(&alt, &busy, 7200, 1, 0);
+    cr_assert_eq(b.v[MET_completed], 3);
+    cr_assert_eq(b.v[MET_cold_starts], 0);
+    cr_assert_float_eq(b.v[MET_instances_mean], (3 * 3600.0 + 1203) / 7200,
+                       1e-9);
+    cr_assert_float_eq(b.v[MET_cost_provisioned_usd],
+                       3 * 3600 * 0.0000041667, 1e-9);
+}
