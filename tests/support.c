@@ -71,7 +71,7 @@ RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
     rc.horizon = time_from_s(horizon_s);
     rc.slo = time_from_s(1.0);
     RunResult r;
-    serverless_run(&rc, &r);
+    world_run(&rc, &r);
     /* Conservation, DESIGN.md section 3 (srv_finish also aborts on it). */
     cr_assert_eq(r.v[MET_arrivals], r.v[MET_completed] + r.v[MET_rejected] +
                                         r.v[MET_timed_out] +

@@ -11,7 +11,7 @@
 
 #include "output/metrics.h"
 #include "output/stats.h"
-#include "platform/serverless.h"
+#include "platform/world.h"
 #include "platform/spec.h"
 
 /* An alternative whose warm service is exponential(mean_s) and whose cold

@@ -19,7 +19,7 @@
 #include "../config/scenario.h"
 #include "../output/report.h"
 #include "../output/timeseries.h"
-#include "../platform/serverless.h"
+#include "../platform/world.h"
 #include "../policy/policy.h"
 #include "../util/atomic_file.h"
 #include "../util/xalloc.h"
@@ -228,7 +228,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
                 rc.progress_ctx = &prog;
                 show_progress(&prog, 0.0, 0);
             }
-            serverless_run(&rc, &results[a * reps + r]);
+            world_run(&rc, &results[a * reps + r]);
         }
     }
     if (show)

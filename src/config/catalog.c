@@ -7,11 +7,15 @@
  * override single fields of existing ones: an entry whose "id" exists starts
  * from the built-in values and takes only the fields it gives.
  *
- * Entry fields: id, provider, region, date, source, confirmed, model
- * ("request-duration"), usd_per_1m_requests, usd_per_gb_s, granularity_ms,
- * bill_init, provisioned_usd_per_gb_s, provisioned_duration_usd_per_gb_s,
- * provisioned_granularity_s, free_tier, free_requests_per_month,
- * free_gb_s_per_month, notes.
+ * Entry fields: id, provider, region, date, source, confirmed, notes, and a
+ * "model" with its own fields:
+ *   "request-duration" (serverless billed per request and GB-s used):
+ *     usd_per_1m_requests, usd_per_gb_s, granularity_ms, bill_init,
+ *     provisioned_usd_per_gb_s, provisioned_duration_usd_per_gb_s,
+ *     provisioned_granularity_s, free_tier, free_requests_per_month,
+ *     free_gb_s_per_month;
+ *   "vm-hourly" (a VM instance type): usd_per_hour, min_billed_s, vcpus,
+ *     memory_gb, gpus, gpu_memory_gb, hardware (the profile class it runs).
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,33 +30,44 @@ static const char *const entry_keys[] = {
     "usd_per_1m_requests", "usd_per_gb_s", "granularity_ms", "bill_init",
     "provisioned_usd_per_gb_s", "provisioned_duration_usd_per_gb_s",
     "provisioned_granularity_s", "free_tier", "free_requests_per_month",
-    "free_gb_s_per_month", "notes", NULL};
+    "free_gb_s_per_month", "notes", "usd_per_hour", "min_billed_s", "vcpus",
+    "memory_gb", "gpus", "gpu_memory_gb", "hardware", NULL};
 
 /* Reads the fields present in `v` over *e.  `fresh`: a new entry, whose
  * descriptive and price fields are required. */
-static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
-                       PriceEntry *e, int fresh)
+static int parse_vm_fields(const JCtx *c, const cJSON *v, const char *path,
+                           PriceEntry *e, int fresh)
+{
+    int rc;
+    long long min_s = e->min_billed_s ? e->min_billed_s : 60;
+    long long gpus = e->gpus;
+    if ((rc = json_num(c, v, path, "usd_per_hour", fresh, e->usd_per_hour,
+                       JNUM_NONNEGATIVE, &e->usd_per_hour)) < 0 ||
+        (rc = json_int(c, v, path, "min_billed_s", 0, min_s, 0, 86400,
+                       &min_s)) < 0 ||
+        (rc = json_num(c, v, path, "vcpus", fresh, e->vcpus, JNUM_POSITIVE,
+                       &e->vcpus)) < 0 ||
+        (rc = json_num(c, v, path, "memory_gb", fresh, e->memory_gb,
+                       JNUM_POSITIVE, &e->memory_gb)) < 0 ||
+        (rc = json_int(c, v, path, "gpus", 0, gpus, 0, 64, &gpus)) < 0 ||
+        (rc = json_num(c, v, path, "gpu_memory_gb", 0, e->gpu_memory_gb,
+                       JNUM_NONNEGATIVE, &e->gpu_memory_gb)) < 0 ||
+        (rc = json_str(c, v, path, "hardware", fresh, e->hardware,
+                       e->hardware, sizeof e->hardware)) < 0)
+        return rc;
+    e->min_billed_s = (int)min_s;
+    e->gpus = (int)gpus;
+    return 0;
+}
+
+static int parse_serverless_fields(const JCtx *c, const cJSON *v,
+                                   const char *path, PriceEntry *e, int fresh)
 {
     int rc;
     double per_1m = e->usd_per_request * 1e6;
     long long gran = e->granularity_ms ? e->granularity_ms : 1;
     long long pgran = e->prov_granularity_s ? e->prov_granularity_s : 300;
-    char model[32] = "request-duration";
-    if ((rc = json_expect_object(c, v, path)) < 0 ||
-        (rc = json_check_keys(c, v, path, entry_keys)) < 0 ||
-        (rc = json_str(c, v, path, "provider", fresh, e->provider,
-                       e->provider, sizeof e->provider)) < 0 ||
-        (rc = json_str(c, v, path, "region", fresh, e->region, e->region,
-                       sizeof e->region)) < 0 ||
-        (rc = json_str(c, v, path, "date", fresh, e->date, e->date,
-                       sizeof e->date)) < 0 ||
-        (rc = json_str(c, v, path, "source", fresh, e->source, e->source,
-                       sizeof e->source)) < 0 ||
-        (rc = json_bool(c, v, path, "confirmed", fresh ? 0 : e->confirmed,
-                        &e->confirmed)) < 0 ||
-        (rc = json_str(c, v, path, "model", 0, model, model,
-                       sizeof model)) < 0 ||
-        (rc = json_num(c, v, path, "usd_per_1m_requests", fresh, per_1m,
+    if ((rc = json_num(c, v, path, "usd_per_1m_requests", fresh, per_1m,
                        JNUM_NONNEGATIVE, &per_1m)) < 0 ||
         (rc = json_num(c, v, path, "usd_per_gb_s", fresh, e->usd_per_gb_s,
                        JNUM_NONNEGATIVE, &e->usd_per_gb_s)) < 0 ||
@@ -76,19 +91,52 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
         (rc = json_num(c, v, path, "free_gb_s_per_month", 0, e->free_gb_s,
                        JNUM_NONNEGATIVE, &e->free_gb_s)) < 0)
         return rc;
-    if (strcmp(model, "request-duration") != 0) {
-        char p[256];
-        json_path_key(p, sizeof p, path, "model");
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s: unknown pricing model '%s' (this version knows "
-                       "'request-duration')",
-                       p, model);
-    }
-    e->model = PRICE_REQUEST_DURATION;
     e->usd_per_request = per_1m / 1e6;
     e->granularity_ms = (int)gran;
     e->prov_granularity_s = (int)pgran;
     return 0;
+}
+
+/* Reads the fields present in `v` over *e.  `fresh`: a new entry, whose
+ * descriptive and price fields are required. */
+static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
+                       PriceEntry *e, int fresh)
+{
+    static const char *const models[] = {"request-duration", "vm-hourly",
+                                         NULL};
+    int rc;
+    char model[32];
+    snprintf(model, sizeof model, "%s",
+             fresh || e->model == PRICE_REQUEST_DURATION ? "request-duration"
+                                                         : "vm-hourly");
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, entry_keys)) < 0 ||
+        (rc = json_str(c, v, path, "provider", fresh, e->provider,
+                       e->provider, sizeof e->provider)) < 0 ||
+        (rc = json_str(c, v, path, "region", fresh, e->region, e->region,
+                       sizeof e->region)) < 0 ||
+        (rc = json_str(c, v, path, "date", fresh, e->date, e->date,
+                       sizeof e->date)) < 0 ||
+        (rc = json_str(c, v, path, "source", fresh, e->source, e->source,
+                       sizeof e->source)) < 0 ||
+        (rc = json_bool(c, v, path, "confirmed", fresh ? 0 : e->confirmed,
+                        &e->confirmed)) < 0 ||
+        (rc = json_str(c, v, path, "model", 0, model, model,
+                       sizeof model)) < 0)
+        return rc;
+    if (strcmp(model, "request-duration") == 0) {
+        e->model = PRICE_REQUEST_DURATION;
+        return parse_serverless_fields(c, v, path, e, fresh);
+    }
+    if (strcmp(model, "vm-hourly") == 0) {
+        e->model = PRICE_VM_HOURLY;
+        return parse_vm_fields(c, v, path, e, fresh);
+    }
+    char p[256];
+    json_path_key(p, sizeof p, path, "model");
+    return err_set(c->err, SIM_EINPUT, c->file,
+                   "%s: unknown pricing model '%s' (did you mean '%s'?)", p,
+                   model, json_nearest(model, models));
 }
 
 /* Finds entry `id` in a catalog tree and reads it over *e.  Returns 1 if

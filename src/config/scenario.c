@@ -27,7 +27,33 @@ static const char *const top_keys[] = {
 static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
-    "timeout_s", "batch", "keepalive", "provisioned", "notes", NULL};
+    "timeout_s", "batch", "keepalive", "provisioned", "vm", "overflow",
+    "notes", NULL};
+
+static const char *const vm_keys[] = {
+    "instance_type", "count", "slots", "lb", "max_queue", "boot_s",
+    "pricing", "hardware", "autoscale", "notes", NULL};
+
+static const char *const autoscale_keys[] = {
+    "min", "max", "metric", "target", "period_s", "cooldown_s", "notes",
+    NULL};
+
+static const char *const lb_names[] = {"shared-queue", "round-robin",
+                                       "least-outstanding", NULL};
+static const char *const platform_names[] = {"serverless", "vm", "hybrid",
+                                             NULL};
+
+/* VM price multipliers (reference/pricing.md, 2026-11): typical 1-year
+ * reserved ~0.60x, 3-year ~0.40x; spot observed ~0.30x for GPUs. */
+static const struct {
+    const char *name;
+    double multiplier;
+} vm_pricing[] = {{"on-demand", 1.0},
+                  {"reserved-1y", 0.60},
+                  {"reserved-3y", 0.40},
+                  {"spot", 0.30}};
+static const char *const vm_pricing_names[] = {"on-demand", "reserved-1y",
+                                               "reserved-3y", "spot", NULL};
 
 /* Per workload type, the keys it takes (besides type/start_s/end_s). */
 static const char *const wl_poisson[] = {"type", "rate_per_s", "start_s",
@@ -241,6 +267,176 @@ static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+static int pick_name(const JCtx *c, const char *path, const char *value,
+                     const char *const *names, int *out)
+{
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(value, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    return err_set(c->err, SIM_EINPUT, c->file,
+                   "%s: unknown value '%s' (did you mean '%s'?)", path, value,
+                   json_nearest(value, names));
+}
+
+static int load_autoscale(const JCtx *c, const cJSON *v, const char *path,
+                          VmSpec *vm)
+{
+    static const char *const metrics[] = {"utilization", "queue", NULL};
+    AutoscaleSpec *as = &vm->as;
+    int rc, metric;
+    long long mn, mx;
+    char name[32], p[256];
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, autoscale_keys)) < 0 ||
+        (rc = json_int(c, v, path, "min", 0, 1, 0, 100000, &mn)) < 0 ||
+        (rc = json_int(c, v, path, "max", 1, 0, 1, 100000, &mx)) < 0 ||
+        (rc = json_str(c, v, path, "metric", 0, "utilization", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "metric"), name,
+                        metrics, &metric)) < 0 ||
+        (rc = json_num(c, v, path, "target", 1, 0, JNUM_POSITIVE,
+                       &as->target)) < 0 ||
+        (rc = json_num(c, v, path, "period_s", 0, 60, JNUM_POSITIVE,
+                       &as->period_s)) < 0 ||
+        (rc = json_num(c, v, path, "cooldown_s", 0, 300, JNUM_NONNEGATIVE,
+                       &as->cooldown_s)) < 0)
+        return rc;
+    if (mn > mx)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: min (%lld) is larger than max (%lld)", path, mn,
+                       mx);
+    as->metric = (ScaleMetric)metric;
+    if (as->metric == SCALE_UTILIZATION && as->target > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.target: a utilization target is a fraction in "
+                       "(0, 1] (got %g)",
+                       path, as->target);
+    as->enabled = 1;
+    as->min_vms = (int)mn;
+    as->max_vms = (int)mx;
+    return 0;
+}
+
+static int load_vm(const JCtx *c, const cJSON *v, const char *path,
+                   const Scenario *sc, const char *catalog_file, VmSpec *vm,
+                   char *catalog_date)
+{
+    int rc, idx;
+    char id[64], name[32], p[256], where[300];
+    long long ll;
+    memset(vm, 0, sizeof *vm);
+    if (v == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: missing (a VM or hybrid alternative needs "
+                       "{\"instance_type\": ...})",
+                       path);
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, vm_keys)) < 0 ||
+        (rc = json_str(c, v, path, "instance_type", 1, NULL, id, sizeof id)) <
+            0)
+        return rc;
+    snprintf(where, sizeof where, "%s: %s.instance_type", c->file, path);
+    if ((rc = catalog_lookup(catalog_file, id, &vm->type, catalog_date,
+                             c->err, where)) < 0)
+        return rc;
+    if (vm->type.model != PRICE_VM_HOURLY)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.instance_type: '%s' is not a VM instance type",
+                       path, id);
+    char hw_name[32];
+    if ((rc = json_str(c, v, path, "hardware", 0, vm->type.hardware, hw_name,
+                       sizeof hw_name)) < 0)
+        return rc;
+    const HwProfile *hw = profile_hw(&sc->model, hw_name);
+    if (hw == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: model '%s' has no profile for hardware '%s' "
+                       "(instance type %s)",
+                       path, sc->model.name, hw_name, id);
+    vm->hw = *hw;
+    int is_gpu = vm->type.gpus > 0;
+    long long def_slots = 1;
+    if (!is_gpu) {
+        def_slots = (long long)(vm->type.vcpus / hw->ref_vcpus);
+        if (def_slots < 1)
+            def_slots = 1;
+    }
+    if ((rc = json_int(c, v, path, "slots", 0, def_slots, 1, 100000, &ll)) <
+        0)
+        return rc;
+    vm->slots = (int)ll;
+    double need_mb = sc->model.memory_mb * vm->slots;
+    double have_mb = vm->type.memory_gb * 1024;
+    if (need_mb > have_mb)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.slots: %d slots of model '%s' need %g MB, more "
+                       "than %s has (%g MB)",
+                       path, vm->slots, sc->model.name, need_mb, id, have_mb);
+    if ((rc = json_int(c, v, path, "count", 0, 1, 0, 1000000, &ll)) < 0)
+        return rc;
+    vm->count = (int)ll;
+    if ((rc = json_str(c, v, path, "lb", 0, "shared-queue", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "lb"), name,
+                        lb_names, &idx)) < 0)
+        return rc;
+    vm->lb = (LbKind)idx;
+    if ((rc = json_int(c, v, path, "max_queue", 0, 1000000, 0, 100000000,
+                       &ll)) < 0)
+        return rc;
+    vm->max_queue = (int)ll;
+    if ((rc = json_num(c, v, path, "boot_s", 0, 25, JNUM_NONNEGATIVE,
+                       &vm->boot_s)) < 0 ||
+        (rc = json_str(c, v, path, "pricing", 0, "on-demand", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "pricing"), name,
+                        vm_pricing_names, &idx)) < 0)
+        return rc;
+    vm->price_multiplier = vm_pricing[idx].multiplier;
+    const cJSON *as = cJSON_GetObjectItemCaseSensitive(v, "autoscale");
+    if (as != NULL) {
+        if ((rc = load_autoscale(c, as, json_path_key(p, sizeof p, path,
+                                                      "autoscale"),
+                                 vm)) < 0)
+            return rc;
+        if (cJSON_GetObjectItemCaseSensitive(v, "count") == NULL)
+            vm->count = vm->as.min_vms;
+        if (vm->count < vm->as.min_vms || vm->count > vm->as.max_vms)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s.count: the initial fleet (%d) must lie within "
+                           "autoscale min..max (%d..%d)",
+                           path, vm->count, vm->as.min_vms, vm->as.max_vms);
+    }
+    return 0;
+}
+
+static int load_overflow(const JCtx *c, const cJSON *v, const char *path,
+                         AltSpec *a)
+{
+    static const char *const keys[] = {"rule", "max_wait_ms", "notes", NULL};
+    static const char *const rules[] = {"free-slot", "expected-wait", NULL};
+    int rc, idx;
+    char name[32], p[256];
+    double ms;
+    a->overflow = OVERFLOW_FREE_SLOT;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_str(c, v, path, "rule", 0, "free-slot", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "rule"), name,
+                        rules, &idx)) < 0 ||
+        (rc = json_num(c, v, path, "max_wait_ms", idx == 1, 0,
+                       JNUM_NONNEGATIVE, &ms)) < 0)
+        return rc;
+    a->overflow = (OverflowRule)idx;
+    a->overflow_wait_s = ms * 1e-3;
+    return 0;
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const char *catalog_file,
                     AltSpec *a, char *catalog_date)
@@ -267,11 +463,40 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if ((rc = json_str(c, o, p, "platform", 0, "serverless", a->platform,
                        sizeof a->platform)) < 0)
         return rc;
-    if (strcmp(a->platform, "serverless") != 0)
+    if (strcmp(a->platform, "serverless") == 0)
+        a->kind = PLATFORM_SERVERLESS;
+    else if (strcmp(a->platform, "vm") == 0)
+        a->kind = PLATFORM_VM;
+    else if (strcmp(a->platform, "hybrid") == 0)
+        a->kind = PLATFORM_HYBRID;
+    else
         return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.platform: unknown platform '%s' (this version "
-                       "simulates 'serverless')",
-                       p, a->platform);
+                       "%s.platform: unknown platform '%s' (did you mean "
+                       "'%s'?)",
+                       p, a->platform, json_nearest(a->platform,
+                                                    platform_names));
+    a->model_size_mb = sc->model.size_mb;
+    a->model_memory_mb = sc->model.memory_mb;
+    if (a->kind != PLATFORM_SERVERLESS) {
+        o = from(alt, defs, "vm", apath, &p);
+        char vp[128];
+        json_path_key(vp, sizeof vp, p, "vm");
+        if ((rc = load_vm(c, cJSON_GetObjectItemCaseSensitive(o, "vm"), vp,
+                          sc, catalog_file, &a->vm, catalog_date)) < 0)
+            return rc;
+        o = from(alt, defs, "timeout_s", apath, &p);
+        if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
+                           &a->timeout_s)) < 0)
+            return rc;
+        if (a->kind == PLATFORM_VM)
+            return 0; /* the serverless keys do not apply */
+        o = from(alt, defs, "overflow", apath, &p);
+        json_path_key(vp, sizeof vp, p, "overflow");
+        if ((rc = load_overflow(c, cJSON_GetObjectItemCaseSensitive(
+                                       o, "overflow"),
+                                vp, a)) < 0)
+            return rc;
+    }
     o = from(alt, defs, "hardware", apath, &p);
     if ((rc = json_str(c, o, p, "hardware", 0, "cpu", a->hardware,
                        sizeof a->hardware)) < 0)
@@ -290,8 +515,6 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        p, sc->model.name, a->hardware, have);
     }
     a->hw = *hw;
-    a->model_size_mb = sc->model.size_mb;
-    a->model_memory_mb = sc->model.memory_mb;
 
     o = from(alt, defs, "memory_mb", apath, &p);
     if ((rc = json_int(c, o, p, "memory_mb", 1, 0, 1, 1048576, &ll)) < 0)
@@ -368,6 +591,11 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if ((rc = catalog_lookup(catalog_file, price_id, &a->price, catalog_date,
                              c->err, where)) < 0)
         return rc;
+    if (a->price.model != PRICE_REQUEST_DURATION)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.pricing: '%s' is not a serverless price entry (it "
+                       "is a VM instance type; use it in \"vm\")",
+                       p, price_id);
     return 0;
 }
 

@@ -76,7 +76,7 @@ double dist_quantile_s(const Dist *d, double p)
     case DIST_CONSTANT:
         return d->a_s;
     case DIST_EXPONENTIAL:
-        return -d->a_s * log1p(-p);
+        return -d->a_s * log(1.0 - p); /* as rng_exponential */
     case DIST_LOGNORMAL:
         return d->a_s * exp(d->sigma * gsl_cdf_ugaussian_Pinv(p));
     case DIST_EMPIRICAL:

@@ -14,6 +14,13 @@
 #include "../core/time.h"
 
 struct Instance;
+struct Vm;
+
+typedef enum ReqWhere {
+    REQ_AT_NONE = 0,
+    REQ_AT_SERVERLESS,  /* bound to, queued for or served by serverless */
+    REQ_AT_VM           /* queued for or served by a VM */
+} ReqWhere;
 
 typedef enum ReqOutcome {
     REQ_PENDING = 0,  /* not ended yet */
@@ -28,17 +35,21 @@ typedef struct Request {
     struct Request *live_prev; /* the platform's list of live requests */
     struct Request *live_next;
     struct Instance *inst;     /* the instance serving or starting for it */
+    struct Vm *vm;             /* the VM serving it or whose queue holds it */
+    double u_service;          /* service-time quantile, drawn at arrival */
     uint64_t id;               /* arrival sequence number */
     SimTime arrival;           /* us */
     SimTime bound_at;          /* when bound to a starting instance, or -1 */
     SimTime start;             /* service start, us; -1 before */
-    SimTime service_us;        /* warm service time, drawn at arrival */
+    SimTime service_us;        /* warm service time, set when placed */
     SimTime run_us;            /* what it occupies its slot for, once started */
     SimTime init_billed_us;    /* INIT time billed with this request */
     uint32_t fn;               /* function index */
     uint8_t cold;              /* 1 iff it waited for an instance start */
     uint8_t outcome;           /* ReqOutcome */
     uint8_t on_provisioned;    /* served by a provisioned instance */
+    uint8_t where;             /* ReqWhere */
+    uint16_t batch;            /* size of the batch it ran in (0 = none) */
 } Request;
 
 const char *request_outcome_name(ReqOutcome outcome);

@@ -35,6 +35,8 @@ void metrics_advance(Metrics *m, SimTime now)
     m->state_us[INST_STARTING] += dt * m->n[INST_STARTING];
     m->state_us[INST_IDLE] += dt * m->n[INST_IDLE];
     m->state_us[INST_BUSY] += dt * m->n[INST_BUSY];
+    for (int st = INST_STARTING; st <= INST_BUSY; st++)
+        m->vm_state_us[st] += dt * m->vm_n[st];
     int k = m->n[INST_BUSY];
     m->busy_k_us[k < METRICS_BUSY_K ? k : METRICS_BUSY_K - 1] += dt;
     m->last_t = now;
@@ -60,6 +62,21 @@ void metrics_instance(Metrics *m, SimTime now, InstState from, InstState to)
     }
 }
 
+void metrics_vm(Metrics *m, SimTime now, InstState from, InstState to)
+{
+    metrics_advance(m, now);
+    if (from != INST_GONE)
+        m->vm_n[from]--;
+    if (to != INST_GONE)
+        m->vm_n[to]++;
+    if (from == INST_GONE) {
+        int alive = m->vm_n[INST_STARTING] + m->vm_n[INST_IDLE] +
+                    m->vm_n[INST_BUSY];
+        if (alive > m->vm_peak)
+            m->vm_peak = alive;
+    }
+}
+
 void metrics_end(Metrics *m, const Request *req, SimTime now)
 {
     switch ((ReqOutcome)req->outcome) {
@@ -73,7 +90,10 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
             m->slo_ok++;
         SimTime cold_wait = req->cold ? (req->start - req->bound_at) : 0;
         m->cold_wait_us += (double)cold_wait;
-        m->queue_wait_us += (double)(req->start - req->arrival - cold_wait);
+        SimTime queued = req->start - req->arrival - cold_wait;
+        m->queue_wait_us += (double)queued;
+        if (queued > 0)
+            m->waited++;
         if (req->cold) {
             m->cold++;
             m->w_cold++;
@@ -111,12 +131,20 @@ void metrics_window(Metrics *m, SimTime now, TsRow *row)
                            m->w_state_us0[INST_IDLE]) / len : 0;
     row->busy = len > 0 ? (m->state_us[INST_BUSY] -
                            m->w_state_us0[INST_BUSY]) / len : 0;
+    row->vm_booting = len > 0 ? (m->vm_state_us[INST_STARTING] -
+                                 m->w_vm_state_us0[INST_STARTING]) / len : 0;
+    row->vm_ready = len > 0 ? (m->vm_state_us[INST_IDLE] +
+                               m->vm_state_us[INST_BUSY] -
+                               m->w_vm_state_us0[INST_IDLE] -
+                               m->w_vm_state_us0[INST_BUSY]) / len : 0;
     row->p95_ms = m->win.n ? hist_quantile(&m->win, 0.95) * 1e-3 : (double)NAN;
     row->cost_usd = 0;
     m->win_t0 = now;
     m->w_arrivals = m->w_completed = m->w_rejected = m->w_timed_out = 0;
     m->w_cold = 0;
-    for (int s = 0; s < INST_NSTATES; s++)
+    for (int s = 0; s < INST_NSTATES; s++) {
         m->w_state_us0[s] = m->state_us[s];
+        m->w_vm_state_us0[s] = m->vm_state_us[s];
+    }
     hist_reset(&m->win);
 }

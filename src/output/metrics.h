@@ -39,6 +39,7 @@
     X(mean_ms, "ms", "mean latency")                                           \
     X(mean_queue_wait_ms, "ms", "mean time queued, completed requests")        \
     X(mean_cold_wait_ms, "ms", "mean time waiting for a start, cold requests") \
+    X(waited_pct, "%", "completed requests that waited in a queue")         \
     X(slo_pct, "%", "ended requests completed within the SLO")                 \
     X(instances_mean, "instances", "time-average live instances")              \
     X(busy_mean, "instances", "time-average busy instances")                   \
@@ -46,11 +47,16 @@
     X(starting_mean, "instances", "time-average starting instances")           \
     X(peak_instances, "instances", "most live instances at once")              \
     X(idle_gb_s, "GB-s", "memory held by idle instances (wasted memory)")      \
+    X(vms_mean, "VMs", "time-average live VMs (booting included)")            \
+    X(vm_peak, "VMs", "most live VMs at once")                                \
+    X(vm_util_pct, "%", "busy VM slot-seconds / ready VM slot-seconds")       \
+    X(served_vm_pct, "%", "started requests served by VMs (hybrid split)")    \
     X(cost_requests_usd, "USD", "request fees")                                \
     X(cost_compute_usd, "USD", "on-demand duration, INIT included")            \
     X(cost_init_usd, "USD", "of which INIT of cold starts")                    \
     X(cost_provisioned_usd, "USD", "provisioned concurrency configured")       \
     X(cost_prov_compute_usd, "USD", "duration on provisioned instances")       \
+    X(cost_vm_usd, "USD", "VM time, per second with a 60 s minimum")          \
     X(cost_usd, "USD", "total cost")                                           \
     X(usd_per_1m, "USD", "total cost per million arrivals")
 
@@ -84,12 +90,14 @@ typedef struct TsRow {
     double t0_s, t1_s;
     uint64_t arrivals, completed, rejected, timed_out, cold;
     double starting, idle, busy; /* time-average instances */
+    double vm_booting, vm_ready; /* time-average VMs */
     double p95_ms;               /* NaN when nothing completed */
     double cost_usd;             /* accrued by t1 */
 } TsRow;
 
 typedef struct Metrics {
     uint64_t arrivals, completed, rejected, timed_out, cold, slo_ok;
+    uint64_t waited;             /* completed after a queue wait > 0 */
     uint64_t instance_starts;
     SimTime slo_us;
     double queue_wait_us, cold_wait_us; /* sums */
@@ -99,10 +107,14 @@ typedef struct Metrics {
     double state_us[INST_NSTATES]; /* instance-us by state */
     int peak_alive;
     double busy_k_us[METRICS_BUSY_K];
+    int vm_n[INST_NSTATES];        /* VMs by state (starting = booting) */
+    double vm_state_us[INST_NSTATES];
+    int vm_peak;
     /* the open timeseries window */
     SimTime win_t0;
     uint64_t w_arrivals, w_completed, w_rejected, w_timed_out, w_cold;
     double w_state_us0[INST_NSTATES];
+    double w_vm_state_us0[INST_NSTATES];
     Hist win;
 } Metrics;
 
@@ -117,6 +129,9 @@ void metrics_arrival(Metrics *m);
 /* An instance moved from `from` to `to` at `now`; INST_GONE as `from`
  * means it was created, as `to` that it was removed. */
 void metrics_instance(Metrics *m, SimTime now, InstState from, InstState to);
+
+/* The same for a VM (booting = INST_STARTING). */
+void metrics_vm(Metrics *m, SimTime now, InstState from, InstState to);
 
 /* A request ended (completed, rejected or timed out) at `now`. */
 void metrics_end(Metrics *m, const Request *req, SimTime now);

@@ -2,8 +2,8 @@
  * timeseries.h - timeseries.csv, written row by row while runs stream.
  *
  * Columns: alternative, replication, t0_s, t1_s, arrivals, completed,
- * rejected, timed_out, cold, starting, idle, busy (time-average instances in
- * the interval), p95_ms (of requests completed in it; empty if none),
+ * rejected, timed_out, cold, starting, idle, busy (time-average serverless
+ * instances in the interval), vm_booting, vm_ready (time-average VMs), p95_ms (of requests completed in it; empty if none),
  * cost_usd (accrued by t1).  Rows are streamed, so memory does not grow
  * with the horizon.
  */

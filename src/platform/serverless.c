@@ -1,6 +1,6 @@
 /*
  * serverless.c - on-demand + provisioned serverless instances of one
- * function, as engine events.
+ * function: a component of a World (world.h).
  *
  * Representation.  One function per run; its instances come from a pool and
  * sit on intrusive lists:
@@ -44,10 +44,9 @@
  * place of its warm time S: the instance starts for max(0, Tc - S) and the
  * request then runs min(S, Tc), so it ends exactly Tc after binding.
  *
- * Randomness.  Arrival times come from the arrival stream and each
- * request's warm service time from the service stream, both drawn at
- * arrival in arrival order, so every alternative on one seed sees the same
- * requests with the same service times (common random numbers).  Start
+ * Randomness.  A request's warm service time is its own quantile (drawn
+ * by the World at arrival) of this hardware's distribution, so alternatives
+ * on one seed serve the same requests alike (common random numbers).  Start
  * times come from the cold-start stream in the order starts happen.
  */
 #include "serverless.h"
@@ -59,48 +58,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/rng.h"
-#include "../output/timeseries.h"
 #include "../util/pool.h"
 #include "../util/xalloc.h"
 
-#define SRV_EVENTS(X)                                                          \
-    X(EV_SAMPLE)                                                               \
-    X(EV_DONE)                                                                 \
-    X(EV_READY)                                                                \
-    X(EV_ARRIVAL)                                                              \
-    X(EV_EXPIRE)                                                               \
-    X(EV_PROVISION)                                                            \
-    X(EV_WINDOW)
-
-enum {
-#define X(name) name,
-    SRV_EVENTS(X)
-#undef X
-        EV_NKINDS
-};
-
-/* The priority of an event kind is its place in the list. */
+/* The priority of an event kind is its place in WORLD_EVENTS. */
 #define PRIO(kind) ((unsigned)(kind))
 
 #define SCALE_WINDOW_US ((SimTime)10 * SIM_US_PER_S)
 
 typedef enum StartBlock { START_OK = 0, START_LIMIT, START_RATE } StartBlock;
 
-struct Srv {
-    const RunConfig *rc;
+struct SrvPool {
+    World *w;
     const AltSpec *alt;
-    Sim *sim;
-    Metrics *m;
+    Sim *sim;             /* the World's engine */
+    Metrics *m;           /* the World's metrics */
     CostAcc cost;
-    Pool req_pool, inst_pool;
-    gsl_rng *r_arr, *r_svc, *r_cold;
-    const ArrivalType *arr_type;
-    ArrivalState arr;
+    Pool inst_pool;
     const KeepalivePolicyType *ka;
     void *ka_state;
 
-    Dist warm;            /* warm service at the alternative's batch size */
     double cpu_factor;    /* >= 1 */
     SimTime timeout_us;   /* 0 = none */
     int conc;
@@ -110,6 +87,8 @@ struct Srv {
     int pc_active;        /* provisioned instances not retiring */
     int pc_target;        /* configured provisioned count now */
     SimTime pc_seg_start; /* current provisioned billing period */
+    Instance **pc_all;    /* every provisioned instance, for retiring */
+    int pc_n, pc_cap;
 
     Request *q_head, *q_tail; /* the function's FIFO queue */
     int q_len;
@@ -118,17 +97,12 @@ struct Srv {
     int win_starts;       /* on-demand starts in it */
     int window_armed;     /* a WINDOW event is pending */
 
-    Instance **pc_all;    /* every provisioned instance, for retiring */
-    int pc_n, pc_cap;
-
-    Request *live;        /* every arrived, not ended request */
+    uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
-    uint64_t next_req_id, next_inst_id;
-    uint64_t stale, peak_pending;
 };
 
-static void serve(Srv *s, Instance *inst, Request *req);
-static void drain_queue(Srv *s);
+static void serve(SrvPool *s, Instance *inst, Request *req);
+static void drain_queue(SrvPool *s);
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -138,26 +112,7 @@ static SimTime draw_us(const Dist *d, gsl_rng *r, double factor)
     return x > 0 ? time_from_s(x) : 0;
 }
 
-static void live_add(Srv *s, Request *req)
-{
-    req->live_prev = NULL;
-    req->live_next = s->live;
-    if (s->live != NULL)
-        s->live->live_prev = req;
-    s->live = req;
-}
-
-static void live_remove(Srv *s, Request *req)
-{
-    if (req->live_prev != NULL)
-        req->live_prev->live_next = req->live_next;
-    else
-        s->live = req->live_next;
-    if (req->live_next != NULL)
-        req->live_next->live_prev = req->live_prev;
-}
-
-static void set_state(Srv *s, Instance *inst, InstState to)
+static void set_state(SrvPool *s, Instance *inst, InstState to)
 {
     metrics_instance(s->m, sim_now(s->sim), inst->state, to);
     instance_set_state(inst, to);
@@ -165,7 +120,7 @@ static void set_state(Srv *s, Instance *inst, InstState to)
 
 /* Keeps inst on the right available list: there, at the head (most
  * recently used), iff it is ready, has a free slot and is not retiring. */
-static void avail_touch(Srv *s, Instance *inst)
+static void avail_touch(SrvPool *s, Instance *inst)
 {
     InstList *l = inst->provisioned ? &s->avail_pc : &s->avail_od;
     if (inst->list == l)
@@ -177,7 +132,7 @@ static void avail_touch(Srv *s, Instance *inst)
 
 /* ---- request endings and billing ------------------------------------ */
 
-static void bill(Srv *s, const Request *req, SimTime ran_us)
+static void bill(SrvPool *s, const Request *req, SimTime ran_us)
 {
     const PriceEntry *p = &s->alt->price;
     int64_t mem = s->alt->memory_mb;
@@ -194,17 +149,14 @@ static void bill(Srv *s, const Request *req, SimTime ran_us)
     }
 }
 
-static void end_request(Srv *s, Request *req, ReqOutcome outcome)
+static void end_request(SrvPool *s, Request *req, ReqOutcome outcome)
 {
-    req->outcome = (uint8_t)outcome;
-    metrics_end(s->m, req, sim_now(s->sim));
-    live_remove(s, req);
-    pool_put(&s->req_pool, req);
+    world_end_request(s->w, req, outcome);
 }
 
 /* ---- instances ------------------------------------------------------- */
 
-static void destroy_instance(Srv *s, Instance *inst)
+static void destroy_instance(SrvPool *s, Instance *inst)
 {
     if (inst->list != NULL)
         instlist_remove(inst->list, inst);
@@ -221,19 +173,19 @@ static void destroy_instance(Srv *s, Instance *inst)
     pool_put(&s->inst_pool, inst);
 }
 
-static void arm_timer(Srv *s, Instance *inst, SimTime deadline)
+static void arm_timer(SrvPool *s, Instance *inst, SimTime deadline)
 {
     if (inst->timer_at >= 0 && inst->timer_at <= deadline)
         return; /* the pending timer will re-arm itself */
     if (inst->timer_at >= 0) /* the pending one is too late: cancel it */
         inst->epoch = ++s->epoch_counter;
     inst->timer_at = deadline;
-    sim_schedule(s->sim, deadline, PRIO(EV_EXPIRE), EV_EXPIRE, inst,
+    world_schedule(s->w, deadline, EV_EXPIRE, inst,
                  inst->epoch);
 }
 
 /* inst has no request left: keep it (keep-alive) or remove it. */
-static void go_idle(Srv *s, Instance *inst)
+static void go_idle(SrvPool *s, Instance *inst)
 {
     SimTime now = sim_now(s->sim);
     if (inst->state == INST_BUSY)
@@ -261,7 +213,7 @@ static void go_idle(Srv *s, Instance *inst)
 
 /* Draws the start duration; binds `trigger` (may be NULL) to the new
  * instance.  Provisioned instances created at time 0 start ready. */
-static Instance *start_instance(Srv *s, Request *trigger, int provisioned,
+static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
                                 int ready_now)
 {
     SimTime now = sim_now(s->sim);
@@ -298,9 +250,10 @@ static Instance *start_instance(Srv *s, Request *trigger, int provisioned,
     set_state(s, inst, INST_STARTING);
     SimTime dur;
     if (hw->cold_mode == COLD_TOTAL) {
-        SimTime tc = draw_us(&hw->cold_total, s->r_cold, 1.0);
+        SimTime tc = draw_us(&hw->cold_total, s->w->r_cold, 1.0);
         if (trigger != NULL) {
-            SimTime svc = trigger->service_us;
+            SimTime svc = trigger->service_us =
+                world_service_us(trigger, hw, s->alt->batch, s->cpu_factor);
             dur = tc > svc ? tc - svc : 0;
             trigger->service_us = tc < svc ? tc : svc;
         } else {
@@ -309,18 +262,18 @@ static Instance *start_instance(Srv *s, Request *trigger, int provisioned,
         inst->init_us = dur;
     } else {
         double f = s->cpu_factor;
-        SimTime sandbox = draw_us(&hw->sandbox, s->r_cold, 1.0);
-        double load_s = dist_sample_s(&hw->model_load, s->r_cold);
+        SimTime sandbox = draw_us(&hw->sandbox, s->w->r_cold, 1.0);
+        double load_s = dist_sample_s(&hw->model_load, s->w->r_cold);
         if (hw->load_mb_per_s > 0)
             load_s += s->alt->model_size_mb / hw->load_mb_per_s;
-        SimTime init = draw_us(&hw->runtime, s->r_cold, f) +
+        SimTime init = draw_us(&hw->runtime, s->w->r_cold, f) +
                        time_from_s(load_s * f);
-        inst->first_extra_us = draw_us(&hw->first_extra, s->r_cold, f);
+        inst->first_extra_us = draw_us(&hw->first_extra, s->w->r_cold, f);
         inst->init_us = init;
         dur = sandbox + init;
     }
     inst->ready_at = now + dur;
-    sim_schedule(s->sim, inst->ready_at, PRIO(EV_READY), EV_READY, inst,
+    world_schedule(s->w, inst->ready_at, EV_READY, inst,
                  inst->epoch);
     if (trigger != NULL) {
         trigger->inst = inst;
@@ -336,7 +289,7 @@ static Instance *start_instance(Srv *s, Request *trigger, int provisioned,
 }
 
 /* Binds req to a starting instance that has a free slot. */
-static void bind_starting(Srv *s, Instance *inst, Request *req)
+static void bind_starting(SrvPool *s, Instance *inst, Request *req)
 {
     req->inst = inst;
     req->cold = 1;
@@ -352,7 +305,7 @@ static void bind_starting(Srv *s, Instance *inst, Request *req)
         instlist_remove(inst->list, inst);
 }
 
-static StartBlock can_start(Srv *s)
+static StartBlock can_start(SrvPool *s)
 {
     const AltSpec *a = s->alt;
     if (a->max_instances > 0 && s->n_alive >= a->max_instances)
@@ -369,24 +322,24 @@ static StartBlock can_start(Srv *s)
     return START_OK;
 }
 
-static void arm_window(Srv *s)
+static void arm_window(SrvPool *s)
 {
     if (s->window_armed)
         return;
     s->window_armed = 1;
     SimTime next = (sim_now(s->sim) / SCALE_WINDOW_US + 1) * SCALE_WINDOW_US;
-    sim_schedule(s->sim, next, PRIO(EV_WINDOW), EV_WINDOW, NULL, 0);
+    world_schedule(s->w, next, EV_WINDOW, NULL, 0);
 }
 
 /* ---- routing ------------------------------------------------------- */
 
-static Instance *warm_slot(Srv *s)
+static Instance *warm_slot(SrvPool *s)
 {
     return s->avail_pc.head != NULL ? s->avail_pc.head : s->avail_od.head;
 }
 
 /* Places req: warm slot, starting instance, new instance, queue, reject. */
-static void route(Srv *s, Request *req)
+static void route(SrvPool *s, Request *req)
 {
     Instance *inst = warm_slot(s);
     if (inst != NULL) {
@@ -417,7 +370,7 @@ static void route(Srv *s, Request *req)
     end_request(s, req, REQ_REJECTED);
 }
 
-static Request *dequeue(Srv *s)
+static Request *dequeue(SrvPool *s)
 {
     Request *req = s->q_head;
     if (req == NULL)
@@ -431,7 +384,7 @@ static Request *dequeue(Srv *s)
 }
 
 /* Gives queued requests whatever capacity exists now. */
-static void drain_queue(Srv *s)
+static void drain_queue(SrvPool *s)
 {
     while (s->q_head != NULL) {
         Instance *inst = warm_slot(s);
@@ -454,7 +407,7 @@ static void drain_queue(Srv *s)
 }
 
 /* Starts req's service on inst, which has a free slot and is ready. */
-static void serve(Srv *s, Instance *inst, Request *req)
+static void serve(SrvPool *s, Instance *inst, Request *req)
 {
     SimTime now = sim_now(s->sim);
     assert(inst->in_use < s->conc);
@@ -465,6 +418,9 @@ static void serve(Srv *s, Instance *inst, Request *req)
     req->inst = inst;
     req->start = now;
     req->on_provisioned = inst->provisioned;
+    if (!(req->cold && s->alt->hw.cold_mode == COLD_TOTAL))
+        req->service_us = world_service_us(req, &s->alt->hw, s->alt->batch,
+                                           s->cpu_factor);
     SimTime run = req->service_us;
     if (!inst->served_any) {
         inst->served_any = 1;
@@ -477,35 +433,13 @@ static void serve(Srv *s, Instance *inst, Request *req)
         req->outcome = REQ_TIMED_OUT; /* decided now, recorded at DONE */
     }
     req->run_us = run;
-    sim_schedule(s->sim, now + run, PRIO(EV_DONE), EV_DONE, req, 0);
+    s->w->served_srv++;
+    world_schedule(s->w, now + run, EV_DONE, req, 0);
 }
 
 /* ---- event handlers -------------------------------------------------- */
 
-static void schedule_next_arrival(Srv *s)
-{
-    SimTime t = s->arr_type->next(&s->arr, s->rc->wl, s->r_arr);
-    if (t < s->rc->horizon)
-        sim_schedule(s->sim, t, PRIO(EV_ARRIVAL), EV_ARRIVAL, NULL, 0);
-}
-
-static void on_arrival(Srv *s)
-{
-    SimTime now = sim_now(s->sim);
-    schedule_next_arrival(s);
-    Request *req = pool_get(&s->req_pool);
-    req->id = s->next_req_id++;
-    req->arrival = now;
-    req->bound_at = -1;
-    req->start = -1;
-    req->service_us = draw_us(&s->warm, s->r_svc, s->cpu_factor);
-    live_add(s, req);
-    metrics_arrival(s->m);
-    s->ka->on_arrival(s->ka_state, 0, now);
-    route(s, req);
-}
-
-static void on_done(Srv *s, Request *req)
+static void on_done(SrvPool *s, Request *req)
 {
     Instance *inst = req->inst;
     ReqOutcome outcome =
@@ -524,7 +458,7 @@ static void on_done(Srv *s, Request *req)
         avail_touch(s, inst);
 }
 
-static void on_ready(Srv *s, Instance *inst)
+static void on_ready(SrvPool *s, Instance *inst)
 {
     if (inst->list == &s->open_starting)
         instlist_remove(&s->open_starting, inst);
@@ -552,10 +486,10 @@ static void on_ready(Srv *s, Instance *inst)
         avail_touch(s, inst);
 }
 
-static void on_expire(Srv *s, Instance *inst, uint32_t epoch)
+static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
 {
     if (epoch != inst->epoch) {
-        s->stale++;
+        s->w->stale++;
         return;
     }
     SimTime now = sim_now(s->sim);
@@ -571,7 +505,7 @@ static void on_expire(Srv *s, Instance *inst, uint32_t epoch)
     }
 }
 
-static void close_prov_period(Srv *s, SimTime now)
+static void close_prov_period(SrvPool *s, SimTime now)
 {
     int64_t billed_s = pricing_prov_billed_s(now - s->pc_seg_start,
                                              s->alt->price.prov_granularity_s);
@@ -584,7 +518,7 @@ static void close_prov_period(Srv *s, SimTime now)
  * More: retiring ones stay after all, then new ones start (they take
  * requests once ready; at time 0 they exist ready, initialised before the
  * run). */
-static void provision(Srv *s, int target)
+static void provision(SrvPool *s, int target)
 {
     SimTime now = sim_now(s->sim);
     if (target != s->pc_target) {
@@ -616,60 +550,32 @@ static void provision(Srv *s, int target)
         start_instance(s, NULL, 1, now == 0);
 }
 
-static void on_provision(Srv *s)
+static void on_provision(SrvPool *s)
 {
     SimTime now = sim_now(s->sim);
     provision(s, spec_prov_count_at(s->alt, now));
     SimTime next = spec_prov_next_change(s->alt, now);
-    if (next < s->rc->horizon)
-        sim_schedule(s->sim, next, PRIO(EV_PROVISION), EV_PROVISION, NULL, 0);
+    if (next < s->w->rc->horizon)
+        world_schedule(s->w, next, EV_PROVISION, NULL, 0);
 }
 
-static double cost_so_far(Srv *s, SimTime now)
+/* ---- the component interface (serverless.h) ------------------------- */
+
+void srvpool_route(SrvPool *s, Request *req)
 {
-    CostAcc acc = s->cost;
-    /* the open provisioned period, unrounded */
-    acc.pc_mb_s += (now - s->pc_seg_start) / SIM_US_PER_S *
-                   (int64_t)s->pc_target * s->alt->memory_mb;
-    CostBreakdown b;
-    pricing_breakdown(&acc, &s->alt->price, 0, &b);
-    return b.total_usd;
+    req->where = REQ_AT_SERVERLESS;
+    s->ka->on_arrival(s->ka_state, 0, sim_now(s->sim));
+    route(s, req);
 }
 
-static void emit_window(Srv *s, SimTime now)
+void srvpool_handle(SrvPool *s, const Event *ev)
 {
-    TsRow row;
-    metrics_window(s->m, now, &row);
-    row.cost_usd = cost_so_far(s, now);
-    if (s->rc->ts_out != NULL)
-        ts_write_row(s->rc->ts_out, s->alt->name, s->rc->rep, &row);
-}
-
-static void on_sample(Srv *s)
-{
-    SimTime now = sim_now(s->sim);
-    emit_window(s, now);
-    SimTime next = now + s->rc->ts_interval;
-    if (next < s->rc->horizon)
-        sim_schedule(s->sim, next, PRIO(EV_SAMPLE), EV_SAMPLE, NULL, 0);
-}
-
-static void handle(void *model, Sim *sim, const Event *ev)
-{
-    Srv *s = model;
-    (void)sim;
     switch (ev->kind) {
-    case EV_SAMPLE:
-        on_sample(s);
-        break;
     case EV_DONE:
         on_done(s, ev->obj);
         break;
     case EV_READY:
         on_ready(s, ev->obj);
-        break;
-    case EV_ARRIVAL:
-        on_arrival(s);
         break;
     case EV_EXPIRE:
         on_expire(s, ev->obj, ev->epoch);
@@ -682,35 +588,23 @@ static void handle(void *model, Sim *sim, const Event *ev)
         drain_queue(s);
         break;
     default:
-        assert(!"unknown event kind");
+        assert(!"not a serverless event");
     }
-    size_t pending = sim_pending(s->sim);
-    if (pending > s->peak_pending)
-        s->peak_pending = pending;
 }
 
-/* ---- life cycle ------------------------------------------------------ */
-
-Srv *srv_create(const RunConfig *rc)
+SrvPool *srvpool_create(World *w, const AltSpec *a)
 {
-    const AltSpec *a = rc->alt;
-    Srv *s = xcalloc(1, sizeof *s);
-    s->rc = rc;
+    SrvPool *s = xcalloc(1, sizeof *s);
+    s->w = w;
     s->alt = a;
-    s->sim = sim_create(handle, s);
-    s->m = metrics_create(rc->slo);
-    pool_init(&s->req_pool, sizeof(Request), 1024);
+    s->sim = w->sim;
+    s->m = w->m;
     pool_init(&s->inst_pool, sizeof(Instance), 256);
-    s->r_arr = rng_create(rc->seed, rc->rep, RNG_ARRIVALS, 0);
-    s->r_svc = rng_create(rc->seed, rc->rep, RNG_SERVICE, 0);
-    s->r_cold = rng_create(rc->seed, rc->rep, RNG_COLDSTART, 0);
-    s->warm = profile_warm_dist(&a->hw, a->batch > 0 ? a->batch : 1);
     double vcpus = a->vcpus > 0 ? a->vcpus : spec_lambda_vcpus(a->memory_mb);
     s->cpu_factor = a->hw.ref_vcpus > vcpus ? a->hw.ref_vcpus / vcpus : 1.0;
     s->timeout_us = time_from_s(a->timeout_s);
     s->conc = a->concurrency > 0 ? a->concurrency : 1;
     s->win_index = -1;
-
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
     s->ka_state = xcalloc(1, s->ka->state_size);
@@ -718,151 +612,38 @@ Srv *srv_create(const RunConfig *rc)
     int rc_init = s->ka->init(s->ka_state, &a->keepalive, &err);
     assert(rc_init == 0);
     (void)rc_init;
-
-    s->arr_type = arrivals_find(rc->wl->type);
-    assert(s->arr_type != NULL);
-    s->arr_type->init(&s->arr, rc->wl, s->r_arr);
-
     /* Provisioned instances exist, initialised, from time 0. */
     if (a->n_prov > 0)
         on_provision(s);
-    schedule_next_arrival(s);
-    if (rc->ts_interval > 0 && rc->ts_interval < rc->horizon)
-        sim_schedule(s->sim, rc->ts_interval, PRIO(EV_SAMPLE), EV_SAMPLE,
-                     NULL, 0);
     return s;
 }
 
-Sim *srv_sim(Srv *s) { return s->sim; }
+int srvpool_queued(const SrvPool *s) { return s->q_len; }
 
-SrvState srv_state(const Srv *s)
+void srvpool_bill_partial(SrvPool *s, const Request *req, SimTime ran_us)
 {
-    SrvState st;
-    st.starting = s->m->n[INST_STARTING];
-    st.idle = s->m->n[INST_IDLE];
-    st.busy = s->m->n[INST_BUSY];
-    st.queued = s->q_len;
-    st.live_requests = s->req_pool.live;
-    return st;
+    bill(s, req, ran_us);
 }
 
-/* Requests still live at the horizon: unfinished; the started ones are
- * billed for what they ran (an invocation that began is paid for). */
-static uint64_t close_unfinished(Srv *s, SimTime horizon)
+void srvpool_cost(SrvPool *s, SimTime now, int final, CostAcc *out)
 {
-    uint64_t n = 0;
-    while (s->live != NULL) {
-        Request *req = s->live;
-        if (req->start >= 0)
-            bill(s, req, horizon - req->start);
-        live_remove(s, req);
-        req->outcome = REQ_UNFINISHED;
-        pool_put(&s->req_pool, req);
-        n++;
+    if (final) {
+        close_prov_period(s, now);
+        *out = s->cost;
+        return;
     }
-    return n;
+    *out = s->cost; /* the open provisioned period, unrounded */
+    out->pc_mb_s += (now - s->pc_seg_start) / SIM_US_PER_S *
+                    (int64_t)s->pc_target * s->alt->memory_mb;
 }
 
-void srv_finish(Srv *s, RunResult *out)
-{
-    SimTime h = s->rc->horizon;
-    Metrics *m = s->m;
-    memset(out, 0, sizeof *out);
-    if (sim_now(s->sim) < h)
-        sim_run(s->sim, h); /* moves the clock to h */
-    metrics_advance(m, h);
-    if (s->rc->ts_interval > 0 && m->win_t0 < h)
-        emit_window(s, h);
-    close_prov_period(s, h);
-    uint64_t unfinished = close_unfinished(s, h);
-
-    /* Conservation (DESIGN.md section 3): counted in four places. */
-    if (m->arrivals != m->completed + m->rejected + m->timed_out + unfinished) {
-        fprintf(stderr,
-                "simsrv: BUG: conservation violated: %" PRIu64
-                " arrivals != %" PRIu64 " completed + %" PRIu64
-                " rejected + %" PRIu64 " timed out + %" PRIu64 " unfinished\n",
-                m->arrivals, m->completed, m->rejected, m->timed_out,
-                unfinished);
-        abort();
-    }
-
-    double hs = time_to_s(h), *v = out->v;
-    v[MET_arrivals] = (double)m->arrivals;
-    v[MET_completed] = (double)m->completed;
-    v[MET_rejected] = (double)m->rejected;
-    v[MET_timed_out] = (double)m->timed_out;
-    v[MET_unfinished] = (double)unfinished;
-    v[MET_cold_starts] = (double)m->instance_starts;
-    v[MET_cold_pct] = m->completed ? 100.0 * (double)m->cold /
-                                         (double)m->completed : 0.0;
-    v[MET_p50_ms] = hist_quantile(&m->lat, 0.50) * 1e-3;
-    v[MET_p90_ms] = hist_quantile(&m->lat, 0.90) * 1e-3;
-    v[MET_p95_ms] = hist_quantile(&m->lat, 0.95) * 1e-3;
-    v[MET_p99_ms] = hist_quantile(&m->lat, 0.99) * 1e-3;
-    v[MET_p999_ms] = hist_quantile(&m->lat, 0.999) * 1e-3;
-    v[MET_max_ms] = m->lat.n ? (double)m->lat.max * 1e-3 : 0.0;
-    v[MET_mean_ms] = hist_mean(&m->lat) * 1e-3;
-    v[MET_mean_queue_wait_ms] =
-        m->completed ? m->queue_wait_us / (double)m->completed * 1e-3 : 0.0;
-    v[MET_mean_cold_wait_ms] =
-        m->cold ? m->cold_wait_us / (double)m->cold * 1e-3 : 0.0;
-    uint64_t ended = m->completed + m->rejected + m->timed_out;
-    v[MET_slo_pct] = ended ? 100.0 * (double)m->slo_ok / (double)ended : 0.0;
-    double hus = (double)h;
-    v[MET_busy_mean] = m->state_us[INST_BUSY] / hus;
-    v[MET_idle_mean] = m->state_us[INST_IDLE] / hus;
-    v[MET_starting_mean] = m->state_us[INST_STARTING] / hus;
-    v[MET_instances_mean] =
-        v[MET_busy_mean] + v[MET_idle_mean] + v[MET_starting_mean];
-    v[MET_peak_instances] = (double)m->peak_alive;
-    v[MET_idle_gb_s] =
-        m->state_us[INST_IDLE] * 1e-6 * s->alt->memory_mb / 1024.0;
-    CostBreakdown b;
-    pricing_breakdown(&s->cost, &s->alt->price, hs / (30.0 * 86400.0), &b);
-    v[MET_cost_requests_usd] = b.requests_usd;
-    v[MET_cost_compute_usd] = b.compute_usd;
-    v[MET_cost_init_usd] = b.init_usd;
-    v[MET_cost_provisioned_usd] = b.provisioned_usd;
-    v[MET_cost_prov_compute_usd] = b.prov_compute_usd;
-    v[MET_cost_usd] = b.total_usd;
-    v[MET_usd_per_1m] =
-        m->arrivals ? b.total_usd / (double)m->arrivals * 1e6 : 0.0;
-    for (int k = 0; k < METRICS_BUSY_K; k++)
-        out->busy_p[k] = m->busy_k_us[k] / hus;
-    out->events = sim_events(s->sim);
-    out->stale_events = s->stale;
-    out->peak_pending = s->peak_pending;
-    out->cold_requests = m->cold;
-}
-
-void srv_destroy(Srv *s)
+void srvpool_destroy(SrvPool *s)
 {
     if (s == NULL)
         return;
     s->ka->fini(s->ka_state);
     free(s->ka_state);
-    gsl_rng_free(s->r_arr);
-    gsl_rng_free(s->r_svc);
-    gsl_rng_free(s->r_cold);
     free(s->pc_all);
-    pool_fini(&s->req_pool);
     pool_fini(&s->inst_pool);
-    metrics_destroy(s->m);
-    sim_destroy(s->sim);
     free(s);
-}
-
-void serverless_run(const RunConfig *rc, RunResult *out)
-{
-    Srv *s = srv_create(rc);
-    uint64_t n = 0;
-    double h = (double)rc->horizon;
-    while (sim_step(s->sim, rc->horizon)) {
-        if ((++n & 0x3ffff) == 0 && rc->progress != NULL)
-            rc->progress(rc->progress_ctx, (double)sim_now(s->sim) / h,
-                         sim_events(s->sim));
-    }
-    srv_finish(s, out);
-    srv_destroy(s);
 }

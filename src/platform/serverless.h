@@ -1,45 +1,37 @@
 /*
- * serverless.h - the serverless platform: on-demand and provisioned
- * instances of one function, driven by the event engine.
+ * serverless.h - the serverless platform component: on-demand and
+ * provisioned instances of one function (DESIGN.md section 3).
  *
- * Semantics are DESIGN.md section 3; the file comment of serverless.c says
- * how they map to events.  Two ways to use it:
- *
- *   serverless_run(rc, &result)            one whole run (what the CLI does)
- *
- *   Srv *s = srv_create(rc);               step by step (tests)
- *   while (sim_step(srv_sim(s), rc->horizon)) { ... srv_state(s) ... }
- *   srv_finish(s, &result); srv_destroy(s);
+ * It lives inside a World (world.h), which owns the engine, the requests
+ * and the metrics; the World hands it requests with srvpool_route() and
+ * its events with srvpool_handle().  serverless.c explains the semantics.
  */
 #ifndef SIM_PLATFORM_SERVERLESS_H
 #define SIM_PLATFORM_SERVERLESS_H
 
-#include "../core/sim.h"
-#include "../output/metrics.h"
-#include "spec.h"
+#include "../pricing/pricing.h"
+#include "world.h"
 
-typedef struct Srv Srv;
+/* Creates the component for alternative `alt` (its serverless fields) and
+ * its provisioned instances, ready at time 0. */
+SrvPool *srvpool_create(World *w, const AltSpec *alt);
+void srvpool_destroy(SrvPool *s);
 
-/* A snapshot for tests and progress lines. */
-typedef struct SrvState {
-    int starting, idle, busy;  /* instances by state */
-    int queued;                /* requests in the function queue */
-    uint64_t live_requests;    /* arrived and not ended */
-} SrvState;
+/* Takes a new request: a warm slot, a starting instance, a new instance,
+ * the queue -- or rejects it (through world_end_request). */
+void srvpool_route(SrvPool *s, Request *req);
 
-/* Builds the world for one run: streams, provisioned instances, the first
- * arrival.  `rc` and what it points to are borrowed for the Srv's life. */
-Srv *srv_create(const RunConfig *rc);
-Sim *srv_sim(Srv *s);
-SrvState srv_state(const Srv *s);
+/* Handles DONE, READY, EXPIRE, PROVISION and WINDOW events. */
+void srvpool_handle(SrvPool *s, const Event *ev);
 
-/* Ends the run at the horizon: in-flight requests become unfinished, open
- * billing periods close, conservation is checked (a violation aborts: it is
- * a bug).  Fills *out. */
-void srv_finish(Srv *s, RunResult *out);
-void srv_destroy(Srv *s);
+/* Requests waiting in the function queue. */
+int srvpool_queued(const SrvPool *s);
 
-/* create + run to the horizon + finish + destroy. */
-void serverless_run(const RunConfig *rc, RunResult *out);
+/* Bills a request still running at the horizon for what it ran. */
+void srvpool_bill_partial(SrvPool *s, const Request *req, SimTime ran_us);
+
+/* The cost accumulators at `now`; `final` closes the provisioned billing
+ * period (rounded up), otherwise the open period counts unrounded. */
+void srvpool_cost(SrvPool *s, SimTime now, int final, CostAcc *out);
 
 #endif

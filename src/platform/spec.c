@@ -5,6 +5,11 @@
 
 #define DAY_US ((SimTime)86400 * SIM_US_PER_S)
 
+double spec_cpu_factor(double ref_vcpus, double vcpus)
+{
+    return vcpus > 0 && ref_vcpus > vcpus ? ref_vcpus / vcpus : 1.0;
+}
+
 double spec_lambda_vcpus(int memory_mb)
 {
     double v = memory_mb / 1769.0;

@@ -25,9 +25,53 @@ typedef struct ProvisionStep {
     int count;   /* provisioned instances from then on */
 } ProvisionStep;
 
+typedef enum PlatformKind {
+    PLATFORM_SERVERLESS = 0,
+    PLATFORM_VM,
+    PLATFORM_HYBRID        /* VM base fleet + serverless overflow */
+} PlatformKind;
+
+typedef enum LbKind {
+    LB_SHARED_QUEUE = 0,   /* one FIFO queue for the fleet */
+    LB_ROUND_ROBIN,        /* per-VM queues, VMs taken in turn */
+    LB_LEAST_OUTSTANDING   /* per-VM queues, fewest in service + queued */
+} LbKind;
+
+typedef enum ScaleMetric {
+    SCALE_UTILIZATION = 0, /* busy slots / ready slots over the period */
+    SCALE_QUEUE            /* requests in service + queued, per VM */
+} ScaleMetric;
+
+typedef struct AutoscaleSpec {
+    int enabled;
+    int min_vms, max_vms;
+    ScaleMetric metric;
+    double target;         /* utilization 0..1, or requests per VM */
+    double period_s;       /* evaluation period */
+    double cooldown_s;     /* no scale-in until this long after a change */
+} AutoscaleSpec;
+
+typedef struct VmSpec {
+    PriceEntry type;       /* the instance type's catalog entry */
+    HwProfile hw;          /* profile of the model on its hardware */
+    int count;             /* fixed fleet size; initial size if autoscaled */
+    int slots;             /* requests served at once per VM */
+    LbKind lb;
+    int max_queue;         /* requests that may wait (fleet-wide) */
+    double boot_s;         /* launch to OS ready; the model load follows */
+    double price_multiplier; /* 1 on-demand, ~0.6 / 0.4 reserved, ~0.3 spot */
+    AutoscaleSpec as;
+} VmSpec;
+
+typedef enum OverflowRule {
+    OVERFLOW_FREE_SLOT = 0, /* to a VM iff a slot is free now */
+    OVERFLOW_EXPECTED_WAIT  /* to a VM iff its expected wait is short */
+} OverflowRule;
+
 typedef struct AltSpec {
     char name[64];
-    char platform[16];     /* "serverless" */
+    char platform[16];     /* "serverless", "vm" or "hybrid" */
+    PlatformKind kind;
     char hardware[32];     /* hardware class of the profile */
     int memory_mb;         /* configured memory, billed */
     double vcpus;          /* CPU share; Lambda: memory_mb / 1769 */
@@ -44,6 +88,9 @@ typedef struct AltSpec {
     HwProfile hw;          /* copied from the model profile */
     double model_size_mb;
     double model_memory_mb;
+    VmSpec vm;             /* PLATFORM_VM and PLATFORM_HYBRID */
+    OverflowRule overflow; /* PLATFORM_HYBRID */
+    double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
 } AltSpec;
 
 /* Everything one (alternative, replication) run needs. */
@@ -59,6 +106,10 @@ typedef struct RunConfig {
     void (*progress)(void *ctx, double frac, uint64_t events);
     void *progress_ctx;
 } RunConfig;
+
+/* The CPU slowdown of a profile measured on `ref_vcpus` when it gets only
+ * `vcpus`: max(1, ref / vcpus). */
+double spec_cpu_factor(double ref_vcpus, double vcpus);
 
 /* Lambda's CPU rule: 1,769 MB = 1 vCPU, at most 6 (Lambda docs, "Configure
  * memory").  Used when a scenario gives no vcpus. */

@@ -19,6 +19,12 @@ int64_t pricing_prov_billed_s(SimTime dur_us, int granularity_s)
     return (dur_us + g_us - 1) / g_us * granularity_s;
 }
 
+int64_t pricing_vm_billed_s(SimTime life_us, int min_s)
+{
+    int64_t s = (life_us + SIM_US_PER_S - 1) / SIM_US_PER_S;
+    return s < min_s ? min_s : s;
+}
+
 void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
                        CostBreakdown *out)
 {

@@ -29,7 +29,8 @@
 #include "../core/time.h"
 
 typedef enum PriceModel {
-    PRICE_REQUEST_DURATION = 0 /* Lambda-like: per request + per GB-s used */
+    PRICE_REQUEST_DURATION = 0, /* Lambda-like: per request + per GB-s used */
+    PRICE_VM_HOURLY             /* a VM instance type: per second, 60 s min */
 } PriceModel;
 
 typedef struct PriceEntry {
@@ -50,6 +51,14 @@ typedef struct PriceEntry {
     int free_tier;            /* apply the monthly free tier (off by default) */
     double free_requests;     /* per month */
     double free_gb_s;         /* per month */
+    /* PRICE_VM_HOURLY */
+    double usd_per_hour;      /* on-demand, Linux */
+    int min_billed_s;         /* 60 for EC2 */
+    double vcpus;
+    double memory_gb;
+    int gpus;
+    double gpu_memory_gb;     /* per GPU */
+    char hardware[32];        /* profile class it runs: "cpu", "gpu-t4", ... */
 } PriceEntry;
 
 /* Integer cost accumulators for one run. */
@@ -75,6 +84,10 @@ int64_t pricing_billed_ms(SimTime dur_us, int granularity_ms);
 
 /* Provisioned seconds billed for a period of `dur_us`: rounded up. */
 int64_t pricing_prov_billed_s(SimTime dur_us, int granularity_s);
+
+/* Billed seconds of one VM alive for `life_us`: per second, rounded up,
+ * at least `min_s`. */
+int64_t pricing_vm_billed_s(SimTime life_us, int min_s);
 
 /* Dollars from the accumulators.  `months` scales the free tier. */
 void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "config/scenario.h"
-#include "platform/serverless.h"
+#include "platform/world.h"
 
 static double now_s(void)
 {
@@ -74,13 +74,13 @@ static int run_case(const char *name, double horizon_s)
     rc.slo = time_from_s(5);
 
     double t0 = now_s();
-    Srv *s = srv_create(&rc);
+    World *s = world_create(&rc);
     double t1 = now_s();
-    sim_run(srv_sim(s), rc.horizon);
+    sim_run(world_sim(s), rc.horizon);
     double t2 = now_s();
     RunResult res;
-    srv_finish(s, &res);
-    srv_destroy(s);
+    world_finish(s, &res);
+    world_destroy(s);
     double t3 = now_s();
 
     struct rusage ru;

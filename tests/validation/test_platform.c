@@ -50,25 +50,25 @@ Test(platform, hand_worked_five_requests_step_by_step)
     rc.seed = 1;
     rc.horizon = time_from_s(1000);
     rc.slo = time_from_s(2.5);
-    Srv *s = srv_create(&rc);
-    Sim *sim = srv_sim(s);
+    World *s = world_create(&rc);
+    Sim *sim = world_sim(s);
     cr_assert(sim_step(sim, rc.horizon)); /* arrival r0 at 0 */
-    SrvState st = srv_state(s);
+    WorldState st = world_state(s);
     cr_assert_eq(st.starting, 1);
     cr_assert(sim_step(sim, rc.horizon)); /* A ready at 0.5, r0 starts */
     cr_assert_eq(sim_now(sim), 500000);
-    st = srv_state(s);
+    st = world_state(s);
     cr_assert_eq(st.busy, 1);
     cr_assert_eq(st.starting, 0);
     while (sim_step(sim, time_from_s(3.5))) {
     }
-    st = srv_state(s); /* at 3.5: A busy (r3), B busy (r1), C busy (r2) */
+    st = world_state(s); /* at 3.5: A busy (r3), B busy (r1), C busy (r2) */
     cr_assert_eq(st.busy, 3);
     cr_assert_eq(st.idle, 0);
     cr_assert_eq(st.live_requests, 3);
     RunResult res;
-    srv_finish(s, &res);
-    srv_destroy(s);
+    world_finish(s, &res);
+    world_destroy(s);
     cr_assert_eq(res.v[MET_completed], 5);
     cr_assert_eq(res.v[MET_cold_starts], 3);
     cr_assert_float_eq(res.v[MET_cold_pct], 60.0, 1e-12);

@@ -1,0 +1,367 @@
+/*
+ * world.c - one run: arrivals, routing between platform components,
+ * dispatch, the horizon, conservation and the run's summary (see world.h).
+ *
+ * The World keeps one pending arrival (the generator is pulled when it
+ * fires), so the heap holds only live work: one completion per request in
+ * service, at most one timer per instance, and a handful of control events.
+ */
+#include "world.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/rng.h"
+#include "../output/timeseries.h"
+#include "../util/xalloc.h"
+#include "serverless.h"
+#include "vmfleet.h"
+
+#define PRIO(kind) ((unsigned)(kind))
+
+void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
+                    uint32_t epoch)
+{
+    sim_schedule(w->sim, t, PRIO(kind), kind, obj, epoch);
+}
+
+SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
+                         double cpu_factor)
+{
+    Dist d = profile_warm_dist(hw, batch > 0 ? batch : 1);
+    double x = dist_quantile_s(&d, req->u_service) * cpu_factor;
+    return x > 0 ? time_from_s(x) : 0;
+}
+
+/* ---- the live list -------------------------------------------------- */
+
+static void live_add(World *w, Request *req)
+{
+    req->live_prev = NULL;
+    req->live_next = w->live;
+    if (w->live != NULL)
+        w->live->live_prev = req;
+    w->live = req;
+}
+
+static void live_remove(World *w, Request *req)
+{
+    if (req->live_prev != NULL)
+        req->live_prev->live_next = req->live_next;
+    else
+        w->live = req->live_next;
+    if (req->live_next != NULL)
+        req->live_next->live_prev = req->live_prev;
+}
+
+void world_end_request(World *w, Request *req, ReqOutcome outcome)
+{
+    req->outcome = (uint8_t)outcome;
+    metrics_end(w->m, req, sim_now(w->sim));
+    live_remove(w, req);
+    pool_put(&w->req_pool, req);
+}
+
+/* ---- arrivals and routing --------------------------------------------- */
+
+static void schedule_next_arrival(World *w)
+{
+    SimTime t = w->arr_type->next(&w->arr, w->rc->wl, w->r_arr);
+    if (t < w->rc->horizon)
+        world_schedule(w, t, EV_ARRIVAL, NULL, 0);
+}
+
+/* Hybrid: a VM if it can take the request now (or soon enough), else the
+ * serverless overflow. */
+static int hybrid_wants_vm(const World *w)
+{
+    if (vmfleet_has_free_slot(w->vm))
+        return 1;
+    return w->alt->overflow == OVERFLOW_EXPECTED_WAIT &&
+           vmfleet_expected_wait_s(w->vm) <= w->alt->overflow_wait_s;
+}
+
+static void on_arrival(World *w)
+{
+    schedule_next_arrival(w);
+    Request *req = pool_get(&w->req_pool);
+    req->id = w->next_req_id++;
+    req->arrival = sim_now(w->sim);
+    req->bound_at = -1;
+    req->start = -1;
+    req->u_service = gsl_rng_uniform_pos(w->r_svc);
+    live_add(w, req);
+    metrics_arrival(w->m);
+    switch (w->alt->kind) {
+    case PLATFORM_SERVERLESS:
+        srvpool_route(w->srv, req);
+        break;
+    case PLATFORM_VM:
+        vmfleet_route(w->vm, req);
+        break;
+    case PLATFORM_HYBRID:
+        if (hybrid_wants_vm(w))
+            vmfleet_route(w->vm, req);
+        else
+            srvpool_route(w->srv, req);
+        break;
+    }
+}
+
+/* ---- timeseries ----------------------------------------------------- */
+
+static double cost_so_far(World *w, SimTime now)
+{
+    double usd = 0;
+    if (w->srv != NULL) {
+        CostAcc acc;
+        CostBreakdown b;
+        srvpool_cost(w->srv, now, 0, &acc);
+        pricing_breakdown(&acc, &w->alt->price, 0, &b);
+        usd += b.total_usd;
+    }
+    if (w->vm != NULL)
+        usd += vmfleet_cost_usd(w->vm, now, 0);
+    return usd;
+}
+
+static void emit_window(World *w, SimTime now)
+{
+    TsRow row;
+    metrics_window(w->m, now, &row);
+    row.cost_usd = cost_so_far(w, now);
+    if (w->rc->ts_out != NULL)
+        ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, &row);
+}
+
+static void on_sample(World *w)
+{
+    SimTime now = sim_now(w->sim);
+    emit_window(w, now);
+    SimTime next = now + w->rc->ts_interval;
+    if (next < w->rc->horizon)
+        world_schedule(w, next, EV_SAMPLE, NULL, 0);
+}
+
+/* ---- dispatch ------------------------------------------------------- */
+
+static void handle(void *model, Sim *sim, const Event *ev)
+{
+    World *w = model;
+    (void)sim;
+    switch (ev->kind) {
+    case EV_SAMPLE:
+        on_sample(w);
+        break;
+    case EV_ARRIVAL:
+        on_arrival(w);
+        break;
+    case EV_DONE:
+        if (((const Request *)ev->obj)->where == REQ_AT_VM)
+            vmfleet_handle(w->vm, ev);
+        else
+            srvpool_handle(w->srv, ev);
+        break;
+    case EV_VM_READY:
+    case EV_VM_SCALE:
+        vmfleet_handle(w->vm, ev);
+        break;
+    case EV_BATCH:
+    case EV_READY:
+    case EV_EXPIRE:
+    case EV_PROVISION:
+    case EV_WINDOW:
+        srvpool_handle(w->srv, ev);
+        break;
+    default:
+        assert(!"unknown event kind");
+    }
+    size_t pending = sim_pending(w->sim);
+    if (pending > w->peak_pending)
+        w->peak_pending = pending;
+}
+
+/* ---- life cycle ------------------------------------------------------ */
+
+World *world_create(const RunConfig *rc)
+{
+    const AltSpec *a = rc->alt;
+    World *w = xcalloc(1, sizeof *w);
+    w->rc = rc;
+    w->alt = a;
+    w->sim = sim_create(handle, w);
+    w->m = metrics_create(rc->slo);
+    pool_init(&w->req_pool, sizeof(Request), 1024);
+    w->r_arr = rng_create(rc->seed, rc->rep, RNG_ARRIVALS, 0);
+    w->r_svc = rng_create(rc->seed, rc->rep, RNG_SERVICE, 0);
+    w->r_cold = rng_create(rc->seed, rc->rep, RNG_COLDSTART, 0);
+    w->arr_type = arrivals_find(rc->wl->type);
+    assert(w->arr_type != NULL); /* config validated the name */
+    w->arr_type->init(&w->arr, rc->wl, w->r_arr);
+    if (a->kind != PLATFORM_VM)
+        w->srv = srvpool_create(w, a);
+    if (a->kind != PLATFORM_SERVERLESS)
+        w->vm = vmfleet_create(w, &a->vm, a->timeout_s);
+    schedule_next_arrival(w);
+    if (rc->ts_interval > 0 && rc->ts_interval < rc->horizon)
+        world_schedule(w, rc->ts_interval, EV_SAMPLE, NULL, 0);
+    return w;
+}
+
+Sim *world_sim(World *w) { return w->sim; }
+
+WorldState world_state(const World *w)
+{
+    WorldState st;
+    st.starting = w->m->n[INST_STARTING];
+    st.idle = w->m->n[INST_IDLE];
+    st.busy = w->m->n[INST_BUSY];
+    st.vm_booting = w->m->vm_n[INST_STARTING];
+    st.vm_ready = w->m->vm_n[INST_IDLE] + w->m->vm_n[INST_BUSY];
+    st.queued = (w->srv ? srvpool_queued(w->srv) : 0) +
+                (w->vm ? vmfleet_queued(w->vm) : 0);
+    st.live_requests = w->req_pool.live;
+    return st;
+}
+
+/* Requests still live at the horizon become unfinished; the ones that had
+ * started are billed for what they ran (an invocation that began is paid
+ * for; VMs are billed by their lives, not per request). */
+static uint64_t close_unfinished(World *w, SimTime horizon)
+{
+    uint64_t n = 0;
+    while (w->live != NULL) {
+        Request *req = w->live;
+        if (req->start >= 0 && req->where == REQ_AT_SERVERLESS)
+            srvpool_bill_partial(w->srv, req, horizon - req->start);
+        live_remove(w, req);
+        req->outcome = REQ_UNFINISHED;
+        pool_put(&w->req_pool, req);
+        n++;
+    }
+    return n;
+}
+
+void world_finish(World *w, RunResult *out)
+{
+    SimTime h = w->rc->horizon;
+    Metrics *m = w->m;
+    memset(out, 0, sizeof *out);
+    if (sim_now(w->sim) < h)
+        sim_run(w->sim, h); /* moves the clock to h */
+    if (w->vm != NULL)
+        vmfleet_close(w->vm, h);
+    metrics_advance(m, h);
+    if (w->rc->ts_interval > 0 && m->win_t0 < h)
+        emit_window(w, h);
+    uint64_t unfinished = close_unfinished(w, h);
+
+    /* Conservation (DESIGN.md section 3): counted in four places. */
+    if (m->arrivals != m->completed + m->rejected + m->timed_out + unfinished) {
+        fprintf(stderr,
+                "simsrv: BUG: conservation violated: %" PRIu64
+                " arrivals != %" PRIu64 " completed + %" PRIu64
+                " rejected + %" PRIu64 " timed out + %" PRIu64 " unfinished\n",
+                m->arrivals, m->completed, m->rejected, m->timed_out,
+                unfinished);
+        abort();
+    }
+
+    double hs = time_to_s(h), hus = (double)h, *v = out->v;
+    v[MET_arrivals] = (double)m->arrivals;
+    v[MET_completed] = (double)m->completed;
+    v[MET_rejected] = (double)m->rejected;
+    v[MET_timed_out] = (double)m->timed_out;
+    v[MET_unfinished] = (double)unfinished;
+    v[MET_cold_starts] = (double)m->instance_starts;
+    v[MET_cold_pct] =
+        m->completed ? 100.0 * (double)m->cold / (double)m->completed : 0.0;
+    v[MET_p50_ms] = hist_quantile(&m->lat, 0.50) * 1e-3;
+    v[MET_p90_ms] = hist_quantile(&m->lat, 0.90) * 1e-3;
+    v[MET_p95_ms] = hist_quantile(&m->lat, 0.95) * 1e-3;
+    v[MET_p99_ms] = hist_quantile(&m->lat, 0.99) * 1e-3;
+    v[MET_p999_ms] = hist_quantile(&m->lat, 0.999) * 1e-3;
+    v[MET_max_ms] = m->lat.n ? (double)m->lat.max * 1e-3 : 0.0;
+    v[MET_mean_ms] = hist_mean(&m->lat) * 1e-3;
+    v[MET_mean_queue_wait_ms] =
+        m->completed ? m->queue_wait_us / (double)m->completed * 1e-3 : 0.0;
+    v[MET_mean_cold_wait_ms] =
+        m->cold ? m->cold_wait_us / (double)m->cold * 1e-3 : 0.0;
+    v[MET_waited_pct] = m->completed ? 100.0 * (double)m->waited /
+                                           (double)m->completed
+                                     : 0.0;
+    uint64_t ended = m->completed + m->rejected + m->timed_out;
+    v[MET_slo_pct] = ended ? 100.0 * (double)m->slo_ok / (double)ended : 0.0;
+    v[MET_busy_mean] = m->state_us[INST_BUSY] / hus;
+    v[MET_idle_mean] = m->state_us[INST_IDLE] / hus;
+    v[MET_starting_mean] = m->state_us[INST_STARTING] / hus;
+    v[MET_instances_mean] =
+        v[MET_busy_mean] + v[MET_idle_mean] + v[MET_starting_mean];
+    v[MET_peak_instances] = (double)m->peak_alive;
+    double mem_gb = (w->srv ? w->alt->memory_mb : 0) / 1024.0;
+    v[MET_idle_gb_s] = m->state_us[INST_IDLE] * 1e-6 * mem_gb;
+    v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
+                       m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
+                      hus;
+    v[MET_vm_peak] = (double)m->vm_peak;
+    v[MET_vm_util_pct] = w->vm ? 100.0 * vmfleet_utilization(w->vm) : 0.0;
+    uint64_t served = w->served_srv + w->served_vm;
+    v[MET_served_vm_pct] =
+        served ? 100.0 * (double)w->served_vm / (double)served : 0.0;
+    CostBreakdown b;
+    memset(&b, 0, sizeof b);
+    if (w->srv != NULL) {
+        CostAcc acc;
+        srvpool_cost(w->srv, h, 1, &acc);
+        pricing_breakdown(&acc, &w->alt->price, hs / (30.0 * 86400.0), &b);
+    }
+    double vm_usd = w->vm ? vmfleet_cost_usd(w->vm, h, 1) : 0.0;
+    v[MET_cost_requests_usd] = b.requests_usd;
+    v[MET_cost_compute_usd] = b.compute_usd;
+    v[MET_cost_init_usd] = b.init_usd;
+    v[MET_cost_provisioned_usd] = b.provisioned_usd;
+    v[MET_cost_prov_compute_usd] = b.prov_compute_usd;
+    v[MET_cost_vm_usd] = vm_usd;
+    v[MET_cost_usd] = b.total_usd + vm_usd;
+    v[MET_usd_per_1m] =
+        m->arrivals ? v[MET_cost_usd] / (double)m->arrivals * 1e6 : 0.0;
+    for (int k = 0; k < METRICS_BUSY_K; k++)
+        out->busy_p[k] = m->busy_k_us[k] / hus;
+    out->events = sim_events(w->sim);
+    out->stale_events = w->stale;
+    out->peak_pending = w->peak_pending;
+    out->cold_requests = m->cold;
+}
+
+void world_destroy(World *w)
+{
+    if (w == NULL)
+        return;
+    srvpool_destroy(w->srv);
+    vmfleet_destroy(w->vm);
+    gsl_rng_free(w->r_arr);
+    gsl_rng_free(w->r_svc);
+    gsl_rng_free(w->r_cold);
+    pool_fini(&w->req_pool);
+    metrics_destroy(w->m);
+    sim_destroy(w->sim);
+    free(w);
+}
+
+void world_run(const RunConfig *rc, RunResult *out)
+{
+    World *w = world_create(rc);
+    uint64_t n = 0;
+    double h = (double)rc->horizon;
+    while (sim_step(w->sim, rc->horizon)) {
+        if ((++n & 0x3ffff) == 0 && rc->progress != NULL)
+            rc->progress(rc->progress_ctx, (double)sim_now(w->sim) / h,
+                         sim_events(w->sim));
+    }
+    world_finish(w, out);
+    world_destroy(w);
+}

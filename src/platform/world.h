@@ -1,0 +1,114 @@
+/*
+ * world.h - one simulated run: the engine, the traffic, the requests and
+ * the platform components that serve them.
+ *
+ * A run of one alternative is a World.  The World owns the engine (Sim),
+ * the arrival stream, the request pool, the metrics, and one or two
+ * platform components: a serverless pool (SrvPool, platform/serverless.c)
+ * and/or a VM fleet (VmFleet, platform/vmfleet.c).  A "hybrid" alternative
+ * has both, and the World routes each arrival to one of them (DESIGN.md
+ * section 3); "serverless" and "vm" alternatives have one.  Components
+ * schedule their own events on the shared engine and end requests through
+ * world_end_request(), so conservation and metrics live in one place.
+ *
+ * Common random numbers: at arrival the World draws the request's service
+ * quantile u ~ U(0,1) from the service stream; whichever component serves
+ * it turns u into a time with its own hardware's distribution.  Every
+ * alternative on one seed therefore sees the same requests, each at the same
+ * quantile of its latency distribution.
+ *
+ * This header is for the platform components and for tests that drive a
+ * run step by step; the CLI only needs world_run().
+ */
+#ifndef SIM_PLATFORM_WORLD_H
+#define SIM_PLATFORM_WORLD_H
+
+#include <gsl/gsl_rng.h>
+
+#include "../core/sim.h"
+#include "../output/metrics.h"
+#include "../util/pool.h"
+#include "spec.h"
+
+/* Every event kind of a run, in priority order (lowest fires first at
+ * equal times): windows close first, then slots free before arrivals look
+ * for them, readiness before arrivals, expiries after arrivals (an instance
+ * is still warm at its exact deadline), then control events. */
+#define WORLD_EVENTS(X)                                                        \
+    X(EV_SAMPLE)       /* close a timeseries window */                         \
+    X(EV_DONE)         /* a request leaves its slot (obj: Request) */          \
+    X(EV_BATCH)        /* a forming batch's wait ends (obj: Instance) */       \
+    X(EV_READY)        /* a serverless instance finished starting */           \
+    X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
+    X(EV_ARRIVAL)      /* the next request */                                  \
+    X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
+    X(EV_PROVISION)    /* provisioned count changes */                         \
+    X(EV_WINDOW)       /* a new 10 s scaling window opens */                   \
+    X(EV_VM_SCALE)     /* the autoscaler evaluates its target */
+
+enum {
+#define X(name) name,
+    WORLD_EVENTS(X)
+#undef X
+        EV_NKINDS
+};
+
+typedef struct SrvPool SrvPool;
+typedef struct VmFleet VmFleet;
+
+typedef struct World {
+    const RunConfig *rc;
+    const AltSpec *alt;
+    Sim *sim;
+    Metrics *m;
+    Pool req_pool;
+    Request *live;          /* every arrived, not ended request */
+    gsl_rng *r_arr, *r_svc, *r_cold;
+    const ArrivalType *arr_type;
+    ArrivalState arr;
+    SrvPool *srv;           /* serverless part, or NULL */
+    VmFleet *vm;            /* VM part, or NULL */
+    uint64_t next_req_id;
+    uint64_t peak_pending;
+    uint64_t stale;         /* lazily cancelled events dropped */
+    uint64_t served_srv, served_vm; /* requests started on each part */
+} World;
+
+/* A snapshot for tests and progress lines. */
+typedef struct WorldState {
+    int starting, idle, busy;  /* serverless instances by state */
+    int vm_booting, vm_ready;  /* VMs */
+    int queued;                /* requests waiting in any queue */
+    uint64_t live_requests;    /* arrived and not ended */
+} WorldState;
+
+/* Builds the world for one run.  `rc` and what it points to are borrowed
+ * for the World's life. */
+World *world_create(const RunConfig *rc);
+Sim *world_sim(World *w);
+WorldState world_state(const World *w);
+
+/* Ends the run at the horizon (requests still live become unfinished),
+ * checks conservation (a violation aborts: it is a bug) and fills *out. */
+void world_finish(World *w, RunResult *out);
+void world_destroy(World *w);
+
+/* create + run to the horizon (with progress) + finish + destroy. */
+void world_run(const RunConfig *rc, RunResult *out);
+
+/* --- for the components --------------------------------------------- */
+
+/* Ends a request with `outcome` (completed, rejected, timed out): metrics,
+ * then the request returns to the pool. */
+void world_end_request(World *w, Request *req, ReqOutcome outcome);
+
+/* The service time of req on hardware `hw` at batch size `batch`, slowed by
+ * `cpu_factor`: the req's own quantile of the profile's distribution. */
+SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
+                         double cpu_factor);
+
+/* Schedules an event of `kind` at its priority. */
+void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
+                    uint32_t epoch);
+
+#endif
