@@ -49,6 +49,27 @@ AltSpec support_alt(double mean_s, double start_s)
     return a;
 }
 
+AltSpec support_vm_alt(const char *type_id, int count, int slots,
+                       double mean_s)
+{
+    AltSpec a = support_alt(mean_s, 0.0);
+    strcpy(a.platform, "vm");
+    a.kind = PLATFORM_VM;
+    Err err;
+    char date[16] = "";
+    int rc = catalog_lookup(NULL, type_id, &a.vm.type, date, &err, "test");
+    cr_assert_eq(rc, 0, "catalog lacks %s: %s", type_id, err.msg);
+    a.vm.hw = a.hw;
+    a.vm.count = count;
+    a.vm.slots = slots;
+    a.vm.lb = LB_SHARED_QUEUE;
+    a.vm.max_queue = 100000000;
+    a.vm.boot_s = 25;
+    a.vm.price_multiplier = 1.0;
+    a.timeout_s = 0;
+    return a;
+}
+
 WorkloadSpec support_poisson(double rate)
 {
     WorkloadSpec wl;

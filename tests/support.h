@@ -20,6 +20,12 @@
  * keep-alive. */
 AltSpec support_alt(double mean_s, double start_s);
 
+/* A VM alternative: `count` VMs of catalog type `type_id` with `slots`
+ * slots, shared queue, exponential(mean_s) service measured on 1 vCPU
+ * (no CPU slowdown: 1 slot per vCPU or fewer), boot 25 s, no load time. */
+AltSpec support_vm_alt(const char *type_id, int count, int slots,
+                       double mean_s);
+
 /* Lambda x86 prices from the built-in catalog (the test fails if absent). */
 PriceEntry support_lambda_x86(void);
 

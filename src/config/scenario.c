@@ -61,6 +61,8 @@ static const char *const wl_poisson[] = {"type", "rate_per_s", "start_s",
 static const char *const wl_mmpp[] = {
     "type", "rate_on_per_s", "rate_off_per_s", "mean_on_s", "mean_off_s",
     "start_s", "end_s", "notes", NULL};
+static const char *const wl_steps[] = {"type", "steps", "start_s", "end_s",
+                                       "notes", NULL};
 static const char *const wl_diurnal[] = {"type", "rate_per_s", "amplitude",
                                          "period_s", "peak_s", "start_s",
                                          "end_s", "notes", NULL};
@@ -132,6 +134,38 @@ static int load_workload(const JCtx *c, const cJSON *root, double horizon_s,
             (rc = json_num(c, v, path, "mean_off_s", 1, 0, JNUM_POSITIVE,
                            &wl->mean_off_s)) < 0)
             return rc;
+    } else if (strcmp(wl->type, "steps") == 0) {
+        if ((rc = json_check_keys(c, v, path, wl_steps)) < 0)
+            return rc;
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(v, "steps");
+        int n = cJSON_GetArraySize(st);
+        if (!cJSON_IsArray(st) || n < 1 || n > WORKLOAD_MAX_STEPS)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "workload.steps: expected an array of 1 to %d "
+                           "{\"at_s\": .., \"rate_per_s\": ..}",
+                           WORKLOAD_MAX_STEPS);
+        static const char *const step_keys[] = {"at_s", "rate_per_s", NULL};
+        for (int i = 0; i < n; i++) {
+            char sp[64];
+            json_path_index(sp, sizeof sp, "workload.steps", i);
+            const cJSON *e = cJSON_GetArrayItem(st, i);
+            if ((rc = json_expect_object(c, e, sp)) < 0 ||
+                (rc = json_check_keys(c, e, sp, step_keys)) < 0 ||
+                (rc = json_num(c, e, sp, "at_s", 1, 0, JNUM_NONNEGATIVE,
+                               &wl->step_at_s[i])) < 0 ||
+                (rc = json_num(c, e, sp, "rate_per_s", 1, 0, JNUM_NONNEGATIVE,
+                               &wl->step_rate[i])) < 0)
+                return rc;
+            if (i == 0 && wl->step_at_s[0] != 0)
+                return err_set(c->err, SIM_EINPUT, c->file,
+                               "%s.at_s: the first step must start at 0", sp);
+            if (i > 0 && !(wl->step_at_s[i] > wl->step_at_s[i - 1]))
+                return err_set(c->err, SIM_EINPUT, c->file,
+                               "%s.at_s: steps must be in increasing time "
+                               "order",
+                               sp);
+        }
+        wl->n_steps = n;
     } else {
         if ((rc = json_check_keys(c, v, path, wl_diurnal)) < 0 ||
             (rc = json_num(c, v, path, "rate_per_s", 1, 0, JNUM_POSITIVE,

@@ -106,15 +106,47 @@ static SimTime diurnal_next(ArrivalState *st, const WorkloadSpec *wl,
     }
 }
 
+/* --- steps (piecewise-constant Poisson) --- */
+
+static void steps_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
+{
+    (void)r;
+    window_init(st, wl);
+    st->on = 0; /* the step in force: the last one starting at or before t */
+    while (st->on + 1 < wl->n_steps && wl->step_at_s[st->on + 1] <= st->t_s)
+        st->on++;
+}
+
+static SimTime steps_next(ArrivalState *st, const WorkloadSpec *wl,
+                          gsl_rng *r)
+{
+    for (;;) {
+        double rate = wl->step_rate[st->on];
+        double end = st->on + 1 < wl->n_steps ? wl->step_at_s[st->on + 1]
+                                              : HUGE_VAL;
+        double cand = rate > 0 ? st->t_s + rng_exponential(r, 1.0 / rate)
+                               : HUGE_VAL;
+        if (cand < end) {
+            st->t_s = cand;
+            return clip(st, cand);
+        }
+        if (end == HUGE_VAL || time_from_s(end) >= st->end)
+            return SIM_TIME_MAX;
+        st->t_s = end; /* memoryless: restart at the step */
+        st->on++;
+    }
+}
+
 static const ArrivalType types[] = {
     {"poisson", poisson_init, poisson_next},
     {"constant", poisson_init, constant_next},
     {"mmpp", mmpp_init, mmpp_next},
     {"diurnal", poisson_init, diurnal_next},
+    {"steps", steps_init, steps_next},
 };
 
 static const char *const names[] = {"poisson", "constant", "mmpp", "diurnal",
-                                    NULL};
+                                    "steps", NULL};
 
 const ArrivalType *arrivals_find(const char *name)
 {
@@ -132,5 +164,19 @@ double arrivals_mean_rate(const WorkloadSpec *wl)
         return (wl->rate_on_per_s * wl->mean_on_s +
                 wl->rate_off_per_s * wl->mean_off_s) /
                (wl->mean_on_s + wl->mean_off_s);
+    if (strcmp(wl->type, "steps") == 0 && wl->n_steps > 0) {
+        /* time-weighted over [start, end) */
+        double sum = 0;
+        for (int i = 0; i < wl->n_steps; i++) {
+            double a = wl->step_at_s[i] > wl->start_s ? wl->step_at_s[i]
+                                                      : wl->start_s;
+            double b = i + 1 < wl->n_steps ? wl->step_at_s[i + 1] : wl->end_s;
+            if (b > wl->end_s)
+                b = wl->end_s;
+            if (b > a)
+                sum += wl->step_rate[i] * (b - a);
+        }
+        return sum / (wl->end_s - wl->start_s);
+    }
     return wl->rate_per_s;
 }

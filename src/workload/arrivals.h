@@ -13,6 +13,7 @@
  *             Exp(mean_off_s); starts in the stationary state
  *   diurnal   lambda(t) = rate_per_s (1 + amplitude cos(2 pi (t - peak_s) /
  *             period_s)), by thinning (Lewis & Shedler 1979)
+ *   steps     Poisson with a piecewise-constant rate: rate_i from at_s_i on
  * Every generator emits arrivals in [start_s, end_s).
  */
 #ifndef SIM_WORKLOAD_ARRIVALS_H
@@ -22,6 +23,8 @@
 #include <stdint.h>
 
 #include "../core/time.h"
+
+#define WORKLOAD_MAX_STEPS 64
 
 typedef struct WorkloadSpec {
     char type[16];          /* "poisson", "constant", "mmpp", "diurnal" */
@@ -35,13 +38,16 @@ typedef struct WorkloadSpec {
     double peak_s;          /* diurnal: time of the daily peak */
     double start_s;         /* first possible arrival */
     double end_s;           /* no arrival at or after this (0 = horizon) */
+    int n_steps;            /* steps: rate step_rate[i] from step_at_s[i] */
+    double step_at_s[WORKLOAD_MAX_STEPS];
+    double step_rate[WORKLOAD_MAX_STEPS];
 } WorkloadSpec;
 
 typedef struct ArrivalState {
     SimTime t;          /* last arrival, us */
     SimTime start, end; /* window, us */
     uint64_t i;         /* arrivals so far (constant) */
-    int on;             /* mmpp: in the on state */
+    int on;             /* mmpp: in the on state; steps: current step */
     double t_s;         /* current time in seconds (mmpp, diurnal) */
     double state_end_s; /* mmpp: when the current state ends */
 } ArrivalState;

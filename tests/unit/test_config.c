@@ -263,3 +263,34 @@ Test(config, every_shipped_scenario_loads)
     closedir(d);
     cr_assert_geq(n, 1);
 }
+
+Test(config, vm_bad_inputs)
+{
+    const char *vm = "\"memory_mb\": 2048, \"platform\": \"vm\", \"vm\": ";
+    char buf[1024];
+#define VM_CASE(obj, n1, n2)                                                   \
+    snprintf(buf, sizeof buf, "%s%s", vm, obj);                                \
+    expect_error(edited("\"memory_mb\": 2048", buf), n1, n2)
+    VM_CASE("{\"instance_type\": \"c9x.huge\"}",
+            "unknown pricing entry 'c9x.huge'", "c7i.large");
+    VM_CASE("{\"instance_type\": \"g4dn.xlarge\"}",
+            "no profile for hardware 'gpu-t4'", "g4dn.xlarge");
+    VM_CASE("{\"instance_type\": \"c7i.large\", \"autoscale\": {\"min\": 5, "
+            "\"max\": 2, \"target\": 0.5}}",
+            "alternatives[0].vm.autoscale", "min (5) is larger than max (2)");
+    VM_CASE("{\"instance_type\": \"c7i.large\", \"boot_s\": -25}",
+            "alternatives[0].vm.boot_s", "must be >= 0");
+    VM_CASE("{\"instance_type\": \"c7i.large\", \"slots\": 40}",
+            "alternatives[0].vm.slots", "more than c7i.large has");
+    VM_CASE("{\"instance_type\": \"c7i.large\", \"lb\": \"round-robbin\"}",
+            "alternatives[0].vm.lb", "did you mean 'round-robin'");
+    VM_CASE("{\"instance_type\": \"aws-lambda-x86\"}",
+            "'aws-lambda-x86' is not a VM instance type", NULL);
+    expect_error(edited("\"memory_mb\": 2048",
+                        "\"memory_mb\": 2048, \"platform\": \"vm\""),
+                 "alternatives[0].vm", "missing");
+    expect_error(edited("\"memory_mb\": 2048",
+                        "\"memory_mb\": 2048, \"pricing\": \"c7i.large\""),
+                 "'c7i.large' is not a serverless price entry", NULL);
+#undef VM_CASE
+}
