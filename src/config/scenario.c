@@ -27,8 +27,8 @@ static const char *const top_keys[] = {
 static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
-    "timeout_s", "batch", "keepalive", "provisioned", "vm", "overflow",
-    "notes", NULL};
+    "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
+    "overflow", "notes", NULL};
 
 static const char *const vm_keys[] = {
     "instance_type", "count", "slots", "lb", "max_queue", "boot_s",
@@ -595,6 +595,34 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        "latency (warm a_ms + c_ms * b), so batch must be 1",
                        p, a->hardware);
 
+    o = from(alt, defs, "batching", apath, &p);
+    a->max_batch = 1;
+    const cJSON *bt = cJSON_GetObjectItemCaseSensitive(o, "batching");
+    if (bt != NULL) {
+        static const char *const bkeys[] = {"max_batch", "max_wait_ms",
+                                            "notes", NULL};
+        char bp[128];
+        double wait_ms;
+        json_path_key(bp, sizeof bp, p, "batching");
+        if ((rc = json_expect_object(c, bt, bp)) < 0 ||
+            (rc = json_check_keys(c, bt, bp, bkeys)) < 0 ||
+            (rc = json_int(c, bt, bp, "max_batch", 1, 0, 1, 4096, &ll)) < 0 ||
+            (rc = json_num(c, bt, bp, "max_wait_ms", 0, 0, JNUM_NONNEGATIVE,
+                           &wait_ms)) < 0)
+            return rc;
+        a->max_batch = (int)ll;
+        a->batch_wait_s = wait_ms * 1e-3;
+        if (a->max_batch > 1 && a->concurrency != 1)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: dynamic batching runs one batch at a time "
+                           "per instance: concurrency must be 1 (got %d)",
+                           bp, a->concurrency);
+        if (a->max_batch > 1 && !a->hw.warm_affine)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: the '%s' profile gives no per-batch latency "
+                           "(warm a_ms + c_ms * b)",
+                           bp, a->hardware);
+    }
     char kp[128];
     o = from(alt, defs, "keepalive", apath, &p);
     json_path_key(kp, sizeof kp, p, "keepalive");

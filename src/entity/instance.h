@@ -52,6 +52,7 @@ typedef struct Instance {
     SimTime timer_at;        /* pending expiry event time, or -1 */
     SimTime init_us;         /* billable INIT part of its start */
     SimTime first_extra_us;  /* first-inference extra for its first request */
+    uint32_t batch_epoch;    /* cancels a pending batch-deadline event */
 } Instance;
 
 /* An intrusive doubly linked list of instances, most recently used first. */

@@ -50,6 +50,7 @@ typedef struct Request {
     uint8_t on_provisioned;    /* served by a provisioned instance */
     uint8_t where;             /* ReqWhere */
     uint16_t batch;            /* size of the batch it ran in (0 = none) */
+    uint8_t batch_leader;      /* first of its batch: carries the duration */
 } Request;
 
 const char *request_outcome_name(ReqOutcome outcome);

@@ -51,6 +51,7 @@
     X(vm_peak, "VMs", "most live VMs at once")                                \
     X(vm_util_pct, "%", "busy VM slot-seconds / ready VM slot-seconds")       \
     X(served_vm_pct, "%", "started requests served by VMs (hybrid split)")    \
+    X(mean_batch, "requests", "mean size of dynamic batches (0: no batching)") \
     X(cost_requests_usd, "USD", "request fees")                                \
     X(cost_compute_usd, "USD", "on-demand duration, INIT included")            \
     X(cost_init_usd, "USD", "of which INIT of cold starts")                    \

@@ -81,6 +81,9 @@ struct SrvPool {
     double cpu_factor;    /* >= 1 */
     SimTime timeout_us;   /* 0 = none */
     int conc;
+    int batching;         /* dynamic batching on (max_batch > 1) */
+    int max_batch;
+    SimTime batch_wait_us;
 
     InstList avail_pc, avail_od, open_starting;
     int n_alive;          /* instances not gone, both kinds */
@@ -102,6 +105,7 @@ struct SrvPool {
 };
 
 static void serve(SrvPool *s, Instance *inst, Request *req);
+static void place(SrvPool *s, Instance *inst, Request *req);
 static void drain_queue(SrvPool *s);
 
 /* ---- small helpers -------------------------------------------------- */
@@ -118,15 +122,22 @@ static void set_state(SrvPool *s, Instance *inst, InstState to)
     instance_set_state(inst, to);
 }
 
+/* Room for one more request: a free slot, or (batching) room in the batch
+ * it is forming -- one batch runs while the next one forms. */
+static int has_room(const SrvPool *s, const Instance *inst)
+{
+    return s->batching ? inst->bound < s->max_batch : inst->in_use < s->conc;
+}
+
 /* Keeps inst on the right available list: there, at the head (most
- * recently used), iff it is ready, has a free slot and is not retiring. */
+ * recently used), iff it is ready, has room and is not retiring. */
 static void avail_touch(SrvPool *s, Instance *inst)
 {
     InstList *l = inst->provisioned ? &s->avail_pc : &s->avail_od;
     if (inst->list == l)
         instlist_remove(l, inst);
     int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
-    if (ready && inst->in_use < s->conc && !inst->retiring)
+    if (ready && has_room(s, inst) && !inst->retiring)
         instlist_push_head(l, inst);
 }
 
@@ -137,6 +148,8 @@ static void bill(SrvPool *s, const Request *req, SimTime ran_us)
     const PriceEntry *p = &s->alt->price;
     int64_t mem = s->alt->memory_mb;
     s->cost.requests++;
+    if (req->batch > 1 && !req->batch_leader)
+        ran_us = 0; /* a batch's duration is billed once, to its leader */
     if (req->on_provisioned) {
         s->cost.pc_dur_mb_ms += pricing_billed_ms(ran_us, p->granularity_ms) *
                                 mem;
@@ -283,7 +296,8 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
         inst->wait_head = inst->wait_tail = trigger;
         inst->bound = 1;
     }
-    if (!provisioned && s->conc > 1 && inst->bound < s->conc)
+    int room = s->batching ? s->max_batch : s->conc;
+    if (!provisioned && room > 1 && inst->bound < room)
         instlist_push_head(&s->open_starting, inst);
     return inst;
 }
@@ -301,7 +315,9 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
         inst->wait_head = req;
     inst->wait_tail = req;
     inst->bound++;
-    if (inst->bound + inst->in_use >= s->conc && inst->list != NULL)
+    int full = s->batching ? inst->bound >= s->max_batch
+                           : inst->bound + inst->in_use >= s->conc;
+    if (full && inst->list != NULL)
         instlist_remove(inst->list, inst);
 }
 
@@ -343,7 +359,7 @@ static void route(SrvPool *s, Request *req)
 {
     Instance *inst = warm_slot(s);
     if (inst != NULL) {
-        serve(s, inst, req);
+        place(s, inst, req);
         return;
     }
     if (s->open_starting.head != NULL) {
@@ -389,7 +405,7 @@ static void drain_queue(SrvPool *s)
     while (s->q_head != NULL) {
         Instance *inst = warm_slot(s);
         if (inst != NULL) {
-            serve(s, inst, dequeue(s));
+            place(s, inst, dequeue(s));
             continue;
         }
         if (s->open_starting.head != NULL) {
@@ -437,6 +453,107 @@ static void serve(SrvPool *s, Instance *inst, Request *req)
     world_schedule(s->w, now + run, EV_DONE, req, 0);
 }
 
+/* ---- dynamic batching -------------------------------------------------- */
+
+/* Runs inst's forming batch now: b requests, one service time -- the
+ * profile's distribution at batch size b, at the first request's quantile
+ * -- all ending together. */
+static void run_batch(SrvPool *s, Instance *inst)
+{
+    SimTime now = sim_now(s->sim);
+    Request *first = inst->wait_head;
+    int b = inst->bound;
+    assert(b > 0 && inst->in_use == 0);
+    SimTime run = world_service_us(first, &s->alt->hw, b * s->alt->batch,
+                                   s->cpu_factor);
+    if (!inst->served_any) {
+        inst->served_any = 1;
+        run += inst->first_extra_us;
+        if (!inst->provisioned)
+            first->init_billed_us = inst->init_us;
+    }
+    int timed_out = s->timeout_us > 0 && run > s->timeout_us;
+    if (timed_out)
+        run = s->timeout_us;
+    inst->wait_head = inst->wait_tail = NULL;
+    inst->bound = 0;
+    inst->batch_epoch++; /* any pending deadline event is stale */
+    for (Request *req = first, *next; req != NULL; req = next) {
+        next = req->next;
+        req->next = NULL;
+        inst->in_use++;
+        req->start = now;
+        req->run_us = run;
+        req->service_us = run;
+        req->batch = (uint16_t)b;
+        req->batch_leader = req == first;
+        req->on_provisioned = inst->provisioned;
+        if (timed_out)
+            req->outcome = REQ_TIMED_OUT;
+        s->w->served_srv++;
+        world_schedule(s->w, now + run, EV_DONE, req, 0);
+    }
+    s->w->batches++;
+    s->w->batched += (uint64_t)b;
+    avail_touch(s, inst);
+}
+
+/* Runs the forming batch if the instance is free and the batch is full or
+ * its oldest request has waited batch_wait; otherwise waits for that. */
+static void try_run_batch(SrvPool *s, Instance *inst)
+{
+    int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
+    if (!ready || inst->in_use > 0 || inst->bound == 0)
+        return;
+    SimTime deadline = inst->wait_head->arrival + s->batch_wait_us;
+    if (inst->bound >= s->max_batch || deadline <= sim_now(s->sim)) {
+        run_batch(s, inst);
+        return;
+    }
+    world_schedule(s->w, deadline, EV_BATCH, inst, inst->batch_epoch);
+}
+
+/* Adds req to the batch inst is forming (inst is ready and has room). */
+static void batch_join(SrvPool *s, Instance *inst, Request *req)
+{
+    req->inst = inst;
+    req->next = NULL;
+    if (inst->wait_tail != NULL)
+        inst->wait_tail->next = req;
+    else
+        inst->wait_head = req;
+    inst->wait_tail = req;
+    inst->bound++;
+    if (inst->state == INST_IDLE)
+        set_state(s, inst, INST_BUSY); /* holds work: keep-alive waits */
+    avail_touch(s, inst);
+    try_run_batch(s, inst);
+}
+
+/* Fills inst's forming batch from the function queue. */
+static void batch_refill(SrvPool *s, Instance *inst)
+{
+    while (s->q_head != NULL && has_room(s, inst) && !inst->retiring)
+        batch_join(s, inst, dequeue(s));
+}
+
+static void place(SrvPool *s, Instance *inst, Request *req)
+{
+    if (s->batching)
+        batch_join(s, inst, req);
+    else
+        serve(s, inst, req);
+}
+
+static void on_batch_deadline(SrvPool *s, Instance *inst, uint32_t epoch)
+{
+    if (epoch != inst->batch_epoch) {
+        s->w->stale++;
+        return;
+    }
+    try_run_batch(s, inst);
+}
+
 /* ---- event handlers -------------------------------------------------- */
 
 static void on_done(SrvPool *s, Request *req)
@@ -447,6 +564,17 @@ static void on_done(SrvPool *s, Request *req)
     bill(s, req, req->run_us);
     end_request(s, req, outcome);
     inst->in_use--;
+    if (s->batching) {
+        if (inst->in_use > 0)
+            return; /* the rest of its batch ends at the same time */
+        batch_refill(s, inst);
+        if (inst->bound > 0) {
+            try_run_batch(s, inst);
+            return;
+        }
+        go_idle(s, inst);
+        return;
+    }
     /* The freed slot goes to the queue first. */
     if (s->q_head != NULL && !inst->retiring) {
         serve(s, inst, dequeue(s)); /* stays busy */
@@ -464,6 +592,23 @@ static void on_ready(SrvPool *s, Instance *inst)
         instlist_remove(&s->open_starting, inst);
     set_state(s, inst, INST_IDLE);
     inst->idle_since = sim_now(s->sim);
+    if (s->batching) {
+        /* the requests bound while it started are its first batch */
+        if (inst->bound > 0)
+            set_state(s, inst, INST_BUSY);
+        else if (inst->retiring) {
+            destroy_instance(s, inst);
+            return;
+        }
+        batch_refill(s, inst);
+        if (inst->bound > 0) {
+            avail_touch(s, inst);
+            try_run_batch(s, inst);
+        } else {
+            go_idle(s, inst);
+        }
+        return;
+    }
     Request *req = inst->wait_head;
     inst->wait_head = inst->wait_tail = NULL;
     while (req != NULL) {
@@ -587,6 +732,9 @@ void srvpool_handle(SrvPool *s, const Event *ev)
         s->window_armed = 0;
         drain_queue(s);
         break;
+    case EV_BATCH:
+        on_batch_deadline(s, ev->obj, ev->epoch);
+        break;
     default:
         assert(!"not a serverless event");
     }
@@ -604,6 +752,9 @@ SrvPool *srvpool_create(World *w, const AltSpec *a)
     s->cpu_factor = a->hw.ref_vcpus > vcpus ? a->hw.ref_vcpus / vcpus : 1.0;
     s->timeout_us = time_from_s(a->timeout_s);
     s->conc = a->concurrency > 0 ? a->concurrency : 1;
+    s->batching = a->max_batch > 1;
+    s->max_batch = a->max_batch > 1 ? a->max_batch : 1;
+    s->batch_wait_us = time_from_s(a->batch_wait_s);
     s->win_index = -1;
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */

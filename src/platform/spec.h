@@ -81,6 +81,8 @@ typedef struct AltSpec {
     int scale_per_10s;     /* new on-demand instances per 10 s; 0 = no limit */
     double timeout_s;      /* 0 = none */
     int batch;             /* batch size of each request (1) */
+    int max_batch;         /* dynamic batching: requests per batch (1 = off) */
+    double batch_wait_s;   /* longest a batch waits for more requests */
     KeepaliveSpec keepalive;
     int n_prov;            /* provisioned schedule steps; 0 = none */
     ProvisionStep prov[PROV_MAX_STEPS]; /* sorted by at_s */

@@ -312,6 +312,8 @@ void world_finish(World *w, RunResult *out)
     uint64_t served = w->served_srv + w->served_vm;
     v[MET_served_vm_pct] =
         served ? 100.0 * (double)w->served_vm / (double)served : 0.0;
+    v[MET_mean_batch] =
+        w->batches ? (double)w->batched / (double)w->batches : 0.0;
     CostBreakdown b;
     memset(&b, 0, sizeof b);
     if (w->srv != NULL) {

@@ -72,6 +72,7 @@ typedef struct World {
     uint64_t peak_pending;
     uint64_t stale;         /* lazily cancelled events dropped */
     uint64_t served_srv, served_vm; /* requests started on each part */
+    uint64_t batches, batched;      /* batches run, requests in them */
 } World;
 
 /* A snapshot for tests and progress lines. */

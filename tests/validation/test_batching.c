@@ -1,0 +1,85 @@
+/*
+ * test_batching.c - dynamic batching on serverless instances.
+ *
+ * Pins: a batch of b requests runs for the profile's a + c b (sigma 0 here)
+ * and every request in it ends together, so a batched request's latency =
+ * wait for its batch + service of the batch (hand-worked below); with
+ * max_wait 0 and requests that never overlap, every batch has size 1;
+ * under heavy load batches reach max_batch; a batch's duration is billed
+ * once.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "support.h"
+
+static AltSpec batched(int max_batch, double wait_s)
+{
+    AltSpec alt = support_alt(0, 0.0);
+    alt.hw.warm_affine = 1;
+    alt.hw.warm_a_s = 0.020;
+    alt.hw.warm_c_s = 0.010;
+    alt.hw.warm_sigma = 0;
+    alt.max_batch = max_batch;
+    alt.batch_wait_s = wait_s;
+    alt.n_prov = 1;
+    alt.prov[0].count = 1;
+    alt.max_instances = 1;
+    alt.queue_len = 1000000;
+    return alt;
+}
+
+static WorkloadSpec constant(double rate, double end_s)
+{
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    strcpy(wl.type, "constant");
+    wl.rate_per_s = rate;
+    wl.end_s = end_s;
+    return wl;
+}
+
+Test(batching, latency_is_wait_for_batch_plus_batch_service)
+{
+    /* requests at 0, 1, 2 ms; max batch 4, max wait 10 ms: one batch of 3
+     * runs at 10 ms for 20 + 3 x 10 = 50 ms: latencies 60, 59, 58 ms. */
+    AltSpec alt = batched(4, 0.010);
+    WorkloadSpec wl = constant(1000, 0.0025);
+    RunResult res = support_run(&alt, &wl, 10, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 3);
+    cr_assert_float_eq(res.v[MET_mean_batch], 3.0, 1e-12);
+    cr_assert_float_eq(res.v[MET_mean_ms], 59.0, 1e-9);
+    cr_assert_float_eq(res.v[MET_max_ms], 60.0, 1e-9);
+    /* max batch 2: r0, r1 run at 1 ms for 40 ms (done 41); r2 forms the
+     * next batch meanwhile and runs alone at 41 ms for 30 ms (done 71). */
+    alt = batched(2, 0.010);
+    res = support_run(&alt, &wl, 10, 1, 0);
+    cr_assert_float_eq(res.v[MET_mean_batch], 1.5, 1e-12);
+    cr_assert_float_eq(res.v[MET_mean_ms], (41.0 + 40.0 + 69.0) / 3, 1e-9);
+    /* billed once per batch: 40 ms + 30 ms on a provisioned instance */
+    cr_assert_float_eq(res.v[MET_cost_prov_compute_usd],
+                       0.070 * 1.0 * 0.0000097222, 1e-15);
+}
+
+Test(batching, zero_wait_without_overlap_gives_batch_size_one)
+{
+    AltSpec alt = batched(8, 0.0);
+    WorkloadSpec wl = constant(1, 1000);
+    RunResult res = support_run(&alt, &wl, 1010, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 1000);
+    cr_assert_float_eq(res.v[MET_mean_batch], 1.0, 1e-12);
+    cr_assert_float_eq(res.v[MET_mean_ms], 30.0, 1e-9);
+}
+
+Test(batching, heavy_load_fills_batches)
+{
+    /* 200 req/s into one instance: a batch of 8 takes 100 ms, so 20 arrive
+     * per batch: after the first, every batch is full. */
+    AltSpec alt = batched(8, 0.005);
+    WorkloadSpec wl = support_poisson(200);
+    wl.end_s = 100;
+    RunResult res = support_run(&alt, &wl, 100, 3, 0);
+    fprintf(stderr, "mean batch %.4f under heavy load\n",
+            res.v[MET_mean_batch]);
+    cr_assert_geq(res.v[MET_mean_batch], 7.95); /* the first is partial */
+}
