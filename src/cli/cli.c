@@ -43,6 +43,8 @@ static void usage_main(FILE *fp)
           "\n"
           "commands:\n"
           "  run FILE       simulate a scenario and compare its alternatives\n"
+          "  catalog        list the built-in prices (ids for \"pricing\" and\n"
+          "                 \"instance_type\")\n"
           "  help [CMD]     show help for a command\n"
           "\n"
           "options:\n"
@@ -331,6 +333,11 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(&st, argc - 1, argv + 1);
+    if (strcmp(cmd, "catalog") == 0) {
+        Err cerr;
+        err_clear(&cerr);
+        return catalog_print(st.out, &cerr) < 0 ? fail(&st, &cerr) : 0;
+    }
     return usage_error(&st, "unknown command '%s'", cmd);
 }
 

@@ -14,6 +14,12 @@
  *     provisioned_usd_per_gb_s, provisioned_duration_usd_per_gb_s,
  *     provisioned_granularity_s, free_tier, free_requests_per_month,
  *     free_gb_s_per_month;
+ *     memory_step_mb, min_billed_ms, tiers ([{from_gb_s_per_month,
+ *     discount}]);
+ *   "instance-busy" / "instance-life" (serverless billed per instance-second
+ *     while starting or serving / for the whole instance life):
+ *     usd_per_1m_requests, usd_per_vcpu_s, usd_per_gib_s, usd_per_gpu_s,
+ *     active_usd_per_gpu_s, granularity_ms, gpus, hardware;
  *   "vm-hourly" (a VM instance type): usd_per_hour, min_billed_s, vcpus,
  *     memory_gb, gpus, gpu_memory_gb, hardware (the profile class it runs).
  */
@@ -31,7 +37,9 @@ static const char *const entry_keys[] = {
     "provisioned_usd_per_gb_s", "provisioned_duration_usd_per_gb_s",
     "provisioned_granularity_s", "free_tier", "free_requests_per_month",
     "free_gb_s_per_month", "notes", "usd_per_hour", "min_billed_s", "vcpus",
-    "memory_gb", "gpus", "gpu_memory_gb", "hardware", NULL};
+    "memory_gb", "gpus", "gpu_memory_gb", "hardware", "memory_step_mb",
+    "min_billed_ms", "tiers", "usd_per_vcpu_s", "usd_per_gib_s",
+    "usd_per_gpu_s", "active_usd_per_gpu_s", NULL};
 
 /* Reads the fields present in `v` over *e.  `fresh`: a new entry, whose
  * descriptive and price fields are required. */
@@ -60,6 +68,80 @@ static int parse_vm_fields(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+static int parse_tiers(const JCtx *c, const cJSON *v, const char *path,
+                       PriceEntry *e)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(v, "tiers");
+    if (t == NULL)
+        return 0;
+    char p[256];
+    json_path_key(p, sizeof p, path, "tiers");
+    int n = cJSON_GetArraySize(t);
+    if (!cJSON_IsArray(t) || n < 1 || n > PRICE_MAX_TIERS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected 1 to %d tiers {\"from_gb_s_per_month\": "
+                       ".., \"discount\": ..}",
+                       p, PRICE_MAX_TIERS);
+    static const char *const keys[] = {"from_gb_s_per_month", "discount",
+                                       NULL};
+    for (int i = 0; i < n; i++) {
+        char ip[300];
+        const cJSON *it = cJSON_GetArrayItem(t, i);
+        int rc;
+        json_path_index(ip, sizeof ip, p, i);
+        if ((rc = json_expect_object(c, it, ip)) < 0 ||
+            (rc = json_check_keys(c, it, ip, keys)) < 0 ||
+            (rc = json_num(c, it, ip, "from_gb_s_per_month", 1, 0,
+                           JNUM_NONNEGATIVE, &e->tier_from_gb_s[i])) < 0 ||
+            (rc = json_num(c, it, ip, "discount", 1, 0, JNUM_NONNEGATIVE,
+                           &e->tier_discount[i])) < 0)
+            return rc;
+        if (e->tier_discount[i] >= 1 || (i == 0 && e->tier_from_gb_s[0] != 0) ||
+            (i > 0 && !(e->tier_from_gb_s[i] > e->tier_from_gb_s[i - 1])))
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: tiers start at 0 GB-s, rise strictly, and "
+                           "discount by less than 1",
+                           ip);
+    }
+    e->n_tiers = n;
+    return 0;
+}
+
+static int parse_instance_fields(const JCtx *c, const cJSON *v,
+                                 const char *path, PriceEntry *e, int fresh)
+{
+    int rc;
+    double per_1m = e->usd_per_request * 1e6;
+    long long gran = e->granularity_ms ? e->granularity_ms : 1000;
+    long long gpus = e->gpus;
+    if ((rc = json_num(c, v, path, "usd_per_1m_requests", 0, per_1m,
+                       JNUM_NONNEGATIVE, &per_1m)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_vcpu_s", 0, e->usd_per_vcpu_s,
+                       JNUM_NONNEGATIVE, &e->usd_per_vcpu_s)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_gib_s", 0, e->usd_per_gib_s,
+                       JNUM_NONNEGATIVE, &e->usd_per_gib_s)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_gpu_s", 0, e->usd_per_gpu_s,
+                       JNUM_NONNEGATIVE, &e->usd_per_gpu_s)) < 0 ||
+        (rc = json_num(c, v, path, "active_usd_per_gpu_s", 0,
+                       e->active_usd_per_gpu_s, JNUM_NONNEGATIVE,
+                       &e->active_usd_per_gpu_s)) < 0 ||
+        (rc = json_int(c, v, path, "granularity_ms", 0, gran, 1, 3600000,
+                       &gran)) < 0 ||
+        (rc = json_int(c, v, path, "gpus", 0, gpus, 0, 64, &gpus)) < 0 ||
+        (rc = json_str(c, v, path, "hardware", 0, e->hardware, e->hardware,
+                       sizeof e->hardware)) < 0)
+        return rc;
+    if (fresh && e->usd_per_vcpu_s + e->usd_per_gib_s + e->usd_per_gpu_s <= 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: an instance-billed entry needs a per-second price "
+                       "(usd_per_vcpu_s, usd_per_gib_s or usd_per_gpu_s)",
+                       path);
+    e->usd_per_request = per_1m / 1e6;
+    e->granularity_ms = (int)gran;
+    e->gpus = (int)gpus;
+    return 0;
+}
+
 static int parse_serverless_fields(const JCtx *c, const cJSON *v,
                                    const char *path, PriceEntry *e, int fresh)
 {
@@ -67,6 +149,7 @@ static int parse_serverless_fields(const JCtx *c, const cJSON *v,
     double per_1m = e->usd_per_request * 1e6;
     long long gran = e->granularity_ms ? e->granularity_ms : 1;
     long long pgran = e->prov_granularity_s ? e->prov_granularity_s : 300;
+    long long step, min_ms;
     if ((rc = json_num(c, v, path, "usd_per_1m_requests", fresh, per_1m,
                        JNUM_NONNEGATIVE, &per_1m)) < 0 ||
         (rc = json_num(c, v, path, "usd_per_gb_s", fresh, e->usd_per_gb_s,
@@ -89,8 +172,16 @@ static int parse_serverless_fields(const JCtx *c, const cJSON *v,
                        e->free_requests, JNUM_NONNEGATIVE,
                        &e->free_requests)) < 0 ||
         (rc = json_num(c, v, path, "free_gb_s_per_month", 0, e->free_gb_s,
-                       JNUM_NONNEGATIVE, &e->free_gb_s)) < 0)
+                       JNUM_NONNEGATIVE, &e->free_gb_s)) < 0 ||
+        (rc = json_int(c, v, path, "memory_step_mb", 0,
+                       e->memory_step_mb ? e->memory_step_mb : 1, 1, 65536,
+                       &step)) < 0 ||
+        (rc = json_int(c, v, path, "min_billed_ms", 0, e->min_billed_ms, 0,
+                       3600000, &min_ms)) < 0 ||
+        (rc = parse_tiers(c, v, path, e)) < 0)
         return rc;
+    e->memory_step_mb = (int)step;
+    e->min_billed_ms = (int)min_ms;
     e->usd_per_request = per_1m / 1e6;
     e->granularity_ms = (int)gran;
     e->prov_granularity_s = (int)pgran;
@@ -103,12 +194,12 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
                        PriceEntry *e, int fresh)
 {
     static const char *const models[] = {"request-duration", "vm-hourly",
+                                         "instance-busy", "instance-life",
                                          NULL};
     int rc;
     char model[32];
     snprintf(model, sizeof model, "%s",
-             fresh || e->model == PRICE_REQUEST_DURATION ? "request-duration"
-                                                         : "vm-hourly");
+             fresh ? "request-duration" : models[e->model]);
     if ((rc = json_expect_object(c, v, path)) < 0 ||
         (rc = json_check_keys(c, v, path, entry_keys)) < 0 ||
         (rc = json_str(c, v, path, "provider", fresh, e->provider,
@@ -131,6 +222,11 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
     if (strcmp(model, "vm-hourly") == 0) {
         e->model = PRICE_VM_HOURLY;
         return parse_vm_fields(c, v, path, e, fresh);
+    }
+    if (strcmp(model, "instance-busy") == 0 ||
+        strcmp(model, "instance-life") == 0) {
+        e->model = model[9] == 'b' ? PRICE_INSTANCE_BUSY : PRICE_INSTANCE_LIFE;
+        return parse_instance_fields(c, v, path, e, fresh);
     }
     char p[256];
     json_path_key(p, sizeof p, path, "model");
@@ -176,18 +272,22 @@ static int find_in(const JCtx *c, const cJSON *root, const char *id,
     return 0;
 }
 
-static void collect_ids(const cJSON *root, char *buf, size_t size)
+/* The id nearest to `id` among the catalog's entries. */
+static void nearest_id(const cJSON *root, const char *id, char *out,
+                       size_t size)
 {
     const cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
-    buf[0] = '\0';
-    for (const cJSON *it = entries ? entries->child : NULL; it != NULL;
-         it = it->next) {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
-        if (cJSON_IsString(id)) {
-            size_t n = strlen(buf);
-            snprintf(buf + n, size - n, "%s%s", n ? ", " : "", id->valuestring);
-        }
+    const char *names[256];
+    int n = 0;
+    for (const cJSON *it = entries ? entries->child : NULL;
+         it != NULL && n < 255; it = it->next) {
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(it, "id");
+        if (cJSON_IsString(e))
+            names[n++] = e->valuestring;
     }
+    names[n] = NULL;
+    const char *best = n ? json_nearest(id, names) : NULL;
+    snprintf(out, size, "%s", best ? best : "");
 }
 
 int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
@@ -217,11 +317,12 @@ int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
         found = found || ufound;
     }
     if (!found) {
-        char ids[512];
-        collect_ids(base, ids, sizeof ids);
+        char near[64];
+        nearest_id(base, id, near, sizeof near);
         rc = err_set(err, SIM_EINPUT, where,
-                     "unknown pricing entry '%s' (the catalog has: %s)", id,
-                     ids);
+                     "unknown pricing entry '%s' (did you mean '%s'? "
+                     "'simsrv catalog' lists them)",
+                     id, near);
     }
 done:
     cJSON_Delete(base);
@@ -230,3 +331,66 @@ done:
 }
 
 const char *catalog_builtin_text(void) { return pricing_catalog_json; }
+
+static const char *model_name(PriceModel m)
+{
+    switch (m) {
+    case PRICE_REQUEST_DURATION:
+        return "request-duration";
+    case PRICE_VM_HOURLY:
+        return "vm-hourly";
+    case PRICE_INSTANCE_BUSY:
+        return "instance-busy";
+    case PRICE_INSTANCE_LIFE:
+        return "instance-life";
+    }
+    return "?";
+}
+
+int catalog_print(FILE *fp, Err *err)
+{
+    cJSON *root = NULL;
+    int rc = json_parse_text("built-in pricing catalog", pricing_catalog_json,
+                             &root, err);
+    if (rc < 0)
+        return rc;
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "catalog_date");
+    fprintf(fp, "built-in pricing catalog of %s (USD; * = no primary source "
+                "confirmed it)\n\n",
+            cJSON_IsString(date) ? date->valuestring : "?");
+    fprintf(fp, "%-28s %-17s %-9s %s\n", "id", "model", "hardware",
+            "price");
+    const cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
+    for (const cJSON *it = entries ? entries->child : NULL; it != NULL;
+         it = it->next) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+        PriceEntry e;
+        char d[16];
+        if (!cJSON_IsString(id) ||
+            (rc = catalog_lookup(NULL, id->valuestring, &e, d, err, "")) < 0)
+            break;
+        char price[160];
+        switch (e.model) {
+        case PRICE_REQUEST_DURATION:
+            snprintf(price, sizeof price, "%.10g per GB-s + %.3g per 1M req",
+                     e.usd_per_gb_s, e.usd_per_request * 1e6);
+            break;
+        case PRICE_VM_HOURLY:
+            snprintf(price, sizeof price, "%.6g per hour (%g vCPU, %g GB%s)",
+                     e.usd_per_hour, e.vcpus, e.memory_gb,
+                     e.gpus ? ", GPU" : "");
+            break;
+        case PRICE_INSTANCE_BUSY:
+        case PRICE_INSTANCE_LIFE:
+            snprintf(price, sizeof price,
+                     "%.6g per GPU-s, %.6g per vCPU-s, %.6g per GiB-s",
+                     e.usd_per_gpu_s, e.usd_per_vcpu_s, e.usd_per_gib_s);
+            break;
+        }
+        fprintf(fp, "%-28s %-17s %-9s %s  [%s%s]\n", e.id, model_name(e.model),
+                e.hardware[0] ? e.hardware : "cpu", price, e.date,
+                e.confirmed ? "" : " *");
+    }
+    cJSON_Delete(root);
+    return rc < 0 ? rc : 0;
+}

@@ -531,9 +531,25 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                 vp, a)) < 0)
             return rc;
     }
+    char price_id[64];
+    o = from(alt, defs, "pricing", apath, &p);
+    if ((rc = json_str(c, o, p, "pricing", 0, "aws-lambda-x86", price_id,
+                       sizeof price_id)) < 0)
+        return rc;
+    char where[300];
+    snprintf(where, sizeof where, "%s: %s.pricing", c->file, p);
+    if ((rc = catalog_lookup(catalog_file, price_id, &a->price, catalog_date,
+                             c->err, where)) < 0)
+        return rc;
+    if (a->price.model == PRICE_VM_HOURLY)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.pricing: '%s' is not a serverless price entry (it "
+                       "is a VM instance type; use it in \"vm\")",
+                       p, price_id);
     o = from(alt, defs, "hardware", apath, &p);
-    if ((rc = json_str(c, o, p, "hardware", 0, "cpu", a->hardware,
-                       sizeof a->hardware)) < 0)
+    if ((rc = json_str(c, o, p, "hardware", 0,
+                       a->price.hardware[0] ? a->price.hardware : "cpu",
+                       a->hardware, sizeof a->hardware)) < 0)
         return rc;
     const HwProfile *hw = profile_hw(&sc->model, a->hardware);
     if (hw == NULL) {
@@ -643,21 +659,6 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                            "(%d)",
                            kp, a->prov[k].count, a->max_instances);
 
-    char price_id[64];
-    o = from(alt, defs, "pricing", apath, &p);
-    if ((rc = json_str(c, o, p, "pricing", 0, "aws-lambda-x86", price_id,
-                       sizeof price_id)) < 0)
-        return rc;
-    char where[300];
-    snprintf(where, sizeof where, "%s: %s.pricing", c->file, p);
-    if ((rc = catalog_lookup(catalog_file, price_id, &a->price, catalog_date,
-                             c->err, where)) < 0)
-        return rc;
-    if (a->price.model != PRICE_REQUEST_DURATION)
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.pricing: '%s' is not a serverless price entry (it "
-                       "is a VM instance type; use it in \"vm\")",
-                       p, price_id);
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #define SIM_CONFIG_SCENARIO_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../entity/profile.h"
 #include "../platform/spec.h"
@@ -56,7 +57,10 @@ int profile_load(const char *path, ModelProfile *m, Err *err);
 int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
                    char *catalog_date, Err *err, const char *where);
 
-/* The ids in the built-in catalog, for --help (static storage). */
+/* The built-in catalog's JSON text (static storage). */
 const char *catalog_builtin_text(void);
+
+/* Prints the built-in catalog, one line per entry. */
+int catalog_print(FILE *fp, Err *err);
 
 #endif

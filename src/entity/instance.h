@@ -53,6 +53,8 @@ typedef struct Instance {
     SimTime init_us;         /* billable INIT part of its start */
     SimTime first_extra_us;  /* first-inference extra for its first request */
     uint32_t batch_epoch;    /* cancels a pending batch-deadline event */
+    SimTime bill_since;      /* start of the open billed period, or -1 */
+    struct Instance *all_prev, *all_next; /* every live instance */
 } Instance;
 
 /* An intrusive doubly linked list of instances, most recently used first. */

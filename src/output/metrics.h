@@ -58,6 +58,7 @@
     X(cost_provisioned_usd, "USD", "provisioned concurrency configured")       \
     X(cost_prov_compute_usd, "USD", "duration on provisioned instances")       \
     X(cost_vm_usd, "USD", "VM time, per second with a 60 s minimum")          \
+    X(cost_instance_usd, "USD", "serverless instance time (instance billing)") \
     X(cost_usd, "USD", "total cost")                                           \
     X(usd_per_1m, "USD", "total cost per million arrivals")
 

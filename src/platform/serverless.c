@@ -100,6 +100,7 @@ struct SrvPool {
     int win_starts;       /* on-demand starts in it */
     int window_armed;     /* a WINDOW event is pending */
 
+    Instance *all;        /* every live instance (instance billing) */
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
@@ -116,10 +117,46 @@ static SimTime draw_us(const Dist *d, gsl_rng *r, double factor)
     return x > 0 ? time_from_s(x) : 0;
 }
 
+/* Instance-billed prices: is an instance in state `to` being paid for?
+ * Provisioned instances always (their whole life); otherwise INSTANCE_LIFE
+ * while alive, INSTANCE_BUSY while starting or serving. */
+static int billed_in(const SrvPool *s, const Instance *inst, InstState to)
+{
+    if (to == INST_GONE)
+        return 0;
+    switch (s->alt->price.model) {
+    case PRICE_INSTANCE_LIFE:
+        return 1;
+    case PRICE_INSTANCE_BUSY:
+        return inst->provisioned || to == INST_STARTING || to == INST_BUSY;
+    case PRICE_REQUEST_DURATION:
+    case PRICE_VM_HOURLY:
+        return 0;
+    }
+    return 0;
+}
+
+static void close_billed_period(SrvPool *s, Instance *inst, SimTime now)
+{
+    int64_t ms = pricing_billed_ms(now - inst->bill_since,
+                                   s->alt->price.granularity_ms);
+    if (inst->provisioned)
+        s->cost.inst_pc_ms += ms;
+    else
+        s->cost.inst_od_ms += ms;
+    inst->bill_since = -1;
+}
+
 static void set_state(SrvPool *s, Instance *inst, InstState to)
 {
-    metrics_instance(s->m, sim_now(s->sim), inst->state, to);
+    SimTime now = sim_now(s->sim);
+    metrics_instance(s->m, now, inst->state, to);
     instance_set_state(inst, to);
+    int billed = billed_in(s, inst, to);
+    if (billed && inst->bill_since < 0)
+        inst->bill_since = now;
+    else if (!billed && inst->bill_since >= 0)
+        close_billed_period(s, inst, now);
 }
 
 /* Room for one more request: a free slot, or (batching) room in the batch
@@ -146,17 +183,18 @@ static void avail_touch(SrvPool *s, Instance *inst)
 static void bill(SrvPool *s, const Request *req, SimTime ran_us)
 {
     const PriceEntry *p = &s->alt->price;
-    int64_t mem = s->alt->memory_mb;
     s->cost.requests++;
+    if (p->model != PRICE_REQUEST_DURATION)
+        return; /* instance time is billed by the instance's states */
+    int64_t mem = pricing_billed_mb(p, s->alt->memory_mb);
     if (req->batch > 1 && !req->batch_leader)
         ran_us = 0; /* a batch's duration is billed once, to its leader */
     if (req->on_provisioned) {
-        s->cost.pc_dur_mb_ms += pricing_billed_ms(ran_us, p->granularity_ms) *
-                                mem;
+        s->cost.pc_dur_mb_ms += pricing_exec_ms(p, ran_us) * mem;
     } else {
         SimTime init = p->bill_init ? req->init_billed_us : 0;
-        int64_t all = pricing_billed_ms(ran_us + init, p->granularity_ms);
-        int64_t run = pricing_billed_ms(ran_us, p->granularity_ms);
+        int64_t all = pricing_exec_ms(p, ran_us + init);
+        int64_t run = pricing_exec_ms(p, ran_us);
         s->cost.od_mb_ms += all * mem;
         s->cost.od_init_mb_ms += (all - run) * mem;
     }
@@ -174,6 +212,12 @@ static void destroy_instance(SrvPool *s, Instance *inst)
     if (inst->list != NULL)
         instlist_remove(inst->list, inst);
     set_state(s, inst, INST_GONE);
+    if (inst->all_prev != NULL)
+        inst->all_prev->all_next = inst->all_next;
+    else
+        s->all = inst->all_next;
+    if (inst->all_next != NULL)
+        inst->all_next->all_prev = inst->all_prev;
     inst->epoch = ++s->epoch_counter; /* any pending timer is now stale */
     s->n_alive--;
     if (inst->provisioned) {
@@ -238,6 +282,12 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
     inst->provisioned = (uint8_t)provisioned;
     inst->created_at = now;
     inst->timer_at = -1;
+    inst->bill_since = -1;
+    inst->all_prev = NULL;
+    inst->all_next = s->all;
+    if (s->all != NULL)
+        s->all->all_prev = inst;
+    s->all = inst;
     s->n_alive++;
     if (provisioned) {
         s->pc_active++;
@@ -780,12 +830,23 @@ void srvpool_cost(SrvPool *s, SimTime now, int final, CostAcc *out)
 {
     if (final) {
         close_prov_period(s, now);
+        for (Instance *inst = s->all; inst != NULL; inst = inst->all_next)
+            if (inst->bill_since >= 0)
+                close_billed_period(s, inst, now);
         *out = s->cost;
         return;
     }
-    *out = s->cost; /* the open provisioned period, unrounded */
+    *out = s->cost; /* open periods count unrounded */
     out->pc_mb_s += (now - s->pc_seg_start) / SIM_US_PER_S *
                     (int64_t)s->pc_target * s->alt->memory_mb;
+    for (Instance *inst = s->all; inst != NULL; inst = inst->all_next)
+        if (inst->bill_since >= 0) {
+            int64_t ms = (now - inst->bill_since) / 1000;
+            if (inst->provisioned)
+                out->inst_pc_ms += ms;
+            else
+                out->inst_od_ms += ms;
+        }
 }
 
 void srvpool_destroy(SrvPool *s)

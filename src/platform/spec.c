@@ -10,6 +10,17 @@ double spec_cpu_factor(double ref_vcpus, double vcpus)
     return vcpus > 0 && ref_vcpus > vcpus ? ref_vcpus / vcpus : 1.0;
 }
 
+InstanceShape spec_instance_shape(const AltSpec *alt)
+{
+    InstanceShape sh;
+    sh.vcpus = alt->vcpus > 0 ? alt->vcpus : spec_lambda_vcpus(alt->memory_mb);
+    if (alt->price.model != PRICE_REQUEST_DURATION && alt->vcpus <= 0)
+        sh.vcpus = 1; /* instance-billed platforms: 1 vCPU unless given */
+    sh.memory_gib = alt->memory_mb / 1024.0;
+    sh.gpus = alt->price.gpus;
+    return sh;
+}
+
 double spec_lambda_vcpus(int memory_mb)
 {
     double v = memory_mb / 1769.0;

@@ -113,6 +113,10 @@ typedef struct RunConfig {
  * `vcpus`: max(1, ref / vcpus). */
 double spec_cpu_factor(double ref_vcpus, double vcpus);
 
+/* What an instance of the alternative holds (vCPUs, memory, GPUs), for
+ * per-instance-second prices. */
+InstanceShape spec_instance_shape(const AltSpec *alt);
+
 /* Lambda's CPU rule: 1,769 MB = 1 vCPU, at most 6 (Lambda docs, "Configure
  * memory").  Used when a scenario gives no vcpus. */
 double spec_lambda_vcpus(int memory_mb);

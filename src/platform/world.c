@@ -120,8 +120,9 @@ static double cost_so_far(World *w, SimTime now)
     if (w->srv != NULL) {
         CostAcc acc;
         CostBreakdown b;
+        InstanceShape shape = spec_instance_shape(w->alt);
         srvpool_cost(w->srv, now, 0, &acc);
-        pricing_breakdown(&acc, &w->alt->price, 0, &b);
+        pricing_breakdown(&acc, &w->alt->price, 0, &shape, &b);
         usd += b.total_usd;
     }
     if (w->vm != NULL)
@@ -318,8 +319,10 @@ void world_finish(World *w, RunResult *out)
     memset(&b, 0, sizeof b);
     if (w->srv != NULL) {
         CostAcc acc;
+        InstanceShape shape = spec_instance_shape(w->alt);
         srvpool_cost(w->srv, h, 1, &acc);
-        pricing_breakdown(&acc, &w->alt->price, hs / (30.0 * 86400.0), &b);
+        pricing_breakdown(&acc, &w->alt->price, hs / (30.0 * 86400.0),
+                          &shape, &b);
     }
     double vm_usd = w->vm ? vmfleet_cost_usd(w->vm, h, 1) : 0.0;
     v[MET_cost_requests_usd] = b.requests_usd;
@@ -328,6 +331,7 @@ void world_finish(World *w, RunResult *out)
     v[MET_cost_provisioned_usd] = b.provisioned_usd;
     v[MET_cost_prov_compute_usd] = b.prov_compute_usd;
     v[MET_cost_vm_usd] = vm_usd;
+    v[MET_cost_instance_usd] = b.instance_usd;
     v[MET_cost_usd] = b.total_usd + vm_usd;
     v[MET_usd_per_1m] =
         m->arrivals ? v[MET_cost_usd] / (double)m->arrivals * 1e6 : 0.0;

@@ -3,18 +3,66 @@
  */
 #include "pricing.h"
 
+#include <math.h>
+#include <stddef.h>
+
 int64_t pricing_billed_ms(SimTime dur_us, int granularity_ms)
 {
     if (dur_us <= 0)
         return 0;
+    if (granularity_ms < 1)
+        granularity_ms = 1;
     int64_t g_us = (int64_t)granularity_ms * 1000;
     return (dur_us + g_us - 1) / g_us * granularity_ms;
+}
+
+int64_t pricing_billed_mb(const PriceEntry *p, int memory_mb)
+{
+    int step = p->memory_step_mb > 1 ? p->memory_step_mb : 1;
+    return ((int64_t)memory_mb + step - 1) / step * step;
+}
+
+int64_t pricing_exec_ms(const PriceEntry *p, SimTime dur_us)
+{
+    if (dur_us <= 0)
+        return 0;
+    int64_t ms = pricing_billed_ms(dur_us, p->granularity_ms);
+    return ms < p->min_billed_ms ? p->min_billed_ms : ms;
+}
+
+double pricing_instance_usd_per_s(const PriceEntry *p,
+                                  const InstanceShape *shape, int active)
+{
+    double gpu = active && p->active_usd_per_gpu_s > 0 ? p->active_usd_per_gpu_s
+                                                       : p->usd_per_gpu_s;
+    return shape->gpus * gpu + shape->vcpus * p->usd_per_vcpu_s +
+           shape->memory_gib * p->usd_per_gib_s;
+}
+
+/* Dollars for `gb_s` of on-demand duration in a run of `months`, with the
+ * volume tiers applied to the monthly rate. */
+static double tiered_usd(const PriceEntry *p, double gb_s, double months)
+{
+    if (p->n_tiers == 0 || months <= 0)
+        return gb_s * p->usd_per_gb_s;
+    double monthly = gb_s / months, usd = 0;
+    for (int i = 0; i < p->n_tiers; i++) {
+        double lo = p->tier_from_gb_s[i];
+        double hi = i + 1 < p->n_tiers ? p->tier_from_gb_s[i + 1] : HUGE_VAL;
+        if (monthly <= lo)
+            break;
+        double part = (monthly < hi ? monthly : hi) - lo;
+        usd += part * p->usd_per_gb_s * (1 - p->tier_discount[i]);
+    }
+    return usd * months;
 }
 
 int64_t pricing_prov_billed_s(SimTime dur_us, int granularity_s)
 {
     if (dur_us <= 0)
         return 0;
+    if (granularity_s < 1)
+        granularity_s = 1;
     int64_t g_us = (int64_t)granularity_s * SIM_US_PER_S;
     return (dur_us + g_us - 1) / g_us * granularity_s;
 }
@@ -26,7 +74,7 @@ int64_t pricing_vm_billed_s(SimTime life_us, int min_s)
 }
 
 void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
-                       CostBreakdown *out)
+                       const InstanceShape *shape, CostBreakdown *out)
 {
     /* MB x ms -> GB x s: / 1024 / 1000 */
     const double gb_s_per_mb_ms = 1.0 / (1024.0 * 1000.0);
@@ -43,11 +91,19 @@ void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
         od_gb_s = od_gb_s > fg ? od_gb_s - fg : 0;
     }
     out->requests_usd = requests * p->usd_per_request;
-    out->compute_usd = od_gb_s * p->usd_per_gb_s;
-    out->init_usd = init_gb_s * p->usd_per_gb_s;
+    out->compute_usd = tiered_usd(p, od_gb_s, months);
+    out->init_usd = od_gb_s > 0 ? out->compute_usd * init_gb_s / od_gb_s : 0;
     out->provisioned_usd = (double)acc->pc_mb_s / 1024.0 * p->prov_usd_per_gb_s;
     out->prov_compute_usd = (double)acc->pc_dur_mb_ms * gb_s_per_mb_ms *
                             p->prov_duration_usd_per_gb_s;
+    out->instance_usd = 0;
+    if (shape != NULL)
+        out->instance_usd =
+            (double)acc->inst_od_ms * 1e-3 *
+                pricing_instance_usd_per_s(p, shape, 0) +
+            (double)acc->inst_pc_ms * 1e-3 *
+                pricing_instance_usd_per_s(p, shape, 1);
     out->total_usd = out->requests_usd + out->compute_usd +
-                     out->provisioned_usd + out->prov_compute_usd;
+                     out->provisioned_usd + out->prov_compute_usd +
+                     out->instance_usd;
 }

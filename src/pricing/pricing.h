@@ -18,8 +18,18 @@
  *        + provisioned GB-s x prov_usd_per_gb_s, each configuration period
  *          rounded up to prov_granularity_s (5 minutes);
  * where ceil_g rounds up to the billing granularity (1 ms) and INIT is
- * billed for cold starts since 2025-08-01.  Volume tiers (-10% past 6B GB-s
- * a month) and the free tier are not applied unless free_tier is set.
+ * billed for cold starts since 2025-08-01.  Volume tiers (x86: -10% past
+ * 6B GB-s a month, -20% past 15B) apply to the run's GB-s scaled to a
+ * 30-day month; the free tier only when free_tier is set.  Azure Functions
+ * Consumption uses the same model with memory in 128 MB steps and a 100 ms
+ * minimum per execution.
+ *
+ * Instance-billed models count instance-milliseconds (each period rounded
+ * up to the granularity) at gpus x usd_per_gpu_s + vcpus x usd_per_vcpu_s +
+ * GiB x usd_per_gib_s per second: INSTANCE_BUSY counts the time an
+ * instance starts or serves at least one request (Cloud Run request-based,
+ * docs "Billing settings"), INSTANCE_LIFE its whole life until scale-down
+ * (Cloud Run instance-based; Modal, RunPod and Replicate deployments).
  */
 #ifndef SIM_PRICING_PRICING_H
 #define SIM_PRICING_PRICING_H
@@ -30,15 +40,22 @@
 
 typedef enum PriceModel {
     PRICE_REQUEST_DURATION = 0, /* Lambda-like: per request + per GB-s used */
-    PRICE_VM_HOURLY             /* a VM instance type: per second, 60 s min */
+    PRICE_VM_HOURLY,            /* a VM instance type: per second, 60 s min */
+    PRICE_INSTANCE_BUSY,        /* Cloud Run request-based: per request +
+                                   instance time while starting or serving */
+    PRICE_INSTANCE_LIFE         /* instance-billed serverless (Cloud Run
+                                   instance-based, GPU serverless): an
+                                   instance's whole life, idle included */
 } PriceModel;
+
+#define PRICE_MAX_TIERS 4
 
 typedef struct PriceEntry {
     char id[64];              /* "aws-lambda-x86" */
-    char provider[64];
+    char provider[128];
     char region[32];
     char date[16];            /* when the price was collected, "2026-11" */
-    char source[256];
+    char source[512];
     int confirmed;            /* 0: no primary source was found */
     PriceModel model;
     double usd_per_request;   /* e.g. 0.20 / 1e6 */
@@ -51,6 +68,17 @@ typedef struct PriceEntry {
     int free_tier;            /* apply the monthly free tier (off by default) */
     double free_requests;     /* per month */
     double free_gb_s;         /* per month */
+    int memory_step_mb;       /* memory billed in steps (Azure: 128) */
+    int min_billed_ms;        /* per execution (Azure: 100) */
+    int n_tiers;              /* volume tiers of on-demand GB-s a month */
+    double tier_from_gb_s[PRICE_MAX_TIERS]; /* tier i starts here */
+    double tier_discount[PRICE_MAX_TIERS];  /* off the list rate */
+    /* PRICE_INSTANCE_BUSY, PRICE_INSTANCE_LIFE: per instance-second */
+    double usd_per_vcpu_s;
+    double usd_per_gib_s;     /* memory */
+    double usd_per_gpu_s;
+    double active_usd_per_gpu_s; /* provisioned ("active") instances; 0 =
+                                    the same as usd_per_gpu_s */
     /* PRICE_VM_HOURLY */
     double usd_per_hour;      /* on-demand, Linux */
     int min_billed_s;         /* 60 for EC2 */
@@ -68,7 +96,16 @@ typedef struct CostAcc {
     int64_t od_init_mb_ms;    /* of which INIT */
     int64_t pc_dur_mb_ms;     /* billed MB x ms on provisioned instances */
     int64_t pc_mb_s;          /* provisioned MB x s, periods rounded up */
+    int64_t inst_od_ms;       /* billed instance-ms, on-demand instances */
+    int64_t inst_pc_ms;       /* billed instance-ms, provisioned instances */
 } CostAcc;
+
+/* What one serverless instance holds, for per-instance-second prices. */
+typedef struct InstanceShape {
+    double vcpus;
+    double memory_gib;
+    int gpus;
+} InstanceShape;
 
 typedef struct CostBreakdown {
     double requests_usd;
@@ -76,11 +113,23 @@ typedef struct CostBreakdown {
     double init_usd;         /* of which INIT */
     double provisioned_usd;  /* configured provisioned concurrency */
     double prov_compute_usd; /* duration on provisioned instances */
+    double instance_usd;     /* instance time (instance-billed models) */
     double total_usd;
 } CostBreakdown;
 
 /* Billed milliseconds: `dur_us` rounded up to the granularity. */
 int64_t pricing_billed_ms(SimTime dur_us, int granularity_ms);
+
+/* Memory billed for a configured size: rounded up to the entry's step. */
+int64_t pricing_billed_mb(const PriceEntry *p, int memory_mb);
+
+/* Billed ms of one execution under a request-duration entry: rounded up,
+ * at least min_billed_ms when it ran at all. */
+int64_t pricing_exec_ms(const PriceEntry *p, SimTime dur_us);
+
+/* Dollars per instance-second of `shape` (instance-billed models). */
+double pricing_instance_usd_per_s(const PriceEntry *p,
+                                  const InstanceShape *shape, int active);
 
 /* Provisioned seconds billed for a period of `dur_us`: rounded up. */
 int64_t pricing_prov_billed_s(SimTime dur_us, int granularity_s);
@@ -89,8 +138,10 @@ int64_t pricing_prov_billed_s(SimTime dur_us, int granularity_s);
  * at least `min_s`. */
 int64_t pricing_vm_billed_s(SimTime life_us, int min_s);
 
-/* Dollars from the accumulators.  `months` scales the free tier. */
+/* Dollars from the accumulators.  `months` (the run's length in 30-day
+ * months) scales the free tier and the monthly volume tiers; `shape` is
+ * used by the instance-billed models. */
 void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
-                       CostBreakdown *out);
+                       const InstanceShape *shape, CostBreakdown *out);
 
 #endif

@@ -30,7 +30,7 @@ Test(pricing, lambda_x86_reference_example_to_the_cent)
     acc.requests = 1000000;
     acc.od_mb_ms = 1000000LL * pricing_billed_ms(120300, 1) * 1024;
     CostBreakdown b;
-    pricing_breakdown(&acc, &p, 1.0, &b);
+    pricing_breakdown(&acc, &p, 1.0, NULL, &b);
     cr_assert_float_eq(b.requests_usd, 0.20, 1e-12);
     cr_assert_float_eq(b.compute_usd, 121.0 * 1000 * 0.0000166667, 1e-9);
     cr_assert_eq(round(b.total_usd * 100), 222.0, "got %.6f", b.total_usd);
@@ -46,7 +46,7 @@ Test(pricing, provisioned_concurrency_formula)
     acc.pc_mb_s = (int64_t)n * mem *
                   pricing_prov_billed_s((SimTime)(hours * 3600e6), 300);
     CostBreakdown b;
-    pricing_breakdown(&acc, &p, 0, &b);
+    pricing_breakdown(&acc, &p, 0, NULL, &b);
     double expect = n * (mem / 1024.0) * 3600 * hours * 0.0000041667;
     cr_assert_float_eq(b.provisioned_usd, expect, 1e-9);
     cr_assert_float_eq(b.total_usd, expect, 1e-9);
@@ -60,7 +60,20 @@ Test(pricing, free_tier_subtracts_monthly_allowance)
     acc.requests = 3000000;
     acc.od_mb_ms = (int64_t)1000000 * 1000 * 1024; /* 1,000,000 GB-s */
     CostBreakdown b;
-    pricing_breakdown(&acc, &p, 1.0, &b);
+    pricing_breakdown(&acc, &p, 1.0, NULL, &b);
     cr_assert_float_eq(b.requests_usd, 2000000 * 0.20 / 1e6, 1e-12);
     cr_assert_float_eq(b.compute_usd, 600000 * 0.0000166667, 1e-9);
+}
+
+Test(pricing, lambda_volume_tiers)
+{
+    /* 10B GB-s in a month: 6B at list, 4B at -10% (AWS Compute Blog). */
+    PriceEntry p = support_lambda_x86();
+    CostAcc acc = {0};
+    acc.od_mb_ms = (int64_t)(10e9 * 1024 * 1000 / 1e6); /* in 1e6 units */
+    CostBreakdown b;
+    pricing_breakdown(&acc, &p, 1e-6, NULL, &b); /* 1e-6 months */
+    double list = 0.0000166667;
+    cr_assert_float_eq(b.compute_usd * 1e6, 6e9 * list + 4e9 * list * 0.9,
+                       1e-3);
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/scenario.h"
 #include "support.h"
 
 static WorkloadSpec constant(double rate, double end_s)
@@ -111,4 +112,76 @@ Test(cost, lambda_memory_sets_cpu_share)
     alt.memory_mb = 3008;
     res = support_run(&alt, &wl, 20, 1, 0);
     cr_assert_float_eq(res.v[MET_p50_ms], 40.8, 1e-9);
+}
+
+static AltSpec priced(const char *id)
+{
+    AltSpec alt = support_alt(0, 0.0);
+    Err err;
+    char date[16];
+    cr_assert_eq(catalog_lookup(NULL, id, &alt.price, date, &err, "test"), 0,
+                 "%s", err.msg);
+    alt.hw.warm.kind = DIST_CONSTANT;
+    return alt;
+}
+
+Test(cost, gpu_serverless_bills_the_whole_instance_life)
+{
+    /* Modal L4: one request at 10 s, a 5 s start, 1 s of service, then
+     * idle until the 60 s scale-down: the instance lives 10 .. 76 s and
+     * all 66 s are billed at 1 GPU + 1 vCPU + 1 GiB per second. */
+    AltSpec alt = priced("modal-l4");
+    alt.hw.sandbox.a_s = 5.0;
+    alt.hw.warm.a_s = 1.0;
+    alt.keepalive.keepalive_s = 60;
+    WorkloadSpec wl = constant(1, 10.5);
+    wl.start_s = 10;
+    RunResult res = support_run(&alt, &wl, 200, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 1);
+    double rate = 0.000222 + 0.0000131 + 0.00000222;
+    fprintf(stderr, "modal-l4 instance: $%.8f (hand %.8f)\n",
+            res.v[MET_cost_usd], 66 * rate);
+    cr_assert_float_eq(res.v[MET_cost_instance_usd], 66 * rate, 1e-12);
+    cr_assert_float_eq(res.v[MET_cost_usd], 66 * rate, 1e-12);
+}
+
+Test(cost, runpod_active_workers_are_billed_all_the_time)
+{
+    AltSpec alt = priced("runpod-l4");
+    alt.hw.warm.a_s = 0.5;
+    alt.n_prov = 1;
+    alt.prov[0].count = 1;
+    WorkloadSpec wl = constant(0.01, 3600); /* 36 requests, all on it */
+    RunResult res = support_run(&alt, &wl, 3600, 1, 0);
+    cr_assert_eq(res.v[MET_cold_starts], 0);
+    cr_assert_float_eq(res.v[MET_cost_usd], 3600 * 0.00013, 1e-12);
+}
+
+Test(cost, cloud_run_request_based_bills_busy_and_startup_time)
+{
+    /* r0 at 0 s: 2 s start + 0.35 s = one billed period of 2.35 -> 2.4 s;
+     * r1 at 3 s on the same (warm) instance: 0.35 -> 0.4 s. */
+    AltSpec alt = priced("gcp-cloud-run-request");
+    alt.concurrency = 80;
+    alt.hw.sandbox.a_s = 2.0;
+    alt.hw.warm.a_s = 0.35;
+    alt.keepalive.keepalive_s = 900;
+    WorkloadSpec wl = constant(1.0 / 3, 4);
+    RunResult res = support_run(&alt, &wl, 100, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 2);
+    double per_s = 1 * 0.000024 + 1 * 0.0000025;
+    cr_assert_float_eq(res.v[MET_cost_usd], 2.8 * per_s + 2 * 0.40e-6, 1e-12);
+}
+
+Test(cost, azure_rounds_memory_and_bills_a_minimum)
+{
+    /* 200 MB bills as 256 MB; 30 ms executions bill 100 ms. */
+    AltSpec alt = priced("azure-functions-consumption");
+    alt.memory_mb = 200;
+    alt.hw.warm.a_s = 0.030;
+    WorkloadSpec wl = constant(10, 100); /* 1,000 requests */
+    RunResult res = support_run(&alt, &wl, 110, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 1000);
+    cr_assert_float_eq(res.v[MET_cost_usd],
+                       1000 * 0.1 * 0.25 * 0.000016 + 1000 * 0.20e-6, 1e-12);
 }
