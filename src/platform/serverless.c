@@ -798,8 +798,12 @@ SrvPool *srvpool_create(World *w, const AltSpec *a)
     s->sim = w->sim;
     s->m = w->m;
     pool_init(&s->inst_pool, sizeof(Instance), 256);
-    double vcpus = a->vcpus > 0 ? a->vcpus : spec_lambda_vcpus(a->memory_mb);
-    s->cpu_factor = a->hw.ref_vcpus > vcpus ? a->hw.ref_vcpus / vcpus : 1.0;
+    /* A CPU share below the profile's slows CPU work; GPU classes run on
+     * their GPU whatever the vCPUs. */
+    double vcpus = spec_instance_shape(a).vcpus;
+    s->cpu_factor = strcmp(a->hardware, "cpu") == 0
+                        ? spec_cpu_factor(a->hw.ref_vcpus, vcpus)
+                        : 1.0;
     s->timeout_us = time_from_s(a->timeout_s);
     s->conc = a->concurrency > 0 ? a->concurrency : 1;
     s->batching = a->max_batch > 1;

@@ -273,8 +273,8 @@ Test(config, vm_bad_inputs)
     expect_error(edited("\"memory_mb\": 2048", buf), n1, n2)
     VM_CASE("{\"instance_type\": \"c9x.huge\"}",
             "unknown pricing entry 'c9x.huge'", "did you mean");
-    VM_CASE("{\"instance_type\": \"g4dn.xlarge\"}",
-            "no profile for hardware 'gpu-t4'", "g4dn.xlarge");
+    VM_CASE("{\"instance_type\": \"p5.48xlarge\"}",
+            "no profile for hardware 'gpu-h100'", "p5.48xlarge");
     VM_CASE("{\"instance_type\": \"c7i.large\", \"autoscale\": {\"min\": 5, "
             "\"max\": 2, \"target\": 0.5}}",
             "alternatives[0].vm.autoscale", "min (5) is larger than max (2)");
