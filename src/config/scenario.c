@@ -28,7 +28,7 @@ static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
-    "overflow", "notes", NULL};
+    "overflow", "cluster", "notes", NULL};
 
 static const char *const vm_keys[] = {
     "instance_type", "count", "slots", "lb", "max_queue", "boot_s",
@@ -471,12 +471,83 @@ static int load_overflow(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
+                        AltSpec *a)
+{
+    static const char *const keys[] = {"nodes", "placement", "notes", NULL};
+    static const char *const node_keys[] = {"count", "vcpus", "memory_gb",
+                                            "gpus", "gpu_memory_gb", "notes",
+                                            NULL};
+    static const char *const places[] = {"first-fit", "best-fit", "spread",
+                                         NULL};
+    ClusterSpec *cs = &a->cluster;
+    int rc, idx;
+    char name[32], p[256];
+    memset(cs, 0, sizeof *cs);
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_str(c, v, path, "placement", 0, "first-fit", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "placement"),
+                        name, places, &idx)) < 0)
+        return rc;
+    cs->place = (PlacementKind)idx;
+    const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(v, "nodes");
+    json_path_key(p, sizeof p, path, "nodes");
+    int n = cJSON_GetArraySize(nodes);
+    if (!cJSON_IsArray(nodes) || n < 1 || n > CLUSTER_MAX_NODE_KINDS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected 1 to %d kinds of node {\"count\", "
+                       "\"vcpus\", \"memory_gb\", \"gpus\", "
+                       "\"gpu_memory_gb\"}",
+                       p, CLUSTER_MAX_NODE_KINDS);
+    for (int i = 0; i < n; i++) {
+        const cJSON *e = cJSON_GetArrayItem(nodes, i);
+        NodeSpec *ns = &cs->kind[i];
+        char np[300];
+        long long count, gpus;
+        json_path_index(np, sizeof np, p, i);
+        if ((rc = json_expect_object(c, e, np)) < 0 ||
+            (rc = json_check_keys(c, e, np, node_keys)) < 0 ||
+            (rc = json_int(c, e, np, "count", 0, 1, 1, 1000000, &count)) < 0 ||
+            (rc = json_num(c, e, np, "vcpus", 1, 0, JNUM_POSITIVE,
+                           &ns->vcpus)) < 0 ||
+            (rc = json_num(c, e, np, "memory_gb", 1, 0, JNUM_POSITIVE,
+                           &ns->memory_gb)) < 0 ||
+            (rc = json_int(c, e, np, "gpus", 0, 0, 0, 64, &gpus)) < 0 ||
+            (rc = json_num(c, e, np, "gpu_memory_gb", gpus > 0, 0,
+                           JNUM_NONNEGATIVE, &ns->gpu_memory_gb)) < 0)
+            return rc;
+        ns->count = (int)count;
+        ns->gpus = (int)gpus;
+    }
+    cs->n_kinds = n;
+    cs->enabled = 1;
+    /* an instance that fits no node could never start */
+    InstanceShape sh = spec_instance_shape(a);
+    Demand d = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus,
+                              sh.gpus > 0 ? a->model_memory_mb : 0);
+    Cluster probe;
+    cluster_init(&probe, cs);
+    int fits = cluster_fits_any_empty(&probe, &d);
+    cluster_fini(&probe);
+    if (!fits)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: an instance (%g vCPU, %g MB%s) is larger than any "
+                       "node",
+                       path, sh.vcpus, a->model_memory_mb,
+                       sh.gpus ? ", a GPU" : "");
+    return 0;
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const char *catalog_file,
                     AltSpec *a, char *catalog_date)
 {
     int rc;
-    char apath[64];
+    char apath[64], kp[128];
     const char *p;
     const cJSON *o;
     long long ll;
@@ -611,6 +682,11 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        "latency (warm a_ms + c_ms * b), so batch must be 1",
                        p, a->hardware);
 
+    o = from(alt, defs, "cluster", apath, &p);
+    json_path_key(kp, sizeof kp, p, "cluster");
+    if ((rc = load_cluster(c, cJSON_GetObjectItemCaseSensitive(o, "cluster"),
+                           kp, a)) < 0)
+        return rc;
     o = from(alt, defs, "batching", apath, &p);
     a->max_batch = 1;
     const cJSON *bt = cJSON_GetObjectItemCaseSensitive(o, "batching");
@@ -639,7 +715,6 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                            "(warm a_ms + c_ms * b)",
                            bp, a->hardware);
     }
-    char kp[128];
     o = from(alt, defs, "keepalive", apath, &p);
     json_path_key(kp, sizeof kp, p, "keepalive");
     if ((rc = load_keepalive(c, cJSON_GetObjectItemCaseSensitive(o,

@@ -54,6 +54,7 @@ typedef struct Instance {
     SimTime first_extra_us;  /* first-inference extra for its first request */
     uint32_t batch_epoch;    /* cancels a pending batch-deadline event */
     SimTime bill_since;      /* start of the open billed period, or -1 */
+    int node;                /* node it is placed on, or -1 (no cluster) */
     struct Instance *all_prev, *all_next; /* every live instance */
 } Instance;
 

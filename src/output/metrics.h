@@ -52,6 +52,9 @@
     X(vm_util_pct, "%", "busy VM slot-seconds / ready VM slot-seconds")       \
     X(served_vm_pct, "%", "started requests served by VMs (hybrid split)")    \
     X(mean_batch, "requests", "mean size of dynamic batches (0: no batching)") \
+    X(node_mem_util_pct, "%", "node memory in use, time-average (cluster)")   \
+    X(evictions, "count", "idle instances evicted to make room on a node")   \
+    X(no_room, "count", "instance starts refused: no node had room")        \
     X(cost_requests_usd, "USD", "request fees")                                \
     X(cost_compute_usd, "USD", "on-demand duration, INIT included")            \
     X(cost_init_usd, "USD", "of which INIT of cold starts")                    \

@@ -66,7 +66,12 @@
 
 #define SCALE_WINDOW_US ((SimTime)10 * SIM_US_PER_S)
 
-typedef enum StartBlock { START_OK = 0, START_LIMIT, START_RATE } StartBlock;
+typedef enum StartBlock {
+    START_OK = 0,
+    START_LIMIT,  /* max_instances reached */
+    START_RATE,   /* scaling-rate window used up */
+    START_NOROOM  /* no node has room, even after evicting idle instances */
+} StartBlock;
 
 struct SrvPool {
     World *w;
@@ -101,6 +106,10 @@ struct SrvPool {
     int window_armed;     /* a WINDOW event is pending */
 
     Instance *all;        /* every live instance (instance billing) */
+    int has_cluster;
+    Cluster cl;           /* nodes, when the scenario places instances */
+    Demand dem;           /* what one instance takes */
+    uint64_t evictions, no_room;
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
@@ -212,6 +221,8 @@ static void destroy_instance(SrvPool *s, Instance *inst)
     if (inst->list != NULL)
         instlist_remove(inst->list, inst);
     set_state(s, inst, INST_GONE);
+    if (inst->node >= 0)
+        cluster_release(&s->cl, inst->node, &s->dem, sim_now(s->sim));
     if (inst->all_prev != NULL)
         inst->all_prev->all_next = inst->all_next;
     else
@@ -271,7 +282,7 @@ static void go_idle(SrvPool *s, Instance *inst)
 /* Draws the start duration; binds `trigger` (may be NULL) to the new
  * instance.  Provisioned instances created at time 0 start ready. */
 static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
-                                int ready_now)
+                                int ready_now, int node)
 {
     SimTime now = sim_now(s->sim);
     const HwProfile *hw = &s->alt->hw;
@@ -283,6 +294,9 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
     inst->created_at = now;
     inst->timer_at = -1;
     inst->bill_since = -1;
+    inst->node = node;
+    if (node >= 0)
+        cluster_take(&s->cl, node, &s->dem, now);
     inst->all_prev = NULL;
     inst->all_next = s->all;
     if (s->all != NULL)
@@ -371,9 +385,32 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
         instlist_remove(inst->list, inst);
 }
 
-static StartBlock can_start(SrvPool *s)
+/* Room for one more instance: a node the placement policy picks, else the
+ * node of the least recently used idle on-demand instance whose eviction
+ * makes room (it is torn down).  Returns the node, or -1. */
+static int find_room(SrvPool *s)
+{
+    int node = cluster_pick(&s->cl, &s->dem);
+    if (node >= 0)
+        return node;
+    for (Instance *inst = s->avail_od.tail; inst != NULL; inst = inst->prev) {
+        if (inst->state != INST_IDLE || inst->in_use > 0 || inst->bound > 0 ||
+            inst->node < 0 ||
+            !cluster_fits(&s->cl, inst->node, &s->dem, &s->dem))
+            continue;
+        node = inst->node;
+        destroy_instance(s, inst);
+        s->evictions++;
+        return node;
+    }
+    s->no_room++;
+    return -1;
+}
+
+static StartBlock can_start(SrvPool *s, int *node)
 {
     const AltSpec *a = s->alt;
+    *node = -1;
     if (a->max_instances > 0 && s->n_alive >= a->max_instances)
         return START_LIMIT;
     if (a->scale_per_10s > 0) {
@@ -385,6 +422,8 @@ static StartBlock can_start(SrvPool *s)
         if (s->win_starts >= a->scale_per_10s)
             return START_RATE;
     }
+    if (s->has_cluster && (*node = find_room(s)) < 0)
+        return START_NOROOM;
     return START_OK;
 }
 
@@ -416,9 +455,10 @@ static void route(SrvPool *s, Request *req)
         bind_starting(s, s->open_starting.head, req);
         return;
     }
-    StartBlock why = can_start(s);
+    int node;
+    StartBlock why = can_start(s, &node);
     if (why == START_OK) {
-        start_instance(s, req, 0, 0);
+        start_instance(s, req, 0, 0, node);
         return;
     }
     if (s->q_len < s->alt->queue_len) {
@@ -462,13 +502,14 @@ static void drain_queue(SrvPool *s)
             bind_starting(s, s->open_starting.head, dequeue(s));
             continue;
         }
-        StartBlock why = can_start(s);
+        int node;
+        StartBlock why = can_start(s, &node);
         if (why != START_OK) {
             if (why == START_RATE)
                 arm_window(s);
             return;
         }
-        start_instance(s, dequeue(s), 0, 0);
+        start_instance(s, dequeue(s), 0, 0, node);
     }
 }
 
@@ -741,8 +782,12 @@ static void provision(SrvPool *s, int target)
             avail_touch(s, inst);
         }
     }
-    while (s->pc_active < target)
-        start_instance(s, NULL, 1, now == 0);
+    while (s->pc_active < target) {
+        int node = -1;
+        if (s->has_cluster && (node = find_room(s)) < 0)
+            break; /* no room: the shortfall is counted in no_room */
+        start_instance(s, NULL, 1, now == 0, node);
+    }
 }
 
 static void on_provision(SrvPool *s)
@@ -810,6 +855,14 @@ SrvPool *srvpool_create(World *w, const AltSpec *a)
     s->max_batch = a->max_batch > 1 ? a->max_batch : 1;
     s->batch_wait_us = time_from_s(a->batch_wait_s);
     s->win_index = -1;
+    if (a->cluster.enabled) {
+        InstanceShape sh = spec_instance_shape(a);
+        s->has_cluster = 1;
+        cluster_init(&s->cl, &a->cluster);
+        /* Instances take memory (and GPU memory) from the model profile. */
+        s->dem = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus,
+                                sh.gpus > 0 ? a->model_memory_mb : 0);
+    }
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
     s->ka_state = xcalloc(1, s->ka->state_size);
@@ -860,6 +913,56 @@ void srvpool_destroy(SrvPool *s)
     s->ka->fini(s->ka_state);
     free(s->ka_state);
     free(s->pc_all);
+    if (s->has_cluster)
+        cluster_fini(&s->cl);
     pool_fini(&s->inst_pool);
     free(s);
+}
+
+void srvpool_cluster_stats(SrvPool *s, SimTime now, double *mem_util,
+                           uint64_t *evictions, uint64_t *no_room)
+{
+    *mem_util = s->has_cluster ? cluster_mem_utilization(&s->cl, now) : 0.0;
+    *evictions = s->evictions;
+    *no_room = s->no_room;
+}
+
+int srvpool_check(const SrvPool *s, char *msg, size_t size)
+{
+    if (!s->has_cluster)
+        return 0;
+    Demand *sum = xcalloc((size_t)s->cl.n, sizeof *sum);
+    int rc = 0;
+    for (const Instance *inst = s->all; inst != NULL; inst = inst->all_next) {
+        if (inst->node < 0)
+            continue;
+        Demand *d = &sum[inst->node];
+        d->mvcpus += s->dem.mvcpus;
+        d->mem_mb += s->dem.mem_mb;
+        d->gpus += s->dem.gpus;
+        d->gpu_mem_mb += s->dem.gpu_mem_mb;
+    }
+    for (int i = 0; i < s->cl.n && rc == 0; i++) {
+        const Node *n = &s->cl.nodes[i];
+        const Demand *d = &sum[i];
+        if (d->mvcpus != n->used.mvcpus || d->mem_mb != n->used.mem_mb ||
+            d->gpus != n->used.gpus || d->gpu_mem_mb != n->used.gpu_mem_mb) {
+            snprintf(msg, size, "node %d: accounting differs from its "
+                                "instances",
+                     i);
+            rc = -1;
+        } else if (d->mvcpus > n->cap.mvcpus || d->mem_mb > n->cap.mem_mb ||
+                   d->gpus > n->cap.gpus ||
+                   d->gpu_mem_mb > n->cap.gpu_mem_mb) {
+            snprintf(msg, size,
+                     "node %d over capacity: %lld MB of %lld, %lld mvCPU of "
+                     "%lld, %d GPUs of %d",
+                     i, (long long)d->mem_mb, (long long)n->cap.mem_mb,
+                     (long long)d->mvcpus, (long long)n->cap.mvcpus, d->gpus,
+                     n->cap.gpus);
+            rc = -1;
+        }
+    }
+    free(sum);
+    return rc;
 }

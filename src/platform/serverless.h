@@ -9,6 +9,8 @@
 #ifndef SIM_PLATFORM_SERVERLESS_H
 #define SIM_PLATFORM_SERVERLESS_H
 
+#include <stddef.h>
+
 #include "../pricing/pricing.h"
 #include "world.h"
 
@@ -33,5 +35,15 @@ void srvpool_bill_partial(SrvPool *s, const Request *req, SimTime ran_us);
 /* The cost accumulators at `now`; `final` closes the provisioned billing
  * period (rounded up), otherwise the open period counts unrounded. */
 void srvpool_cost(SrvPool *s, SimTime now, int final, CostAcc *out);
+
+/* Node memory utilization (time-average used / total) up to now,
+ * evictions of idle instances for room, starts refused for lack of room. */
+void srvpool_cluster_stats(SrvPool *s, SimTime now, double *mem_util,
+                           uint64_t *evictions, uint64_t *no_room);
+
+/* Checks the cluster's books against its instances: every node's use is
+ * the sum of its instances' demands and within its capacity.  0, or -1 with
+ * a message. */
+int srvpool_check(const SrvPool *s, char *msg, size_t size);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../entity/cluster.h"
 #include "../entity/profile.h"
 #include "../output/metrics.h"
 #include "../policy/policy.h"
@@ -90,6 +91,7 @@ typedef struct AltSpec {
     HwProfile hw;          /* copied from the model profile */
     double model_size_mb;
     double model_memory_mb;
+    ClusterSpec cluster;   /* nodes the serverless instances run on */
     VmSpec vm;             /* PLATFORM_VM and PLATFORM_HYBRID */
     OverflowRule overflow; /* PLATFORM_HYBRID */
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */

@@ -215,6 +215,11 @@ World *world_create(const RunConfig *rc)
 
 Sim *world_sim(World *w) { return w->sim; }
 
+int world_check(const World *w, char *msg, size_t size)
+{
+    return w->srv != NULL ? srvpool_check(w->srv, msg, size) : 0;
+}
+
 WorldState world_state(const World *w)
 {
     WorldState st;
@@ -313,6 +318,14 @@ void world_finish(World *w, RunResult *out)
     uint64_t served = w->served_srv + w->served_vm;
     v[MET_served_vm_pct] =
         served ? 100.0 * (double)w->served_vm / (double)served : 0.0;
+    if (w->srv != NULL) {
+        double util;
+        uint64_t ev, nr;
+        srvpool_cluster_stats(w->srv, h, &util, &ev, &nr);
+        v[MET_node_mem_util_pct] = 100.0 * util;
+        v[MET_evictions] = (double)ev;
+        v[MET_no_room] = (double)nr;
+    }
     v[MET_mean_batch] =
         w->batches ? (double)w->batched / (double)w->batches : 0.0;
     CostBreakdown b;

@@ -94,6 +94,10 @@ WorldState world_state(const World *w);
 void world_finish(World *w, RunResult *out);
 void world_destroy(World *w);
 
+/* Checks the run's invariants that are cheap to recompute (node capacity
+ * and accounting): 0, or -1 with a message.  For tests. */
+int world_check(const World *w, char *msg, size_t size);
+
 /* create + run to the horizon (with progress) + finish + destroy. */
 void world_run(const RunConfig *rc, RunResult *out);
 

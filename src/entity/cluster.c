@@ -1,0 +1,141 @@
+/*
+ * cluster.c - node capacity accounting and placement (see cluster.h).
+ */
+#include "cluster.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "../util/xalloc.h"
+
+void cluster_init(Cluster *c, const ClusterSpec *spec)
+{
+    int n = 0;
+    for (int k = 0; k < spec->n_kinds; k++)
+        n += spec->kind[k].count;
+    c->nodes = xcalloc((size_t)(n > 0 ? n : 1), sizeof *c->nodes);
+    c->n = n;
+    c->place = spec->place;
+    c->total_mem_mb = c->used_mem_mb = 0;
+    c->last_t = 0;
+    c->used_mem_mb_us = 0;
+    int i = 0;
+    for (int k = 0; k < spec->n_kinds; k++) {
+        const NodeSpec *ns = &spec->kind[k];
+        for (int j = 0; j < ns->count; j++, i++) {
+            c->nodes[i].cap = cluster_demand(ns->vcpus, ns->memory_gb * 1024,
+                                             ns->gpus,
+                                             ns->gpu_memory_gb * 1024 *
+                                                 ns->gpus);
+            c->total_mem_mb += c->nodes[i].cap.mem_mb;
+        }
+    }
+}
+
+void cluster_fini(Cluster *c)
+{
+    free(c->nodes);
+    c->nodes = NULL;
+    c->n = 0;
+}
+
+Demand cluster_demand(double vcpus, double mem_mb, int gpus,
+                      double gpu_mem_mb)
+{
+    Demand d;
+    d.mvcpus = (int64_t)ceil(vcpus * 1000 - 1e-9);
+    d.mem_mb = (int64_t)ceil(mem_mb - 1e-9);
+    d.gpus = gpus;
+    d.gpu_mem_mb = (int64_t)ceil(gpu_mem_mb - 1e-9);
+    return d;
+}
+
+int cluster_fits(const Cluster *c, int i, const Demand *d,
+                 const Demand *freed)
+{
+    const Node *n = &c->nodes[i];
+    Demand f = {0, 0, 0, 0};
+    if (freed != NULL)
+        f = *freed;
+    return n->used.mvcpus - f.mvcpus + d->mvcpus <= n->cap.mvcpus &&
+           n->used.mem_mb - f.mem_mb + d->mem_mb <= n->cap.mem_mb &&
+           n->used.gpus - f.gpus + d->gpus <= n->cap.gpus &&
+           n->used.gpu_mem_mb - f.gpu_mem_mb + d->gpu_mem_mb <=
+               n->cap.gpu_mem_mb;
+}
+
+int cluster_pick(const Cluster *c, const Demand *d)
+{
+    int best = -1;
+    int64_t best_left = 0;
+    for (int i = 0; i < c->n; i++) {
+        if (!cluster_fits(c, i, d, NULL))
+            continue;
+        if (c->place == PLACE_FIRST_FIT)
+            return i;
+        int64_t left = c->nodes[i].cap.mem_mb - c->nodes[i].used.mem_mb -
+                       d->mem_mb;
+        int better = best < 0 ||
+                     (c->place == PLACE_BEST_FIT ? left < best_left
+                                                 : left > best_left);
+        if (better) {
+            best = i;
+            best_left = left;
+        }
+    }
+    return best;
+}
+
+static void advance(Cluster *c, SimTime now)
+{
+    if (now > c->last_t) {
+        c->used_mem_mb_us += (double)c->used_mem_mb * (double)(now - c->last_t);
+        c->last_t = now;
+    }
+}
+
+void cluster_take(Cluster *c, int i, const Demand *d, SimTime now)
+{
+    assert(i >= 0 && i < c->n && cluster_fits(c, i, d, NULL));
+    advance(c, now);
+    Node *n = &c->nodes[i];
+    n->used.mvcpus += d->mvcpus;
+    n->used.mem_mb += d->mem_mb;
+    n->used.gpus += d->gpus;
+    n->used.gpu_mem_mb += d->gpu_mem_mb;
+    n->n_inst++;
+    c->used_mem_mb += d->mem_mb;
+}
+
+void cluster_release(Cluster *c, int i, const Demand *d, SimTime now)
+{
+    assert(i >= 0 && i < c->n && c->nodes[i].n_inst > 0);
+    advance(c, now);
+    Node *n = &c->nodes[i];
+    n->used.mvcpus -= d->mvcpus;
+    n->used.mem_mb -= d->mem_mb;
+    n->used.gpus -= d->gpus;
+    n->used.gpu_mem_mb -= d->gpu_mem_mb;
+    n->n_inst--;
+    c->used_mem_mb -= d->mem_mb;
+}
+
+double cluster_mem_utilization(Cluster *c, SimTime now)
+{
+    advance(c, now);
+    if (c->total_mem_mb == 0 || now <= 0)
+        return 0.0;
+    return c->used_mem_mb_us / ((double)c->total_mem_mb * (double)now);
+}
+
+int cluster_fits_any_empty(const Cluster *c, const Demand *d)
+{
+    for (int i = 0; i < c->n; i++) {
+        const Demand *cap = &c->nodes[i].cap;
+        if (d->mvcpus <= cap->mvcpus && d->mem_mb <= cap->mem_mb &&
+            d->gpus <= cap->gpus && d->gpu_mem_mb <= cap->gpu_mem_mb)
+            return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * cluster.h - nodes (vCPUs, memory, GPUs) and the placement of instances.
+ *
+ * The provider view of DESIGN.md section 3: instances take resources from
+ * the node they are placed on, and a node never holds more than it has.
+ * Resources are integers -- milli-vCPUs, MB, whole GPUs, MB of GPU memory --
+ * so that taking and giving back never drifts and a capacity check is
+ * exact.  Placement policies: first-fit (lowest-numbered node that fits),
+ * best-fit (the fitting node with the least memory left after placing),
+ * spread (the fitting node with the most memory left).  O(nodes) per
+ * placement: clusters here have up to thousands of nodes, and a start is
+ * rare next to the requests it serves.
+ */
+#ifndef SIM_ENTITY_CLUSTER_H
+#define SIM_ENTITY_CLUSTER_H
+
+#include <stdint.h>
+
+#include "../core/time.h"
+
+#define CLUSTER_MAX_NODE_KINDS 8
+
+typedef enum PlacementKind {
+    PLACE_FIRST_FIT = 0,
+    PLACE_BEST_FIT,
+    PLACE_SPREAD
+} PlacementKind;
+
+typedef struct NodeSpec {
+    int count;
+    double vcpus;
+    double memory_gb;
+    int gpus;
+    double gpu_memory_gb; /* per GPU */
+} NodeSpec;
+
+typedef struct ClusterSpec {
+    int enabled;
+    int n_kinds;
+    NodeSpec kind[CLUSTER_MAX_NODE_KINDS];
+    PlacementKind place;
+} ClusterSpec;
+
+/* What one instance takes. */
+typedef struct Demand {
+    int64_t mvcpus;      /* milli-vCPUs */
+    int64_t mem_mb;
+    int gpus;
+    int64_t gpu_mem_mb;  /* in all */
+} Demand;
+
+typedef struct Node {
+    Demand cap;   /* capacity */
+    Demand used;  /* taken by the instances on it */
+    int n_inst;
+} Node;
+
+typedef struct Cluster {
+    Node *nodes;
+    int n;
+    PlacementKind place;
+    int64_t total_mem_mb, used_mem_mb;
+    SimTime last_t;
+    double used_mem_mb_us; /* integral, for utilization */
+} Cluster;
+
+void cluster_init(Cluster *c, const ClusterSpec *spec);
+void cluster_fini(Cluster *c);
+
+/* d from vCPUs, MB, GPUs and GPU MB (rounded up to whole units). */
+Demand cluster_demand(double vcpus, double mem_mb, int gpus,
+                      double gpu_mem_mb);
+
+/* Whether node i could take d (with `freed` given back first). */
+int cluster_fits(const Cluster *c, int i, const Demand *d,
+                 const Demand *freed);
+
+/* The node the policy picks for d, or -1 if none fits. */
+int cluster_pick(const Cluster *c, const Demand *d);
+
+/* Takes / gives back d on node i at time now (asserts capacity). */
+void cluster_take(Cluster *c, int i, const Demand *d, SimTime now);
+void cluster_release(Cluster *c, int i, const Demand *d, SimTime now);
+
+/* Time-average used memory / total memory up to now. */
+double cluster_mem_utilization(Cluster *c, SimTime now);
+
+/* Whether d could fit an empty node of the cluster at all. */
+int cluster_fits_any_empty(const Cluster *c, const Demand *d);
+
+#endif
