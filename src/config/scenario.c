@@ -32,7 +32,7 @@ static const char *const alt_keys[] = {
 
 static const char *const vm_keys[] = {
     "instance_type", "count", "slots", "lb", "max_queue", "boot_s",
-    "pricing", "hardware", "autoscale", "notes", NULL};
+    "pricing", "hardware", "autoscale", "batching", "notes", NULL};
 
 static const char *const autoscale_keys[] = {
     "min", "max", "metric", "target", "period_s", "cooldown_s", "notes",
@@ -429,6 +429,32 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
                         vm_pricing_names, &idx)) < 0)
         return rc;
     vm->price_multiplier = vm_pricing[idx].multiplier;
+    vm->max_batch = 1;
+    const cJSON *bt = cJSON_GetObjectItemCaseSensitive(v, "batching");
+    if (bt != NULL) {
+        static const char *const bkeys[] = {"max_batch", "max_wait_ms",
+                                            "notes", NULL};
+        double wait_ms;
+        json_path_key(p, sizeof p, path, "batching");
+        if ((rc = json_expect_object(c, bt, p)) < 0 ||
+            (rc = json_check_keys(c, bt, p, bkeys)) < 0 ||
+            (rc = json_int(c, bt, p, "max_batch", 1, 0, 1, 4096, &ll)) < 0 ||
+            (rc = json_num(c, bt, p, "max_wait_ms", 0, 0, JNUM_NONNEGATIVE,
+                           &wait_ms)) < 0)
+            return rc;
+        vm->max_batch = (int)ll;
+        vm->batch_wait_s = wait_ms * 1e-3;
+        if (vm->max_batch > 1 && vm->slots != 1)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: a batching VM runs one batch at a time: "
+                           "slots must be 1 (got %d)",
+                           p, vm->slots);
+        if (vm->max_batch > 1 && !vm->hw.warm_affine)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: the '%s' profile gives no per-batch latency "
+                           "(warm a_ms + c_ms * b)",
+                           p, hw_name);
+    }
     const cJSON *as = cJSON_GetObjectItemCaseSensitive(v, "autoscale");
     if (as != NULL) {
         if ((rc = load_autoscale(c, as, json_path_key(p, sizeof p, path,

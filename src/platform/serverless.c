@@ -288,6 +288,7 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
     const HwProfile *hw = &s->alt->hw;
     Instance *inst = pool_get(&s->inst_pool);
     inst->epoch = ++s->epoch_counter;
+    inst->batch_epoch = ++s->epoch_counter;
     inst->id = s->next_inst_id++;
     inst->state = INST_GONE;
     inst->provisioned = (uint8_t)provisioned;
@@ -568,7 +569,7 @@ static void run_batch(SrvPool *s, Instance *inst)
         run = s->timeout_us;
     inst->wait_head = inst->wait_tail = NULL;
     inst->bound = 0;
-    inst->batch_epoch++; /* any pending deadline event is stale */
+    inst->batch_epoch = ++s->epoch_counter; /* a pending deadline is stale */
     for (Request *req = first, *next; req != NULL; req = next) {
         next = req->next;
         req->next = NULL;

@@ -62,6 +62,8 @@ typedef struct VmSpec {
     double boot_s;         /* launch to OS ready; the model load follows */
     double price_multiplier; /* 1 on-demand, ~0.6 / 0.4 reserved, ~0.3 spot */
     AutoscaleSpec as;
+    int max_batch;         /* dynamic batching (1 = off; needs 1 slot) */
+    double batch_wait_s;
 } VmSpec;
 
 typedef enum OverflowRule {

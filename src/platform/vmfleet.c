@@ -34,6 +34,13 @@
  * rounded up with a 60 s minimum, x usd_per_hour / 3600 x the price
  * multiplier (EC2 rules, reference/pricing.md).
  *
+ * Dynamic batching (max_batch > 1, one slot per VM): as on serverless
+ * instances, a VM runs one batch while the next forms; requests join the
+ * forming batch of the VM the balancer picks while it has room, the batch
+ * runs when the VM is free and the batch is full or its oldest request has
+ * waited batch_wait, for the profile's a + c b at the first request's
+ * quantile.
+ *
  * Representation: live VMs in an array (index order = launch order, for
  * round-robin and least-outstanding scans, O(VMs) per request for those
  * two); VMs with a free slot on an intrusive list for shared-queue routing,
@@ -59,6 +66,9 @@ typedef struct Vm {
     int draining;
     Request *q_head, *q_tail; /* its own queue (round-robin, least-out.) */
     int q_len;
+    Request *b_head, *b_tail; /* the batch it is forming */
+    int bound;
+    uint32_t batch_epoch;
     SimTime launched_at;
 } Vm;
 
@@ -78,6 +88,8 @@ struct VmFleet {
     int q_total;              /* fleet queue + every VM queue */
     int rr_next;
     int slots;
+    int batching, max_batch;
+    SimTime batch_wait_us;
     double cpu_factor;
     double mean_service_s;
     SimTime timeout_us;
@@ -91,6 +103,7 @@ struct VmFleet {
     int64_t billed_s;         /* terminated (or closed) VMs */
     int closed;
     uint64_t next_id;
+    uint32_t epoch_counter;   /* batch epochs, unique across pool reuse */
 };
 
 static void serve(VmFleet *f, Vm *vm, Request *req);
@@ -128,12 +141,19 @@ static void list_remove(VmFleet *f, Vm *vm)
     vm->on_list = 0;
 }
 
+/* Whether vm can take one more request now: a free slot, or (batching)
+ * room in the batch it is forming. */
+static int has_room(const VmFleet *f, const Vm *vm)
+{
+    return f->batching ? vm->bound < f->max_batch : vm->in_use < f->slots;
+}
+
 /* Keeps vm on the free-slot list, at the head, iff it can take a request. */
 static void touch(VmFleet *f, Vm *vm)
 {
     list_remove(f, vm);
     int ready = vm->state == INST_IDLE || vm->state == INST_BUSY;
-    if (ready && !vm->draining && vm->in_use < f->slots) {
+    if (ready && !vm->draining && has_room(f, vm)) {
         vm->prev = NULL;
         vm->next = f->free_head;
         if (f->free_head != NULL)
@@ -159,6 +179,7 @@ static Vm *launch(VmFleet *f, int ready_now)
     SimTime now = sim_now(f->sim);
     Vm *vm = pool_get(&f->vm_pool);
     vm->id = f->next_id++;
+    vm->batch_epoch = ++f->epoch_counter;
     vm->state = INST_GONE;
     vm->launched_at = now;
     if (f->n_vms == f->cap_vms) {
@@ -277,6 +298,79 @@ static void serve(VmFleet *f, Vm *vm, Request *req)
     world_schedule(f->w, now + run, EV_DONE, req, 0);
 }
 
+/* ---- dynamic batching ------------------------------------------------- */
+
+static void run_batch(VmFleet *f, Vm *vm)
+{
+    SimTime now = sim_now(f->sim);
+    Request *first = vm->b_head;
+    int b = vm->bound;
+    assert(b > 0 && vm->in_use == 0);
+    SimTime run = world_service_us(first, &f->spec->hw, b, f->cpu_factor);
+    int timed_out = f->timeout_us > 0 && run > f->timeout_us;
+    if (timed_out)
+        run = f->timeout_us;
+    advance(f);
+    set_state(f, vm, INST_BUSY);
+    vm->b_head = vm->b_tail = NULL;
+    vm->bound = 0;
+    vm->batch_epoch = ++f->epoch_counter; /* a pending deadline is stale */
+    for (Request *req = first, *next; req != NULL; req = next) {
+        next = req->next;
+        req->next = NULL;
+        vm->in_use++;
+        req->start = now;
+        req->run_us = req->service_us = run;
+        req->batch = (uint16_t)b;
+        req->batch_leader = req == first;
+        if (timed_out)
+            req->outcome = REQ_TIMED_OUT;
+        f->w->served_vm++;
+        world_schedule(f->w, now + run, EV_DONE, req, 0);
+    }
+    f->busy_slots += 1; /* the VM's one slot runs the batch */
+    f->free_slots -= vm->draining ? 0 : 1;
+    f->w->batches++;
+    f->w->batched += (uint64_t)b;
+    touch(f, vm);
+}
+
+static void try_run_batch(VmFleet *f, Vm *vm)
+{
+    int ready = vm->state == INST_IDLE || vm->state == INST_BUSY;
+    if (!ready || vm->in_use > 0 || vm->bound == 0)
+        return;
+    SimTime deadline = vm->b_head->arrival + f->batch_wait_us;
+    if (vm->bound >= f->max_batch || deadline <= sim_now(f->sim))
+        run_batch(f, vm);
+    else
+        world_schedule(f->w, deadline, EV_VM_BATCH, vm, vm->batch_epoch);
+}
+
+static void batch_join(VmFleet *f, Vm *vm, Request *req)
+{
+    req->vm = vm;
+    req->next = NULL;
+    if (vm->b_tail != NULL)
+        vm->b_tail->next = req;
+    else
+        vm->b_head = req;
+    vm->b_tail = req;
+    vm->bound++;
+    if (vm->state == INST_IDLE)
+        set_state(f, vm, INST_BUSY);
+    touch(f, vm);
+    try_run_batch(f, vm);
+}
+
+/* Fills vm's forming batch from its queue, then the fleet's. */
+static void batch_refill(VmFleet *f, Vm *vm)
+{
+    Request *req;
+    while (has_room(f, vm) && (req = next_for(f, vm)) != NULL)
+        batch_join(f, vm, req);
+}
+
 /* The VM a request goes to under round-robin: the first with a free slot
  * from the turn on, else the one whose turn it is. */
 static Vm *pick_round_robin(VmFleet *f)
@@ -291,7 +385,7 @@ static Vm *pick_round_robin(VmFleet *f)
             continue;
         if (turn == NULL)
             turn = vm;
-        if (vm->in_use < f->slots || f->free_slots == 0) {
+        if (has_room(f, vm) || f->free_slots == 0) {
             f->rr_next = (vm->index + 1) % n;
             return vm;
         }
@@ -311,7 +405,7 @@ static Vm *pick_least_outstanding(VmFleet *f)
                      !vm->draining;
         if (!active)
             continue;
-        int out = vm->in_use + vm->q_len;
+        int out = vm->in_use + vm->q_len + vm->bound;
         if (best == NULL || out < best_out ||
             (out == best_out && vm->index < best->index)) {
             best = vm;
@@ -336,8 +430,11 @@ void vmfleet_route(VmFleet *f, Request *req)
         vm = pick_least_outstanding(f);
         break;
     }
-    if (vm != NULL && vm->in_use < f->slots) {
-        serve(f, vm, req);
+    if (vm != NULL && has_room(f, vm)) {
+        if (f->batching)
+            batch_join(f, vm, req);
+        else
+            serve(f, vm, req);
         return;
     }
     if (f->q_total >= f->spec->max_queue) {
@@ -355,12 +452,38 @@ void vmfleet_route(VmFleet *f, Request *req)
     }
 }
 
+static void on_batch_done(VmFleet *f, Vm *vm)
+{
+    if (vm->in_use > 0)
+        return; /* the rest of its batch ends at the same time */
+    advance(f);
+    f->busy_slots--;
+    if (!vm->draining)
+        f->free_slots++;
+    batch_refill(f, vm);
+    if (vm->bound > 0) {
+        try_run_batch(f, vm);
+        return;
+    }
+    set_state(f, vm, INST_IDLE);
+    if (vm->draining && vm->q_len == 0) {
+        terminate(f, vm);
+        return;
+    }
+    touch(f, vm);
+}
+
 static void on_done(VmFleet *f, Request *req)
 {
     Vm *vm = req->vm;
     ReqOutcome outcome =
         req->outcome == REQ_TIMED_OUT ? REQ_TIMED_OUT : REQ_COMPLETED;
     world_end_request(f->w, req, outcome);
+    if (f->batching) {
+        vm->in_use--;
+        on_batch_done(f, vm);
+        return;
+    }
     advance(f);
     vm->in_use--;
     f->busy_slots--;
@@ -390,6 +513,10 @@ static void on_ready(VmFleet *f, Vm *vm)
     f->n_active++;
     f->free_slots += f->slots;
     touch(f, vm);
+    if (f->batching) {
+        batch_refill(f, vm);
+        return;
+    }
     Request *req;
     while (vm->in_use < f->slots && (req = next_for(f, vm)) != NULL)
         serve(f, vm, req);
@@ -418,7 +545,8 @@ static void scale_in(VmFleet *f, int n)
                 advance(f);
                 vm->draining = 1;
                 f->n_active--;
-                f->free_slots -= f->slots - vm->in_use;
+                f->free_slots -= f->batching ? (vm->in_use == 0)
+                                             : f->slots - vm->in_use;
                 list_remove(f, vm);
                 n--;
             }
@@ -486,6 +614,14 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
     case EV_VM_SCALE:
         on_scale(f);
         break;
+    case EV_VM_BATCH: {
+        Vm *vm = ev->obj;
+        if (ev->epoch == vm->batch_epoch)
+            try_run_batch(f, vm);
+        else
+            f->w->stale++;
+        break;
+    }
     default:
         assert(!"not a VM event");
     }
@@ -501,6 +637,9 @@ VmFleet *vmfleet_create(World *w, const VmSpec *spec, double timeout_s)
     f->sim = w->sim;
     f->m = w->m;
     f->slots = spec->slots > 0 ? spec->slots : 1;
+    f->batching = spec->max_batch > 1;
+    f->max_batch = f->batching ? spec->max_batch : 1;
+    f->batch_wait_us = time_from_s(spec->batch_wait_s);
     pool_init(&f->vm_pool, sizeof(Vm), 64);
     int is_cpu = strcmp(spec->type.hardware, "cpu") == 0;
     f->cpu_factor = is_cpu ? spec_cpu_factor(spec->hw.ref_vcpus,

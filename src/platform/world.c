@@ -169,6 +169,7 @@ static void handle(void *model, Sim *sim, const Event *ev)
         break;
     case EV_VM_READY:
     case EV_VM_SCALE:
+    case EV_VM_BATCH:
         vmfleet_handle(w->vm, ev);
         break;
     case EV_BATCH:

@@ -38,6 +38,7 @@
     X(EV_SAMPLE)       /* close a timeseries window */                         \
     X(EV_DONE)         /* a request leaves its slot (obj: Request) */          \
     X(EV_BATCH)        /* a forming batch's wait ends (obj: Instance) */       \
+    X(EV_VM_BATCH)     /* the same on a VM (obj: Vm) */                        \
     X(EV_READY)        /* a serverless instance finished starting */           \
     X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
     X(EV_ARRIVAL)      /* the next request */                                  \

@@ -83,3 +83,40 @@ Test(batching, heavy_load_fills_batches)
             res.v[MET_mean_batch]);
     cr_assert_geq(res.v[MET_mean_batch], 7.95); /* the first is partial */
 }
+
+static AltSpec batched_vm(int max_batch, double wait_s)
+{
+    AltSpec alt = support_vm_alt("g4dn.xlarge", 1, 1, 0);
+    alt.vm.hw.warm_affine = 1;
+    alt.vm.hw.warm_a_s = 0.020;
+    alt.vm.hw.warm_c_s = 0.010;
+    alt.vm.hw.warm_sigma = 0;
+    alt.vm.max_batch = max_batch;
+    alt.vm.batch_wait_s = wait_s;
+    return alt;
+}
+
+Test(batching, gpu_vm_batches_like_serverless)
+{
+    /* the same hand-worked runs as on a serverless instance */
+    WorkloadSpec wl = constant(1000, 0.0025);
+    AltSpec alt = batched_vm(4, 0.010);
+    RunResult res = support_run(&alt, &wl, 10, 1, 0);
+    cr_assert_float_eq(res.v[MET_mean_batch], 3.0, 1e-12);
+    cr_assert_float_eq(res.v[MET_mean_ms], 59.0, 1e-9);
+    alt = batched_vm(2, 0.010);
+    res = support_run(&alt, &wl, 10, 1, 0);
+    cr_assert_float_eq(res.v[MET_mean_ms], (41.0 + 40.0 + 69.0) / 3, 1e-9);
+    /* heavy load: full batches; zero wait without overlap: size 1 */
+    WorkloadSpec heavy = support_poisson(200);
+    heavy.end_s = 100;
+    alt = batched_vm(8, 0.005);
+    res = support_run(&alt, &heavy, 100, 3, 0);
+    cr_assert_geq(res.v[MET_mean_batch], 7.95);
+    cr_assert_eq(res.v[MET_completed] + res.v[MET_unfinished],
+                 res.v[MET_arrivals]);
+    WorkloadSpec light = constant(1, 1000);
+    alt = batched_vm(8, 0.0);
+    res = support_run(&alt, &light, 1010, 1, 0);
+    cr_assert_float_eq(res.v[MET_mean_batch], 1.0, 1e-12);
+}
