@@ -319,7 +319,7 @@ static int load_autoscale(const JCtx *c, const cJSON *v, const char *path,
 {
     static const char *const metrics[] = {"utilization", "queue", NULL};
     AutoscaleSpec *as = &vm->as;
-    int rc, metric;
+    int rc, metric = 0;
     long long mn, mx;
     char name[32], p[256];
     if ((rc = json_expect_object(c, v, path)) < 0 ||
@@ -357,7 +357,7 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
                    const Scenario *sc, const char *catalog_file, VmSpec *vm,
                    char *catalog_date)
 {
-    int rc, idx;
+    int rc, idx = 0;
     char id[64], name[32], p[256], where[300];
     long long ll;
     memset(vm, 0, sizeof *vm);
@@ -477,7 +477,7 @@ static int load_overflow(const JCtx *c, const cJSON *v, const char *path,
 {
     static const char *const keys[] = {"rule", "max_wait_ms", "notes", NULL};
     static const char *const rules[] = {"free-slot", "expected-wait", NULL};
-    int rc, idx;
+    int rc, idx = 0;
     char name[32], p[256];
     double ms;
     a->overflow = OVERFLOW_FREE_SLOT;
@@ -507,7 +507,7 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
     static const char *const places[] = {"first-fit", "best-fit", "spread",
                                          NULL};
     ClusterSpec *cs = &a->cluster;
-    int rc, idx;
+    int rc, idx = 0;
     char name[32], p[256];
     memset(cs, 0, sizeof *cs);
     if (v == NULL)

@@ -7,6 +7,12 @@
  *   sparse  lambda = 0.9/s, no instance limit, horizon 10^6 s (and 10^5 s
  *           and 10^7 s to show that peak memory does not grow with it)
  *   dense   lambda = 1000/s, at most 1000 instances, horizon 10^4 s
+ *   vm1000  an autoscaled VM fleet (1 slot per VM, Exp(1 s) service,
+ *           utilization target 0.6) under a diurnal load of mean 400/s and
+ *           amplitude 0.5: about 1000 VMs at the peak; one day
+ *   cluster100  serverless instances of 1 GB on 100 nodes of 16 GB (1,600
+ *           fit), Poisson 1,500/s, Exp(1 s), keep-alive 600 s, a queue:
+ *           thousands of live instances under memory pressure; 2 hours
  * Each case runs in a fresh child process so its peak RSS is its own.
  * Phases are timed separately (setup, run, teardown), as libuv's
  * benchmark-million-timers does.  Prints one line per case.
@@ -35,6 +41,8 @@ static double now_s(void)
 static int run_case(const char *name, double horizon_s)
 {
     int dense = strcmp(name, "dense") == 0;
+    int vm1000 = strcmp(name, "vm1000") == 0;
+    int cluster100 = strcmp(name, "cluster100") == 0;
     AltSpec alt;
     memset(&alt, 0, sizeof alt);
     strcpy(alt.name, name);
@@ -65,6 +73,47 @@ static int run_case(const char *name, double horizon_s)
     strcpy(wl.type, "poisson");
     wl.rate_per_s = dense ? 1000 : 0.9;
     wl.end_s = horizon_s;
+    if (vm1000) {
+        strcpy(alt.platform, "vm");
+        alt.kind = PLATFORM_VM;
+        if (catalog_lookup(NULL, "c7i.large", &alt.vm.type, date, &err,
+                           "bench") < 0)
+            return 1;
+        alt.vm.hw = alt.hw;
+        alt.vm.hw.warm.kind = DIST_EXPONENTIAL;
+        alt.vm.hw.warm.a_s = 1.0;
+        alt.vm.count = 700;
+        alt.vm.slots = 1;
+        alt.vm.max_queue = 100000000;
+        alt.vm.boot_s = 25;
+        alt.vm.price_multiplier = 1;
+        alt.vm.as.enabled = 1;
+        alt.vm.as.min_vms = 100;
+        alt.vm.as.max_vms = 1500;
+        alt.vm.as.target = 0.6;
+        alt.vm.as.period_s = 60;
+        alt.vm.as.cooldown_s = 300;
+        strcpy(wl.type, "diurnal");
+        wl.rate_per_s = 400;
+        wl.amplitude = 0.5;
+        wl.period_s = 86400;
+        wl.peak_s = 43200;
+    }
+    if (cluster100) {
+        alt.hw.cold_total.a_s = 1.5;
+        alt.hw.warm.a_s = 1.0;
+        alt.max_instances = 0;
+        alt.scale_per_10s = 0;
+        alt.queue_len = 100000;
+        alt.memory_mb = 1024;
+        alt.model_memory_mb = 1024;
+        alt.cluster.enabled = 1;
+        alt.cluster.n_kinds = 1;
+        alt.cluster.kind[0].count = 100;
+        alt.cluster.kind[0].vcpus = 64;
+        alt.cluster.kind[0].memory_gb = 16;
+        wl.rate_per_s = 1500;
+    }
     RunConfig rc;
     memset(&rc, 0, sizeof rc);
     rc.alt = &alt;
@@ -86,17 +135,19 @@ static int run_case(const char *name, double horizon_s)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double run = t2 - t1;
-    printf("%-7s horizon %8.0e s  requests %10.0f  events %10llu (stale "
+    printf("%-10s horizon %8.0e s  requests %10.0f  events %10llu (stale "
            "%llu)  run %7.3f s  %6.2f M events/s  %6.2f M requests/s  "
            "setup %.4f s  teardown %.4f s  peak RSS %ld KB  peak pending %llu"
-           "  cold %.3f%%  rejected %.2f%%\n",
+           "  cold %.3f%%  rejected %.2f%%  peak instances %.0f  peak VMs "
+           "%.0f\n",
            name, horizon_s, res.v[MET_arrivals],
            (unsigned long long)res.events,
            (unsigned long long)res.stale_events, run,
            (double)res.events / run * 1e-6, res.v[MET_arrivals] / run * 1e-6,
            t1 - t0, t3 - t2, ru.ru_maxrss,
            (unsigned long long)res.peak_pending, res.v[MET_cold_pct],
-           100.0 * res.v[MET_rejected] / res.v[MET_arrivals]);
+           100.0 * res.v[MET_rejected] / res.v[MET_arrivals],
+           res.v[MET_peak_instances], res.v[MET_vm_peak]);
     fflush(stdout);
     return 0;
 }
@@ -105,10 +156,9 @@ int main(int argc, char **argv)
 {
     if (argc == 3)
         return run_case(argv[1], atof(argv[2]));
-    const char *cases[][2] = {{"sparse", "1e5"},
-                              {"sparse", "1e6"},
-                              {"sparse", "1e7"},
-                              {"dense", "1e4"}};
+    const char *cases[][2] = {{"sparse", "1e5"},     {"sparse", "1e6"},
+                              {"sparse", "1e7"},     {"dense", "1e4"},
+                              {"vm1000", "86400"},   {"cluster100", "7200"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fflush(stdout);
         pid_t pid = fork();
