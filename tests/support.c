@@ -70,6 +70,17 @@ AltSpec support_vm_alt(const char *type_id, int count, int slots,
     return a;
 }
 
+WorkloadSpec support_constant(double rate, double start_s, double end_s)
+{
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    snprintf(wl.type, sizeof wl.type, "constant");
+    wl.rate_per_s = rate;
+    wl.start_s = start_s;
+    wl.end_s = end_s;
+    return wl;
+}
+
 WorkloadSpec support_poisson(double rate)
 {
     WorkloadSpec wl;

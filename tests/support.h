@@ -29,6 +29,9 @@ AltSpec support_vm_alt(const char *type_id, int count, int slots,
 /* Lambda x86 prices from the built-in catalog (the test fails if absent). */
 PriceEntry support_lambda_x86(void);
 
+/* Arrivals exactly every 1/rate s in [start_s, end_s). */
+WorkloadSpec support_constant(double rate, double start_s, double end_s);
+
 /* A Poisson workload of `rate` per second. */
 WorkloadSpec support_poisson(double rate);
 

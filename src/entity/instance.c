@@ -36,6 +36,18 @@ void instlist_remove(InstList *l, Instance *inst)
     l->n--;
 }
 
+void instance_wait_push(Instance *inst, Request *req)
+{
+    req->inst = inst;
+    req->next = NULL;
+    if (inst->wait_tail != NULL)
+        inst->wait_tail->next = req;
+    else
+        inst->wait_head = req;
+    inst->wait_tail = req;
+    inst->bound++;
+}
+
 static int legal(InstState from, InstState to)
 {
     switch (from) {

@@ -67,6 +67,10 @@ typedef struct InstList {
 void instlist_push_head(InstList *l, Instance *inst);
 void instlist_remove(InstList *l, Instance *inst);
 
+/* Appends req to the requests waiting on inst (bound while it starts, or
+ * the batch it is forming) and counts it in `bound`. */
+void instance_wait_push(Instance *inst, Request *req);
+
 /* Moves inst to state s; asserts the change is legal. */
 void instance_set_state(Instance *inst, InstState s);
 

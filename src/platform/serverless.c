@@ -354,12 +354,9 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
     world_schedule(s->w, inst->ready_at, EV_READY, inst,
                  inst->epoch);
     if (trigger != NULL) {
-        trigger->inst = inst;
         trigger->cold = 1;
         trigger->bound_at = now;
-        trigger->next = NULL;
-        inst->wait_head = inst->wait_tail = trigger;
-        inst->bound = 1;
+        instance_wait_push(inst, trigger);
     }
     int room = s->batching ? s->max_batch : s->conc;
     if (!provisioned && room > 1 && inst->bound < room)
@@ -370,16 +367,9 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
 /* Binds req to a starting instance that has a free slot. */
 static void bind_starting(SrvPool *s, Instance *inst, Request *req)
 {
-    req->inst = inst;
     req->cold = 1;
     req->bound_at = sim_now(s->sim);
-    req->next = NULL;
-    if (inst->wait_tail != NULL)
-        inst->wait_tail->next = req;
-    else
-        inst->wait_head = req;
-    inst->wait_tail = req;
-    inst->bound++;
+    instance_wait_push(inst, req);
     int full = s->batching ? inst->bound >= s->max_batch
                            : inst->bound + inst->in_use >= s->conc;
     if (full && inst->list != NULL)
@@ -608,14 +598,7 @@ static void try_run_batch(SrvPool *s, Instance *inst)
 /* Adds req to the batch inst is forming (inst is ready and has room). */
 static void batch_join(SrvPool *s, Instance *inst, Request *req)
 {
-    req->inst = inst;
-    req->next = NULL;
-    if (inst->wait_tail != NULL)
-        inst->wait_tail->next = req;
-    else
-        inst->wait_head = req;
-    inst->wait_tail = req;
-    inst->bound++;
+    instance_wait_push(inst, req);
     if (inst->state == INST_IDLE)
         set_state(s, inst, INST_BUSY); /* holds work: keep-alive waits */
     avail_touch(s, inst);

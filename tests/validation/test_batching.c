@@ -29,22 +29,12 @@ static AltSpec batched(int max_batch, double wait_s)
     return alt;
 }
 
-static WorkloadSpec constant(double rate, double end_s)
-{
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "constant");
-    wl.rate_per_s = rate;
-    wl.end_s = end_s;
-    return wl;
-}
-
 Test(batching, latency_is_wait_for_batch_plus_batch_service)
 {
     /* requests at 0, 1, 2 ms; max batch 4, max wait 10 ms: one batch of 3
      * runs at 10 ms for 20 + 3 x 10 = 50 ms: latencies 60, 59, 58 ms. */
     AltSpec alt = batched(4, 0.010);
-    WorkloadSpec wl = constant(1000, 0.0025);
+    WorkloadSpec wl = support_constant(1000, 0, 0.0025);
     RunResult res = support_run(&alt, &wl, 10, 1, 0);
     cr_assert_eq(res.v[MET_completed], 3);
     cr_assert_float_eq(res.v[MET_mean_batch], 3.0, 1e-12);
@@ -64,7 +54,7 @@ Test(batching, latency_is_wait_for_batch_plus_batch_service)
 Test(batching, zero_wait_without_overlap_gives_batch_size_one)
 {
     AltSpec alt = batched(8, 0.0);
-    WorkloadSpec wl = constant(1, 1000);
+    WorkloadSpec wl = support_constant(1, 0, 1000);
     RunResult res = support_run(&alt, &wl, 1010, 1, 0);
     cr_assert_eq(res.v[MET_completed], 1000);
     cr_assert_float_eq(res.v[MET_mean_batch], 1.0, 1e-12);
@@ -99,7 +89,7 @@ static AltSpec batched_vm(int max_batch, double wait_s)
 Test(batching, gpu_vm_batches_like_serverless)
 {
     /* the same hand-worked runs as on a serverless instance */
-    WorkloadSpec wl = constant(1000, 0.0025);
+    WorkloadSpec wl = support_constant(1000, 0, 0.0025);
     AltSpec alt = batched_vm(4, 0.010);
     RunResult res = support_run(&alt, &wl, 10, 1, 0);
     cr_assert_float_eq(res.v[MET_mean_batch], 3.0, 1e-12);
@@ -115,7 +105,7 @@ Test(batching, gpu_vm_batches_like_serverless)
     cr_assert_geq(res.v[MET_mean_batch], 7.95);
     cr_assert_eq(res.v[MET_completed] + res.v[MET_unfinished],
                  res.v[MET_arrivals]);
-    WorkloadSpec light = constant(1, 1000);
+    WorkloadSpec light = support_constant(1, 0, 1000);
     alt = batched_vm(8, 0.0);
     res = support_run(&alt, &light, 1010, 1, 0);
     cr_assert_float_eq(res.v[MET_mean_batch], 1.0, 1e-12);

@@ -119,11 +119,7 @@ Test(cluster, no_room_queues_or_rejects)
     /* three requests 0.1 s apart, 1 s each: the third finds no room.
      * Without a queue it is rejected; with one it takes r0's slot at 1 s. */
     AltSpec alt = two_slot_node();
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "constant");
-    wl.rate_per_s = 10;
-    wl.end_s = 0.25;
+    WorkloadSpec wl = support_constant(10, 0, 0.25);
     RunResult res = support_run(&alt, &wl, 100, 1, 0);
     cr_assert_eq(res.v[MET_rejected], 1);
     cr_assert_eq(res.v[MET_no_room], 1);
@@ -146,11 +142,7 @@ Test(cluster, provisioned_start_evicts_the_lru_idle_instance)
     alt.prov[0].count = 0;
     alt.prov[1].at_s = 600;
     alt.prov[1].count = 1;
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "constant");
-    wl.rate_per_s = 10;
-    wl.end_s = 0.15;
+    WorkloadSpec wl = support_constant(10, 0, 0.15);
     RunResult res = support_run(&alt, &wl, 1200, 1, 0);
     cr_assert_eq(res.v[MET_completed], 2);
     cr_assert_eq(res.v[MET_evictions], 1);

@@ -20,22 +20,12 @@
 #include "config/scenario.h"
 #include "support.h"
 
-static WorkloadSpec constant(double rate, double end_s)
-{
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "constant");
-    wl.rate_per_s = rate;
-    wl.end_s = end_s;
-    return wl;
-}
-
 Test(cost, constant_rate_all_warm_to_the_cent)
 {
     AltSpec alt = support_alt(0, 0.0);
     alt.hw.warm.kind = DIST_CONSTANT;
     alt.hw.warm.a_s = 0.1203;
-    WorkloadSpec wl = constant(10, 100000); /* 1,000,000 arrivals */
+    WorkloadSpec wl = support_constant(10, 0, 100000); /* 1,000,000 arrivals */
     RunResult res = support_run(&alt, &wl, 100010, 1, 0);
     cr_assert_eq(res.v[MET_completed], 1e6);
     cr_assert_eq(res.v[MET_unfinished], 0);
@@ -57,7 +47,7 @@ Test(cost, provisioned_concurrency_to_the_cent)
     alt.hw.warm.a_s = 0.5003;
     alt.n_prov = 1;
     alt.prov[0].count = 5;
-    WorkloadSpec wl = constant(1, 7199.9); /* 7,200 arrivals */
+    WorkloadSpec wl = support_constant(1, 0, 7199.9); /* 7,200 arrivals */
     RunResult res = support_run(&alt, &wl, 7200, 1, 0);
     cr_assert_eq(res.v[MET_completed], 7200);
     cr_assert_eq(res.v[MET_cold_starts], 0);
@@ -85,7 +75,7 @@ Test(cost, init_of_cold_starts_is_billed)
     alt.hw.warm.kind = DIST_CONSTANT;
     alt.hw.warm.a_s = 0.1;
     alt.keepalive.keepalive_s = 0;
-    WorkloadSpec wl = constant(1, 100); /* 100 arrivals, all cold */
+    WorkloadSpec wl = support_constant(1, 0, 100); /* 100 arrivals, all cold */
     RunResult res = support_run(&alt, &wl, 200, 1, 0);
     cr_assert_eq(res.v[MET_completed], 100);
     cr_assert_eq(res.v[MET_cold_pct], 100);
@@ -106,7 +96,7 @@ Test(cost, lambda_memory_sets_cpu_share)
     alt.vcpus = 0; /* derive from memory */
     alt.hw.warm.kind = DIST_CONSTANT;
     alt.hw.warm.a_s = 0.0408;
-    WorkloadSpec wl = constant(1, 10);
+    WorkloadSpec wl = support_constant(1, 0, 10);
     RunResult res = support_run(&alt, &wl, 20, 1, 0);
     cr_assert_float_eq(res.v[MET_p50_ms], 40.8 * 1769.0 / 1024.0, 1e-3);
     alt.memory_mb = 3008;
@@ -134,7 +124,7 @@ Test(cost, gpu_serverless_bills_the_whole_instance_life)
     alt.hw.sandbox.a_s = 5.0;
     alt.hw.warm.a_s = 1.0;
     alt.keepalive.keepalive_s = 60;
-    WorkloadSpec wl = constant(1, 10.5);
+    WorkloadSpec wl = support_constant(1, 0, 10.5);
     wl.start_s = 10;
     RunResult res = support_run(&alt, &wl, 200, 1, 0);
     cr_assert_eq(res.v[MET_completed], 1);
@@ -151,7 +141,7 @@ Test(cost, runpod_active_workers_are_billed_all_the_time)
     alt.hw.warm.a_s = 0.5;
     alt.n_prov = 1;
     alt.prov[0].count = 1;
-    WorkloadSpec wl = constant(0.01, 3600); /* 36 requests, all on it */
+    WorkloadSpec wl = support_constant(0.01, 0, 3600); /* 36 requests, all on it */
     RunResult res = support_run(&alt, &wl, 3600, 1, 0);
     cr_assert_eq(res.v[MET_cold_starts], 0);
     cr_assert_float_eq(res.v[MET_cost_usd], 3600 * 0.00013, 1e-12);
@@ -166,7 +156,7 @@ Test(cost, cloud_run_request_based_bills_busy_and_startup_time)
     alt.hw.sandbox.a_s = 2.0;
     alt.hw.warm.a_s = 0.35;
     alt.keepalive.keepalive_s = 900;
-    WorkloadSpec wl = constant(1.0 / 3, 4);
+    WorkloadSpec wl = support_constant(1.0 / 3, 0, 4);
     RunResult res = support_run(&alt, &wl, 100, 1, 0);
     cr_assert_eq(res.v[MET_completed], 2);
     double per_s = 1 * 0.000024 + 1 * 0.0000025;
@@ -179,7 +169,7 @@ Test(cost, azure_rounds_memory_and_bills_a_minimum)
     AltSpec alt = priced("azure-functions-consumption");
     alt.memory_mb = 200;
     alt.hw.warm.a_s = 0.030;
-    WorkloadSpec wl = constant(10, 100); /* 1,000 requests */
+    WorkloadSpec wl = support_constant(10, 0, 100); /* 1,000 requests */
     RunResult res = support_run(&alt, &wl, 110, 1, 0);
     cr_assert_eq(res.v[MET_completed], 1000);
     cr_assert_float_eq(res.v[MET_cost_usd],

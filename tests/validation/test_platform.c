@@ -14,17 +14,6 @@
 
 #include "support.h"
 
-static WorkloadSpec constant(double rate, double start_s, double end_s)
-{
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "constant");
-    wl.rate_per_s = rate;
-    wl.start_s = start_s;
-    wl.end_s = end_s;
-    return wl;
-}
-
 static AltSpec fixed_alt(double service_s, double start_s)
 {
     AltSpec alt = support_alt(0, start_s);
@@ -42,7 +31,7 @@ Test(platform, hand_worked_five_requests_step_by_step)
      * Latencies 2.885 x 3, 2.385 x 2.  Idle: A 0.115 + 600 s, B 0.115 +
      * 600 s, C 600 s (each expires 600 s after its last request). */
     AltSpec alt = fixed_alt(2.385, 0.5);
-    WorkloadSpec wl = constant(1, 0, 4.5);
+    WorkloadSpec wl = support_constant(1, 0, 4.5);
     RunConfig rc;
     memset(&rc, 0, sizeof rc);
     rc.alt = &alt;
@@ -90,7 +79,7 @@ Test(platform, concurrency_requests_queue_on_a_starting_instance)
      * 1.5 1.4 1.3 1.2 | 1.5 1.4 1.3 1.2 | 1.5 1.4. */
     AltSpec alt = fixed_alt(0.5, 1.0);
     alt.concurrency = 4;
-    WorkloadSpec wl = constant(10, 0, 0.95);
+    WorkloadSpec wl = support_constant(10, 0, 0.95);
     RunResult res = support_run(&alt, &wl, 100, 1, 0);
     cr_assert_eq(res.v[MET_completed], 10);
     cr_assert_eq(res.v[MET_cold_starts], 3);
@@ -108,7 +97,7 @@ Test(platform, bounded_queue_behind_the_instance_limit)
     AltSpec alt = fixed_alt(1.0, 0.0);
     alt.max_instances = 1;
     alt.queue_len = 2;
-    WorkloadSpec wl = constant(10, 0, 0.45);
+    WorkloadSpec wl = support_constant(10, 0, 0.45);
     RunResult res = support_run(&alt, &wl, 100, 1, 0);
     cr_assert_eq(res.v[MET_arrivals], 5);
     cr_assert_eq(res.v[MET_completed], 3);
@@ -127,7 +116,7 @@ Test(platform, scaling_rate_limit_defers_starts_to_the_next_window)
     AltSpec alt = fixed_alt(100.0, 0.0);
     alt.scale_per_10s = 2;
     alt.queue_len = 100;
-    WorkloadSpec wl = constant(10, 0, 0.45);
+    WorkloadSpec wl = support_constant(10, 0, 0.45);
     RunResult res = support_run(&alt, &wl, 1000, 1, 0);
     cr_assert_eq(res.v[MET_completed], 5);
     cr_assert_eq(res.v[MET_cold_starts], 5);
@@ -141,7 +130,7 @@ Test(platform, timeout_stops_and_bills_up_to_the_timeout)
 {
     AltSpec alt = fixed_alt(2.5, 0.0);
     alt.timeout_s = 1.0;
-    WorkloadSpec wl = constant(0.5, 0, 100); /* 50 arrivals */
+    WorkloadSpec wl = support_constant(0.5, 0, 100); /* 50 arrivals */
     RunResult res = support_run(&alt, &wl, 200, 1, 0);
     cr_assert_eq(res.v[MET_timed_out], 50);
     cr_assert_eq(res.v[MET_completed], 0);
@@ -155,7 +144,7 @@ Test(platform, unfinished_at_the_horizon_are_counted)
     /* Arrivals every second from 0 to 100, service 10 s, horizon 100.5 s:
      * the ten that arrived at 91 .. 100 are still running. */
     AltSpec alt = fixed_alt(10.0, 0.0);
-    WorkloadSpec wl = constant(1, 0, 100.5);
+    WorkloadSpec wl = support_constant(1, 0, 100.5);
     RunResult res = support_run(&alt, &wl, 100.5, 1, 0);
     cr_assert_eq(res.v[MET_arrivals], 101);
     cr_assert_eq(res.v[MET_unfinished], 10);
@@ -173,7 +162,7 @@ Test(platform, provisioned_schedule_by_time_of_day)
     alt.prov[0].count = 1;
     alt.prov[1].at_s = 3600;
     alt.prov[1].count = 3;
-    WorkloadSpec wl = constant(0.1, 0, 7200);
+    WorkloadSpec wl = support_constant(0.1, 0, 7200);
     RunResult res = support_run(&alt, &wl, 7200, 1, 0);
     cr_assert_eq(res.v[MET_completed], 720);
     cr_assert_eq(res.v[MET_cold_starts], 0);
@@ -193,7 +182,7 @@ Test(platform, provisioned_spills_over_to_on_demand)
     AltSpec alt = fixed_alt(1.5, 0.2);
     alt.n_prov = 1;
     alt.prov[0].count = 1;
-    WorkloadSpec wl = constant(1, 0, 100);
+    WorkloadSpec wl = support_constant(1, 0, 100);
     RunResult res = support_run(&alt, &wl, 200, 1, 0);
     cr_assert_eq(res.v[MET_completed], 100);
     cr_assert_eq(res.v[MET_cold_starts], 1);
@@ -214,13 +203,13 @@ Test(platform, provisioned_scale_down_waits_for_busy_instances)
     alt.prov[0].count = 3;
     alt.prov[1].at_s = 3600;
     alt.prov[1].count = 0;
-    WorkloadSpec idle = constant(1, 7000, 7000.5); /* one late request */
+    WorkloadSpec idle = support_constant(1, 7000, 7000.5); /* one late request */
     RunResult a = support_run(&alt, &idle, 7200, 1, 0);
     cr_assert_eq(a.v[MET_cold_starts], 1, "after 01:00 requests are on-demand");
     double od_alive = 200.0; /* the on-demand instance, 7000 .. 7200 s */
     cr_assert_float_eq(a.v[MET_instances_mean],
                        (3 * 3600.0 + od_alive) / 7200, 1e-9);
-    WorkloadSpec busy = constant(1, 3000, 3002.5);
+    WorkloadSpec busy = support_constant(1, 3000, 3002.5);
     RunResult b = support_run(&alt, &busy, 7200, 1, 0);
     cr_assert_eq(b.v[MET_completed], 3);
     cr_assert_eq(b.v[MET_cold_starts], 0);

@@ -103,11 +103,7 @@ Test(vm, hybrid_overflow_only_when_no_slot_is_free)
     alt.kind = PLATFORM_HYBRID;
     alt.hw.warm.kind = alt.vm.hw.warm.kind = DIST_CONSTANT;
     alt.hw.warm.a_s = alt.vm.hw.warm.a_s = 1.0;
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "constant");
-    wl.rate_per_s = 10;
-    wl.end_s = 0.35;
+    WorkloadSpec wl = support_constant(10, 0, 0.35);
     RunResult res = support_run(&alt, &wl, 100, 1, 0);
     cr_assert_eq(res.v[MET_completed], 4);
     cr_assert_float_eq(res.v[MET_served_vm_pct], 50.0, 1e-12);
@@ -237,11 +233,7 @@ Test(vm, least_outstanding_and_round_robin_balance)
         alt.vm.lb = (LbKind)lb;
         alt.vm.hw.warm.kind = DIST_CONSTANT;
         alt.vm.hw.warm.a_s = 1.0;
-        WorkloadSpec wl;
-        memset(&wl, 0, sizeof wl);
-        strcpy(wl.type, "constant");
-        wl.rate_per_s = 10;
-        wl.end_s = 0.25;
+        WorkloadSpec wl = support_constant(10, 0, 0.25);
         RunResult res = support_run(&alt, &wl, 100, 1, 0);
         cr_assert_eq(res.v[MET_completed], 3);
         cr_assert_float_eq(res.v[MET_max_ms], 1800.0, 1e-9);
