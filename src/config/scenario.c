@@ -502,8 +502,8 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
 {
     static const char *const keys[] = {"nodes", "placement", "notes", NULL};
     static const char *const node_keys[] = {"count", "vcpus", "memory_gb",
-                                            "gpus", "gpu_memory_gb", "notes",
-                                            NULL};
+                                            "gpus", "gpu_memory_gb",
+                                            "gpu_type", "notes", NULL};
     static const char *const places[] = {"first-fit", "best-fit", "spread",
                                          NULL};
     ClusterSpec *cs = &a->cluster;
@@ -544,7 +544,9 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                            &ns->memory_gb)) < 0 ||
             (rc = json_int(c, e, np, "gpus", 0, 0, 0, 64, &gpus)) < 0 ||
             (rc = json_num(c, e, np, "gpu_memory_gb", gpus > 0, 0,
-                           JNUM_NONNEGATIVE, &ns->gpu_memory_gb)) < 0)
+                           JNUM_NONNEGATIVE, &ns->gpu_memory_gb)) < 0 ||
+            (rc = json_str(c, e, np, "gpu_type", 0, "", ns->gpu_type,
+                           sizeof ns->gpu_type)) < 0)
             return rc;
         ns->count = (int)count;
         ns->gpus = (int)gpus;
@@ -556,15 +558,15 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
     Demand d = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus,
                               sh.gpus > 0 ? a->model_memory_mb : 0);
     Cluster probe;
-    cluster_init(&probe, cs);
+    cluster_init(&probe, cs, a->hardware);
     int fits = cluster_fits_any_empty(&probe, &d);
     cluster_fini(&probe);
     if (!fits)
         return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s: an instance (%g vCPU, %g MB%s) is larger than any "
-                       "node",
+                       "%s: an instance (%g vCPU, %g MB%s%s) fits no node",
                        path, sh.vcpus, a->model_memory_mb,
-                       sh.gpus ? ", a GPU" : "");
+                       sh.gpus ? ", a GPU of class " : "",
+                       sh.gpus ? a->hardware : "");
     return 0;
 }
 

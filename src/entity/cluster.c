@@ -6,11 +6,13 @@
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../util/xalloc.h"
 
-void cluster_init(Cluster *c, const ClusterSpec *spec)
+void cluster_init(Cluster *c, const ClusterSpec *spec, const char *gpu_type)
 {
+    c->gpu_type = gpu_type;
     int n = 0;
     for (int k = 0; k < spec->n_kinds; k++)
         n += spec->kind[k].count;
@@ -28,6 +30,7 @@ void cluster_init(Cluster *c, const ClusterSpec *spec)
                                              ns->gpus,
                                              ns->gpu_memory_gb * 1024 *
                                                  ns->gpus);
+            c->nodes[i].gpu_type = ns->gpu_type;
             c->total_mem_mb += c->nodes[i].cap.mem_mb;
         }
     }
@@ -55,6 +58,9 @@ int cluster_fits(const Cluster *c, int i, const Demand *d,
                  const Demand *freed)
 {
     const Node *n = &c->nodes[i];
+    if (d->gpus > 0 && c->gpu_type[0] != '\0' && n->gpu_type[0] != '\0' &&
+        strcmp(n->gpu_type, c->gpu_type) != 0)
+        return 0; /* GPUs of another class */
     Demand f = {0, 0, 0, 0};
     if (freed != NULL)
         f = *freed;
@@ -133,6 +139,10 @@ int cluster_fits_any_empty(const Cluster *c, const Demand *d)
 {
     for (int i = 0; i < c->n; i++) {
         const Demand *cap = &c->nodes[i].cap;
+        if (d->gpus > 0 && c->gpu_type[0] != '\0' &&
+            c->nodes[i].gpu_type[0] != '\0' &&
+            strcmp(c->nodes[i].gpu_type, c->gpu_type) != 0)
+            continue;
         if (d->mvcpus <= cap->mvcpus && d->mem_mb <= cap->mem_mb &&
             d->gpus <= cap->gpus && d->gpu_mem_mb <= cap->gpu_mem_mb)
             return 1;

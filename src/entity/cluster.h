@@ -32,6 +32,7 @@ typedef struct NodeSpec {
     double memory_gb;
     int gpus;
     double gpu_memory_gb; /* per GPU */
+    char gpu_type[32];    /* hardware class of its GPUs, e.g. "gpu-l4" */
 } NodeSpec;
 
 typedef struct ClusterSpec {
@@ -53,18 +54,22 @@ typedef struct Node {
     Demand cap;   /* capacity */
     Demand used;  /* taken by the instances on it */
     int n_inst;
+    const char *gpu_type; /* points into the ClusterSpec; "" if none */
 } Node;
 
 typedef struct Cluster {
     Node *nodes;
     int n;
     PlacementKind place;
+    const char *gpu_type; /* GPU class the instances need ("" = any) */
     int64_t total_mem_mb, used_mem_mb;
     SimTime last_t;
     double used_mem_mb_us; /* integral, for utilization */
 } Cluster;
 
-void cluster_init(Cluster *c, const ClusterSpec *spec);
+/* `spec` must outlive the cluster (nodes point at its GPU types).
+ * `gpu_type` is the GPU class GPU instances need (borrowed, may be ""). */
+void cluster_init(Cluster *c, const ClusterSpec *spec, const char *gpu_type);
 void cluster_fini(Cluster *c);
 
 /* d from vCPUs, MB, GPUs and GPU MB (rounded up to whole units). */

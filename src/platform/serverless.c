@@ -842,7 +842,7 @@ SrvPool *srvpool_create(World *w, const AltSpec *a)
     if (a->cluster.enabled) {
         InstanceShape sh = spec_instance_shape(a);
         s->has_cluster = 1;
-        cluster_init(&s->cl, &a->cluster);
+        cluster_init(&s->cl, &a->cluster, a->hardware);
         /* Instances take memory (and GPU memory) from the model profile. */
         s->dem = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus,
                                 sh.gpus > 0 ? a->model_memory_mb : 0);
@@ -920,6 +920,13 @@ int srvpool_check(const SrvPool *s, char *msg, size_t size)
     for (const Instance *inst = s->all; inst != NULL; inst = inst->all_next) {
         if (inst->node < 0)
             continue;
+        const char *type = s->cl.nodes[inst->node].gpu_type;
+        if (s->dem.gpus > 0 && type[0] != '\0' &&
+            strcmp(type, s->alt->hardware) != 0 && rc == 0) {
+            snprintf(msg, size, "a %s instance on node %d with %s GPUs",
+                     s->alt->hardware, inst->node, type);
+            rc = -1;
+        }
         Demand *d = &sum[inst->node];
         d->mvcpus += s->dem.mvcpus;
         d->mem_mb += s->dem.mem_mb;

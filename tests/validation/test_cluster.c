@@ -37,12 +37,17 @@ Test(cluster, placement_never_exceeds_capacity_random_scenarios)
             ns->memory_gb = uni(r, 0.5, 8);
             ns->gpus = (int)gsl_rng_uniform_int(r, 3);
             ns->gpu_memory_gb = ns->gpus ? uni(r, 4, 24) : 0;
+            /* some GPU nodes carry another GPU class than the function's */
+            snprintf(ns->gpu_type, sizeof ns->gpu_type, "%s",
+                     gsl_rng_uniform(r) < 0.3 ? "gpu-other" : "");
         }
         alt.model_memory_mb = uni(r, 100, 3000);
         alt.memory_mb = (int)alt.model_memory_mb + 64;
         alt.vcpus = uni(r, 0.25, 3);
-        if (gsl_rng_uniform(r) < 0.3)
+        if (gsl_rng_uniform(r) < 0.3) {
             alt.price.gpus = 1; /* a GPU function */
+            strcpy(alt.hardware, "gpu-t4");
+        }
         alt.concurrency = 1 + (int)gsl_rng_uniform_int(r, 3);
         alt.queue_len = (int)gsl_rng_uniform_int(r, 5);
         alt.max_instances = 0;
@@ -59,7 +64,7 @@ Test(cluster, placement_never_exceeds_capacity_random_scenarios)
         Demand d = cluster_demand(sh.vcpus, alt.model_memory_mb, sh.gpus,
                                   sh.gpus ? alt.model_memory_mb : 0);
         Cluster probe;
-        cluster_init(&probe, &alt.cluster);
+        cluster_init(&probe, &alt.cluster, alt.hardware);
         int fits = cluster_fits_any_empty(&probe, &d);
         cluster_fini(&probe);
         if (!fits)
