@@ -24,6 +24,7 @@
 #include "../util/atomic_file.h"
 #include "../util/xalloc.h"
 #include "../workload/arrivals.h"
+#include "sweep.h"
 
 #ifndef SIMSRV_VERSION
 #define SIMSRV_VERSION "unknown"
@@ -43,6 +44,8 @@ static void usage_main(FILE *fp)
           "\n"
           "commands:\n"
           "  run FILE       simulate a scenario and compare its alternatives\n"
+          "  sweep FILE     run a parameter sweep (OpenMP; shards for clusters)\n"
+          "  merge FILE     merge a sharded sweep's results\n"
           "  catalog        list the built-in prices (ids for \"pricing\" and\n"
           "                 \"instance_type\")\n"
           "  help [CMD]     show help for a command\n"
@@ -333,6 +336,10 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(&st, argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return sweep_cmd(argc - 1, argv + 1, st.out, st.err);
+    if (strcmp(cmd, "merge") == 0)
+        return merge_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "catalog") == 0) {
         Err cerr;
         err_clear(&cerr);

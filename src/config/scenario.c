@@ -778,6 +778,10 @@ static void default_name(const char *path, char *out, size_t size)
     out[n] = '\0';
 }
 
+static int scenario_from_tree(const char *path, cJSON *root,
+                              const ScenarioOverrides *ov, Scenario *sc,
+                              Err *err);
+
 int scenario_load(const char *path, const ScenarioOverrides *ov,
                   Scenario *sc, Err *err)
 {
@@ -787,6 +791,28 @@ int scenario_load(const char *path, const ScenarioOverrides *ov,
     snprintf(sc->path, sizeof sc->path, "%s", path);
     if ((rc = json_load_file(path, &root, &sc->json_text, err)) < 0)
         return rc;
+    return scenario_from_tree(path, root, ov, sc, err);
+}
+
+int scenario_load_text(const char *path, const char *text,
+                       const ScenarioOverrides *ov, Scenario *sc, Err *err)
+{
+    cJSON *root = NULL;
+    int rc;
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->path, sizeof sc->path, "%s", path);
+    if ((rc = json_parse_text(path, text, &root, err)) < 0)
+        return rc;
+    sc->json_text = xstrdup(text);
+    return scenario_from_tree(path, root, ov, sc, err);
+}
+
+/* Validates a parsed scenario; takes ownership of root. */
+static int scenario_from_tree(const char *path, cJSON *root,
+                              const ScenarioOverrides *ov, Scenario *sc,
+                              Err *err)
+{
+    int rc;
     JCtx c = {path, err};
     char dir[512], models_dir[512], model[256], file[1100], catalog[1100];
     long long ll;

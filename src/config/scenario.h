@@ -46,6 +46,11 @@ typedef struct ScenarioOverrides {
 
 int scenario_load(const char *path, const ScenarioOverrides *ov,
                   Scenario *sc, Err *err);
+/* The same from text in memory; `path` names it in messages and relative
+ * paths (models_dir, pricing_catalog) are taken from its folder. */
+int scenario_load_text(const char *path, const char *text,
+                       const ScenarioOverrides *ov, Scenario *sc, Err *err);
+
 void scenario_free(Scenario *sc);
 
 /* Reads a model profile file (models/<name>.json). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/scenario.h"
+#include "config/sweep.h"
 #include "support.h"
 
 /* A valid scenario with one field replaced: `patch` is spliced in place of
@@ -253,11 +254,18 @@ Test(config, every_shipped_scenario_loads)
             continue;
         char path[1400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        Scenario sc;
         Err err;
-        int rc = scenario_load(path, NULL, &sc, &err);
-        cr_assert_eq(rc, 0, "%s: %s", err.where, err.msg);
-        scenario_free(&sc);
+        if (strncmp(e->d_name, "sweep-", 6) == 0) {
+            SweepPlan plan;
+            int rc = sweep_load(path, NULL, &plan, &err);
+            cr_assert_eq(rc, 0, "%s: %s", err.where, err.msg);
+            sweep_free(&plan);
+        } else {
+            Scenario sc;
+            int rc = scenario_load(path, NULL, &sc, &err);
+            cr_assert_eq(rc, 0, "%s: %s", err.where, err.msg);
+            scenario_free(&sc);
+        }
         n++;
     }
     closedir(d);

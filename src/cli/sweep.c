@@ -1,0 +1,673 @@
+/*
+ * sweep.c - the sweep runner, shard files and the merge (see sweep.h).
+ * The only file in simsrv that uses OpenMP.
+ *
+ * Parallelism is over independent cells: each cell builds its own Worlds
+ * (engine, RNG streams seeded from the scenario seed and the cell's
+ * replication, metrics) and formats its rows into a private buffer; one
+ * critical section appends the buffer to the shard file.  No state is
+ * shared inside a run, so a cell's rows do not depend on the thread that
+ * ran it or on what ran beside it.  schedule(dynamic, 1): cells differ in
+ * cost by orders of magnitude (a point may have 100x the traffic of
+ * another).
+ *
+ * Shard file:
+ *   # simsrv-sweep plan=<16 hex> cells=<N> shard=<k>/<K> version=<v>
+ *   cell,point,replication,alternative,<metrics...>
+ *   <one row per alternative of a cell, the cell's rows contiguous>
+ * Doubles are written with %.17g and so read back exactly.
+ */
+#include "sweep.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../config/sweep.h"
+#include "../output/sweeptab.h"
+#include "../platform/world.h"
+#include "../util/atomic_file.h"
+#include "../util/xalloc.h"
+
+#ifndef SIMSRV_VERSION
+#define SIMSRV_VERSION "unknown"
+#endif
+
+typedef struct Streams {
+    FILE *out, *err;
+} Streams;
+
+static int fail(const Streams *st, const Err *err)
+{
+    char line[1024];
+    err_format(err, line, sizeof line);
+    fprintf(st->err, "simsrv: %s\n", line);
+    return 2;
+}
+
+static int usage(const Streams *st, const char *msg, const char *arg)
+{
+    fprintf(st->err, "simsrv: ");
+    fprintf(st->err, msg, arg);
+    fprintf(st->err, " (try 'simsrv sweep --help')\n");
+    return 2;
+}
+
+static void header_line(char *buf, size_t size, const SweepPlan *plan, int k,
+                        int K)
+{
+    snprintf(buf, size,
+             "# simsrv-sweep plan=%016" PRIx64 " cells=%d shard=%d/%d "
+             "version=%s\n",
+             plan->hash, sweep_n_cells(plan), k, K, SIMSRV_VERSION);
+}
+
+static void columns_line(FILE *fp)
+{
+    fputs("cell,point,replication,alternative", fp);
+    for (int m = 0; m < MET_COUNT; m++)
+        fprintf(fp, ",%s", metric_info[m].name);
+    fputc('\n', fp);
+}
+
+/* ---- reading shard files ------------------------------------------ */
+
+typedef struct Rows {
+    SweepRow *r;
+    int n, cap;
+} Rows;
+
+static void rows_push(Rows *rows, const SweepRow *row)
+{
+    if (rows->n == rows->cap) {
+        rows->cap = rows->cap ? 2 * rows->cap : 1024;
+        rows->r = xrealloc(rows->r, (size_t)rows->cap * sizeof *rows->r);
+    }
+    rows->r[rows->n++] = *row;
+}
+
+static int alt_index(const SweepPlan *plan, const char *name)
+{
+    const Scenario *sc = &plan->points[0];
+    for (int a = 0; a < sc->n_alt; a++)
+        if (strcmp(sc->alt[a].name, name) == 0)
+            return a;
+    return -1;
+}
+
+/* Parses one data line; returns 0, or -1 if it is not a whole row. */
+static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
+{
+    size_t len = strlen(line);
+    if (len == 0 || line[len - 1] != '\n')
+        return -1; /* torn by a kill */
+    line[len - 1] = '\0';
+    char *save = NULL, *tok;
+    int field = 0;
+    for (tok = strtok_r(line, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save), field++) {
+        char *end;
+        if (field == 0)
+            row->cell = (int)strtol(tok, &end, 10);
+        else if (field == 1)
+            row->point = (int)strtol(tok, &end, 10);
+        else if (field == 2)
+            row->rep = (int)strtol(tok, &end, 10);
+        else if (field == 3) {
+            row->alt = alt_index(plan, tok);
+            end = tok + strlen(tok);
+            if (row->alt < 0)
+                return -1;
+        } else if (field - 4 < MET_COUNT) {
+            row->v[field - 4] = strtod(tok, &end);
+        } else {
+            return -1;
+        }
+        if (*end != '\0')
+            return -1;
+    }
+    if (field != 4 + MET_COUNT || row->cell < 0 ||
+        row->cell >= sweep_n_cells(plan) ||
+        row->point != row->cell / plan->replications ||
+        row->rep != row->cell % plan->replications)
+        return -1;
+    return 0;
+}
+
+/* Reads a shard file's rows.  `strict`: any malformed line is an error
+ * (merge); otherwise a torn tail is tolerated (resume).  Returns the number
+ * of rows kept or a negative error; `valid_bytes` is how much of the file
+ * holds complete cells. */
+static int read_shard(const SweepPlan *plan, const char *path, int strict,
+                      int *k_out, int *K_out, Rows *rows, long *valid_bytes,
+                      Err *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return err_set(err, SIM_EIO, path, "cannot open: %s",
+                       strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    int lineno = 0, rc = 0, n_alt = plan->points[0].n_alt;
+    int cell_start = rows->n;
+    long cell_start_bytes = 0;
+    *valid_bytes = 0;
+    while ((got = getline(&line, &cap, fp)) != -1) {
+        lineno++;
+        if (lineno == 1) {
+            uint64_t hash;
+            int cells, k, K;
+            if (sscanf(line, "# simsrv-sweep plan=%" SCNx64 " cells=%d "
+                             "shard=%d/%d",
+                       &hash, &cells, &k, &K) != 4) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "not a simsrv sweep shard file");
+                break;
+            }
+            if (hash != plan->hash || cells != sweep_n_cells(plan)) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "belongs to another sweep plan (plan %016" PRIx64
+                             ", this one %016" PRIx64 "); remove it or use "
+                             "another --out",
+                             hash, plan->hash);
+                break;
+            }
+            *k_out = k;
+            *K_out = K;
+            *valid_bytes = ftell(fp);
+            cell_start_bytes = *valid_bytes;
+            continue;
+        }
+        if (lineno == 2) {
+            *valid_bytes = ftell(fp);
+            cell_start_bytes = *valid_bytes;
+            continue; /* column names */
+        }
+        SweepRow row;
+        memset(&row, 0, sizeof row);
+        if (parse_row(plan, line, &row) < 0) {
+            if (strict) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "line %d: not a complete row of this sweep",
+                             lineno);
+                break;
+            }
+            break; /* a torn tail: drop it and the partial cell */
+        }
+        if (rows->n > cell_start && rows->r[cell_start].cell != row.cell) {
+            if (rows->n - cell_start != n_alt)
+                break; /* the previous cell is incomplete */
+            cell_start = rows->n;
+            cell_start_bytes = *valid_bytes;
+        }
+        if (row.alt != rows->n - cell_start) {
+            if (strict) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "line %d: rows of cell %d out of order", lineno,
+                             row.cell);
+                break;
+            }
+            break;
+        }
+        rows_push(rows, &row);
+        *valid_bytes = ftell(fp);
+    }
+    if (rc == 0 && rows->n > cell_start && rows->n - cell_start != n_alt) {
+        if (strict)
+            rc = err_set(err, SIM_EINPUT, path, "cell %d is incomplete",
+                         rows->r[cell_start].cell);
+        rows->n = cell_start; /* drop the partial cell */
+        *valid_bytes = cell_start_bytes;
+    }
+    if (rc == 0 && lineno < 2)
+        rc = err_set(err, SIM_EINPUT, path, "empty shard file");
+    free(line);
+    fclose(fp);
+    return rc < 0 ? rc : rows->n;
+}
+
+/* ---- running cells ------------------------------------------------ */
+
+typedef struct Buf {
+    char *s;
+    size_t n, cap;
+} Buf;
+
+static void buf_printf(Buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void buf_printf(Buf *b, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int need = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+        va_end(ap);
+        if (need >= 0 && (size_t)need < b->cap - b->n) {
+            b->n += (size_t)need;
+            return;
+        }
+        b->cap = b->cap * 2 + (size_t)need + 64;
+        b->s = xrealloc(b->s, b->cap);
+    }
+}
+
+/* Runs every alternative of one cell; appends its rows to b. */
+static void run_cell(const SweepPlan *plan, int cell, Buf *b)
+{
+    int point = cell / plan->replications, rep = cell % plan->replications;
+    const Scenario *sc = &plan->points[point];
+    for (int a = 0; a < sc->n_alt; a++) {
+        RunConfig rc;
+        memset(&rc, 0, sizeof rc);
+        rc.alt = &sc->alt[a];
+        rc.wl = &sc->workload;
+        rc.seed = sc->seed;
+        rc.rep = (uint32_t)rep;
+        rc.horizon = time_from_s(sc->horizon_s);
+        rc.slo = time_from_s(sc->slo_ms * 1e-3);
+        RunResult res;
+        world_run(&rc, &res);
+        buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
+        for (int m = 0; m < MET_COUNT; m++)
+            buf_printf(b, ",%.17g", res.v[m]);
+        buf_printf(b, "\n");
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* ---- merge -------------------------------------------------------- */
+
+static int cmp_row(const void *x, const void *y)
+{
+    const SweepRow *a = x, *b = y;
+    if (a->cell != b->cell)
+        return (a->cell > b->cell) - (a->cell < b->cell);
+    return (a->alt > b->alt) - (a->alt < b->alt);
+}
+
+static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
+                        Err *err)
+{
+    qsort(rows->r, (size_t)rows->n, sizeof *rows->r, cmp_row);
+    const Scenario *sc0 = &plan->points[0];
+    const char **names = xcalloc((size_t)sc0->n_alt, sizeof *names);
+    for (int a = 0; a < sc0->n_alt; a++)
+        names[a] = sc0->alt[a].name;
+    SweepTable t = {plan->name,           SIMSRV_VERSION,
+                    plan->hash,           plan->sweep_text,
+                    sc0->json_text,       sc0->seed,
+                    plan->n_params,       (const char(*)[128])plan->param,
+                    plan->n_points,       plan->value,
+                    sc0->n_alt,           names,
+                    plan->replications,   rows->r};
+    char path[1200];
+    AtomicFile af;
+    int rc = 0;
+    struct {
+        const char *file;
+        void (*write)(FILE *, const SweepTable *);
+    } tables[] = {{"cells.csv", sweeptab_write_cells},
+                  {"points.csv", sweeptab_write_points},
+                  {"diffs.csv", sweeptab_write_diffs}};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == 0; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, tables[i].file);
+        if ((rc = atomic_file_open(&af, path, err)) < 0)
+            break;
+        tables[i].write(af.fp, &t);
+        rc = atomic_file_commit(&af, err);
+    }
+#ifdef SIMSRV_HAVE_HDF5
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/sweep.h5", dir);
+        rc = sweeptab_write_h5(path, &t, err);
+    }
+#endif
+    free(names);
+    return rc;
+}
+
+/* Checks that rows hold every cell exactly once (rows sorted by cell). */
+static int check_complete(const SweepPlan *plan, Rows *rows,
+                          const char *where, Err *err)
+{
+    int n_alt = plan->points[0].n_alt, cells = sweep_n_cells(plan);
+    qsort(rows->r, (size_t)rows->n, sizeof *rows->r, cmp_row);
+    int missing = 0, first_missing = -1, i = 0;
+    for (int c = 0; c < cells; c++) {
+        int n = 0;
+        while (i < rows->n && rows->r[i].cell == c) {
+            n++;
+            i++;
+        }
+        if (n > n_alt)
+            return err_set(err, SIM_EINPUT, where,
+                           "cell %d appears %d times (it is in more than one "
+                           "shard file)",
+                           c, n / n_alt);
+        if (n == 0) {
+            if (first_missing < 0)
+                first_missing = c;
+            missing++;
+        }
+    }
+    if (missing > 0)
+        return err_set(err, SIM_EINPUT, where,
+                       "%d of %d cells are missing (the first is cell %d): "
+                       "run the shards that hold them",
+                       missing, cells, first_missing);
+    return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The shard files in dir (sorted, so messages are stable). */
+static int list_shards(const char *dir, char ***out, int *n, Err *err)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return err_set(err, SIM_EINPUT, dir, "cannot read the directory: %s",
+                       strerror(errno));
+    struct dirent *e;
+    int cap = 0;
+    while ((e = readdir(d)) != NULL) {
+        int k, K, used = 0;
+        if (sscanf(e->d_name, "shard-%d-of-%d.csv%n", &k, &K, &used) != 2 ||
+            e->d_name[used] != '\0')
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        (*out)[*n] = xmalloc(len);
+        snprintf((*out)[*n], len, "%s/%s", dir, e->d_name);
+        (*n)++;
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(*out, (size_t)*n, sizeof **out, cmp_str);
+    return 0;
+}
+
+int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
+{
+    Streams st = {out, errf};
+    const char *file = NULL, *dir_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs("usage: simsrv merge SWEEP_FILE [--out DIR]\n\n"
+                  "Reads DIR/shard-*-of-*.csv (default results/<name>), checks "
+                  "that every\ncell of the sweep is present exactly once, and "
+                  "writes cells.csv,\npoints.csv, diffs.csv and sweep.h5.\n",
+                  out);
+            return 0;
+        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            dir_arg = argv[++i];
+        } else if (argv[i][0] == '-') {
+            return usage(&st, "merge: unknown option '%s'", argv[i]);
+        } else {
+            file = argv[i];
+        }
+    }
+    if (file == NULL)
+        return usage(&st, "merge: no sweep file given%s", "");
+    Err err;
+    err_clear(&err);
+    SweepPlan plan;
+    if (sweep_load(file, NULL, &plan, &err) < 0)
+        return fail(&st, &err);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", dir_arg ? dir_arg : "");
+    if (dir_arg == NULL)
+        snprintf(dir, sizeof dir, "results/%s", plan.name);
+    char **files = NULL;
+    int nf = 0, rc = 0;
+    Rows rows = {0};
+    if ((rc = list_shards(dir, &files, &nf, &err)) < 0)
+        goto done;
+    if (nf == 0) {
+        rc = err_set(&err, SIM_EINPUT, dir, "no shard-*-of-*.csv files here");
+        goto done;
+    }
+    for (int i = 0; i < nf && rc >= 0; i++) {
+        int k, K;
+        long valid;
+        rc = read_shard(&plan, files[i], 1, &k, &K, &rows, &valid, &err);
+    }
+    if (rc >= 0)
+        rc = check_complete(&plan, &rows, dir, &err);
+    if (rc >= 0)
+        rc = write_tables(&plan, dir, &rows, &err);
+    if (rc >= 0)
+        fprintf(out, "merged %d cells from %d shard files into "
+                     "%s/{cells,points,diffs}.csv\n",
+                sweep_n_cells(&plan), nf, dir);
+done:
+    for (int i = 0; i < nf; i++)
+        free(files[i]);
+    free(files);
+    free(rows.r);
+    sweep_free(&plan);
+    return rc < 0 ? fail(&st, &err) : 0;
+}
+
+/* ---- sweep ---------------------------------------------------------- */
+
+static int parse_shard(const char *s, int *k, int *K)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (*end != '/')
+        return -1;
+    long b = strtol(end + 1, &end, 10);
+    if (*end != '\0' || b < 1 || a < 0 || a >= b || b > 1000000)
+        return -1;
+    *k = (int)a;
+    *K = (int)b;
+    return 0;
+}
+
+int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
+{
+    Streams st = {out, errf};
+    const char *file = NULL, *dir_arg = NULL;
+    int threads = 0, quiet = 0, k = 0, K = 1, shard_given = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs("usage: simsrv sweep SWEEP_FILE [--threads N] [--out DIR]\n"
+                  "                    [--shard k/K] [--quiet]\n\n"
+                  "Runs every cell (point x replication) of the sweep, with N\n"
+                  "OpenMP threads (default: OMP_NUM_THREADS or all cores), into\n"
+                  "DIR/shard-k-of-K.csv (default results/<name>, shard 0/1).\n"
+                  "A rerun resumes: finished cells are skipped.  Unsharded runs\n"
+                  "then write cells.csv, points.csv (means, 95% t-intervals),\n"
+                  "diffs.csv (paired differences against the first\n"
+                  "alternative) and sweep.h5.  Sharded runs (--shard, or\n"
+                  "SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT) leave that to\n"
+                  "'simsrv merge SWEEP_FILE --out DIR'.  The tables are the same\n"
+                  "bytes for any thread count and any sharding.\n",
+                  out);
+            return 0;
+        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || n < 1 || n > 4096)
+                return usage(&st, "sweep: --threads: '%s' is not 1..4096",
+                             argv[i]);
+            threads = (int)n;
+        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
+            dir_arg = argv[++i];
+        } else if (strcmp(a, "--shard") == 0 && i + 1 < argc) {
+            if (parse_shard(argv[++i], &k, &K) < 0)
+                return usage(&st, "sweep: --shard: '%s' is not k/K with "
+                                  "0 <= k < K",
+                             argv[i]);
+            shard_given = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (a[0] == '-') {
+            return usage(&st, "sweep: unknown option '%s'", a);
+        } else if (file == NULL) {
+            file = a;
+        } else {
+            return usage(&st, "sweep: more than one sweep file ('%s')", a);
+        }
+    }
+    if (file == NULL)
+        return usage(&st, "sweep: no sweep file given%s", "");
+    const char *tid = getenv("SLURM_ARRAY_TASK_ID");
+    const char *tcount = getenv("SLURM_ARRAY_TASK_COUNT");
+    if (!shard_given && tid != NULL && tcount != NULL) {
+        char spec[64];
+        snprintf(spec, sizeof spec, "%s/%s", tid, tcount);
+        if (parse_shard(spec, &k, &K) < 0)
+            return usage(&st, "sweep: SLURM_ARRAY_TASK_ID/COUNT give '%s', "
+                              "not k/K (use --array=0-(K-1))",
+                         spec);
+    }
+
+    Err err;
+    err_clear(&err);
+    SweepPlan plan;
+    if (sweep_load(file, NULL, &plan, &err) < 0)
+        return fail(&st, &err);
+    char dir[1024], path[1200], head[256];
+    if (dir_arg != NULL)
+        snprintf(dir, sizeof dir, "%s", dir_arg);
+    else
+        snprintf(dir, sizeof dir, "results/%s", plan.name);
+    int rc = 0;
+    Rows done_rows = {0};
+    FILE *fp = NULL;
+    char *done = NULL;
+    int *todo = NULL;
+    if ((rc = mkdir_p(dir, &err)) < 0)
+        goto out;
+    snprintf(path, sizeof path, "%s/shard-%d-of-%d.csv", dir, k, K);
+    header_line(head, sizeof head, &plan, k, K);
+
+    /* Resume: keep the complete cells, cut a torn tail. */
+    int cells = sweep_n_cells(&plan);
+    done = xcalloc((size_t)cells, 1);
+    if (access(path, F_OK) == 0) {
+        int fk, fK;
+        long valid;
+        if ((rc = read_shard(&plan, path, 0, &fk, &fK, &done_rows, &valid,
+                             &err)) < 0)
+            goto out;
+        if (fk != k || fK != K) {
+            rc = err_set(&err, SIM_EINPUT, path, "is shard %d/%d, not %d/%d",
+                         fk, fK, k, K);
+            goto out;
+        }
+        if (truncate(path, valid) != 0) {
+            rc = err_set(&err, SIM_EIO, path, "cannot cut the torn tail: %s",
+                         strerror(errno));
+            goto out;
+        }
+        for (int i = 0; i < done_rows.n; i++)
+            done[done_rows.r[i].cell] = 1;
+        fp = fopen(path, "a");
+    } else {
+        fp = fopen(path, "w");
+        if (fp != NULL) {
+            fputs(head, fp);
+            columns_line(fp);
+            fflush(fp);
+        }
+    }
+    if (fp == NULL) {
+        rc = err_set(&err, SIM_EIO, path, "cannot write: %s", strerror(errno));
+        goto out;
+    }
+    int n_todo = 0;
+    todo = xcalloc((size_t)(cells / K + 2), sizeof *todo);
+    for (int c = k; c < cells; c += K)
+        if (!done[c])
+            todo[n_todo++] = c;
+
+    if (threads > 0)
+        omp_set_num_threads(threads);
+    const char *stop_env = getenv("SIMSRV_TEST_STOP_AFTER_CELLS");
+    int stop_after = stop_env ? atoi(stop_env) : -1;
+    int show = !quiet && isatty(fileno(errf));
+    int written = 0;
+    double t0 = now_s();
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < n_todo; i++) {
+        Buf b = {NULL, 0, 0};
+        run_cell(&plan, todo[i], &b);
+#pragma omp critical(sweep_write)
+        {
+            fwrite(b.s, 1, b.n, fp);
+            fflush(fp);
+            written++;
+            if (stop_after >= 0 && written >= stop_after)
+                _exit(137); /* test hook: die like kill -9 */
+            if (show) {
+                double dt = now_s() - t0;
+                double eta = dt / written * (n_todo - written);
+                fprintf(errf, "\r  cells %d/%d  %.1f cells/s  ETA %.0f s ",
+                        written, n_todo, written / (dt > 0 ? dt : 1), eta);
+                fflush(errf);
+            }
+        }
+        free(b.s);
+    }
+    if (show)
+        fprintf(errf, "\r%*s\r", 60, "");
+    if (fclose(fp) != 0)
+        rc = err_set(&err, SIM_EIO, path, "write failed");
+    fp = NULL;
+    if (rc < 0)
+        goto out;
+    if (K == 1) {
+        Rows all = {0};
+        int fk, fK;
+        long valid;
+        rc = read_shard(&plan, path, 1, &fk, &fK, &all, &valid, &err);
+        if (rc >= 0)
+            rc = check_complete(&plan, &all, path, &err);
+        if (rc >= 0)
+            rc = write_tables(&plan, dir, &all, &err);
+        free(all.r);
+        if (rc >= 0)
+            fprintf(out, "%d cells (%d points x %d replications x %d "
+                         "alternatives) -> %s/points.csv\n",
+                    cells, plan.n_points, plan.replications,
+                    plan.points[0].n_alt, dir);
+    } else {
+        fprintf(out, "shard %d/%d: %d cells done in %s; merge with 'simsrv "
+                     "merge %s --out %s' once every shard has run\n",
+                k, K, n_todo + done_rows.n / plan.points[0].n_alt, path, file,
+                dir);
+    }
+out:
+    if (fp != NULL)
+        fclose(fp);
+    free(todo);
+    free(done);
+    free(done_rows.r);
+    sweep_free(&plan);
+    return rc < 0 ? fail(&st, &err) : 0;
+}

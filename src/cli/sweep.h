@@ -1,0 +1,27 @@
+/*
+ * sweep.h - `simsrv sweep` and `simsrv merge`.
+ *
+ *   simsrv sweep FILE [--threads N] [--out DIR] [--shard k/K] [--quiet]
+ *   simsrv merge FILE [--out DIR]
+ *
+ * A sweep runs its cells (point x replication) with OpenMP and appends each
+ * finished cell's rows to DIR/shard-k-of-K.csv, flushed at once: that file
+ * is both the shard's result and its resume log.  A rerun skips complete
+ * cells and drops a torn last cell, so killing a sweep (even with -9) loses
+ * no finished cell.  An unsharded run (K = 1) then merges; sharded runs
+ * (--shard k/K, or SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) leave the
+ * merge to `simsrv merge`, which checks that every cell is present exactly
+ * once and writes cells.csv, points.csv, diffs.csv and sweep.h5.  The final
+ * tables are built from the rows sorted by cell, so they are the same bytes
+ * for any thread count and any sharding.
+ */
+#ifndef SIM_CLI_SWEEP_H
+#define SIM_CLI_SWEEP_H
+
+#include <stdio.h>
+
+/* Both return the process exit status (0, or 2 after a one-line error). */
+int sweep_cmd(int argc, char **argv, FILE *out, FILE *err);
+int merge_cmd(int argc, char **argv, FILE *out, FILE *err);
+
+#endif

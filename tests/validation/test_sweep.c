@@ -1,0 +1,326 @@
+/*
+ * test_sweep.c - sweeps: the same bytes however the work is split.
+ *
+ * Pins: 1 thread = 2 threads and 3 shards + merge = unsharded, byte for
+ * byte, for cells.csv, points.csv and diffs.csv; a sweep killed after n
+ * cells (test hook: the process _exits like kill -9) and rerun, with a torn
+ * half line appended for good measure, gives the uninterrupted tables;
+ * merge reports a missing shard and a duplicated cell; the 95% intervals
+ * of 100 independent points cover the M/G/infinity mean lambda E[S] in
+ * about 95% of them; sweep.h5 holds the same numbers as points.csv.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "support.h"
+
+#ifdef SIMSRV_HAVE_HDF5
+#include <hdf5.h>
+#endif
+
+static char dir[1024];
+
+/* A small two-alternative scenario and a 6-point sweep over it. */
+static void make_files(const char *tag, char *sweep, size_t size,
+                       const char *sweep_body)
+{
+    char models[1024], path[1200];
+    support_tmpdir(tag, dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    snprintf(path, sizeof path, "%s/base.json", dir);
+    char body[2048];
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 2000, \"seed\": 5, \"models_dir\": \"%s\", "
+             "\"model\": \"mlp-tabular\", \"timeseries_interval_s\": 0, "
+             "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": 2}, "
+             "\"alternatives\": [{\"name\": \"ka\", \"memory_mb\": 512}, "
+             "{\"name\": \"pc\", \"memory_mb\": 512, \"provisioned\": 1}]}",
+             models);
+    support_write_file(path, body);
+    snprintf(sweep, size, "%s/sweep.json", dir);
+    support_write_file(sweep, sweep_body);
+}
+
+static const char *grid_sweep =
+    "{\"scenario\": \"base.json\", \"replications\": 4, \"grid\": "
+    "{\"alternatives[0].keepalive.keepalive_s\": [0, 5, 60], "
+    "\"workload.rate_per_s\": [1, 3]}}";
+
+static int run(const char *a0, const char *a1, const char *a2, const char *a3,
+               const char *a4, const char *a5, const char *a6, const char *a7)
+{
+    const char *argv[] = {"simsrv", a0, a1, a2, a3, a4, a5, a6, a7, NULL};
+    int argc = 1;
+    while (argv[argc] != NULL)
+        argc++;
+    FILE *o = tmpfile(), *e = tmpfile();
+    int rc = cli_main_streams(argc, (char **)argv, o, e);
+    if (rc != 0) {
+        char buf[2048];
+        rewind(e);
+        size_t n = fread(buf, 1, sizeof buf - 1, e);
+        buf[n] = '\0';
+        fprintf(stderr, "simsrv %s failed: %s", a0, buf);
+    }
+    fclose(o);
+    fclose(e);
+    return rc;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp, "missing %s", path);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    rewind(fp);
+    char *buf = malloc((size_t)size + 1);
+    *n = fread(buf, 1, (size_t)size, fp);
+    buf[*n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void same_tables(const char *a, const char *b)
+{
+    const char *files[] = {"cells.csv", "points.csv", "diffs.csv"};
+    for (int i = 0; i < 3; i++) {
+        char pa[1300], pb[1300];
+        size_t na, nb;
+        snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
+        char *x = slurp(pa, &na), *y = slurp(pb, &nb);
+        cr_assert(na == nb && memcmp(x, y, na) == 0, "%s differs: %s vs %s",
+                  files[i], a, b);
+        free(x);
+        free(y);
+    }
+}
+
+Test(sweep, one_thread_equals_two_threads_and_shards_equal_whole)
+{
+    char sweep[1200], d1[1300], d2[1300], ds[1300];
+    make_files("sweep-threads", sweep, sizeof sweep, grid_sweep);
+    snprintf(d1, sizeof d1, "%s/t1", dir);
+    snprintf(d2, sizeof d2, "%s/t2", dir);
+    snprintf(ds, sizeof ds, "%s/sh", dir);
+    cr_assert_eq(run("sweep", sweep, "--threads", "1", "--out", d1, NULL, NULL), 0);
+    cr_assert_eq(run("sweep", sweep, "--threads", "2", "--out", d2, NULL, NULL), 0);
+    same_tables(d1, d2);
+    for (int k = 0; k < 3; k++) {
+        char spec[16];
+        snprintf(spec, sizeof spec, "%d/3", k);
+        cr_assert_eq(run("sweep", sweep, "--shard", spec, "--out", ds,
+                         "--threads", "2"),
+                     0);
+    }
+    cr_assert_eq(run("merge", sweep, "--out", ds, NULL, NULL, NULL, NULL), 0);
+    same_tables(d1, ds);
+}
+
+Test(sweep, resume_after_kill_equals_uninterrupted)
+{
+    char sweep[1200], whole[1300], killed[1300], shard[1400];
+    make_files("sweep-resume", sweep, sizeof sweep, grid_sweep);
+    snprintf(whole, sizeof whole, "%s/whole", dir);
+    snprintf(killed, sizeof killed, "%s/killed", dir);
+    cr_assert_eq(run("sweep", sweep, "--out", whole, NULL, NULL, NULL, NULL), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SIMSRV_TEST_STOP_AFTER_CELLS", "7", 1);
+        _exit(run("sweep", sweep, "--out", killed, "--threads", "2", NULL, NULL));
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 137,
+              "the test hook did not stop the sweep");
+    /* a torn half row, as a kill in the middle of a write leaves */
+    snprintf(shard, sizeof shard, "%s/shard-0-of-1.csv", killed);
+    FILE *fp = fopen(shard, "a");
+    fputs("23,5,3,ka,12.5,7", fp);
+    fclose(fp);
+    cr_assert_eq(run("sweep", sweep, "--out", killed, NULL, NULL, NULL, NULL), 0);
+    same_tables(whole, killed);
+}
+
+Test(sweep, merge_reports_missing_and_duplicated_cells)
+{
+    char sweep[1200], ds[1300], a[1400], b[1400];
+    make_files("sweep-merge", sweep, sizeof sweep, grid_sweep);
+    snprintf(ds, sizeof ds, "%s/sh", dir);
+    cr_assert_eq(run("sweep", sweep, "--shard", "0/2", "--out", ds, NULL, NULL), 0);
+    FILE *o = tmpfile(), *e = tmpfile();
+    const char *argv[] = {"simsrv", "merge", sweep, "--out", ds};
+    cr_assert_eq(cli_main_streams(5, (char **)argv, o, e), 2);
+    char buf[1024];
+    rewind(e);
+    size_t n = fread(buf, 1, sizeof buf - 1, e);
+    buf[n] = '\0';
+    fprintf(stderr, "missing: %s", buf);
+    cr_assert_not_null(strstr(buf, "12 of 24 cells are missing"));
+    cr_assert_eq(run("sweep", sweep, "--shard", "1/2", "--out", ds, NULL, NULL), 0);
+    /* the same shard again under another name: every cell twice */
+    snprintf(a, sizeof a, "%s/shard-1-of-2.csv", ds);
+    snprintf(b, sizeof b, "%s/shard-7-of-8.csv", ds);
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", a, b);
+    cr_assert_eq(system(cmd), 0);
+    rewind(e);
+    cr_assert_eq(cli_main_streams(5, (char **)argv, o, e), 2);
+    n = fread(buf, 1, sizeof buf - 1, e);
+    rewind(e);
+    n = fread(buf, 1, sizeof buf - 1, e);
+    buf[n] = '\0';
+    fprintf(stderr, "duplicate: %s", buf);
+    cr_assert_not_null(strstr(buf, "appears 2 times"));
+    fclose(o);
+    fclose(e);
+}
+
+/* Column `name` of a CSV header line: its index. */
+static int column(const char *header, const char *name)
+{
+    int i = 0;
+    const char *p = header;
+    size_t len = strlen(name);
+    for (;;) {
+        if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\n'))
+            return i;
+        p = strchr(p, ',');
+        if (p == NULL)
+            return -1;
+        p++;
+        i++;
+    }
+}
+
+static double field(const char *line, int col)
+{
+    const char *p = line;
+    for (int i = 0; i < col; i++)
+        p = strchr(p, ',') + 1;
+    return strtod(p, NULL);
+}
+
+Test(sweep, intervals_cover_the_mginf_mean_about_95_percent)
+{
+    /* 100 points that differ only in their seed: 100 independent sets of
+     * 10 replications of an all-provisioned M/M/inf run (a = 2 x 1 s). */
+    char sweep[1200], out[1300], body[4096];
+    strcpy(body, "{\"scenario\": \"base.json\", \"replications\": 10, "
+                 "\"grid\": {\"seed\": [");
+    for (int i = 0; i < 100; i++)
+        sprintf(body + strlen(body), "%s%d", i ? ", " : "", 1000 + i);
+    strcat(body, "]}}");
+    make_files("sweep-coverage", sweep, sizeof sweep, body);
+    char models[1024], path[1200], base[2048];
+    support_src("models", models, sizeof models);
+    snprintf(path, sizeof path, "%s/base.json", dir);
+    snprintf(base, sizeof base,
+             "{\"horizon_s\": 2000, \"models_dir\": \"%s\", \"model\": "
+             "\"mlp-tabular\", \"timeseries_interval_s\": 0, \"workload\": "
+             "{\"type\": \"poisson\", \"rate_per_s\": 2}, \"alternatives\": "
+             "[{\"name\": \"all-provisioned\", \"memory_mb\": 512, "
+             "\"vcpus\": 1, \"provisioned\": 30, \"max_instances\": 30}]}",
+             models);
+    support_write_file(path, base);
+    snprintf(out, sizeof out, "%s/out", dir);
+    cr_assert_eq(run("sweep", sweep, "--out", out, NULL, NULL, NULL, NULL), 0);
+    char pts[1400];
+    snprintf(pts, sizeof pts, "%s/cells.csv", out);
+    size_t n;
+    char *text = slurp(pts, &n);
+    char *line = strtok(text, "\n");
+    int c_busy = column(line, "busy_mean"), c_point = column(line, "point");
+    cr_assert(c_busy > 0 && c_point >= 0);
+    /* per point: the replications' time-average busy instances */
+    double busy[100][10];
+    int cnt[100] = {0};
+    while ((line = strtok(NULL, "\n")) != NULL) {
+        int p = (int)field(line, c_point);
+        busy[p][cnt[p]] = field(line, c_busy);
+        cnt[p]++;
+    }
+    free(text);
+    /* mlp-tabular's warm time at 1 vCPU is lognormal with median a + c =
+     * 0.0651 ms and sigma 0.15: mean = median x exp(sigma^2 / 2) */
+    double mean_s = (0.054 + 0.0111) * 1e-3 * exp(0.5 * 0.15 * 0.15);
+    double a = 2 * mean_s;
+    int covered = 0;
+    for (int p = 0; p < 100; p++) {
+        cr_assert_eq(cnt[p], 10);
+        Interval iv = stats_interval(busy[p], 10);
+        if (fabs(iv.mean - a) <= iv.half)
+            covered++;
+    }
+    fprintf(stderr, "95%% intervals covering lambda E[S] = %.6g: %d of 100\n",
+            a, covered);
+    /* Binomial(100, 0.95): 89..99 holds with probability 0.99 */
+    cr_assert(covered >= 89 && covered <= 99, "%d of 100 covered", covered);
+}
+
+Test(sweep, hdf5_holds_the_points_table)
+{
+#ifndef SIMSRV_HAVE_HDF5
+    cr_skip("built without HDF5");
+#else
+    char sweep[1200], out[1300], path[1400];
+    make_files("sweep-h5", sweep, sizeof sweep, grid_sweep);
+    snprintf(out, sizeof out, "%s/out", dir);
+    cr_assert_eq(run("sweep", sweep, "--out", out, NULL, NULL, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/sweep.h5", out);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t ds = H5Dopen2(f, "points/values", H5P_DEFAULT);
+    hid_t sp = H5Dget_space(ds);
+    hsize_t dims[2];
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    cr_assert_eq(dims[0], 12, "6 points x 2 alternatives");
+    double *x = malloc(dims[0] * dims[1] * sizeof *x);
+    H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x);
+    /* compare every number with points.csv (skipping the name and the
+     * parameter columns) */
+    snprintf(path, sizeof path, "%s/points.csv", out);
+    size_t n;
+    char *text = slurp(path, &n);
+    char *line = strtok(text, "\n");
+    int row = 0;
+    while ((line = strtok(NULL, "\n")) != NULL) {
+        double *o = &x[row * dims[1]];
+        cr_assert_eq(field(line, 0), o[0]);
+        cr_assert_eq(field(line, 2), o[2]); /* replications */
+        for (size_t k = 3; k < dims[1]; k++) {
+            /* CSV columns: point, alternative, replications, 2 params,
+             * then the metric pairs in the same order as the HDF5 */
+            const char *p = line;
+            for (size_t i = 0; i < k + 2; i++)
+                p = strchr(p, ',') + 1;
+            double v = (*p == ',' || *p == '\0') ? (double)NAN : strtod(p, NULL);
+            cr_assert((isnan(v) && isnan(o[k])) || v == o[k],
+                      "row %d column %zu: csv %.17g, h5 %.17g", row, k, v,
+                      o[k]);
+        }
+        row++;
+    }
+    cr_assert_eq(row, 12);
+    char *hash = NULL;
+    hid_t at = H5Aopen(f, "plan_hash", H5P_DEFAULT);
+    hid_t ty = H5Aget_type(at);
+    H5Aread(at, ty, &hash);
+    cr_assert_eq(strlen(hash), 16);
+    H5free_memory(hash);
+    H5Tclose(ty);
+    H5Aclose(at);
+    free(text);
+    free(x);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    H5Fclose(f);
+#endif
+}
