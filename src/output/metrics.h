@@ -73,6 +73,11 @@ enum {
 };
 
 #define METRICS_BUSY_K 128 /* busy-count distribution: 0..126, 127+ */
+#define RUN_CDF_POINTS 104 /* latency quantiles kept per run */
+
+/* The probabilities of those quantiles: 0.001, 0.01, 0.02, ..., 0.99,
+ * 0.995, 0.999, 0.9999 and 1 (the maximum): 104 in all. */
+extern const double run_cdf_p[RUN_CDF_POINTS];
 
 typedef struct MetricInfo {
     const char *name, *unit, *doc;
@@ -88,6 +93,7 @@ typedef struct RunResult {
     uint64_t stale_events;         /* of which lazily cancelled timers */
     uint64_t peak_pending;         /* most events pending at once */
     uint64_t cold_requests;        /* completed and cold */
+    double lat_cdf_ms[RUN_CDF_POINTS]; /* latency at run_cdf_p, ms */
 } RunResult;
 
 /* One timeseries interval. */

@@ -140,7 +140,22 @@ void report_write_json(FILE *fp, const ReportInput *in)
             fprintf(fp, "%s\"%s\": ", m ? ", " : "", metric_info[m].name);
             json_num(fp, iv.half);
         }
-        fputs("},\n      \"replications\": [", fp);
+        fputs("},\n      \"latency_cdf\": {\"p\": [", fp);
+        for (int k = 0; k < RUN_CDF_POINTS; k++) {
+            fprintf(fp, "%s", k ? ", " : "");
+            json_num(fp, run_cdf_p[k]);
+        }
+        fputs("], \"ms\": [", fp);
+        for (int k = 0; k < RUN_CDF_POINTS; k++) {
+            double sum = 0;
+            for (int r = 0; r < in->replications; r++)
+                sum += in->results[a * in->replications + r].lat_cdf_ms[k];
+            fprintf(fp, "%s", k ? ", " : "");
+            json_num(fp, sum / in->replications);
+        }
+        fputs("], \"note\": \"latency quantiles, mean over replications\"}",
+              fp);
+        fputs(",\n      \"replications\": [", fp);
         for (int r = 0; r < in->replications; r++) {
             const RunResult *res = &in->results[a * in->replications + r];
             fprintf(fp, "%s\n        {\"replication\": %d, \"events\": %" PRIu64,

@@ -351,6 +351,8 @@ void world_finish(World *w, RunResult *out)
         m->arrivals ? v[MET_cost_usd] / (double)m->arrivals * 1e6 : 0.0;
     for (int k = 0; k < METRICS_BUSY_K; k++)
         out->busy_p[k] = m->busy_k_us[k] / hus;
+    for (int k = 0; k < RUN_CDF_POINTS; k++)
+        out->lat_cdf_ms[k] = hist_quantile(&m->lat, run_cdf_p[k]) * 1e-3;
     out->events = sim_events(w->sim);
     out->stale_events = w->stale;
     out->peak_pending = w->peak_pending;
