@@ -18,6 +18,7 @@
 
 #include "../config/scenario.h"
 #include "../output/report.h"
+#include "../output/sink.h"
 #include "../output/timeseries.h"
 #include "../platform/world.h"
 #include "../policy/policy.h"
@@ -74,6 +75,8 @@ static void usage_run(FILE *fp)
           "  --models DIR        read model profiles from DIR\n"
           "                      (default: models/ beside the scenario's folder)\n"
           "  --no-timeseries     do not write timeseries.csv\n"
+          "  --requests          also write requests.h5: every request of every\n"
+          "                      run (arrival, outcome, cold, waits, latency, server)\n"
           "  -q, --quiet         no progress display (the table still prints)\n"
           "  -h, --help          show this help\n"
           "\n"
@@ -158,6 +161,7 @@ typedef struct RunOpts {
     int replications;
     int quiet;
     int no_ts;
+    int requests;
 } RunOpts;
 
 static int write_outputs(const char *dir, const ReportInput *rep, Err *err)
@@ -209,6 +213,38 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         ts_write_header(ts.fp);
     }
 
+    void *sink = NULL;
+    if (o->requests) {
+        if (sink_hdf5 == NULL) {
+            err_set(&err, SIM_EINPUT, "--requests",
+                    "this simsrv was built without HDF5");
+            if (want_ts)
+                atomic_file_abort(&ts);
+            scenario_free(&sc);
+            return fail(&st, &err);
+        }
+        char path[1100], seed[32], reps_s[32], alts[2048] = "";
+        snprintf(path, sizeof path, "%s/requests.h5", dir);
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)sc.seed);
+        snprintf(reps_s, sizeof reps_s, "%d", sc.replications);
+        for (int a = 0; a < sc.n_alt; a++) {
+            size_t n = strlen(alts);
+            snprintf(alts + n, sizeof alts - n, "%s%s", a ? "," : "",
+                     sc.alt[a].name);
+        }
+        const char *meta[] = {"scenario", sc.name, "simsrv_version",
+                              SIMSRV_VERSION, "seed", seed, "replications",
+                              reps_s, "alternatives", alts, "scenario_json",
+                              sc.json_text, NULL};
+        sink = sink_hdf5->open(path, meta, &err);
+        if (sink == NULL) {
+            if (want_ts)
+                atomic_file_abort(&ts);
+            scenario_free(&sc);
+            return fail(&st, &err);
+        }
+    }
+
     int reps = sc.replications, total = sc.n_alt * reps;
     RunResult *results = xcalloc((size_t)total, sizeof *results);
     int show = !o->quiet && isatty(fileno(st.err));
@@ -224,6 +260,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             rc.slo = time_from_s(sc.slo_ms * 1e-3);
             rc.ts_interval = want_ts ? time_from_s(sc.ts_interval_s) : 0;
             rc.ts_out = want_ts ? ts.fp : NULL;
+            rc.req_sink = sink != NULL ? sink_hdf5 : NULL;
+            rc.req_sink_state = sink;
+            rc.alt_index = a;
             if (show) {
                 prog.idx = a * reps + r;
                 prog.alt = sc.alt[a].name;
@@ -254,6 +293,11 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         rc = atomic_file_commit(&ts, &err);
     else if (want_ts)
         atomic_file_abort(&ts);
+    if (sink != NULL) {
+        int src = sink_hdf5->close(sink, rc == 0, &err);
+        if (rc == 0)
+            rc = src;
+    }
     if (rc == 0)
         report_print_table(st.out, &rep, dir);
     free(names);
@@ -265,7 +309,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
 
 static int cmd_run(const Streams *st, int argc, char **argv)
 {
-    RunOpts o = {NULL, NULL, NULL, -1, 0, 0, 0};
+    RunOpts o = {NULL, NULL, NULL, -1, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -275,6 +319,8 @@ static int cmd_run(const Streams *st, int argc, char **argv)
             o.quiet = 1;
         } else if (strcmp(a, "--no-timeseries") == 0) {
             o.no_ts = 1;
+        } else if (strcmp(a, "--requests") == 0) {
+            o.requests = 1;
         } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--replications") == 0 ||
                    strcmp(a, "--out") == 0 || strcmp(a, "--models") == 0) {
             if (i + 1 >= argc)

@@ -111,6 +111,9 @@ typedef struct RunConfig {
     FILE *ts_out;          /* timeseries rows go here, or NULL */
     void (*progress)(void *ctx, double frac, uint64_t events);
     void *progress_ctx;
+    const struct SinkType *req_sink; /* every request ends here, or NULL */
+    void *req_sink_state;
+    int32_t alt_index;     /* written into the request records */
 } RunConfig;
 
 /* The CPU slowdown of a profile measured on `ref_vcpus` when it gets only

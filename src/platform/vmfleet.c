@@ -704,3 +704,5 @@ double vmfleet_utilization(const VmFleet *f)
 {
     return f->ready_slot_us > 0 ? f->busy_slot_us / f->ready_slot_us : 0.0;
 }
+
+int64_t vmfleet_vm_id(const Vm *vm) { return (int64_t)vm->id; }

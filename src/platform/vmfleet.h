@@ -41,6 +41,9 @@ void vmfleet_close(VmFleet *f, SimTime horizon);
  * minimum per VM), otherwise accrued so far, unrounded. */
 double vmfleet_cost_usd(const VmFleet *f, SimTime now, int final);
 
+/* The id of the VM a request ran on (for request records). */
+int64_t vmfleet_vm_id(const struct Vm *vm);
+
 /* Busy slot-seconds / ready slot-seconds over the run so far. */
 double vmfleet_utilization(const VmFleet *f);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../core/rng.h"
+#include "../output/sink.h"
 #include "../output/timeseries.h"
 #include "../util/xalloc.h"
 #include "serverless.h"
@@ -58,10 +59,39 @@ static void live_remove(World *w, Request *req)
         req->live_next->live_prev = req->live_prev;
 }
 
+/* Streams one ended request to the run's request sink. */
+static void record(World *w, const Request *req, SimTime now)
+{
+    ReqRecord r;
+    r.arrival_s = time_to_s(req->arrival);
+    r.alternative = w->rc->alt_index;
+    r.replication = (int32_t)w->rc->rep;
+    r.outcome = req->outcome;
+    r.cold = (int8_t)req->cold;
+    r.on_vm = req->where == REQ_AT_VM;
+    SimTime cold_wait = req->cold && req->start >= 0 ? req->start - req->bound_at
+                                                     : 0;
+    r.cold_wait_ms = time_to_ms(cold_wait);
+    r.queue_wait_ms = req->start >= 0
+                          ? time_to_ms(req->start - req->arrival - cold_wait)
+                          : (double)NAN;
+    r.latency_ms = req->outcome == REQ_COMPLETED
+                       ? time_to_ms(now - req->arrival)
+                       : (double)NAN;
+    r.server = -1;
+    if (req->where == REQ_AT_SERVERLESS && req->inst != NULL)
+        r.server = (int64_t)req->inst->id;
+    else if (req->where == REQ_AT_VM && req->vm != NULL)
+        r.server = vmfleet_vm_id(req->vm);
+    w->rc->req_sink->write(w->rc->req_sink_state, &r);
+}
+
 void world_end_request(World *w, Request *req, ReqOutcome outcome)
 {
     req->outcome = (uint8_t)outcome;
     metrics_end(w->m, req, sim_now(w->sim));
+    if (w->rc->req_sink != NULL)
+        record(w, req, sim_now(w->sim));
     live_remove(w, req);
     pool_put(&w->req_pool, req);
 }
@@ -247,6 +277,8 @@ static uint64_t close_unfinished(World *w, SimTime horizon)
             srvpool_bill_partial(w->srv, req, horizon - req->start);
         live_remove(w, req);
         req->outcome = REQ_UNFINISHED;
+        if (w->rc->req_sink != NULL)
+            record(w, req, horizon);
         pool_put(&w->req_pool, req);
         n++;
     }

@@ -145,3 +145,90 @@ Test(cli, good_run_writes_three_complete_files)
     fclose(fp);
     cr_assert_eq(rows, 1 + 2 * 10, "header + 10 intervals x 2 alternatives");
 }
+
+#ifdef SIMSRV_HAVE_HDF5
+#include <hdf5.h>
+#include <math.h>
+
+typedef struct Rec {
+    double arrival_s, latency_ms;
+    int32_t alternative, outcome;
+} Rec;
+
+Test(cli, requests_h5_holds_every_request)
+{
+    /* Pins: one row per arrival of every run, completed rows per
+     * alternative as in summary.csv, a latency exactly for the completed
+     * ones, every arrival inside the horizon. */
+    char dir[1024], file[1100], out[1100], models[1024], body[2048];
+    support_tmpdir("clireq", dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    snprintf(file, sizeof file, "%s/r.json", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 300, \"replications\": 2, \"models_dir\": \"%s\", "
+             "\"model\": \"resnet50\", \"workload\": {\"type\": \"poisson\", "
+             "\"rate_per_s\": 3}, \"alternatives\": [{\"name\": \"l\", "
+             "\"memory_mb\": 2048, \"max_instances\": 2}, {\"name\": \"v\", "
+             "\"platform\": \"vm\", \"vm\": {\"instance_type\": \"c7i.large\"}}]}",
+             models);
+    support_write_file(file, body);
+    const char *argv[] = {"simsrv", "run", file, "--out", out, "--requests"};
+    Outcome o = run_cli(6, argv);
+    cr_assert_eq(o.status, 0, "stderr: %s", o.err);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/requests.h5", out);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t ds = H5Dopen2(f, "requests", H5P_DEFAULT);
+    hid_t sp = H5Dget_space(ds);
+    hsize_t n;
+    H5Sget_simple_extent_dims(sp, &n, NULL);
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(Rec));
+    H5Tinsert(t, "arrival_s", HOFFSET(Rec, arrival_s), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "latency_ms", HOFFSET(Rec, latency_ms), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "alternative", HOFFSET(Rec, alternative), H5T_NATIVE_INT32);
+    H5Tinsert(t, "outcome", HOFFSET(Rec, outcome), H5T_NATIVE_INT32);
+    Rec *r = malloc(n * sizeof *r);
+    cr_assert_geq(H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, r), 0);
+    long done[2] = {0, 0}, all[2] = {0, 0};
+    for (hsize_t i = 0; i < n; i++) {
+        cr_assert(r[i].arrival_s >= 0 && r[i].arrival_s < 300);
+        all[r[i].alternative]++;
+        if (r[i].outcome == 1) {
+            done[r[i].alternative]++;
+            cr_assert(r[i].latency_ms > 0);
+        } else {
+            cr_assert(isnan(r[i].latency_ms));
+        }
+    }
+    /* summary.csv: arrivals and completed are means over 2 replications */
+    snprintf(path, sizeof path, "%s/summary.csv", out);
+    FILE *fp = fopen(path, "r");
+    char line[16384];
+    cr_assert_not_null(fgets(line, sizeof line, fp));
+    for (int a = 0; a < 2; a++) {
+        cr_assert_not_null(fgets(line, sizeof line, fp));
+        double v[8];
+        char *p = line;
+        for (int k = 0; k < 3; k++)
+            p = strchr(p, ',') + 1; /* alternative, pricing, replications */
+        for (int k = 0; k < 4; k++) { /* arrivals, ci, completed, ci */
+            v[k] = strtod(p, &p);
+            p++;
+        }
+        fprintf(stderr, "alternative %d: %ld rows (summary %g x 2), %ld "
+                        "completed (summary %g x 2)\n",
+                a, all[a], v[0], done[a], v[2]);
+        cr_assert_float_eq((double)all[a], 2 * v[0], 1e-9);
+        cr_assert_float_eq((double)done[a], 2 * v[2], 1e-9);
+    }
+    fclose(fp);
+    cr_assert_gt(done[1], 0);
+    free(r);
+    H5Tclose(t);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    H5Fclose(f);
+}
+#endif
