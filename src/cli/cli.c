@@ -263,6 +263,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             rc.req_sink = sink != NULL ? sink_hdf5 : NULL;
             rc.req_sink_state = sink;
             rc.alt_index = a;
+            rc.warmup = sc.warmup;
             if (show) {
                 prog.idx = a * reps + r;
                 prog.alt = sc.alt[a].name;

@@ -273,6 +273,7 @@ static void run_cell(const SweepPlan *plan, int cell, Buf *b)
         rc.rep = (uint32_t)rep;
         rc.horizon = time_from_s(sc->horizon_s);
         rc.slo = time_from_s(sc->slo_ms * 1e-3);
+        rc.warmup = sc->warmup;
         RunResult res;
         world_run(&rc, &res);
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);

@@ -22,7 +22,7 @@
 static const char *const top_keys[] = {
     "name", "description", "seed", "replications", "horizon_s", "slo_ms",
     "timeseries_interval_s", "model", "models_dir", "workload",
-    "pricing_catalog", "defaults", "alternatives", "notes", NULL};
+    "pricing_catalog", "defaults", "alternatives", "warmup", "notes", NULL};
 
 static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
@@ -863,6 +863,34 @@ static int scenario_from_tree(const char *path, cJSON *root,
     }
     if ((rc = load_workload(&c, root, sc->horizon_s, &sc->workload)) < 0)
         goto fail;
+    {
+        static const char *const wkeys[] = {"method", "warmup_s", "notes",
+                                            NULL};
+        static const char *const methods[] = {"none", "fixed", "mser5",
+                                              NULL};
+        const cJSON *wu = cJSON_GetObjectItemCaseSensitive(root, "warmup");
+        char method[16] = "none";
+        int idx = 0;
+        if (wu != NULL &&
+            ((rc = json_expect_object(&c, wu, "warmup")) < 0 ||
+             (rc = json_check_keys(&c, wu, "warmup", wkeys)) < 0 ||
+             (rc = json_str(&c, wu, "warmup", "method", 1, NULL, method,
+                            sizeof method)) < 0 ||
+             (rc = pick_name(&c, "warmup.method", method, methods, &idx)) <
+                 0 ||
+             (rc = json_num(&c, wu, "warmup", "warmup_s", idx == 1, 0,
+                            JNUM_NONNEGATIVE, &sc->warmup.warmup_s)) < 0))
+            goto fail;
+        sc->warmup.method = (WarmupMethod)idx;
+        if (sc->warmup.method == WARMUP_FIXED &&
+            !(sc->warmup.warmup_s < sc->horizon_s)) {
+            rc = err_set(err, SIM_EINPUT, path,
+                         "warmup.warmup_s: must be shorter than the horizon "
+                         "(%g >= %g)",
+                         sc->warmup.warmup_s, sc->horizon_s);
+            goto fail;
+        }
+    }
 
     /* The model profile. */
     if ((rc = json_str(&c, root, "", "model", 1, NULL, model, sizeof model)) <

@@ -29,6 +29,7 @@ typedef struct Scenario {
     double horizon_s;
     double slo_ms;
     double ts_interval_s;   /* 0 = no timeseries */
+    WarmupSpec warmup;      /* warm-up deletion for steady-state studies */
     WorkloadSpec workload;
     ModelProfile model;
     char model_path[512];   /* the profile file read */

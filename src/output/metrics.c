@@ -54,10 +54,24 @@ void metrics_advance(Metrics *m, SimTime now)
     m->last_t = now;
 }
 
-void metrics_arrival(Metrics *m)
+void metrics_arrival(Metrics *m, SimTime arrival)
 {
-    m->arrivals++;
+    if (arrival < m->warmup)
+        m->pre_arrivals++;
+    else
+        m->arrivals++;
     m->w_arrivals++;
+}
+
+void metrics_warmup(Metrics *m, SimTime now)
+{
+    metrics_advance(m, now);
+    for (int s = 0; s < INST_NSTATES; s++) {
+        m->state_us_w[s] = m->state_us[s];
+        m->vm_state_us_w[s] = m->vm_state_us[s];
+    }
+    for (int k = 0; k < METRICS_BUSY_K; k++)
+        m->busy_k_us_w[k] = m->busy_k_us[k];
 }
 
 void metrics_instance(Metrics *m, SimTime now, InstState from, InstState to)
@@ -91,6 +105,28 @@ void metrics_vm(Metrics *m, SimTime now, InstState from, InstState to)
 
 void metrics_end(Metrics *m, const Request *req, SimTime now)
 {
+    if (req->arrival < m->warmup) {
+        /* deleted as warm-up: only the timeseries sees it */
+        m->pre_ended++;
+        switch ((ReqOutcome)req->outcome) {
+        case REQ_COMPLETED:
+            m->w_completed++;
+            hist_add(&m->win, now - req->arrival);
+            if (req->cold)
+                m->w_cold++;
+            break;
+        case REQ_REJECTED:
+            m->w_rejected++;
+            break;
+        case REQ_TIMED_OUT:
+            m->w_timed_out++;
+            break;
+        case REQ_PENDING:
+        case REQ_UNFINISHED:
+            break;
+        }
+        return;
+    }
     switch ((ReqOutcome)req->outcome) {
     case REQ_COMPLETED: {
         SimTime lat = now - req->arrival;

@@ -63,7 +63,8 @@
     X(cost_vm_usd, "USD", "VM time, per second with a 60 s minimum")          \
     X(cost_instance_usd, "USD", "serverless instance time (instance billing)") \
     X(cost_usd, "USD", "total cost")                                           \
-    X(usd_per_1m, "USD", "total cost per million arrivals")
+    X(usd_per_1m, "USD", "total cost per million arrivals")                    \
+    X(warmup_s, "s", "deleted warm-up (statistics cover [warmup, horizon))")
 
 enum {
 #define X(name, unit, doc) MET_##name,
@@ -107,6 +108,10 @@ typedef struct TsRow {
 } TsRow;
 
 typedef struct Metrics {
+    /* Outcome counters count the requests that arrived at or after
+     * `warmup` (warm-up deletion); earlier ones only in pre_*. */
+    SimTime warmup;
+    uint64_t pre_arrivals, pre_ended;
     uint64_t arrivals, completed, rejected, timed_out, cold, slo_ok;
     uint64_t waited;             /* completed after a queue wait > 0 */
     uint64_t instance_starts;
@@ -121,6 +126,9 @@ typedef struct Metrics {
     int vm_n[INST_NSTATES];        /* VMs by state (starting = booting) */
     double vm_state_us[INST_NSTATES];
     int vm_peak;
+    /* the integrals at the warm-up point, subtracted at the end */
+    double state_us_w[INST_NSTATES], vm_state_us_w[INST_NSTATES];
+    double busy_k_us_w[METRICS_BUSY_K];
     /* the open timeseries window */
     SimTime win_t0;
     uint64_t w_arrivals, w_completed, w_rejected, w_timed_out, w_cold;
@@ -135,7 +143,10 @@ void metrics_destroy(Metrics *m);
 /* Integrates instance counts up to `now`; every change calls it first. */
 void metrics_advance(Metrics *m, SimTime now);
 
-void metrics_arrival(Metrics *m);
+void metrics_arrival(Metrics *m, SimTime arrival);
+
+/* Warm-up point reached at `now`: integrals count from here on. */
+void metrics_warmup(Metrics *m, SimTime now);
 
 /* An instance moved from `from` to `to` at `now`; INST_GONE as `from`
  * means it was created, as `to` that it was removed. */

@@ -33,6 +33,27 @@ Interval stats_interval(const double *x, int n)
     return stats_interval_level(x, n, 0.95);
 }
 
+int stats_mser(const double *z, int m)
+{
+    /* suffix sums give every d in O(m) */
+    double s1 = 0, s2 = 0, best = HUGE_VAL;
+    int best_d = 0;
+    for (int j = m - 1; j >= 0; j--) {
+        s1 += z[j];
+        s2 += z[j] * z[j];
+        int d = j, n = m - d;
+        if (d > m / 2)
+            continue;
+        double ss = s2 - s1 * s1 / n; /* sum of squared deviations */
+        double mser = ss / ((double)n * n);
+        if (mser <= best) { /* ties: the smaller d */
+            best = mser;
+            best_d = d;
+        }
+    }
+    return best_d;
+}
+
 double stats_erlang_b(int c, double a)
 {
     double b = 1.0;

@@ -21,6 +21,11 @@ Interval stats_interval(const double *x, int n);
 /* The same for a confidence level other than 95% (e.g. 0.99). */
 Interval stats_interval_level(const double *x, int n, double level);
 
+/* MSER truncation point (White 1997) of a series z[0..m-1] of batch means:
+ * the d in 0..m/2 minimising sum_{j>=d} (z_j - mean(z[d..]))^2 / (m-d)^2.
+ * With batches of 5 observations this is MSER-5. */
+int stats_mser(const double *z, int m);
+
 /* Erlang B blocking probability B(c, a), by the stable recursion
  * B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1)). */
 double stats_erlang_b(int c, double a);

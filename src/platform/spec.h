@@ -99,6 +99,17 @@ typedef struct AltSpec {
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
 } AltSpec;
 
+typedef enum WarmupMethod {
+    WARMUP_NONE = 0,
+    WARMUP_FIXED,          /* delete what arrives before warmup_s */
+    WARMUP_MSER5           /* choose the point by MSER-5 on a pilot run */
+} WarmupMethod;
+
+typedef struct WarmupSpec {
+    WarmupMethod method;
+    double warmup_s;       /* WARMUP_FIXED */
+} WarmupSpec;
+
 /* Everything one (alternative, replication) run needs. */
 typedef struct RunConfig {
     const AltSpec *alt;
@@ -114,6 +125,8 @@ typedef struct RunConfig {
     const struct SinkType *req_sink; /* every request ends here, or NULL */
     void *req_sink_state;
     int32_t alt_index;     /* written into the request records */
+    WarmupSpec warmup;     /* steady-state studies: warm-up deletion */
+    struct MserLog *mser;  /* set by world_run for its MSER-5 pilot */
 } RunConfig;
 
 /* The CPU slowdown of a profile measured on `ref_vcpus` when it gets only

@@ -17,6 +17,7 @@
 
 #include "../core/rng.h"
 #include "../output/sink.h"
+#include "../output/stats.h"
 #include "../output/timeseries.h"
 #include "../util/xalloc.h"
 #include "serverless.h"
@@ -86,9 +87,26 @@ static void record(World *w, const Request *req, SimTime now)
     w->rc->req_sink->write(w->rc->req_sink_state, &r);
 }
 
+static void mser_log(MserLog *log, double latency_ms, SimTime now)
+{
+    if (log->m >= MSER_MAX_BATCHES)
+        return;
+    log->sum += latency_ms;
+    if (++log->in_batch == 5) {
+        log->z[log->m] = log->sum / 5;
+        log->t[log->m] = now;
+        log->m++;
+        log->sum = 0;
+        log->in_batch = 0;
+    }
+}
+
 void world_end_request(World *w, Request *req, ReqOutcome outcome)
 {
     req->outcome = (uint8_t)outcome;
+    if (w->rc->mser != NULL && outcome == REQ_COMPLETED)
+        mser_log(w->rc->mser, time_to_ms(sim_now(w->sim) - req->arrival),
+                 sim_now(w->sim));
     metrics_end(w->m, req, sim_now(w->sim));
     if (w->rc->req_sink != NULL)
         record(w, req, sim_now(w->sim));
@@ -125,7 +143,7 @@ static void on_arrival(World *w)
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
     live_add(w, req);
-    metrics_arrival(w->m);
+    metrics_arrival(w->m, req->arrival);
     switch (w->alt->kind) {
     case PLATFORM_SERVERLESS:
         srvpool_route(w->srv, req);
@@ -180,11 +198,25 @@ static void on_sample(World *w)
 
 /* ---- dispatch ------------------------------------------------------- */
 
+/* The warm-up point: integrals and costs count from here. */
+static void on_warmup(World *w)
+{
+    SimTime now = sim_now(w->sim);
+    metrics_warmup(w->m, now);
+    if (w->srv != NULL)
+        srvpool_cost(w->srv, now, 0, &w->srv_cost_w);
+    if (w->vm != NULL)
+        w->vm_usd_w = vmfleet_cost_usd(w->vm, now, 0);
+}
+
 static void handle(void *model, Sim *sim, const Event *ev)
 {
     World *w = model;
     (void)sim;
     switch (ev->kind) {
+    case EV_WARMUP:
+        on_warmup(w);
+        break;
     case EV_SAMPLE:
         on_sample(w);
         break;
@@ -238,6 +270,14 @@ World *world_create(const RunConfig *rc)
         w->srv = srvpool_create(w, a);
     if (a->kind != PLATFORM_SERVERLESS)
         w->vm = vmfleet_create(w, &a->vm, a->timeout_s);
+    if (rc->warmup.method == WARMUP_FIXED) {
+        w->warmup = time_from_s(rc->warmup.warmup_s);
+        if (w->warmup > rc->horizon)
+            w->warmup = rc->horizon;
+    }
+    w->m->warmup = w->warmup;
+    if (w->warmup > 0)
+        world_schedule(w, w->warmup, EV_WARMUP, NULL, 0);
     schedule_next_arrival(w);
     if (rc->ts_interval > 0 && rc->ts_interval < rc->horizon)
         world_schedule(w, rc->ts_interval, EV_SAMPLE, NULL, 0);
@@ -268,9 +308,10 @@ WorldState world_state(const World *w)
 /* Requests still live at the horizon become unfinished; the ones that had
  * started are billed for what they ran (an invocation that began is paid
  * for; VMs are billed by their lives, not per request). */
-static uint64_t close_unfinished(World *w, SimTime horizon)
+static uint64_t close_unfinished(World *w, SimTime horizon, uint64_t *pre)
 {
     uint64_t n = 0;
+    *pre = 0;
     while (w->live != NULL) {
         Request *req = w->live;
         if (req->start >= 0 && req->where == REQ_AT_SERVERLESS)
@@ -279,8 +320,11 @@ static uint64_t close_unfinished(World *w, SimTime horizon)
         req->outcome = REQ_UNFINISHED;
         if (w->rc->req_sink != NULL)
             record(w, req, horizon);
+        if (req->arrival < w->warmup)
+            (*pre)++;
+        else
+            n++;
         pool_put(&w->req_pool, req);
-        n++;
     }
     return n;
 }
@@ -297,10 +341,13 @@ void world_finish(World *w, RunResult *out)
     metrics_advance(m, h);
     if (w->rc->ts_interval > 0 && m->win_t0 < h)
         emit_window(w, h);
-    uint64_t unfinished = close_unfinished(w, h);
+    uint64_t pre_unfinished;
+    uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
 
-    /* Conservation (DESIGN.md section 3): counted in four places. */
-    if (m->arrivals != m->completed + m->rejected + m->timed_out + unfinished) {
+    /* Conservation (DESIGN.md section 3): counted in four places -- for the
+     * requests measured, and apart for those deleted as warm-up. */
+    if (m->arrivals != m->completed + m->rejected + m->timed_out + unfinished ||
+        m->pre_arrivals != m->pre_ended + pre_unfinished) {
         fprintf(stderr,
                 "simsrv: BUG: conservation violated: %" PRIu64
                 " arrivals != %" PRIu64 " completed + %" PRIu64
@@ -310,7 +357,16 @@ void world_finish(World *w, RunResult *out)
         abort();
     }
 
-    double hs = time_to_s(h), hus = (double)h, *v = out->v;
+    /* Integrals and costs over [warmup, horizon). */
+    for (int st = 0; st < INST_NSTATES; st++) {
+        m->state_us[st] -= m->state_us_w[st];
+        m->vm_state_us[st] -= m->vm_state_us_w[st];
+    }
+    for (int k = 0; k < METRICS_BUSY_K; k++)
+        m->busy_k_us[k] -= m->busy_k_us_w[k];
+    double hs = time_to_s(h - w->warmup), hus = (double)(h - w->warmup);
+    double *v = out->v;
+    v[MET_warmup_s] = time_to_s(w->warmup);
     v[MET_arrivals] = (double)m->arrivals;
     v[MET_completed] = (double)m->completed;
     v[MET_rejected] = (double)m->rejected;
@@ -367,10 +423,20 @@ void world_finish(World *w, RunResult *out)
         CostAcc acc;
         InstanceShape shape = spec_instance_shape(w->alt);
         srvpool_cost(w->srv, h, 1, &acc);
+        if (w->warmup > 0) { /* what accrued after the warm-up point */
+            const CostAcc *c0 = &w->srv_cost_w;
+            acc.requests -= c0->requests;
+            acc.od_mb_ms -= c0->od_mb_ms;
+            acc.od_init_mb_ms -= c0->od_init_mb_ms;
+            acc.pc_dur_mb_ms -= c0->pc_dur_mb_ms;
+            acc.pc_mb_s -= c0->pc_mb_s;
+            acc.inst_od_ms -= c0->inst_od_ms;
+            acc.inst_pc_ms -= c0->inst_pc_ms;
+        }
         pricing_breakdown(&acc, &w->alt->price, hs / (30.0 * 86400.0),
                           &shape, &b);
     }
-    double vm_usd = w->vm ? vmfleet_cost_usd(w->vm, h, 1) : 0.0;
+    double vm_usd = w->vm ? vmfleet_cost_usd(w->vm, h, 1) - w->vm_usd_w : 0.0;
     v[MET_cost_requests_usd] = b.requests_usd;
     v[MET_cost_compute_usd] = b.compute_usd;
     v[MET_cost_init_usd] = b.init_usd;
@@ -406,8 +472,38 @@ void world_destroy(World *w)
     free(w);
 }
 
+SimTime world_mser5_warmup(const RunConfig *rc)
+{
+    MserLog log = {0};
+    log.z = xmalloc(MSER_MAX_BATCHES * sizeof *log.z);
+    log.t = xmalloc(MSER_MAX_BATCHES * sizeof *log.t);
+    RunConfig pilot = *rc;
+    pilot.warmup.method = WARMUP_NONE;
+    pilot.mser = &log;
+    pilot.ts_out = NULL;
+    pilot.req_sink = NULL;
+    pilot.progress = NULL;
+    World *w = world_create(&pilot);
+    sim_run(w->sim, pilot.horizon);
+    RunResult scratch;
+    world_finish(w, &scratch);
+    world_destroy(w);
+    int d = stats_mser(log.z, log.m);
+    SimTime t = d > 0 ? log.t[d - 1] : 0;
+    free(log.z);
+    free(log.t);
+    return t;
+}
+
 void world_run(const RunConfig *rc, RunResult *out)
 {
+    RunConfig fixed;
+    if (rc->warmup.method == WARMUP_MSER5) {
+        fixed = *rc;
+        fixed.warmup.method = WARMUP_FIXED;
+        fixed.warmup.warmup_s = time_to_s(world_mser5_warmup(rc));
+        rc = &fixed;
+    }
     World *w = world_create(rc);
     uint64_t n = 0;
     double h = (double)rc->horizon;

@@ -35,6 +35,7 @@
  * for them, readiness before arrivals, expiries after arrivals (an instance
  * is still warm at its exact deadline), then control events. */
 #define WORLD_EVENTS(X)                                                        \
+    X(EV_WARMUP)       /* the warm-up point: statistics start here */          \
     X(EV_SAMPLE)       /* close a timeseries window */                         \
     X(EV_DONE)         /* a request leaves its slot (obj: Request) */          \
     X(EV_BATCH)        /* a forming batch's wait ends (obj: Instance) */       \
@@ -74,7 +75,21 @@ typedef struct World {
     uint64_t stale;         /* lazily cancelled events dropped */
     uint64_t served_srv, served_vm; /* requests started on each part */
     uint64_t batches, batched;      /* batches run, requests in them */
+    SimTime warmup;                 /* 0 = no warm-up deletion */
+    CostAcc srv_cost_w;             /* serverless cost at the warm-up */
+    double vm_usd_w;                /* VM cost accrued by the warm-up */
 } World;
+
+/* MSER-5 pilot: batch means of 5 consecutive completed latencies and the
+ * time the last of each batch completed (the first MSER_MAX_BATCHES). */
+#define MSER_MAX_BATCHES 1000000
+typedef struct MserLog {
+    double *z;
+    SimTime *t;
+    int m;
+    double sum;
+    int in_batch;
+} MserLog;
 
 /* A snapshot for tests and progress lines. */
 typedef struct WorldState {
@@ -99,8 +114,13 @@ void world_destroy(World *w);
  * and accounting): 0, or -1 with a message.  For tests. */
 int world_check(const World *w, char *msg, size_t size);
 
-/* create + run to the horizon (with progress) + finish + destroy. */
+/* create + run to the horizon (with progress) + finish + destroy.  With
+ * WARMUP_MSER5, a pilot run on the same streams picks the warm-up point
+ * first (the run is then repeated with it). */
 void world_run(const RunConfig *rc, RunResult *out);
+
+/* The MSER-5 warm-up point of a run (the pilot alone). */
+SimTime world_mser5_warmup(const RunConfig *rc);
 
 /* --- for the components --------------------------------------------- */
 

@@ -302,3 +302,13 @@ Test(config, vm_bad_inputs)
                  "'c7i.large' is not a serverless price entry", NULL);
 #undef VM_CASE
 }
+
+Test(config, warmup_bad_inputs)
+{
+    expect_error(with(", \"warmup\": {\"method\": \"mser4\"}"), "warmup.method",
+                 "did you mean 'mser5'");
+    expect_error(with(", \"warmup\": {\"method\": \"fixed\", \"warmup_s\": 3600}"),
+                 "warmup.warmup_s", "shorter than the horizon");
+    expect_error(with(", \"warmup\": {\"method\": \"fixed\"}"), "warmup.warmup_s",
+                 "missing");
+}
