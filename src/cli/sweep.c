@@ -259,9 +259,11 @@ static void buf_printf(Buf *b, const char *fmt, ...)
     }
 }
 
-/* Runs every alternative of one cell; appends its rows to b. */
-static void run_cell(const SweepPlan *plan, int cell, Buf *b)
+/* Runs every alternative of one cell; appends its rows to b.  Returns the
+ * events the cell dispatched (for the progress line). */
+static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
 {
+    uint64_t events = 0;
     int point = cell / plan->replications, rep = cell % plan->replications;
     const Scenario *sc = &plan->points[point];
     for (int a = 0; a < sc->n_alt; a++) {
@@ -276,11 +278,13 @@ static void run_cell(const SweepPlan *plan, int cell, Buf *b)
         rc.warmup = sc->warmup;
         RunResult res;
         world_run(&rc, &res);
+        events += res.events;
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
         for (int m = 0; m < MET_COUNT; m++)
             buf_printf(b, ",%.17g", res.v[m]);
         buf_printf(b, "\n");
     }
+    return events;
 }
 
 static double now_s(void)
@@ -613,23 +617,28 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     int stop_after = stop_env ? atoi(stop_env) : -1;
     int show = !quiet && isatty(fileno(errf));
     int written = 0;
+    uint64_t events = 0;
     double t0 = now_s();
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < n_todo; i++) {
         Buf b = {NULL, 0, 0};
-        run_cell(&plan, todo[i], &b);
+        uint64_t cell_events = run_cell(&plan, todo[i], &b);
 #pragma omp critical(sweep_write)
         {
             fwrite(b.s, 1, b.n, fp);
             fflush(fp);
             written++;
+            events += cell_events;
             if (stop_after >= 0 && written >= stop_after)
                 _exit(137); /* test hook: die like kill -9 */
             if (show) {
                 double dt = now_s() - t0;
                 double eta = dt / written * (n_todo - written);
-                fprintf(errf, "\r  cells %d/%d  %.1f cells/s  ETA %.0f s ",
-                        written, n_todo, written / (dt > 0 ? dt : 1), eta);
+                fprintf(errf,
+                        "\r  cells %d/%d  %.1f cells/s  %.2f M events/s  "
+                        "ETA %.0f s ",
+                        written, n_todo, written / (dt > 0 ? dt : 1),
+                        (double)events / (dt > 0 ? dt : 1) * 1e-6, eta);
                 fflush(errf);
             }
         }
