@@ -99,6 +99,23 @@ double hist_quantile(const Hist *h, double p)
     return (double)h->max;
 }
 
+void hist_quantiles(const Hist *h, const double *p, int n, double *out)
+{
+    if (h->n == 0 || h->n > HIST_EXACT_CAP) {
+        for (int i = 0; i < n; i++)
+            out[i] = hist_quantile(h, p[i]);
+        return;
+    }
+    int64_t *tmp = malloc(h->n * sizeof *tmp);
+    if (tmp == NULL)
+        abort();
+    memcpy(tmp, h->exact, h->n * sizeof *tmp);
+    qsort(tmp, h->n, sizeof *tmp, cmp_i64);
+    for (int i = 0; i < n; i++)
+        out[i] = (double)tmp[rank_of(h->n, p[i]) - 1];
+    free(tmp);
+}
+
 double hist_mean(const Hist *h) { return h->n ? h->sum / (double)h->n : 0.0; }
 
 void hist_merge(Hist *a, const Hist *b)

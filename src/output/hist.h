@@ -39,6 +39,10 @@ void hist_add(Hist *h, int64_t v_us);
 double hist_quantile(const Hist *h, double p);
 double hist_mean(const Hist *h);
 
+/* Several quantiles at once (p ascending or not): out[i] for p[i].  One
+ * sort of the exact values, or one pass over the buckets. */
+void hist_quantiles(const Hist *h, const double *p, int n, double *out);
+
 /* Adds b's counts to a (for windows into a whole-run histogram). */
 void hist_merge(Hist *a, const Hist *b);
 

@@ -375,11 +375,14 @@ void world_finish(World *w, RunResult *out)
     v[MET_cold_starts] = (double)m->instance_starts;
     v[MET_cold_pct] =
         m->completed ? 100.0 * (double)m->cold / (double)m->completed : 0.0;
-    v[MET_p50_ms] = hist_quantile(&m->lat, 0.50) * 1e-3;
-    v[MET_p90_ms] = hist_quantile(&m->lat, 0.90) * 1e-3;
-    v[MET_p95_ms] = hist_quantile(&m->lat, 0.95) * 1e-3;
-    v[MET_p99_ms] = hist_quantile(&m->lat, 0.99) * 1e-3;
-    v[MET_p999_ms] = hist_quantile(&m->lat, 0.999) * 1e-3;
+    static const double ps[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+    double qs[5];
+    hist_quantiles(&m->lat, ps, 5, qs);
+    v[MET_p50_ms] = qs[0] * 1e-3;
+    v[MET_p90_ms] = qs[1] * 1e-3;
+    v[MET_p95_ms] = qs[2] * 1e-3;
+    v[MET_p99_ms] = qs[3] * 1e-3;
+    v[MET_p999_ms] = qs[4] * 1e-3;
     v[MET_max_ms] = m->lat.n ? (double)m->lat.max * 1e-3 : 0.0;
     v[MET_mean_ms] = hist_mean(&m->lat) * 1e-3;
     v[MET_mean_queue_wait_ms] =
@@ -449,8 +452,9 @@ void world_finish(World *w, RunResult *out)
         m->arrivals ? v[MET_cost_usd] / (double)m->arrivals * 1e6 : 0.0;
     for (int k = 0; k < METRICS_BUSY_K; k++)
         out->busy_p[k] = m->busy_k_us[k] / hus;
+    hist_quantiles(&m->lat, run_cdf_p, RUN_CDF_POINTS, out->lat_cdf_ms);
     for (int k = 0; k < RUN_CDF_POINTS; k++)
-        out->lat_cdf_ms[k] = hist_quantile(&m->lat, run_cdf_p[k]) * 1e-3;
+        out->lat_cdf_ms[k] *= 1e-3;
     out->events = sim_events(w->sim);
     out->stale_events = w->stale;
     out->peak_pending = w->peak_pending;

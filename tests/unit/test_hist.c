@@ -76,3 +76,21 @@ Test(hist, large_runs_within_one_percent)
     free(h);
     gsl_rng_free(r);
 }
+
+Test(hist, many_quantiles_at_once_equal_one_by_one)
+{
+    /* both modes: exact (1,000 values) and bucketed (20,000 values) */
+    int sizes[2] = {1000, 20000};
+    double ps[6] = {0.999, 0.5, 0.01, 1.0, 0.95, 0.3}, got[6];
+    gsl_rng *r = rng_create(8, 0, RNG_SERVICE, 0);
+    for (int k = 0; k < 2; k++) {
+        Hist *h = new_hist();
+        for (int i = 0; i < sizes[k]; i++)
+            hist_add(h, (int64_t)(gsl_rng_uniform(r) * 1e6));
+        hist_quantiles(h, ps, 6, got);
+        for (int i = 0; i < 6; i++)
+            cr_assert_eq(got[i], hist_quantile(h, ps[i]), "p %g", ps[i]);
+        free(h);
+    }
+    gsl_rng_free(r);
+}
