@@ -330,7 +330,6 @@ done:
     return rc < 0 ? rc : 0;
 }
 
-const char *catalog_builtin_text(void) { return pricing_catalog_json; }
 
 static const char *model_name(PriceModel m)
 {

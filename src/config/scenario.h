@@ -63,9 +63,6 @@ int profile_load(const char *path, ModelProfile *m, Err *err);
 int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
                    char *catalog_date, Err *err, const char *where);
 
-/* The built-in catalog's JSON text (static storage). */
-const char *catalog_builtin_text(void);
-
 /* Prints the built-in catalog, one line per entry. */
 int catalog_print(FILE *fp, Err *err);
 

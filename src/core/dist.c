@@ -84,20 +84,3 @@ double dist_quantile_s(const Dist *d, double p)
     }
     return 0.0;
 }
-
-const char *dist_kind_name(DistKind kind)
-{
-    switch (kind) {
-    case DIST_NONE:
-        return "none";
-    case DIST_CONSTANT:
-        return "constant";
-    case DIST_EXPONENTIAL:
-        return "exponential";
-    case DIST_LOGNORMAL:
-        return "lognormal";
-    case DIST_EMPIRICAL:
-        return "empirical";
-    }
-    return "?";
-}

@@ -38,6 +38,4 @@ double dist_mean_s(const Dist *d);
 /* The p-quantile, in seconds (0 < p < 1). */
 double dist_quantile_s(const Dist *d, double p);
 
-const char *dist_kind_name(DistKind kind);
-
 #endif

@@ -90,10 +90,3 @@ gsl_rng *rng_create(uint64_t seed, uint32_t replication, RngStream stream,
     gsl_rng_set(r, (unsigned long)rng_key(seed, replication, stream, index));
     return r;
 }
-
-const char *rng_stream_name(RngStream stream)
-{
-    static const char *const names[RNG_NSTREAMS] = {"arrivals", "service",
-                                                    "coldstart", "policy"};
-    return (unsigned)stream < RNG_NSTREAMS ? names[stream] : "?";
-}

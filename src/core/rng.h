@@ -41,8 +41,6 @@ uint64_t rng_key(uint64_t seed, uint32_t replication, unsigned stream,
 gsl_rng *rng_create(uint64_t seed, uint32_t replication, RngStream stream,
                     uint32_t index);
 
-const char *rng_stream_name(RngStream stream);
-
 /* An exponential draw with the given mean: -mean ln(1 - U).  Same law as
  * gsl_ran_exponential (which uses log1p(-U)); 1 - U is exact here because U
  * lies on a 2^-53 grid in [0, 1), and log() is about three times cheaper

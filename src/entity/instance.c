@@ -71,9 +71,3 @@ void instance_set_state(Instance *inst, InstState s)
     (void)legal;
     inst->state = s;
 }
-
-const char *instance_state_name(InstState s)
-{
-    static const char *const names[] = {"starting", "idle", "busy", "gone"};
-    return (unsigned)s < INST_NSTATES ? names[s] : "?";
-}

@@ -74,6 +74,4 @@ void instance_wait_push(Instance *inst, Request *req);
 /* Moves inst to state s; asserts the change is legal. */
 void instance_set_state(Instance *inst, InstState s);
 
-const char *instance_state_name(InstState s);
-
 #endif

@@ -53,6 +53,5 @@ typedef struct Request {
     uint8_t batch_leader;      /* first of its batch: carries the duration */
 } Request;
 
-const char *request_outcome_name(ReqOutcome outcome);
 
 #endif

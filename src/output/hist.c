@@ -117,22 +117,3 @@ void hist_quantiles(const Hist *h, const double *p, int n, double *out)
 }
 
 double hist_mean(const Hist *h) { return h->n ? h->sum / (double)h->n : 0.0; }
-
-void hist_merge(Hist *a, const Hist *b)
-{
-    for (uint64_t i = 0; i < b->n && i < HIST_EXACT_CAP; i++)
-        if (a->n + i < HIST_EXACT_CAP)
-            a->exact[a->n + i] = b->exact[i];
-    a->n += b->n;
-    a->sum += b->sum;
-    if (b->min < a->min)
-        a->min = b->min;
-    if (b->max > a->max)
-        a->max = b->max;
-    for (int k = b->lo_b; k <= b->hi_b; k++)
-        a->b[k] += b->b[k];
-    if (b->lo_b < a->lo_b)
-        a->lo_b = b->lo_b;
-    if (b->hi_b > a->hi_b)
-        a->hi_b = b->hi_b;
-}

@@ -43,7 +43,4 @@ double hist_mean(const Hist *h);
  * sort of the exact values, or one pass over the buckets. */
 void hist_quantiles(const Hist *h, const double *p, int n, double *out);
 
-/* Adds b's counts to a (for windows into a whole-run histogram). */
-void hist_merge(Hist *a, const Hist *b);
-
 #endif
