@@ -319,28 +319,49 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
                     plan->n_points,       plan->value,
                     sc0->n_alt,           names,
                     plan->replications,   rows->r};
-    char path[1200];
-    AtomicFile af;
-    int rc = 0;
+    /* The four outputs are independent: write them side by side (the HDF5
+     * file, the slowest, on its own thread).  Each writer has its own Err;
+     * the first failure in file order is reported. */
     struct {
         const char *file;
         void (*write)(FILE *, const SweepTable *);
     } tables[] = {{"cells.csv", sweeptab_write_cells},
                   {"points.csv", sweeptab_write_points},
                   {"diffs.csv", sweeptab_write_diffs}};
-    for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == 0; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, tables[i].file);
-        if ((rc = atomic_file_open(&af, path, err)) < 0)
-            break;
-        tables[i].write(af.fp, &t);
-        rc = atomic_file_commit(&af, err);
-    }
+    enum { NOUT = 4 };
+    int rcs[NOUT] = {0, 0, 0, 0};
+    Err errs[NOUT];
+    for (int i = 0; i < NOUT; i++)
+        err_clear(&errs[i]);
+#pragma omp parallel sections
+    {
+#pragma omp section
+        {
 #ifdef SIMSRV_HAVE_HDF5
-    if (rc == 0) {
-        snprintf(path, sizeof path, "%s/sweep.h5", dir);
-        rc = sweeptab_write_h5(path, &t, err);
-    }
+            char path[1200];
+            snprintf(path, sizeof path, "%s/sweep.h5", dir);
+            rcs[3] = sweeptab_write_h5(path, &t, &errs[3]);
 #endif
+        }
+#pragma omp section
+        {
+            for (int i = 0; i < 3 && rcs[i] == 0; i++) {
+                char path[1200];
+                AtomicFile af;
+                snprintf(path, sizeof path, "%s/%s", dir, tables[i].file);
+                if ((rcs[i] = atomic_file_open(&af, path, &errs[i])) < 0)
+                    break;
+                tables[i].write(af.fp, &t);
+                rcs[i] = atomic_file_commit(&af, &errs[i]);
+            }
+        }
+    }
+    int rc = 0;
+    for (int i = 0; i < NOUT && rc == 0; i++)
+        if (rcs[i] < 0) {
+            rc = rcs[i];
+            *err = errs[i];
+        }
     free(names);
     return rc;
 }

@@ -24,8 +24,10 @@
  *     memory_gb, gpus, gpu_memory_gb, hardware (the profile class it runs).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../util/xalloc.h"
 #include "json.h"
 #include "scenario.h"
 
@@ -290,44 +292,79 @@ static void nearest_id(const cJSON *root, const char *id, char *out,
     snprintf(out, size, "%s", best ? best : "");
 }
 
-int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
-                   char *catalog_date, Err *err, const char *where)
+struct Catalog {
+    cJSON *base;            /* the built-in catalog */
+    cJSON *user;            /* the user's file, or NULL */
+    char user_file[1100];
+};
+
+Catalog *catalog_open(const char *user_file, Err *err)
 {
-    cJSON *base = NULL, *user = NULL;
-    int rc = json_parse_text("built-in pricing catalog", pricing_catalog_json,
-                             &base, err);
-    if (rc < 0)
-        return rc;
-    memset(out, 0, sizeof *out);
-    JCtx cb = {"built-in pricing catalog", err};
-    int found = find_in(&cb, base, id, out, 1, catalog_date);
-    if (found < 0) {
-        rc = found;
-        goto done;
+    Catalog *cat = xcalloc(1, sizeof *cat);
+    if (json_parse_text("built-in pricing catalog", pricing_catalog_json,
+                        &cat->base, err) < 0) {
+        free(cat);
+        return NULL;
     }
     if (user_file != NULL && user_file[0] != '\0') {
-        if ((rc = json_load_file(user_file, &user, NULL, err)) < 0)
-            goto done;
-        JCtx cu = {user_file, err};
-        int ufound = find_in(&cu, user, id, out, !found, NULL);
-        if (ufound < 0) {
-            rc = ufound;
-            goto done;
+        snprintf(cat->user_file, sizeof cat->user_file, "%s", user_file);
+        if (json_load_file(user_file, &cat->user, NULL, err) < 0) {
+            catalog_close(cat);
+            return NULL;
         }
+    }
+    return cat;
+}
+
+void catalog_close(Catalog *cat)
+{
+    if (cat == NULL)
+        return;
+    cJSON_Delete(cat->base);
+    cJSON_Delete(cat->user);
+    free(cat);
+}
+
+int catalog_matches(const Catalog *cat, const char *user_file)
+{
+    return strcmp(cat->user_file, user_file ? user_file : "") == 0;
+}
+
+int catalog_get(const Catalog *cat, const char *id, PriceEntry *out,
+                char *catalog_date, Err *err, const char *where)
+{
+    memset(out, 0, sizeof *out);
+    JCtx cb = {"built-in pricing catalog", err};
+    int found = find_in(&cb, cat->base, id, out, 1, catalog_date);
+    if (found < 0)
+        return found;
+    if (cat->user != NULL) {
+        JCtx cu = {cat->user_file, err};
+        int ufound = find_in(&cu, cat->user, id, out, !found, NULL);
+        if (ufound < 0)
+            return ufound;
         found = found || ufound;
     }
     if (!found) {
         char near[64];
-        nearest_id(base, id, near, sizeof near);
-        rc = err_set(err, SIM_EINPUT, where,
-                     "unknown pricing entry '%s' (did you mean '%s'? "
-                     "'simsrv catalog' lists them)",
-                     id, near);
+        nearest_id(cat->base, id, near, sizeof near);
+        return err_set(err, SIM_EINPUT, where,
+                       "unknown pricing entry '%s' (did you mean '%s'? "
+                       "'simsrv catalog' lists them)",
+                       id, near);
     }
-done:
-    cJSON_Delete(base);
-    cJSON_Delete(user);
-    return rc < 0 ? rc : 0;
+    return 0;
+}
+
+int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
+                   char *catalog_date, Err *err, const char *where)
+{
+    Catalog *cat = catalog_open(user_file, err);
+    if (cat == NULL)
+        return -SIM_EINPUT;
+    int rc = catalog_get(cat, id, out, catalog_date, err, where);
+    catalog_close(cat);
+    return rc;
 }
 
 
@@ -359,6 +396,11 @@ int catalog_print(FILE *fp, Err *err)
             cJSON_IsString(date) ? date->valuestring : "?");
     fprintf(fp, "%-28s %-17s %-9s %s\n", "id", "model", "hardware",
             "price");
+    Catalog *cat = catalog_open(NULL, err);
+    if (cat == NULL) {
+        cJSON_Delete(root);
+        return -SIM_EINPUT;
+    }
     const cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
     for (const cJSON *it = entries ? entries->child : NULL; it != NULL;
          it = it->next) {
@@ -366,7 +408,7 @@ int catalog_print(FILE *fp, Err *err)
         PriceEntry e;
         char d[16];
         if (!cJSON_IsString(id) ||
-            (rc = catalog_lookup(NULL, id->valuestring, &e, d, err, "")) < 0)
+            (rc = catalog_get(cat, id->valuestring, &e, d, err, "")) < 0)
             break;
         char price[160];
         switch (e.model) {
@@ -390,6 +432,7 @@ int catalog_print(FILE *fp, Err *err)
                 e.hardware[0] ? e.hardware : "cpu", price, e.date,
                 e.confirmed ? "" : " *");
     }
+    catalog_close(cat);
     cJSON_Delete(root);
     return rc < 0 ? rc : 0;
 }

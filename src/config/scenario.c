@@ -354,7 +354,7 @@ static int load_autoscale(const JCtx *c, const cJSON *v, const char *path,
 }
 
 static int load_vm(const JCtx *c, const cJSON *v, const char *path,
-                   const Scenario *sc, const char *catalog_file, VmSpec *vm,
+                   const Scenario *sc, const Catalog *cat, VmSpec *vm,
                    char *catalog_date)
 {
     int rc, idx = 0;
@@ -372,8 +372,8 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
             0)
         return rc;
     snprintf(where, sizeof where, "%s: %s.instance_type", c->file, path);
-    if ((rc = catalog_lookup(catalog_file, id, &vm->type, catalog_date,
-                             c->err, where)) < 0)
+    if ((rc = catalog_get(cat, id, &vm->type, catalog_date, c->err,
+                          where)) < 0)
         return rc;
     if (vm->type.model != PRICE_VM_HOURLY)
         return err_set(c->err, SIM_EINPUT, c->file,
@@ -571,7 +571,7 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
 }
 
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
-                    int i, const Scenario *sc, const char *catalog_file,
+                    int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
 {
     int rc;
@@ -615,7 +615,7 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         char vp[128];
         json_path_key(vp, sizeof vp, p, "vm");
         if ((rc = load_vm(c, cJSON_GetObjectItemCaseSensitive(o, "vm"), vp,
-                          sc, catalog_file, &a->vm, catalog_date)) < 0)
+                          sc, cat, &a->vm, catalog_date)) < 0)
             return rc;
         o = from(alt, defs, "timeout_s", apath, &p);
         if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
@@ -637,8 +637,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         return rc;
     char where[300];
     snprintf(where, sizeof where, "%s: %s.pricing", c->file, p);
-    if ((rc = catalog_lookup(catalog_file, price_id, &a->price, catalog_date,
-                             c->err, where)) < 0)
+    if ((rc = catalog_get(cat, price_id, &a->price, catalog_date, c->err,
+                          where)) < 0)
         return rc;
     if (a->price.model == PRICE_VM_HOURLY)
         return err_set(c->err, SIM_EINPUT, c->file,
@@ -814,6 +814,7 @@ static int scenario_from_tree(const char *path, cJSON *root,
 {
     int rc;
     JCtx c = {path, err};
+    Catalog *cat = NULL, *own_cat = NULL;
     char dir[512], models_dir[512], model[256], file[1100], catalog[1100];
     long long ll;
     catalog[0] = '\0';
@@ -952,10 +953,28 @@ static int scenario_from_tree(const char *path, cJSON *root,
                      "alternatives: at most 1000 (got %d)", n);
         goto fail;
     }
+    /* One parse of the catalog for every alternative (and, through the
+     * overrides' cache, for every point of a sweep). */
+    if (ov != NULL && ov->catalog_cache != NULL &&
+        *ov->catalog_cache != NULL &&
+        catalog_matches(*ov->catalog_cache, catalog)) {
+        cat = *ov->catalog_cache;
+    } else {
+        if ((cat = catalog_open(catalog, err)) == NULL) {
+            rc = -SIM_EINPUT;
+            goto fail;
+        }
+        if (ov != NULL && ov->catalog_cache != NULL) {
+            catalog_close(*ov->catalog_cache);
+            *ov->catalog_cache = cat; /* the caller closes it */
+        } else {
+            own_cat = cat;
+        }
+    }
     sc->alt = xcalloc((size_t)n, sizeof *sc->alt);
     for (int i = 0; i < n; i++) {
         if ((rc = load_alt(&c, cJSON_GetArrayItem(alts, i), defs, i, sc,
-                           catalog, &sc->alt[i], sc->catalog_date)) < 0)
+                           cat, &sc->alt[i], sc->catalog_date)) < 0)
             goto fail;
         sc->n_alt++;
         for (int k = 0; k < i; k++)
@@ -972,9 +991,11 @@ static int scenario_from_tree(const char *path, cJSON *root,
         sc->seed = (uint64_t)ov->seed;
     if (ov != NULL && ov->replications > 0)
         sc->replications = ov->replications;
+    catalog_close(own_cat);
     cJSON_Delete(root);
     return 0;
 fail:
+    catalog_close(own_cat);
     cJSON_Delete(root);
     scenario_free(sc);
     return rc;

@@ -38,11 +38,17 @@ typedef struct Scenario {
     AltSpec *alt;           /* owned */
 } Scenario;
 
+/* A parsed pricing catalog (the built-in one plus a user file). */
+typedef struct Catalog Catalog;
+
 /* Command-line overrides applied after reading (negative = keep). */
 typedef struct ScenarioOverrides {
     int64_t seed;           /* -1 = keep */
     int replications;       /* 0 = keep */
     const char *models_dir; /* NULL = keep */
+    Catalog **catalog_cache; /* if not NULL: a parsed catalog reused by
+                                every scenario loaded with these overrides
+                                (a sweep's points); the caller closes it */
 } ScenarioOverrides;
 
 int scenario_load(const char *path, const ScenarioOverrides *ov,
@@ -56,6 +62,15 @@ void scenario_free(Scenario *sc);
 
 /* Reads a model profile file (models/<name>.json). */
 int profile_load(const char *path, ModelProfile *m, Err *err);
+
+/* Parses the built-in catalog and the user's file (may be NULL). */
+Catalog *catalog_open(const char *user_file, Err *err);
+void catalog_close(Catalog *cat);
+/* Whether cat was opened with this user file. */
+int catalog_matches(const Catalog *cat, const char *user_file);
+/* Looks up `id` (user fields over built-in ones) and copies it. */
+int catalog_get(const Catalog *cat, const char *id, PriceEntry *out,
+                char *catalog_date, Err *err, const char *where);
 
 /* The built-in pricing catalog (src/pricing/catalog.json, compiled in),
  * optionally overridden entry by entry, field by field, from a user file.

@@ -224,6 +224,7 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
                                        "grid", "zip", "points", "notes",
                                        NULL};
     cJSON *root = NULL, *base = NULL;
+    Catalog *cache = NULL;
     const cJSON **vals = NULL;
     char *base_text = NULL;
     int rc;
@@ -266,6 +267,12 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     plan->hash = fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ULL, plan->sweep_text),
                              base_text),
                        SIMSRV_VERSION);
+    /* every point shares one parsed pricing catalog */
+    ScenarioOverrides pov = {-1, 0, NULL, &cache};
+    if (ov != NULL) {
+        pov = *ov;
+        pov.catalog_cache = &cache;
+    }
     plan->points = xcalloc((size_t)plan->n_points, sizeof *plan->points);
     plan->value = xcalloc((size_t)(plan->n_points * plan->n_params + 1),
                           sizeof *plan->value);
@@ -285,7 +292,7 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
         char *text = cJSON_PrintUnformatted(tree);
         cJSON_Delete(tree);
         Err perr;
-        rc = scenario_load_text(plan->scenario_path, text, ov,
+        rc = scenario_load_text(plan->scenario_path, text, &pov,
                                 &plan->points[p], &perr);
         free(text);
         if (rc < 0) {
@@ -313,6 +320,7 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     if (ov != NULL && ov->replications > 0)
         plan->replications = ov->replications;
 done:
+    catalog_close(cache);
     free(vals);
     free(base_text);
     cJSON_Delete(base);
