@@ -91,6 +91,19 @@ int json_load_file(const char *file, cJSON **root, char **text, Err *err)
     return rc;
 }
 
+void json_file_stem(const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+        n -= 5;
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, base, n);
+    out[n] = '\0';
+}
+
 const char *json_path_key(char *buf, size_t size, const char *path,
                           const char *key)
 {

@@ -31,6 +31,10 @@ int json_load_file(const char *file, cJSON **root, char **text, Err *err);
 int json_parse_text(const char *name, const char *text, cJSON **root,
                     Err *err);
 
+/* The file name of `path` without its folder and its ".json" ending
+ * (names results/<name>/ by default). */
+void json_file_stem(const char *path, char *out, size_t size);
+
 /* Joins a path and a key or index into buf. */
 const char *json_path_key(char *buf, size_t size, const char *path,
                           const char *key);

@@ -765,19 +765,6 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     return 0;
 }
 
-static void default_name(const char *path, char *out, size_t size)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = strlen(base);
-    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
-        n -= 5;
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, base, n);
-    out[n] = '\0';
-}
-
 static int scenario_from_tree(const char *path, cJSON *root,
                               const ScenarioOverrides *ov, Scenario *sc,
                               Err *err);
@@ -822,7 +809,7 @@ static int scenario_from_tree(const char *path, cJSON *root,
     if ((rc = json_expect_object(&c, root, "")) < 0 ||
         (rc = json_check_keys(&c, root, "", top_keys)) < 0)
         goto fail;
-    default_name(path, sc->name, sizeof sc->name);
+    json_file_stem(path, sc->name, sizeof sc->name);
     if ((rc = json_str(&c, root, "", "name", 0, sc->name, sc->name,
                        sizeof sc->name)) < 0 ||
         (rc = json_str(&c, root, "", "description", 0, "", sc->description,

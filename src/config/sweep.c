@@ -90,19 +90,6 @@ fail:
     return -1;
 }
 
-static void default_name(const char *path, char *out, size_t size)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = strlen(base);
-    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
-        n -= 5;
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, base, n);
-    out[n] = '\0';
-}
-
 /* Reads the parameter lists of "grid" / "zip" / "points" into plan->param
  * and a value matrix of cJSON pointers (borrowed from the tree). */
 static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
@@ -240,7 +227,7 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
         (rc = json_str(&c, root, "", "scenario", 1, NULL, scen,
                        sizeof scen)) < 0)
         goto done;
-    default_name(path, plan->name, sizeof plan->name);
+    json_file_stem(path, plan->name, sizeof plan->name);
     if ((rc = json_str(&c, root, "", "name", 0, plan->name, plan->name,
                        sizeof plan->name)) < 0)
         goto done;

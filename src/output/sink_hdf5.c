@@ -21,6 +21,8 @@
 #ifdef SIMSRV_HAVE_HDF5
 #include <hdf5.h>
 
+#include "h5util.h"
+
 #define CHUNK 65536
 
 typedef struct H5Sink {
@@ -53,18 +55,6 @@ static hid_t record_type(void)
     return t;
 }
 
-static void attr(hid_t loc, const char *name, const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t at = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(at, type, &value);
-    H5Aclose(at);
-    H5Sclose(space);
-    H5Tclose(type);
-}
-
 static void *h5_open(const char *path, const char *const *meta, Err *err)
 {
     H5Sink *s = xcalloc(1, sizeof *s);
@@ -88,8 +78,8 @@ static void *h5_open(const char *path, const char *const *meta, Err *err)
     H5Sclose(space);
     for (int i = 0; meta != NULL && meta[i] != NULL && meta[i + 1] != NULL;
          i += 2)
-        attr(s->file, meta[i], meta[i + 1]);
-    attr(s->file, "outcomes", "1 completed, 2 rejected, 3 timed_out, "
+        h5_attr_string(s->file, meta[i], meta[i + 1]);
+    h5_attr_string(s->file, "outcomes", "1 completed, 2 rejected, 3 timed_out, "
                               "4 unfinished");
     s->buf = xmalloc(CHUNK * sizeof *s->buf);
     return s;

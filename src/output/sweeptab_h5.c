@@ -30,6 +30,8 @@
 #ifdef SIMSRV_HAVE_HDF5
 #include <hdf5.h>
 
+#include "h5util.h"
+
 static int put_strings(hid_t loc, const char *name, const char *const *s,
                        hsize_t n0, hsize_t n1)
 {
@@ -69,18 +71,6 @@ static int put_matrix(hid_t loc, const char *name, const double *x,
     return rc < 0 || ds < 0 ? -1 : 0;
 }
 
-static void put_attr(hid_t loc, const char *name, const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t at = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(at, type, &value);
-    H5Aclose(at);
-    H5Sclose(space);
-    H5Tclose(type);
-}
-
 static int write_file(const char *tmp, const SweepTable *t)
 {
     hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -89,15 +79,15 @@ static int write_file(const char *tmp, const SweepTable *t)
     int rc = 0;
     char buf[64];
     snprintf(buf, sizeof buf, "%016llx", (unsigned long long)t->hash);
-    put_attr(f, "plan_hash", buf);
-    put_attr(f, "simsrv_version", t->version);
-    put_attr(f, "name", t->name);
+    h5_attr_string(f, "plan_hash", buf);
+    h5_attr_string(f, "simsrv_version", t->version);
+    h5_attr_string(f, "name", t->name);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)t->seed);
-    put_attr(f, "seed", buf);
+    h5_attr_string(f, "seed", buf);
     snprintf(buf, sizeof buf, "%d", t->reps);
-    put_attr(f, "replications", buf);
-    put_attr(f, "sweep_json", t->sweep_json);
-    put_attr(f, "scenario_json", t->scenario_json);
+    h5_attr_string(f, "replications", buf);
+    h5_attr_string(f, "sweep_json", t->sweep_json);
+    h5_attr_string(f, "scenario_json", t->scenario_json);
 
     /* cells */
     size_t nrow = (size_t)t->n_points * t->reps * t->n_alt;
