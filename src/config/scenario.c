@@ -97,8 +97,94 @@ static void resolve(const char *base_dir, const char *rel, char *out,
         snprintf(out, size, "%s/%s", base_dir, rel);
 }
 
+static int pick_name(const JCtx *c, const char *path, const char *value,
+                     const char *const *names, int *out)
+{
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(value, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    return err_set(c->err, SIM_EINPUT, c->file,
+                   "%s: unknown value '%s' (did you mean '%s'?)", path, value,
+                   json_nearest(value, names));
+}
+
+static const char *const wl_trace[] = {
+    "type", "file", "time_column", "duration_column", "function_column",
+    "function", "time_unit", "duration_unit", "time_scale", "start_s",
+    "end_s", "lookahead", "notes", NULL};
+
+static int unit_seconds(const JCtx *c, const cJSON *v, const char *key,
+                        const char *def, double *out)
+{
+    static const char *const units[] = {"s", "ms", "us", NULL};
+    static const double secs[] = {1, 1e-3, 1e-6};
+    char name[8], p[64];
+    int rc, idx = 0;
+    if ((rc = json_str(c, v, "workload", key, 0, def, name, sizeof name)) <
+            0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, "workload", key), name,
+                        units, &idx)) < 0)
+        return rc;
+    *out = secs[idx];
+    return 0;
+}
+
+/* A trace workload: its columns, units, window; then the whole file is
+ * read once so that a bad row is reported before anything is written. */
+static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
+                      WorkloadSpec *wl)
+{
+    TraceSpec *t = &wl->trace;
+    char file[512];
+    long long look;
+    int rc;
+    if ((rc = json_check_keys(c, v, "workload", wl_trace)) < 0 ||
+        (rc = json_str(c, v, "workload", "file", 1, NULL, file,
+                       sizeof file)) < 0 ||
+        (rc = json_str(c, v, "workload", "time_column", 0, "timestamp",
+                       t->time_column, sizeof t->time_column)) < 0 ||
+        (rc = json_str(c, v, "workload", "duration_column", 0, "",
+                       t->duration_column, sizeof t->duration_column)) < 0 ||
+        (rc = json_str(c, v, "workload", "function_column", 0, "",
+                       t->function_column, sizeof t->function_column)) < 0 ||
+        (rc = json_str(c, v, "workload", "function", 0, "", t->function,
+                       sizeof t->function)) < 0 ||
+        (rc = unit_seconds(c, v, "time_unit", "s", &t->time_unit_s)) < 0 ||
+        (rc = unit_seconds(c, v, "duration_unit", "ms",
+                           &t->duration_unit_s)) < 0 ||
+        (rc = json_num(c, v, "workload", "time_scale", 0, 1, JNUM_POSITIVE,
+                       &t->time_scale)) < 0 ||
+        (rc = json_num(c, v, "workload", "start_s", 0, 0, JNUM_NONNEGATIVE,
+                       &t->start_s)) < 0 ||
+        (rc = json_num(c, v, "workload", "end_s", 0, 0, JNUM_NONNEGATIVE,
+                       &t->end_s)) < 0 ||
+        (rc = json_int(c, v, "workload", "lookahead", 0, 10000, 1, 10000000,
+                       &look)) < 0)
+        return rc;
+    if (t->end_s > 0 && !(t->end_s > t->start_s))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload.end_s: must be after start_s (%g <= %g)",
+                       t->end_s, t->start_s);
+    if ((t->function[0] != '\0') != (t->function_column[0] != '\0'))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload: give both function_column and function, "
+                       "or neither");
+    t->lookahead = (int)look;
+    resolve(dir, file, t->file, sizeof t->file);
+    uint64_t rows;
+    if ((rc = trace_check(t, &rows, c->err)) < 0)
+        return rc;
+    if (rows == 0)
+        return err_set(c->err, SIM_EINPUT, t->file,
+                       "no request to replay (empty trace, or nothing in the "
+                       "window / for that function)");
+    return 0;
+}
+
 static int load_workload(const JCtx *c, const cJSON *root, double horizon_s,
-                         WorkloadSpec *wl)
+                         const char *dir, WorkloadSpec *wl)
 {
     int rc;
     const char *path = "workload";
@@ -118,6 +204,8 @@ static int load_workload(const JCtx *c, const cJSON *root, double horizon_s,
                        "'%s'?)",
                        wl->type, json_nearest(wl->type, arrivals_names()));
     }
+    if (strcmp(wl->type, "trace") == 0)
+        return load_trace(c, v, dir, wl);
     if (strcmp(wl->type, "poisson") == 0 || strcmp(wl->type, "constant") == 0) {
         if ((rc = json_check_keys(c, v, path, wl_poisson)) < 0 ||
             (rc = json_num(c, v, path, "rate_per_s", 1, 0, JNUM_POSITIVE,
@@ -301,18 +389,6 @@ static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
-static int pick_name(const JCtx *c, const char *path, const char *value,
-                     const char *const *names, int *out)
-{
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(value, names[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    return err_set(c->err, SIM_EINPUT, c->file,
-                   "%s: unknown value '%s' (did you mean '%s'?)", path, value,
-                   json_nearest(value, names));
-}
 
 static int load_autoscale(const JCtx *c, const cJSON *v, const char *path,
                           VmSpec *vm)
@@ -849,7 +925,7 @@ static int scenario_from_tree(const char *path, cJSON *root,
                      sc->ts_interval_s);
         goto fail;
     }
-    if ((rc = load_workload(&c, root, sc->horizon_s, &sc->workload)) < 0)
+    if ((rc = load_workload(&c, root, sc->horizon_s, dir, &sc->workload)) < 0)
         goto fail;
     {
         static const char *const wkeys[] = {"method", "warmup_s", "notes",

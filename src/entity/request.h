@@ -37,6 +37,7 @@ typedef struct Request {
     struct Instance *inst;     /* the instance serving or starting for it */
     struct Vm *vm;             /* the VM serving it or whose queue holds it */
     double u_service;          /* service-time quantile, drawn at arrival */
+    SimTime given_us;          /* service time given by a trace, or -1 */
     uint64_t id;               /* arrival sequence number */
     SimTime arrival;           /* us */
     SimTime bound_at;          /* when bound to a starting instance, or -1 */

@@ -34,6 +34,8 @@ void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
 SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
                          double cpu_factor)
 {
+    if (req->given_us >= 0 && batch <= 1)
+        return req->given_us; /* the trace's own duration, as measured */
     Dist d = profile_warm_dist(hw, batch > 0 ? batch : 1);
     double x = dist_quantile_s(&d, req->u_service) * cpu_factor;
     return x > 0 ? time_from_s(x) : 0;
@@ -119,6 +121,7 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome)
 static void schedule_next_arrival(World *w)
 {
     SimTime t = w->arr_type->next(&w->arr, w->rc->wl, w->r_arr);
+    w->pending_dur_s = w->arr.dur_s; /* belongs to the arrival at t */
     if (t < w->rc->horizon)
         world_schedule(w, t, EV_ARRIVAL, NULL, 0);
 }
@@ -135,6 +138,7 @@ static int hybrid_wants_vm(const World *w)
 
 static void on_arrival(World *w)
 {
+    double given_s = w->pending_dur_s;
     schedule_next_arrival(w);
     Request *req = pool_get(&w->req_pool);
     req->id = w->next_req_id++;
@@ -142,6 +146,7 @@ static void on_arrival(World *w)
     req->bound_at = -1;
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
+    req->given_us = isnan(given_s) ? -1 : time_from_s(given_s);
     live_add(w, req);
     metrics_arrival(w->m, req->arrival);
     switch (w->alt->kind) {
@@ -467,6 +472,8 @@ void world_destroy(World *w)
         return;
     srvpool_destroy(w->srv);
     vmfleet_destroy(w->vm);
+    if (w->arr_type->fini != NULL)
+        w->arr_type->fini(&w->arr);
     gsl_rng_free(w->r_arr);
     gsl_rng_free(w->r_svc);
     gsl_rng_free(w->r_cold);

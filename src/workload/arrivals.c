@@ -11,6 +11,8 @@
 #include "../core/rng.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
@@ -18,6 +20,7 @@
 static void window_init(ArrivalState *st, const WorkloadSpec *wl)
 {
     memset(st, 0, sizeof *st);
+    st->dur_s = NAN;
     st->start = time_from_s(wl->start_s);
     st->end = time_from_s(wl->end_s);
     st->t_s = wl->start_s;
@@ -137,16 +140,57 @@ static SimTime steps_next(ArrivalState *st, const WorkloadSpec *wl,
     }
 }
 
+/* --- trace --- */
+
+static void trace_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
+{
+    (void)r;
+    window_init(st, wl);
+    st->start = 0; /* the trace window is rebased to time 0 */
+    st->end = SIM_TIME_MAX;
+    Err err;
+    st->ext = trace_open(&wl->trace, &err);
+    if (st->ext == NULL) { /* config checked it: the file changed since */
+        fprintf(stderr, "simsrv: %s: %s\n", err.where, err.msg);
+        exit(2);
+    }
+}
+
+static SimTime trace_arrival_next(ArrivalState *st, const WorkloadSpec *wl,
+                                  gsl_rng *r)
+{
+    (void)wl;
+    (void)r;
+    double t, dur;
+    Err err;
+    int rc = trace_next(st->ext, &t, &dur, &err);
+    if (rc < 0) {
+        fprintf(stderr, "simsrv: %s: %s (the trace changed after it was "
+                        "checked?)\n",
+                err.where, err.msg);
+        exit(2);
+    }
+    st->dur_s = dur;
+    return rc == 0 ? SIM_TIME_MAX : time_from_s(t);
+}
+
+static void trace_fini(ArrivalState *st)
+{
+    trace_close(st->ext);
+    st->ext = NULL;
+}
+
 static const ArrivalType types[] = {
-    {"poisson", poisson_init, poisson_next},
-    {"constant", poisson_init, constant_next},
-    {"mmpp", mmpp_init, mmpp_next},
-    {"diurnal", poisson_init, diurnal_next},
-    {"steps", steps_init, steps_next},
+    {"poisson", poisson_init, poisson_next, NULL},
+    {"constant", poisson_init, constant_next, NULL},
+    {"mmpp", mmpp_init, mmpp_next, NULL},
+    {"diurnal", poisson_init, diurnal_next, NULL},
+    {"steps", steps_init, steps_next, NULL},
+    {"trace", trace_init, trace_arrival_next, trace_fini},
 };
 
 static const char *const names[] = {"poisson", "constant", "mmpp", "diurnal",
-                                    "steps", NULL};
+                                    "steps",   "trace",    NULL};
 
 const ArrivalType *arrivals_find(const char *name)
 {

@@ -14,6 +14,7 @@
  *   diurnal   lambda(t) = rate_per_s (1 + amplitude cos(2 pi (t - peak_s) /
  *             period_s)), by thinning (Lewis & Shedler 1979)
  *   steps     Poisson with a piecewise-constant rate: rate_i from at_s_i on
+ *   trace     a CSV log replayed as it is (trace.h), with its durations
  * Every generator emits arrivals in [start_s, end_s).
  */
 #ifndef SIM_WORKLOAD_ARRIVALS_H
@@ -23,6 +24,7 @@
 #include <stdint.h>
 
 #include "../core/time.h"
+#include "trace.h"
 
 #define WORKLOAD_MAX_STEPS 64
 
@@ -41,6 +43,7 @@ typedef struct WorkloadSpec {
     int n_steps;            /* steps: rate step_rate[i] from step_at_s[i] */
     double step_at_s[WORKLOAD_MAX_STEPS];
     double step_rate[WORKLOAD_MAX_STEPS];
+    TraceSpec trace;        /* trace */
 } WorkloadSpec;
 
 typedef struct ArrivalState {
@@ -50,6 +53,8 @@ typedef struct ArrivalState {
     int on;             /* mmpp: in the on state; steps: current step */
     double t_s;         /* current time in seconds (mmpp, diurnal) */
     double state_end_s; /* mmpp: when the current state ends */
+    void *ext;          /* trace: the open reader */
+    double dur_s;       /* trace: the last arrival's duration, NaN if none */
 } ArrivalState;
 
 typedef struct ArrivalType {
@@ -58,6 +63,8 @@ typedef struct ArrivalType {
     void (*init)(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r);
     /* The next arrival time, or SIM_TIME_MAX when the window is over. */
     SimTime (*next)(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r);
+    /* Releases what init acquired (NULL: nothing to release). */
+    void (*fini)(ArrivalState *st);
 } ArrivalType;
 
 const ArrivalType *arrivals_find(const char *name);

@@ -1,0 +1,271 @@
+/*
+ * trace.c - the generic CSV trace reader (see trace.h).
+ *
+ * zlib's gz* functions read plain and gzip-compressed files alike, so one
+ * code path serves both.  Lines are read into a fixed buffer; a line that
+ * does not fit (more than TRACE_MAX_LINE bytes) is an input error, never a
+ * huge allocation.
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../util/xalloc.h"
+
+typedef struct Row {
+    double t_s;    /* trace time, seconds */
+    double dur_s;  /* NaN if none */
+    long line;
+} Row;
+
+struct TraceReader {
+    TraceSpec spec;
+    gzFile gz;
+    char *buf;
+    long line;
+    int col_time, col_dur, col_fn, n_cols;
+    Row *heap;           /* look-ahead min-heap by t_s, then line */
+    int n_heap;
+    int eof;
+    double last_t;       /* last replayed trace time */
+};
+
+static int row_less(const Row *a, const Row *b)
+{
+    return a->t_s < b->t_s || (a->t_s == b->t_s && a->line < b->line);
+}
+
+static void heap_push(TraceReader *r, Row row)
+{
+    int i = r->n_heap++;
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!row_less(&row, &r->heap[p]))
+            break;
+        r->heap[i] = r->heap[p];
+        i = p;
+    }
+    r->heap[i] = row;
+}
+
+static Row heap_pop(TraceReader *r)
+{
+    Row top = r->heap[0], last = r->heap[--r->n_heap];
+    int i = 0, n = r->n_heap;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && row_less(&r->heap[c + 1], &r->heap[c]))
+            c++;
+        if (!row_less(&r->heap[c], &last))
+            break;
+        r->heap[i] = r->heap[c];
+        i = c;
+    }
+    if (n > 0)
+        r->heap[i] = last;
+    return top;
+}
+
+static int fail(TraceReader *r, Err *err, const char *fmt, const char *a)
+{
+    char where[1100];
+    if (r->line > 0)
+        snprintf(where, sizeof where, "%s:%ld", r->spec.file, r->line);
+    else
+        snprintf(where, sizeof where, "%s", r->spec.file);
+    char msg[300];
+    snprintf(msg, sizeof msg, fmt, a);
+    return err_set(err, SIM_EINPUT, where, "%s", msg);
+}
+
+/* Reads one line into r->buf without its line end.  1, 0 at EOF, or <0. */
+static int read_line(TraceReader *r, Err *err)
+{
+    if (gzgets(r->gz, r->buf, TRACE_MAX_LINE) == NULL) {
+        int code;
+        gzerror(r->gz, &code);
+        if (code != Z_OK && code != Z_STREAM_END)
+            return fail(r, err, "read error (%s)", "corrupt or truncated file");
+        return 0;
+    }
+    r->line++;
+    size_t n = strlen(r->buf);
+    if (n == TRACE_MAX_LINE - 1 && r->buf[n - 1] != '\n' && !gzeof(r->gz))
+        return fail(r, err, "line longer than %s bytes", "65,535");
+    while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
+        r->buf[--n] = '\0';
+    return 1;
+}
+
+/* Splits r->buf on commas in place (no quoting: trace fields are numbers
+ * and identifiers).  Returns the number of fields. */
+static int split(char *s, char **f, int max)
+{
+    int n = 0;
+    f[n++] = s;
+    for (char *p = s; *p; p++)
+        if (*p == ',') {
+            *p = '\0';
+            if (n == max)
+                return max + 1;
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+static int find_col(char **f, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(f[i], name) == 0)
+            return i;
+    return -1;
+}
+
+TraceReader *trace_open(const TraceSpec *spec, Err *err)
+{
+    TraceReader *r = xcalloc(1, sizeof *r);
+    r->spec = *spec;
+    r->gz = gzopen(spec->file, "rb");
+    if (r->gz == NULL) {
+        err_set(err, SIM_EINPUT, spec->file, "cannot open: %s",
+                strerror(errno ? errno : ENOENT));
+        free(r);
+        return NULL;
+    }
+    r->buf = xmalloc(TRACE_MAX_LINE);
+    r->heap = xmalloc((size_t)(spec->lookahead + 1) * sizeof *r->heap);
+    r->last_t = -HUGE_VAL;
+    int rc = read_line(r, err);
+    if (rc <= 0) {
+        if (rc == 0)
+            fail(r, err, "empty trace: no header row%s", "");
+        trace_close(r);
+        return NULL;
+    }
+    char *f[256];
+    int n = split(r->buf, f, 255);
+    r->n_cols = n;
+    r->col_time = find_col(f, n, spec->time_column);
+    r->col_dur = spec->duration_column[0] ? find_col(f, n, spec->duration_column)
+                                          : -2;
+    r->col_fn = spec->function_column[0] ? find_col(f, n, spec->function_column)
+                                         : -2;
+    const char *missing = r->col_time < 0 ? spec->time_column
+                          : r->col_dur == -1 ? spec->duration_column
+                          : r->col_fn == -1  ? spec->function_column
+                                             : NULL;
+    if (missing != NULL) {
+        fail(r, err, "the header has no column '%s'", missing);
+        trace_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void trace_close(TraceReader *r)
+{
+    if (r == NULL)
+        return;
+    gzclose(r->gz);
+    free(r->buf);
+    free(r->heap);
+    free(r);
+}
+
+static int parse_num(TraceReader *r, const char *s, const char *what,
+                     double *out, Err *err)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(x))
+        return fail(r, err, "not a number in the %s column", what);
+    if (x < 0)
+        return fail(r, err, "negative %s", what);
+    *out = x;
+    return 0;
+}
+
+/* Reads rows into the look-ahead until it is full or the file ends. */
+static int fill(TraceReader *r, Err *err)
+{
+    char *f[256];
+    while (!r->eof && r->n_heap <= r->spec.lookahead) {
+        int rc = read_line(r, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            r->eof = 1;
+            break;
+        }
+        if (r->buf[0] == '\0')
+            continue; /* a blank line */
+        int n = split(r->buf, f, 255);
+        if (n != r->n_cols) {
+            char got[32];
+            snprintf(got, sizeof got, "%d", n);
+            return fail(r, err, "%s fields, but the header has a different "
+                                "number (truncated row?)",
+                        got);
+        }
+        if (r->col_fn >= 0 && strcmp(f[r->col_fn], r->spec.function) != 0)
+            continue;
+        Row row = {0, NAN, r->line};
+        if (parse_num(r, f[r->col_time], "timestamp", &row.t_s, err) < 0)
+            return -SIM_EINPUT;
+        row.t_s *= r->spec.time_unit_s;
+        if (r->col_dur >= 0) {
+            if (parse_num(r, f[r->col_dur], "duration", &row.dur_s, err) < 0)
+                return -SIM_EINPUT;
+            row.dur_s *= r->spec.duration_unit_s;
+        }
+        if (row.t_s < r->spec.start_s ||
+            (r->spec.end_s > 0 && row.t_s >= r->spec.end_s))
+            continue; /* outside the window */
+        heap_push(r, row);
+    }
+    return 0;
+}
+
+int trace_next(TraceReader *r, double *t_s, double *dur_s, Err *err)
+{
+    int rc = fill(r, err);
+    if (rc < 0)
+        return rc;
+    if (r->n_heap == 0)
+        return 0;
+    Row row = heap_pop(r);
+    if (row.t_s < r->last_t) {
+        char lim[32];
+        r->line = row.line;
+        snprintf(lim, sizeof lim, "%d", r->spec.lookahead);
+        return fail(r, err, "timestamp out of order beyond the look-ahead "
+                            "of %s rows (sort the trace, or raise lookahead)",
+                    lim);
+    }
+    r->last_t = row.t_s;
+    *t_s = (row.t_s - r->spec.start_s) * r->spec.time_scale;
+    *dur_s = row.dur_s;
+    return 1;
+}
+
+int trace_check(const TraceSpec *spec, uint64_t *rows, Err *err)
+{
+    TraceReader *r = trace_open(spec, err);
+    if (r == NULL)
+        return -SIM_EINPUT;
+    double t, d;
+    int rc;
+    *rows = 0;
+    while ((rc = trace_next(r, &t, &d, err)) > 0)
+        (*rows)++;
+    trace_close(r);
+    return rc;
+}

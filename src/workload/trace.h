@@ -1,0 +1,56 @@
+/*
+ * trace.h - replaying a CSV log of requests (the generic trace reader).
+ *
+ * A trace is a CSV file with a header row; the scenario maps its columns:
+ * a timestamp, optionally a duration (the request's service time, used in
+ * place of the model profile's), and optionally a function name to keep
+ * the rows of one function.  Files ending in anything are read through
+ * zlib, so .gz works transparently; CRLF line ends are accepted.  A window
+ * [start_s, end_s) of trace time is replayed, rebased to time 0 and scaled
+ * by time_scale (2 = twice as slow, 0.5 = twice as fast).
+ *
+ * Rows are pulled one at a time; a bounded look-ahead (a min-heap of
+ * `lookahead` rows) re-orders timestamps that are slightly out of order, as
+ * logs written by several threads are.  A row earlier than what was already
+ * replayed, beyond that look-ahead, is an error.  Memory: one line buffer
+ * and the look-ahead heap, whatever the trace length.
+ */
+#ifndef SIM_WORKLOAD_TRACE_H
+#define SIM_WORKLOAD_TRACE_H
+
+#include <stdint.h>
+
+#include "../util/err.h"
+
+#define TRACE_MAX_LINE 65536
+
+typedef struct TraceSpec {
+    char file[1024];          /* the path to read */
+    char time_column[64];     /* header name of the timestamp */
+    char duration_column[64]; /* "" = no durations */
+    char function_column[64]; /* "" = no function filter */
+    char function[128];       /* keep only this function's rows */
+    double time_unit_s;       /* seconds per timestamp unit */
+    double duration_unit_s;   /* seconds per duration unit */
+    double time_scale;        /* replayed time = (t - start) x scale */
+    double start_s, end_s;    /* window in trace time; end 0 = to the end */
+    int lookahead;            /* rows held for re-ordering */
+} TraceSpec;
+
+typedef struct TraceReader TraceReader;
+
+/* Opens the trace and reads its header. */
+TraceReader *trace_open(const TraceSpec *spec, Err *err);
+
+/* The next request in time order: 1 with *t_s (replayed time, seconds)
+ * and *dur_s (seconds, NaN without a duration column), 0 at the end, or a
+ * negative error naming file and line. */
+int trace_next(TraceReader *r, double *t_s, double *dur_s, Err *err);
+
+void trace_close(TraceReader *r);
+
+/* Reads the whole trace once and reports the first problem (config does
+ * this before anything is written).  *rows: the requests it replays. */
+int trace_check(const TraceSpec *spec, uint64_t *rows, Err *err);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * test_trace.c - the generic CSV trace reader and trace replay.
+ *
+ * Pins: exact arrival times and counts from a generated trace, CRLF and
+ * gzip read alike, window + time-scale semantics (window start becomes 0,
+ * times scaled), the function filter, re-ordering inside the look-ahead
+ * and an error naming the line beyond it; each class of bad input gives
+ * file:line and the problem; a replay through the simulator uses the
+ * trace's durations as service times (hand-worked latencies) and a bad
+ * trace makes `simsrv run` exit 2 with nothing written.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "cli/cli.h"
+#include "support.h"
+#include "workload/trace.h"
+
+static char dir[1024];
+
+static TraceSpec spec_for(const char *name)
+{
+    TraceSpec t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.file, sizeof t.file, "%s/%s", dir, name);
+    strcpy(t.time_column, "timestamp");
+    t.time_unit_s = 1;
+    t.duration_unit_s = 1e-3;
+    t.time_scale = 1;
+    t.lookahead = 4;
+    return t;
+}
+
+static int read_all(const TraceSpec *t, double *ts, double *ds, int max,
+                    Err *err)
+{
+    TraceReader *r = trace_open(t, err);
+    if (r == NULL)
+        return -1;
+    int n = 0, rc;
+    double a, d;
+    while ((rc = trace_next(r, &a, &d, err)) > 0 && n < max) {
+        ts[n] = a;
+        ds[n] = d;
+        n++;
+    }
+    trace_close(r);
+    return rc < 0 ? -1 : n;
+}
+
+static const char *csv =
+    "timestamp,function,duration\n"
+    "10.5,f,120\n"
+    "11.25,g,80\n"
+    "11,f,30\n" /* out of order by one row: inside the look-ahead */
+    "12.75,f,45.5\n"
+    "20,f,10\n";
+
+Test(trace, exact_times_crlf_and_gzip)
+{
+    support_tmpdir("trace", dir, sizeof dir);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    support_write_file(path, csv);
+    /* the same with CRLF line ends, and gzipped */
+    char crlf[512];
+    size_t k = 0;
+    for (const char *p = csv; *p; p++) {
+        if (*p == '\n')
+            crlf[k++] = '\r';
+        crlf[k++] = *p;
+    }
+    crlf[k] = '\0';
+    snprintf(path, sizeof path, "%s/crlf.csv", dir);
+    support_write_file(path, crlf);
+    snprintf(path, sizeof path, "%s/t.csv.gz", dir);
+    gzFile gz = gzopen(path, "wb");
+    gzputs(gz, csv);
+    gzclose(gz);
+    const char *files[] = {"t.csv", "crlf.csv", "t.csv.gz"};
+    for (int f = 0; f < 3; f++) {
+        TraceSpec t = spec_for(files[f]);
+        strcpy(t.duration_column, "duration");
+        double ts[16], ds[16];
+        Err err;
+        int n = read_all(&t, ts, ds, 16, &err);
+        cr_assert_eq(n, 5, "%s: %d rows (%s)", files[f], n, err.msg);
+        double want_t[] = {10.5, 11, 11.25, 12.75, 20};
+        double want_d[] = {0.120, 0.030, 0.080, 0.0455, 0.010};
+        for (int i = 0; i < 5; i++) {
+            cr_assert_float_eq(ts[i], want_t[i], 1e-12, "%s row %d", files[f], i);
+            cr_assert_float_eq(ds[i], want_d[i], 1e-12);
+        }
+    }
+}
+
+Test(trace, window_scale_and_function)
+{
+    support_tmpdir("trace-w", dir, sizeof dir);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    support_write_file(path, csv);
+    TraceSpec t = spec_for("t.csv");
+    t.start_s = 11;     /* keeps 11, 11.25, 12.75 (20 is past end) */
+    t.end_s = 15;
+    t.time_scale = 2;   /* twice as slow, from 0 */
+    strcpy(t.function_column, "function");
+    strcpy(t.function, "f"); /* drops 11.25 (g) */
+    double ts[16], ds[16];
+    Err err;
+    int n = read_all(&t, ts, ds, 16, &err);
+    cr_assert_eq(n, 2, "%s", err.msg);
+    cr_assert_float_eq(ts[0], 0.0, 1e-12);
+    cr_assert_float_eq(ts[1], 3.5, 1e-12); /* (12.75 - 11) x 2 */
+    cr_assert(isnan(ds[0]), "no duration column mapped");
+}
+
+static void expect_bad(const char *name, const char *text, int lookahead,
+                       const char *needle)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    support_write_file(path, text);
+    TraceSpec t = spec_for(name);
+    strcpy(t.duration_column, "duration");
+    t.lookahead = lookahead;
+    uint64_t rows;
+    Err err;
+    cr_assert_lt(trace_check(&t, &rows, &err), 0, "%s accepted", name);
+    char line[1400];
+    err_format(&err, line, sizeof line);
+    fprintf(stderr, "%s\n", line);
+    cr_assert_not_null(strstr(line, needle), "'%s' not in: %s", needle, line);
+    cr_assert_not_null(strstr(line, name));
+}
+
+Test(trace, bad_inputs_name_file_and_line)
+{
+    support_tmpdir("trace-bad", dir, sizeof dir);
+    expect_bad("order.csv", "timestamp,duration\n5,1\n6,1\n7,1\n1,1\n", 2,
+               "order.csv:5: timestamp out of order beyond the look-ahead");
+    expect_bad("nan.csv", "timestamp,duration\n5,1\nsoon,1\n", 4,
+               "nan.csv:3: not a number in the timestamp column");
+    expect_bad("neg.csv", "timestamp,duration\n5,-1\n", 4,
+               "neg.csv:2: negative duration");
+    expect_bad("short.csv", "timestamp,duration\n5,1\n6\n", 4,
+               "short.csv:3: 1 fields");
+    expect_bad("empty.csv", "", 4, "empty trace");
+    expect_bad("cols.csv", "time,duration\n5,1\n", 4,
+               "no column 'timestamp'");
+    /* a line longer than the reader's buffer */
+    static char big[TRACE_MAX_LINE + 64];
+    strcpy(big, "timestamp,duration\n5,");
+    size_t n = strlen(big);
+    memset(big + n, '1', TRACE_MAX_LINE);
+    big[n + TRACE_MAX_LINE] = '\0';
+    expect_bad("long.csv", big, 4, "line longer than");
+}
+
+Test(trace, replay_uses_the_trace_durations)
+{
+    /* requests at 0, 1, 2 s lasting 300, 2500, 100 ms on a function with
+     * instant starts: r0 cold on A (done 0.3), r1 warm on A (done 3.5),
+     * r2 at 2 s finds A busy: cold on B (done 2.1).  Latencies 0.3, 2.5,
+     * 0.1 s, whatever the model profile says. */
+    support_tmpdir("trace-run", dir, sizeof dir);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/log.csv", dir);
+    support_write_file(path, "timestamp,duration\n100,300\n101,2500\n102,100\n");
+    AltSpec alt = support_alt(5.0, 0.0);
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    strcpy(wl.type, "trace");
+    wl.trace = spec_for("log.csv");
+    strcpy(wl.trace.duration_column, "duration");
+    wl.trace.start_s = 100;
+    RunResult res = support_run(&alt, &wl, 60, 1, 0);
+    cr_assert_eq(res.v[MET_arrivals], 3);
+    cr_assert_eq(res.v[MET_completed], 3);
+    cr_assert_float_eq(res.v[MET_mean_ms], (300.0 + 2500 + 100) / 3, 1e-9);
+    cr_assert_float_eq(res.v[MET_max_ms], 2500.0, 1e-9);
+    cr_assert_eq(res.v[MET_cold_starts], 2);
+}
+
+Test(trace, bad_trace_makes_run_exit_2_and_write_nothing)
+{
+    char models[1024], file[1200], out[1200], body[2048], path[1200];
+    support_tmpdir("trace-cli", dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    snprintf(path, sizeof path, "%s/log.csv", dir);
+    support_write_file(path, "timestamp\n1\n2\nthree\n");
+    snprintf(file, sizeof file, "%s/s.json", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 60, \"models_dir\": \"%s\", \"model\": "
+             "\"mlp-tabular\", \"workload\": {\"type\": \"trace\", \"file\": "
+             "\"log.csv\"}, \"alternatives\": [{\"name\": \"a\", "
+             "\"memory_mb\": 512}]}",
+             models);
+    support_write_file(file, body);
+    const char *argv[] = {"simsrv", "run", file, "--out", out};
+    FILE *o = tmpfile(), *e = tmpfile();
+    cr_assert_eq(cli_main_streams(5, (char **)argv, o, e), 2);
+    char msg[1024];
+    rewind(e);
+    size_t n = fread(msg, 1, sizeof msg - 1, e);
+    msg[n] = '\0';
+    fprintf(stderr, "%s", msg);
+    cr_assert_not_null(strstr(msg, "log.csv:4: not a number"));
+    cr_assert_eq(support_dir_entries(out), -1, "output directory created");
+    fclose(o);
+    fclose(e);
+}
