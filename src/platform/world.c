@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "../core/rng.h"
 #include "../output/sink.h"
 #include "../output/stats.h"
@@ -36,8 +38,17 @@ SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
 {
     if (req->given_us >= 0 && batch <= 1)
         return req->given_us; /* the trace's own duration, as measured */
-    Dist d = profile_warm_dist(hw, batch > 0 ? batch : 1);
-    double x = dist_quantile_s(&d, req->u_service) * cpu_factor;
+    double x;
+    if (hw->warm_affine) { /* lognormal, median a + c b: no Dist copy */
+        double median = hw->warm_a_s + hw->warm_c_s * (batch > 0 ? batch : 1);
+        x = hw->warm_sigma > 0
+                ? median * exp(hw->warm_sigma *
+                               gsl_cdf_ugaussian_Pinv(req->u_service))
+                : median;
+    } else {
+        x = dist_quantile_s(&hw->warm, req->u_service);
+    }
+    x *= cpu_factor;
     return x > 0 ? time_from_s(x) : 0;
 }
 
