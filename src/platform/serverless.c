@@ -15,17 +15,25 @@
  * slot on a starting instance, a new instance (a cold start), a place in the
  * bounded queue, or else it is rejected (throttled).
  *
- * Events (prio in list order, lowest first at equal times):
- *   SAMPLE    closes a timeseries window: first, so a window [t0, t1) holds
- *             exactly the events before t1;
- *   DONE      a request leaves its slot: before arrivals, so an arrival at
- *             the same microsecond finds the slot free;
+ * Events it handles (the World dispatches them; their order at equal times
+ * is WORLD_EVENTS in world.h):
+ *   DONE      a request leaves its slot (before arrivals at the same
+ *             microsecond, so they find the slot free);
+ *   BATCH     a forming batch's oldest request has waited max_wait;
  *   READY     an instance finished starting;
- *   ARRIVAL   the next request of the function;
- *   EXPIRE    keep-alive deadline: after arrivals, so an instance is still
- *             warm at its exact deadline;
+ *   EXPIRE    keep-alive deadline (after arrivals: an instance is still
+ *             warm at its exact deadline);
  *   PROVISION the provisioned count changes (time-of-day schedule);
  *   WINDOW    a new 10 s scaling window opens for queued requests.
+ *
+ * Dynamic batching (max_batch > 1, concurrency 1): an instance's "room" is
+ * room in the batch it forms while its previous batch runs; the batch runs
+ * when the instance is free and the batch is full or its oldest request
+ * waited max_wait.  Nodes (a cluster in the scenario): each start takes the
+ * instance's vCPUs, memory (and GPU) on the node the placement picks, else
+ * evicts the least recently used idle on-demand instance whose node would
+ * then fit, else the start is refused.  Instance-billed prices (Cloud Run,
+ * GPU serverless) are accrued by the instance's state changes.
  *
  * Keep-alive timers.  Each instance has at most one pending EXPIRE event.
  * When it goes idle with deadline d and its pending timer is due no later
