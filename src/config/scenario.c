@@ -113,7 +113,8 @@ static int pick_name(const JCtx *c, const char *path, const char *value,
 static const char *const wl_trace[] = {
     "type", "file", "time_column", "duration_column", "function_column",
     "function", "time_unit", "duration_unit", "time_scale", "start_s",
-    "end_s", "lookahead", "notes", NULL};
+    "end_s", "lookahead", "time_format", "context_column",
+    "generated_column", "notes", NULL};
 
 static int unit_seconds(const JCtx *c, const cJSON *v, const char *key,
                         const char *def, double *out)
@@ -161,8 +162,23 @@ static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
         (rc = json_num(c, v, "workload", "end_s", 0, 0, JNUM_NONNEGATIVE,
                        &t->end_s)) < 0 ||
         (rc = json_int(c, v, "workload", "lookahead", 0, 10000, 1, 10000000,
-                       &look)) < 0)
+                       &look)) < 0 ||
+        (rc = json_str(c, v, "workload", "context_column", 0, "",
+                       t->context_column, sizeof t->context_column)) < 0 ||
+        (rc = json_str(c, v, "workload", "generated_column", 0, "",
+                       t->generated_column, sizeof t->generated_column)) < 0)
         return rc;
+    {
+        static const char *const formats[] = {"number", "datetime", NULL};
+        char fmt[16];
+        int idx = 0;
+        if ((rc = json_str(c, v, "workload", "time_format", 0, "number", fmt,
+                           sizeof fmt)) < 0 ||
+            (rc = pick_name(c, "workload.time_format", fmt, formats, &idx)) <
+                0)
+            return rc;
+        t->datetime = idx == 1;
+    }
     if (t->end_s > 0 && !(t->end_s > t->start_s))
         return err_set(c->err, SIM_EINPUT, c->file,
                        "workload.end_s: must be after start_s (%g <= %g)",

@@ -161,17 +161,17 @@ static SimTime trace_arrival_next(ArrivalState *st, const WorkloadSpec *wl,
 {
     (void)wl;
     (void)r;
-    double t, dur;
+    TraceRow row;
     Err err;
-    int rc = trace_next(st->ext, &t, &dur, &err);
+    int rc = trace_next(st->ext, &row, &err);
     if (rc < 0) {
         fprintf(stderr, "simsrv: %s: %s (the trace changed after it was "
                         "checked?)\n",
                 err.where, err.msg);
         exit(2);
     }
-    st->dur_s = dur;
-    return rc == 0 ? SIM_TIME_MAX : time_from_s(t);
+    st->dur_s = row.dur_s;
+    return rc == 0 ? SIM_TIME_MAX : time_from_s(row.t_s);
 }
 
 static void trace_fini(ArrivalState *st)

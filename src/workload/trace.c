@@ -20,6 +20,7 @@
 typedef struct Row {
     double t_s;    /* trace time, seconds */
     double dur_s;  /* NaN if none */
+    long context, generated;
     long line;
 } Row;
 
@@ -28,7 +29,9 @@ struct TraceReader {
     gzFile gz;
     char *buf;
     long line;
-    int col_time, col_dur, col_fn, n_cols;
+    int col_time, col_dur, col_fn, col_ctx, col_gen, n_cols;
+    int have_t0;
+    double t0;           /* datetime traces: the first row's time */
     Row *heap;           /* look-ahead min-heap by t_s, then line */
     int n_heap;
     int eof;
@@ -157,9 +160,16 @@ TraceReader *trace_open(const TraceSpec *spec, Err *err)
                                           : -2;
     r->col_fn = spec->function_column[0] ? find_col(f, n, spec->function_column)
                                          : -2;
+    r->col_ctx = spec->context_column[0] ? find_col(f, n, spec->context_column)
+                                         : -2;
+    r->col_gen = spec->generated_column[0]
+                     ? find_col(f, n, spec->generated_column)
+                     : -2;
     const char *missing = r->col_time < 0 ? spec->time_column
                           : r->col_dur == -1 ? spec->duration_column
                           : r->col_fn == -1  ? spec->function_column
+                          : r->col_ctx == -1 ? spec->context_column
+                          : r->col_gen == -1 ? spec->generated_column
                                              : NULL;
     if (missing != NULL) {
         fail(r, err, "the header has no column '%s'", missing);
@@ -193,6 +203,50 @@ static int parse_num(TraceReader *r, const char *s, const char *what,
     return 0;
 }
 
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian; Howard
+ * Hinnant's days_from_civil algorithm, reimplemented). */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD HH:MM:SS[.fraction]" (or with a 'T') -> seconds since 1970. */
+static int parse_datetime(TraceReader *r, const char *s, double *out,
+                          Err *err)
+{
+    int y, mo, d, h, mi, used = 0;
+    double sec;
+    if (sscanf(s, "%4d-%2d-%2d%*[ T]%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi,
+               &sec, &used) != 6 ||
+        s[used] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+        mi > 59 || sec < 0 || sec >= 61)
+        return fail(r, err, "not a datetime (YYYY-MM-DD HH:MM:SS) in the %s "
+                            "column",
+                    "timestamp");
+    *out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 +
+           mi * 60.0 + sec;
+    return 0;
+}
+
+static int parse_count(TraceReader *r, const char *s, const char *what,
+                       long *out, Err *err)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE)
+        return fail(r, err, "not a whole number in the %s column", what);
+    if (x < 0)
+        return fail(r, err, "negative %s", what);
+    *out = x;
+    return 0;
+}
+
 /* Reads rows into the look-ahead until it is full or the file ends. */
 static int fill(TraceReader *r, Err *err)
 {
@@ -217,10 +271,28 @@ static int fill(TraceReader *r, Err *err)
         }
         if (r->col_fn >= 0 && strcmp(f[r->col_fn], r->spec.function) != 0)
             continue;
-        Row row = {0, NAN, r->line};
-        if (parse_num(r, f[r->col_time], "timestamp", &row.t_s, err) < 0)
+        Row row = {0, NAN, -1, -1, r->line};
+        if (r->spec.datetime) {
+            if (parse_datetime(r, f[r->col_time], &row.t_s, err) < 0)
+                return -SIM_EINPUT;
+            if (!r->have_t0) {
+                r->t0 = row.t_s;
+                r->have_t0 = 1;
+            }
+            row.t_s -= r->t0;
+        } else {
+            if (parse_num(r, f[r->col_time], "timestamp", &row.t_s, err) < 0)
+                return -SIM_EINPUT;
+            row.t_s *= r->spec.time_unit_s;
+        }
+        if (r->col_ctx >= 0 &&
+            parse_count(r, f[r->col_ctx], "context tokens", &row.context,
+                        err) < 0)
             return -SIM_EINPUT;
-        row.t_s *= r->spec.time_unit_s;
+        if (r->col_gen >= 0 &&
+            parse_count(r, f[r->col_gen], "generated tokens", &row.generated,
+                        err) < 0)
+            return -SIM_EINPUT;
         if (r->col_dur >= 0) {
             if (parse_num(r, f[r->col_dur], "duration", &row.dur_s, err) < 0)
                 return -SIM_EINPUT;
@@ -234,7 +306,7 @@ static int fill(TraceReader *r, Err *err)
     return 0;
 }
 
-int trace_next(TraceReader *r, double *t_s, double *dur_s, Err *err)
+int trace_next(TraceReader *r, TraceRow *out, Err *err)
 {
     int rc = fill(r, err);
     if (rc < 0)
@@ -251,8 +323,10 @@ int trace_next(TraceReader *r, double *t_s, double *dur_s, Err *err)
                     lim);
     }
     r->last_t = row.t_s;
-    *t_s = (row.t_s - r->spec.start_s) * r->spec.time_scale;
-    *dur_s = row.dur_s;
+    out->t_s = (row.t_s - r->spec.start_s) * r->spec.time_scale;
+    out->dur_s = row.dur_s;
+    out->context = row.context;
+    out->generated = row.generated;
     return 1;
 }
 
@@ -261,10 +335,10 @@ int trace_check(const TraceSpec *spec, uint64_t *rows, Err *err)
     TraceReader *r = trace_open(spec, err);
     if (r == NULL)
         return -SIM_EINPUT;
-    double t, d;
+    TraceRow row;
     int rc;
     *rows = 0;
-    while ((rc = trace_next(r, &t, &d, err)) > 0)
+    while ((rc = trace_next(r, &row, err)) > 0)
         (*rows)++;
     trace_close(r);
     return rc;

@@ -4,7 +4,9 @@
  * A trace is a CSV file with a header row; the scenario maps its columns:
  * a timestamp, optionally a duration (the request's service time, used in
  * place of the model profile's), and optionally a function name to keep
- * the rows of one function.  Files ending in anything are read through
+ * the rows of one function; token counts (context, generated) for LLM
+ * traces.  Timestamps are numbers (time_unit) or datetimes counted from
+ * the first row's.  Files ending in anything are read through
  * zlib, so .gz works transparently; CRLF line ends are accepted.  A window
  * [start_s, end_s) of trace time is replayed, rebased to time 0 and scaled
  * by time_scale (2 = twice as slow, 0.5 = twice as fast).
@@ -35,17 +37,28 @@ typedef struct TraceSpec {
     double time_scale;        /* replayed time = (t - start) x scale */
     double start_s, end_s;    /* window in trace time; end 0 = to the end */
     int lookahead;            /* rows held for re-ordering */
+    int datetime;             /* timestamps "YYYY-MM-DD HH:MM:SS[.f]" (UTC),
+                                 counted from the first row's */
+    char context_column[64];  /* "" = none: prompt / context tokens */
+    char generated_column[64]; /* "" = none: generated tokens */
 } TraceSpec;
+
+/* One replayed request. */
+typedef struct TraceRow {
+    double t_s;     /* replayed time, seconds */
+    double dur_s;   /* NaN without a duration column */
+    long context;   /* tokens, -1 without the column */
+    long generated; /* tokens, -1 without the column */
+} TraceRow;
 
 typedef struct TraceReader TraceReader;
 
 /* Opens the trace and reads its header. */
 TraceReader *trace_open(const TraceSpec *spec, Err *err);
 
-/* The next request in time order: 1 with *t_s (replayed time, seconds)
- * and *dur_s (seconds, NaN without a duration column), 0 at the end, or a
+/* The next request in time order: 1 with *row filled, 0 at the end, or a
  * negative error naming file and line. */
-int trace_next(TraceReader *r, double *t_s, double *dur_s, Err *err);
+int trace_next(TraceReader *r, TraceRow *row, Err *err);
 
 void trace_close(TraceReader *r);
 
