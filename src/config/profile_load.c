@@ -10,7 +10,9 @@
  *                         "model_load": DIST, "load_mb_per_s": 0,
  *                         "first_inference_extra": DIST },
  *      or "cold_total": DIST,
- *         "warm": { "a_ms": .., "c_ms": .., "sigma": .. }  or  DIST,
+ *         "warm": { "a_ms": .., "c_ms": .., "sigma": ..,
+ *                   "prompt_ms_per_token": .., "output_ms_per_token": .. }
+ *                 or DIST,
  *         "source": "..." } } }
  * "description", "sources", "notes" and "source" are free text for people.
  */
@@ -81,15 +83,23 @@ static int load_hw(const JCtx *c, const cJSON *v, const char *path,
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: missing (the warm service time is required)", p);
     if (cJSON_GetObjectItemCaseSensitive(w, "a_ms") != NULL) {
-        static const char *const wkeys[] = {"a_ms", "c_ms", "sigma", "source",
-                                            NULL};
-        double a, cc;
+        static const char *const wkeys[] = {
+            "a_ms", "c_ms", "sigma", "prompt_ms_per_token",
+            "output_ms_per_token", "source", NULL};
+        double a, cc, pt, ot;
         if ((rc = json_check_keys(c, w, p, wkeys)) < 0 ||
             (rc = json_num(c, w, p, "a_ms", 1, 0, JNUM_NONNEGATIVE, &a)) < 0 ||
             (rc = json_num(c, w, p, "c_ms", 1, 0, JNUM_NONNEGATIVE, &cc)) < 0 ||
             (rc = json_num(c, w, p, "sigma", 0, 0, JNUM_NONNEGATIVE,
-                           &h->warm_sigma)) < 0)
+                           &h->warm_sigma)) < 0 ||
+            (rc = json_num(c, w, p, "prompt_ms_per_token", 0, 0,
+                           JNUM_NONNEGATIVE, &pt)) < 0 ||
+            (rc = json_num(c, w, p, "output_ms_per_token", 0, 0,
+                           JNUM_NONNEGATIVE, &ot)) < 0)
             return rc;
+        h->per_token = pt > 0 || ot > 0;
+        h->prompt_s_per_token = pt * 1e-3;
+        h->output_s_per_token = ot * 1e-3;
         if (!(a + cc > 0))
             return err_set(c->err, SIM_EINPUT, c->file,
                            "%s: a_ms + c_ms must be > 0", p);

@@ -10,7 +10,8 @@
  *   - the total time of a cold request as one distribution, which then
  *     replaces the warm service time for that request;
  * and the warm service time: lognormal with median a + c*b for batch size
- * b, or any distribution at batch 1.  All times are in seconds here (the
+ * b, or any distribution at batch 1; for LLMs, per-token terms make the
+ * median a + p * prompt tokens + o * output tokens of each request.  All times are in seconds here (the
  * JSON files use milliseconds, named *_ms).
  */
 #ifndef SIM_ENTITY_PROFILE_H
@@ -37,6 +38,9 @@ typedef struct HwProfile {
     Dist cold_total;        /* COLD_TOTAL: a cold request's whole duration */
     int warm_affine;        /* 1: lognormal, median a + c*b; 0: `warm` */
     double warm_a_s, warm_c_s, warm_sigma;
+    int per_token;          /* LLM: median a + p * prompt + o * output tokens
+                               for requests that carry token counts */
+    double prompt_s_per_token, output_s_per_token;
     Dist warm;              /* warm service at batch 1 when !warm_affine */
 } HwProfile;
 

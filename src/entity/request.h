@@ -38,6 +38,8 @@ typedef struct Request {
     struct Vm *vm;             /* the VM serving it or whose queue holds it */
     double u_service;          /* service-time quantile, drawn at arrival */
     SimTime given_us;          /* service time given by a trace, or -1 */
+    int32_t prompt_tokens;     /* from an LLM trace, or -1 */
+    int32_t output_tokens;     /* from an LLM trace, or -1 */
     uint64_t id;               /* arrival sequence number */
     SimTime arrival;           /* us */
     SimTime bound_at;          /* when bound to a starting instance, or -1 */

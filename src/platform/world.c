@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,12 @@ SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
     double x;
     if (hw->warm_affine) { /* lognormal, median a + c b: no Dist copy */
         double median = hw->warm_a_s + hw->warm_c_s * (batch > 0 ? batch : 1);
+        if (hw->per_token && req->output_tokens >= 0) /* an LLM request */
+            median = hw->warm_a_s +
+                     hw->prompt_s_per_token * (req->prompt_tokens > 0
+                                                   ? req->prompt_tokens
+                                                   : 0) +
+                     hw->output_s_per_token * req->output_tokens;
         x = hw->warm_sigma > 0
                 ? median * exp(hw->warm_sigma *
                                gsl_cdf_ugaussian_Pinv(req->u_service))
@@ -133,6 +140,8 @@ static void schedule_next_arrival(World *w)
 {
     SimTime t = w->arr_type->next(&w->arr, w->rc->wl, w->r_arr);
     w->pending_dur_s = w->arr.dur_s; /* belongs to the arrival at t */
+    w->pending_prompt = w->arr.prompt_tokens;
+    w->pending_output = w->arr.output_tokens;
     if (t < w->rc->horizon)
         world_schedule(w, t, EV_ARRIVAL, NULL, 0);
 }
@@ -150,6 +159,7 @@ static int hybrid_wants_vm(const World *w)
 static void on_arrival(World *w)
 {
     double given_s = w->pending_dur_s;
+    long prompt = w->pending_prompt, output = w->pending_output;
     schedule_next_arrival(w);
     Request *req = pool_get(&w->req_pool);
     req->id = w->next_req_id++;
@@ -158,6 +168,8 @@ static void on_arrival(World *w)
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
     req->given_us = isnan(given_s) ? -1 : time_from_s(given_s);
+    req->prompt_tokens = (int32_t)(prompt > INT32_MAX ? INT32_MAX : prompt);
+    req->output_tokens = (int32_t)(output > INT32_MAX ? INT32_MAX : output);
     live_add(w, req);
     metrics_arrival(w->m, req->arrival);
     switch (w->alt->kind) {

@@ -69,6 +69,7 @@ typedef struct World {
     const ArrivalType *arr_type;
     ArrivalState arr;
     double pending_dur_s;   /* trace duration of the pending arrival */
+    long pending_prompt, pending_output; /* its token counts (-1: none) */
     SrvPool *srv;           /* serverless part, or NULL */
     VmFleet *vm;            /* VM part, or NULL */
     uint64_t next_req_id;
@@ -130,8 +131,9 @@ SimTime world_mser5_warmup(const RunConfig *rc);
 void world_end_request(World *w, Request *req, ReqOutcome outcome);
 
 /* The service time of req on hardware `hw` at batch size `batch`, slowed by
- * `cpu_factor`: the req's own quantile of the profile's distribution -- or,
- * for a request replayed from a trace with durations, that duration. */
+ * `cpu_factor`: the req's own quantile of the profile's distribution (for
+ * an LLM request with token counts, median a + p * prompt + o * output) --
+ * or, for a request replayed from a trace with durations, that duration. */
 SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
                          double cpu_factor);
 

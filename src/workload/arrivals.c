@@ -21,6 +21,7 @@ static void window_init(ArrivalState *st, const WorkloadSpec *wl)
 {
     memset(st, 0, sizeof *st);
     st->dur_s = NAN;
+    st->prompt_tokens = st->output_tokens = -1;
     st->start = time_from_s(wl->start_s);
     st->end = time_from_s(wl->end_s);
     st->t_s = wl->start_s;
@@ -171,6 +172,8 @@ static SimTime trace_arrival_next(ArrivalState *st, const WorkloadSpec *wl,
         exit(2);
     }
     st->dur_s = row.dur_s;
+    st->prompt_tokens = row.context;
+    st->output_tokens = row.generated;
     return rc == 0 ? SIM_TIME_MAX : time_from_s(row.t_s);
 }
 

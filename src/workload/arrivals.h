@@ -55,6 +55,8 @@ typedef struct ArrivalState {
     double state_end_s; /* mmpp: when the current state ends */
     void *ext;          /* trace: the open reader */
     double dur_s;       /* trace: the last arrival's duration, NaN if none */
+    long prompt_tokens; /* trace: its token counts, -1 if none */
+    long output_tokens;
 } ArrivalState;
 
 typedef struct ArrivalType {

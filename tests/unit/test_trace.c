@@ -302,3 +302,38 @@ Test(trace, azure_llm_2023_conversation_medians)
 {
     check_medians("AzureLLMInferenceTrace_conv.csv", 1020, 129);
 }
+
+Test(trace, llm_requests_take_a_plus_prompt_plus_output_time)
+{
+    /* a = 50 ms, 0.2 ms per prompt token, 20 ms per output token, no noise;
+     * requests 10 s apart on a warm (provisioned) instance:
+     * (1000, 10) -> 50 + 200 + 200 = 450 ms; (500, 100) -> 2150 ms. */
+    support_tmpdir("trace-llm", dir, sizeof dir);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/llm.csv", dir);
+    support_write_file(path, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                             "2023-11-16 18:00:00.0,1000,10\n"
+                             "2023-11-16 18:00:10.0,500,100\n");
+    AltSpec alt = support_alt(0, 0.0);
+    alt.hw.warm_affine = 1;
+    alt.hw.warm_a_s = 0.050;
+    alt.hw.warm_sigma = 0;
+    alt.hw.per_token = 1;
+    alt.hw.prompt_s_per_token = 0.0002;
+    alt.hw.output_s_per_token = 0.020;
+    alt.n_prov = 1;
+    alt.prov[0].count = 1;
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    strcpy(wl.type, "trace");
+    wl.trace = spec_for("llm.csv");
+    strcpy(wl.trace.time_column, "TIMESTAMP");
+    strcpy(wl.trace.context_column, "ContextTokens");
+    strcpy(wl.trace.generated_column, "GeneratedTokens");
+    wl.trace.datetime = 1;
+    RunResult res = support_run(&alt, &wl, 60, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 2);
+    cr_assert_eq(res.v[MET_cold_starts], 0);
+    cr_assert_float_eq(res.v[MET_max_ms], 2150.0, 1e-9);
+    cr_assert_float_eq(res.v[MET_mean_ms], (450.0 + 2150.0) / 2, 1e-9);
+}
