@@ -91,17 +91,24 @@ WorkloadSpec support_poisson(double rate)
     return wl;
 }
 
-RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
-                      double horizon_s, uint64_t seed, uint32_t rep)
+RunConfig support_config(const AltSpec *alt, const WorkloadSpec *wl,
+                         double horizon_s, uint64_t seed)
 {
     RunConfig rc;
     memset(&rc, 0, sizeof rc);
     rc.alt = alt;
     rc.wl = wl;
     rc.seed = seed;
-    rc.rep = rep;
     rc.horizon = time_from_s(horizon_s);
     rc.slo = time_from_s(1.0);
+    return rc;
+}
+
+RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
+                      double horizon_s, uint64_t seed, uint32_t rep)
+{
+    RunConfig rc = support_config(alt, wl, horizon_s, seed);
+    rc.rep = rep;
     RunResult r;
     world_run(&rc, &r);
     /* Conservation, DESIGN.md section 3 (srv_finish also aborts on it). */

@@ -35,6 +35,11 @@ WorkloadSpec support_constant(double rate, double start_s, double end_s);
 /* A Poisson workload of `rate` per second. */
 WorkloadSpec support_poisson(double rate);
 
+/* The run configuration support_run uses: replication 0, SLO 1 s, no
+ * timeseries (tests that step a World by hand start from it). */
+RunConfig support_config(const AltSpec *alt, const WorkloadSpec *wl,
+                         double horizon_s, uint64_t seed);
+
 /* Runs one replication. */
 RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
                       double horizon_s, uint64_t seed, uint32_t rep);

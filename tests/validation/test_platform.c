@@ -32,12 +32,7 @@ Test(platform, hand_worked_five_requests_step_by_step)
      * 600 s, C 600 s (each expires 600 s after its last request). */
     AltSpec alt = fixed_alt(2.385, 0.5);
     WorkloadSpec wl = support_constant(1, 0, 4.5);
-    RunConfig rc;
-    memset(&rc, 0, sizeof rc);
-    rc.alt = &alt;
-    rc.wl = &wl;
-    rc.seed = 1;
-    rc.horizon = time_from_s(1000);
+    RunConfig rc = support_config(&alt, &wl, 1000, 1);
     rc.slo = time_from_s(2.5);
     World *s = world_create(&rc);
     Sim *sim = world_sim(s);

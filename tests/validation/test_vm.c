@@ -159,13 +159,7 @@ Test(vm, autoscaling_reaches_target_size_not_before_boot)
      * that sees the step is at 3660 s; its VMs boot for 25 s. */
     AltSpec alt = autoscaled();
     WorkloadSpec wl = step(2, 3600, 10);
-    RunConfig rc;
-    memset(&rc, 0, sizeof rc);
-    rc.alt = &alt;
-    rc.wl = &wl;
-    rc.seed = 99;
-    rc.horizon = time_from_s(9000);
-    rc.slo = time_from_s(1);
+    RunConfig rc = support_config(&alt, &wl, 9000, 99);
     World *w = world_create(&rc);
     Sim *sim = world_sim(w);
     /* just after the tick at 3600 s, which still sees the old load */

@@ -42,13 +42,7 @@ Test(warmup, fixed_deletion_counts_only_later_arrivals)
     alt.hw.warm.kind = DIST_CONSTANT;
     alt.hw.warm.a_s = 0.5;
     WorkloadSpec wl = support_constant(1, 0, 999.5);
-    RunConfig rc;
-    memset(&rc, 0, sizeof rc);
-    rc.alt = &alt;
-    rc.wl = &wl;
-    rc.seed = 1;
-    rc.horizon = time_from_s(1000);
-    rc.slo = time_from_s(1);
+    RunConfig rc = support_config(&alt, &wl, 1000, 1);
     rc.warmup.method = WARMUP_FIXED;
     rc.warmup.warmup_s = 100;
     RunResult res;
@@ -80,12 +74,7 @@ Test(warmup, mser5_pilot_trims_a_transient)
     wl.step_at_s[1] = 500;
     wl.step_rate[1] = 0.5;
     wl.end_s = 1e12;
-    RunConfig rc;
-    memset(&rc, 0, sizeof rc);
-    rc.alt = &alt;
-    rc.wl = &wl;
-    rc.seed = 17;
-    rc.horizon = time_from_s(30000);
+    RunConfig rc = support_config(&alt, &wl, 30000, 17);
     rc.slo = time_from_s(60);
     RunResult plain, trimmed;
     world_run(&rc, &plain);
