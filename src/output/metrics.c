@@ -105,35 +105,35 @@ void metrics_vm(Metrics *m, SimTime now, InstState from, InstState to)
 
 void metrics_end(Metrics *m, const Request *req, SimTime now)
 {
+    ReqOutcome outcome = (ReqOutcome)req->outcome;
+    SimTime lat = now - req->arrival;
+    /* The timeseries window sees every request ... */
+    switch (outcome) {
+    case REQ_COMPLETED:
+        m->w_completed++;
+        hist_add(&m->win, lat);
+        if (req->cold)
+            m->w_cold++;
+        break;
+    case REQ_REJECTED:
+        m->w_rejected++;
+        break;
+    case REQ_TIMED_OUT:
+        m->w_timed_out++;
+        break;
+    case REQ_PENDING:
+    case REQ_UNFINISHED:
+        break;
+    }
+    /* ... the run's statistics only those that arrived after the warm-up. */
     if (req->arrival < m->warmup) {
-        /* deleted as warm-up: only the timeseries sees it */
         m->pre_ended++;
-        switch ((ReqOutcome)req->outcome) {
-        case REQ_COMPLETED:
-            m->w_completed++;
-            hist_add(&m->win, now - req->arrival);
-            if (req->cold)
-                m->w_cold++;
-            break;
-        case REQ_REJECTED:
-            m->w_rejected++;
-            break;
-        case REQ_TIMED_OUT:
-            m->w_timed_out++;
-            break;
-        case REQ_PENDING:
-        case REQ_UNFINISHED:
-            break;
-        }
         return;
     }
-    switch ((ReqOutcome)req->outcome) {
+    switch (outcome) {
     case REQ_COMPLETED: {
-        SimTime lat = now - req->arrival;
         m->completed++;
-        m->w_completed++;
         hist_add(&m->lat, lat);
-        hist_add(&m->win, lat);
         if (lat <= m->slo_us)
             m->slo_ok++;
         SimTime cold_wait = req->cold ? (req->start - req->bound_at) : 0;
@@ -142,19 +142,15 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
         m->queue_wait_us += (double)queued;
         if (queued > 0)
             m->waited++;
-        if (req->cold) {
+        if (req->cold)
             m->cold++;
-            m->w_cold++;
-        }
         break;
     }
     case REQ_REJECTED:
         m->rejected++;
-        m->w_rejected++;
         break;
     case REQ_TIMED_OUT:
         m->timed_out++;
-        m->w_timed_out++;
         break;
     case REQ_PENDING:
     case REQ_UNFINISHED:

@@ -550,7 +550,6 @@ static void serve(SrvPool *s, Instance *inst, Request *req)
  * -- all ending together. */
 static void run_batch(SrvPool *s, Instance *inst)
 {
-    SimTime now = sim_now(s->sim);
     Request *first = inst->wait_head;
     int b = inst->bound;
     assert(b > 0 && inst->in_use == 0);
@@ -562,29 +561,12 @@ static void run_batch(SrvPool *s, Instance *inst)
         if (!inst->provisioned)
             first->init_billed_us = inst->init_us;
     }
-    int timed_out = s->timeout_us > 0 && run > s->timeout_us;
-    if (timed_out)
-        run = s->timeout_us;
     inst->wait_head = inst->wait_tail = NULL;
     inst->bound = 0;
     inst->batch_epoch = ++s->epoch_counter; /* a pending deadline is stale */
-    for (Request *req = first, *next; req != NULL; req = next) {
-        next = req->next;
-        req->next = NULL;
-        inst->in_use++;
-        req->start = now;
-        req->run_us = run;
-        req->service_us = run;
-        req->batch = (uint16_t)b;
-        req->batch_leader = req == first;
-        req->on_provisioned = inst->provisioned;
-        if (timed_out)
-            req->outcome = REQ_TIMED_OUT;
-        s->w->served_srv++;
-        world_schedule(s->w, now + run, EV_DONE, req, 0);
-    }
-    s->w->batches++;
-    s->w->batched += (uint64_t)b;
+    inst->in_use = b;
+    world_start_batch(s->w, first, b, run, s->timeout_us, inst->provisioned,
+                      &s->w->served_srv);
     avail_touch(s, inst);
 }
 

@@ -302,36 +302,20 @@ static void serve(VmFleet *f, Vm *vm, Request *req)
 
 static void run_batch(VmFleet *f, Vm *vm)
 {
-    SimTime now = sim_now(f->sim);
     Request *first = vm->b_head;
     int b = vm->bound;
     assert(b > 0 && vm->in_use == 0);
     SimTime run = world_service_us(first, &f->spec->hw, b, f->cpu_factor);
-    int timed_out = f->timeout_us > 0 && run > f->timeout_us;
-    if (timed_out)
-        run = f->timeout_us;
     advance(f);
     set_state(f, vm, INST_BUSY);
-    vm->b_head = vm->b_tail = NULL;
+    vm->b_head = vm->b_tail = NULL; /* batch_join set each req->vm */
     vm->bound = 0;
     vm->batch_epoch = ++f->epoch_counter; /* a pending deadline is stale */
-    for (Request *req = first, *next; req != NULL; req = next) {
-        next = req->next;
-        req->next = NULL;
-        vm->in_use++;
-        req->start = now;
-        req->run_us = req->service_us = run;
-        req->batch = (uint16_t)b;
-        req->batch_leader = req == first;
-        if (timed_out)
-            req->outcome = REQ_TIMED_OUT;
-        f->w->served_vm++;
-        world_schedule(f->w, now + run, EV_DONE, req, 0);
-    }
+    vm->in_use = b;
+    world_start_batch(f->w, first, b, run, f->timeout_us, 0,
+                      &f->w->served_vm);
     f->busy_slots += 1; /* the VM's one slot runs the batch */
     f->free_slots -= vm->draining ? 0 : 1;
-    f->w->batches++;
-    f->w->batched += (uint64_t)b;
     touch(f, vm);
 }
 
@@ -533,7 +517,7 @@ static void scale_in(VmFleet *f, int n)
             if (vm->draining)
                 continue;
             if (pass == 0 && vm->state == INST_STARTING) {
-                /* its READY event will find it gone: cancel by id */
+                /* marked draining: its READY event terminates it */
                 vm->draining = 1;
                 n--;
             } else if (pass == 1 && vm->state == INST_IDLE &&

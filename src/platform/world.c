@@ -59,6 +59,32 @@ SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
     return x > 0 ? time_from_s(x) : 0;
 }
 
+SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
+                          SimTime timeout_us, int on_provisioned,
+                          uint64_t *served)
+{
+    SimTime now = sim_now(w->sim);
+    int timed_out = timeout_us > 0 && run_us > timeout_us;
+    if (timed_out)
+        run_us = timeout_us;
+    for (Request *req = first, *next; req != NULL; req = next) {
+        next = req->next;
+        req->next = NULL;
+        req->start = now;
+        req->run_us = req->service_us = run_us;
+        req->batch = (uint16_t)b;
+        req->batch_leader = req == first;
+        req->on_provisioned = (uint8_t)on_provisioned;
+        if (timed_out)
+            req->outcome = REQ_TIMED_OUT; /* recorded at DONE */
+        (*served)++;
+        world_schedule(w, now + run_us, EV_DONE, req, 0);
+    }
+    w->batches++;
+    w->batched += (uint64_t)b;
+    return run_us;
+}
+
 /* ---- the live list -------------------------------------------------- */
 
 static void live_add(World *w, Request *req)

@@ -137,6 +137,15 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome);
 SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
                          double cpu_factor);
 
+/* Starts a batch of b requests (linked through `next` from `first`) that
+ * run together for `run_us`, cut to `timeout_us` when that is shorter
+ * (0 = none; they then end timed out): each gets its start, run time,
+ * batch size and leader flag, and one DONE event; `*served` counts them.
+ * Returns the run time actually scheduled. */
+SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
+                          SimTime timeout_us, int on_provisioned,
+                          uint64_t *served);
+
 /* Schedules an event of `kind` at its priority. */
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch);

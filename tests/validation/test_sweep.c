@@ -156,21 +156,31 @@ Test(sweep, resume_after_kill_equals_uninterrupted)
     same_tables(whole, killed);
 }
 
+/* Runs `simsrv merge` and returns its status, with its stderr in msg. */
+static int merge_message(const char *sweep, const char *out, char *msg,
+                         size_t size)
+{
+    const char *argv[] = {"simsrv", "merge", sweep, "--out", out};
+    FILE *o = tmpfile(), *e = tmpfile();
+    int rc = cli_main_streams(5, (char **)argv, o, e);
+    rewind(e);
+    size_t n = fread(msg, 1, size - 1, e);
+    msg[n] = '\0';
+    fclose(o);
+    fclose(e);
+    return rc;
+}
+
 Test(sweep, merge_reports_missing_and_duplicated_cells)
 {
     char sweep[1200], ds[1300], a[1400], b[1400];
     make_files("sweep-merge", sweep, sizeof sweep, grid_sweep);
     snprintf(ds, sizeof ds, "%s/sh", dir);
     cr_assert_eq(run("sweep", sweep, "--shard", "0/2", "--out", ds, NULL, NULL), 0);
-    FILE *o = tmpfile(), *e = tmpfile();
-    const char *argv[] = {"simsrv", "merge", sweep, "--out", ds};
-    cr_assert_eq(cli_main_streams(5, (char **)argv, o, e), 2);
-    char buf[1024];
-    rewind(e);
-    size_t n = fread(buf, 1, sizeof buf - 1, e);
-    buf[n] = '\0';
-    fprintf(stderr, "missing: %s", buf);
-    cr_assert_not_null(strstr(buf, "12 of 24 cells are missing"));
+    char msg[1024];
+    cr_assert_eq(merge_message(sweep, ds, msg, sizeof msg), 2);
+    fprintf(stderr, "missing: %s", msg);
+    cr_assert_not_null(strstr(msg, "12 of 24 cells are missing"));
     cr_assert_eq(run("sweep", sweep, "--shard", "1/2", "--out", ds, NULL, NULL), 0);
     /* the same shard again under another name: every cell twice */
     snprintf(a, sizeof a, "%s/shard-1-of-2.csv", ds);
@@ -178,16 +188,9 @@ Test(sweep, merge_reports_missing_and_duplicated_cells)
     char cmd[3000];
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", a, b);
     cr_assert_eq(system(cmd), 0);
-    rewind(e);
-    cr_assert_eq(cli_main_streams(5, (char **)argv, o, e), 2);
-    n = fread(buf, 1, sizeof buf - 1, e);
-    rewind(e);
-    n = fread(buf, 1, sizeof buf - 1, e);
-    buf[n] = '\0';
-    fprintf(stderr, "duplicate: %s", buf);
-    cr_assert_not_null(strstr(buf, "appears 2 times"));
-    fclose(o);
-    fclose(e);
+    cr_assert_eq(merge_message(sweep, ds, msg, sizeof msg), 2);
+    fprintf(stderr, "duplicate: %s", msg);
+    cr_assert_not_null(strstr(msg, "appears 2 times"));
 }
 
 /* Column `name` of a CSV header line: its index. */
