@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../calib/calib.h"
 #include "../config/scenario.h"
 #include "../output/report.h"
 #include "../output/sink.h"
@@ -47,6 +48,8 @@ static void usage_main(FILE *fp)
           "  run FILE       simulate a scenario and compare its alternatives\n"
           "  sweep FILE     run a parameter sweep (OpenMP; shards for clusters)\n"
           "  merge FILE     merge a sharded sweep's results\n"
+          "  calibrate M    measure an ONNX model with ONNX Runtime and write\n"
+          "                 its latency profile (--validate PROFILE: check it)\n"
           "  catalog        list the built-in prices (ids for \"pricing\" and\n"
           "                 \"instance_type\")\n"
           "  help [CMD]     show help for a command\n"
@@ -377,6 +380,11 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
     if (strcmp(cmd, "help") == 0) {
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             usage_run(st.out);
+        else if (argc > 2 && strcmp(argv[2], "calibrate") == 0) {
+            char a0[] = "calibrate", a1[] = "--help";
+            char *hv[] = {a0, a1, NULL};
+            return calibrate_cmd(2, hv, st.out, st.err);
+        }
         else
             usage_main(st.out);
         return 0;
@@ -387,6 +395,10 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
         return sweep_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "merge") == 0)
         return merge_cmd(argc - 1, argv + 1, st.out, st.err);
+    if (strcmp(cmd, "calibrate") == 0)
+        return calibrate_cmd(argc - 1, argv + 1, st.out, st.err);
+    if (strcmp(cmd, "calibrate-worker") == 0) /* internal: calib.h */
+        return calib_worker_main(argc - 1, argv + 1);
     if (strcmp(cmd, "catalog") == 0) {
         Err cerr;
         err_clear(&cerr);

@@ -15,6 +15,8 @@
  *                 or DIST,
  *         "source": "..." } } }
  * "description", "sources", "notes" and "source" are free text for people.
+ * "calibration" (written by `simsrv calibrate`) records the measurements;
+ * of it only model_file, family, batches and dims are read.
  */
 #include <math.h>
 #include <stdio.h>
@@ -112,11 +114,59 @@ static int load_hw(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* The "calibration" block of a profile written by `simsrv calibrate`: the
+ * parts a later `calibrate --validate` needs (the rest is the record). */
+static int load_calibration(const JCtx *c, const cJSON *v, ModelProfile *m)
+{
+    int rc;
+    const char *p = "calibration";
+    if ((rc = json_expect_object(c, v, p)) < 0 ||
+        (rc = json_str(c, v, p, "model_file", 1, NULL, m->calib_model,
+                       sizeof m->calib_model)) < 0 ||
+        (rc = json_str(c, v, p, "family", 0, "other", m->calib_family,
+                       sizeof m->calib_family)) < 0)
+        return rc;
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "batches");
+    int n = cJSON_GetArraySize(b);
+    if (!cJSON_IsArray(b) || n < 1 || n > PROFILE_MAX_CALIB)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "calibration.batches: must be a list of 1..%d batch "
+                       "sizes",
+                       PROFILE_MAX_CALIB);
+    for (int i = 0; i < n; i++) {
+        const cJSON *e = cJSON_GetArrayItem(b, i);
+        if (!cJSON_IsNumber(e) || e->valuedouble < 1 ||
+            e->valuedouble > 4096 || e->valuedouble != (int)e->valuedouble)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "calibration.batches[%d]: not a batch size", i);
+        m->calib_batches[i] = (int)e->valuedouble;
+    }
+    m->n_calib_batches = n;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, "dims");
+    if (d != NULL) {
+        if ((rc = json_expect_object(c, d, "calibration.dims")) < 0)
+            return rc;
+        for (const cJSON *e = d->child; e != NULL; e = e->next) {
+            if (m->n_calib_dims == PROFILE_MAX_CALIB ||
+                strlen(e->string) >= sizeof m->calib_dim_name[0] ||
+                !cJSON_IsNumber(e) || e->valuedouble < 1)
+                return err_set(c->err, SIM_EINPUT, c->file,
+                               "calibration.dims.%s: not a dimension size",
+                               e->string);
+            snprintf(m->calib_dim_name[m->n_calib_dims],
+                     sizeof m->calib_dim_name[0], "%s", e->string);
+            m->calib_dim_value[m->n_calib_dims++] = (long long)e->valuedouble;
+        }
+    }
+    m->calibrated = 1;
+    return 0;
+}
+
 int profile_load(const char *path, ModelProfile *m, Err *err)
 {
     static const char *const keys[] = {"name", "description", "size_mb",
                                        "memory_mb", "hardware", "sources",
-                                       "notes", NULL};
+                                       "notes", "calibration", NULL};
     cJSON *root = NULL;
     int rc = json_load_file(path, &root, NULL, err);
     if (rc < 0)
@@ -156,9 +206,14 @@ int profile_load(const char *path, ModelProfile *m, Err *err)
             goto done;
         m->n_hw++;
     }
-    if (m->n_hw == 0)
+    if (m->n_hw == 0) {
         rc = err_set(err, SIM_EINPUT, path,
                      "hardware: no hardware class is described");
+        goto done;
+    }
+    const cJSON *cal = cJSON_GetObjectItemCaseSensitive(root, "calibration");
+    if (cal != NULL)
+        rc = load_calibration(&c, cal, m);
 done:
     cJSON_Delete(root);
     return rc;

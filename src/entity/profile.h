@@ -20,6 +20,7 @@
 #include "../core/dist.h"
 
 #define PROFILE_MAX_HW 8
+#define PROFILE_MAX_CALIB 16
 
 typedef enum ColdMode {
     COLD_COMPONENTS = 0,
@@ -50,6 +51,16 @@ typedef struct ModelProfile {
     double memory_mb;       /* resident memory of a loaded instance */
     int n_hw;
     HwProfile hw[PROFILE_MAX_HW];
+    /* written by `simsrv calibrate` (its "calibration" block); used by
+     * `calibrate --validate` */
+    int calibrated;
+    char calib_model[1024];         /* the .onnx file measured */
+    char calib_family[32];          /* architecture family ("conv", ...) */
+    int n_calib_batches;
+    int calib_batches[PROFILE_MAX_CALIB];   /* batch sizes measured */
+    int n_calib_dims;
+    char calib_dim_name[PROFILE_MAX_CALIB][64]; /* symbolic dimensions */
+    long long calib_dim_value[PROFILE_MAX_CALIB];
 } ModelProfile;
 
 /* The profile for hardware class `hw`, or NULL. */
