@@ -248,6 +248,16 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         }
     }
 
+    if (strcmp(sc.workload.type, "azure2019") == 0) {
+        const Az19Stats *j = &sc.workload.az19_stats;
+        fprintf(st.out,
+                "azure2019 join: %" PRIu64 " functions, %" PRIu64
+                " replayed; %" PRIu64 " without durations (%" PRIu64
+                " invocations dropped), %" PRIu64 " durations rows unused, %" PRIu64
+                " without memory; %" PRIu64 " invocations in the window\n",
+                j->functions, j->kept, j->no_duration, j->no_duration_invocations,
+                j->durations_unused, j->no_memory, j->invocations);
+    }
     int reps = sc.replications, total = sc.n_alt * reps;
     RunResult *results = xcalloc((size_t)total, sizeof *results);
     int show = !o->quiet && isatty(fileno(st.err));

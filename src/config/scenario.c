@@ -199,6 +199,85 @@ static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
     return 0;
 }
 
+static const char *const wl_az19[] = {
+    "type", "invocations", "durations", "memory", "spacing", "sample",
+    "time_scale", "start_s", "end_s", "notes", NULL};
+
+/* The Azure Functions 2019 trace: three files, spacing, sampling, window;
+ * the files are read and joined once here, so a bad row is reported before
+ * anything is written, and the join losses are known. */
+static int load_az19(const JCtx *c, const cJSON *v, const char *dir,
+                     WorkloadSpec *wl)
+{
+    Az19Spec *s = &wl->az19;
+    char file[512];
+    int rc, idx = 0;
+    static const char *const spacings[] = {"equidistant", "uniform", "poisson",
+                                           NULL};
+    char sp[16];
+    if ((rc = json_check_keys(c, v, "workload", wl_az19)) < 0 ||
+        (rc = json_str(c, v, "workload", "invocations", 1, NULL, file,
+                       sizeof file)) < 0)
+        return rc;
+    resolve(dir, file, s->invocations, sizeof s->invocations);
+    if ((rc = json_str(c, v, "workload", "durations", 1, NULL, file,
+                       sizeof file)) < 0)
+        return rc;
+    resolve(dir, file, s->durations, sizeof s->durations);
+    if ((rc = json_str(c, v, "workload", "memory", 0, "", file,
+                       sizeof file)) < 0)
+        return rc;
+    if (file[0] != '\0')
+        resolve(dir, file, s->memory, sizeof s->memory);
+    if ((rc = json_str(c, v, "workload", "spacing", 0, "equidistant", sp,
+                       sizeof sp)) < 0 ||
+        (rc = pick_name(c, "workload.spacing", sp, spacings, &idx)) < 0 ||
+        (rc = json_num(c, v, "workload", "time_scale", 0, 1, JNUM_POSITIVE,
+                       &s->time_scale)) < 0 ||
+        (rc = json_num(c, v, "workload", "start_s", 0, 0, JNUM_NONNEGATIVE,
+                       &s->start_s)) < 0 ||
+        (rc = json_num(c, v, "workload", "end_s", 0, 0, JNUM_NONNEGATIVE,
+                       &s->end_s)) < 0)
+        return rc;
+    s->spacing = idx;
+    if (s->end_s > 0 && !(s->end_s > s->start_s))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload.end_s: must be after start_s (%g <= %g)",
+                       s->end_s, s->start_s);
+    const cJSON *smp = cJSON_GetObjectItemCaseSensitive(v, "sample");
+    if (smp != NULL) {
+        static const char *const skeys[] = {"method", "n", "seed", NULL};
+        static const char *const methods[] = {"all", "top", "random",
+                                              "quartile", NULL};
+        char m[16];
+        long long n, seed;
+        if ((rc = json_expect_object(c, smp, "workload.sample")) < 0 ||
+            (rc = json_check_keys(c, smp, "workload.sample", skeys)) < 0 ||
+            (rc = json_str(c, smp, "workload.sample", "method", 1, NULL, m,
+                           sizeof m)) < 0 ||
+            (rc = pick_name(c, "workload.sample.method", m, methods, &idx)) <
+                0 ||
+            (rc = json_int(c, smp, "workload.sample", "n", idx != 0, 0, 1,
+                           100000000, &n)) < 0 ||
+            (rc = json_int(c, smp, "workload.sample", "seed", 0, 1, 0,
+                           9007199254740991LL, &seed)) < 0)
+            return rc;
+        s->sample = idx;
+        s->sample_n = (int)n;
+        s->sample_seed = (uint64_t)seed;
+    }
+    Az19 *a = az19_open(s, c->err);
+    if (a == NULL)
+        return -SIM_EINPUT;
+    wl->az19_stats = *az19_stats(a);
+    az19_close(a);
+    if (wl->az19_stats.invocations == 0)
+        return err_set(c->err, SIM_EINPUT, s->invocations,
+                       "no invocation to replay (in the window, of the kept "
+                       "functions)");
+    return 0;
+}
+
 static int load_workload(const JCtx *c, const cJSON *root, double horizon_s,
                          const char *dir, WorkloadSpec *wl)
 {
@@ -222,6 +301,8 @@ static int load_workload(const JCtx *c, const cJSON *root, double horizon_s,
     }
     if (strcmp(wl->type, "trace") == 0)
         return load_trace(c, v, dir, wl);
+    if (strcmp(wl->type, "azure2019") == 0)
+        return load_az19(c, v, dir, wl);
     if (strcmp(wl->type, "poisson") == 0 || strcmp(wl->type, "constant") == 0) {
         if ((rc = json_check_keys(c, v, path, wl_poisson)) < 0 ||
             (rc = json_num(c, v, path, "rate_per_s", 1, 0, JNUM_POSITIVE,

@@ -183,6 +183,40 @@ static void trace_fini(ArrivalState *st)
     st->ext = NULL;
 }
 
+/* --- azure2019 --- */
+
+static void az19_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
+{
+    (void)r;
+    window_init(st, wl);
+    st->start = 0; /* the window is rebased to time 0 */
+    st->end = SIM_TIME_MAX;
+    Err err;
+    st->ext = az19_open(&wl->az19, &err);
+    if (st->ext == NULL) { /* config checked it: the files changed since */
+        fprintf(stderr, "simsrv: %s: %s\n", err.where, err.msg);
+        exit(2);
+    }
+}
+
+static SimTime az19_arrival_next(ArrivalState *st, const WorkloadSpec *wl,
+                                 gsl_rng *r)
+{
+    (void)wl;
+    double t_s, dur_s;
+    if (az19_next(st->ext, r, &t_s, &dur_s, &st->function) == 0)
+        return SIM_TIME_MAX;
+    st->dur_s = dur_s;
+    st->prompt_tokens = st->output_tokens = -1;
+    return time_from_s(t_s);
+}
+
+static void az19_fini(ArrivalState *st)
+{
+    az19_close(st->ext);
+    st->ext = NULL;
+}
+
 static const ArrivalType types[] = {
     {"poisson", poisson_init, poisson_next, NULL},
     {"constant", poisson_init, constant_next, NULL},
@@ -190,10 +224,12 @@ static const ArrivalType types[] = {
     {"diurnal", poisson_init, diurnal_next, NULL},
     {"steps", steps_init, steps_next, NULL},
     {"trace", trace_init, trace_arrival_next, trace_fini},
+    {"azure2019", az19_init, az19_arrival_next, az19_fini},
 };
 
-static const char *const names[] = {"poisson", "constant", "mmpp", "diurnal",
-                                    "steps",   "trace",    NULL};
+static const char *const names[] = {"poisson", "constant", "mmpp",
+                                    "diurnal", "steps",    "trace",
+                                    "azure2019", NULL};
 
 const ArrivalType *arrivals_find(const char *name)
 {

@@ -15,6 +15,8 @@
  *             period_s)), by thinning (Lewis & Shedler 1979)
  *   steps     Poisson with a piecewise-constant rate: rate_i from at_s_i on
  *   trace     a CSV log replayed as it is (trace.h), with its durations
+ *   azure2019 the Azure Functions 2019 trace (azure2019.h): per-minute
+ *             counts of every function, durations from its percentiles
  * Every generator emits arrivals in [start_s, end_s).
  */
 #ifndef SIM_WORKLOAD_ARRIVALS_H
@@ -24,6 +26,7 @@
 #include <stdint.h>
 
 #include "../core/time.h"
+#include "azure2019.h"
 #include "trace.h"
 
 #define WORKLOAD_MAX_STEPS 64
@@ -44,6 +47,8 @@ typedef struct WorkloadSpec {
     double step_at_s[WORKLOAD_MAX_STEPS];
     double step_rate[WORKLOAD_MAX_STEPS];
     TraceSpec trace;        /* trace */
+    Az19Spec az19;          /* azure2019 */
+    Az19Stats az19_stats;   /* azure2019: join losses, found by config */
 } WorkloadSpec;
 
 typedef struct ArrivalState {
@@ -57,6 +62,7 @@ typedef struct ArrivalState {
     double dur_s;       /* trace: the last arrival's duration, NaN if none */
     long prompt_tokens; /* trace: its token counts, -1 if none */
     long output_tokens;
+    int function;       /* azure2019: index of the arrival's function */
 } ArrivalState;
 
 typedef struct ArrivalType {

@@ -1,0 +1,720 @@
+/*
+ * azure2019.c - the Azure Functions 2019 reader (see azure2019.h).
+ *
+ * Files are read through zlib (plain or gzip) one line at a time into a
+ * growing buffer capped at AZ_MAX_LINE.  Joins use 64-bit FNV-1a hashes of
+ * the id strings in open-addressing tables (ids are 64-hex-digit HMACs; a
+ * collision among 10^5 ids has probability ~10^-10).
+ */
+#include "azure2019.h"
+
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../util/xalloc.h"
+
+#define AZ_MAX_LINE (64u << 20) /* 64 MB: a day of minutes is ~15 KB */
+#define AZ_MAX_COLS 4096
+#define NPCT 7
+
+static const double pct_p[NPCT] = {0, 0.01, 0.25, 0.5, 0.75, 0.99, 1};
+static const char *const pct_col[NPCT] = {
+    "percentile_Average_0",  "percentile_Average_1",  "percentile_Average_25",
+    "percentile_Average_50", "percentile_Average_75", "percentile_Average_99",
+    "percentile_Average_100"};
+
+typedef struct Csv {
+    gzFile gz;
+    const char *path;
+    char *line;
+    size_t cap;
+    long lineno;
+    int n;                  /* fields of the current line */
+    char *f[AZ_MAX_COLS];
+} Csv;
+
+typedef struct Fn {
+    uint64_t app;           /* hash of HashApp */
+    double pct_ms[NPCT];
+    double memory_mb;
+    uint64_t total;         /* invocations in the file */
+    uint64_t first;         /* its entries in the staging arrays */
+    uint32_t n_entries;
+} Fn;
+
+typedef struct Map {        /* hash -> index, open addressing */
+    uint64_t *key;
+    int32_t *val;
+    size_t cap;
+} Map;
+
+typedef struct Arr {
+    double t_s;
+    uint32_t fn;
+} Arr;
+
+struct Az19 {
+    Az19Spec spec;
+    Az19Stats st;
+    int n_fn;
+    Fn *fn;
+    uint32_t n_min;
+    uint64_t *min_start;    /* CSR by minute over the kept functions */
+    uint32_t *e_fn, *e_cnt;
+    uint32_t cur;           /* next minute to expand */
+    Arr *buf;
+    size_t buf_n, buf_i, buf_cap;
+};
+
+/* ---- CSV lines ------------------------------------------------------- */
+
+static int csv_open(Csv *c, const char *path, Err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    c->gz = gzopen(path, "rb");
+    if (c->gz == NULL)
+        return err_set(err, SIM_EINPUT, path, "cannot open: %s",
+                       errno ? strerror(errno) : "out of memory");
+    gzbuffer(c->gz, 1u << 17);
+    c->cap = 1u << 16;
+    c->line = xmalloc(c->cap);
+    return 0;
+}
+
+static void csv_close(Csv *c)
+{
+    if (c->gz != NULL)
+        gzclose(c->gz);
+    free(c->line);
+    c->gz = NULL;
+    c->line = NULL;
+}
+
+/* Next line split at commas: 1, 0 at the end, < 0 on error. */
+static int csv_next(Csv *c, Err *err)
+{
+    size_t len = 0;
+    for (;;) {
+        if (gzgets(c->gz, c->line + len, (int)(c->cap - len)) == NULL) {
+            if (len == 0) {
+                int zerr;
+                const char *m = gzerror(c->gz, &zerr);
+                if (zerr != Z_OK && zerr != Z_STREAM_END)
+                    return err_set(err, SIM_EINPUT, c->path,
+                                   "line %ld: read error (%s)", c->lineno + 1,
+                                   m);
+                return 0;
+            }
+            break;
+        }
+        len += strlen(c->line + len);
+        if (len > 0 && c->line[len - 1] == '\n')
+            break;
+        if (c->cap - len > 1) /* a short read without newline: end of file */
+            continue;
+        if (c->cap >= AZ_MAX_LINE)
+            return err_set(err, SIM_EINPUT, c->path,
+                           "line %ld: longer than %u MB (not a trace line)",
+                           c->lineno + 1, AZ_MAX_LINE >> 20);
+        c->cap *= 2;
+        c->line = xrealloc(c->line, c->cap);
+    }
+    c->lineno++;
+    while (len > 0 && (c->line[len - 1] == '\n' || c->line[len - 1] == '\r'))
+        c->line[--len] = '\0';
+    c->n = 0;
+    char *p = c->line;
+    for (;;) {
+        if (c->n == AZ_MAX_COLS)
+            return err_set(err, SIM_EINPUT, c->path,
+                           "line %ld: more than %d columns", c->lineno,
+                           AZ_MAX_COLS);
+        c->f[c->n++] = p;
+        char *comma = strchr(p, ',');
+        if (comma == NULL)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    return 1;
+}
+
+static int col_index(const Csv *c, const char *name)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->f[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int need_col(const Csv *c, const char *name, int *out, Err *err)
+{
+    *out = col_index(c, name);
+    if (*out < 0)
+        return err_set(err, SIM_EINPUT, c->path,
+                       "line 1: no column '%s' in the header", name);
+    return 0;
+}
+
+static int header(Csv *c, Err *err)
+{
+    int rc = csv_next(c, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return err_set(err, SIM_EINPUT, c->path, "empty file (no header)");
+    return 0;
+}
+
+static int check_width(const Csv *c, int width, Err *err)
+{
+    if (c->n != width)
+        return err_set(err, SIM_EINPUT, c->path,
+                       "line %ld: %d columns, the header has %d (truncated "
+                       "row?)",
+                       c->lineno, c->n, width);
+    return 0;
+}
+
+/* ---- hashing --------------------------------------------------------- */
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t key1(const char *a) { return fnv(0xcbf29ce484222325ULL, a); }
+
+static uint64_t key2(const char *a, const char *b)
+{
+    return fnv(fnv(key1(a), "\x1f"), b);
+}
+
+static void map_init(Map *m, size_t n)
+{
+    m->cap = 16;
+    while (m->cap < 2 * n + 16)
+        m->cap *= 2;
+    m->key = xcalloc(m->cap, sizeof *m->key);
+    m->val = xmalloc(m->cap * sizeof *m->val);
+    for (size_t i = 0; i < m->cap; i++)
+        m->val[i] = -1;
+}
+
+static void map_grow(Map *m);
+
+static void map_put(Map *m, uint64_t k, int32_t v)
+{
+    size_t i = (size_t)(k * 0x9e3779b97f4a7c15ULL) & (m->cap - 1);
+    while (m->val[i] >= 0 && m->key[i] != k)
+        i = (i + 1) & (m->cap - 1);
+    m->key[i] = k;
+    m->val[i] = v;
+}
+
+static int32_t map_get(const Map *m, uint64_t k)
+{
+    size_t i = (size_t)(k * 0x9e3779b97f4a7c15ULL) & (m->cap - 1);
+    while (m->val[i] >= 0) {
+        if (m->key[i] == k)
+            return m->val[i];
+        i = (i + 1) & (m->cap - 1);
+    }
+    return -1;
+}
+
+static void map_grow(Map *m)
+{
+    Map n;
+    map_init(&n, m->cap);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->val[i] >= 0)
+            map_put(&n, m->key[i], m->val[i]);
+    free(m->key);
+    free(m->val);
+    *m = n;
+}
+
+static void map_free(Map *m)
+{
+    free(m->key);
+    free(m->val);
+}
+
+/* ---- numbers --------------------------------------------------------- */
+
+static int num(const Csv *c, int col, const char *what, double *out, Err *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(c->f[col], &end);
+    if (end == c->f[col] || *end != '\0' || errno != 0 || !isfinite(v) || v < 0)
+        return err_set(err, SIM_EINPUT, c->path,
+                       "line %ld, column %d (%s): '%s' is not a non-negative "
+                       "number",
+                       c->lineno, col + 1, what, c->f[col]);
+    *out = v;
+    return 0;
+}
+
+static int count(const Csv *c, int col, uint32_t *out, Err *err)
+{
+    const char *s = c->f[col];
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end != '\0' || errno != 0 || s[0] == '-' ||
+        v > UINT32_MAX)
+        return err_set(err, SIM_EINPUT, c->path,
+                       "line %ld, column %d: invocation count '%s' is not a "
+                       "non-negative integer",
+                       c->lineno, col + 1, s);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* ---- durations and memory -------------------------------------------- */
+
+typedef struct Durations {
+    Map map;
+    double (*pct)[NPCT];
+    char *used;
+    int32_t n;
+} Durations;
+
+static int read_durations(const char *path, Durations *d, Err *err)
+{
+    Csv c;
+    int rc, ca, cf, cp[NPCT];
+    memset(d, 0, sizeof *d);
+    map_init(&d->map, 1024);
+    size_t cap = 1024;
+    d->pct = xmalloc(cap * sizeof *d->pct);
+    if ((rc = csv_open(&c, path, err)) < 0)
+        return rc;
+    if ((rc = header(&c, err)) < 0 || (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
+        (rc = need_col(&c, "HashFunction", &cf, err)) < 0)
+        goto done;
+    for (int k = 0; k < NPCT; k++)
+        if ((rc = need_col(&c, pct_col[k], &cp[k], err)) < 0)
+            goto done;
+    int width = c.n;
+    while ((rc = csv_next(&c, err)) > 0) {
+        if ((rc = check_width(&c, width, err)) < 0)
+            goto done;
+        if ((size_t)d->n == cap)
+            d->pct = xrealloc(d->pct, (cap *= 2) * sizeof *d->pct);
+        for (int k = 0; k < NPCT; k++)
+            if ((rc = num(&c, cp[k], pct_col[k], &d->pct[d->n][k], err)) < 0)
+                goto done;
+        for (int k = 1; k < NPCT; k++)
+            if (d->pct[d->n][k] < d->pct[d->n][k - 1]) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "line %ld: duration percentiles decrease (%s)",
+                             c.lineno, pct_col[k]);
+                goto done;
+            }
+        if ((size_t)(2 * d->n + 2) > d->map.cap / 2)
+            map_grow(&d->map);
+        map_put(&d->map, key2(c.f[ca], c.f[cf]), d->n);
+        d->n++;
+    }
+done:
+    csv_close(&c);
+    d->used = xcalloc((size_t)d->n + 1, 1);
+    return rc < 0 ? rc : 0;
+}
+
+typedef struct Memory {
+    Map map;
+    double *mb;
+    int32_t n;
+    int per_function;
+} Memory;
+
+static int read_memory(const char *path, Memory *m, Err *err)
+{
+    Csv c;
+    int rc, ca, cf, cm;
+    memset(m, 0, sizeof *m);
+    map_init(&m->map, 1024);
+    size_t cap = 1024;
+    m->mb = xmalloc(cap * sizeof *m->mb);
+    if ((rc = csv_open(&c, path, err)) < 0)
+        return rc;
+    if ((rc = header(&c, err)) < 0 || (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
+        (rc = need_col(&c, "AverageAllocatedMb", &cm, err)) < 0)
+        goto done;
+    cf = col_index(&c, "HashFunction");
+    m->per_function = cf >= 0;
+    int width = c.n;
+    while ((rc = csv_next(&c, err)) > 0) {
+        if ((rc = check_width(&c, width, err)) < 0)
+            goto done;
+        if ((size_t)m->n == cap)
+            m->mb = xrealloc(m->mb, (cap *= 2) * sizeof *m->mb);
+        if ((rc = num(&c, cm, "AverageAllocatedMb", &m->mb[m->n], err)) < 0)
+            goto done;
+        if ((size_t)(2 * m->n + 2) > m->map.cap / 2)
+            map_grow(&m->map);
+        map_put(&m->map, cf >= 0 ? key2(c.f[ca], c.f[cf]) : key1(c.f[ca]),
+                m->n);
+        m->n++;
+    }
+done:
+    csv_close(&c);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- invocations ----------------------------------------------------- */
+
+static int is_int_header(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+typedef struct Staging {    /* (minute, count) of every function, row order */
+    uint32_t *min, *cnt;
+    uint64_t n, cap;
+} Staging;
+
+static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
+                            Staging *sg, Map *app_fns, Err *err)
+{
+    Csv c;
+    int rc, ca, cf;
+    int mcol[AZ_MAX_COLS];
+    if ((rc = csv_open(&c, a->spec.invocations, err)) < 0)
+        return rc;
+    if ((rc = header(&c, err)) < 0 || (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
+        (rc = need_col(&c, "HashFunction", &cf, err)) < 0)
+        goto done;
+    a->n_min = 0;
+    for (int i = 0; i < c.n; i++)
+        if (is_int_header(c.f[i]))
+            mcol[a->n_min++] = i;
+    if (a->n_min == 0) {
+        rc = err_set(err, SIM_EINPUT, a->spec.invocations,
+                     "line 1: no minute columns (headers 1..1440)");
+        goto done;
+    }
+    a->st.minutes = a->n_min;
+    int width = c.n;
+    size_t fcap = 1024;
+    a->fn = xmalloc(fcap * sizeof *a->fn);
+    while ((rc = csv_next(&c, err)) > 0) {
+        if ((rc = check_width(&c, width, err)) < 0)
+            goto done;
+        a->st.functions++;
+        Fn f = {0};
+        f.app = key1(c.f[ca]);
+        f.first = sg->n;
+        for (uint32_t j = 0; j < a->n_min; j++) {
+            uint32_t v = 0;
+            if ((rc = count(&c, mcol[j], &v, err)) < 0)
+                goto done;
+            if (v == 0)
+                continue;
+            if (sg->n == sg->cap) {
+                sg->cap = sg->cap ? 2 * sg->cap : 4096;
+                sg->min = xrealloc(sg->min, sg->cap * sizeof *sg->min);
+                sg->cnt = xrealloc(sg->cnt, sg->cap * sizeof *sg->cnt);
+            }
+            sg->min[sg->n] = j;
+            sg->cnt[sg->n++] = v;
+            f.total += v;
+            f.n_entries++;
+        }
+        int32_t di = map_get(&d->map, key2(c.f[ca], c.f[cf]));
+        if (di < 0) { /* join loss: no service time for it */
+            a->st.no_duration++;
+            a->st.no_duration_invocations += f.total;
+            sg->n = f.first;
+            continue;
+        }
+        d->used[di] = 1;
+        memcpy(f.pct_ms, d->pct[di], sizeof f.pct_ms);
+        f.memory_mb = -1;
+        if (mem->mb != NULL) {
+            int32_t mi = map_get(&mem->map, mem->per_function
+                                                ? key2(c.f[ca], c.f[cf])
+                                                : f.app);
+            f.memory_mb = mi >= 0 ? mem->mb[mi] : -1;
+        }
+        if ((size_t)a->n_fn == fcap)
+            a->fn = xrealloc(a->fn, (fcap *= 2) * sizeof *a->fn);
+        a->fn[a->n_fn++] = f;
+        /* functions per app, for splitting an app's memory */
+        int32_t k = map_get(app_fns, f.app);
+        if ((size_t)(2 * a->n_fn + 2) > app_fns->cap / 2)
+            map_grow(app_fns);
+        map_put(app_fns, f.app, k < 0 ? 1 : k + 1);
+    }
+done:
+    csv_close(&c);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- sampling -------------------------------------------------------- */
+
+static const Fn *sort_base;
+
+static int by_total_desc(const void *pa, const void *pb)
+{
+    const Fn *a = &sort_base[*(const int *)pa], *b = &sort_base[*(const int *)pb];
+    if (a->total != b->total)
+        return a->total < b->total ? 1 : -1;
+    return *(const int *)pa - *(const int *)pb;
+}
+
+static int by_index(const void *pa, const void *pb)
+{
+    return *(const int *)pa - *(const int *)pb;
+}
+
+/* Chosen function indices, ascending (file order): *n of them. */
+static int *choose(const Az19 *a, int *n)
+{
+    int N = a->n_fn, want = a->spec.sample_n;
+    int *idx = xmalloc(((size_t)N + 1) * sizeof *idx);
+    for (int i = 0; i < N; i++)
+        idx[i] = i;
+    if (a->spec.sample == AZ_SAMPLE_ALL || want >= N) {
+        *n = N;
+        return idx;
+    }
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, (unsigned long)a->spec.sample_seed);
+    if (a->spec.sample == AZ_SAMPLE_RANDOM) {
+        gsl_ran_shuffle(g, idx, (size_t)N, sizeof *idx);
+        *n = want;
+    } else {
+        sort_base = a->fn;
+        qsort(idx, (size_t)N, sizeof *idx, by_total_desc);
+        if (a->spec.sample == AZ_SAMPLE_TOP) {
+            *n = want;
+        } else { /* want/4 at random from each quartile of total invocations */
+            int *out = xmalloc(((size_t)want + 4) * sizeof *out), k = 0;
+            for (int q = 0; q < 4; q++) {
+                int lo = N * q / 4, hi = N * (q + 1) / 4;
+                int take = want / 4 + (q < want % 4);
+                if (take > hi - lo)
+                    take = hi - lo;
+                gsl_ran_shuffle(g, idx + lo, (size_t)(hi - lo), sizeof *idx);
+                for (int i = 0; i < take; i++)
+                    out[k++] = idx[lo + i];
+            }
+            memcpy(idx, out, (size_t)k * sizeof *idx);
+            free(out);
+            *n = k;
+        }
+    }
+    gsl_rng_free(g);
+    qsort(idx, (size_t)*n, sizeof *idx, by_index);
+    return idx;
+}
+
+/* Keeps the chosen functions and builds the by-minute rows. */
+static void build(Az19 *a, const Staging *sg, const Map *app_fns)
+{
+    int n;
+    int *idx = choose(a, &n);
+    Fn *kept = xmalloc(((size_t)n + 1) * sizeof *kept);
+    a->min_start = xcalloc((size_t)a->n_min + 1, sizeof *a->min_start);
+    uint64_t nnz = 0;
+    for (int i = 0; i < n; i++) {
+        const Fn *f = &a->fn[idx[i]];
+        for (uint32_t e = 0; e < f->n_entries; e++)
+            a->min_start[sg->min[f->first + e] + 1]++;
+        nnz += f->n_entries;
+    }
+    for (uint32_t m = 0; m < a->n_min; m++)
+        a->min_start[m + 1] += a->min_start[m];
+    a->e_fn = xmalloc((nnz + 1) * sizeof *a->e_fn);
+    a->e_cnt = xmalloc((nnz + 1) * sizeof *a->e_cnt);
+    uint64_t *fill = xmalloc(((size_t)a->n_min + 1) * sizeof *fill);
+    memcpy(fill, a->min_start, a->n_min * sizeof *fill);
+    for (int i = 0; i < n; i++) {
+        Fn f = a->fn[idx[i]];
+        for (uint32_t e = 0; e < f.n_entries; e++) {
+            uint32_t m = sg->min[f.first + e];
+            a->e_fn[fill[m]] = (uint32_t)i;
+            a->e_cnt[fill[m]++] = sg->cnt[f.first + e];
+        }
+        if (f.memory_mb < 0) {
+            a->st.no_memory++;
+            f.memory_mb = 0;
+        } else if (!a->spec.memory[0]) {
+            f.memory_mb = 0;
+        }
+        kept[i] = f;
+    }
+    /* an app's memory is shared by its functions (per-app memory file) */
+    for (int i = 0; i < n; i++) {
+        int32_t k = map_get(app_fns, kept[i].app);
+        if (k > 1)
+            kept[i].memory_mb /= k;
+    }
+    free(fill);
+    free(idx);
+    free(a->fn);
+    a->fn = kept;
+    a->n_fn = n;
+    a->st.kept = (uint64_t)n;
+}
+
+static double window_end_s(const Az19 *a)
+{
+    return a->spec.end_s > 0 ? a->spec.end_s : 60.0 * a->n_min;
+}
+
+static void count_window(Az19 *a)
+{
+    double lo = a->spec.start_s, hi = window_end_s(a);
+    for (uint32_t m = 0; m < a->n_min; m++) {
+        double m0 = 60.0 * m;
+        for (uint64_t e = a->min_start[m]; e < a->min_start[m + 1]; e++) {
+            uint32_t c = a->e_cnt[e];
+            if (m0 >= lo && m0 + 60 <= hi) {
+                a->st.invocations += c;
+                continue;
+            }
+            if (m0 + 60 <= lo || m0 >= hi)
+                continue;
+            for (uint32_t k = 0; k < c; k++) { /* equidistant times */
+                double t = m0 + (k + 0.5) * 60.0 / c;
+                a->st.invocations += t >= lo && t < hi;
+            }
+        }
+    }
+}
+
+Az19 *az19_open(const Az19Spec *spec, Err *err)
+{
+    Az19 *a = xcalloc(1, sizeof *a);
+    a->spec = *spec;
+    Durations d;
+    Memory mem = {0};
+    Staging sg = {0};
+    Map app_fns;
+    map_init(&app_fns, 1024);
+    int rc = read_durations(spec->durations, &d, err);
+    if (rc == 0 && spec->memory[0])
+        rc = read_memory(spec->memory, &mem, err);
+    if (rc == 0)
+        rc = read_invocations(a, &d, &mem, &sg, &app_fns, err);
+    if (rc == 0) {
+        for (int32_t i = 0; i < d.n; i++)
+            a->st.durations_unused += !d.used[i];
+        build(a, &sg, &app_fns);
+        count_window(a);
+        a->cur = (uint32_t)(spec->start_s / 60.0);
+    }
+    map_free(&d.map);
+    free(d.pct);
+    free(d.used);
+    map_free(&mem.map);
+    free(mem.mb);
+    free(sg.min);
+    free(sg.cnt);
+    map_free(&app_fns);
+    if (rc < 0) {
+        az19_close(a);
+        return NULL;
+    }
+    return a;
+}
+
+const Az19Stats *az19_stats(const Az19 *a) { return &a->st; }
+
+double az19_memory_mb(const Az19 *a, int fn) { return a->fn[fn].memory_mb; }
+
+void az19_close(Az19 *a)
+{
+    if (a == NULL)
+        return;
+    free(a->fn);
+    free(a->min_start);
+    free(a->e_fn);
+    free(a->e_cnt);
+    free(a->buf);
+    free(a);
+}
+
+/* ---- the stream ------------------------------------------------------ */
+
+static int by_time(const void *pa, const void *pb)
+{
+    const Arr *a = pa, *b = pb;
+    if (a->t_s != b->t_s)
+        return a->t_s < b->t_s ? -1 : 1;
+    return (a->fn > b->fn) - (a->fn < b->fn);
+}
+
+static void push(Az19 *a, double t, uint32_t fn)
+{
+    if (t < a->spec.start_s || t >= window_end_s(a))
+        return;
+    if (a->buf_n == a->buf_cap) {
+        a->buf_cap = a->buf_cap ? 2 * a->buf_cap : 1024;
+        a->buf = xrealloc(a->buf, a->buf_cap * sizeof *a->buf);
+    }
+    a->buf[a->buf_n++] = (Arr){t, fn};
+}
+
+static void expand_minute(Az19 *a, uint32_t m, gsl_rng *r)
+{
+    a->buf_n = a->buf_i = 0;
+    double m0 = 60.0 * m;
+    for (uint64_t e = a->min_start[m]; e < a->min_start[m + 1]; e++) {
+        uint32_t c = a->e_cnt[e], fn = a->e_fn[e];
+        if (a->spec.spacing == AZ_POISSON)
+            c = gsl_ran_poisson(r, c);
+        for (uint32_t k = 0; k < c; k++) {
+            double off = a->spec.spacing == AZ_EQUIDISTANT
+                             ? (k + 0.5) * 60.0 / c
+                             : 60.0 * gsl_rng_uniform(r);
+            push(a, m0 + off, fn);
+        }
+    }
+    qsort(a->buf, a->buf_n, sizeof *a->buf, by_time);
+}
+
+static double draw_ms(const Fn *f, double u)
+{
+    for (int k = 1; k < NPCT; k++)
+        if (u <= pct_p[k]) {
+            double w = (u - pct_p[k - 1]) / (pct_p[k] - pct_p[k - 1]);
+            return f->pct_ms[k - 1] + w * (f->pct_ms[k] - f->pct_ms[k - 1]);
+        }
+    return f->pct_ms[NPCT - 1];
+}
+
+int az19_next(Az19 *a, gsl_rng *r, double *t_s, double *dur_s, int *fn)
+{
+    while (a->buf_i == a->buf_n) {
+        if (a->cur >= a->n_min || 60.0 * a->cur >= window_end_s(a))
+            return 0;
+        expand_minute(a, a->cur++, r);
+    }
+    const Arr *x = &a->buf[a->buf_i++];
+    *t_s = (x->t_s - a->spec.start_s) * a->spec.time_scale;
+    *fn = (int)x->fn;
+    *dur_s = draw_ms(&a->fn[x->fn], gsl_rng_uniform(r)) * 1e-3;
+    return 1;
+}

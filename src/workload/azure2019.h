@@ -1,0 +1,92 @@
+/*
+ * azure2019.h - the Azure Functions 2019 trace (Shahrad et al., ATC'20) as
+ * an arrival stream.
+ *
+ * The public trace gives, per function, invocation counts per minute
+ * (invocations_per_function_md.anon.dNN.csv: HashOwner, HashApp,
+ * HashFunction, Trigger, then one column per minute), percentiles of its
+ * execution time (function_durations_percentiles.anon.dNN.csv, joined on
+ * HashApp + HashFunction) and its application's allocated memory
+ * (app_memory_percentiles.anon.dNN.csv, joined on HashApp; a file with a
+ * HashFunction column, like the InVitro samples, is joined per function).
+ * Columns are found by their header names; minute columns are the ones
+ * whose header is an integer, in file order, and minute j (0-based) covers
+ * [60 j, 60 j + 60) s of trace time.
+ *
+ * Representation.  The counts are held sparsely, by minute (compressed rows:
+ * for each minute, the (function, count) pairs that are not zero): memory
+ * grows with functions x active minutes, never with the number of
+ * invocations (10^9 a day for 50,000 functions is 8 bytes per non-zero
+ * cell).  Arrivals are made one minute at a time into a buffer sorted by
+ * (time, function), so the stream is in time order:
+ *   equidistant  count c at (k + 1/2) 60/c s into the minute (default);
+ *   uniform      c uniform times in the minute (a Poisson process
+ *                conditioned on c arrivals);
+ *   poisson      Poisson(c) arrivals, uniform in the minute: the count is
+ *                random with mean c, so totals differ from the trace.
+ * Each arrival's service time is drawn from its function's duration
+ * percentiles (0, 1, 25, 50, 75, 99, 100), linearly interpolated in
+ * probability.  These are percentiles of 30-second averages (the trace's
+ * note 7): close to the true distribution when invocations are sparse,
+ * narrower than it when they are dense.
+ *
+ * Join losses are counted, never silent: functions without a durations row
+ * are dropped (with their invocations), durations rows without a function
+ * and functions whose app has no memory row are counted.  Bad rows (wrong
+ * column count, a count that is not a non-negative integer, a duration that
+ * is not a number) are errors naming file, line and column; empty fields in
+ * Minimum/Maximum (known gaps of the published data) are not used.
+ */
+#ifndef SIM_WORKLOAD_AZURE2019_H
+#define SIM_WORKLOAD_AZURE2019_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "../util/err.h"
+
+enum { AZ_EQUIDISTANT = 0, AZ_UNIFORM, AZ_POISSON };
+enum { AZ_SAMPLE_ALL = 0, AZ_SAMPLE_TOP, AZ_SAMPLE_RANDOM, AZ_SAMPLE_QUARTILE };
+
+typedef struct Az19Spec {
+    char invocations[1024];
+    char durations[1024];
+    char memory[1024];      /* "" = none */
+    int spacing;            /* AZ_EQUIDISTANT, ... */
+    int sample;             /* AZ_SAMPLE_* */
+    int sample_n;           /* functions kept by top / random / quartile */
+    uint64_t sample_seed;
+    double start_s, end_s;  /* window in trace time; end 0 = to the end */
+    double time_scale;      /* replayed time = (t - start) x scale */
+} Az19Spec;
+
+typedef struct Az19Stats {
+    uint64_t functions;             /* rows of the invocations file */
+    uint64_t no_duration;           /* of which without a durations row: dropped */
+    uint64_t no_duration_invocations; /* their invocations */
+    uint64_t durations_unused;      /* durations rows matching no function */
+    uint64_t no_memory;             /* kept functions without a memory row */
+    uint64_t kept;                  /* functions replayed (join, sampling) */
+    uint64_t minutes;               /* minute columns */
+    uint64_t invocations;           /* invocations of the kept functions in
+                                       the window (before poisson spacing) */
+} Az19Stats;
+
+typedef struct Az19 Az19;
+
+/* Reads and joins the three files; every check happens here. */
+Az19 *az19_open(const Az19Spec *spec, Err *err);
+
+/* The next arrival: 1 with *t_s (replayed), *dur_s and *fn (index among the
+ * kept functions), or 0 at the end. */
+int az19_next(Az19 *a, gsl_rng *r, double *t_s, double *dur_s, int *fn);
+
+const Az19Stats *az19_stats(const Az19 *a);
+
+/* Memory of kept function fn, MB (its app's average / the app's functions;
+ * 0 when unknown). */
+double az19_memory_mb(const Az19 *a, int fn);
+
+void az19_close(Az19 *a);
+
+#endif

@@ -1,0 +1,262 @@
+/*
+ * test_azure2019.c - the Azure Functions 2019 reader (workload/azure2019.h).
+ *
+ * On the generated trace (scripts/make-traces: traces/azure2019-*.csv, five
+ * functions in three apps over ten minutes, counts fixed in the script):
+ * exact join losses (fB1 has no durations row: 1 function, 9 invocations
+ * dropped; one durations row matches nothing; app C has no memory row),
+ * exact arrivals per (minute, function) and equidistant times
+ * (k + 1/2) 60 / c, time order, memory split within an app (300 MB / 2),
+ * durations inside each function's [p0, p100], the window and time-scale
+ * semantics, sampling (top-k), uniform spacing keeping every count, and
+ * bad rows as file:line errors.  On ../shared/traces when present: the
+ * 500-function InVitro sample replays completely (arrivals = the sum of
+ * its minute columns) through `simsrv run`-equivalent World runs with
+ * conservation, and twice identically.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/scenario.h"
+#include "core/rng.h"
+#include "support.h"
+#include "workload/azure2019.h"
+
+static const int counts[5][10] = {{3, 0, 5, 1, 0, 0, 2, 4, 0, 1},
+                                  {1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                                  {7, 0, 0, 0, 0, 0, 0, 0, 0, 2},
+                                  {0, 0, 12, 30, 6, 0, 0, 0, 0, 0},
+                                  {0, 2, 0, 0, 0, 0, 0, 0, 0, 9}};
+/* kept functions in file order: fA1, fA2, fC1, fC2 (rows 0, 1, 3, 4) */
+static const int kept_row[4] = {0, 1, 3, 4};
+static const double pmin[4] = {10, 100, 5, 200}, pmax[4] = {120, 100, 50, 1500};
+
+static Az19Spec mini(void)
+{
+    Az19Spec s;
+    memset(&s, 0, sizeof s);
+    support_src("traces/azure2019-invocations.csv", s.invocations,
+                sizeof s.invocations);
+    support_src("traces/azure2019-durations.csv", s.durations,
+                sizeof s.durations);
+    support_src("traces/azure2019-memory.csv", s.memory, sizeof s.memory);
+    s.time_scale = 1;
+    return s;
+}
+
+static Az19 *open_ok(const Az19Spec *s)
+{
+    Err err;
+    err_clear(&err);
+    Az19 *a = az19_open(s, &err);
+    cr_assert_not_null(a, "%s: %s", err.where, err.msg);
+    return a;
+}
+
+Test(azure2019, join_losses_are_counted)
+{
+    Az19Spec s = mini();
+    Az19 *a = open_ok(&s);
+    const Az19Stats *st = az19_stats(a);
+    cr_assert_eq(st->functions, 5);
+    cr_assert_eq(st->no_duration, 1);
+    cr_assert_eq(st->no_duration_invocations, 9);
+    cr_assert_eq(st->durations_unused, 1);
+    cr_assert_eq(st->kept, 4);
+    cr_assert_eq(st->no_memory, 2);
+    cr_assert_eq(st->minutes, 10);
+    cr_assert_eq(st->invocations, 16 + 10 + 48 + 11);
+    cr_assert_float_eq(az19_memory_mb(a, 0), 150.0, 1e-9);
+    cr_assert_float_eq(az19_memory_mb(a, 1), 150.0, 1e-9);
+    cr_assert_eq(az19_memory_mb(a, 2), 0.0);
+    az19_close(a);
+}
+
+Test(azure2019, equidistant_arrivals_per_minute_and_function)
+{
+    Az19Spec s = mini();
+    Az19 *a = open_ok(&s);
+    gsl_rng *r = rng_create(1, 0, RNG_ARRIVALS, 0);
+    int seen[4][10] = {{0}};
+    double t, dur, last = -1;
+    int fn, n = 0;
+    while (az19_next(a, r, &t, &dur, &fn)) {
+        cr_assert(t >= last, "out of order at %g", t);
+        last = t;
+        int m = (int)(t / 60);
+        int c = counts[kept_row[fn]][m];
+        int k = seen[fn][m]++;
+        cr_assert_float_eq(t, 60.0 * m + (k + 0.5) * 60.0 / c, 1e-9);
+        cr_assert(dur * 1e3 >= pmin[fn] - 1e-9 && dur * 1e3 <= pmax[fn] + 1e-9,
+                  "duration %g ms outside [%g, %g]", dur * 1e3, pmin[fn], pmax[fn]);
+        n++;
+    }
+    cr_assert_eq(n, 85);
+    for (int f = 0; f < 4; f++)
+        for (int m = 0; m < 10; m++)
+            cr_assert_eq(seen[f][m], counts[kept_row[f]][m], "fn %d minute %d", f, m);
+    gsl_rng_free(r);
+    az19_close(a);
+}
+
+Test(azure2019, window_and_time_scale)
+{
+    Az19Spec s = mini();
+    s.start_s = 120; /* minutes 3..5 of the file (0-based 2..4) */
+    s.end_s = 300;
+    s.time_scale = 2;
+    Az19 *a = open_ok(&s);
+    cr_assert_eq(az19_stats(a)->invocations, (5 + 1 + 0) + (1 + 1 + 1) + (12 + 30 + 6));
+    gsl_rng *r = rng_create(1, 0, RNG_ARRIVALS, 0);
+    double t, dur, first = -1, lastt = 0;
+    int fn, n = 0;
+    while (az19_next(a, r, &t, &dur, &fn)) {
+        if (first < 0)
+            first = t;
+        lastt = t;
+        n++;
+    }
+    cr_assert_eq(n, 57);
+    /* fC1 has 12 arrivals in minute 2: the first 2.5 s into it, rebased to
+     * the window's start and doubled */
+    cr_assert_float_eq(first, 2 * 2.5, 1e-9);
+    cr_assert(lastt < 2 * 180.0);
+    gsl_rng_free(r);
+    az19_close(a);
+}
+
+Test(azure2019, uniform_spacing_keeps_counts_and_sampling)
+{
+    Az19Spec s = mini();
+    s.spacing = AZ_UNIFORM;
+    s.sample = AZ_SAMPLE_TOP;
+    s.sample_n = 2; /* the two busiest: fC1 (48) and fA1 (16) */
+    Az19 *a = open_ok(&s);
+    cr_assert_eq(az19_stats(a)->kept, 2);
+    cr_assert_eq(az19_stats(a)->invocations, 48 + 16);
+    gsl_rng *r = rng_create(3, 0, RNG_ARRIVALS, 0);
+    int per_min[10] = {0}, n = 0, fn;
+    double t, dur, last = -1;
+    while (az19_next(a, r, &t, &dur, &fn)) {
+        cr_assert(t >= last);
+        last = t;
+        per_min[(int)(t / 60)]++;
+        n++;
+    }
+    cr_assert_eq(n, 64);
+    for (int m = 0; m < 10; m++)
+        cr_assert_eq(per_min[m], counts[0][m] + counts[3][m], "minute %d", m);
+    gsl_rng_free(r);
+    az19_close(a);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void expect_error(const char *inv_text, const char *needle)
+{
+    char dir[1024], inv[1100];
+    support_tmpdir("az19-bad", dir, sizeof dir);
+    snprintf(inv, sizeof inv, "%s/inv.csv", dir);
+    write_file(inv, inv_text);
+    Az19Spec s = mini();
+    snprintf(s.invocations, sizeof s.invocations, "%s", inv);
+    Err err;
+    err_clear(&err);
+    Az19 *a = az19_open(&s, &err);
+    cr_assert_null(a, "accepted a bad file");
+    char line[1024];
+    err_format(&err, line, sizeof line);
+    printf("bad input: %s\n", line);
+    cr_assert(strstr(line, needle) != NULL, "'%s' lacks '%s'", line, needle);
+    cr_assert(strstr(line, "inv.csv") != NULL);
+}
+
+Test(azure2019, bad_rows_name_file_and_line)
+{
+    expect_error("", "empty file");
+    expect_error("HashOwner,HashApp,HashFunction,Trigger,1,2\n"
+                 "o,appA,fA1,http,1,2\no,appA,fA2,http,1\n",
+                 "line 3: 5 columns, the header has 6");
+    expect_error("HashOwner,HashApp,HashFunction,Trigger,1,2\n"
+                 "o,appA,fA1,http,1,-2\n",
+                 "line 2, column 6");
+    expect_error("HashOwner,HashApp,HashFunction,Trigger,1,2\n"
+                 "o,appA,fA1,http,1,x\n",
+                 "not a non-negative integer");
+    expect_error("HashOwner,HashApp,Trigger,1,2\n", "no column 'HashFunction'");
+    expect_error("HashOwner,HashApp,HashFunction,Trigger\n", "no minute columns");
+}
+
+/* The 500-function InVitro sample of the 2019 trace, when ../shared has it. */
+Test(azure2019, invitro_500_sample_replays_completely)
+{
+    char rel[1024], dir[4096], inv[4200];
+    support_src("../shared/traces/azure_functions_2019/invitro_sample_500fn_8h",
+                rel, sizeof rel);
+    if (realpath(rel, dir) == NULL)
+        cr_skip("../shared/traces/azure_functions_2019 is absent: the 500-function "
+                "replay is not checked");
+    snprintf(inv, sizeof inv, "%s/invocations.csv", dir);
+    FILE *fp = fopen(inv, "r");
+    if (fp == NULL)
+        cr_skip("../shared/traces/azure_functions_2019 is absent: the 500-function "
+                "replay is not checked");
+    /* the sum of the minute columns, independently of the reader */
+    static char line[1 << 16];
+    uint64_t total = 0;
+    int first = 1;
+    while (fgets(line, sizeof line, fp) != NULL) {
+        if (first) {
+            first = 0;
+            continue;
+        }
+        char *p = line;
+        for (int col = 0; p != NULL; col++) {
+            if (col >= 4)
+                total += strtoull(p, NULL, 10);
+            p = strchr(p, ',');
+            if (p)
+                p++;
+        }
+    }
+    fclose(fp);
+    char text[16384], path[1300];
+    snprintf(text, sizeof text,
+             "{\"name\": \"az500\", \"seed\": 1, \"horizon_s\": 40000, \"slo_ms\": 1000,"
+             " \"model\": \"resnet18\", \"timeseries_interval_s\": 0,"
+             " \"workload\": {\"type\": \"azure2019\", \"invocations\": \"%s/invocations.csv\","
+             " \"durations\": \"%s/durations.csv\", \"memory\": \"%s/memory.csv\"},"
+             " \"defaults\": {\"memory_mb\": 2048, \"timeout_s\": 0},"
+             " \"alternatives\": [{\"name\": \"ka600\"}]}",
+             dir, dir, dir);
+    support_src("scenarios/az500.json", path, sizeof path);
+    Scenario sc;
+    Err err;
+    err_clear(&err);
+    cr_assert_eq(scenario_load_text(path, text, NULL, &sc, &err), 0, "%s: %s",
+                 err.where, err.msg);
+    cr_assert_eq(sc.workload.az19_stats.invocations, total);
+    RunResult r1 = support_run(&sc.alt[0], &sc.workload, sc.horizon_s, 1, 0);
+    RunResult r2 = support_run(&sc.alt[0], &sc.workload, sc.horizon_s, 1, 0);
+    printf("500-function sample: %llu invocations in the minute columns, %.0f "
+           "arrivals, %.0f completed, cold %.3f%%; join: %llu without durations, "
+           "%llu without memory\n",
+           (unsigned long long)total, r1.v[MET_arrivals], r1.v[MET_completed],
+           r1.v[MET_cold_pct],
+           (unsigned long long)sc.workload.az19_stats.no_duration,
+           (unsigned long long)sc.workload.az19_stats.no_memory);
+    cr_assert_eq(r1.v[MET_arrivals], (double)total);
+    cr_assert_eq(r1.v[MET_completed], (double)total);
+    cr_assert_eq(memcmp(r1.v, r2.v, sizeof r1.v), 0, "two runs differ");
+    scenario_free(&sc);
+}
