@@ -191,3 +191,18 @@ void support_write_file(const char *path, const char *text)
     fputs(text, fp);
     fclose(fp);
 }
+
+char *support_slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp, "missing %s", path);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    rewind(fp);
+    char *buf = malloc((size_t)size + 1);
+    cr_assert_not_null(buf);
+    *n = fread(buf, 1, (size_t)size, fp);
+    buf[*n] = '\0';
+    fclose(fp);
+    return buf;
+}

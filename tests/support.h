@@ -55,6 +55,10 @@ const char *support_src(const char *rel, char *buf, size_t size);
 /* A fresh empty directory under the build tree; returns its path. */
 const char *support_tmpdir(const char *tag, char *buf, size_t size);
 
+/* A whole file, NUL-terminated (malloc'd; the test fails if it is missing);
+ * *n = its size. */
+char *support_slurp(const char *path, size_t *n);
+
 /* Number of entries in a directory (-1 if it does not exist). */
 int support_dir_entries(const char *dir);
 

@@ -39,7 +39,7 @@ typedef struct CalibOpts {
     int min_runs, max_runs; /* warm runs per batch size */
     double min_seconds;     /* ... and at least this long */
     int batch;              /* serve: batch size of every request */
-    const char *arrivals;   /* serve: file of arrival offsets, us */
+    const char *arrivals;   /* serve: the arrivals trace (validate.c) */
 } CalibOpts;
 
 /* Entry points (argv[0] is the command name). */
@@ -50,6 +50,11 @@ int calib_worker_main(int argc, char **argv);
  * value (--batches, --dim, --threads, ...).  Returns 1 if `opt` was one of
  * them (and *i was advanced), 0 if not, < 0 on a bad value. */
 int calib_parse_opt(int argc, char **argv, int *i, CalibOpts *o, Err *err);
+
+/* An integer in [lo, hi] / a positive number, for option `opt`. */
+int calib_parse_int(const char *s, const char *opt, long lo, long hi,
+                    int *out, Err *err);
+int calib_parse_pos(const char *s, const char *opt, double *out, Err *err);
 
 /* A comma-separated list of positive integers. */
 int calib_parse_list(const char *s, const char *opt, int *out, int max,

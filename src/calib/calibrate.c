@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +71,7 @@ int calib_parse_list(const char *s, const char *opt, int *out, int max,
     return 0;
 }
 
-static int parse_int(const char *s, const char *opt, long lo, long hi,
+int calib_parse_int(const char *s, const char *opt, long lo, long hi,
                      int *out, Err *err)
 {
     char *end;
@@ -85,7 +84,7 @@ static int parse_int(const char *s, const char *opt, long lo, long hi,
     return 0;
 }
 
-static int parse_pos(const char *s, const char *opt, double *out, Err *err)
+int calib_parse_pos(const char *s, const char *opt, double *out, Err *err)
 {
     char *end;
     errno = 0;
@@ -116,7 +115,7 @@ int calib_parse_opt(int argc, char **argv, int *i, CalibOpts *o, Err *err)
     } else if (strcmp(a, "--lib") == 0) {
         o->lib = v;
     } else if (strcmp(a, "--threads") == 0) {
-        return parse_int(v, a, 1, 256, &o->threads, err) < 0 ? -SIM_EINPUT : 1;
+        return calib_parse_int(v, a, 1, 256, &o->threads, err) < 0 ? -SIM_EINPUT : 1;
     } else if (strcmp(a, "--spawn-ns") == 0) {
         o->spawn_ns = strtoll(v, NULL, 10);
     } else if (strcmp(a, "--batches") == 0) {
@@ -131,21 +130,21 @@ int calib_parse_opt(int argc, char **argv, int *i, CalibOpts *o, Err *err)
             return err_set(err, SIM_EINPUT, a, "at most %d", CALIB_MAX_DIMS);
         if (eq == NULL || eq == v || (size_t)(eq - v) >= sizeof d->name)
             return err_set(err, SIM_EINPUT, a, "'%s' is not NAME=VALUE", v);
-        if (parse_int(eq + 1, a, 1, 1 << 24, &val, err) < 0)
+        if (calib_parse_int(eq + 1, a, 1, 1 << 24, &val, err) < 0)
             return -SIM_EINPUT;
         snprintf(d->name, sizeof d->name, "%.*s", (int)(eq - v), v);
         d->value = val;
         o->n_dims++;
     } else if (strcmp(a, "--min-runs") == 0) {
-        return parse_int(v, a, 1, 1000000, &o->min_runs, err) < 0 ? -SIM_EINPUT
+        return calib_parse_int(v, a, 1, 1000000, &o->min_runs, err) < 0 ? -SIM_EINPUT
                                                                  : 1;
     } else if (strcmp(a, "--max-runs") == 0) {
-        return parse_int(v, a, 1, 1000000, &o->max_runs, err) < 0 ? -SIM_EINPUT
+        return calib_parse_int(v, a, 1, 1000000, &o->max_runs, err) < 0 ? -SIM_EINPUT
                                                                  : 1;
     } else if (strcmp(a, "--min-seconds") == 0) {
-        return parse_pos(v, a, &o->min_seconds, err) < 0 ? -SIM_EINPUT : 1;
+        return calib_parse_pos(v, a, &o->min_seconds, err) < 0 ? -SIM_EINPUT : 1;
     } else if (strcmp(a, "--batch") == 0) {
-        return parse_int(v, a, 1, 4096, &o->batch, err) < 0 ? -SIM_EINPUT : 1;
+        return calib_parse_int(v, a, 1, 4096, &o->batch, err) < 0 ? -SIM_EINPUT : 1;
     } else {
         o->arrivals = v;
     }
@@ -236,6 +235,7 @@ typedef struct WarmBatch {
     double cpu_ms, hwm_mb;
     double *lat;            /* in run order */
     double p05, p50, p95, p99, mean;
+    double sigma;           /* lognormal spread from p95 / p50 (fit.h) */
 } WarmBatch;
 
 typedef struct ThreadResult {
@@ -301,6 +301,7 @@ static int parse_warm(const char *t, const CalibOpts *o, WarmBatch *w,
         wb->p95 = fit_quantile(s, wb->n, 0.95);
         wb->p99 = fit_quantile(s, wb->n, 0.99);
         wb->mean = sum / (double)wb->n;
+        wb->sigma = fit_sigma_p95(s, wb->n);
         free(s);
     }
     return 0;
@@ -430,11 +431,7 @@ static int measure(CalibRun *r, Err *err)
         for (int k = 0; k < r->o.n_batches; k++) {
             b[k] = tr->warm[k].batch;
             m[k] = tr->warm[k].p50;
-            double *s = xmalloc(tr->warm[k].n * sizeof *s);
-            memcpy(s, tr->warm[k].lat, tr->warm[k].n * sizeof *s);
-            fit_sort(s, tr->warm[k].n);
-            sig += fit_sigma_p95(s, tr->warm[k].n);
-            free(s);
+            sig += tr->warm[k].sigma;
         }
         fit_affine_relative(b, m, (size_t)r->o.n_batches, &tr->fit);
         tr->sigma = sig / r->o.n_batches;
@@ -494,17 +491,31 @@ static void jstr(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-static double median_of(const ColdRun *c, int n, size_t off, double *sd)
+/* The parts of a cold start that become profile components. */
+typedef enum ColdPart { PART_SPAWN, PART_RUNTIME, PART_LOAD, PART_FIRST } ColdPart;
+
+static double cold_part(const ColdRun *c, ColdPart part)
+{
+    switch (part) {
+    case PART_SPAWN: return c->spawn_ms;
+    case PART_RUNTIME: return c->lib_ms + c->env_ms; /* dlopen + CreateEnv */
+    case PART_LOAD: return c->load_ms;
+    default: return c->first_ms;
+    }
+}
+
+/* Median over the cold starts of one part; *sd = sd of its logs. */
+static double cold_median(const ThreadResult *tr, ColdPart part, double *sd)
 {
     double v[MAX_COLD];
-    for (int i = 0; i < n; i++) {
-        v[i] = *(const double *)((const char *)&c[i] + off);
+    for (int i = 0; i < tr->n_cold; i++) {
+        v[i] = cold_part(&tr->cold[i], part);
         if (!(v[i] > 1e-6))
-            v[i] = 1e-6;
+            v[i] = 1e-6; /* a lognormal needs > 0 */
     }
-    *sd = fit_log_sd(v, (size_t)n);
-    fit_sort(v, (size_t)n);
-    return fit_quantile(v, (size_t)n, 0.5);
+    *sd = fit_log_sd(v, (size_t)tr->n_cold);
+    fit_sort(v, (size_t)tr->n_cold);
+    return fit_quantile(v, (size_t)tr->n_cold, 0.5);
 }
 
 static void write_lognormal(FILE *fp, const char *key, double median,
@@ -529,16 +540,10 @@ static void write_hw(FILE *fp, const CalibRun *r, int t, const char *tail)
     char name[32];
     hw_name(r, t, name, sizeof name);
     double sd_spawn, sd_rt, sd_load, sd_first;
-    double spawn = median_of(tr->cold, tr->n_cold,
-                             offsetof(ColdRun, spawn_ms), &sd_spawn);
-    ColdRun rt[MAX_COLD];
-    for (int i = 0; i < tr->n_cold; i++)
-        rt[i].lib_ms = tr->cold[i].lib_ms + tr->cold[i].env_ms;
-    double runtime = median_of(rt, tr->n_cold, offsetof(ColdRun, lib_ms), &sd_rt);
-    double load = median_of(tr->cold, tr->n_cold, offsetof(ColdRun, load_ms),
-                            &sd_load);
-    double first = median_of(tr->cold, tr->n_cold,
-                             offsetof(ColdRun, first_ms), &sd_first);
+    double spawn = cold_median(tr, PART_SPAWN, &sd_spawn);
+    double runtime = cold_median(tr, PART_RUNTIME, &sd_rt);
+    double load = cold_median(tr, PART_LOAD, &sd_load);
+    double first = cold_median(tr, PART_FIRST, &sd_first);
     double warm1 = tr->warm[0].p50;
     for (int k = 0; k < r->o.n_batches; k++)
         if (tr->warm[k].batch == 1)
@@ -678,8 +683,7 @@ static void print_summary(FILE *out, const CalibRun *r, const char *path)
         const ThreadResult *tr = &r->res[t];
         char name[32];
         hw_name(r, t, name, sizeof name);
-        double sd, load = median_of(tr->cold, tr->n_cold,
-                                    offsetof(ColdRun, load_ms), &sd);
+        double sd, load = cold_median(tr, PART_LOAD, &sd);
         for (int k = 0; k < r->o.n_batches; k++) {
             const WarmBatch *w = &tr->warm[k];
             fprintf(out, "%-8s %8d %9.3f %9.3f %9.3f", k ? "" : name, w->batch,
@@ -817,7 +821,7 @@ int calibrate_cmd(int argc, char **argv, FILE *out, FILE *ef)
                 rc = calib_parse_list(v, a, r->threads, CALIB_MAX_THREADS,
                                       &r->n_threads, &err);
             else if (strcmp(a, "--cold-reps") == 0)
-                rc = parse_int(v, a, 1, MAX_COLD, &r->cold_reps, &err);
+                rc = calib_parse_int(v, a, 1, MAX_COLD, &r->cold_reps, &err);
             else if (strcmp(a, "--name") == 0)
                 snprintf(name, sizeof name, "%s", v);
             else if (strcmp(a, "--out") == 0)

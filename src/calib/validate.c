@@ -40,15 +40,15 @@ typedef struct ValOpts {
 
 static int parse_val_opts(int argc, char **argv, ValOpts *v, Err *err)
 {
+    static const char *const keys[] = {
+        "--validate", "--model", "--hardware", "--batch", "--rate",
+        "--duration", "--seed", "--replications", "--out", "--lib", NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             v->quiet = 1;
             continue;
         }
-        static const char *const keys[] = {
-            "--validate", "--model", "--hardware", "--batch", "--rate",
-            "--duration", "--seed", "--replications", "--out", "--lib", NULL};
         int k = 0;
         while (keys[k] != NULL && strcmp(keys[k], a) != 0)
             k++;
@@ -60,37 +60,36 @@ static int parse_val_opts(int argc, char **argv, ValOpts *v, Err *err)
         if (i + 1 >= argc)
             return err_set(err, SIM_EINPUT, a, "needs a value");
         const char *val = argv[++i];
-        char *end;
-        errno = 0;
-        double x = strtod(val, &end);
-        int numeric = end != val && *end == '\0' && errno == 0 && isfinite(x);
+        int rc = 0;
         switch (k) {
         case 0: v->profile = val; break;
         case 1: v->model = val; break;
         case 2: v->hardware = val; break;
-        case 3:
-        case 7:
-            if (!numeric || x < 1 || x > 4096 || x != floor(x))
+        case 3: rc = calib_parse_int(val, a, 1, 4096, &v->batch, err); break;
+        case 4: rc = calib_parse_pos(val, a, &v->rate, err); break;
+        case 5: rc = calib_parse_pos(val, a, &v->duration_s, err); break;
+        case 6: {
+            char *end;
+            errno = 0;
+            unsigned long long x = strtoull(val, &end, 10);
+            if (end == val || *end != '\0' || errno != 0 || val[0] == '-' ||
+                x > 9007199254740991ULL)
                 return err_set(err, SIM_EINPUT, a,
-                               "'%s' is not an integer in 1..4096", val);
-            *(k == 3 ? &v->batch : &v->replications) = (int)x;
-            break;
-        case 4:
-        case 5:
-            if (!numeric || !(x > 0) || x > 1e6)
-                return err_set(err, SIM_EINPUT, a, "'%s' is not a positive number",
-                               val);
-            *(k == 4 ? &v->rate : &v->duration_s) = x;
-            break;
-        case 6:
-            if (!numeric || x < 0 || x > 9007199254740991.0 || x != floor(x))
-                return err_set(err, SIM_EINPUT, a, "'%s' is not a seed", val);
+                               "'%s' is not an integer in 0..2^53-1", val);
             v->seed = (long long)x;
+            break;
+        }
+        case 7:
+            rc = calib_parse_int(val, a, 1, 4096, &v->replications, err);
             break;
         case 8: v->out = val; break;
         default: v->lib = val; break;
         }
+        if (rc < 0)
+            return rc;
     }
+    if (v->profile == NULL)
+        return err_set(err, SIM_EINPUT, "--validate", "needs a profile");
     return 0;
 }
 
@@ -320,7 +319,7 @@ int calib_validate(int argc, char **argv, FILE *out, FILE *ef)
         goto done;
     }
     have_dir = 1;
-    /* the arrivals: offsets in us for the worker, seconds for the trace */
+    /* the arrivals, whole microseconds, as a trace both sides read */
     gsl_rng *g = rng_create((uint64_t)v.seed, 0, RNG_ARRIVALS, 0);
     size_t cap = 1024, n = 0;
     int64_t *arr = xmalloc(cap * sizeof *arr);
@@ -332,22 +331,16 @@ int calib_validate(int argc, char **argv, FILE *out, FILE *ef)
     }
     gsl_rng_free(g);
     size_t tsz = 32 + n * 24;
-    char *us = xmalloc(tsz), *csv = xmalloc(tsz);
-    size_t lu = 0, lc = (size_t)snprintf(csv, tsz, "timestamp\n");
-    for (size_t i = 0; i < n; i++) {
-        lu += (size_t)snprintf(us + lu, tsz - lu, "%lld\n", (long long)arr[i]);
-        lc += (size_t)snprintf(csv + lc, tsz - lc, "%.6f\n", (double)arr[i] * 1e-6);
-    }
-    if (n == 0)
-        us[0] = '\0';
+    char *csv = xmalloc(tsz);
+    size_t lc = (size_t)snprintf(csv, tsz, "timestamp\n");
+    for (size_t i = 0; i < n; i++)
+        lc += (size_t)snprintf(csv + lc, tsz - lc, "%lld.%06lld\n",
+                               (long long)(arr[i] / 1000000),
+                               (long long)(arr[i] % 1000000));
     free(arr);
-    char arr_file[1100], csv_file[1100];
-    snprintf(arr_file, sizeof arr_file, "%s/arrivals.us", dir);
+    char csv_file[1100];
     snprintf(csv_file, sizeof csv_file, "%s/arrivals.csv", dir);
-    rc = write_text(arr_file, us, &err);
-    if (rc == 0)
-        rc = write_text(csv_file, csv, &err);
-    free(us);
+    rc = write_text(csv_file, csv, &err);
     free(csv);
     if (rc < 0)
         goto done;
@@ -363,7 +356,7 @@ int calib_validate(int argc, char **argv, FILE *out, FILE *ef)
                     "(%d thread(s), batch %d)...",
                 m->name, n, v.rate, v.duration_s, threads, v.batch);
     fflush(ef);
-    if ((rc = serve_for_real(&v, m, threads, model, arr_file, &s, &err)) < 0)
+    if ((rc = serve_for_real(&v, m, threads, model, csv_file, &s, &err)) < 0)
         goto done;
     if (s.n != n) {
         rc = err_set(&err, SIM_EINTERNAL, "calibrate",
@@ -409,8 +402,6 @@ int calib_validate(int argc, char **argv, FILE *out, FILE *ef)
     fprintf(out, "report: %s\n", v.out);
 done:
     if (have_dir) {
-        snprintf(path, sizeof path, "%s/arrivals.us", dir);
-        unlink(path);
         snprintf(path, sizeof path, "%s/arrivals.csv", dir);
         unlink(path);
         rmdir(dir);

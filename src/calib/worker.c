@@ -15,6 +15,7 @@
  *   arrival (queueing and the cold start included).
  * Output is "key value..." lines on stdout; milliseconds and MB.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,18 +163,25 @@ static int do_warm(const CalibOpts *o)
     return unload(&L, 0);
 }
 
+/* The validation's arrivals: a one-column trace ("timestamp", seconds
+ * with six decimals, written by validate.c) -> whole microseconds. */
 static int read_arrivals(const char *path, int64_t **out, size_t *n, Err *err)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return err_set(err, SIM_EIO, path, "cannot open");
+    char head[32];
+    if (fscanf(fp, "%31s", head) != 1 || strcmp(head, "timestamp") != 0) {
+        fclose(fp);
+        return err_set(err, SIM_EINPUT, path, "line 1: expected 'timestamp'");
+    }
     size_t cap = 1024, k = 0;
     int64_t *a = xmalloc(cap * sizeof *a);
-    long long v;
-    while (fscanf(fp, "%lld", &v) == 1) {
+    double s;
+    while (fscanf(fp, "%lf", &s) == 1) {
         if (k == cap)
             a = xrealloc(a, (cap *= 2) * sizeof *a);
-        a[k++] = v;
+        a[k++] = (int64_t)llround(s * 1e6);
     }
     fclose(fp);
     *out = a;

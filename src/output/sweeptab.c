@@ -33,6 +33,16 @@ static void put_num(FILE *fp, double x)
         fprintf(fp, "%.17g", x);
 }
 
+/* ",mean,half" of the 95% interval of x[0..n-1] (empty when NaN). */
+static void put_interval(FILE *fp, const double *x, int n)
+{
+    Interval iv = stats_interval(x, n);
+    fputc(',', fp);
+    put_num(fp, iv.mean);
+    fputc(',', fp);
+    put_num(fp, iv.half);
+}
+
 static void put_params(FILE *fp, const SweepTable *t, int point)
 {
     for (int i = 0; i < t->n_params; i++) {
@@ -90,11 +100,7 @@ void sweeptab_write_points(FILE *fp, const SweepTable *t)
             for (int m = 0; m < MET_COUNT; m++) {
                 for (int r = 0; r < t->reps; r++)
                     x[r] = row(t, p, r, a)->v[m];
-                Interval iv = stats_interval(x, t->reps);
-                fputc(',', fp);
-                put_num(fp, iv.mean);
-                fputc(',', fp);
-                put_num(fp, iv.half);
+                put_interval(fp, x, t->reps);
             }
             fputc('\n', fp);
         }
@@ -118,11 +124,7 @@ void sweeptab_write_diffs(FILE *fp, const SweepTable *t)
             for (int m = 0; m < MET_COUNT; m++) {
                 for (int r = 0; r < t->reps; r++)
                     x[r] = row(t, p, r, a)->v[m] - row(t, p, r, 0)->v[m];
-                Interval iv = stats_interval(x, t->reps);
-                fputc(',', fp);
-                put_num(fp, iv.mean);
-                fputc(',', fp);
-                put_num(fp, iv.half);
+                put_interval(fp, x, t->reps);
             }
             fputc('\n', fp);
         }

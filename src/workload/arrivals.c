@@ -143,18 +143,31 @@ static SimTime steps_next(ArrivalState *st, const WorkloadSpec *wl,
 
 /* --- trace --- */
 
+/* Trace readers: the reader applies its own window (rebased to time 0),
+ * and config read the files once before the run, so a failure to reopen
+ * means they changed since: exit as for bad input. */
+static void reader_window(ArrivalState *st, const WorkloadSpec *wl)
+{
+    window_init(st, wl);
+    st->start = 0;
+    st->end = SIM_TIME_MAX;
+}
+
+static void reader_lost(const Err *err)
+{
+    fprintf(stderr, "simsrv: %s: %s (changed after it was checked?)\n",
+            err->where, err->msg);
+    exit(2);
+}
+
 static void trace_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
 {
     (void)r;
-    window_init(st, wl);
-    st->start = 0; /* the trace window is rebased to time 0 */
-    st->end = SIM_TIME_MAX;
+    reader_window(st, wl);
     Err err;
     st->ext = trace_open(&wl->trace, &err);
-    if (st->ext == NULL) { /* config checked it: the file changed since */
-        fprintf(stderr, "simsrv: %s: %s\n", err.where, err.msg);
-        exit(2);
-    }
+    if (st->ext == NULL)
+        reader_lost(&err);
 }
 
 static SimTime trace_arrival_next(ArrivalState *st, const WorkloadSpec *wl,
@@ -165,12 +178,8 @@ static SimTime trace_arrival_next(ArrivalState *st, const WorkloadSpec *wl,
     TraceRow row;
     Err err;
     int rc = trace_next(st->ext, &row, &err);
-    if (rc < 0) {
-        fprintf(stderr, "simsrv: %s: %s (the trace changed after it was "
-                        "checked?)\n",
-                err.where, err.msg);
-        exit(2);
-    }
+    if (rc < 0)
+        reader_lost(&err);
     st->dur_s = row.dur_s;
     st->prompt_tokens = row.context;
     st->output_tokens = row.generated;
@@ -188,15 +197,11 @@ static void trace_fini(ArrivalState *st)
 static void az19_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
 {
     (void)r;
-    window_init(st, wl);
-    st->start = 0; /* the window is rebased to time 0 */
-    st->end = SIM_TIME_MAX;
+    reader_window(st, wl);
     Err err;
     st->ext = az19_open(&wl->az19, &err);
-    if (st->ext == NULL) { /* config checked it: the files changed since */
-        fprintf(stderr, "simsrv: %s: %s\n", err.where, err.msg);
-        exit(2);
-    }
+    if (st->ext == NULL)
+        reader_lost(&err);
 }
 
 static SimTime az19_arrival_next(ArrivalState *st, const WorkloadSpec *wl,

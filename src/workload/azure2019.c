@@ -66,6 +66,7 @@ struct Az19 {
     uint32_t n_min;
     uint64_t *min_start;    /* CSR by minute over the kept functions */
     uint32_t *e_fn, *e_cnt;
+    uint32_t first_min, end_min; /* replayed minutes [first, end) */
     uint32_t cur;           /* next minute to expand */
     Arr *buf;
     size_t buf_n, buf_i, buf_cap;
@@ -213,6 +214,13 @@ static void map_init(Map *m, size_t n)
 
 static void map_grow(Map *m);
 
+/* Keeps the load factor at most 1/4 before `n` entries are held. */
+static void map_reserve(Map *m, size_t n)
+{
+    if (2 * n + 2 > m->cap / 2)
+        map_grow(m);
+}
+
 static void map_put(Map *m, uint64_t k, int32_t v)
 {
     size_t i = (size_t)(k * 0x9e3779b97f4a7c15ULL) & (m->cap - 1);
@@ -324,8 +332,7 @@ static int read_durations(const char *path, Durations *d, Err *err)
                              c.lineno, pct_col[k]);
                 goto done;
             }
-        if ((size_t)(2 * d->n + 2) > d->map.cap / 2)
-            map_grow(&d->map);
+        map_reserve(&d->map, (size_t)d->n + 1);
         map_put(&d->map, key2(c.f[ca], c.f[cf]), d->n);
         d->n++;
     }
@@ -365,8 +372,7 @@ static int read_memory(const char *path, Memory *m, Err *err)
             m->mb = xrealloc(m->mb, (cap *= 2) * sizeof *m->mb);
         if ((rc = num(&c, cm, "AverageAllocatedMb", &m->mb[m->n], err)) < 0)
             goto done;
-        if ((size_t)(2 * m->n + 2) > m->map.cap / 2)
-            map_grow(&m->map);
+        map_reserve(&m->map, (size_t)m->n + 1);
         map_put(&m->map, cf >= 0 ? key2(c.f[ca], c.f[cf]) : key1(c.f[ca]),
                 m->n);
         m->n++;
@@ -461,8 +467,7 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
         a->fn[a->n_fn++] = f;
         /* functions per app, for splitting an app's memory */
         int32_t k = map_get(app_fns, f.app);
-        if ((size_t)(2 * a->n_fn + 2) > app_fns->cap / 2)
-            map_grow(app_fns);
+        map_reserve(app_fns, (size_t)a->n_fn);
         map_put(app_fns, f.app, k < 0 ? 1 : k + 1);
     }
 done:
@@ -472,14 +477,19 @@ done:
 
 /* ---- sampling -------------------------------------------------------- */
 
-static const Fn *sort_base;
+/* A function's rank key: qsort has no context argument, and readers are
+ * opened concurrently by sweep cells, so the key travels with the index. */
+typedef struct Ranked {
+    uint64_t total;
+    int idx;
+} Ranked;
 
 static int by_total_desc(const void *pa, const void *pb)
 {
-    const Fn *a = &sort_base[*(const int *)pa], *b = &sort_base[*(const int *)pb];
+    const Ranked *a = pa, *b = pb;
     if (a->total != b->total)
         return a->total < b->total ? 1 : -1;
-    return *(const int *)pa - *(const int *)pb;
+    return a->idx - b->idx;
 }
 
 static int by_index(const void *pa, const void *pb)
@@ -504,8 +514,13 @@ static int *choose(const Az19 *a, int *n)
         gsl_ran_shuffle(g, idx, (size_t)N, sizeof *idx);
         *n = want;
     } else {
-        sort_base = a->fn;
-        qsort(idx, (size_t)N, sizeof *idx, by_total_desc);
+        Ranked *rk = xmalloc((size_t)N * sizeof *rk);
+        for (int i = 0; i < N; i++)
+            rk[i] = (Ranked){a->fn[i].total, i};
+        qsort(rk, (size_t)N, sizeof *rk, by_total_desc);
+        for (int i = 0; i < N; i++)
+            idx[i] = rk[i].idx;
+        free(rk);
         if (a->spec.sample == AZ_SAMPLE_TOP) {
             *n = want;
         } else { /* want/4 at random from each quartile of total invocations */
@@ -578,30 +593,19 @@ static void build(Az19 *a, const Staging *sg, const Map *app_fns)
     a->st.kept = (uint64_t)n;
 }
 
-static double window_end_s(const Az19 *a)
+/* The trace's resolution is a minute, so the window is too: minute m is
+ * replayed iff it starts in [start_s, end_s); these are minutes
+ * [first_min, end_min). */
+static void window_minutes(Az19 *a)
 {
-    return a->spec.end_s > 0 ? a->spec.end_s : 60.0 * a->n_min;
-}
-
-static void count_window(Az19 *a)
-{
-    double lo = a->spec.start_s, hi = window_end_s(a);
-    for (uint32_t m = 0; m < a->n_min; m++) {
-        double m0 = 60.0 * m;
-        for (uint64_t e = a->min_start[m]; e < a->min_start[m + 1]; e++) {
-            uint32_t c = a->e_cnt[e];
-            if (m0 >= lo && m0 + 60 <= hi) {
-                a->st.invocations += c;
-                continue;
-            }
-            if (m0 + 60 <= lo || m0 >= hi)
-                continue;
-            for (uint32_t k = 0; k < c; k++) { /* equidistant times */
-                double t = m0 + (k + 0.5) * 60.0 / c;
-                a->st.invocations += t >= lo && t < hi;
-            }
-        }
-    }
+    double end = a->spec.end_s > 0 ? a->spec.end_s : 60.0 * a->n_min;
+    a->first_min = (uint32_t)ceil(a->spec.start_s / 60.0);
+    a->end_min = (uint32_t)ceil(end / 60.0);
+    if (a->end_min > a->n_min)
+        a->end_min = a->n_min;
+    for (uint32_t m = a->first_min; m < a->end_min; m++)
+        for (uint64_t e = a->min_start[m]; e < a->min_start[m + 1]; e++)
+            a->st.invocations += a->e_cnt[e];
 }
 
 Az19 *az19_open(const Az19Spec *spec, Err *err)
@@ -622,8 +626,8 @@ Az19 *az19_open(const Az19Spec *spec, Err *err)
         for (int32_t i = 0; i < d.n; i++)
             a->st.durations_unused += !d.used[i];
         build(a, &sg, &app_fns);
-        count_window(a);
-        a->cur = (uint32_t)(spec->start_s / 60.0);
+        window_minutes(a);
+        a->cur = a->first_min;
     }
     map_free(&d.map);
     free(d.pct);
@@ -668,8 +672,6 @@ static int by_time(const void *pa, const void *pb)
 
 static void push(Az19 *a, double t, uint32_t fn)
 {
-    if (t < a->spec.start_s || t >= window_end_s(a))
-        return;
     if (a->buf_n == a->buf_cap) {
         a->buf_cap = a->buf_cap ? 2 * a->buf_cap : 1024;
         a->buf = xrealloc(a->buf, a->buf_cap * sizeof *a->buf);
@@ -708,12 +710,12 @@ static double draw_ms(const Fn *f, double u)
 int az19_next(Az19 *a, gsl_rng *r, double *t_s, double *dur_s, int *fn)
 {
     while (a->buf_i == a->buf_n) {
-        if (a->cur >= a->n_min || 60.0 * a->cur >= window_end_s(a))
+        if (a->cur >= a->end_min)
             return 0;
         expand_minute(a, a->cur++, r);
     }
     const Arr *x = &a->buf[a->buf_i++];
-    *t_s = (x->t_s - a->spec.start_s) * a->spec.time_scale;
+    *t_s = (x->t_s - 60.0 * a->first_min) * a->spec.time_scale;
     *fn = (int)x->fn;
     *dur_s = draw_ms(&a->fn[x->fn], gsl_rng_uniform(r)) * 1e-3;
     return 1;

@@ -11,7 +11,9 @@
  * HashFunction column, like the InVitro samples, is joined per function).
  * Columns are found by their header names; minute columns are the ones
  * whose header is an integer, in file order, and minute j (0-based) covers
- * [60 j, 60 j + 60) s of trace time.
+ * [60 j, 60 j + 60) s of trace time.  The window has the trace's resolution:
+ * minute j is replayed iff 60 j lies in [start_s, end_s), and replayed time
+ * counts from the first replayed minute's start (times time_scale).
  *
  * Representation.  The counts are held sparsely, by minute (compressed rows:
  * for each minute, the (function, count) pairs that are not zero): memory
@@ -56,7 +58,8 @@ typedef struct Az19Spec {
     int sample;             /* AZ_SAMPLE_* */
     int sample_n;           /* functions kept by top / random / quartile */
     uint64_t sample_seed;
-    double start_s, end_s;  /* window in trace time; end 0 = to the end */
+    double start_s, end_s;  /* window in trace time, whole minutes (see
+                               above); end 0 = to the end */
     double time_scale;      /* replayed time = (t - start) x scale */
 } Az19Spec;
 
@@ -69,7 +72,8 @@ typedef struct Az19Stats {
     uint64_t kept;                  /* functions replayed (join, sampling) */
     uint64_t minutes;               /* minute columns */
     uint64_t invocations;           /* invocations of the kept functions in
-                                       the window (before poisson spacing) */
+                                       the window's minutes (what is replayed,
+                                       except with poisson spacing) */
 } Az19Stats;
 
 typedef struct Az19 Az19;

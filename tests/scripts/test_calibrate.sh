@@ -124,13 +124,21 @@ val=$tmp/val.json
 if "$simsrv" calibrate --validate "$prof" --duration 2 --rate 100 \
         --replications 3 --out "$val" -q >"$tmp/val.out" 2>"$tmp/err"; then
     ok "validate: $(tr '\n' ' ' <"$tmp/val.out" | head -c 400)"
-    $py - "$val" <<'PY' && ok "validation report" || fail "validation report"
+    $py - "$val" "$prof" <<'PY' && ok "validation report" || fail "validation report"
 import json, sys
 r = json.load(open(sys.argv[1]))
+w = json.load(open(sys.argv[2]))["hardware"]["cpu"]["warm"]
 assert [q["q"] for q in r["quantiles"]] == ["p50", "p95", "p99"]
 assert r["requests"] > 100 and r["ready_ms"] > 0
 for q in r["quantiles"]:
     assert q["measured_ms"] > 0 and q["predicted_ms"] > 0
+# at 100/s against a ~0.01 ms service nobody queues and only the first
+# request is cold: the predicted median is the profile's lognormal median
+# a + c (batch 1), up to the 1% histogram and the sampling of ~200 requests
+median = w["a_ms"] + w["c_ms"]
+p50 = r["quantiles"][0]["predicted_ms"]
+assert abs(p50 - median) <= 0.05 * median, (p50, median)
+print("  predicted p50 %.5f ms, profile median a + c = %.5f ms" % (p50, median))
 PY
 else
     fail "validate: $(cat "$tmp/err")"

@@ -7,8 +7,8 @@
  * dropped; one durations row matches nothing; app C has no memory row),
  * exact arrivals per (minute, function) and equidistant times
  * (k + 1/2) 60 / c, time order, memory split within an app (300 MB / 2),
- * durations inside each function's [p0, p100], the window and time-scale
- * semantics, sampling (top-k), uniform spacing keeping every count, and
+ * durations inside each function's [p0, p100], the window (whole minutes)
+ * and time-scale semantics, sampling (top-k), uniform spacing keeping every count, and
  * bad rows as file:line errors.  On ../shared/traces when present: the
  * 500-function InVitro sample replays completely (arrivals = the sum of
  * its minute columns) through `simsrv run`-equivalent World runs with
@@ -125,6 +125,25 @@ Test(azure2019, window_and_time_scale)
      * the window's start and doubled */
     cr_assert_float_eq(first, 2 * 2.5, 1e-9);
     cr_assert(lastt < 2 * 180.0);
+    gsl_rng_free(r);
+    az19_close(a);
+
+    /* the window has the trace's one-minute resolution: [90, 250) replays
+     * the minutes starting at 120, 180 and 240 -- the same 57 arrivals,
+     * exactly, whatever the spacing -- from time 0 */
+    s.start_s = 90;
+    s.end_s = 250;
+    s.time_scale = 1;
+    s.spacing = AZ_UNIFORM;
+    a = open_ok(&s);
+    cr_assert_eq(az19_stats(a)->invocations, 57);
+    r = rng_create(2, 0, RNG_ARRIVALS, 0);
+    n = 0;
+    while (az19_next(a, r, &t, &dur, &fn)) {
+        cr_assert(t >= 0 && t < 180.0, "t = %g", t);
+        n++;
+    }
+    cr_assert_eq(n, 57);
     gsl_rng_free(r);
     az19_close(a);
 }

@@ -14,19 +14,6 @@
 #include "cli/cli.h"
 #include "support.h"
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *fp = fopen(path, "rb");
-    cr_assert_not_null(fp, "missing %s", path);
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    rewind(fp);
-    char *buf = malloc((size_t)size + 1);
-    *n = fread(buf, 1, (size_t)size, fp);
-    fclose(fp);
-    return buf;
-}
-
 static void run_to(const char *scenario, const char *out, const char *seed)
 {
     const char *argv[] = {"simsrv", "run", scenario, "--out", out,
@@ -41,7 +28,7 @@ static void run_to(const char *scenario, const char *out, const char *seed)
 static int same_file(const char *a, const char *b)
 {
     size_t na, nb;
-    char *x = slurp(a, &na), *y = slurp(b, &nb);
+    char *x = support_slurp(a, &na), *y = support_slurp(b, &nb);
     int same = na == nb && memcmp(x, y, na) == 0;
     free(x);
     free(y);

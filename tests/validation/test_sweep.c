@@ -73,20 +73,6 @@ static int run(const char *a0, const char *a1, const char *a2, const char *a3,
     return rc;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *fp = fopen(path, "rb");
-    cr_assert_not_null(fp, "missing %s", path);
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    rewind(fp);
-    char *buf = malloc((size_t)size + 1);
-    *n = fread(buf, 1, (size_t)size, fp);
-    buf[*n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
 static void same_tables(const char *a, const char *b)
 {
     const char *files[] = {"cells.csv", "points.csv", "diffs.csv"};
@@ -95,7 +81,7 @@ static void same_tables(const char *a, const char *b)
         size_t na, nb;
         snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
         snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
-        char *x = slurp(pa, &na), *y = slurp(pb, &nb);
+        char *x = support_slurp(pa, &na), *y = support_slurp(pb, &nb);
         cr_assert(na == nb && memcmp(x, y, na) == 0, "%s differs: %s vs %s",
                   files[i], a, b);
         free(x);
@@ -245,7 +231,7 @@ Test(sweep, intervals_cover_the_mginf_mean_about_95_percent)
     char pts[1400];
     snprintf(pts, sizeof pts, "%s/cells.csv", out);
     size_t n;
-    char *text = slurp(pts, &n);
+    char *text = support_slurp(pts, &n);
     char *line = strtok(text, "\n");
     int c_busy = column(line, "busy_mean"), c_point = column(line, "point");
     cr_assert(c_busy > 0 && c_point >= 0);
@@ -298,7 +284,7 @@ Test(sweep, hdf5_holds_the_points_table)
      * parameter columns) */
     snprintf(path, sizeof path, "%s/points.csv", out);
     size_t n;
-    char *text = slurp(path, &n);
+    char *text = support_slurp(path, &n);
     char *line = strtok(text, "\n");
     int row = 0;
     while ((line = strtok(NULL, "\n")) != NULL) {
