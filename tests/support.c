@@ -34,8 +34,7 @@ AltSpec support_alt(double mean_s, double start_s)
     a.vcpus = 1.0;
     a.concurrency = 1;
     a.batch = 1;
-    snprintf(a.keepalive.policy, sizeof a.keepalive.policy, "fixed");
-    a.keepalive.keepalive_s = 600;
+    policy_spec_defaults(&a.keepalive);
     a.price = support_lambda_x86();
     snprintf(a.hw.hw, sizeof a.hw.hw, "cpu");
     a.hw.ref_vcpus = 1.0;

@@ -69,7 +69,8 @@ static void usage_run(FILE *fp)
           "\n"
           "Runs every alternative (deployment) of the scenario FILE on the same\n"
           "arrivals, for each replication, prints one row per alternative and\n"
-          "writes results/<scenario>/{summary.json,summary.csv,timeseries.csv}.\n"
+          "writes results/<scenario>/{summary.json,summary.csv,timeseries.csv}\n"
+          "(and functions.csv, one row per function, for many-function traces).\n"
           "\n"
           "options:\n"
           "  --seed N            override the scenario's seed\n"
@@ -215,6 +216,20 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         }
         ts_write_header(ts.fp);
     }
+    /* Many-function traces: one row per function, alternative, replication */
+    AtomicFile fns = {0};
+    int want_fns = workload_multi_function(&sc.workload);
+    if (want_fns) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/functions.csv", dir);
+        if (atomic_file_open(&fns, path, &err) < 0) {
+            if (want_ts)
+                atomic_file_abort(&ts);
+            scenario_free(&sc);
+            return fail(&st, &err);
+        }
+        fprintf(fns.fp, "%s\n", FN_CSV_HEADER);
+    }
 
     void *sink = NULL;
     if (o->requests) {
@@ -223,6 +238,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
                     "this simsrv was built without HDF5");
             if (want_ts)
                 atomic_file_abort(&ts);
+            if (want_fns)
+                atomic_file_abort(&fns);
             scenario_free(&sc);
             return fail(&st, &err);
         }
@@ -243,6 +260,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         if (sink == NULL) {
             if (want_ts)
                 atomic_file_abort(&ts);
+            if (want_fns)
+                atomic_file_abort(&fns);
             scenario_free(&sc);
             return fail(&st, &err);
         }
@@ -273,6 +292,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             rc.slo = time_from_s(sc.slo_ms * 1e-3);
             rc.ts_interval = want_ts ? time_from_s(sc.ts_interval_s) : 0;
             rc.ts_out = want_ts ? ts.fp : NULL;
+            rc.fn_out = want_fns ? fns.fp : NULL;
             rc.req_sink = sink != NULL ? sink_hdf5 : NULL;
             rc.req_sink_state = sink;
             rc.alt_index = a;
@@ -307,6 +327,10 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         rc = atomic_file_commit(&ts, &err);
     else if (want_ts)
         atomic_file_abort(&ts);
+    if (rc == 0 && want_fns)
+        rc = atomic_file_commit(&fns, &err);
+    else if (want_fns)
+        atomic_file_abort(&fns);
     if (sink != NULL) {
         int src = sink_hdf5->close(sink, rc == 0, &err);
         if (rc == 0)

@@ -396,11 +396,14 @@ static const cJSON *from(const cJSON *alt, const cJSON *defs, const char *key,
 static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
                           KeepaliveSpec *ka)
 {
-    static const char *const keys[] = {"policy", "keepalive_s", "notes",
-                                       NULL};
+    static const char *const keys[] = {
+        "policy",        "keepalive_s",  "memory_limit_gb", "hist_range_s",
+        "hist_bin_s",    "hist_head_pct", "hist_tail_pct",  "hist_margin",
+        "hist_cv_min",   "hist_min_idle", "hist_oob_max",   "notes",
+        NULL};
     int rc;
-    snprintf(ka->policy, sizeof ka->policy, "fixed");
-    ka->keepalive_s = 600;
+    long long min_idle = 10;
+    policy_spec_defaults(ka);
     if (v == NULL)
         return 0;
     if ((rc = json_expect_object(c, v, path)) < 0 ||
@@ -408,14 +411,45 @@ static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
         (rc = json_str(c, v, path, "policy", 0, "fixed", ka->policy,
                        sizeof ka->policy)) < 0 ||
         (rc = json_num(c, v, path, "keepalive_s", 0, 600, JNUM_NONNEGATIVE,
-                       &ka->keepalive_s)) < 0)
+                       &ka->keepalive_s)) < 0 ||
+        (rc = json_num(c, v, path, "memory_limit_gb", 0, 0, JNUM_NONNEGATIVE,
+                       &ka->memory_limit_gb)) < 0 ||
+        (rc = json_num(c, v, path, "hist_range_s", 0, ka->hist_range_s,
+                       JNUM_POSITIVE, &ka->hist_range_s)) < 0 ||
+        (rc = json_num(c, v, path, "hist_bin_s", 0, ka->hist_bin_s,
+                       JNUM_POSITIVE, &ka->hist_bin_s)) < 0 ||
+        (rc = json_num(c, v, path, "hist_head_pct", 0, ka->hist_head_pct,
+                       JNUM_NONNEGATIVE, &ka->hist_head_pct)) < 0 ||
+        (rc = json_num(c, v, path, "hist_tail_pct", 0, ka->hist_tail_pct,
+                       JNUM_POSITIVE, &ka->hist_tail_pct)) < 0 ||
+        (rc = json_num(c, v, path, "hist_margin", 0, ka->hist_margin,
+                       JNUM_NONNEGATIVE, &ka->hist_margin)) < 0 ||
+        (rc = json_num(c, v, path, "hist_cv_min", 0, ka->hist_cv_min,
+                       JNUM_NONNEGATIVE, &ka->hist_cv_min)) < 0 ||
+        (rc = json_int(c, v, path, "hist_min_idle", 0, 10, 0, 1000000000,
+                       &min_idle)) < 0 ||
+        (rc = json_num(c, v, path, "hist_oob_max", 0, ka->hist_oob_max,
+                       JNUM_NONNEGATIVE, &ka->hist_oob_max)) < 0)
         return rc;
+    ka->hist_min_idle = (int)min_idle;
     if (policy_find(ka->policy) == NULL)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.policy: unknown keep-alive policy '%s' (did you "
                        "mean '%s'?)",
                        path, ka->policy, json_nearest(ka->policy,
                                                       policy_names()));
+    if (ka->hist_range_s < ka->hist_bin_s)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.hist_range_s: %g is shorter than hist_bin_s %g",
+                       path, ka->hist_range_s, ka->hist_bin_s);
+    if (ka->hist_head_pct > ka->hist_tail_pct || ka->hist_tail_pct > 100)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: need 0 <= hist_head_pct <= hist_tail_pct <= 100",
+                       path);
+    if (ka->hist_margin >= 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.hist_margin: %g must be below 1", path,
+                       ka->hist_margin);
     return 0;
 }
 
@@ -743,6 +777,36 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* keepalive.memory_limit_gb: one node of that much memory, CPUs not
+ * limiting -- the memory limit of the caching policies (DESIGN.md 3). */
+static int memory_limit_cluster(const JCtx *c, AltSpec *a, const char *apath)
+{
+    if (a->cluster.enabled)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: give either cluster or keepalive.memory_limit_gb, "
+                       "not both",
+                       apath);
+    if (a->kind == PLATFORM_VM)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.keepalive.memory_limit_gb: a VM alternative has no "
+                       "serverless instances to limit",
+                       apath);
+    ClusterSpec *cs = &a->cluster;
+    memset(cs, 0, sizeof *cs);
+    cs->enabled = 1;
+    cs->n_kinds = 1;
+    cs->kind[0].count = 1;
+    cs->kind[0].vcpus = 1e9;
+    cs->kind[0].memory_gb = a->keepalive.memory_limit_gb;
+    if (a->model_memory_mb > a->keepalive.memory_limit_gb * 1024)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.keepalive.memory_limit_gb: %g GB is less than one "
+                       "instance (%g MB)",
+                       apath, a->keepalive.memory_limit_gb,
+                       a->model_memory_mb);
+    return 0;
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
@@ -934,7 +998,14 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                            "%s: %d provisioned instances exceed max_instances "
                            "(%d)",
                            kp, a->prov[k].count, a->max_instances);
-
+    if (a->n_prov > 0 && workload_multi_function(&sc->workload))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: provisioned concurrency is per function and this "
+                       "workload (%s) has many functions; not supported",
+                       kp, sc->workload.type);
+    if (a->keepalive.memory_limit_gb > 0 &&
+        (rc = memory_limit_cluster(c, a, apath)) < 0)
+        return rc;
     return 0;
 }
 

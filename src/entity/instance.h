@@ -55,6 +55,12 @@ typedef struct Instance {
     uint32_t batch_epoch;    /* cancels a pending batch-deadline event */
     SimTime bill_since;      /* start of the open billed period, or -1 */
     int node;                /* node it is placed on, or -1 (no cluster) */
+    int fn;                  /* the function it runs */
+    int heap_pos;            /* place in the idle-eviction heap, or -1 */
+    uint8_t prewarmed;       /* started by a pre-warm, no request yet */
+    double evict_prio;       /* the policy's priority when it went idle */
+    uint64_t evict_seq;      /* ties: earlier idle first */
+    SimTime state_since;     /* when it entered its current state */
     struct Instance *all_prev, *all_next; /* every live instance */
 } Instance;
 

@@ -188,19 +188,20 @@ void report_print_table(FILE *fp, const ReportInput *in, const char *out_dir)
         if (strlen(in->alt_names[a]) > w)
             w = strlen(in->alt_names[a]);
     int iw = (int)w;
-    fprintf(fp, "%-*s %10s %7s %9s %9s %9s %7s %6s %11s %10s\n", iw,
+    fprintf(fp, "%-*s %10s %7s %9s %9s %9s %7s %6s %11s %10s %11s\n", iw,
             "alternative", "requests", "cold %", "p50 ms", "p95 ms", "p99 ms",
-            "SLO %", "VM %", "cost $", "$/1M req");
+            "SLO %", "VM %", "cost $", "$/1M req", "idle GB-s");
     for (int a = 0; a < in->n_alt; a++) {
         double v[MET_COUNT];
         for (int m = 0; m < MET_COUNT; m++)
             v[m] = metric_interval(in, a, m).mean;
         fprintf(fp,
                 "%-*s %10.0f %7.2f %9.1f %9.1f %9.1f %7.2f %6.1f %11.4f "
-                "%10.4f\n",
+                "%10.4f %11.1f\n",
                 iw, in->alt_names[a], v[MET_arrivals], v[MET_cold_pct],
                 v[MET_p50_ms], v[MET_p95_ms], v[MET_p99_ms], v[MET_slo_pct],
-                v[MET_served_vm_pct], v[MET_cost_usd], v[MET_usd_per_1m]);
+                v[MET_served_vm_pct], v[MET_cost_usd], v[MET_usd_per_1m],
+                v[MET_idle_gb_s]);
     }
     if (in->replications > 1)
         fprintf(fp, "\nMeans over %d replications; 95%% intervals",

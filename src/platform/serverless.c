@@ -2,8 +2,11 @@
  * serverless.c - on-demand + provisioned serverless instances of one
  * function: a component of a World (world.h).
  *
- * Representation.  One function per run; its instances come from a pool and
- * sit on intrusive lists:
+ * Representation.  A run has one function, or -- replaying a many-function
+ * trace -- thousands, each with its own instances, queue, keep-alive state
+ * and counters (SrvFn), all drawing on the same nodes, instance pool and
+ * account limits (max_instances, scaling rate).  Instances come from a pool
+ * and sit on their function's intrusive lists:
  *   avail_pc, avail_od  ready instances with a free slot, provisioned and
  *                       on-demand, most recently used first: warm routing
  *                       takes the head, so older instances drift to the tail
@@ -13,7 +16,10 @@
  *                       them and wait for the start, Cloud Run-style.
  * A request takes, in order: a provisioned slot, an on-demand warm slot, a
  * slot on a starting instance, a new instance (a cold start), a place in the
- * bounded queue, or else it is rejected (throttled).
+ * bounded queue of its function, or else it is rejected (throttled).
+ * Functions with queued requests are listed in the order they started
+ * waiting, so capacity freed anywhere goes to the longest-waiting function.
+ * Provisioned concurrency is for single-function runs (config checks).
  *
  * Events it handles (the World dispatches them; their order at equal times
  * is WORLD_EVENTS in world.h):
@@ -29,11 +35,22 @@
  * Dynamic batching (max_batch > 1, concurrency 1): an instance's "room" is
  * room in the batch it forms while its previous batch runs; the batch runs
  * when the instance is free and the batch is full or its oldest request
- * waited max_wait.  Nodes (a cluster in the scenario): each start takes the
- * instance's vCPUs, memory (and GPU) on the node the placement picks, else
- * evicts the least recently used idle on-demand instance whose node would
- * then fit, else the start is refused.  Instance-billed prices (Cloud Run,
- * GPU serverless) are accrued by the instance's state changes.
+ * waited max_wait.  Nodes (a cluster, or keepalive.memory_limit_gb): each
+ * start takes the instance's vCPUs, memory (and GPU) on the node the
+ * placement picks; when none fits, idle on-demand instances are evicted in
+ * the keep-alive policy's priority order (lowest first; a min-heap over all
+ * functions' idle instances, keyed by the priority the policy gave when the
+ * instance went idle) until one does, else the start is refused.  An
+ * instance's memory is its function's (from the trace, when it gives one),
+ * else the model's footprint.  Instance-billed prices (Cloud Run, GPU
+ * serverless) are accrued by the instance's state changes.
+ *
+ * Pre-warm (hybrid-histogram): when the policy answers an idle instance
+ * with a pre-warm window, the instance goes now and a PREWARM event for its
+ * function fires at the window's end; if the function then has no instance,
+ * one starts (an instance start, not a cold request) and is kept the
+ * policy's keep-alive window once ready.  A newer decision cancels an older
+ * pending pre-warm through the function's epoch.
  *
  * Keep-alive timers.  Each instance has at most one pending EXPIRE event.
  * When it goes idle with deadline d and its pending timer is due no later
@@ -81,6 +98,22 @@ typedef enum StartBlock {
     START_NOROOM  /* no node has room, even after evicting idle instances */
 } StartBlock;
 
+/* One function: its instances, queue and counters. */
+typedef struct SrvFn {
+    InstList avail_pc, avail_od, open_starting;
+    Request *q_head, *q_tail; /* the function's FIFO queue */
+    int q_len;
+    struct SrvFn *wait_prev, *wait_next; /* on the pool's waiting list */
+    int waiting;
+    int index;
+    int n_inst;           /* live instances */
+    Demand dem;           /* what one of its instances takes on a node */
+    double mem_mb;        /* its memory: idle GB-s, the policy's size */
+    uint32_t pw_epoch;    /* cancels a pending pre-warm */
+    SimTime pw_keep_us;   /* keep-alive of the instance a pre-warm starts */
+    SrvFnStats st;
+} SrvFn;
+
 struct SrvPool {
     World *w;
     const AltSpec *alt;
@@ -98,7 +131,12 @@ struct SrvPool {
     int max_batch;
     SimTime batch_wait_us;
 
-    InstList avail_pc, avail_od, open_starting;
+    int n_fn;
+    SrvFn *fn;
+    SrvFn *wait_head, *wait_tail; /* functions with queued requests */
+    Instance **heap;      /* idle on-demand instances by eviction priority */
+    int heap_n, heap_cap;
+    uint64_t idle_seq;
     int n_alive;          /* instances not gone, both kinds */
     int pc_active;        /* provisioned instances not retiring */
     int pc_target;        /* configured provisioned count now */
@@ -106,8 +144,7 @@ struct SrvPool {
     Instance **pc_all;    /* every provisioned instance, for retiring */
     int pc_n, pc_cap;
 
-    Request *q_head, *q_tail; /* the function's FIFO queue */
-    int q_len;
+    int q_len;            /* requests queued, all functions */
 
     int64_t win_index;    /* scaling window: floor(now / 10 s) */
     int win_starts;       /* on-demand starts in it */
@@ -116,7 +153,6 @@ struct SrvPool {
     Instance *all;        /* every live instance (instance billing) */
     int has_cluster;
     Cluster cl;           /* nodes, when the scenario places instances */
-    Demand dem;           /* what one instance takes */
     uint64_t evictions, no_room;
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
@@ -125,6 +161,79 @@ struct SrvPool {
 static void serve(SrvPool *s, Instance *inst, Request *req);
 static void place(SrvPool *s, Instance *inst, Request *req);
 static void drain_queue(SrvPool *s);
+
+static SrvFn *fn_of(SrvPool *s, const Instance *inst)
+{
+    return &s->fn[inst->fn];
+}
+
+/* ---- the idle-eviction heap (min by priority, then idle order) ------- */
+
+static int heap_less(const Instance *a, const Instance *b)
+{
+    if (a->evict_prio != b->evict_prio)
+        return a->evict_prio < b->evict_prio;
+    return a->evict_seq < b->evict_seq;
+}
+
+static void heap_set(SrvPool *s, int i, Instance *inst)
+{
+    s->heap[i] = inst;
+    inst->heap_pos = i;
+}
+
+static void heap_up(SrvPool *s, int i)
+{
+    Instance *x = s->heap[i];
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!heap_less(x, s->heap[p]))
+            break;
+        heap_set(s, i, s->heap[p]);
+        i = p;
+    }
+    heap_set(s, i, x);
+}
+
+static void heap_down(SrvPool *s, int i)
+{
+    Instance *x = s->heap[i];
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= s->heap_n)
+            break;
+        if (c + 1 < s->heap_n && heap_less(s->heap[c + 1], s->heap[c]))
+            c++;
+        if (!heap_less(s->heap[c], x))
+            break;
+        heap_set(s, i, s->heap[c]);
+        i = c;
+    }
+    heap_set(s, i, x);
+}
+
+static void heap_push(SrvPool *s, Instance *inst)
+{
+    if (s->heap_n == s->heap_cap) {
+        s->heap_cap = s->heap_cap ? 2 * s->heap_cap : 64;
+        s->heap = xrealloc(s->heap, (size_t)s->heap_cap * sizeof *s->heap);
+    }
+    inst->evict_seq = s->idle_seq++;
+    s->heap[s->heap_n] = inst;
+    heap_up(s, s->heap_n++);
+}
+
+static void heap_remove(SrvPool *s, Instance *inst)
+{
+    int i = inst->heap_pos;
+    inst->heap_pos = -1;
+    Instance *last = s->heap[--s->heap_n];
+    if (i == s->heap_n)
+        return;
+    heap_set(s, i, last);
+    heap_up(s, i);
+    heap_down(s, last->heap_pos);
+}
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -167,6 +276,16 @@ static void close_billed_period(SrvPool *s, Instance *inst, SimTime now)
 static void set_state(SrvPool *s, Instance *inst, InstState to)
 {
     SimTime now = sim_now(s->sim);
+    if (inst->state == INST_IDLE && to != INST_IDLE) {
+        SimTime from = inst->state_since > s->w->warmup ? inst->state_since
+                                                        : s->w->warmup;
+        if (now > from)
+            fn_of(s, inst)->st.idle_mb_us +=
+                (double)(now - from) * fn_of(s, inst)->mem_mb;
+        if (inst->heap_pos >= 0)
+            heap_remove(s, inst);
+    }
+    inst->state_since = now;
     metrics_instance(s->m, now, inst->state, to);
     instance_set_state(inst, to);
     int billed = billed_in(s, inst, to);
@@ -187,7 +306,8 @@ static int has_room(const SrvPool *s, const Instance *inst)
  * recently used), iff it is ready, has room and is not retiring. */
 static void avail_touch(SrvPool *s, Instance *inst)
 {
-    InstList *l = inst->provisioned ? &s->avail_pc : &s->avail_od;
+    SrvFn *f = fn_of(s, inst);
+    InstList *l = inst->provisioned ? &f->avail_pc : &f->avail_od;
     if (inst->list == l)
         instlist_remove(l, inst);
     int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
@@ -219,6 +339,17 @@ static void bill(SrvPool *s, const Request *req, SimTime ran_us)
 
 static void end_request(SrvPool *s, Request *req, ReqOutcome outcome)
 {
+    if (req->arrival >= s->w->warmup) {
+        SrvFnStats *st = &s->fn[req->fn].st;
+        if (outcome == REQ_COMPLETED) {
+            st->completed++;
+            st->cold += req->cold;
+        } else if (outcome == REQ_REJECTED) {
+            st->rejected++;
+        } else {
+            st->timed_out++;
+        }
+    }
     world_end_request(s->w, req, outcome);
 }
 
@@ -230,7 +361,9 @@ static void destroy_instance(SrvPool *s, Instance *inst)
         instlist_remove(inst->list, inst);
     set_state(s, inst, INST_GONE);
     if (inst->node >= 0)
-        cluster_release(&s->cl, inst->node, &s->dem, sim_now(s->sim));
+        cluster_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
+                        sim_now(s->sim));
+    fn_of(s, inst)->n_inst--;
     if (inst->all_prev != NULL)
         inst->all_prev->all_next = inst->all_next;
     else
@@ -251,6 +384,8 @@ static void destroy_instance(SrvPool *s, Instance *inst)
 
 static void arm_timer(SrvPool *s, Instance *inst, SimTime deadline)
 {
+    if (inst->ttl_us == KA_FOREVER)
+        return; /* kept until evicted or the run ends */
     if (inst->timer_at >= 0 && inst->timer_at <= deadline)
         return; /* the pending timer will re-arm itself */
     if (inst->timer_at >= 0) /* the pending one is too late: cancel it */
@@ -276,21 +411,40 @@ static void go_idle(SrvPool *s, Instance *inst)
         }
         return;
     }
-    SimTime ttl = s->ka->keepalive_us(s->ka_state, 0, now);
+    SrvFn *f = fn_of(s, inst);
+    KaIdle idle = {now, inst->ready_at - inst->created_at, f->mem_mb};
+    SimTime ttl = inst->ttl_us;
+    if (!(inst->prewarmed && !inst->served_any)) {
+        KaDecision d = s->ka->on_idle(s->ka_state, f->index, &idle);
+        if (d.prewarm_us > 0) { /* go now, come back later */
+            f->pw_keep_us = d.keepalive_us;
+            world_schedule(s->w, now + d.prewarm_us, EV_PREWARM, f,
+                           ++f->pw_epoch);
+            destroy_instance(s, inst);
+            drain_queue(s);
+            return;
+        }
+        ttl = d.keepalive_us;
+    }
     if (ttl <= 0) {
         destroy_instance(s, inst);
         drain_queue(s);
         return;
     }
     inst->ttl_us = ttl;
+    if (s->has_cluster) {
+        inst->evict_prio = s->ka->priority(s->ka_state, f->index, &idle);
+        heap_push(s, inst);
+    }
     avail_touch(s, inst);
-    arm_timer(s, inst, now + ttl);
+    if (ttl != KA_FOREVER)
+        arm_timer(s, inst, now + ttl);
 }
 
 /* Draws the start duration; binds `trigger` (may be NULL) to the new
  * instance.  Provisioned instances created at time 0 start ready. */
-static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
-                                int ready_now, int node)
+static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
+                                int provisioned, int ready_now, int node)
 {
     SimTime now = sim_now(s->sim);
     const HwProfile *hw = &s->alt->hw;
@@ -304,8 +458,14 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
     inst->timer_at = -1;
     inst->bill_since = -1;
     inst->node = node;
+    inst->fn = f->index;
+    inst->heap_pos = -1;
+    inst->prewarmed = 0;
+    inst->state_since = now;
+    f->n_inst++;
+    f->st.starts++;
     if (node >= 0)
-        cluster_take(&s->cl, node, &s->dem, now);
+        cluster_take(&s->cl, node, &f->dem, now);
     inst->all_prev = NULL;
     inst->all_next = s->all;
     if (s->all != NULL)
@@ -347,14 +507,14 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
         }
         inst->init_us = dur;
     } else {
-        double f = s->cpu_factor;
+        double cf = s->cpu_factor;
         SimTime sandbox = draw_us(&hw->sandbox, s->w->r_cold, 1.0);
         double load_s = dist_sample_s(&hw->model_load, s->w->r_cold);
         if (hw->load_mb_per_s > 0)
             load_s += s->alt->model_size_mb / hw->load_mb_per_s;
-        SimTime init = draw_us(&hw->runtime, s->w->r_cold, f) +
-                       time_from_s(load_s * f);
-        inst->first_extra_us = draw_us(&hw->first_extra, s->w->r_cold, f);
+        SimTime init = draw_us(&hw->runtime, s->w->r_cold, cf) +
+                       time_from_s(load_s * cf);
+        inst->first_extra_us = draw_us(&hw->first_extra, s->w->r_cold, cf);
         inst->init_us = init;
         dur = sandbox + init;
     }
@@ -368,7 +528,7 @@ static Instance *start_instance(SrvPool *s, Request *trigger, int provisioned,
     }
     int room = s->batching ? s->max_batch : s->conc;
     if (!provisioned && room > 1 && inst->bound < room)
-        instlist_push_head(&s->open_starting, inst);
+        instlist_push_head(&f->open_starting, inst);
     return inst;
 }
 
@@ -387,26 +547,37 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
 /* Room for one more instance: a node the placement policy picks, else the
  * node of the least recently used idle on-demand instance whose eviction
  * makes room (it is torn down).  Returns the node, or -1. */
-static int find_room(SrvPool *s)
+/* Evicts idle inst for room: the policy hears of it. */
+static void evict(SrvPool *s, Instance *inst)
 {
-    int node = cluster_pick(&s->cl, &s->dem);
-    if (node >= 0)
-        return node;
-    for (Instance *inst = s->avail_od.tail; inst != NULL; inst = inst->prev) {
-        if (inst->state != INST_IDLE || inst->in_use > 0 || inst->bound > 0 ||
-            inst->node < 0 ||
-            !cluster_fits(&s->cl, inst->node, &s->dem, &s->dem))
-            continue;
-        node = inst->node;
-        destroy_instance(s, inst);
-        s->evictions++;
-        return node;
-    }
-    s->no_room++;
-    return -1;
+    SrvFn *f = fn_of(s, inst);
+    double prio = inst->evict_prio;
+    destroy_instance(s, inst);
+    s->evictions++;
+    f->st.evictions++;
+    s->ka->on_evict(s->ka_state, f->index, prio, f->n_inst == 0);
 }
 
-static StartBlock can_start(SrvPool *s, int *node)
+/* Room for one more instance of f: a node the placement policy picks, else
+ * idle instances are evicted lowest priority first until a node fits
+ * (usually one: the first whose node then fits is the one chosen).
+ * Returns the node, or -1. */
+static int find_room(SrvPool *s, SrvFn *f)
+{
+    int node = cluster_pick(&s->cl, &f->dem);
+    while (node < 0 && s->heap_n > 0) {
+        Instance *victim = s->heap[0];
+        int vnode = victim->node;
+        int fits = cluster_fits(&s->cl, vnode, &f->dem, &fn_of(s, victim)->dem);
+        evict(s, victim);
+        node = fits ? vnode : cluster_pick(&s->cl, &f->dem);
+    }
+    if (node < 0)
+        s->no_room++;
+    return node;
+}
+
+static StartBlock can_start(SrvPool *s, SrvFn *f, int *node)
 {
     const AltSpec *a = s->alt;
     *node = -1;
@@ -421,7 +592,7 @@ static StartBlock can_start(SrvPool *s, int *node)
         if (s->win_starts >= a->scale_per_10s)
             return START_RATE;
     }
-    if (s->has_cluster && (*node = find_room(s)) < 0)
+    if (s->has_cluster && (*node = find_room(s, f)) < 0)
         return START_NOROOM;
     return START_OK;
 }
@@ -437,37 +608,87 @@ static void arm_window(SrvPool *s)
 
 /* ---- routing ------------------------------------------------------- */
 
-static Instance *warm_slot(SrvPool *s)
+static Instance *warm_slot(SrvFn *f)
 {
-    return s->avail_pc.head != NULL ? s->avail_pc.head : s->avail_od.head;
+    return f->avail_pc.head != NULL ? f->avail_pc.head : f->avail_od.head;
+}
+
+static void waiting_add(SrvPool *s, SrvFn *f)
+{
+    f->waiting = 1;
+    f->wait_next = NULL;
+    f->wait_prev = s->wait_tail;
+    if (s->wait_tail != NULL)
+        s->wait_tail->wait_next = f;
+    else
+        s->wait_head = f;
+    s->wait_tail = f;
+}
+
+static void waiting_remove(SrvPool *s, SrvFn *f)
+{
+    if (f->wait_prev != NULL)
+        f->wait_prev->wait_next = f->wait_next;
+    else
+        s->wait_head = f->wait_next;
+    if (f->wait_next != NULL)
+        f->wait_next->wait_prev = f->wait_prev;
+    else
+        s->wait_tail = f->wait_prev;
+    f->waiting = 0;
+}
+
+static void enqueue(SrvPool *s, SrvFn *f, Request *req)
+{
+    req->next = NULL;
+    if (f->q_tail != NULL)
+        f->q_tail->next = req;
+    else
+        f->q_head = req;
+    f->q_tail = req;
+    f->q_len++;
+    s->q_len++;
+    if (!f->waiting)
+        waiting_add(s, f);
+}
+
+static Request *dequeue(SrvPool *s, SrvFn *f)
+{
+    Request *req = f->q_head;
+    if (req == NULL)
+        return NULL;
+    f->q_head = req->next;
+    if (f->q_head == NULL) {
+        f->q_tail = NULL;
+        waiting_remove(s, f);
+    }
+    f->q_len--;
+    s->q_len--;
+    req->next = NULL;
+    return req;
 }
 
 /* Places req: warm slot, starting instance, new instance, queue, reject. */
 static void route(SrvPool *s, Request *req)
 {
-    Instance *inst = warm_slot(s);
+    SrvFn *f = &s->fn[req->fn];
+    Instance *inst = warm_slot(f);
     if (inst != NULL) {
         place(s, inst, req);
         return;
     }
-    if (s->open_starting.head != NULL) {
-        bind_starting(s, s->open_starting.head, req);
+    if (f->open_starting.head != NULL) {
+        bind_starting(s, f->open_starting.head, req);
         return;
     }
     int node;
-    StartBlock why = can_start(s, &node);
+    StartBlock why = can_start(s, f, &node);
     if (why == START_OK) {
-        start_instance(s, req, 0, 0, node);
+        start_instance(s, f, req, 0, 0, node);
         return;
     }
     if (s->q_len < s->alt->queue_len) {
-        req->next = NULL;
-        if (s->q_tail != NULL)
-            s->q_tail->next = req;
-        else
-            s->q_head = req;
-        s->q_tail = req;
-        s->q_len++;
+        enqueue(s, f, req);
         if (why == START_RATE)
             arm_window(s);
         return;
@@ -475,40 +696,42 @@ static void route(SrvPool *s, Request *req)
     end_request(s, req, REQ_REJECTED);
 }
 
-static Request *dequeue(SrvPool *s)
+/* Gives f's queued requests whatever capacity exists now: 0, or -1 when
+ * an account-wide limit stopped it. */
+static int drain_fn(SrvPool *s, SrvFn *f)
 {
-    Request *req = s->q_head;
-    if (req == NULL)
-        return NULL;
-    s->q_head = req->next;
-    if (s->q_head == NULL)
-        s->q_tail = NULL;
-    s->q_len--;
-    req->next = NULL;
-    return req;
-}
-
-/* Gives queued requests whatever capacity exists now. */
-static void drain_queue(SrvPool *s)
-{
-    while (s->q_head != NULL) {
-        Instance *inst = warm_slot(s);
+    while (f->q_head != NULL) {
+        Instance *inst = warm_slot(f);
         if (inst != NULL) {
-            place(s, inst, dequeue(s));
+            place(s, inst, dequeue(s, f));
             continue;
         }
-        if (s->open_starting.head != NULL) {
-            bind_starting(s, s->open_starting.head, dequeue(s));
+        if (f->open_starting.head != NULL) {
+            bind_starting(s, f->open_starting.head, dequeue(s, f));
             continue;
         }
         int node;
-        StartBlock why = can_start(s, &node);
+        StartBlock why = can_start(s, f, &node);
         if (why != START_OK) {
             if (why == START_RATE)
                 arm_window(s);
-            return;
+            return -1;
         }
-        start_instance(s, dequeue(s), 0, 0, node);
+        start_instance(s, f, dequeue(s, f), 0, 0, node);
+    }
+    return 0;
+}
+
+/* Gives queued requests whatever capacity exists now, longest-waiting
+ * function first. */
+static void drain_queue(SrvPool *s)
+{
+    SrvFn *f = s->wait_head;
+    while (f != NULL) {
+        SrvFn *next = f->wait_next;
+        if (drain_fn(s, f) < 0)
+            return;
+        f = next;
     }
 }
 
@@ -598,8 +821,9 @@ static void batch_join(SrvPool *s, Instance *inst, Request *req)
 /* Fills inst's forming batch from the function queue. */
 static void batch_refill(SrvPool *s, Instance *inst)
 {
-    while (s->q_head != NULL && has_room(s, inst) && !inst->retiring)
-        batch_join(s, inst, dequeue(s));
+    SrvFn *f = fn_of(s, inst);
+    while (f->q_head != NULL && has_room(s, inst) && !inst->retiring)
+        batch_join(s, inst, dequeue(s, f));
 }
 
 static void place(SrvPool *s, Instance *inst, Request *req)
@@ -641,8 +865,9 @@ static void on_done(SrvPool *s, Request *req)
         return;
     }
     /* The freed slot goes to the queue first. */
-    if (s->q_head != NULL && !inst->retiring) {
-        serve(s, inst, dequeue(s)); /* stays busy */
+    SrvFn *f = fn_of(s, inst);
+    if (f->q_head != NULL && !inst->retiring) {
+        serve(s, inst, dequeue(s, f)); /* stays busy */
         return;
     }
     if (inst->in_use == 0)
@@ -653,8 +878,9 @@ static void on_done(SrvPool *s, Request *req)
 
 static void on_ready(SrvPool *s, Instance *inst)
 {
-    if (inst->list == &s->open_starting)
-        instlist_remove(&s->open_starting, inst);
+    SrvFn *f = fn_of(s, inst);
+    if (inst->list == &f->open_starting)
+        instlist_remove(&f->open_starting, inst);
     set_state(s, inst, INST_IDLE);
     inst->idle_since = sim_now(s->sim);
     if (s->batching) {
@@ -688,8 +914,8 @@ static void on_ready(SrvPool *s, Instance *inst)
         return;
     }
     /* Spare slots take queued requests. */
-    while (inst->in_use < s->conc && s->q_head != NULL && !inst->retiring)
-        serve(s, inst, dequeue(s));
+    while (inst->in_use < s->conc && f->q_head != NULL && !inst->retiring)
+        serve(s, inst, dequeue(s, f));
     if (inst->in_use == 0)
         go_idle(s, inst);
     else
@@ -704,7 +930,7 @@ static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
     }
     SimTime now = sim_now(s->sim);
     inst->timer_at = -1;
-    if (inst->state != INST_IDLE)
+    if (inst->state != INST_IDLE || inst->ttl_us == KA_FOREVER)
         return; /* busy again: it re-arms when it next goes idle */
     SimTime deadline = inst->idle_since + inst->ttl_us;
     if (deadline <= now) {
@@ -758,9 +984,9 @@ static void provision(SrvPool *s, int target)
     }
     while (s->pc_active < target) {
         int node = -1;
-        if (s->has_cluster && (node = find_room(s)) < 0)
+        if (s->has_cluster && (node = find_room(s, &s->fn[0])) < 0)
             break; /* no room: the shortfall is counted in no_room */
-        start_instance(s, NULL, 1, now == 0, node);
+        start_instance(s, &s->fn[0], NULL, 1, now == 0, node);
     }
 }
 
@@ -775,10 +1001,32 @@ static void on_provision(SrvPool *s)
 
 /* ---- the component interface (serverless.h) ------------------------- */
 
+/* A pre-warm window ended: start an instance if the function has none. */
+static void on_prewarm(SrvPool *s, SrvFn *f, uint32_t epoch)
+{
+    if (epoch != f->pw_epoch) {
+        s->w->stale++;
+        return;
+    }
+    if (f->n_inst > 0)
+        return; /* a request brought one up meanwhile */
+    int node;
+    if (can_start(s, f, &node) != START_OK)
+        return;
+    Instance *inst = start_instance(s, f, NULL, 0, 0, node);
+    inst->prewarmed = 1;
+    inst->ttl_us = f->pw_keep_us;
+    f->st.prewarms++;
+}
+
 void srvpool_route(SrvPool *s, Request *req)
 {
     req->where = REQ_AT_SERVERLESS;
-    s->ka->on_arrival(s->ka_state, 0, sim_now(s->sim));
+    if (req->fn >= (uint32_t)s->n_fn)
+        req->fn = 0;
+    if (req->arrival >= s->w->warmup)
+        s->fn[req->fn].st.arrivals++;
+    s->ka->on_arrival(s->ka_state, (int)req->fn, sim_now(s->sim));
     route(s, req);
 }
 
@@ -804,12 +1052,16 @@ void srvpool_handle(SrvPool *s, const Event *ev)
     case EV_BATCH:
         on_batch_deadline(s, ev->obj, ev->epoch);
         break;
+    case EV_PREWARM:
+        on_prewarm(s, ev->obj, ev->epoch);
+        break;
     default:
         assert(!"not a serverless event");
     }
 }
 
-SrvPool *srvpool_create(World *w, const AltSpec *a)
+SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
+                        const double *fn_memory_mb)
 {
     SrvPool *s = xcalloc(1, sizeof *s);
     s->w = w;
@@ -829,19 +1081,29 @@ SrvPool *srvpool_create(World *w, const AltSpec *a)
     s->max_batch = a->max_batch > 1 ? a->max_batch : 1;
     s->batch_wait_us = time_from_s(a->batch_wait_s);
     s->win_index = -1;
+    s->n_fn = n_fn > 0 ? n_fn : 1;
+    s->fn = xcalloc((size_t)s->n_fn, sizeof *s->fn);
+    InstanceShape sh = spec_instance_shape(a);
+    for (int i = 0; i < s->n_fn; i++) {
+        SrvFn *f = &s->fn[i];
+        double trace_mb = fn_memory_mb != NULL ? fn_memory_mb[i] : 0;
+        f->index = i;
+        /* Instances take memory (and GPU memory) from the trace's function
+         * when it gives one, else from the model profile. */
+        double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
+        f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
+        f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
+                                sh.gpus > 0 ? node_mb : 0);
+    }
     if (a->cluster.enabled) {
-        InstanceShape sh = spec_instance_shape(a);
         s->has_cluster = 1;
         cluster_init(&s->cl, &a->cluster, a->hardware);
-        /* Instances take memory (and GPU memory) from the model profile. */
-        s->dem = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus,
-                                sh.gpus > 0 ? a->model_memory_mb : 0);
     }
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
     s->ka_state = xcalloc(1, s->ka->state_size);
     Err err;
-    int rc_init = s->ka->init(s->ka_state, &a->keepalive, &err);
+    int rc_init = s->ka->init(s->ka_state, &a->keepalive, s->n_fn, &err);
     assert(rc_init == 0);
     (void)rc_init;
     /* Provisioned instances exist, initialised, from time 0. */
@@ -887,6 +1149,8 @@ void srvpool_destroy(SrvPool *s)
     s->ka->fini(s->ka_state);
     free(s->ka_state);
     free(s->pc_all);
+    free(s->fn);
+    free(s->heap);
     if (s->has_cluster)
         cluster_fini(&s->cl);
     pool_fini(&s->inst_pool);
@@ -911,17 +1175,18 @@ int srvpool_check(const SrvPool *s, char *msg, size_t size)
         if (inst->node < 0)
             continue;
         const char *type = s->cl.nodes[inst->node].gpu_type;
-        if (s->dem.gpus > 0 && type[0] != '\0' &&
+        if (s->fn[inst->fn].dem.gpus > 0 && type[0] != '\0' &&
             strcmp(type, s->alt->hardware) != 0 && rc == 0) {
             snprintf(msg, size, "a %s instance on node %d with %s GPUs",
                      s->alt->hardware, inst->node, type);
             rc = -1;
         }
         Demand *d = &sum[inst->node];
-        d->mvcpus += s->dem.mvcpus;
-        d->mem_mb += s->dem.mem_mb;
-        d->gpus += s->dem.gpus;
-        d->gpu_mem_mb += s->dem.gpu_mem_mb;
+        const Demand *id = &s->fn[inst->fn].dem;
+        d->mvcpus += id->mvcpus;
+        d->mem_mb += id->mem_mb;
+        d->gpus += id->gpus;
+        d->gpu_mem_mb += id->gpu_mem_mb;
     }
     for (int i = 0; i < s->cl.n && rc == 0; i++) {
         const Node *n = &s->cl.nodes[i];
@@ -946,4 +1211,23 @@ int srvpool_check(const SrvPool *s, char *msg, size_t size)
     }
     free(sum);
     return rc;
+}
+
+int srvpool_functions(const SrvPool *s) { return s->n_fn; }
+
+void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
+{
+    SrvFn *f = &s->fn[fn];
+    *out = f->st;
+    out->memory_mb = f->mem_mb;
+    for (InstList *l = &f->avail_od; l != NULL;
+         l = l == &f->avail_od ? &f->avail_pc : NULL)
+        for (const Instance *inst = l->head; inst != NULL; inst = inst->next)
+            if (inst->state == INST_IDLE) {
+                SimTime from = inst->state_since > s->w->warmup
+                                   ? inst->state_since
+                                   : s->w->warmup;
+                if (now > from)
+                    out->idle_mb_us += (double)(now - from) * f->mem_mb;
+            }
 }

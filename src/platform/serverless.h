@@ -1,6 +1,7 @@
 /*
  * serverless.h - the serverless platform component: on-demand and
- * provisioned instances of one function (DESIGN.md section 3).
+ * provisioned instances of one function, or of each function of a
+ * many-function trace (DESIGN.md section 3).
  *
  * It lives inside a World (world.h), which owns the engine, the requests
  * and the metrics; the World hands it requests with srvpool_route() and
@@ -14,16 +15,30 @@
 #include "../pricing/pricing.h"
 #include "world.h"
 
+/* One function's counters, over requests that arrived after the warm-up
+ * (instances and idle memory over [warm-up, now)). */
+typedef struct SrvFnStats {
+    uint64_t arrivals, completed, rejected, timed_out, cold;
+    uint64_t starts;      /* instance starts (pre-warms included) */
+    uint64_t prewarms;    /* of which started by a pre-warm */
+    uint64_t evictions;   /* its idle instances evicted for room */
+    double idle_mb_us;    /* memory held idle: MB x us */
+    double memory_mb;     /* one instance's memory */
+} SrvFnStats;
+
 /* Creates the component for alternative `alt` (its serverless fields) and
- * its provisioned instances, ready at time 0. */
-SrvPool *srvpool_create(World *w, const AltSpec *alt);
+ * its provisioned instances, ready at time 0: n_fn functions, function i
+ * holding fn_memory_mb[i] MB (0 or a NULL array: the alternative's). */
+SrvPool *srvpool_create(World *w, const AltSpec *alt, int n_fn,
+                        const double *fn_memory_mb);
 void srvpool_destroy(SrvPool *s);
 
 /* Takes a new request: a warm slot, a starting instance, a new instance,
  * the queue -- or rejects it (through world_end_request). */
 void srvpool_route(SrvPool *s, Request *req);
 
-/* Handles DONE, READY, EXPIRE, PROVISION and WINDOW events. */
+/* Handles DONE, BATCH, READY, EXPIRE, PREWARM, PROVISION and WINDOW
+ * events. */
 void srvpool_handle(SrvPool *s, const Event *ev);
 
 /* Requests waiting in the function queue. */
@@ -45,5 +60,10 @@ void srvpool_cluster_stats(SrvPool *s, SimTime now, double *mem_util,
  * the sum of its instances' demands and within its capacity.  0, or -1 with
  * a message. */
 int srvpool_check(const SrvPool *s, char *msg, size_t size);
+
+int srvpool_functions(const SrvPool *s);
+
+/* Function fn's counters, idle memory closed at `now`. */
+void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out);
 
 #endif

@@ -110,6 +110,12 @@ typedef struct WarmupSpec {
     double warmup_s;       /* WARMUP_FIXED */
 } WarmupSpec;
 
+/* The per-function rows' header (functions.csv). */
+#define FN_CSV_HEADER                                                          \
+    "alternative,replication,function,memory_mb,arrivals,completed,"         \
+    "rejected,timed_out,unfinished,cold,cold_pct,instance_starts,prewarms,"  \
+    "evictions,idle_gb_s"
+
 /* Everything one (alternative, replication) run needs. */
 typedef struct RunConfig {
     const AltSpec *alt;
@@ -120,6 +126,8 @@ typedef struct RunConfig {
     SimTime slo;           /* latency target */
     SimTime ts_interval;   /* 0 = no timeseries */
     FILE *ts_out;          /* timeseries rows go here, or NULL */
+    FILE *fn_out;          /* per-function rows go here, or NULL
+                              (columns: FN_CSV_HEADER) */
     void (*progress)(void *ctx, double frac, uint64_t events);
     void *progress_ctx;
     const struct SinkType *req_sink; /* every request ends here, or NULL */

@@ -166,6 +166,7 @@ static void schedule_next_arrival(World *w)
 {
     SimTime t = w->arr_type->next(&w->arr, w->rc->wl, w->r_arr);
     w->pending_dur_s = w->arr.dur_s; /* belongs to the arrival at t */
+    w->pending_fn = w->arr.function;
     w->pending_prompt = w->arr.prompt_tokens;
     w->pending_output = w->arr.output_tokens;
     if (t < w->rc->horizon)
@@ -193,6 +194,9 @@ static void on_arrival(World *w)
     req->bound_at = -1;
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
+    req->fn = (uint32_t)(w->pending_fn >= 0 && w->pending_fn < w->n_fn
+                             ? w->pending_fn
+                             : 0);
     req->given_us = isnan(given_s) ? -1 : time_from_s(given_s);
     req->prompt_tokens = (int32_t)(prompt > INT32_MAX ? INT32_MAX : prompt);
     req->output_tokens = (int32_t)(output > INT32_MAX ? INT32_MAX : output);
@@ -291,6 +295,7 @@ static void handle(void *model, Sim *sim, const Event *ev)
     case EV_BATCH:
     case EV_READY:
     case EV_EXPIRE:
+    case EV_PREWARM:
     case EV_PROVISION:
     case EV_WINDOW:
         srvpool_handle(w->srv, ev);
@@ -320,15 +325,28 @@ World *world_create(const RunConfig *rc)
     w->arr_type = arrivals_find(rc->wl->type);
     assert(w->arr_type != NULL); /* config validated the name */
     w->arr_type->init(&w->arr, rc->wl, w->r_arr);
-    if (a->kind != PLATFORM_VM)
-        w->srv = srvpool_create(w, a);
-    if (a->kind != PLATFORM_SERVERLESS)
-        w->vm = vmfleet_create(w, &a->vm, a->timeout_s);
+    w->n_fn = 1;
+    if (w->arr_type->functions != NULL) {
+        int n = w->arr_type->functions(&w->arr);
+        w->n_fn = n > 0 ? n : 1;
+    }
     if (rc->warmup.method == WARMUP_FIXED) {
         w->warmup = time_from_s(rc->warmup.warmup_s);
         if (w->warmup > rc->horizon)
             w->warmup = rc->horizon;
     }
+    if (a->kind != PLATFORM_VM) {
+        double *mem = NULL;
+        if (w->arr_type->function_memory_mb != NULL) {
+            mem = xmalloc((size_t)w->n_fn * sizeof *mem);
+            for (int i = 0; i < w->n_fn; i++)
+                mem[i] = w->arr_type->function_memory_mb(&w->arr, i);
+        }
+        w->srv = srvpool_create(w, a, w->n_fn, mem);
+        free(mem);
+    }
+    if (a->kind != PLATFORM_SERVERLESS)
+        w->vm = vmfleet_create(w, &a->vm, a->timeout_s);
     w->m->warmup = w->warmup;
     if (w->warmup > 0)
         world_schedule(w, w->warmup, EV_WARMUP, NULL, 0);
@@ -381,6 +399,35 @@ static uint64_t close_unfinished(World *w, SimTime horizon, uint64_t *pre)
         pool_put(&w->req_pool, req);
     }
     return n;
+}
+
+/* Wasted memory: every function's idle MB x us, in GB-s; with the
+ * per-function rows when the run writes them. */
+static double idle_gb_s(World *w, SimTime h)
+{
+    double sum = 0;
+    int n = srvpool_functions(w->srv);
+    FILE *fp = w->rc->fn_out;
+    for (int i = 0; i < n; i++) {
+        SrvFnStats st;
+        srvpool_fn_stats(w->srv, i, h, &st);
+        double gb_s = st.idle_mb_us * 1e-6 / 1024.0;
+        sum += gb_s;
+        if (fp == NULL)
+            continue;
+        uint64_t ended = st.completed + st.rejected + st.timed_out;
+        fprintf(fp,
+                "%s,%" PRIu32 ",%d,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64
+                ",%" PRIu64 ",%" PRIu64 ",%.9g\n",
+                w->alt->name, w->rc->rep, i, st.memory_mb, st.arrivals,
+                st.completed, st.rejected, st.timed_out,
+                st.arrivals - ended, st.cold,
+                st.completed ? 100.0 * (double)st.cold / (double)st.completed
+                             : 0.0,
+                st.starts, st.prewarms, st.evictions, gb_s);
+    }
+    return sum;
 }
 
 void world_finish(World *w, RunResult *out)
@@ -454,8 +501,7 @@ void world_finish(World *w, RunResult *out)
     v[MET_instances_mean] =
         v[MET_busy_mean] + v[MET_idle_mean] + v[MET_starting_mean];
     v[MET_peak_instances] = (double)m->peak_alive;
-    double mem_gb = (w->srv ? w->alt->memory_mb : 0) / 1024.0;
-    v[MET_idle_gb_s] = m->state_us[INST_IDLE] * 1e-6 * mem_gb;
+    v[MET_idle_gb_s] = w->srv ? idle_gb_s(w, h) : 0.0;
     v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
                        m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
                       hus;
@@ -541,6 +587,7 @@ SimTime world_mser5_warmup(const RunConfig *rc)
     pilot.warmup.method = WARMUP_NONE;
     pilot.mser = &log;
     pilot.ts_out = NULL;
+    pilot.fn_out = NULL;
     pilot.req_sink = NULL;
     pilot.progress = NULL;
     World *w = world_create(&pilot);

@@ -44,6 +44,7 @@
     X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
     X(EV_ARRIVAL)      /* the next request */                                  \
     X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
+    X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \
     X(EV_PROVISION)    /* provisioned count changes */                         \
     X(EV_WINDOW)       /* a new 10 s scaling window opens */                   \
     X(EV_VM_SCALE)     /* the autoscaler evaluates its target */
@@ -69,6 +70,8 @@ typedef struct World {
     const ArrivalType *arr_type;
     ArrivalState arr;
     double pending_dur_s;   /* trace duration of the pending arrival */
+    int pending_fn;         /* its function */
+    int n_fn;               /* functions (many-function traces), else 1 */
     long pending_prompt, pending_output; /* its token counts (-1: none) */
     SrvPool *srv;           /* serverless part, or NULL */
     VmFleet *vm;            /* VM part, or NULL */

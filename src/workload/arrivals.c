@@ -222,14 +222,25 @@ static void az19_fini(ArrivalState *st)
     st->ext = NULL;
 }
 
+static int az19_functions(const ArrivalState *st)
+{
+    return (int)az19_stats(st->ext)->kept;
+}
+
+static double az19_fn_memory(const ArrivalState *st, int fn)
+{
+    return az19_memory_mb(st->ext, fn);
+}
+
 static const ArrivalType types[] = {
-    {"poisson", poisson_init, poisson_next, NULL},
-    {"constant", poisson_init, constant_next, NULL},
-    {"mmpp", mmpp_init, mmpp_next, NULL},
-    {"diurnal", poisson_init, diurnal_next, NULL},
-    {"steps", steps_init, steps_next, NULL},
-    {"trace", trace_init, trace_arrival_next, trace_fini},
-    {"azure2019", az19_init, az19_arrival_next, az19_fini},
+    {"poisson", poisson_init, poisson_next, NULL, NULL, NULL},
+    {"constant", poisson_init, constant_next, NULL, NULL, NULL},
+    {"mmpp", mmpp_init, mmpp_next, NULL, NULL, NULL},
+    {"diurnal", poisson_init, diurnal_next, NULL, NULL, NULL},
+    {"steps", steps_init, steps_next, NULL, NULL, NULL},
+    {"trace", trace_init, trace_arrival_next, trace_fini, NULL, NULL},
+    {"azure2019", az19_init, az19_arrival_next, az19_fini, az19_functions,
+     az19_fn_memory},
 };
 
 static const char *const names[] = {"poisson", "constant", "mmpp",
@@ -267,4 +278,10 @@ double arrivals_mean_rate(const WorkloadSpec *wl)
         return sum / (wl->end_s - wl->start_s);
     }
     return wl->rate_per_s;
+}
+
+int workload_multi_function(const WorkloadSpec *wl)
+{
+    const ArrivalType *t = arrivals_find(wl->type);
+    return t != NULL && t->functions != NULL;
 }

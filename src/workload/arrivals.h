@@ -62,7 +62,7 @@ typedef struct ArrivalState {
     double dur_s;       /* trace: the last arrival's duration, NaN if none */
     long prompt_tokens; /* trace: its token counts, -1 if none */
     long output_tokens;
-    int function;       /* azure2019: index of the arrival's function */
+    int function;       /* many-function traces: the arrival's function */
 } ArrivalState;
 
 typedef struct ArrivalType {
@@ -73,6 +73,11 @@ typedef struct ArrivalType {
     SimTime (*next)(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r);
     /* Releases what init acquired (NULL: nothing to release). */
     void (*fini)(ArrivalState *st);
+    /* Many-function traces: how many functions (ArrivalState.function is
+     * in 0 .. n - 1), and function fn's memory in MB (0: unknown).  NULL:
+     * one function. */
+    int (*functions)(const ArrivalState *st);
+    double (*function_memory_mb)(const ArrivalState *st, int fn);
 } ArrivalType;
 
 const ArrivalType *arrivals_find(const char *name);
@@ -80,5 +85,9 @@ const char *const *arrivals_names(void);
 
 /* The long-run mean rate of a workload, per second. */
 double arrivals_mean_rate(const WorkloadSpec *wl);
+
+/* Whether the workload's arrivals belong to many functions, each deployed
+ * on its own instances (the Azure traces). */
+int workload_multi_function(const WorkloadSpec *wl);
 
 #endif
