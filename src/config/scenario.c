@@ -132,6 +132,8 @@ static int unit_seconds(const JCtx *c, const cJSON *v, const char *key,
     return 0;
 }
 
+static int check_trace(const JCtx *c, WorkloadSpec *wl);
+
 /* A trace workload: its columns, units, window; then the whole file is
  * read once so that a bad row is reported before anything is written. */
 static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
@@ -183,20 +185,77 @@ static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
         return err_set(c->err, SIM_EINPUT, c->file,
                        "workload.end_s: must be after start_s (%g <= %g)",
                        t->end_s, t->start_s);
-    if ((t->function[0] != '\0') != (t->function_column[0] != '\0'))
+    if (t->function[0] != '\0' && t->function_column[0] == '\0')
         return err_set(c->err, SIM_EINPUT, c->file,
-                       "workload: give both function_column and function, "
-                       "or neither");
+                       "workload.function: needs function_column");
+    /* a function column without one function to keep: every function is
+     * replayed, each on its own instances */
+    t->numbered = t->function_column[0] != '\0' && t->function[0] == '\0';
     t->lookahead = (int)look;
     resolve(dir, file, t->file, sizeof t->file);
-    uint64_t rows;
-    if ((rc = trace_check(t, &rows, c->err)) < 0)
+    return check_trace(c, wl);
+}
+
+/* Reads the whole trace once: a bad row is reported before anything is
+ * written, and the rows and functions are counted. */
+static int check_trace(const JCtx *c, WorkloadSpec *wl)
+{
+    int rc;
+    if ((rc = trace_check(&wl->trace, &wl->trace_rows, &wl->trace_functions,
+                          c->err)) < 0)
         return rc;
-    if (rows == 0)
-        return err_set(c->err, SIM_EINPUT, t->file,
+    if (wl->trace_rows == 0)
+        return err_set(c->err, SIM_EINPUT, wl->trace.file,
                        "no request to replay (empty trace, or nothing in the "
                        "window / for that function)");
+    if (wl->trace_functions > 1000000)
+        return err_set(c->err, SIM_EINPUT, wl->trace.file,
+                       "%llu functions: more than the 1,000,000 a run holds",
+                       (unsigned long long)wl->trace_functions);
     return 0;
+}
+
+static const char *const wl_az21[] = {"type",  "file",  "time_scale",
+                                      "start_s", "end_s", "lookahead",
+                                      "notes", NULL};
+
+/* The Azure Functions 2021 trace: one file (app, func, end_timestamp,
+ * duration in seconds), functions numbered, start = end - duration, rows
+ * re-ordered by start within the look-ahead. */
+static int load_az21(const JCtx *c, const cJSON *v, const char *dir,
+                     WorkloadSpec *wl)
+{
+    TraceSpec *t = &wl->trace;
+    char file[512];
+    long long look;
+    int rc;
+    if ((rc = json_check_keys(c, v, "workload", wl_az21)) < 0 ||
+        (rc = json_str(c, v, "workload", "file", 1, NULL, file,
+                       sizeof file)) < 0 ||
+        (rc = json_num(c, v, "workload", "time_scale", 0, 1, JNUM_POSITIVE,
+                       &t->time_scale)) < 0 ||
+        (rc = json_num(c, v, "workload", "start_s", 0, 0, JNUM_NONNEGATIVE,
+                       &t->start_s)) < 0 ||
+        (rc = json_num(c, v, "workload", "end_s", 0, 0, JNUM_NONNEGATIVE,
+                       &t->end_s)) < 0 ||
+        (rc = json_int(c, v, "workload", "lookahead", 0, 100000, 1, 10000000,
+                       &look)) < 0)
+        return rc;
+    if (t->end_s > 0 && !(t->end_s > t->start_s))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload.end_s: must be after start_s (%g <= %g)",
+                       t->end_s, t->start_s);
+    snprintf(t->time_column, sizeof t->time_column, "end_timestamp");
+    snprintf(t->duration_column, sizeof t->duration_column, "duration");
+    snprintf(t->function_column, sizeof t->function_column, "func");
+    snprintf(t->app_column, sizeof t->app_column, "app");
+    t->numbered = 1;
+    t->end_time = 1;
+    t->time_unit_s = 1;
+    t->duration_unit_s = 1;
+    t->lookahead = (int)look;
+    resolve(dir, file, t->file, sizeof t->file);
+    return check_trace(c, wl);
 }
 
 static const char *const wl_az19[] = {
@@ -303,6 +362,8 @@ static int load_workload(const JCtx *c, const cJSON *root, double horizon_s,
         return load_trace(c, v, dir, wl);
     if (strcmp(wl->type, "azure2019") == 0)
         return load_az19(c, v, dir, wl);
+    if (strcmp(wl->type, "azure2021") == 0)
+        return load_az21(c, v, dir, wl);
     if (strcmp(wl->type, "poisson") == 0 || strcmp(wl->type, "constant") == 0) {
         if ((rc = json_check_keys(c, v, path, wl_poisson)) < 0 ||
             (rc = json_num(c, v, path, "rate_per_s", 1, 0, JNUM_POSITIVE,

@@ -187,6 +187,7 @@ static void on_arrival(World *w)
 {
     double given_s = w->pending_dur_s;
     long prompt = w->pending_prompt, output = w->pending_output;
+    int fn = w->pending_fn;
     schedule_next_arrival(w);
     Request *req = pool_get(&w->req_pool);
     req->id = w->next_req_id++;
@@ -194,9 +195,7 @@ static void on_arrival(World *w)
     req->bound_at = -1;
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
-    req->fn = (uint32_t)(w->pending_fn >= 0 && w->pending_fn < w->n_fn
-                             ? w->pending_fn
-                             : 0);
+    req->fn = (uint32_t)(fn >= 0 && fn < w->n_fn ? fn : 0);
     req->given_us = isnan(given_s) ? -1 : time_from_s(given_s);
     req->prompt_tokens = (int32_t)(prompt > INT32_MAX ? INT32_MAX : prompt);
     req->output_tokens = (int32_t)(output > INT32_MAX ? INT32_MAX : output);
@@ -327,7 +326,7 @@ World *world_create(const RunConfig *rc)
     w->arr_type->init(&w->arr, rc->wl, w->r_arr);
     w->n_fn = 1;
     if (w->arr_type->functions != NULL) {
-        int n = w->arr_type->functions(&w->arr);
+        int n = w->arr_type->functions(&w->arr, rc->wl);
         w->n_fn = n > 0 ? n : 1;
     }
     if (rc->warmup.method == WARMUP_FIXED) {

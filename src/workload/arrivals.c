@@ -183,6 +183,7 @@ static SimTime trace_arrival_next(ArrivalState *st, const WorkloadSpec *wl,
     st->dur_s = row.dur_s;
     st->prompt_tokens = row.context;
     st->output_tokens = row.generated;
+    st->function = row.fn;
     return rc == 0 ? SIM_TIME_MAX : time_from_s(row.t_s);
 }
 
@@ -190,6 +191,13 @@ static void trace_fini(ArrivalState *st)
 {
     trace_close(st->ext);
     st->ext = NULL;
+}
+
+/* trace with numbered functions, azure2021: counted by config's check. */
+static int trace_functions(const ArrivalState *st, const WorkloadSpec *wl)
+{
+    (void)st;
+    return wl->trace.numbered ? (int)wl->trace_functions : 1;
 }
 
 /* --- azure2019 --- */
@@ -222,8 +230,9 @@ static void az19_fini(ArrivalState *st)
     st->ext = NULL;
 }
 
-static int az19_functions(const ArrivalState *st)
+static int az19_functions(const ArrivalState *st, const WorkloadSpec *wl)
 {
+    (void)wl;
     return (int)az19_stats(st->ext)->kept;
 }
 
@@ -238,14 +247,17 @@ static const ArrivalType types[] = {
     {"mmpp", mmpp_init, mmpp_next, NULL, NULL, NULL},
     {"diurnal", poisson_init, diurnal_next, NULL, NULL, NULL},
     {"steps", steps_init, steps_next, NULL, NULL, NULL},
-    {"trace", trace_init, trace_arrival_next, trace_fini, NULL, NULL},
+    {"trace", trace_init, trace_arrival_next, trace_fini, trace_functions,
+     NULL},
     {"azure2019", az19_init, az19_arrival_next, az19_fini, az19_functions,
      az19_fn_memory},
+    {"azure2021", trace_init, trace_arrival_next, trace_fini, trace_functions,
+     NULL},
 };
 
 static const char *const names[] = {"poisson", "constant", "mmpp",
                                     "diurnal", "steps",    "trace",
-                                    "azure2019", NULL};
+                                    "azure2019", "azure2021", NULL};
 
 const ArrivalType *arrivals_find(const char *name)
 {
@@ -282,6 +294,9 @@ double arrivals_mean_rate(const WorkloadSpec *wl)
 
 int workload_multi_function(const WorkloadSpec *wl)
 {
-    const ArrivalType *t = arrivals_find(wl->type);
-    return t != NULL && t->functions != NULL;
+    if (strcmp(wl->type, "azure2019") == 0)
+        return 1;
+    return (strcmp(wl->type, "trace") == 0 ||
+            strcmp(wl->type, "azure2021") == 0) &&
+           wl->trace.numbered;
 }

@@ -17,6 +17,9 @@
  *   trace     a CSV log replayed as it is (trace.h), with its durations
  *   azure2019 the Azure Functions 2019 trace (azure2019.h): per-minute
  *             counts of every function, durations from its percentiles
+ *   azure2021 the Azure Functions 2021 trace: one row per invocation (app,
+ *             func, end_timestamp, duration), read by the trace reader
+ *             with numbered functions and start = end - duration
  * Every generator emits arrivals in [start_s, end_s).
  */
 #ifndef SIM_WORKLOAD_ARRIVALS_H
@@ -49,6 +52,8 @@ typedef struct WorkloadSpec {
     TraceSpec trace;        /* trace */
     Az19Spec az19;          /* azure2019 */
     Az19Stats az19_stats;   /* azure2019: join losses, found by config */
+    uint64_t trace_rows;    /* trace, azure2021: requests replayed */
+    uint64_t trace_functions; /* azure2021: functions numbered (config) */
 } WorkloadSpec;
 
 typedef struct ArrivalState {
@@ -76,7 +81,7 @@ typedef struct ArrivalType {
     /* Many-function traces: how many functions (ArrivalState.function is
      * in 0 .. n - 1), and function fn's memory in MB (0: unknown).  NULL:
      * one function. */
-    int (*functions)(const ArrivalState *st);
+    int (*functions)(const ArrivalState *st, const WorkloadSpec *wl);
     double (*function_memory_mb)(const ArrivalState *st, int fn);
 } ArrivalType;
 

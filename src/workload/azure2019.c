@@ -16,6 +16,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "../util/keymap.h"
 #include "../util/xalloc.h"
 
 #define AZ_MAX_LINE (64u << 20) /* 64 MB: a day of minutes is ~15 KB */
@@ -46,12 +47,6 @@ typedef struct Fn {
     uint64_t first;         /* its entries in the staging arrays */
     uint32_t n_entries;
 } Fn;
-
-typedef struct Map {        /* hash -> index, open addressing */
-    uint64_t *key;
-    int32_t *val;
-    size_t cap;
-} Map;
 
 typedef struct Arr {
     double t_s;
@@ -183,82 +178,6 @@ static int check_width(const Csv *c, int width, Err *err)
     return 0;
 }
 
-/* ---- hashing --------------------------------------------------------- */
-
-static uint64_t fnv(uint64_t h, const char *s)
-{
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-static uint64_t key1(const char *a) { return fnv(0xcbf29ce484222325ULL, a); }
-
-static uint64_t key2(const char *a, const char *b)
-{
-    return fnv(fnv(key1(a), "\x1f"), b);
-}
-
-static void map_init(Map *m, size_t n)
-{
-    m->cap = 16;
-    while (m->cap < 2 * n + 16)
-        m->cap *= 2;
-    m->key = xcalloc(m->cap, sizeof *m->key);
-    m->val = xmalloc(m->cap * sizeof *m->val);
-    for (size_t i = 0; i < m->cap; i++)
-        m->val[i] = -1;
-}
-
-static void map_grow(Map *m);
-
-/* Keeps the load factor at most 1/4 before `n` entries are held. */
-static void map_reserve(Map *m, size_t n)
-{
-    if (2 * n + 2 > m->cap / 2)
-        map_grow(m);
-}
-
-static void map_put(Map *m, uint64_t k, int32_t v)
-{
-    size_t i = (size_t)(k * 0x9e3779b97f4a7c15ULL) & (m->cap - 1);
-    while (m->val[i] >= 0 && m->key[i] != k)
-        i = (i + 1) & (m->cap - 1);
-    m->key[i] = k;
-    m->val[i] = v;
-}
-
-static int32_t map_get(const Map *m, uint64_t k)
-{
-    size_t i = (size_t)(k * 0x9e3779b97f4a7c15ULL) & (m->cap - 1);
-    while (m->val[i] >= 0) {
-        if (m->key[i] == k)
-            return m->val[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return -1;
-}
-
-static void map_grow(Map *m)
-{
-    Map n;
-    map_init(&n, m->cap);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->val[i] >= 0)
-            map_put(&n, m->key[i], m->val[i]);
-    free(m->key);
-    free(m->val);
-    *m = n;
-}
-
-static void map_free(Map *m)
-{
-    free(m->key);
-    free(m->val);
-}
-
 /* ---- numbers --------------------------------------------------------- */
 
 static int num(const Csv *c, int col, const char *what, double *out, Err *err)
@@ -294,7 +213,7 @@ static int count(const Csv *c, int col, uint32_t *out, Err *err)
 /* ---- durations and memory -------------------------------------------- */
 
 typedef struct Durations {
-    Map map;
+    KeyMap map;
     double (*pct)[NPCT];
     char *used;
     int32_t n;
@@ -305,7 +224,7 @@ static int read_durations(const char *path, Durations *d, Err *err)
     Csv c;
     int rc, ca, cf, cp[NPCT];
     memset(d, 0, sizeof *d);
-    map_init(&d->map, 1024);
+    keymap_init(&d->map, 1024);
     size_t cap = 1024;
     d->pct = xmalloc(cap * sizeof *d->pct);
     if ((rc = csv_open(&c, path, err)) < 0)
@@ -332,8 +251,8 @@ static int read_durations(const char *path, Durations *d, Err *err)
                              c.lineno, pct_col[k]);
                 goto done;
             }
-        map_reserve(&d->map, (size_t)d->n + 1);
-        map_put(&d->map, key2(c.f[ca], c.f[cf]), d->n);
+        keymap_reserve(&d->map, (size_t)d->n + 1);
+        keymap_put(&d->map, keymap_hash2(c.f[ca], c.f[cf]), d->n);
         d->n++;
     }
 done:
@@ -343,7 +262,7 @@ done:
 }
 
 typedef struct Memory {
-    Map map;
+    KeyMap map;
     double *mb;
     int32_t n;
     int per_function;
@@ -354,7 +273,7 @@ static int read_memory(const char *path, Memory *m, Err *err)
     Csv c;
     int rc, ca, cf, cm;
     memset(m, 0, sizeof *m);
-    map_init(&m->map, 1024);
+    keymap_init(&m->map, 1024);
     size_t cap = 1024;
     m->mb = xmalloc(cap * sizeof *m->mb);
     if ((rc = csv_open(&c, path, err)) < 0)
@@ -372,8 +291,8 @@ static int read_memory(const char *path, Memory *m, Err *err)
             m->mb = xrealloc(m->mb, (cap *= 2) * sizeof *m->mb);
         if ((rc = num(&c, cm, "AverageAllocatedMb", &m->mb[m->n], err)) < 0)
             goto done;
-        map_reserve(&m->map, (size_t)m->n + 1);
-        map_put(&m->map, cf >= 0 ? key2(c.f[ca], c.f[cf]) : key1(c.f[ca]),
+        keymap_reserve(&m->map, (size_t)m->n + 1);
+        keymap_put(&m->map, cf >= 0 ? keymap_hash2(c.f[ca], c.f[cf]) : keymap_hash1(c.f[ca]),
                 m->n);
         m->n++;
     }
@@ -400,7 +319,7 @@ typedef struct Staging {    /* (minute, count) of every function, row order */
 } Staging;
 
 static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
-                            Staging *sg, Map *app_fns, Err *err)
+                            Staging *sg, KeyMap *app_fns, Err *err)
 {
     Csv c;
     int rc, ca, cf;
@@ -428,7 +347,7 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
             goto done;
         a->st.functions++;
         Fn f = {0};
-        f.app = key1(c.f[ca]);
+        f.app = keymap_hash1(c.f[ca]);
         f.first = sg->n;
         for (uint32_t j = 0; j < a->n_min; j++) {
             uint32_t v = 0;
@@ -446,7 +365,7 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
             f.total += v;
             f.n_entries++;
         }
-        int32_t di = map_get(&d->map, key2(c.f[ca], c.f[cf]));
+        int32_t di = keymap_get(&d->map, keymap_hash2(c.f[ca], c.f[cf]));
         if (di < 0) { /* join loss: no service time for it */
             a->st.no_duration++;
             a->st.no_duration_invocations += f.total;
@@ -457,8 +376,8 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
         memcpy(f.pct_ms, d->pct[di], sizeof f.pct_ms);
         f.memory_mb = -1;
         if (mem->mb != NULL) {
-            int32_t mi = map_get(&mem->map, mem->per_function
-                                                ? key2(c.f[ca], c.f[cf])
+            int32_t mi = keymap_get(&mem->map, mem->per_function
+                                                ? keymap_hash2(c.f[ca], c.f[cf])
                                                 : f.app);
             f.memory_mb = mi >= 0 ? mem->mb[mi] : -1;
         }
@@ -466,9 +385,9 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
             a->fn = xrealloc(a->fn, (fcap *= 2) * sizeof *a->fn);
         a->fn[a->n_fn++] = f;
         /* functions per app, for splitting an app's memory */
-        int32_t k = map_get(app_fns, f.app);
-        map_reserve(app_fns, (size_t)a->n_fn);
-        map_put(app_fns, f.app, k < 0 ? 1 : k + 1);
+        int32_t k = keymap_get(app_fns, f.app);
+        keymap_reserve(app_fns, (size_t)a->n_fn);
+        keymap_put(app_fns, f.app, k < 0 ? 1 : k + 1);
     }
 done:
     csv_close(&c);
@@ -545,7 +464,7 @@ static int *choose(const Az19 *a, int *n)
 }
 
 /* Keeps the chosen functions and builds the by-minute rows. */
-static void build(Az19 *a, const Staging *sg, const Map *app_fns)
+static void build(Az19 *a, const Staging *sg, const KeyMap *app_fns)
 {
     int n;
     int *idx = choose(a, &n);
@@ -581,7 +500,7 @@ static void build(Az19 *a, const Staging *sg, const Map *app_fns)
     }
     /* an app's memory is shared by its functions (per-app memory file) */
     for (int i = 0; i < n; i++) {
-        int32_t k = map_get(app_fns, kept[i].app);
+        int32_t k = keymap_get(app_fns, kept[i].app);
         if (k > 1)
             kept[i].memory_mb /= k;
     }
@@ -615,8 +534,8 @@ Az19 *az19_open(const Az19Spec *spec, Err *err)
     Durations d;
     Memory mem = {0};
     Staging sg = {0};
-    Map app_fns;
-    map_init(&app_fns, 1024);
+    KeyMap app_fns;
+    keymap_init(&app_fns, 1024);
     int rc = read_durations(spec->durations, &d, err);
     if (rc == 0 && spec->memory[0])
         rc = read_memory(spec->memory, &mem, err);
@@ -629,14 +548,14 @@ Az19 *az19_open(const Az19Spec *spec, Err *err)
         window_minutes(a);
         a->cur = a->first_min;
     }
-    map_free(&d.map);
+    keymap_free(&d.map);
     free(d.pct);
     free(d.used);
-    map_free(&mem.map);
+    keymap_free(&mem.map);
     free(mem.mb);
     free(sg.min);
     free(sg.cnt);
-    map_free(&app_fns);
+    keymap_free(&app_fns);
     if (rc < 0) {
         az19_close(a);
         return NULL;

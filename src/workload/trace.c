@@ -15,6 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "../util/keymap.h"
 #include "../util/xalloc.h"
 
 typedef struct Row {
@@ -22,6 +23,7 @@ typedef struct Row {
     double dur_s;  /* NaN if none */
     long context, generated;
     long line;
+    int fn;
 } Row;
 
 struct TraceReader {
@@ -29,7 +31,9 @@ struct TraceReader {
     gzFile gz;
     char *buf;
     long line;
-    int col_time, col_dur, col_fn, col_ctx, col_gen, n_cols;
+    int col_time, col_dur, col_fn, col_ctx, col_gen, col_app, n_cols;
+    KeyMap fns;          /* numbered: function key -> number */
+    int n_fns;
     int have_t0;
     double t0;           /* datetime traces: the first row's time */
     Row *heap;           /* look-ahead min-heap by t_s, then line */
@@ -165,11 +169,14 @@ TraceReader *trace_open(const TraceSpec *spec, Err *err)
     r->col_gen = spec->generated_column[0]
                      ? find_col(f, n, spec->generated_column)
                      : -2;
+    r->col_app = spec->app_column[0] ? find_col(f, n, spec->app_column) : -2;
+    keymap_init(&r->fns, 1024);
     const char *missing = r->col_time < 0 ? spec->time_column
                           : r->col_dur == -1 ? spec->duration_column
                           : r->col_fn == -1  ? spec->function_column
                           : r->col_ctx == -1 ? spec->context_column
                           : r->col_gen == -1 ? spec->generated_column
+                          : r->col_app == -1 ? spec->app_column
                                              : NULL;
     if (missing != NULL) {
         fail(r, err, "the header has no column '%s'", missing);
@@ -186,6 +193,7 @@ void trace_close(TraceReader *r)
     gzclose(r->gz);
     free(r->buf);
     free(r->heap);
+    keymap_free(&r->fns);
     free(r);
 }
 
@@ -247,6 +255,19 @@ static int parse_count(TraceReader *r, const char *s, const char *what,
     return 0;
 }
 
+/* The number of the row's function, numbering it if it is new. */
+static int number_function(TraceReader *r, char **f)
+{
+    uint64_t k = r->col_app >= 0 ? keymap_hash2(f[r->col_app], f[r->col_fn])
+                                 : keymap_hash1(f[r->col_fn]);
+    int32_t v = keymap_get(&r->fns, k);
+    if (v >= 0)
+        return v;
+    keymap_reserve(&r->fns, (size_t)r->n_fns + 1);
+    keymap_put(&r->fns, k, r->n_fns);
+    return r->n_fns++;
+}
+
 /* Reads rows into the look-ahead until it is full or the file ends. */
 static int fill(TraceReader *r, Err *err)
 {
@@ -269,9 +290,12 @@ static int fill(TraceReader *r, Err *err)
                                 "number (truncated row?)",
                         got);
         }
-        if (r->col_fn >= 0 && strcmp(f[r->col_fn], r->spec.function) != 0)
+        if (r->col_fn >= 0 && !r->spec.numbered &&
+            strcmp(f[r->col_fn], r->spec.function) != 0)
             continue;
-        Row row = {0, NAN, -1, -1, r->line};
+        Row row = {0, NAN, -1, -1, r->line, 0};
+        if (r->spec.numbered)
+            row.fn = number_function(r, f);
         if (r->spec.datetime) {
             if (parse_datetime(r, f[r->col_time], &row.t_s, err) < 0)
                 return -SIM_EINPUT;
@@ -297,6 +321,8 @@ static int fill(TraceReader *r, Err *err)
             if (parse_num(r, f[r->col_dur], "duration", &row.dur_s, err) < 0)
                 return -SIM_EINPUT;
             row.dur_s *= r->spec.duration_unit_s;
+            if (r->spec.end_time)
+                row.t_s -= row.dur_s; /* it arrived that long before */
         }
         if (row.t_s < r->spec.start_s ||
             (r->spec.end_s > 0 && row.t_s >= r->spec.end_s))
@@ -327,10 +353,12 @@ int trace_next(TraceReader *r, TraceRow *out, Err *err)
     out->dur_s = row.dur_s;
     out->context = row.context;
     out->generated = row.generated;
+    out->fn = row.fn;
     return 1;
 }
 
-int trace_check(const TraceSpec *spec, uint64_t *rows, Err *err)
+int trace_check(const TraceSpec *spec, uint64_t *rows, uint64_t *functions,
+                Err *err)
 {
     TraceReader *r = trace_open(spec, err);
     if (r == NULL)
@@ -340,6 +368,7 @@ int trace_check(const TraceSpec *spec, uint64_t *rows, Err *err)
     *rows = 0;
     while ((rc = trace_next(r, &row, err)) > 0)
         (*rows)++;
+    *functions = spec->numbered ? (uint64_t)r->n_fns : 1;
     trace_close(r);
     return rc;
 }

@@ -11,6 +11,13 @@
  * [start_s, end_s) of trace time is replayed, rebased to time 0 and scaled
  * by time_scale (2 = twice as slow, 0.5 = twice as fast).
  *
+ * Many-function logs (numbered functions): with `numbered`, each row's
+ * function is the pair (app_column, function_column) -- or function_column
+ * alone -- numbered 0, 1, ... in order of first appearance in the file, and
+ * each function is deployed on its own instances.  With `end_time`, the
+ * timestamp is when the request ended and it arrived `duration` earlier
+ * (the Azure Functions 2021 trace: app, func, end_timestamp, duration).
+ *
  * Rows are pulled one at a time; a bounded look-ahead (a min-heap of
  * `lookahead` rows) re-orders timestamps that are slightly out of order, as
  * logs written by several threads are.  A row earlier than what was already
@@ -41,6 +48,10 @@ typedef struct TraceSpec {
                                  counted from the first row's */
     char context_column[64];  /* "" = none: prompt / context tokens */
     char generated_column[64]; /* "" = none: generated tokens */
+    char app_column[64];      /* numbered: "" = functions by
+                                 function_column alone */
+    int numbered;             /* number the functions (see above) */
+    int end_time;             /* timestamps are ends: start = t - duration */
 } TraceSpec;
 
 /* One replayed request. */
@@ -49,6 +60,7 @@ typedef struct TraceRow {
     double dur_s;   /* NaN without a duration column */
     long context;   /* tokens, -1 without the column */
     long generated; /* tokens, -1 without the column */
+    int fn;         /* numbered: the function's number, else 0 */
 } TraceRow;
 
 typedef struct TraceReader TraceReader;
@@ -63,7 +75,9 @@ int trace_next(TraceReader *r, TraceRow *row, Err *err);
 void trace_close(TraceReader *r);
 
 /* Reads the whole trace once and reports the first problem (config does
- * this before anything is written).  *rows: the requests it replays. */
-int trace_check(const TraceSpec *spec, uint64_t *rows, Err *err);
+ * this before anything is written).  *rows: the requests it replays;
+ * *functions: the functions numbered (numbered traces; else 1). */
+int trace_check(const TraceSpec *spec, uint64_t *rows, uint64_t *functions,
+                Err *err);
 
 #endif

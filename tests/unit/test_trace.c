@@ -131,7 +131,8 @@ static void expect_bad(const char *name, const char *text, int lookahead,
     t.lookahead = lookahead;
     uint64_t rows;
     Err err;
-    cr_assert_lt(trace_check(&t, &rows, &err), 0, "%s accepted", name);
+    uint64_t fns;
+    cr_assert_lt(trace_check(&t, &rows, &fns, &err), 0, "%s accepted", name);
     char line[1400];
     err_format(&err, line, sizeof line);
     fprintf(stderr, "%s\n", line);
