@@ -134,6 +134,29 @@ static int unit_seconds(const JCtx *c, const cJSON *v, const char *key,
 
 static int check_trace(const JCtx *c, WorkloadSpec *wl);
 
+/* A trace's time_scale, window [start_s, end_s) and look-ahead. */
+static int load_trace_window(const JCtx *c, const cJSON *v,
+                             long long def_lookahead, TraceSpec *t)
+{
+    long long look;
+    int rc;
+    if ((rc = json_num(c, v, "workload", "time_scale", 0, 1, JNUM_POSITIVE,
+                       &t->time_scale)) < 0 ||
+        (rc = json_num(c, v, "workload", "start_s", 0, 0, JNUM_NONNEGATIVE,
+                       &t->start_s)) < 0 ||
+        (rc = json_num(c, v, "workload", "end_s", 0, 0, JNUM_NONNEGATIVE,
+                       &t->end_s)) < 0 ||
+        (rc = json_int(c, v, "workload", "lookahead", 0, def_lookahead, 1,
+                       10000000, &look)) < 0)
+        return rc;
+    if (t->end_s > 0 && !(t->end_s > t->start_s))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload.end_s: must be after start_s (%g <= %g)",
+                       t->end_s, t->start_s);
+    t->lookahead = (int)look;
+    return 0;
+}
+
 /* A trace workload: its columns, units, window; then the whole file is
  * read once so that a bad row is reported before anything is written. */
 static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
@@ -141,7 +164,6 @@ static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
 {
     TraceSpec *t = &wl->trace;
     char file[512];
-    long long look;
     int rc;
     if ((rc = json_check_keys(c, v, "workload", wl_trace)) < 0 ||
         (rc = json_str(c, v, "workload", "file", 1, NULL, file,
@@ -157,14 +179,7 @@ static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
         (rc = unit_seconds(c, v, "time_unit", "s", &t->time_unit_s)) < 0 ||
         (rc = unit_seconds(c, v, "duration_unit", "ms",
                            &t->duration_unit_s)) < 0 ||
-        (rc = json_num(c, v, "workload", "time_scale", 0, 1, JNUM_POSITIVE,
-                       &t->time_scale)) < 0 ||
-        (rc = json_num(c, v, "workload", "start_s", 0, 0, JNUM_NONNEGATIVE,
-                       &t->start_s)) < 0 ||
-        (rc = json_num(c, v, "workload", "end_s", 0, 0, JNUM_NONNEGATIVE,
-                       &t->end_s)) < 0 ||
-        (rc = json_int(c, v, "workload", "lookahead", 0, 10000, 1, 10000000,
-                       &look)) < 0 ||
+        (rc = load_trace_window(c, v, 10000, t)) < 0 ||
         (rc = json_str(c, v, "workload", "context_column", 0, "",
                        t->context_column, sizeof t->context_column)) < 0 ||
         (rc = json_str(c, v, "workload", "generated_column", 0, "",
@@ -181,17 +196,12 @@ static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
             return rc;
         t->datetime = idx == 1;
     }
-    if (t->end_s > 0 && !(t->end_s > t->start_s))
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "workload.end_s: must be after start_s (%g <= %g)",
-                       t->end_s, t->start_s);
     if (t->function[0] != '\0' && t->function_column[0] == '\0')
         return err_set(c->err, SIM_EINPUT, c->file,
                        "workload.function: needs function_column");
     /* a function column without one function to keep: every function is
      * replayed, each on its own instances */
     t->numbered = t->function_column[0] != '\0' && t->function[0] == '\0';
-    t->lookahead = (int)look;
     resolve(dir, file, t->file, sizeof t->file);
     return check_trace(c, wl);
 }
@@ -227,24 +237,12 @@ static int load_az21(const JCtx *c, const cJSON *v, const char *dir,
 {
     TraceSpec *t = &wl->trace;
     char file[512];
-    long long look;
     int rc;
     if ((rc = json_check_keys(c, v, "workload", wl_az21)) < 0 ||
         (rc = json_str(c, v, "workload", "file", 1, NULL, file,
                        sizeof file)) < 0 ||
-        (rc = json_num(c, v, "workload", "time_scale", 0, 1, JNUM_POSITIVE,
-                       &t->time_scale)) < 0 ||
-        (rc = json_num(c, v, "workload", "start_s", 0, 0, JNUM_NONNEGATIVE,
-                       &t->start_s)) < 0 ||
-        (rc = json_num(c, v, "workload", "end_s", 0, 0, JNUM_NONNEGATIVE,
-                       &t->end_s)) < 0 ||
-        (rc = json_int(c, v, "workload", "lookahead", 0, 100000, 1, 10000000,
-                       &look)) < 0)
+        (rc = load_trace_window(c, v, 100000, t)) < 0)
         return rc;
-    if (t->end_s > 0 && !(t->end_s > t->start_s))
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "workload.end_s: must be after start_s (%g <= %g)",
-                       t->end_s, t->start_s);
     snprintf(t->time_column, sizeof t->time_column, "end_timestamp");
     snprintf(t->duration_column, sizeof t->duration_column, "duration");
     snprintf(t->function_column, sizeof t->function_column, "func");
@@ -253,7 +251,6 @@ static int load_az21(const JCtx *c, const cJSON *v, const char *dir,
     t->end_time = 1;
     t->time_unit_s = 1;
     t->duration_unit_s = 1;
-    t->lookahead = (int)look;
     resolve(dir, file, t->file, sizeof t->file);
     return check_trace(c, wl);
 }
