@@ -114,7 +114,7 @@ static const char *const wl_trace[] = {
     "type", "file", "time_column", "duration_column", "function_column",
     "function", "time_unit", "duration_unit", "time_scale", "start_s",
     "end_s", "lookahead", "time_format", "context_column",
-    "generated_column", "notes", NULL};
+    "generated_column", "sample", "notes", NULL};
 
 static int unit_seconds(const JCtx *c, const cJSON *v, const char *key,
                         const char *def, double *out)
@@ -133,6 +133,37 @@ static int unit_seconds(const JCtx *c, const cJSON *v, const char *key,
 }
 
 static int check_trace(const JCtx *c, WorkloadSpec *wl);
+
+/* workload.sample: {"method": "all" | "top" | "random" | "quartile", "n",
+ * "seed"} (sample.h); absent = all. */
+static int load_sample(const JCtx *c, const cJSON *v, int *method, int *n_out,
+                       uint64_t *seed_out)
+{
+    static const char *const skeys[] = {"method", "n", "seed", NULL};
+    static const char *const methods[] = {"all", "top", "random", "quartile",
+                                          NULL};
+    const cJSON *smp = cJSON_GetObjectItemCaseSensitive(v, "sample");
+    char m[16];
+    long long n, seed;
+    int rc, idx = 0;
+    *method = AZ_SAMPLE_ALL;
+    if (smp == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, smp, "workload.sample")) < 0 ||
+        (rc = json_check_keys(c, smp, "workload.sample", skeys)) < 0 ||
+        (rc = json_str(c, smp, "workload.sample", "method", 1, NULL, m,
+                       sizeof m)) < 0 ||
+        (rc = pick_name(c, "workload.sample.method", m, methods, &idx)) < 0 ||
+        (rc = json_int(c, smp, "workload.sample", "n", idx != 0, 0, 1,
+                       100000000, &n)) < 0 ||
+        (rc = json_int(c, smp, "workload.sample", "seed", 0, 1, 0,
+                       9007199254740991LL, &seed)) < 0)
+        return rc;
+    *method = idx;
+    *n_out = (int)n;
+    *seed_out = (uint64_t)seed;
+    return 0;
+}
 
 /* A trace's time_scale, window [start_s, end_s) and look-ahead. */
 static int load_trace_window(const JCtx *c, const cJSON *v,
@@ -202,6 +233,13 @@ static int load_trace(const JCtx *c, const cJSON *v, const char *dir,
     /* a function column without one function to keep: every function is
      * replayed, each on its own instances */
     t->numbered = t->function_column[0] != '\0' && t->function[0] == '\0';
+    if ((rc = load_sample(c, v, &t->sample, &t->sample_n, &t->sample_seed)) <
+        0)
+        return rc;
+    if (t->sample != AZ_SAMPLE_ALL && !t->numbered)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "workload.sample: samples functions, so it needs "
+                       "function_column (and no single function)");
     resolve(dir, file, t->file, sizeof t->file);
     return check_trace(c, wl);
 }
@@ -225,9 +263,9 @@ static int check_trace(const JCtx *c, WorkloadSpec *wl)
     return 0;
 }
 
-static const char *const wl_az21[] = {"type",  "file",  "time_scale",
-                                      "start_s", "end_s", "lookahead",
-                                      "notes", NULL};
+static const char *const wl_az21[] = {"type",    "file",      "time_scale",
+                                      "start_s", "end_s",     "lookahead",
+                                      "sample",  "notes",     NULL};
 
 /* The Azure Functions 2021 trace: one file (app, func, end_timestamp,
  * duration in seconds), functions numbered, start = end - duration, rows
@@ -241,7 +279,9 @@ static int load_az21(const JCtx *c, const cJSON *v, const char *dir,
     if ((rc = json_check_keys(c, v, "workload", wl_az21)) < 0 ||
         (rc = json_str(c, v, "workload", "file", 1, NULL, file,
                        sizeof file)) < 0 ||
-        (rc = load_trace_window(c, v, 100000, t)) < 0)
+        (rc = load_trace_window(c, v, 100000, t)) < 0 ||
+        (rc = load_sample(c, v, &t->sample, &t->sample_n,
+                          &t->sample_seed)) < 0)
         return rc;
     snprintf(t->time_column, sizeof t->time_column, "end_timestamp");
     snprintf(t->duration_column, sizeof t->duration_column, "duration");
@@ -300,28 +340,9 @@ static int load_az19(const JCtx *c, const cJSON *v, const char *dir,
         return err_set(c->err, SIM_EINPUT, c->file,
                        "workload.end_s: must be after start_s (%g <= %g)",
                        s->end_s, s->start_s);
-    const cJSON *smp = cJSON_GetObjectItemCaseSensitive(v, "sample");
-    if (smp != NULL) {
-        static const char *const skeys[] = {"method", "n", "seed", NULL};
-        static const char *const methods[] = {"all", "top", "random",
-                                              "quartile", NULL};
-        char m[16];
-        long long n, seed;
-        if ((rc = json_expect_object(c, smp, "workload.sample")) < 0 ||
-            (rc = json_check_keys(c, smp, "workload.sample", skeys)) < 0 ||
-            (rc = json_str(c, smp, "workload.sample", "method", 1, NULL, m,
-                           sizeof m)) < 0 ||
-            (rc = pick_name(c, "workload.sample.method", m, methods, &idx)) <
-                0 ||
-            (rc = json_int(c, smp, "workload.sample", "n", idx != 0, 0, 1,
-                           100000000, &n)) < 0 ||
-            (rc = json_int(c, smp, "workload.sample", "seed", 0, 1, 0,
-                           9007199254740991LL, &seed)) < 0)
-            return rc;
-        s->sample = idx;
-        s->sample_n = (int)n;
-        s->sample_seed = (uint64_t)seed;
-    }
+    if ((rc = load_sample(c, v, &s->sample, &s->sample_n,
+                          &s->sample_seed)) < 0)
+        return rc;
     Az19 *a = az19_open(s, c->err);
     if (a == NULL)
         return -SIM_EINPUT;

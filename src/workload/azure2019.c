@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "../util/keymap.h"
+#include "sample.h"
 #include "../util/xalloc.h"
 
 #define AZ_MAX_LINE (64u << 20) /* 64 MB: a day of minutes is ~15 KB */
@@ -398,68 +399,15 @@ done:
 
 /* A function's rank key: qsort has no context argument, and readers are
  * opened concurrently by sweep cells, so the key travels with the index. */
-typedef struct Ranked {
-    uint64_t total;
-    int idx;
-} Ranked;
-
-static int by_total_desc(const void *pa, const void *pb)
-{
-    const Ranked *a = pa, *b = pb;
-    if (a->total != b->total)
-        return a->total < b->total ? 1 : -1;
-    return a->idx - b->idx;
-}
-
-static int by_index(const void *pa, const void *pb)
-{
-    return *(const int *)pa - *(const int *)pb;
-}
-
 /* Chosen function indices, ascending (file order): *n of them. */
 static int *choose(const Az19 *a, int *n)
 {
-    int N = a->n_fn, want = a->spec.sample_n;
-    int *idx = xmalloc(((size_t)N + 1) * sizeof *idx);
-    for (int i = 0; i < N; i++)
-        idx[i] = i;
-    if (a->spec.sample == AZ_SAMPLE_ALL || want >= N) {
-        *n = N;
-        return idx;
-    }
-    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(g, (unsigned long)a->spec.sample_seed);
-    if (a->spec.sample == AZ_SAMPLE_RANDOM) {
-        gsl_ran_shuffle(g, idx, (size_t)N, sizeof *idx);
-        *n = want;
-    } else {
-        Ranked *rk = xmalloc((size_t)N * sizeof *rk);
-        for (int i = 0; i < N; i++)
-            rk[i] = (Ranked){a->fn[i].total, i};
-        qsort(rk, (size_t)N, sizeof *rk, by_total_desc);
-        for (int i = 0; i < N; i++)
-            idx[i] = rk[i].idx;
-        free(rk);
-        if (a->spec.sample == AZ_SAMPLE_TOP) {
-            *n = want;
-        } else { /* want/4 at random from each quartile of total invocations */
-            int *out = xmalloc(((size_t)want + 4) * sizeof *out), k = 0;
-            for (int q = 0; q < 4; q++) {
-                int lo = N * q / 4, hi = N * (q + 1) / 4;
-                int take = want / 4 + (q < want % 4);
-                if (take > hi - lo)
-                    take = hi - lo;
-                gsl_ran_shuffle(g, idx + lo, (size_t)(hi - lo), sizeof *idx);
-                for (int i = 0; i < take; i++)
-                    out[k++] = idx[lo + i];
-            }
-            memcpy(idx, out, (size_t)k * sizeof *idx);
-            free(out);
-            *n = k;
-        }
-    }
-    gsl_rng_free(g);
-    qsort(idx, (size_t)*n, sizeof *idx, by_index);
+    uint64_t *totals = xmalloc(((size_t)a->n_fn + 1) * sizeof *totals);
+    for (int i = 0; i < a->n_fn; i++)
+        totals[i] = a->fn[i].total;
+    int *idx = sample_functions(totals, a->n_fn, a->spec.sample,
+                                a->spec.sample_n, a->spec.sample_seed, n);
+    free(totals);
     return idx;
 }
 

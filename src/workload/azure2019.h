@@ -46,9 +46,9 @@
 #include <stdint.h>
 
 #include "../util/err.h"
+#include "sample.h"
 
 enum { AZ_EQUIDISTANT = 0, AZ_UNIFORM, AZ_POISSON };
-enum { AZ_SAMPLE_ALL = 0, AZ_SAMPLE_TOP, AZ_SAMPLE_RANDOM, AZ_SAMPLE_QUARTILE };
 
 typedef struct Az19Spec {
     char invocations[1024];

@@ -17,6 +17,7 @@
 
 #include "../util/keymap.h"
 #include "../util/xalloc.h"
+#include "sample.h"
 
 typedef struct Row {
     double t_s;    /* trace time, seconds */
@@ -34,6 +35,8 @@ struct TraceReader {
     int col_time, col_dur, col_fn, col_ctx, col_gen, col_app, n_cols;
     KeyMap fns;          /* numbered: function key -> number */
     int n_fns;
+    int *keep;           /* sampled: number -> kept number, or -1 */
+    int n_keep;
     int have_t0;
     double t0;           /* datetime traces: the first row's time */
     Row *heap;           /* look-ahead min-heap by t_s, then line */
@@ -135,6 +138,8 @@ static int find_col(char **f, int n, const char *name)
     return -1;
 }
 
+static int choose_sample(TraceReader *r, Err *err);
+
 TraceReader *trace_open(const TraceSpec *spec, Err *err)
 {
     TraceReader *r = xcalloc(1, sizeof *r);
@@ -183,6 +188,11 @@ TraceReader *trace_open(const TraceSpec *spec, Err *err)
         trace_close(r);
         return NULL;
     }
+    if (spec->numbered && spec->sample != AZ_SAMPLE_ALL &&
+        choose_sample(r, err) < 0) {
+        trace_close(r);
+        return NULL;
+    }
     return r;
 }
 
@@ -193,6 +203,7 @@ void trace_close(TraceReader *r)
     gzclose(r->gz);
     free(r->buf);
     free(r->heap);
+    free(r->keep);
     keymap_free(&r->fns);
     free(r);
 }
@@ -268,6 +279,54 @@ static int number_function(TraceReader *r, char **f)
     return r->n_fns++;
 }
 
+/* Sampling: counts every function's rows, chooses, and maps the numbers
+ * to the kept ones; the file is then read again from its first row (the
+ * numbering restarts and comes out the same).  Rows of the wrong width
+ * are left for the main pass to report. */
+static int choose_sample(TraceReader *r, Err *err)
+{
+    char *f[256];
+    uint64_t *rows = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = read_line(r, err)) > 0) {
+        if (r->buf[0] == '\0' || split(r->buf, f, 255) != r->n_cols)
+            continue;
+        int fn = number_function(r, f);
+        if ((size_t)fn >= cap) {
+            size_t old = cap;
+            cap = cap ? 2 * cap : 1024;
+            rows = xrealloc(rows, cap * sizeof *rows);
+            memset(rows + old, 0, (cap - old) * sizeof *rows);
+        }
+        rows[fn]++;
+    }
+    if (rc < 0) {
+        free(rows);
+        return rc;
+    }
+    int n;
+    int *idx = sample_functions(rows, r->n_fns, r->spec.sample,
+                                r->spec.sample_n, r->spec.sample_seed, &n);
+    free(rows);
+    r->n_keep = r->n_fns;
+    r->keep = xmalloc(((size_t)r->n_fns + 1) * sizeof *r->keep);
+    for (int i = 0; i < r->n_fns; i++)
+        r->keep[i] = -1;
+    for (int i = 0; i < n; i++)
+        r->keep[idx[i]] = i;
+    free(idx);
+    /* back to the first row, numbering from scratch */
+    keymap_free(&r->fns);
+    keymap_init(&r->fns, 1024);
+    r->n_fns = 0;
+    gzrewind(r->gz);
+    r->line = 0;
+    if ((rc = read_line(r, err)) <= 0)
+        return rc < 0 ? rc : -SIM_EINPUT;
+    return 0;
+}
+
 /* Reads rows into the look-ahead until it is full or the file ends. */
 static int fill(TraceReader *r, Err *err)
 {
@@ -294,8 +353,12 @@ static int fill(TraceReader *r, Err *err)
             strcmp(f[r->col_fn], r->spec.function) != 0)
             continue;
         Row row = {0, NAN, -1, -1, r->line, 0};
-        if (r->spec.numbered)
+        if (r->spec.numbered) {
             row.fn = number_function(r, f);
+            if (r->keep != NULL && (row.fn >= r->n_keep ||
+                                    (row.fn = r->keep[row.fn]) < 0))
+                continue; /* not in the sample */
+        }
         if (r->spec.datetime) {
             if (parse_datetime(r, f[r->col_time], &row.t_s, err) < 0)
                 return -SIM_EINPUT;
@@ -357,6 +420,14 @@ int trace_next(TraceReader *r, TraceRow *out, Err *err)
     return 1;
 }
 
+static int count_kept(const TraceReader *r)
+{
+    int k = 0;
+    for (int i = 0; i < r->n_keep; i++)
+        k += r->keep[i] >= 0;
+    return k;
+}
+
 int trace_check(const TraceSpec *spec, uint64_t *rows, uint64_t *functions,
                 Err *err)
 {
@@ -368,7 +439,9 @@ int trace_check(const TraceSpec *spec, uint64_t *rows, uint64_t *functions,
     *rows = 0;
     while ((rc = trace_next(r, &row, err)) > 0)
         (*rows)++;
-    *functions = spec->numbered ? (uint64_t)r->n_fns : 1;
+    *functions = !spec->numbered ? 1
+                 : r->keep != NULL ? (uint64_t)count_kept(r)
+                                   : (uint64_t)r->n_fns;
     trace_close(r);
     return rc;
 }

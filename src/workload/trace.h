@@ -17,6 +17,10 @@
  * each function is deployed on its own instances.  With `end_time`, the
  * timestamp is when the request ended and it arrived `duration` earlier
  * (the Azure Functions 2021 trace: app, func, end_timestamp, duration).
+ * Numbered functions may be sampled (sample.h: top / random / quartile by
+ * rows in the file): the reader then reads the file once more at open to
+ * count each function's rows, and the kept functions are renumbered 0 ..
+ * k - 1 in order of first appearance; other rows are skipped.
  *
  * Rows are pulled one at a time; a bounded look-ahead (a min-heap of
  * `lookahead` rows) re-orders timestamps that are slightly out of order, as
@@ -52,6 +56,9 @@ typedef struct TraceSpec {
                                  function_column alone */
     int numbered;             /* number the functions (see above) */
     int end_time;             /* timestamps are ends: start = t - duration */
+    int sample;               /* numbered: AZ_SAMPLE_* (sample.h) */
+    int sample_n;
+    uint64_t sample_seed;
 } TraceSpec;
 
 /* One replayed request. */

@@ -8,7 +8,9 @@
  * with time scale 2 keeps 8 arrivals at (start - 10) x 2; appC/f9's row
  * needs a look-ahead of 2 rows -- with 1 it is an error naming its line;
  * a replay gives each function its own instances (4 functions, arrivals per
- * function as counted from the file); bad rows name file and line.  On the
+ * function as counted from the file); sampling the top 2 functions keeps
+ * appA/f1 (4 rows) and appB/f1 (3), renumbered 0 and 1, and a random /
+ * quartile sample of n keeps n; bad rows name file and line.  On the
  * InVitro samples in ../shared (skipped with a message when absent): every
  * row is replayed, once, in start order.
  */
@@ -142,6 +144,43 @@ Test(azure2021, replay_gives_each_function_its_instances)
     cr_assert_eq(res.v[MET_cold_starts], 4);
     world_destroy(w);
     scenario_free(&sc);
+}
+
+Test(azure2021, function_sampling)
+{
+    char path[1024];
+    support_src("traces/azure2021-invocations.csv", path, sizeof path);
+    TraceSpec t = az21_spec(path, 2);
+    t.sample = AZ_SAMPLE_TOP;
+    t.sample_n = 2;
+    Err err;
+    TraceReader *r = trace_open(&t, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    const double want_t[] = {10.0, 12.0, 20.0, 30.0, 64.5, 69.9, 120.0};
+    const int want_fn[] = {0, 1, 0, 1, 0, 1, 0};
+    TraceRow row;
+    int n = 0, rc;
+    while ((rc = trace_next(r, &row, &err)) > 0) {
+        cr_assert_lt(n, 7);
+        cr_assert_float_eq(row.t_s, want_t[n], 1e-9, "row %d", n);
+        cr_assert_eq(row.fn, want_fn[n], "row %d: function %d", n, row.fn);
+        n++;
+    }
+    cr_assert_eq(rc, 0, "%s", err.msg);
+    cr_assert_eq(n, 7);
+    trace_close(r);
+    uint64_t rows, fns;
+    cr_assert_eq(trace_check(&t, &rows, &fns, &err), 0);
+    cr_assert_eq(rows, 7);
+    cr_assert_eq(fns, 2);
+    for (int method = AZ_SAMPLE_RANDOM; method <= AZ_SAMPLE_QUARTILE;
+         method++) {
+        t.sample = method;
+        t.sample_n = 3;
+        cr_assert_eq(trace_check(&t, &rows, &fns, &err), 0);
+        cr_assert_eq(fns, 3, "method %d kept %llu", method,
+                     (unsigned long long)fns);
+    }
 }
 
 Test(azure2021, bad_rows_name_file_and_line)
