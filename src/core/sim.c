@@ -15,6 +15,8 @@
 
 struct Sim {
     Evq *q;
+    Event next; /* the sim_schedule_next slot */
+    int has_next;
     SimTime now;
     uint64_t n_events;
     SimHandler handler;
@@ -38,7 +40,10 @@ void sim_destroy(Sim *sim)
     free(sim);
 }
 
-SimTime sim_now(const Sim *sim) { return sim->now; }
+SimTime sim_now(const Sim *sim)
+{
+    return sim->now;
+}
 
 void sim_schedule(Sim *sim, SimTime t, unsigned prio, uint32_t kind, void *obj,
                   uint32_t epoch)
@@ -48,13 +53,44 @@ void sim_schedule(Sim *sim, SimTime t, unsigned prio, uint32_t kind, void *obj,
     evq_push(sim->q, ev, prio);
 }
 
+void sim_schedule_next(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
+                       void *obj, uint32_t epoch)
+{
+    assert(t >= sim->now && !sim->has_next && prio <= EV_PRIO_MAX);
+    Event ev = {.t = t,
+                .order = (uint64_t)prio << EV_SEQ_BITS,
+                .obj = obj,
+                .kind = kind,
+                .epoch = epoch};
+    sim->next = ev;
+    sim->has_next = 1;
+}
+
+/* Whether the slot's event comes before the heap's least. */
+static int next_first(const Sim *sim, const Event *top)
+{
+    if (!sim->has_next)
+        return 0;
+    if (top == NULL)
+        return 1;
+    const Event *x = &sim->next;
+    return x->t < top->t || (x->t == top->t && event_prio(x) < event_prio(top));
+}
+
 int sim_step(Sim *sim, SimTime end)
 {
     const Event *top = evq_peek(sim->q);
-    if (top == NULL || top->t >= end)
-        return 0;
     Event ev;
-    evq_pop(sim->q, &ev);
+    if (next_first(sim, top)) {
+        if (sim->next.t >= end)
+            return 0;
+        ev = sim->next;
+        sim->has_next = 0;
+    } else {
+        if (top == NULL || top->t >= end)
+            return 0;
+        evq_pop(sim->q, &ev);
+    }
     sim->now = ev.t;
     sim->n_events++;
     sim->handler(sim->model, sim, &ev);
@@ -71,6 +107,12 @@ uint64_t sim_run(Sim *sim, SimTime end)
     return sim->n_events - before;
 }
 
-uint64_t sim_events(const Sim *sim) { return sim->n_events; }
+uint64_t sim_events(const Sim *sim)
+{
+    return sim->n_events;
+}
 
-size_t sim_pending(const Sim *sim) { return evq_size(sim->q); }
+size_t sim_pending(const Sim *sim)
+{
+    return evq_size(sim->q) + (size_t)sim->has_next;
+}

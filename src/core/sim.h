@@ -36,6 +36,15 @@ SimTime sim_now(const Sim *sim);
 void sim_schedule(Sim *sim, SimTime t, unsigned prio, uint32_t kind, void *obj,
                   uint32_t epoch);
 
+/* The same for the one event of a stream that always has exactly one
+ * pending -- the next arrival: it waits in a slot beside the heap, and the
+ * run loop takes the earlier of the slot and the heap's least.  The stream
+ * must be the only user of its `prio`, so order is as if it were in the
+ * heap (no equal-priority ties to break); it saves a heap push and pop per
+ * request.  At most one may be pending. */
+void sim_schedule_next(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
+                       void *obj, uint32_t epoch);
+
 /* Runs the least pending event if it is due before `end` (exclusive).
  * Returns 1 if one ran, 0 if none is pending before `end`. */
 int sim_step(Sim *sim, SimTime end);

@@ -169,8 +169,8 @@ static void schedule_next_arrival(World *w)
     w->pending_fn = w->arr.function;
     w->pending_prompt = w->arr.prompt_tokens;
     w->pending_output = w->arr.output_tokens;
-    if (t < w->rc->horizon)
-        world_schedule(w, t, EV_ARRIVAL, NULL, 0);
+    if (t < w->rc->horizon) /* the only EV_ARRIVAL: it may skip the heap */
+        sim_schedule_next(w->sim, t, PRIO(EV_ARRIVAL), EV_ARRIVAL, NULL, 0);
 }
 
 /* Hybrid: a VM if it can take the request now (or soon enough), else the

@@ -17,8 +17,8 @@
 #include <zlib.h>
 
 #include "../util/keymap.h"
-#include "sample.h"
 #include "../util/xalloc.h"
+#include "sample.h"
 
 #define AZ_MAX_LINE (64u << 20) /* 64 MB: a day of minutes is ~15 KB */
 #define AZ_MAX_COLS 4096
@@ -36,16 +36,16 @@ typedef struct Csv {
     char *line;
     size_t cap;
     long lineno;
-    int n;                  /* fields of the current line */
+    int n; /* fields of the current line */
     char *f[AZ_MAX_COLS];
 } Csv;
 
 typedef struct Fn {
-    uint64_t app;           /* hash of HashApp */
+    uint64_t app; /* hash of HashApp */
     double pct_ms[NPCT];
     double memory_mb;
-    uint64_t total;         /* invocations in the file */
-    uint64_t first;         /* its entries in the staging arrays */
+    uint64_t total; /* invocations in the file */
+    uint64_t first; /* its entries in the staging arrays */
     uint32_t n_entries;
 } Fn;
 
@@ -60,12 +60,14 @@ struct Az19 {
     int n_fn;
     Fn *fn;
     uint32_t n_min;
-    uint64_t *min_start;    /* CSR by minute over the kept functions */
+    uint64_t *min_start; /* CSR by minute over the kept functions */
     uint32_t *e_fn, *e_cnt;
     uint32_t first_min, end_min; /* replayed minutes [first, end) */
-    uint32_t cur;           /* next minute to expand */
+    uint32_t cur;                /* next minute to expand */
     Arr *buf;
     size_t buf_n, buf_i, buf_cap;
+    Arr *tmp; /* radix sort scratch */
+    size_t tmp_cap;
 };
 
 /* ---- CSV lines ------------------------------------------------------- */
@@ -201,8 +203,7 @@ static int count(const Csv *c, int col, uint32_t *out, Err *err)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end != '\0' || errno != 0 || s[0] == '-' ||
-        v > UINT32_MAX)
+    if (end == s || *end != '\0' || errno != 0 || s[0] == '-' || v > UINT32_MAX)
         return err_set(err, SIM_EINPUT, c->path,
                        "line %ld, column %d: invocation count '%s' is not a "
                        "non-negative integer",
@@ -230,7 +231,8 @@ static int read_durations(const char *path, Durations *d, Err *err)
     d->pct = xmalloc(cap * sizeof *d->pct);
     if ((rc = csv_open(&c, path, err)) < 0)
         return rc;
-    if ((rc = header(&c, err)) < 0 || (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
+    if ((rc = header(&c, err)) < 0 ||
+        (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
         (rc = need_col(&c, "HashFunction", &cf, err)) < 0)
         goto done;
     for (int k = 0; k < NPCT; k++)
@@ -279,7 +281,8 @@ static int read_memory(const char *path, Memory *m, Err *err)
     m->mb = xmalloc(cap * sizeof *m->mb);
     if ((rc = csv_open(&c, path, err)) < 0)
         return rc;
-    if ((rc = header(&c, err)) < 0 || (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
+    if ((rc = header(&c, err)) < 0 ||
+        (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
         (rc = need_col(&c, "AverageAllocatedMb", &cm, err)) < 0)
         goto done;
     cf = col_index(&c, "HashFunction");
@@ -293,8 +296,10 @@ static int read_memory(const char *path, Memory *m, Err *err)
         if ((rc = num(&c, cm, "AverageAllocatedMb", &m->mb[m->n], err)) < 0)
             goto done;
         keymap_reserve(&m->map, (size_t)m->n + 1);
-        keymap_put(&m->map, cf >= 0 ? keymap_hash2(c.f[ca], c.f[cf]) : keymap_hash1(c.f[ca]),
-                m->n);
+        keymap_put(&m->map,
+                   cf >= 0 ? keymap_hash2(c.f[ca], c.f[cf])
+                           : keymap_hash1(c.f[ca]),
+                   m->n);
         m->n++;
     }
 done:
@@ -314,7 +319,7 @@ static int is_int_header(const char *s)
     return 1;
 }
 
-typedef struct Staging {    /* (minute, count) of every function, row order */
+typedef struct Staging { /* (minute, count) of every function, row order */
     uint32_t *min, *cnt;
     uint64_t n, cap;
 } Staging;
@@ -327,7 +332,8 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
     int mcol[AZ_MAX_COLS];
     if ((rc = csv_open(&c, a->spec.invocations, err)) < 0)
         return rc;
-    if ((rc = header(&c, err)) < 0 || (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
+    if ((rc = header(&c, err)) < 0 ||
+        (rc = need_col(&c, "HashApp", &ca, err)) < 0 ||
         (rc = need_col(&c, "HashFunction", &cf, err)) < 0)
         goto done;
     a->n_min = 0;
@@ -377,9 +383,9 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
         memcpy(f.pct_ms, d->pct[di], sizeof f.pct_ms);
         f.memory_mb = -1;
         if (mem->mb != NULL) {
-            int32_t mi = keymap_get(&mem->map, mem->per_function
-                                                ? keymap_hash2(c.f[ca], c.f[cf])
-                                                : f.app);
+            int32_t mi = keymap_get(
+                &mem->map,
+                mem->per_function ? keymap_hash2(c.f[ca], c.f[cf]) : f.app);
             f.memory_mb = mi >= 0 ? mem->mb[mi] : -1;
         }
         if ((size_t)a->n_fn == fcap)
@@ -511,9 +517,15 @@ Az19 *az19_open(const Az19Spec *spec, Err *err)
     return a;
 }
 
-const Az19Stats *az19_stats(const Az19 *a) { return &a->st; }
+const Az19Stats *az19_stats(const Az19 *a)
+{
+    return &a->st;
+}
 
-double az19_memory_mb(const Az19 *a, int fn) { return a->fn[fn].memory_mb; }
+double az19_memory_mb(const Az19 *a, int fn)
+{
+    return a->fn[fn].memory_mb;
+}
 
 void az19_close(Az19 *a)
 {
@@ -524,6 +536,7 @@ void az19_close(Az19 *a)
     free(a->e_fn);
     free(a->e_cnt);
     free(a->buf);
+    free(a->tmp);
     free(a);
 }
 
@@ -546,6 +559,58 @@ static void push(Az19 *a, double t, uint32_t fn)
     a->buf[a->buf_n++] = (Arr){t, fn};
 }
 
+static uint64_t time_bits(const Arr *x)
+{
+    uint64_t k;
+    memcpy(&k, &x->t_s, sizeof k); /* t >= 0: the bits order like the value */
+    return k;
+}
+
+/* Sorts the minute's arrivals by (time, function).  They were made in
+ * function order, so a stable sort by time alone is enough: an LSD radix
+ * sort on the time's bits, 8 bits a pass, skipping the passes where every
+ * key has the same byte (the exponent and top bits, within one minute).
+ * Ten times fewer operations than qsort's comparisons at 10^5 arrivals a
+ * minute; small minutes use qsort. */
+static void sort_by_time(Az19 *a)
+{
+    size_t n = a->buf_n;
+    if (n < 256) {
+        qsort(a->buf, n, sizeof *a->buf, by_time);
+        return;
+    }
+    if (a->tmp_cap < n) {
+        a->tmp_cap = a->buf_cap;
+        a->tmp = xrealloc(a->tmp, a->tmp_cap * sizeof *a->tmp);
+    }
+    Arr *src = a->buf, *dst = a->tmp;
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(time_bits(&src[i]) >> shift) & 0xff]++;
+        if (count[(time_bits(&src[0]) >> shift) & 0xff] == n)
+            continue; /* every key has this byte */
+        size_t pos = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(time_bits(&src[i]) >> shift) & 0xff]++] = src[i];
+        Arr *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a->buf) { /* the result is in tmp: swap the buffers */
+        a->tmp = a->buf;
+        a->buf = src;
+        size_t c = a->tmp_cap;
+        a->tmp_cap = a->buf_cap;
+        a->buf_cap = c;
+    }
+}
+
 static void expand_minute(Az19 *a, uint32_t m, gsl_rng *r)
 {
     a->buf_n = a->buf_i = 0;
@@ -561,7 +626,7 @@ static void expand_minute(Az19 *a, uint32_t m, gsl_rng *r)
             push(a, m0 + off, fn);
         }
     }
-    qsort(a->buf, a->buf_n, sizeof *a->buf, by_time);
+    sort_by_time(a);
 }
 
 static double draw_ms(const Fn *f, double u)
