@@ -1,8 +1,9 @@
 /*
  * evq.c - binary min-heap of 32-byte Event records, 0-based array.
  *
- * Why a heap: in simsrv the pending set is small and hot -- one pending
- * arrival per traffic stream, one completion per in-flight request and at
+ * Why a heap: in simsrv the pending set is small and hot -- one completion
+ * per in-flight request (the next arrival waits beside the heap, in the
+ * run loop's slot: sim_schedule_next in sim.c) and at
  * most one keep-alive timer per instance (platform/serverless.c re-arms timers
  * lazily instead of pushing one per idle period).  At 10^2..10^4 pending
  * events a binary heap "hold" costs 50-100 ns on this machine class

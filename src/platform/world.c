@@ -3,8 +3,10 @@
  * dispatch, the horizon, conservation and the run's summary (see world.h).
  *
  * The World keeps one pending arrival (the generator is pulled when it
- * fires), so the heap holds only live work: one completion per request in
- * service, at most one timer per instance, and a handful of control events.
+ * fires) in the engine's slot beside the heap (sim_schedule_next: a push
+ * and a pop saved per request), so the heap holds only live work: one
+ * completion per request in service, at most one timer per instance, and a
+ * handful of control events.
  */
 #include "world.h"
 
