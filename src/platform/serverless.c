@@ -463,7 +463,6 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     inst->prewarmed = 0;
     inst->state_since = now;
     f->n_inst++;
-    f->st.starts++;
     if (node >= 0)
         cluster_take(&s->cl, node, &f->dem, now);
     inst->all_prev = NULL;
@@ -484,6 +483,7 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     } else {
         s->m->instance_starts++;
         s->win_starts++;
+        f->st.starts++;
     }
     if (ready_now) {
         set_state(s, inst, INST_STARTING);

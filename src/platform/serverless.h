@@ -19,7 +19,8 @@
  * (instances and idle memory over [warm-up, now)). */
 typedef struct SrvFnStats {
     uint64_t arrivals, completed, rejected, timed_out, cold;
-    uint64_t starts;      /* instance starts (pre-warms included) */
+    uint64_t starts;      /* on-demand instance starts (pre-warms
+                             included), as the run's cold_starts */
     uint64_t prewarms;    /* of which started by a pre-warm */
     uint64_t evictions;   /* its idle instances evicted for room */
     double idle_mb_us;    /* memory held idle: MB x us */

@@ -134,10 +134,12 @@ for q in r["quantiles"]:
     assert q["measured_ms"] > 0 and q["predicted_ms"] > 0
 # at 100/s against a ~0.01 ms service nobody queues and only the first
 # request is cold: the predicted median is the profile's lognormal median
-# a + c (batch 1), up to the 1% histogram and the sampling of ~200 requests
+# a + c (batch 1), up to the 1% histogram, the sampling of ~200 requests and
+# the clock's 1 us resolution (service times are whole microseconds: a
+# 9.5 us median is simulated as 10 us)
 median = w["a_ms"] + w["c_ms"]
 p50 = r["quantiles"][0]["predicted_ms"]
-assert abs(p50 - median) <= 0.05 * median, (p50, median)
+assert abs(p50 - median) <= 0.05 * median + 0.001, (p50, median)
 print("  predicted p50 %.5f ms, profile median a + c = %.5f ms" % (p50, median))
 PY
 else
