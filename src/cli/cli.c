@@ -223,8 +223,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         char path[1100];
         snprintf(path, sizeof path, "%s/functions.csv", dir);
         if (atomic_file_open(&fns, path, &err) < 0) {
-            if (want_ts)
-                atomic_file_abort(&ts);
+            atomic_file_abort(&ts);
             scenario_free(&sc);
             return fail(&st, &err);
         }
@@ -236,10 +235,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         if (sink_hdf5 == NULL) {
             err_set(&err, SIM_EINPUT, "--requests",
                     "this simsrv was built without HDF5");
-            if (want_ts)
-                atomic_file_abort(&ts);
-            if (want_fns)
-                atomic_file_abort(&fns);
+            atomic_file_abort(&ts); /* both are no-ops when not open */
+            atomic_file_abort(&fns);
             scenario_free(&sc);
             return fail(&st, &err);
         }
@@ -258,10 +255,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
                               sc.json_text, NULL};
         sink = sink_hdf5->open(path, meta, &err);
         if (sink == NULL) {
-            if (want_ts)
-                atomic_file_abort(&ts);
-            if (want_fns)
-                atomic_file_abort(&fns);
+            atomic_file_abort(&ts); /* both are no-ops when not open */
+            atomic_file_abort(&fns);
             scenario_free(&sc);
             return fail(&st, &err);
         }

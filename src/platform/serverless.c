@@ -101,11 +101,9 @@ typedef enum StartBlock {
 /* One function: its instances, queue and counters. */
 typedef struct SrvFn {
     InstList avail_pc, avail_od, open_starting;
-    Request *q_head, *q_tail; /* the function's FIFO queue */
-    int q_len;
-    struct SrvFn *wait_prev, *wait_next; /* on the pool's waiting list */
-    int waiting;
-    int index;
+    Request *q_head, *q_tail; /* the function's FIFO queue; it is on the
+                                 pool's waiting list iff q_head != NULL */
+    struct SrvFn *wait_prev, *wait_next;
     int n_inst;           /* live instances */
     Demand dem;           /* what one of its instances takes on a node */
     double mem_mb;        /* its memory: idle GB-s, the policy's size */
@@ -165,6 +163,22 @@ static void drain_queue(SrvPool *s);
 static SrvFn *fn_of(SrvPool *s, const Instance *inst)
 {
     return &s->fn[inst->fn];
+}
+
+/* The policies' name for f. */
+static int fn_index(const SrvPool *s, const SrvFn *f)
+{
+    return (int)(f - s->fn);
+}
+
+/* Memory inst has held idle since it went idle (counted from the warm-up
+ * point) up to now: MB x us. */
+static double idle_mb_us(const SrvPool *s, const Instance *inst,
+                         const SrvFn *f, SimTime now)
+{
+    SimTime from = inst->state_since > s->w->warmup ? inst->state_since
+                                                    : s->w->warmup;
+    return now > from ? (double)(now - from) * f->mem_mb : 0.0;
 }
 
 /* ---- the idle-eviction heap (min by priority, then idle order) ------- */
@@ -277,11 +291,8 @@ static void set_state(SrvPool *s, Instance *inst, InstState to)
 {
     SimTime now = sim_now(s->sim);
     if (inst->state == INST_IDLE && to != INST_IDLE) {
-        SimTime from = inst->state_since > s->w->warmup ? inst->state_since
-                                                        : s->w->warmup;
-        if (now > from)
-            fn_of(s, inst)->st.idle_mb_us +=
-                (double)(now - from) * fn_of(s, inst)->mem_mb;
+        SrvFn *f = fn_of(s, inst);
+        f->st.idle_mb_us += idle_mb_us(s, inst, f, now);
         if (inst->heap_pos >= 0)
             heap_remove(s, inst);
     }
@@ -415,7 +426,7 @@ static void go_idle(SrvPool *s, Instance *inst)
     KaIdle idle = {now, inst->ready_at - inst->created_at, f->mem_mb};
     SimTime ttl = inst->ttl_us;
     if (!(inst->prewarmed && !inst->served_any)) {
-        KaDecision d = s->ka->on_idle(s->ka_state, f->index, &idle);
+        KaDecision d = s->ka->on_idle(s->ka_state, fn_index(s, f), &idle);
         if (d.prewarm_us > 0) { /* go now, come back later */
             f->pw_keep_us = d.keepalive_us;
             world_schedule(s->w, now + d.prewarm_us, EV_PREWARM, f,
@@ -433,7 +444,7 @@ static void go_idle(SrvPool *s, Instance *inst)
     }
     inst->ttl_us = ttl;
     if (s->has_cluster) {
-        inst->evict_prio = s->ka->priority(s->ka_state, f->index, &idle);
+        inst->evict_prio = s->ka->priority(s->ka_state, fn_index(s, f), &idle);
         heap_push(s, inst);
     }
     avail_touch(s, inst);
@@ -458,7 +469,7 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     inst->timer_at = -1;
     inst->bill_since = -1;
     inst->node = node;
-    inst->fn = f->index;
+    inst->fn = fn_index(s, f);
     inst->heap_pos = -1;
     inst->prewarmed = 0;
     inst->state_since = now;
@@ -555,7 +566,7 @@ static void evict(SrvPool *s, Instance *inst)
     destroy_instance(s, inst);
     s->evictions++;
     f->st.evictions++;
-    s->ka->on_evict(s->ka_state, f->index, prio, f->n_inst == 0);
+    s->ka->on_evict(s->ka_state, fn_index(s, f), prio, f->n_inst == 0);
 }
 
 /* Room for one more instance of f: a node the placement policy picks, else
@@ -615,7 +626,6 @@ static Instance *warm_slot(SrvFn *f)
 
 static void waiting_add(SrvPool *s, SrvFn *f)
 {
-    f->waiting = 1;
     f->wait_next = NULL;
     f->wait_prev = s->wait_tail;
     if (s->wait_tail != NULL)
@@ -635,21 +645,19 @@ static void waiting_remove(SrvPool *s, SrvFn *f)
         f->wait_next->wait_prev = f->wait_prev;
     else
         s->wait_tail = f->wait_prev;
-    f->waiting = 0;
 }
 
 static void enqueue(SrvPool *s, SrvFn *f, Request *req)
 {
     req->next = NULL;
-    if (f->q_tail != NULL)
+    if (f->q_tail != NULL) {
         f->q_tail->next = req;
-    else
+    } else { /* it starts waiting */
         f->q_head = req;
-    f->q_tail = req;
-    f->q_len++;
-    s->q_len++;
-    if (!f->waiting)
         waiting_add(s, f);
+    }
+    f->q_tail = req;
+    s->q_len++;
 }
 
 static Request *dequeue(SrvPool *s, SrvFn *f)
@@ -662,7 +670,6 @@ static Request *dequeue(SrvPool *s, SrvFn *f)
         f->q_tail = NULL;
         waiting_remove(s, f);
     }
-    f->q_len--;
     s->q_len--;
     req->next = NULL;
     return req;
@@ -1022,8 +1029,6 @@ static void on_prewarm(SrvPool *s, SrvFn *f, uint32_t epoch)
 void srvpool_route(SrvPool *s, Request *req)
 {
     req->where = REQ_AT_SERVERLESS;
-    if (req->fn >= (uint32_t)s->n_fn)
-        req->fn = 0;
     if (req->arrival >= s->w->warmup)
         s->fn[req->fn].st.arrivals++;
     s->ka->on_arrival(s->ka_state, (int)req->fn, sim_now(s->sim));
@@ -1087,7 +1092,6 @@ SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
     for (int i = 0; i < s->n_fn; i++) {
         SrvFn *f = &s->fn[i];
         double trace_mb = fn_memory_mb != NULL ? fn_memory_mb[i] : 0;
-        f->index = i;
         /* Instances take memory (and GPU memory) from the trace's function
          * when it gives one, else from the model profile. */
         double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
@@ -1220,14 +1224,11 @@ void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
     SrvFn *f = &s->fn[fn];
     *out = f->st;
     out->memory_mb = f->mem_mb;
-    for (InstList *l = &f->avail_od; l != NULL;
-         l = l == &f->avail_od ? &f->avail_pc : NULL)
-        for (const Instance *inst = l->head; inst != NULL; inst = inst->next)
-            if (inst->state == INST_IDLE) {
-                SimTime from = inst->state_since > s->w->warmup
-                                   ? inst->state_since
-                                   : s->w->warmup;
-                if (now > from)
-                    out->idle_mb_us += (double)(now - from) * f->mem_mb;
-            }
+    /* idle instances are all on the available lists: close their periods */
+    const InstList *lists[2] = {&f->avail_od, &f->avail_pc};
+    for (int k = 0; k < 2; k++)
+        for (const Instance *inst = lists[k]->head; inst != NULL;
+             inst = inst->next)
+            if (inst->state == INST_IDLE)
+                out->idle_mb_us += idle_mb_us(s, inst, f, now);
 }

@@ -402,20 +402,24 @@ static uint64_t close_unfinished(World *w, SimTime horizon, uint64_t *pre)
     return n;
 }
 
-/* Wasted memory: every function's idle MB x us, in GB-s; with the
- * per-function rows when the run writes them. */
+/* Wasted memory: every function's idle MB x us, in GB-s. */
 static double idle_gb_s(World *w, SimTime h)
 {
     double sum = 0;
-    int n = srvpool_functions(w->srv);
-    FILE *fp = w->rc->fn_out;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < srvpool_functions(w->srv); i++) {
         SrvFnStats st;
         srvpool_fn_stats(w->srv, i, h, &st);
-        double gb_s = st.idle_mb_us * 1e-6 / 1024.0;
-        sum += gb_s;
-        if (fp == NULL)
-            continue;
+        sum += st.idle_mb_us * 1e-6 / 1024.0;
+    }
+    return sum;
+}
+
+/* One functions.csv row (FN_CSV_HEADER) per function. */
+static void write_function_rows(World *w, SimTime h, FILE *fp)
+{
+    for (int i = 0; i < srvpool_functions(w->srv); i++) {
+        SrvFnStats st;
+        srvpool_fn_stats(w->srv, i, h, &st);
         uint64_t ended = st.completed + st.rejected + st.timed_out;
         fprintf(fp,
                 "%s,%" PRIu32 ",%d,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64
@@ -426,9 +430,9 @@ static double idle_gb_s(World *w, SimTime h)
                 st.arrivals - ended, st.cold,
                 st.completed ? 100.0 * (double)st.cold / (double)st.completed
                              : 0.0,
-                st.starts, st.prewarms, st.evictions, gb_s);
+                st.starts, st.prewarms, st.evictions,
+                st.idle_mb_us * 1e-6 / 1024.0);
     }
-    return sum;
 }
 
 void world_finish(World *w, RunResult *out)
@@ -503,6 +507,8 @@ void world_finish(World *w, RunResult *out)
         v[MET_busy_mean] + v[MET_idle_mean] + v[MET_starting_mean];
     v[MET_peak_instances] = (double)m->peak_alive;
     v[MET_idle_gb_s] = w->srv ? idle_gb_s(w, h) : 0.0;
+    if (w->srv != NULL && w->rc->fn_out != NULL)
+        write_function_rows(w, h, w->rc->fn_out);
     v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
                        m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
                       hus;

@@ -36,7 +36,8 @@ struct TraceReader {
     KeyMap fns;          /* numbered: function key -> number */
     int n_fns;
     int *keep;           /* sampled: number -> kept number, or -1 */
-    int n_keep;
+    int n_keep;          /* its length: the functions in the file */
+    int n_kept;          /* the functions sampled */
     int have_t0;
     double t0;           /* datetime traces: the first row's time */
     Row *heap;           /* look-ahead min-heap by t_s, then line */
@@ -315,6 +316,7 @@ static int choose_sample(TraceReader *r, Err *err)
         r->keep[i] = -1;
     for (int i = 0; i < n; i++)
         r->keep[idx[i]] = i;
+    r->n_kept = n;
     free(idx);
     /* back to the first row, numbering from scratch */
     keymap_free(&r->fns);
@@ -420,14 +422,6 @@ int trace_next(TraceReader *r, TraceRow *out, Err *err)
     return 1;
 }
 
-static int count_kept(const TraceReader *r)
-{
-    int k = 0;
-    for (int i = 0; i < r->n_keep; i++)
-        k += r->keep[i] >= 0;
-    return k;
-}
-
 int trace_check(const TraceSpec *spec, uint64_t *rows, uint64_t *functions,
                 Err *err)
 {
@@ -440,7 +434,7 @@ int trace_check(const TraceSpec *spec, uint64_t *rows, uint64_t *functions,
     while ((rc = trace_next(r, &row, err)) > 0)
         (*rows)++;
     *functions = !spec->numbered ? 1
-                 : r->keep != NULL ? (uint64_t)count_kept(r)
+                 : r->keep != NULL ? (uint64_t)r->n_kept
                                    : (uint64_t)r->n_fns;
     trace_close(r);
     return rc;

@@ -44,6 +44,32 @@ static TraceSpec az21_spec(const char *file, int lookahead)
     return t;
 }
 
+/* Replays t and checks each arrival's time (and function, unless want_fn
+ * is NULL), then that trace_check counts n rows and n_fns functions. */
+static void expect_replay(const TraceSpec *t, const double *want_t,
+                          const int *want_fn, int n, uint64_t n_fns)
+{
+    Err err;
+    TraceReader *r = trace_open(t, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    TraceRow row;
+    int i = 0, rc;
+    while ((rc = trace_next(r, &row, &err)) > 0) {
+        cr_assert_lt(i, n);
+        cr_assert_float_eq(row.t_s, want_t[i], 1e-9, "row %d: %g", i, row.t_s);
+        if (want_fn != NULL)
+            cr_assert_eq(row.fn, want_fn[i], "row %d: function %d", i, row.fn);
+        i++;
+    }
+    cr_assert_eq(rc, 0, "%s", err.msg);
+    cr_assert_eq(i, n);
+    trace_close(r);
+    uint64_t rows, fns;
+    cr_assert_eq(trace_check(t, &rows, &fns, &err), 0);
+    cr_assert_eq(rows, (uint64_t)n);
+    cr_assert_eq(fns, n_fns);
+}
+
 Test(azure2021, starts_in_order_with_numbered_functions)
 {
     char path[1024];
@@ -52,39 +78,15 @@ Test(azure2021, starts_in_order_with_numbered_functions)
     const double want_t[] = {9.0,  10.0, 12.0, 15.0, 20.0,
                              30.0, 60.0, 64.5, 69.9, 120.0};
     const int want_fn[] = {1, 0, 2, 3, 0, 2, 1, 0, 2, 0};
-    Err err;
-    TraceReader *r = trace_open(&t, &err);
-    cr_assert_not_null(r, "%s", err.msg);
-    TraceRow row;
-    int n = 0, rc;
-    while ((rc = trace_next(r, &row, &err)) > 0) {
-        cr_assert_lt(n, 10);
-        cr_assert_float_eq(row.t_s, want_t[n], 1e-9, "row %d: %g", n, row.t_s);
-        cr_assert_eq(row.fn, want_fn[n], "row %d: function %d", n, row.fn);
-        n++;
-    }
-    cr_assert_eq(rc, 0, "%s", err.msg);
-    cr_assert_eq(n, 10);
-    trace_close(r);
-    uint64_t rows, fns;
-    cr_assert_eq(trace_check(&t, &rows, &fns, &err), 0);
-    cr_assert_eq(rows, 10);
-    cr_assert_eq(fns, 4);
+    expect_replay(&t, want_t, want_fn, 10, 4);
 
-    /* window [10, 70), twice as slow */
+    /* window [10, 70), twice as slow; functions are numbered over the
+     * whole file */
     t.start_s = 10;
     t.end_s = 70;
     t.time_scale = 2;
     const double want_w[] = {0, 4, 10, 20, 40, 100, 109, 119.8};
-    r = trace_open(&t, &err);
-    n = 0;
-    while ((rc = trace_next(r, &row, &err)) > 0) {
-        cr_assert_lt(n, 8);
-        cr_assert_float_eq(row.t_s, want_w[n], 1e-9, "row %d: %g", n, row.t_s);
-        n++;
-    }
-    cr_assert_eq(n, 8);
-    trace_close(r);
+    expect_replay(&t, want_w, NULL, 8, 4);
 }
 
 Test(azure2021, look_ahead_too_short_names_the_line)
@@ -153,26 +155,11 @@ Test(azure2021, function_sampling)
     TraceSpec t = az21_spec(path, 2);
     t.sample = AZ_SAMPLE_TOP;
     t.sample_n = 2;
-    Err err;
-    TraceReader *r = trace_open(&t, &err);
-    cr_assert_not_null(r, "%s", err.msg);
     const double want_t[] = {10.0, 12.0, 20.0, 30.0, 64.5, 69.9, 120.0};
     const int want_fn[] = {0, 1, 0, 1, 0, 1, 0};
-    TraceRow row;
-    int n = 0, rc;
-    while ((rc = trace_next(r, &row, &err)) > 0) {
-        cr_assert_lt(n, 7);
-        cr_assert_float_eq(row.t_s, want_t[n], 1e-9, "row %d", n);
-        cr_assert_eq(row.fn, want_fn[n], "row %d: function %d", n, row.fn);
-        n++;
-    }
-    cr_assert_eq(rc, 0, "%s", err.msg);
-    cr_assert_eq(n, 7);
-    trace_close(r);
+    expect_replay(&t, want_t, want_fn, 7, 2);
     uint64_t rows, fns;
-    cr_assert_eq(trace_check(&t, &rows, &fns, &err), 0);
-    cr_assert_eq(rows, 7);
-    cr_assert_eq(fns, 2);
+    Err err;
     for (int method = AZ_SAMPLE_RANDOM; method <= AZ_SAMPLE_QUARTILE;
          method++) {
         t.sample = method;
