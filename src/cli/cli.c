@@ -27,14 +27,8 @@
 #include "../util/xalloc.h"
 #include "../workload/arrivals.h"
 #include "sweep.h"
+#include "streams.h"
 
-#ifndef SIMSRV_VERSION
-#define SIMSRV_VERSION "unknown"
-#endif
-
-typedef struct Streams {
-    FILE *out, *err;
-} Streams;
 
 static void usage_main(FILE *fp)
 {
@@ -98,14 +92,6 @@ static void usage_run(FILE *fp)
     for (const char *const *n = arrivals_names(); *n; n++)
         fprintf(fp, " %s", *n);
     fputc('\n', fp);
-}
-
-static int fail(const Streams *st, const Err *err)
-{
-    char line[1024];
-    err_format(err, line, sizeof line);
-    fprintf(st->err, "simsrv: %s\n", line);
-    return 2;
 }
 
 static int usage_error(const Streams *st, const char *fmt,
@@ -194,7 +180,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
     Scenario sc;
     ScenarioOverrides ov = {o->seed, o->replications, o->models_dir, NULL};
     if (scenario_load(o->file, &ov, &sc, &err) < 0)
-        return fail(&st, &err);
+        return cli_fail(&st, &err);
 
     char dir[1024];
     if (o->out_dir != NULL)
@@ -203,7 +189,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         snprintf(dir, sizeof dir, "results/%s", sc.name);
     if (mkdir_p(dir, &err) < 0) {
         scenario_free(&sc);
-        return fail(&st, &err);
+        return cli_fail(&st, &err);
     }
     AtomicFile ts = {0};
     int want_ts = sc.ts_interval_s > 0 && !o->no_ts;
@@ -212,7 +198,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         snprintf(path, sizeof path, "%s/timeseries.csv", dir);
         if (atomic_file_open(&ts, path, &err) < 0) {
             scenario_free(&sc);
-            return fail(&st, &err);
+            return cli_fail(&st, &err);
         }
         ts_write_header(ts.fp);
     }
@@ -225,7 +211,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         if (atomic_file_open(&fns, path, &err) < 0) {
             atomic_file_abort(&ts);
             scenario_free(&sc);
-            return fail(&st, &err);
+            return cli_fail(&st, &err);
         }
         fprintf(fns.fp, "%s\n", FN_CSV_HEADER);
     }
@@ -238,7 +224,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             atomic_file_abort(&ts); /* both are no-ops when not open */
             atomic_file_abort(&fns);
             scenario_free(&sc);
-            return fail(&st, &err);
+            return cli_fail(&st, &err);
         }
         char path[1100], seed[32], reps_s[32], alts[2048] = "";
         snprintf(path, sizeof path, "%s/requests.h5", dir);
@@ -258,7 +244,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             atomic_file_abort(&ts); /* both are no-ops when not open */
             atomic_file_abort(&fns);
             scenario_free(&sc);
-            return fail(&st, &err);
+            return cli_fail(&st, &err);
         }
     }
 
@@ -337,7 +323,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
     free(prices);
     free(results);
     scenario_free(&sc);
-    return rc < 0 ? fail(&st, &err) : 0;
+    return rc < 0 ? cli_fail(&st, &err) : 0;
 }
 
 static int cmd_run(const Streams *st, int argc, char **argv)
@@ -431,7 +417,7 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
     if (strcmp(cmd, "catalog") == 0) {
         Err cerr;
         err_clear(&cerr);
-        return catalog_print(st.out, &cerr) < 0 ? fail(&st, &cerr) : 0;
+        return catalog_print(st.out, &cerr) < 0 ? cli_fail(&st, &cerr) : 0;
     }
     return usage_error(&st, "unknown command '%s'", cmd);
 }

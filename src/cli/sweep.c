@@ -34,22 +34,8 @@
 #include "../platform/world.h"
 #include "../util/atomic_file.h"
 #include "../util/xalloc.h"
+#include "streams.h"
 
-#ifndef SIMSRV_VERSION
-#define SIMSRV_VERSION "unknown"
-#endif
-
-typedef struct Streams {
-    FILE *out, *err;
-} Streams;
-
-static int fail(const Streams *st, const Err *err)
-{
-    char line[1024];
-    err_format(err, line, sizeof line);
-    fprintf(st->err, "simsrv: %s\n", line);
-    return 2;
-}
 
 static int usage(const Streams *st, const char *msg, const char *arg)
 {
@@ -460,7 +446,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
     err_clear(&err);
     SweepPlan plan;
     if (sweep_load(file, NULL, &plan, &err) < 0)
-        return fail(&st, &err);
+        return cli_fail(&st, &err);
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", dir_arg ? dir_arg : "");
     if (dir_arg == NULL)
@@ -493,7 +479,7 @@ done:
     free(files);
     free(rows.r);
     sweep_free(&plan);
-    return rc < 0 ? fail(&st, &err) : 0;
+    return rc < 0 ? cli_fail(&st, &err) : 0;
 }
 
 /* ---- sweep ---------------------------------------------------------- */
@@ -576,7 +562,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     err_clear(&err);
     SweepPlan plan;
     if (sweep_load(file, NULL, &plan, &err) < 0)
-        return fail(&st, &err);
+        return cli_fail(&st, &err);
     char dir[1024], path[1200], head[256];
     if (dir_arg != NULL)
         snprintf(dir, sizeof dir, "%s", dir_arg);
@@ -700,5 +686,5 @@ out:
     free(done);
     free(done_rows.r);
     sweep_free(&plan);
-    return rc < 0 ? fail(&st, &err) : 0;
+    return rc < 0 ? cli_fail(&st, &err) : 0;
 }
