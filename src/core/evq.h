@@ -1,11 +1,13 @@
 /*
- * evq.h - the pending-event set: a binary min-heap of Event records.
+ * evq.h - the pending-event set: a radix heap of Event records (evq.c says
+ * why).
  *
- * Operations: push O(log n), pop O(log n), peek O(1).  The queue is behind
- * these few functions so a calendar queue could replace the heap later
- * (ROSS keeps tw_pq the same way).  The queue owns its array; it grows by
- * doubling and never shrinks, so a run that reached its peak pending count
- * allocates nothing more.
+ * Operations: push O(1), pop amortised O(1) for a simulation's pushes
+ * (never earlier than the last event popped; earlier ones are still
+ * ordered right, on a slower path), peek likewise.  The order is total and
+ * exact: (t, order).  The queue owns its arrays; they grow by doubling and
+ * never shrink, so a run that reached its peak pending count allocates
+ * nothing more.
  */
 #ifndef SIM_CORE_EVQ_H
 #define SIM_CORE_EVQ_H
@@ -25,12 +27,19 @@ void evq_destroy(Evq *q);
  * order; the queue assigns the insertion sequence.  Returns the sequence. */
 uint64_t evq_push(Evq *q, Event ev, unsigned prio);
 
+/* Inserts a copy of `ev` whose `order` the caller already set: for an
+ * owner that merges several queues under one sequence (the Sim's near and
+ * timer heaps), so their union is ordered exactly as one queue would be.
+ * `order` must be unique among the events the owner holds. */
+void evq_insert(Evq *q, Event ev);
+
 /* Removes the least event into *out.  Returns 1, or 0 if empty. */
 int evq_pop(Evq *q, Event *out);
 
 /* The least event, or NULL when empty.  The pointer is valid until the next
- * push or pop: do not keep it. */
-const Event *evq_peek(const Evq *q);
+ * push or pop: do not keep it.  (Not const: finding the least may move
+ * events between buckets.) */
+const Event *evq_peek(Evq *q);
 
 size_t evq_size(const Evq *q);
 

@@ -10,11 +10,14 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "../util/prefetch.h"
 #include "../util/xalloc.h"
 #include "evq.h"
 
 struct Sim {
-    Evq *q;
+    Evq *q;      /* near events: completions, starts, control */
+    Evq *timers; /* sim_schedule_timer's: deadlines far beyond the rest */
+    uint64_t seq; /* one insertion sequence for both heaps */
     Event next; /* the sim_schedule_next slot */
     int has_next;
     SimTime now;
@@ -27,6 +30,7 @@ Sim *sim_create(SimHandler handler, void *model)
 {
     Sim *sim = xcalloc(1, sizeof *sim);
     sim->q = evq_create(256);
+    sim->timers = evq_create(256);
     sim->handler = handler;
     sim->model = model;
     return sim;
@@ -37,6 +41,7 @@ void sim_destroy(Sim *sim)
     if (sim == NULL)
         return;
     evq_destroy(sim->q);
+    evq_destroy(sim->timers);
     free(sim);
 }
 
@@ -45,12 +50,30 @@ SimTime sim_now(const Sim *sim)
     return sim->now;
 }
 
+/* The event as both heaps order it: (prio, the Sim's sequence) in `order`. */
+static Event make_event(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
+                        void *obj, uint32_t epoch)
+{
+    assert(t >= sim->now && prio <= EV_PRIO_MAX);
+    assert(sim->seq < ((uint64_t)1 << EV_SEQ_BITS));
+    Event ev = {.t = t,
+                .order = ((uint64_t)prio << EV_SEQ_BITS) | sim->seq++,
+                .obj = obj,
+                .kind = kind,
+                .epoch = epoch};
+    return ev;
+}
+
 void sim_schedule(Sim *sim, SimTime t, unsigned prio, uint32_t kind, void *obj,
                   uint32_t epoch)
 {
-    assert(t >= sim->now);
-    Event ev = {.t = t, .obj = obj, .kind = kind, .epoch = epoch};
-    evq_push(sim->q, ev, prio);
+    evq_insert(sim->q, make_event(sim, t, prio, kind, obj, epoch));
+}
+
+void sim_schedule_timer(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
+                        void *obj, uint32_t epoch)
+{
+    evq_insert(sim->timers, make_event(sim, t, prio, kind, obj, epoch));
 }
 
 void sim_schedule_next(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
@@ -66,7 +89,12 @@ void sim_schedule_next(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
     sim->has_next = 1;
 }
 
-/* Whether the slot's event comes before the heap's least. */
+static int ev_before(const Event *x, const Event *y)
+{
+    return x->t < y->t || (x->t == y->t && x->order < y->order);
+}
+
+/* Whether the slot's event comes before the heaps' least, `top`. */
 static int next_first(const Sim *sim, const Event *top)
 {
     if (!sim->has_next)
@@ -77,9 +105,35 @@ static int next_first(const Sim *sim, const Event *top)
     return x->t < top->t || (x->t == top->t && event_prio(x) < event_prio(top));
 }
 
+/* The heap whose least event is the least of both, or NULL if both are
+ * empty.  Sequences are unique across the two, so this is the order one
+ * heap holding every event would give. */
+static Evq *least_heap(Sim *sim)
+{
+    const Event *a = evq_peek(sim->q), *b = evq_peek(sim->timers);
+    if (b == NULL)
+        return a != NULL ? sim->q : NULL;
+    if (a == NULL)
+        return sim->timers;
+    return ev_before(b, a) ? sim->timers : sim->q;
+}
+
+/* Asks for the object of the next near event while this one is handled:
+ * at Azure scale it is a request served long ago, no longer in cache.
+ * Objects span lines: two are asked for. */
+static void warm_next(Sim *sim)
+{
+    const Event *next = evq_peek(sim->q);
+    if (next != NULL && next->obj != NULL) {
+        PREFETCH(next->obj);
+        PREFETCH((const char *)next->obj + 64);
+    }
+}
+
 int sim_step(Sim *sim, SimTime end)
 {
-    const Event *top = evq_peek(sim->q);
+    Evq *heap = least_heap(sim);
+    const Event *top = heap != NULL ? evq_peek(heap) : NULL;
     Event ev;
     if (next_first(sim, top)) {
         if (sim->next.t >= end)
@@ -89,7 +143,8 @@ int sim_step(Sim *sim, SimTime end)
     } else {
         if (top == NULL || top->t >= end)
             return 0;
-        evq_pop(sim->q, &ev);
+        evq_pop(heap, &ev);
+        warm_next(sim);
     }
     sim->now = ev.t;
     sim->n_events++;
@@ -114,5 +169,5 @@ uint64_t sim_events(const Sim *sim)
 
 size_t sim_pending(const Sim *sim)
 {
-    return evq_size(sim->q) + (size_t)sim->has_next;
+    return evq_size(sim->q) + evq_size(sim->timers) + (size_t)sim->has_next;
 }

@@ -32,8 +32,6 @@ typedef enum ReqOutcome {
 
 typedef struct Request {
     struct Request *next;      /* FIFO links (function queue, start waiters) */
-    struct Request *live_prev; /* the platform's list of live requests */
-    struct Request *live_next;
     struct Instance *inst;     /* the instance serving or starting for it */
     struct Vm *vm;             /* the VM serving it or whose queue holds it */
     double u_service;          /* service-time quantile, drawn at arrival */
@@ -54,6 +52,8 @@ typedef struct Request {
     uint8_t where;             /* ReqWhere */
     uint16_t batch;            /* size of the batch it ran in (0 = none) */
     uint8_t batch_leader;      /* first of its batch: carries the duration */
+    uint8_t live;              /* arrived and not ended (the World's pool
+                                  walk at the horizon finds it by this) */
 } Request;
 
 

@@ -61,6 +61,9 @@
  * STYLE.md section 6).  Pushing one timer per idle period instead would keep
  * lambda x keepalive stale events in the heap (600,000 at 1,000 req/s and
  * 600 s), and every heap operation would pay for them in cache misses.
+ * The timers wait in the engine's timer heap (world_schedule_timer): the
+ * tens of thousands of idle instances of a many-function replay then do not
+ * deepen the heap every completion goes through.
  *
  * Cold starts (entity/profile.h).  Components: the instance starts for
  * sandbox + f (runtime + model load), f = max(1, ref_vcpus / vcpus) the CPU
@@ -79,11 +82,13 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/pool.h"
+#include "../util/prefetch.h"
 #include "../util/xalloc.h"
 
 /* The priority of an event kind is its place in WORLD_EVENTS. */
@@ -98,18 +103,21 @@ typedef enum StartBlock {
     START_NOROOM  /* no node has room, even after evicting idle instances */
 } StartBlock;
 
-/* One function: its instances, queue and counters. */
+/* One function: its instances, queue and counters.  What every arrival
+ * and completion touches comes first -- the lists, the queue, its memory,
+ * then the counters at the head of `st` -- in the first 128 bytes, which
+ * warm_fn fetches ahead. */
 typedef struct SrvFn {
     InstList avail_pc, avail_od, open_starting;
     Request *q_head, *q_tail; /* the function's FIFO queue; it is on the
                                  pool's waiting list iff q_head != NULL */
+    double mem_mb;        /* its memory: idle GB-s, the policy's size */
+    SrvFnStats st;
     struct SrvFn *wait_prev, *wait_next;
     int n_inst;           /* live instances */
     Demand dem;           /* what one of its instances takes on a node */
-    double mem_mb;        /* its memory: idle GB-s, the policy's size */
     uint32_t pw_epoch;    /* cancels a pending pre-warm */
     SimTime pw_keep_us;   /* keep-alive of the instance a pre-warm starts */
-    SrvFnStats st;
 } SrvFn;
 
 struct SrvPool {
@@ -163,6 +171,24 @@ static void drain_queue(SrvPool *s);
 static SrvFn *fn_of(SrvPool *s, const Instance *inst)
 {
     return &s->fn[inst->fn];
+}
+
+_Static_assert(offsetof(SrvFn, st) + offsetof(SrvFnStats, rejected) <= 128,
+               "a function's hot fields fit the 128 bytes warm_fn fetches");
+
+/* Asks for the first 128 bytes of f (at most three lines). */
+static void warm_fn(const SrvFn *f)
+{
+    PREFETCH(f);
+    PREFETCH((const char *)f + 64);
+    PREFETCH((const char *)f + 127);
+}
+
+/* Asks for all of inst: its fields are used all over. */
+static void warm_instance(const Instance *inst)
+{
+    for (size_t off = 0; off < sizeof *inst; off += 64)
+        PREFETCH((const char *)inst + off);
 }
 
 /* The policies' name for f. */
@@ -402,8 +428,7 @@ static void arm_timer(SrvPool *s, Instance *inst, SimTime deadline)
     if (inst->timer_at >= 0) /* the pending one is too late: cancel it */
         inst->epoch = ++s->epoch_counter;
     inst->timer_at = deadline;
-    world_schedule(s->w, deadline, EV_EXPIRE, inst,
-                 inst->epoch);
+    world_schedule_timer(s->w, deadline, EV_EXPIRE, inst, inst->epoch);
 }
 
 /* inst has no request left: keep it (keep-alive) or remove it. */
@@ -429,8 +454,8 @@ static void go_idle(SrvPool *s, Instance *inst)
         KaDecision d = s->ka->on_idle(s->ka_state, fn_index(s, f), &idle);
         if (d.prewarm_us > 0) { /* go now, come back later */
             f->pw_keep_us = d.keepalive_us;
-            world_schedule(s->w, now + d.prewarm_us, EV_PREWARM, f,
-                           ++f->pw_epoch);
+            world_schedule_timer(s->w, now + d.prewarm_us, EV_PREWARM, f,
+                                 ++f->pw_epoch);
             destroy_instance(s, inst);
             drain_queue(s);
             return;
@@ -855,6 +880,8 @@ static void on_batch_deadline(SrvPool *s, Instance *inst, uint32_t epoch)
 static void on_done(SrvPool *s, Request *req)
 {
     Instance *inst = req->inst;
+    warm_instance(inst); /* both from req: the misses overlap */
+    warm_fn(&s->fn[req->fn]);
     ReqOutcome outcome =
         req->outcome == REQ_TIMED_OUT ? REQ_TIMED_OUT : REQ_COMPLETED;
     bill(s, req, req->run_us);
@@ -1025,6 +1052,21 @@ static void on_prewarm(SrvPool *s, SrvFn *f, uint32_t epoch)
     inst->ttl_us = f->pw_keep_us;
     f->st.prewarms++;
 }
+
+void srvpool_warm_fn(const SrvPool *s, int fn)
+{
+    warm_fn(&s->fn[fn]);
+}
+
+void srvpool_warm_instance(const SrvPool *s, int fn)
+{
+    const SrvFn *f = &s->fn[fn];
+    const Instance *inst =
+        f->avail_pc.head != NULL ? f->avail_pc.head : f->avail_od.head;
+    if (inst != NULL)
+        warm_instance(inst);
+}
+
 
 void srvpool_route(SrvPool *s, Request *req)
 {

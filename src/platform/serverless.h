@@ -18,12 +18,15 @@
 /* One function's counters, over requests that arrived after the warm-up
  * (instances and idle memory over [warm-up, now)). */
 typedef struct SrvFnStats {
-    uint64_t arrivals, completed, rejected, timed_out, cold;
+    /* first what every request updates (serverless.c keeps these near
+     * the function's lists, in the lines it fetches ahead) */
+    uint64_t arrivals, completed, cold;
+    double idle_mb_us;    /* memory held idle: MB x us */
+    uint64_t rejected, timed_out;
     uint64_t starts;      /* on-demand instance starts (pre-warms
                              included), as the run's cold_starts */
     uint64_t prewarms;    /* of which started by a pre-warm */
     uint64_t evictions;   /* its idle instances evicted for room */
-    double idle_mb_us;    /* memory held idle: MB x us */
     double memory_mb;     /* one instance's memory */
 } SrvFnStats;
 
@@ -37,6 +40,13 @@ void srvpool_destroy(SrvPool *s);
 /* Takes a new request: a warm slot, a starting instance, a new instance,
  * the queue -- or rejects it (through world_end_request). */
 void srvpool_route(SrvPool *s, Request *req);
+
+/* Hints (util/prefetch.h) that change nothing: a request for function
+ * `fn` arrives soon, so its state is fetched into cache while the events
+ * before it run; then, an arrival later, the instance it will find (read
+ * from that state, by then in cache). */
+void srvpool_warm_fn(const SrvPool *s, int fn);
+void srvpool_warm_instance(const SrvPool *s, int fn);
 
 /* Handles DONE, BATCH, READY, EXPIRE, PREWARM, PROVISION and WINDOW
  * events. */

@@ -4,9 +4,10 @@
  *
  * The World keeps one pending arrival (the generator is pulled when it
  * fires) in the engine's slot beside the heap (sim_schedule_next: a push
- * and a pop saved per request), so the heap holds only live work: one
- * completion per request in service, at most one timer per instance, and a
- * handful of control events.
+ * and a pop saved per request), so the heaps hold only live work: one
+ * completion per request in service and a handful of control events in the
+ * near heap, at most one keep-alive timer per instance and the pre-warm
+ * windows in the timer heap (world_schedule_timer).
  */
 #include "world.h"
 
@@ -34,6 +35,12 @@ void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch)
 {
     sim_schedule(w->sim, t, PRIO(kind), kind, obj, epoch);
+}
+
+void world_schedule_timer(World *w, SimTime t, uint32_t kind, void *obj,
+                          uint32_t epoch)
+{
+    sim_schedule_timer(w->sim, t, PRIO(kind), kind, obj, epoch);
 }
 
 SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
@@ -87,27 +94,6 @@ SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
     return run_us;
 }
 
-/* ---- the live list -------------------------------------------------- */
-
-static void live_add(World *w, Request *req)
-{
-    req->live_prev = NULL;
-    req->live_next = w->live;
-    if (w->live != NULL)
-        w->live->live_prev = req;
-    w->live = req;
-}
-
-static void live_remove(World *w, Request *req)
-{
-    if (req->live_prev != NULL)
-        req->live_prev->live_next = req->live_next;
-    else
-        w->live = req->live_next;
-    if (req->live_next != NULL)
-        req->live_next->live_prev = req->live_prev;
-}
-
 /* Streams one ended request to the run's request sink. */
 static void record(World *w, const Request *req, SimTime now)
 {
@@ -158,21 +144,45 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome)
     metrics_end(w->m, req, sim_now(w->sim));
     if (w->rc->req_sink != NULL)
         record(w, req, sim_now(w->sim));
-    live_remove(w, req);
+    req->live = 0;
     pool_put(&w->req_pool, req);
 }
 
 /* ---- arrivals and routing --------------------------------------------- */
 
-static void schedule_next_arrival(World *w)
+/* Pulls the generator's next arrival into *p. */
+static void pull_arrival(World *w, PendingArrival *p)
 {
-    SimTime t = w->arr_type->next(&w->arr, w->rc->wl, w->r_arr);
-    w->pending_dur_s = w->arr.dur_s; /* belongs to the arrival at t */
-    w->pending_fn = w->arr.function;
-    w->pending_prompt = w->arr.prompt_tokens;
-    w->pending_output = w->arr.output_tokens;
-    if (t < w->rc->horizon) /* the only EV_ARRIVAL: it may skip the heap */
-        sim_schedule_next(w->sim, t, PRIO(EV_ARRIVAL), EV_ARRIVAL, NULL, 0);
+    p->t = w->arr_type->next(&w->arr, w->rc->wl, w->r_arr);
+    p->dur_s = w->arr.dur_s; /* these belong to the arrival at t */
+    p->fn = w->arr.function >= 0 && w->arr.function < w->n_fn
+                ? w->arr.function
+                : 0;
+    p->prompt = w->arr.prompt_tokens;
+    p->output = w->arr.output_tokens;
+}
+
+/* The arrival after the one firing now (or the first) becomes `next`, in
+ * the engine's slot, and the one after it is pulled as `ahead`.  Pulling
+ * one ahead lets its function's state be fetched an arrival early, and the
+ * function's first instance when it is `next` (two steps, as the second
+ * address is read from the first); the generator is pulled exactly as
+ * often as with one pending arrival, in the same order. */
+static void advance_arrivals(World *w, int first)
+{
+    if (first)
+        pull_arrival(w, &w->ahead);
+    w->next = w->ahead;
+    if (w->next.t >= w->rc->horizon)
+        return;
+    /* the only EV_ARRIVAL: it may skip the heap */
+    sim_schedule_next(w->sim, w->next.t, PRIO(EV_ARRIVAL), EV_ARRIVAL, NULL,
+                      0);
+    pull_arrival(w, &w->ahead);
+    if (w->srv != NULL) {
+        srvpool_warm_instance(w->srv, w->next.fn);
+        srvpool_warm_fn(w->srv, w->ahead.fn);
+    }
 }
 
 /* Hybrid: a VM if it can take the request now (or soon enough), else the
@@ -187,21 +197,21 @@ static int hybrid_wants_vm(const World *w)
 
 static void on_arrival(World *w)
 {
-    double given_s = w->pending_dur_s;
-    long prompt = w->pending_prompt, output = w->pending_output;
-    int fn = w->pending_fn;
-    schedule_next_arrival(w);
+    double given_s = w->next.dur_s;
+    long prompt = w->next.prompt, output = w->next.output;
+    int fn = w->next.fn;
+    advance_arrivals(w, 0);
     Request *req = pool_get(&w->req_pool);
     req->id = w->next_req_id++;
     req->arrival = sim_now(w->sim);
     req->bound_at = -1;
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
-    req->fn = (uint32_t)(fn >= 0 && fn < w->n_fn ? fn : 0);
+    req->fn = (uint32_t)fn;
     req->given_us = isnan(given_s) ? -1 : time_from_s(given_s);
     req->prompt_tokens = (int32_t)(prompt > INT32_MAX ? INT32_MAX : prompt);
     req->output_tokens = (int32_t)(output > INT32_MAX ? INT32_MAX : output);
-    live_add(w, req);
+    req->live = 1;
     metrics_arrival(w->m, req->arrival);
     switch (w->alt->kind) {
     case PLATFORM_SERVERLESS:
@@ -351,7 +361,7 @@ World *world_create(const RunConfig *rc)
     w->m->warmup = w->warmup;
     if (w->warmup > 0)
         world_schedule(w, w->warmup, EV_WARMUP, NULL, 0);
-    schedule_next_arrival(w);
+    advance_arrivals(w, 1);
     if (rc->ts_interval > 0 && rc->ts_interval < rc->horizon)
         world_schedule(w, rc->ts_interval, EV_SAMPLE, NULL, 0);
     return w;
@@ -380,26 +390,41 @@ WorldState world_state(const World *w)
 
 /* Requests still live at the horizon become unfinished; the ones that had
  * started are billed for what they ran (an invocation that began is paid
- * for; VMs are billed by their lives, not per request). */
+ * for; VMs are billed by their lives, not per request).  They are found by
+ * walking the request pool (no list of live requests is kept: its links
+ * would cost two cache misses per request at Azure scale). */
+typedef struct Unfinished {
+    World *w;
+    SimTime horizon;
+    uint64_t n, pre; /* measured, and arrived before the warm-up point */
+} Unfinished;
+
+static void close_one(void *obj, void *arg)
+{
+    Request *req = obj;
+    Unfinished *u = arg;
+    World *w = u->w;
+    if (!req->live)
+        return;
+    if (req->start >= 0 && req->where == REQ_AT_SERVERLESS)
+        srvpool_bill_partial(w->srv, req, u->horizon - req->start);
+    req->live = 0;
+    req->outcome = REQ_UNFINISHED;
+    if (w->rc->req_sink != NULL)
+        record(w, req, u->horizon);
+    if (req->arrival < w->warmup)
+        u->pre++;
+    else
+        u->n++;
+    pool_put(&w->req_pool, req);
+}
+
 static uint64_t close_unfinished(World *w, SimTime horizon, uint64_t *pre)
 {
-    uint64_t n = 0;
-    *pre = 0;
-    while (w->live != NULL) {
-        Request *req = w->live;
-        if (req->start >= 0 && req->where == REQ_AT_SERVERLESS)
-            srvpool_bill_partial(w->srv, req, horizon - req->start);
-        live_remove(w, req);
-        req->outcome = REQ_UNFINISHED;
-        if (w->rc->req_sink != NULL)
-            record(w, req, horizon);
-        if (req->arrival < w->warmup)
-            (*pre)++;
-        else
-            n++;
-        pool_put(&w->req_pool, req);
-    }
-    return n;
+    Unfinished u = {w, horizon, 0, 0};
+    pool_each(&w->req_pool, close_one, &u);
+    *pre = u.pre;
+    return u.n;
 }
 
 /* Wasted memory: every function's idle MB x us, in GB-s. */

@@ -59,20 +59,26 @@ enum {
 typedef struct SrvPool SrvPool;
 typedef struct VmFleet VmFleet;
 
+/* An arrival pulled from the generator and not yet fired. */
+typedef struct PendingArrival {
+    SimTime t;              /* when it fires (>= horizon: never) */
+    double dur_s;           /* its trace duration, NaN if none */
+    int fn;                 /* its function, 0 .. n_fn - 1 */
+    long prompt, output;    /* its token counts (-1: none) */
+} PendingArrival;
+
 typedef struct World {
     const RunConfig *rc;
     const AltSpec *alt;
     Sim *sim;
     Metrics *m;
     Pool req_pool;
-    Request *live;          /* every arrived, not ended request */
     gsl_rng *r_arr, *r_svc, *r_cold;
     const ArrivalType *arr_type;
     ArrivalState arr;
-    double pending_dur_s;   /* trace duration of the pending arrival */
-    int pending_fn;         /* its function */
+    PendingArrival next;    /* the arrival in the engine's slot */
+    PendingArrival ahead;   /* the one after it, pulled early */
     int n_fn;               /* functions (many-function traces), else 1 */
-    long pending_prompt, pending_output; /* its token counts (-1: none) */
     SrvPool *srv;           /* serverless part, or NULL */
     VmFleet *vm;            /* VM part, or NULL */
     uint64_t next_req_id;
@@ -152,5 +158,12 @@ SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
 /* Schedules an event of `kind` at its priority. */
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch);
+
+/* The same for a deadline that usually lies far ahead and is mostly
+ * superseded (keep-alive, pre-warm): it waits in the engine's timer heap,
+ * so completions are not sifted past tens of thousands of idle instances'
+ * timers.  The order of events is the same as with world_schedule. */
+void world_schedule_timer(World *w, SimTime t, uint32_t kind, void *obj,
+                          uint32_t epoch);
 
 #endif

@@ -58,3 +58,15 @@ void pool_put(Pool *p, void *obj)
     p->free_list = obj;
     p->live--;
 }
+
+void pool_each(Pool *p, void (*visit)(void *obj, void *arg), void *arg)
+{
+    for (size_t c = 0; c < p->n_chunks; c++) {
+        char *obj = p->chunks[c];
+        /* the newest chunk is used up to the bump pointer */
+        size_t n = c + 1 < p->n_chunks ? p->per_chunk
+                                       : p->per_chunk - p->bump_left;
+        for (size_t i = 0; i < n; i++, obj += p->elem_size)
+            visit(obj, arg);
+    }
+}

@@ -30,4 +30,12 @@ void pool_fini(Pool *p);
 void *pool_get(Pool *p);
 void pool_put(Pool *p, void *obj);
 
+/* Calls visit(obj, arg) for every object the pool has ever handed out,
+ * returned or not, in the order of their memory (chunk by chunk): the
+ * caller tells the live ones by a mark of its own, outside the first word
+ * (a returned object's first word is the free list's link).  The order
+ * depends only on the sequence of gets and puts, so it is deterministic.
+ * `visit` may pool_put the object it is given. */
+void pool_each(Pool *p, void (*visit)(void *obj, void *arg), void *arg);
+
 #endif

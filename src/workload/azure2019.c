@@ -17,12 +17,15 @@
 #include <zlib.h>
 
 #include "../util/keymap.h"
+#include "../util/prefetch.h"
 #include "../util/xalloc.h"
 #include "sample.h"
 
 #define AZ_MAX_LINE (64u << 20) /* 64 MB: a day of minutes is ~15 KB */
 #define AZ_MAX_COLS 4096
 #define NPCT 7
+/* arrivals ahead whose function record is fetched (util/prefetch.h) */
+#define AZ_PREFETCH_AHEAD 16
 
 static const double pct_p[NPCT] = {0, 0.01, 0.25, 0.5, 0.75, 0.99, 1};
 static const char *const pct_col[NPCT] = {
@@ -645,6 +648,11 @@ int az19_next(Az19 *a, gsl_rng *r, double *t_s, double *dur_s, int *fn)
         if (a->cur >= a->end_min)
             return 0;
         expand_minute(a, a->cur++, r);
+    }
+    if (a->buf_i + AZ_PREFETCH_AHEAD < a->buf_n) { /* its function, soon */
+        const Fn *soon = &a->fn[a->buf[a->buf_i + AZ_PREFETCH_AHEAD].fn];
+        PREFETCH(soon->pct_ms);
+        PREFETCH(&soon->pct_ms[NPCT - 1]);
     }
     const Arr *x = &a->buf[a->buf_i++];
     *t_s = (x->t_s - 60.0 * a->first_min) * a->spec.time_scale;

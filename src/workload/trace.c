@@ -235,21 +235,47 @@ static long days_from_civil(long y, long m, long d)
     return era * 146097 + doe - 719468;
 }
 
-/* "YYYY-MM-DD HH:MM:SS[.fraction]" (or with a 'T') -> seconds since 1970. */
+/* A UTC offset after the seconds: "", "Z", "+HH", "+HH:MM" or "+HHMM"
+ * (or '-').  Sets *off_s to the seconds to subtract for UTC; 0 if bad. */
+static int parse_utc_offset(const char *s, double *off_s)
+{
+    *off_s = 0;
+    if (*s == '\0' || (s[0] == 'Z' && s[1] == '\0'))
+        return 1;
+    if (*s != '+' && *s != '-')
+        return 0;
+    int sign = *s == '-' ? -1 : 1, h = 0, m = 0, used = 0;
+    const char *p = s + 1;
+    if (sscanf(p, "%2d:%2d%n", &h, &m, &used) == 2 && used == 5) {
+    } else if (sscanf(p, "%2d%2d%n", &h, &m, &used) == 2 && used == 4) {
+    } else if (sscanf(p, "%2d%n", &h, &used) == 1 && used == 2) {
+        m = 0;
+    } else {
+        return 0;
+    }
+    if (p[used] != '\0' || h > 23 || m > 59 || h < 0 || m < 0)
+        return 0;
+    *off_s = sign * (h * 3600.0 + m * 60.0);
+    return 1;
+}
+
+/* "YYYY-MM-DD HH:MM:SS[.fraction][offset]" (or with a 'T'; the offset as
+ * parse_utc_offset reads it: the 2024 Azure LLM traces end their stamps in
+ * "+00:00") -> seconds since 1970, UTC. */
 static int parse_datetime(TraceReader *r, const char *s, double *out,
                           Err *err)
 {
     int y, mo, d, h, mi, used = 0;
-    double sec;
+    double sec, off_s = 0;
     if (sscanf(s, "%4d-%2d-%2d%*[ T]%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi,
                &sec, &used) != 6 ||
-        s[used] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-        mi > 59 || sec < 0 || sec >= 61)
-        return fail(r, err, "not a datetime (YYYY-MM-DD HH:MM:SS) in the %s "
-                            "column",
+        !parse_utc_offset(s + used, &off_s) || mo < 1 || mo > 12 || d < 1 ||
+        d > 31 || h > 23 || mi > 59 || sec < 0 || sec >= 61)
+        return fail(r, err, "not a datetime (YYYY-MM-DD HH:MM:SS[+HH:MM]) in "
+                            "the %s column",
                     "timestamp");
     *out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 +
-           mi * 60.0 + sec;
+           mi * 60.0 + sec - off_s;
     return 0;
 }
 

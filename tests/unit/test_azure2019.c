@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "config/scenario.h"
 #include "core/rng.h"
@@ -101,6 +102,62 @@ Test(azure2019, equidistant_arrivals_per_minute_and_function)
             cr_assert_eq(seen[f][m], counts[kept_row[f]][m], "fn %d minute %d", f, m);
     gsl_rng_free(r);
     az19_close(a);
+}
+
+/* Writes `src` to `dst` with CRLF line ends, gzipped. */
+static void gzip_crlf_copy(const char *src, const char *dst)
+{
+    size_t n;
+    char *text = support_slurp(src, &n);
+    cr_assert_not_null(text, "cannot read %s", src);
+    gzFile gz = gzopen(dst, "wb");
+    cr_assert_not_null(gz);
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '\n')
+            gzputc(gz, '\r');
+        gzputc(gz, text[i]);
+    }
+    gzclose(gz);
+    free(text);
+}
+
+/* All three files gzipped with CRLF ends replay exactly the plain ones:
+ * the same times, functions and durations in the same order. */
+Test(azure2019, gzip_and_crlf_read_alike)
+{
+    static char dir[1024];
+    support_tmpdir("az19-gz", dir, sizeof dir);
+    Az19Spec plain = mini(), packed = mini();
+    gzip_crlf_copy(plain.invocations, strcat(strcpy(packed.invocations, dir),
+                                             "/inv.csv.gz"));
+    gzip_crlf_copy(plain.durations, strcat(strcpy(packed.durations, dir),
+                                           "/dur.csv.gz"));
+    gzip_crlf_copy(plain.memory, strcat(strcpy(packed.memory, dir),
+                                        "/mem.csv.gz"));
+    Az19 *a = open_ok(&plain), *b = open_ok(&packed);
+    const Az19Stats *sa = az19_stats(a), *sb = az19_stats(b);
+    cr_assert_eq(sa->kept, sb->kept);
+    cr_assert_eq(sa->no_duration, sb->no_duration);
+    cr_assert_eq(sa->invocations, sb->invocations);
+    for (int f = 0; f < (int)sa->kept; f++)
+        cr_assert(az19_memory_mb(a, f) == az19_memory_mb(b, f));
+    gsl_rng *ra = rng_create(1, 0, RNG_ARRIVALS, 0);
+    gsl_rng *rb = rng_create(1, 0, RNG_ARRIVALS, 0);
+    double ta, tb, da, db;
+    int fa, fb, n = 0;
+    for (;;) {
+        int more = az19_next(a, ra, &ta, &da, &fa);
+        cr_assert_eq(az19_next(b, rb, &tb, &db, &fb), more);
+        if (!more)
+            break;
+        cr_assert(ta == tb && da == db && fa == fb, "arrival %d differs", n);
+        n++;
+    }
+    cr_assert_eq(n, 85);
+    gsl_rng_free(ra);
+    gsl_rng_free(rb);
+    az19_close(a);
+    az19_close(b);
 }
 
 Test(azure2019, window_and_time_scale)

@@ -218,6 +218,17 @@ Test(trace, bad_trace_makes_run_exit_2_and_write_nothing)
     fclose(e);
 }
 
+/* A trace in the Azure LLM schema: datetime stamps and token columns. */
+static TraceSpec llm_spec(const char *file)
+{
+    TraceSpec t = spec_for(file);
+    strcpy(t.time_column, "TIMESTAMP");
+    strcpy(t.context_column, "ContextTokens");
+    strcpy(t.generated_column, "GeneratedTokens");
+    t.datetime = 1;
+    return t;
+}
+
 Test(trace, datetime_stamps_and_token_counts)
 {
     support_tmpdir("trace-dt", dir, sizeof dir);
@@ -226,11 +237,7 @@ Test(trace, datetime_stamps_and_token_counts)
     support_write_file(path, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
                              "2023-11-16 23:59:59.5000000,4808,10\n"
                              "2023-11-17 00:00:01.2500000,3180,8\n");
-    TraceSpec t = spec_for("llm.csv");
-    strcpy(t.time_column, "TIMESTAMP");
-    strcpy(t.context_column, "ContextTokens");
-    strcpy(t.generated_column, "GeneratedTokens");
-    t.datetime = 1;
+    TraceSpec t = llm_spec("llm.csv");
     Err err;
     TraceReader *r = trace_open(&t, &err);
     cr_assert_not_null(r, "%s", err.msg);
@@ -243,6 +250,50 @@ Test(trace, datetime_stamps_and_token_counts)
     cr_assert_float_eq(row.t_s, 1.75, 1e-9, "across midnight");
     cr_assert_eq(row.context, 3180);
     cr_assert_eq(trace_next(r, &row, &err), 0);
+    trace_close(r);
+}
+
+/* The 2024 Azure LLM traces stamp times with a UTC offset ("+00:00");
+ * other offsets move the time to UTC, and a bad one names the line. */
+Test(trace, datetime_utc_offsets_2024_format)
+{
+    support_tmpdir("trace-tz", dir, sizeof dir);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/llm24.csv", dir);
+    support_write_file(path, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                             "2024-05-10 00:00:00.009930+00:00,2048,30\n"
+                             "2024-05-10 01:00:00.5+01:00,100,5\n"
+                             "2024-05-10T00:00:02Z,7,1\n"
+                             "2024-05-09 19:00:03-0500,8,2\n");
+    TraceSpec t = llm_spec("llm24.csv");
+    Err err;
+    TraceReader *r = trace_open(&t, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    TraceRow row;
+    /* 01:00:00.5+01:00 is 00:00:00.5 UTC: 0.49007 s after the first */
+    const double want[] = {0.0, 0.5 - 0.00993, 2 - 0.00993, 3 - 0.00993};
+    const long ctx[] = {2048, 100, 7, 8};
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(trace_next(r, &row, &err), 1, "row %d: %s", i, err.msg);
+        /* epoch seconds in a double: ~0.2 us resolution in 2024 */
+        cr_assert_float_eq(row.t_s, want[i], 1e-6, "row %d: %.9f", i,
+                           row.t_s);
+        cr_assert_eq(row.context, ctx[i]);
+    }
+    cr_assert_eq(trace_next(r, &row, &err), 0);
+    trace_close(r);
+
+    snprintf(path, sizeof path, "%s/llm24.csv", dir);
+    support_write_file(path, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                             "2024-05-10 00:00:00.009930+00:00,2048,30\n"
+                             "2024-05-10 00:00:04+00:0x,9,3\n");
+    r = trace_open(&t, &err);
+    int rc = r != NULL ? trace_next(r, &row, &err) : -1;
+    if (rc > 0)
+        rc = trace_next(r, &row, &err);
+    cr_assert_lt(rc, 0, "a bad offset is an error");
+    cr_assert_not_null(strstr(err.where, "llm24.csv:3"), "%s", err.where);
+    cr_assert_not_null(strstr(err.msg, "not a datetime"), "%s", err.msg);
     trace_close(r);
 }
 
@@ -262,11 +313,7 @@ static void check_medians(const char *file, long ctx_med, long gen_med)
         cr_skip("../shared/traces is absent: the public LLM trace test "
                 "needs it");
     fclose(probe);
-    TraceSpec t = spec_for(file);
-    strcpy(t.time_column, "TIMESTAMP");
-    strcpy(t.context_column, "ContextTokens");
-    strcpy(t.generated_column, "GeneratedTokens");
-    t.datetime = 1;
+    TraceSpec t = llm_spec(file);
     t.lookahead = 10000;
     Err err;
     TraceReader *r = trace_open(&t, &err);
