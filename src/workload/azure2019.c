@@ -26,6 +26,10 @@
 #define NPCT 7
 /* arrivals ahead whose function record is fetched (util/prefetch.h) */
 #define AZ_PREFETCH_AHEAD 16
+/* the minute sort's digits (sort_by_time) */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
 
 static const double pct_p[NPCT] = {0, 0.01, 0.25, 0.5, 0.75, 0.99, 1};
 static const char *const pct_col[NPCT] = {
@@ -71,6 +75,7 @@ struct Az19 {
     size_t buf_n, buf_i, buf_cap;
     Arr *tmp; /* radix sort scratch */
     size_t tmp_cap;
+    size_t (*radix_count)[RADIX_SIZE]; /* its counts, a row per digit */
 };
 
 /* ---- CSV lines ------------------------------------------------------- */
@@ -540,6 +545,7 @@ void az19_close(Az19 *a)
     free(a->e_cnt);
     free(a->buf);
     free(a->tmp);
+    free(a->radix_count);
     free(a);
 }
 
@@ -571,10 +577,11 @@ static uint64_t time_bits(const Arr *x)
 
 /* Sorts the minute's arrivals by (time, function).  They were made in
  * function order, so a stable sort by time alone is enough: an LSD radix
- * sort on the time's bits, 8 bits a pass, skipping the passes where every
- * key has the same byte (the exponent and top bits, within one minute).
- * Ten times fewer operations than qsort's comparisons at 10^5 arrivals a
- * minute; small minutes use qsort. */
+ * sort on the time's bits, 11 bits a pass (six digits), with every digit's
+ * counts taken in one read of the data and the passes skipped where every
+ * key has the same digit (the sign and exponent, within one minute): five
+ * passes, each one read and one write.  Ten times fewer operations than
+ * qsort's comparisons at 10^5 arrivals a minute; small minutes use qsort. */
 static void sort_by_time(Az19 *a)
 {
     size_t n = a->buf_n;
@@ -586,21 +593,31 @@ static void sort_by_time(Az19 *a)
         a->tmp_cap = a->buf_cap;
         a->tmp = xrealloc(a->tmp, a->tmp_cap * sizeof *a->tmp);
     }
+    if (a->radix_count == NULL)
+        a->radix_count = xmalloc(RADIX_DIGITS * sizeof *a->radix_count);
+    size_t(*count)[RADIX_SIZE] = a->radix_count;
+    memset(count, 0, RADIX_DIGITS * sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = time_bits(&a->buf[i]);
+        for (int d = 0; d < RADIX_DIGITS; d++)
+            count[d][(k >> (d * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+    }
+    uint64_t k0 = time_bits(&a->buf[0]);
     Arr *src = a->buf, *dst = a->tmp;
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t count[256] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[(time_bits(&src[i]) >> shift) & 0xff]++;
-        if (count[(time_bits(&src[0]) >> shift) & 0xff] == n)
-            continue; /* every key has this byte */
+    for (int d = 0; d < RADIX_DIGITS; d++) {
+        int shift = d * RADIX_BITS;
+        size_t *c = count[d];
+        if (c[(k0 >> shift) & (RADIX_SIZE - 1)] == n)
+            continue; /* every key has this digit */
         size_t pos = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t c = count[b];
-            count[b] = pos;
-            pos += c;
+        for (unsigned b = 0; b < RADIX_SIZE; b++) {
+            size_t m = c[b];
+            c[b] = pos;
+            pos += m;
         }
         for (size_t i = 0; i < n; i++)
-            dst[count[(time_bits(&src[i]) >> shift) & 0xff]++] = src[i];
+            dst[c[(time_bits(&src[i]) >> shift) & (RADIX_SIZE - 1)]++] =
+                src[i];
         Arr *t = src;
         src = dst;
         dst = t;
