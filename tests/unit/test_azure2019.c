@@ -257,6 +257,35 @@ static void expect_error(const char *inv_text, const char *needle)
     cr_assert(strstr(line, "inv.csv") != NULL);
 }
 
+/* A line longer than the reader's 64 MB cap (a corrupt or wrong file: a
+ * day of minutes is ~15 KB) is an error naming the file and line, not an
+ * unbounded allocation.  Gzipped, the 65 MB line takes ~70 KB of disk. */
+Test(azure2019, overlong_line_is_an_error)
+{
+    char dir[1024], inv[1100];
+    support_tmpdir("az19-long", dir, sizeof dir);
+    snprintf(inv, sizeof inv, "%s/inv.csv.gz", dir);
+    gzFile gz = gzopen(inv, "wb9");
+    cr_assert_not_null(gz);
+    gzputs(gz, "HashOwner,HashApp,HashFunction,Trigger,1\n");
+    static char chunk[1 << 20];
+    memset(chunk, '1', sizeof chunk);
+    for (int i = 0; i < 65; i++)
+        gzwrite(gz, chunk, sizeof chunk);
+    gzputs(gz, "\n");
+    gzclose(gz);
+    Az19Spec s = mini();
+    snprintf(s.invocations, sizeof s.invocations, "%s", inv);
+    Err err;
+    err_clear(&err);
+    cr_assert_null(az19_open(&s, &err), "accepted a 65 MB line");
+    char line[1024];
+    err_format(&err, line, sizeof line);
+    cr_assert(strstr(line, "inv.csv.gz") && strstr(line, "line 2") &&
+                  strstr(line, "longer than 64 MB"),
+              "%s", line);
+}
+
 Test(azure2019, bad_rows_name_file_and_line)
 {
     expect_error("", "empty file");
