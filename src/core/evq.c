@@ -107,19 +107,19 @@ static inline void bucket_append(Bucket *b, const Event *ev, size_t hint)
 
 /* ---- the two small binary heaps (bucket 0 and early) ---------------- */
 
-static void heap_push(Bucket *h, Event ev, size_t hint)
+static void heap_push(Bucket *h, const Event *ev, size_t hint)
 {
     if (h->n == h->cap)
         bucket_grow(h, hint);
     size_t i = h->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (!ev_less(&ev, &h->a[p]))
+        if (!ev_less(ev, &h->a[p]))
             break;
         h->a[i] = h->a[p];
         i = p;
     }
-    h->a[i] = ev;
+    h->a[i] = *ev;
 }
 
 static void heap_pop(Bucket *h, Event *out)
@@ -162,19 +162,28 @@ void evq_destroy(Evq *q)
     free(q);
 }
 
-void evq_insert(Evq *q, Event ev)
+void evq_insert(Evq *q, SimTime t, uint64_t order, void *obj, uint32_t kind,
+                uint32_t epoch)
 {
     q->n++;
-    if (ev.t < q->last) {
-        heap_push(&q->early, ev, q->cap_hint);
+    int i;
+    if (t < q->last || (i = bucket_of(t, q->last)) == 0) { /* a heap */
+        Event ev = {.t = t, .order = order, .obj = obj, .kind = kind,
+                    .epoch = epoch};
+        heap_push(t < q->last ? &q->early : &q->b[0], &ev, q->cap_hint);
         return;
     }
-    int i = bucket_of(ev.t, q->last);
-    if (i == 0) {
-        heap_push(&q->b[0], ev, q->cap_hint);
-        return;
-    }
-    bucket_append(&q->b[i], &ev, q->cap_hint);
+    /* the common case: appended field by field, with no Event copied
+     * through the stack on the way */
+    Bucket *b = &q->b[i];
+    if (b->n == b->cap)
+        bucket_grow(b, q->cap_hint);
+    Event *slot = &b->a[b->n++];
+    slot->t = t;
+    slot->order = order;
+    slot->obj = obj;
+    slot->kind = kind;
+    slot->epoch = epoch;
     q->used |= (uint64_t)1 << (i - 1);
 }
 
@@ -184,7 +193,7 @@ uint64_t evq_push(Evq *q, Event ev, unsigned prio)
     assert(q->seq < ((uint64_t)1 << EV_SEQ_BITS));
     uint64_t seq = q->seq++;
     ev.order = ((uint64_t)prio << EV_SEQ_BITS) | seq;
-    evq_insert(q, ev);
+    evq_insert(q, ev.t, ev.order, ev.obj, ev.kind, ev.epoch);
     return seq;
 }
 
@@ -205,7 +214,7 @@ static void refill(Evq *q)
         int j = bucket_of(src->a[k].t, m);
         assert(j < i);
         if (j == 0) {
-            heap_push(&q->b[0], src->a[k], q->cap_hint);
+            heap_push(&q->b[0], &src->a[k], q->cap_hint);
         } else {
             bucket_append(&q->b[j], &src->a[k], q->cap_hint);
             q->used |= (uint64_t)1 << (j - 1);

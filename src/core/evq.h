@@ -27,11 +27,13 @@ void evq_destroy(Evq *q);
  * order; the queue assigns the insertion sequence.  Returns the sequence. */
 uint64_t evq_push(Evq *q, Event ev, unsigned prio);
 
-/* Inserts a copy of `ev` whose `order` the caller already set: for an
- * owner that merges several queues under one sequence (the Sim's near and
- * timer heaps), so their union is ordered exactly as one queue would be.
- * `order` must be unique among the events the owner holds. */
-void evq_insert(Evq *q, Event ev);
+/* Inserts an event whose `order` the caller already set: for an owner
+ * that merges several queues under one sequence (the Sim's near and timer
+ * queues), so their union is ordered exactly as one queue would be.
+ * `order` must be unique among the events the owner holds.  Fields, not an
+ * Event, so the record is written once, in place. */
+void evq_insert(Evq *q, SimTime t, uint64_t order, void *obj, uint32_t kind,
+                uint32_t epoch);
 
 /* Removes the least event into *out.  Returns 1, or 0 if empty. */
 int evq_pop(Evq *q, Event *out);

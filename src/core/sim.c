@@ -50,30 +50,26 @@ SimTime sim_now(const Sim *sim)
     return sim->now;
 }
 
-/* The event as both heaps order it: (prio, the Sim's sequence) in `order`. */
-static Event make_event(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
-                        void *obj, uint32_t epoch)
+/* Both queues order events by (t, order), with (prio, the Sim's
+ * sequence) in `order`. */
+static uint64_t next_order(Sim *sim, SimTime t, unsigned prio)
 {
     assert(t >= sim->now && prio <= EV_PRIO_MAX);
     assert(sim->seq < ((uint64_t)1 << EV_SEQ_BITS));
-    Event ev = {.t = t,
-                .order = ((uint64_t)prio << EV_SEQ_BITS) | sim->seq++,
-                .obj = obj,
-                .kind = kind,
-                .epoch = epoch};
-    return ev;
+    (void)t;
+    return ((uint64_t)prio << EV_SEQ_BITS) | sim->seq++;
 }
 
 void sim_schedule(Sim *sim, SimTime t, unsigned prio, uint32_t kind, void *obj,
                   uint32_t epoch)
 {
-    evq_insert(sim->q, make_event(sim, t, prio, kind, obj, epoch));
+    evq_insert(sim->q, t, next_order(sim, t, prio), obj, kind, epoch);
 }
 
 void sim_schedule_timer(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
                         void *obj, uint32_t epoch)
 {
-    evq_insert(sim->timers, make_event(sim, t, prio, kind, obj, epoch));
+    evq_insert(sim->timers, t, next_order(sim, t, prio), obj, kind, epoch);
 }
 
 void sim_schedule_next(Sim *sim, SimTime t, unsigned prio, uint32_t kind,

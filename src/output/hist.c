@@ -23,7 +23,7 @@ void hist_reset(Hist *h)
     h->hi_b = -1;
 }
 
-static int bucket_of(int64_t v)
+int hist_bucket(int64_t v)
 {
     if (v <= 0)
         return 0;
@@ -32,7 +32,7 @@ static int bucket_of(int64_t v)
     return k < HIST_NBUCKETS ? k : HIST_NBUCKETS - 1;
 }
 
-void hist_add(Hist *h, int64_t v)
+void hist_add_in(Hist *h, int64_t v, int k)
 {
     if (h->n < HIST_EXACT_CAP)
         h->exact[h->n] = v;
@@ -42,12 +42,16 @@ void hist_add(Hist *h, int64_t v)
         h->min = v;
     if (v > h->max)
         h->max = v;
-    int k = bucket_of(v);
     h->b[k]++;
     if (k < h->lo_b)
         h->lo_b = k;
     if (k > h->hi_b)
         h->hi_b = k;
+}
+
+void hist_add(Hist *h, int64_t v)
+{
+    hist_add_in(h, v, hist_bucket(v));
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -35,6 +35,11 @@ typedef struct Hist {
 void hist_reset(Hist *h);
 void hist_add(Hist *h, int64_t v_us);
 
+/* The same in two steps, for a value added to several histograms: its
+ * bucket (one log() -- the costly part), then the adds. */
+int hist_bucket(int64_t v_us);
+void hist_add_in(Hist *h, int64_t v_us, int bucket);
+
 /* The p-quantile (0 < p <= 1) in us; 0 when empty. */
 double hist_quantile(const Hist *h, double p);
 double hist_mean(const Hist *h);

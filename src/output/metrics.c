@@ -107,11 +107,12 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
 {
     ReqOutcome outcome = (ReqOutcome)req->outcome;
     SimTime lat = now - req->arrival;
+    int lat_bucket = outcome == REQ_COMPLETED ? hist_bucket(lat) : 0;
     /* The timeseries window sees every request ... */
     switch (outcome) {
     case REQ_COMPLETED:
         m->w_completed++;
-        hist_add(&m->win, lat);
+        hist_add_in(&m->win, lat, lat_bucket);
         if (req->cold)
             m->w_cold++;
         break;
@@ -133,7 +134,7 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
     switch (outcome) {
     case REQ_COMPLETED: {
         m->completed++;
-        hist_add(&m->lat, lat);
+        hist_add_in(&m->lat, lat, lat_bucket);
         if (lat <= m->slo_us)
             m->slo_ok++;
         SimTime cold_wait = req->cold ? (req->start - req->bound_at) : 0;
