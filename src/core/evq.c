@@ -13,8 +13,10 @@
  * An event moves down at most 64 times and in practice a few times, by
  * sequential copies.  A binary heap instead walks log2(n) dependent loads
  * on every pop: at Azure scale (10^4 requests in service) that walk was a
- * quarter of the run (the binary heap's 77 ns a pop against the radix
- * heap's -- see README, benchmarks).
+ * quarter of the replay once its other cache misses were prefetched away.
+ * bench_evq's hold (pop, push later, including the draw of the increment):
+ * 77 against 99 ns at 10^4 pending, 91 against 683 ns at 10^7; at 10^2 the
+ * two are even (62-68 ns).
  *
  * Order is exact, not approximate: bucket 0 and the `early` heap below are
  * small binary heaps on (t, order), so among equal times the order the Sim

@@ -4,6 +4,12 @@
  * sim_step() is the whole engine; sim_run() only loops over it (GSL's
  * iterate/test split, Redis's aeProcessEvents() beside aeMain()), so tests
  * can drive a model one event at a time and look at it in between.
+ *
+ * Pending events live in three places, merged into one order: the near
+ * queue, the timer queue (sim_schedule_timer) and the one-event slot for
+ * the next arrival (sim_schedule_next).  Both queues take their insertion
+ * sequence from the Sim, so (t, prio, seq) is one total order across them,
+ * and each step takes the least of the three heads.
  */
 #include "sim.h"
 

@@ -1,7 +1,7 @@
 /*
  * sim.h - the clock, the run loop and dispatch.
  *
- * A Sim owns the event queue and the clock; the model that uses it (the
+ * A Sim owns the event queues and the clock; the model that uses it (the
  * serverless platform, a test's toy model) registers one handler, which the
  * Sim calls for every event with the clock already advanced.  The Sim knows
  * no event kinds: the handler switches over its own.
