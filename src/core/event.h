@@ -35,4 +35,10 @@ static inline unsigned event_prio(const Event *ev)
     return (unsigned)(ev->order >> EV_SEQ_BITS);
 }
 
+/* Whether x fires before y: earlier time, then lower `order`. */
+static inline int event_before(const Event *x, const Event *y)
+{
+    return x->t < y->t || (x->t == y->t && x->order < y->order);
+}
+
 #endif

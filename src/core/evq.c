@@ -4,7 +4,7 @@
  * Why a radix heap.  A simulation pops events in time order and never
  * schedules one before the clock, so the keys it holds are never below the
  * last one popped.  A radix heap uses that: with `last` the time of the
- * least event, bucket 0 holds the events at exactly `last` and bucket
+ * least event, bucket 0 holds the events at `last` and bucket
  * i >= 1 those whose time first differs from `last` in bit i - 1, so each
  * bucket is a range of times beyond the buckets below it.  A push appends
  * to its bucket (O(1), no compares); a pop takes from bucket 0, and when
@@ -15,18 +15,19 @@
  * on every pop: at Azure scale (10^4 requests in service) that walk was a
  * quarter of the replay once its other cache misses were prefetched away.
  * bench_evq's hold (pop, push later, including the draw of the increment):
- * 77 against 99 ns at 10^4 pending, 91 against 683 ns at 10^7; at 10^2 the
- * two are even (62-68 ns).
+ * 52 against 62 ns at 10^2 pending, 68 against 99 at 10^4, 130 against
+ * 683 at 10^7.
  *
- * Order is exact, not approximate: bucket 0 and the `early` heap below are
- * small binary heaps on (t, order), so among equal times the order the Sim
- * assigned (priority, then insertion sequence) decides, exactly as before.
+ * Order is exact, not approximate: bucket 0 is a small binary heap on
+ * (t, order), so among equal times the order the Sim assigned (priority,
+ * then insertion sequence) decides, exactly as with one binary heap.
  *
- * `early`: a peek may have to advance `last` to the next event's time
- * (beyond the clock) to find the least; an event pushed afterwards between
- * the clock and `last` is earlier than everything in the buckets, and waits
- * in `early`, a binary heap served first.  It is rarely used (the gap is
- * one inter-event time) and makes the queue correct for any push order:
+ * Bucket 0 holds every event at or before `last`, not only those at it: a
+ * peek may have to advance `last` to the next event's time (beyond the
+ * clock) to find the least, and an event pushed afterwards between the
+ * clock and `last` is earlier than everything bucketed.  It joins the
+ * bucket-0 heap, which is served first.  That is rare (the gap is one
+ * inter-event time), and it makes the queue right for any push order:
  * monotone pushes are only what makes it fast.
  *
  * Records are stored by value in per-bucket arrays that grow by doubling
@@ -47,19 +48,14 @@ typedef struct Bucket {
 } Bucket;
 
 struct Evq {
-    Bucket b[NBUCKETS]; /* b[0] and early are heaps, b[1..64] plain arrays */
-    Bucket early;       /* events earlier than `last` (see above) */
+    Bucket b[NBUCKETS]; /* b[0] a heap of the events at or before `last`,
+                           b[1..64] plain arrays of those after it */
     uint64_t used;      /* bit i - 1 set iff bucket i >= 1 is non-empty */
-    SimTime last;       /* every bucketed event is at or after this time */
+    SimTime last;       /* bucket indices are relative to this time */
     size_t n;           /* events held */
     size_t cap_hint;    /* initial capacity of a bucket */
     uint64_t seq;       /* next insertion sequence */
 };
-
-static inline int ev_less(const Event *x, const Event *y)
-{
-    return x->t < y->t || (x->t == y->t && x->order < y->order);
-}
 
 /* The bucket of time t >= last: 0 if equal, else 1 + the highest bit in
  * which they differ. */
@@ -107,7 +103,7 @@ static inline void bucket_append(Bucket *b, const Event *ev, size_t hint)
     b->a[b->n++] = *ev;
 }
 
-/* ---- the two small binary heaps (bucket 0 and early) ---------------- */
+/* ---- the bucket-0 heap ---------------------------------------------- */
 
 static void heap_push(Bucket *h, const Event *ev, size_t hint)
 {
@@ -116,7 +112,7 @@ static void heap_push(Bucket *h, const Event *ev, size_t hint)
     size_t i = h->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (!ev_less(ev, &h->a[p]))
+        if (!event_before(ev, &h->a[p]))
             break;
         h->a[i] = h->a[p];
         i = p;
@@ -135,9 +131,9 @@ static void heap_pop(Bucket *h, Event *out)
         size_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && ev_less(&h->a[c + 1], &h->a[c]))
+        if (c + 1 < n && event_before(&h->a[c + 1], &h->a[c]))
             c++;
-        if (!ev_less(&h->a[c], &last))
+        if (!event_before(&h->a[c], &last))
             break;
         h->a[i] = h->a[c];
         i = c;
@@ -160,23 +156,26 @@ void evq_destroy(Evq *q)
         return;
     for (int i = 0; i < NBUCKETS; i++)
         free(q->b[i].a);
-    free(q->early.a);
     free(q);
 }
 
-void evq_insert(Evq *q, SimTime t, uint64_t order, void *obj, uint32_t kind,
-                uint32_t epoch)
+uint64_t evq_push(Evq *q, SimTime t, unsigned prio, uint32_t kind, void *obj,
+                  uint32_t epoch)
 {
+    assert(prio <= EV_PRIO_MAX);
+    assert(q->seq < ((uint64_t)1 << EV_SEQ_BITS));
+    uint64_t seq = q->seq++;
+    uint64_t order = ((uint64_t)prio << EV_SEQ_BITS) | seq;
     q->n++;
     int i;
-    if (t < q->last || (i = bucket_of(t, q->last)) == 0) { /* a heap */
+    if (t < q->last || (i = bucket_of(t, q->last)) == 0) {
         Event ev = {.t = t, .order = order, .obj = obj, .kind = kind,
                     .epoch = epoch};
-        heap_push(t < q->last ? &q->early : &q->b[0], &ev, q->cap_hint);
-        return;
+        heap_push(&q->b[0], &ev, q->cap_hint);
+        return seq;
     }
-    /* the common case: appended field by field, with no Event copied
-     * through the stack on the way */
+    /* the common case: appended field by field (an Event built on the
+     * stack and copied stalled on the store-to-load forward) */
     Bucket *b = &q->b[i];
     if (b->n == b->cap)
         bucket_grow(b, q->cap_hint);
@@ -187,15 +186,6 @@ void evq_insert(Evq *q, SimTime t, uint64_t order, void *obj, uint32_t kind,
     slot->kind = kind;
     slot->epoch = epoch;
     q->used |= (uint64_t)1 << (i - 1);
-}
-
-uint64_t evq_push(Evq *q, Event ev, unsigned prio)
-{
-    assert(prio <= EV_PRIO_MAX);
-    assert(q->seq < ((uint64_t)1 << EV_SEQ_BITS));
-    uint64_t seq = q->seq++;
-    ev.order = ((uint64_t)prio << EV_SEQ_BITS) | seq;
-    evq_insert(q, ev.t, ev.order, ev.obj, ev.kind, ev.epoch);
     return seq;
 }
 
@@ -225,12 +215,10 @@ static void refill(Evq *q)
     src->n = 0;
 }
 
-/* The heap holding the least event (refilling bucket 0 if it must), or
- * NULL when the queue is empty. */
+/* The bucket-0 heap, which holds the least event (refilled if it must
+ * be), or NULL when the queue is empty. */
 static Bucket *least(Evq *q)
 {
-    if (q->early.n > 0)
-        return &q->early;
     if (q->b[0].n == 0) {
         if (q->used == 0)
             return NULL;
@@ -261,7 +249,6 @@ void evq_clear(Evq *q)
 {
     for (int i = 0; i < NBUCKETS; i++)
         q->b[i].n = 0;
-    q->early.n = 0;
     q->used = 0;
     q->last = 0;
     q->n = 0;

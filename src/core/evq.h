@@ -23,17 +23,13 @@ typedef struct Evq Evq;
 Evq *evq_create(size_t cap);
 void evq_destroy(Evq *q);
 
-/* Inserts a copy of `ev`.  `ev->t` and `prio` (0..EV_PRIO_MAX) set the
- * order; the queue assigns the insertion sequence.  Returns the sequence. */
-uint64_t evq_push(Evq *q, Event ev, unsigned prio);
-
-/* Inserts an event whose `order` the caller already set: for an owner
- * that merges several queues under one sequence (the Sim's near and timer
- * queues), so their union is ordered exactly as one queue would be.
- * `order` must be unique among the events the owner holds.  Fields, not an
- * Event, so the record is written once, in place. */
-void evq_insert(Evq *q, SimTime t, uint64_t order, void *obj, uint32_t kind,
-                uint32_t epoch);
+/* Inserts an event of `kind` about `obj` at time t.  t and `prio`
+ * (0..EV_PRIO_MAX) set the order; the queue assigns the insertion
+ * sequence (the event's `order` is (prio << 56) | sequence).  Returns the
+ * sequence.  Fields, not an Event, so the record is written once, in
+ * place. */
+uint64_t evq_push(Evq *q, SimTime t, unsigned prio, uint32_t kind, void *obj,
+                  uint32_t epoch);
 
 /* Removes the least event into *out.  Returns 1, or 0 if empty. */
 int evq_pop(Evq *q, Event *out);

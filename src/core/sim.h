@@ -1,7 +1,7 @@
 /*
  * sim.h - the clock, the run loop and dispatch.
  *
- * A Sim owns the event queues and the clock; the model that uses it (the
+ * A Sim owns the event queue and the clock; the model that uses it (the
  * serverless platform, a test's toy model) registers one handler, which the
  * Sim calls for every event with the clock already advanced.  The Sim knows
  * no event kinds: the handler switches over its own.
@@ -35,15 +35,6 @@ SimTime sim_now(const Sim *sim);
  * Among events at equal t, lower prio fires first, then insertion order. */
 void sim_schedule(Sim *sim, SimTime t, unsigned prio, uint32_t kind, void *obj,
                   uint32_t epoch);
-
-/* The same for a timer: an event that usually lies far beyond the others
- * and is mostly superseded before it fires (a keep-alive deadline).  It
- * waits in a second heap, so the first -- the events due soon, one per
- * request in service -- is not sifted through tens of thousands of them.  The order is
- * unchanged: both heaps draw from one insertion sequence and the run loop
- * takes the least of their two tops. */
-void sim_schedule_timer(Sim *sim, SimTime t, unsigned prio, uint32_t kind,
-                        void *obj, uint32_t epoch);
 
 /* The same for the one event of a stream that always has exactly one
  * pending -- the next arrival: it waits in a slot beside the heap, and the

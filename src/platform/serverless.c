@@ -61,9 +61,6 @@
  * STYLE.md section 6).  Pushing one timer per idle period instead would keep
  * lambda x keepalive stale events in the heap (600,000 at 1,000 req/s and
  * 600 s), and every heap operation would pay for them in cache misses.
- * The timers wait in the engine's timer heap (world_schedule_timer): the
- * tens of thousands of idle instances of a many-function replay then do not
- * deepen the heap every completion goes through.
  *
  * Cold starts (entity/profile.h).  Components: the instance starts for
  * sandbox + f (runtime + model load), f = max(1, ref_vcpus / vcpus) the CPU
@@ -428,7 +425,7 @@ static void arm_timer(SrvPool *s, Instance *inst, SimTime deadline)
     if (inst->timer_at >= 0) /* the pending one is too late: cancel it */
         inst->epoch = ++s->epoch_counter;
     inst->timer_at = deadline;
-    world_schedule_timer(s->w, deadline, EV_EXPIRE, inst, inst->epoch);
+    world_schedule(s->w, deadline, EV_EXPIRE, inst, inst->epoch);
 }
 
 /* inst has no request left: keep it (keep-alive) or remove it. */
@@ -454,8 +451,8 @@ static void go_idle(SrvPool *s, Instance *inst)
         KaDecision d = s->ka->on_idle(s->ka_state, fn_index(s, f), &idle);
         if (d.prewarm_us > 0) { /* go now, come back later */
             f->pw_keep_us = d.keepalive_us;
-            world_schedule_timer(s->w, now + d.prewarm_us, EV_PREWARM, f,
-                                 ++f->pw_epoch);
+            world_schedule(s->w, now + d.prewarm_us, EV_PREWARM, f,
+                           ++f->pw_epoch);
             destroy_instance(s, inst);
             drain_queue(s);
             return;
@@ -644,7 +641,7 @@ static void arm_window(SrvPool *s)
 
 /* ---- routing ------------------------------------------------------- */
 
-static Instance *warm_slot(SrvFn *f)
+static Instance *warm_slot(const SrvFn *f)
 {
     return f->avail_pc.head != NULL ? f->avail_pc.head : f->avail_od.head;
 }
@@ -1060,13 +1057,10 @@ void srvpool_warm_fn(const SrvPool *s, int fn)
 
 void srvpool_warm_instance(const SrvPool *s, int fn)
 {
-    const SrvFn *f = &s->fn[fn];
-    const Instance *inst =
-        f->avail_pc.head != NULL ? f->avail_pc.head : f->avail_od.head;
+    const Instance *inst = warm_slot(&s->fn[fn]);
     if (inst != NULL)
         warm_instance(inst);
 }
-
 
 void srvpool_route(SrvPool *s, Request *req)
 {

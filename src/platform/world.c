@@ -2,12 +2,11 @@
  * world.c - one run: arrivals, routing between platform components,
  * dispatch, the horizon, conservation and the run's summary (see world.h).
  *
- * The World keeps one pending arrival (the generator is pulled when it
- * fires) in the engine's slot beside the heap (sim_schedule_next: a push
- * and a pop saved per request), so the heaps hold only live work: one
- * completion per request in service and a handful of control events in the
- * near heap, at most one keep-alive timer per instance and the pre-warm
- * windows in the timer heap (world_schedule_timer).
+ * The World keeps the next arrival in the engine's slot beside the queue
+ * (sim_schedule_next: a push and a pop saved per request) and the one
+ * after it pulled ahead (advance_arrivals), so the queue holds only live
+ * work: one completion per request in service, at most one timer per
+ * instance, and a handful of control events.
  */
 #include "world.h"
 
@@ -35,12 +34,6 @@ void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch)
 {
     sim_schedule(w->sim, t, PRIO(kind), kind, obj, epoch);
-}
-
-void world_schedule_timer(World *w, SimTime t, uint32_t kind, void *obj,
-                          uint32_t epoch)
-{
-    sim_schedule_timer(w->sim, t, PRIO(kind), kind, obj, epoch);
 }
 
 SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
@@ -162,16 +155,14 @@ static void pull_arrival(World *w, PendingArrival *p)
     p->output = w->arr.output_tokens;
 }
 
-/* The arrival after the one firing now (or the first) becomes `next`, in
- * the engine's slot, and the one after it is pulled as `ahead`.  Pulling
- * one ahead lets its function's state be fetched an arrival early, and the
- * function's first instance when it is `next` (two steps, as the second
- * address is read from the first); the generator is pulled exactly as
- * often as with one pending arrival, in the same order. */
-static void advance_arrivals(World *w, int first)
+/* `ahead` becomes `next`, in the engine's slot, and the arrival after it
+ * is pulled as the new `ahead`.  Pulling one ahead lets its function's
+ * state be fetched an arrival early, and the function's first instance
+ * when it is `next` (two steps, as the second address is read from the
+ * first); the generator is pulled exactly as often as with one pending
+ * arrival, in the same order. */
+static void advance_arrivals(World *w)
 {
-    if (first)
-        pull_arrival(w, &w->ahead);
     w->next = w->ahead;
     if (w->next.t >= w->rc->horizon)
         return;
@@ -200,7 +191,7 @@ static void on_arrival(World *w)
     double given_s = w->next.dur_s;
     long prompt = w->next.prompt, output = w->next.output;
     int fn = w->next.fn;
-    advance_arrivals(w, 0);
+    advance_arrivals(w);
     Request *req = pool_get(&w->req_pool);
     req->id = w->next_req_id++;
     req->arrival = sim_now(w->sim);
@@ -361,7 +352,8 @@ World *world_create(const RunConfig *rc)
     w->m->warmup = w->warmup;
     if (w->warmup > 0)
         world_schedule(w, w->warmup, EV_WARMUP, NULL, 0);
-    advance_arrivals(w, 1);
+    pull_arrival(w, &w->ahead); /* the first arrival */
+    advance_arrivals(w);
     if (rc->ts_interval > 0 && rc->ts_interval < rc->horizon)
         world_schedule(w, rc->ts_interval, EV_SAMPLE, NULL, 0);
     return w;

@@ -159,11 +159,4 @@ SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch);
 
-/* The same for a deadline that usually lies far ahead and is mostly
- * superseded (keep-alive, pre-warm): it waits in the engine's timer heap,
- * so completions are not sifted past tens of thousands of idle instances'
- * timers.  The order of events is the same as with world_schedule. */
-void world_schedule_timer(World *w, SimTime t, uint32_t kind, void *obj,
-                          uint32_t epoch);
-
 #endif

@@ -28,16 +28,16 @@ int main(void)
         Evq *q = evq_create(n);
         double t0 = now_s();
         for (size_t k = 0; k < n; k++) {
-            Event ev = {.t = (SimTime)(-1e6 * log1p(-gsl_rng_uniform(r)))};
-            evq_push(q, ev, 0);
+            evq_push(q, (SimTime)(-1e6 * log1p(-gsl_rng_uniform(r))), 0, 0,
+                     NULL, 0);
         }
         double t1 = now_s();
         size_t holds = 10000000;
         for (size_t k = 0; k < holds; k++) {
             Event ev;
             evq_pop(q, &ev);
-            ev.t += (SimTime)(-1e6 * log1p(-gsl_rng_uniform(r)));
-            evq_push(q, ev, 0);
+            evq_push(q, ev.t + (SimTime)(-1e6 * log1p(-gsl_rng_uniform(r))),
+                     0, 0, NULL, 0);
         }
         double t2 = now_s();
         Event ev;
