@@ -8,6 +8,7 @@
  */
 #include "trace.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -235,27 +236,34 @@ static long days_from_civil(long y, long m, long d)
     return era * 146097 + doe - 719468;
 }
 
-/* A UTC offset after the seconds: "", "Z", "+HH", "+HH:MM" or "+HHMM"
- * (or '-').  Sets *off_s to the seconds to subtract for UTC; 0 if bad. */
+/* Two decimal digits at s into *v; 0 if they are not two digits. */
+static int two_digits(const char *s, int *v)
+{
+    if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
+        return 0;
+    *v = (s[0] - '0') * 10 + (s[1] - '0');
+    return 1;
+}
+
+/* A UTC offset after the seconds: "", "Z", "+HH", "+HHMM" or "+HH:MM"
+ * (or '-').  1 with *off_s the seconds to subtract for UTC, 0 if bad. */
 static int parse_utc_offset(const char *s, double *off_s)
 {
     *off_s = 0;
-    if (*s == '\0' || (s[0] == 'Z' && s[1] == '\0'))
+    if (*s == '\0' || strcmp(s, "Z") == 0)
         return 1;
-    if (*s != '+' && *s != '-')
+    int h, m = 0;
+    if ((*s != '+' && *s != '-') || !two_digits(s + 1, &h))
         return 0;
-    int sign = *s == '-' ? -1 : 1, h = 0, m = 0, used = 0;
-    const char *p = s + 1;
-    if (sscanf(p, "%2d:%2d%n", &h, &m, &used) == 2 && used == 5) {
-    } else if (sscanf(p, "%2d%2d%n", &h, &m, &used) == 2 && used == 4) {
-    } else if (sscanf(p, "%2d%n", &h, &used) == 1 && used == 2) {
-        m = 0;
-    } else {
-        return 0;
+    const char *p = s + 3;
+    if (*p != '\0') {
+        p += *p == ':';
+        if (!two_digits(p, &m) || p[2] != '\0')
+            return 0;
     }
-    if (p[used] != '\0' || h > 23 || m > 59 || h < 0 || m < 0)
+    if (h > 23 || m > 59)
         return 0;
-    *off_s = sign * (h * 3600.0 + m * 60.0);
+    *off_s = (*s == '-' ? -1 : 1) * (h * 3600.0 + m * 60.0);
     return 1;
 }
 

@@ -229,15 +229,22 @@ static TraceSpec llm_spec(const char *file)
     return t;
 }
 
-Test(trace, datetime_stamps_and_token_counts)
+/* Writes `text` as llm.csv in a fresh directory; its spec. */
+static TraceSpec write_llm(const char *tag, const char *text)
 {
-    support_tmpdir("trace-dt", dir, sizeof dir);
+    support_tmpdir(tag, dir, sizeof dir);
     char path[1200];
     snprintf(path, sizeof path, "%s/llm.csv", dir);
-    support_write_file(path, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
-                             "2023-11-16 23:59:59.5000000,4808,10\n"
-                             "2023-11-17 00:00:01.2500000,3180,8\n");
-    TraceSpec t = llm_spec("llm.csv");
+    support_write_file(path, text);
+    return llm_spec("llm.csv");
+}
+
+Test(trace, datetime_stamps_and_token_counts)
+{
+    TraceSpec t = write_llm("trace-dt",
+                            "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                            "2023-11-16 23:59:59.5000000,4808,10\n"
+                            "2023-11-17 00:00:01.2500000,3180,8\n");
     Err err;
     TraceReader *r = trace_open(&t, &err);
     cr_assert_not_null(r, "%s", err.msg);
@@ -257,15 +264,12 @@ Test(trace, datetime_stamps_and_token_counts)
  * other offsets move the time to UTC, and a bad one names the line. */
 Test(trace, datetime_utc_offsets_2024_format)
 {
-    support_tmpdir("trace-tz", dir, sizeof dir);
-    char path[1200];
-    snprintf(path, sizeof path, "%s/llm24.csv", dir);
-    support_write_file(path, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
-                             "2024-05-10 00:00:00.009930+00:00,2048,30\n"
-                             "2024-05-10 01:00:00.5+01:00,100,5\n"
-                             "2024-05-10T00:00:02Z,7,1\n"
-                             "2024-05-09 19:00:03-0500,8,2\n");
-    TraceSpec t = llm_spec("llm24.csv");
+    TraceSpec t = write_llm("trace-tz",
+                            "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                            "2024-05-10 00:00:00.009930+00:00,2048,30\n"
+                            "2024-05-10 01:00:00.5+01:00,100,5\n"
+                            "2024-05-10T00:00:02Z,7,1\n"
+                            "2024-05-09 19:00:03-0500,8,2\n");
     Err err;
     TraceReader *r = trace_open(&t, &err);
     cr_assert_not_null(r, "%s", err.msg);
@@ -283,16 +287,15 @@ Test(trace, datetime_utc_offsets_2024_format)
     cr_assert_eq(trace_next(r, &row, &err), 0);
     trace_close(r);
 
-    snprintf(path, sizeof path, "%s/llm24.csv", dir);
-    support_write_file(path, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
-                             "2024-05-10 00:00:00.009930+00:00,2048,30\n"
-                             "2024-05-10 00:00:04+00:0x,9,3\n");
+    t = write_llm("trace-tz-bad", "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                                  "2024-05-10 00:00:00.009930+00:00,2048,30\n"
+                                  "2024-05-10 00:00:04+00:0x,9,3\n");
     r = trace_open(&t, &err);
     int rc = r != NULL ? trace_next(r, &row, &err) : -1;
     if (rc > 0)
         rc = trace_next(r, &row, &err);
     cr_assert_lt(rc, 0, "a bad offset is an error");
-    cr_assert_not_null(strstr(err.where, "llm24.csv:3"), "%s", err.where);
+    cr_assert_not_null(strstr(err.where, "llm.csv:3"), "%s", err.where);
     cr_assert_not_null(strstr(err.msg, "not a datetime"), "%s", err.msg);
     trace_close(r);
 }
