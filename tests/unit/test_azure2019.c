@@ -125,7 +125,7 @@ static void gzip_crlf_copy(const char *src, const char *dst)
  * the same times, functions and durations in the same order. */
 Test(azure2019, gzip_and_crlf_read_alike)
 {
-    static char dir[1024];
+    char dir[1024];
     support_tmpdir("az19-gz", dir, sizeof dir);
     Az19Spec plain = mini(), packed = mini();
     gzip_crlf_copy(plain.invocations, strcat(strcpy(packed.invocations, dir),
