@@ -11,6 +11,14 @@
  *                       on-demand, most recently used first: warm routing
  *                       takes the head, so older instances drift to the tail
  *                       and expire first (DESIGN.md section 3);
+ *   route               with `routing` newest / oldest, the instances on
+ *                       avail_od also sit in a binary heap by creation (the
+ *                       instance id), so the choice is the top, O(log n) per
+ *                       change; with random, in an array a draw from the
+ *                       routing stream (its own, so no other stream's draws
+ *                       change) indexes.  Provisioned instances are always
+ *                       taken most recently used first: they never expire,
+ *                       so the rule is about which on-demand ones do;
  *   open_starting       starting on-demand instances with a free slot
  *                       (concurrency > 1 only): later arrivals may bind to
  *                       them and wait for the start, Cloud Run-style.
@@ -62,12 +70,43 @@
  * lambda x keepalive stale events in the heap (600,000 at 1,000 req/s and
  * 600 s), and every heap operation would pay for them in cache misses.
  *
+ * Processor sharing (concurrency > 1, CPU classes).  DESIGN.md section 3:
+ * k requests on an instance with v vCPUs, profile measured on r, each run
+ * at speed min(1, v / (k r)) -- Cloud Run, Azure Container Apps and
+ * Knative give an instance's requests its vCPUs, not a vCPU each.  A
+ * request's work is its time alone (warm time x f, f below), so relative
+ * to that it runs at min(1, m / k), m = max(1, v / r).  Where concurrency
+ * <= m no request ever slows and the single path below runs unchanged (one
+ * DONE per request); otherwise an instance keeps its k running requests'
+ * remaining work in an array (ShareRun), and each change of k -- a start,
+ * an end, a timeout -- first brings all of it up to now at the old speed
+ * and then schedules one EV_SHARE for the least remaining work at the new
+ * speed (or the earliest timeout), cancelling the previous one by epoch.
+ * That is O(k) per change, k <= concurrency <= 1000; a heap by virtual
+ * finish time would make it O(log k) but needs a second structure for the
+ * timeouts, and at Cloud Run's default 80 the scan is a few hundred
+ * bytes.  A request times out timeout_s of wall time after it started and
+ * is billed (request-duration prices) for its wall time in service.  GPU
+ * classes keep running each request at its profile's speed: their warm
+ * time is GPU time, which DESIGN.md's vCPU rule does not describe, and
+ * concurrent GPU work is what dynamic batching models.  New instances start
+ * only when every slot of the function's instances is taken, so an
+ * instance fills to its concurrency: with more requests than its vCPUs run
+ * at full speed, latency grows with k rather than the instance count.
+ *
  * Cold starts (entity/profile.h).  Components: the instance starts for
- * sandbox + f (runtime + model load), f = max(1, ref_vcpus / vcpus) the CPU
- * slowdown, and its first request also runs the first-inference extra.
- * Total-time profiles: a cold request takes Tc, drawn from cold_total, in
- * place of its warm time S: the instance starts for max(0, Tc - S) and the
- * request then runs min(S, Tc), so it ends exactly Tc after binding.
+ * sandbox + f (runtime + model load x g), f = max(1, ref_vcpus / vcpus) the
+ * CPU slowdown, and its first request also runs the first-inference extra.
+ * Total-time profiles: a cold request takes Tc x f, Tc drawn from
+ * cold_total, in place of its warm time S (S x f already): the instance
+ * starts for max(0, Tc - S) x g (the part above the warm time) and the
+ * request then runs min(S, Tc), so with g = 1 it ends exactly Tc x f
+ * after binding.  Requests that bind to a start they did not trigger run their
+ * warm time.  g, the function's memory over the alternative's memory_mb,
+ * is 1 unless a many-function trace gives the function's memory: model
+ * load (and the rest of a measured cold total) grows with what an instance
+ * holds, which gives each function its own cold-start cost (greedy-dual's
+ * cost term).  An estimate: the Azure traces give memory, not load times.
  *
  * Randomness.  A request's warm service time is its own quantile (drawn
  * by the World at arrival) of this hardware's distribution, so alternatives
