@@ -166,6 +166,18 @@ Test(policies, hybrid_prewarm_saves_idle_memory_exactly)
 #define NFN 40
 #define NMIN 30
 
+/* An azure2019 workload of the three files, replayed as written. */
+static void az19_workload(WorkloadSpec *wl, const char *inv, const char *dur,
+                          const char *mem)
+{
+    memset(wl, 0, sizeof *wl);
+    snprintf(wl->type, sizeof wl->type, "azure2019");
+    snprintf(wl->az19.invocations, sizeof wl->az19.invocations, "%s", inv);
+    snprintf(wl->az19.durations, sizeof wl->az19.durations, "%s", dur);
+    snprintf(wl->az19.memory, sizeof wl->az19.memory, "%s", mem);
+    wl->az19.time_scale = 1;
+}
+
 /* An Azure-2019-format trace: NFN functions in NFN / 2 apps over NMIN
  * minutes, heavy-tailed rates (function i at about 40 / (i + 1) a minute,
  * bursty: each minute on with probability 1/2), durations 50 to 500 ms,
@@ -208,12 +220,7 @@ static void write_trace(const char *dir, WorkloadSpec *wl)
     fclose(fi);
     fclose(fd);
     fclose(fm);
-    memset(wl, 0, sizeof *wl);
-    snprintf(wl->type, sizeof wl->type, "azure2019");
-    snprintf(wl->az19.invocations, sizeof wl->az19.invocations, "%s", p_inv);
-    snprintf(wl->az19.durations, sizeof wl->az19.durations, "%s", p_dur);
-    snprintf(wl->az19.memory, sizeof wl->az19.memory, "%s", p_mem);
-    wl->az19.time_scale = 1;
+    az19_workload(wl, p_inv, p_dur, p_mem);
 }
 
 static AltSpec many_alt(const char *policy, double limit_gb)
@@ -341,12 +348,7 @@ static void write_three(const char *dir, WorkloadSpec *wl)
     support_write_file(p_dur, dur);
     support_write_file(p_mem, "HashOwner,HashApp,SampleCount,AverageAllocatedMb\n"
                               "o,a,1,512\no,b,1,2048\no,c,1,1024\n");
-    memset(wl, 0, sizeof *wl);
-    snprintf(wl->type, sizeof wl->type, "azure2019");
-    snprintf(wl->az19.invocations, sizeof wl->az19.invocations, "%s", p_inv);
-    snprintf(wl->az19.durations, sizeof wl->az19.durations, "%s", p_dur);
-    snprintf(wl->az19.memory, sizeof wl->az19.memory, "%s", p_mem);
-    wl->az19.time_scale = 1;
+    az19_workload(wl, p_inv, p_dur, p_mem);
 }
 
 Test(policies, greedy_dual_cost_scales_with_function_memory)
