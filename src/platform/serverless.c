@@ -957,6 +957,8 @@ static void share_schedule(SrvPool *s, Instance *inst)
             t = inst->share[i].deadline;
     }
     double dt_us = ceil(rem / share_speed(s, k) - SHARE_EPS_US);
+    if (dt_us < 0)
+        dt_us = 0; /* work already done (a zero service time) */
     if (dt_us < (double)(t - inst->share_at))
         t = inst->share_at + (SimTime)dt_us;
     world_schedule(s->w, t, EV_SHARE, inst, inst->share_epoch);
