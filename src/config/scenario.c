@@ -28,7 +28,10 @@ static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
-    "overflow", "cluster", "notes", NULL};
+    "overflow", "cluster", "routing", "notes", NULL};
+
+static const char *const routing_names[] = {"most-recent", "newest",
+                                            "oldest", "random", NULL};
 
 static const char *const vm_keys[] = {
     "instance_type", "count", "slots", "lb", "max_queue", "boot_s",
@@ -886,6 +889,21 @@ static int memory_limit_cluster(const JCtx *c, AltSpec *a, const char *apath)
     return 0;
 }
 
+/* "routing": which warm on-demand instance takes a request. */
+static int load_routing(const JCtx *c, const cJSON *o, const char *path,
+                        AltSpec *a)
+{
+    char name[32], p[256];
+    int rc, idx = 0;
+    if ((rc = json_str(c, o, path, "routing", 0, "most-recent", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "routing"), name,
+                        routing_names, &idx)) < 0)
+        return rc;
+    a->routing = (RoutingKind)idx;
+    return 0;
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
@@ -998,6 +1016,9 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if ((rc = json_int(c, o, p, "concurrency", 0, 1, 1, 1000, &ll)) < 0)
         return rc;
     a->concurrency = (int)ll;
+    o = from(alt, defs, "routing", apath, &p);
+    if ((rc = load_routing(c, o, p, a)) < 0)
+        return rc;
     o = from(alt, defs, "max_instances", apath, &p);
     if ((rc = json_int(c, o, p, "max_instances", 0, 1000, 0, 10000000, &ll)) <
         0)

@@ -62,6 +62,10 @@ typedef struct Instance {
     uint64_t evict_seq;      /* ties: earlier idle first */
     SimTime state_since;     /* when it entered its current state */
     struct Instance *all_prev, *all_next; /* every live instance */
+    int ord_pos;             /* place in its function's routing order, or -1 */
+    uint32_t share_epoch;    /* cancels a pending processor-sharing event */
+    struct ShareRun *share;  /* processor sharing: its running requests */
+    SimTime share_at;        /* their remaining work is as of this time */
 } Instance;
 
 /* An intrusive doubly linked list of instances, most recently used first. */

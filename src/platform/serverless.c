@@ -11,6 +11,14 @@
  *                       on-demand, most recently used first: warm routing
  *                       takes the head, so older instances drift to the tail
  *                       and expire first (DESIGN.md section 3);
+ *   route               with `routing` newest / oldest, the instances on
+ *                       avail_od also sit in a binary heap by creation (the
+ *                       instance id), so the choice is the top, O(log n) per
+ *                       change; with random, in an array a draw from the
+ *                       routing stream (its own, so no other stream's draws
+ *                       change) indexes.  Provisioned instances are always
+ *                       taken most recently used first: they never expire,
+ *                       so the rule is about which on-demand ones do;
  *   open_starting       starting on-demand instances with a free slot
  *                       (concurrency > 1 only): later arrivals may bind to
  *                       them and wait for the start, Cloud Run-style.
@@ -62,12 +70,43 @@
  * lambda x keepalive stale events in the heap (600,000 at 1,000 req/s and
  * 600 s), and every heap operation would pay for them in cache misses.
  *
+ * Processor sharing (concurrency > 1, CPU classes).  DESIGN.md section 3:
+ * k requests on an instance with v vCPUs, profile measured on r, each run
+ * at speed min(1, v / (k r)) -- Cloud Run, Azure Container Apps and
+ * Knative give an instance's requests its vCPUs, not a vCPU each.  A
+ * request's work is its time alone (warm time x f, f below), so relative
+ * to that it runs at min(1, m / k), m = max(1, v / r).  Where concurrency
+ * <= m no request ever slows and the single path below runs unchanged (one
+ * DONE per request); otherwise an instance keeps its k running requests'
+ * remaining work in an array (ShareRun), and each change of k -- a start,
+ * an end, a timeout -- first brings all of it up to now at the old speed
+ * and then schedules one EV_SHARE for the least remaining work at the new
+ * speed (or the earliest timeout), cancelling the previous one by epoch.
+ * That is O(k) per change, k <= concurrency <= 1000; a heap by virtual
+ * finish time would make it O(log k) but needs a second structure for the
+ * timeouts, and at Cloud Run's default 80 the scan is a few hundred
+ * bytes.  A request times out timeout_s of wall time after it started and
+ * is billed (request-duration prices) for its wall time in service.  GPU
+ * classes keep running each request at its profile's speed: their warm
+ * time is GPU time, which DESIGN.md's vCPU rule does not describe, and
+ * concurrent GPU work is what dynamic batching models.  New instances start
+ * only when every slot of the function's instances is taken, so an
+ * instance fills to its concurrency: with more requests than its vCPUs run
+ * at full speed, latency grows with k rather than the instance count.
+ *
  * Cold starts (entity/profile.h).  Components: the instance starts for
- * sandbox + f (runtime + model load), f = max(1, ref_vcpus / vcpus) the CPU
- * slowdown, and its first request also runs the first-inference extra.
- * Total-time profiles: a cold request takes Tc, drawn from cold_total, in
- * place of its warm time S: the instance starts for max(0, Tc - S) and the
- * request then runs min(S, Tc), so it ends exactly Tc after binding.
+ * sandbox + f (runtime + model load x g), f = max(1, ref_vcpus / vcpus) the
+ * CPU slowdown, and its first request also runs the first-inference extra.
+ * Total-time profiles: a cold request takes Tc x f, Tc drawn from
+ * cold_total, in place of its warm time S (S x f already): the instance
+ * starts for max(0, Tc - S) x g (the part above the warm time) and the
+ * request then runs min(S, Tc), so with g = 1 it ends exactly Tc x f
+ * after binding.  Requests that bind to a start they did not trigger run their
+ * warm time.  g, the function's memory over the alternative's memory_mb,
+ * is 1 unless a many-function trace gives the function's memory: model
+ * load (and the rest of a measured cold total) grows with what an instance
+ * holds, which gives each function its own cold-start cost (greedy-dual's
+ * cost term).  An estimate: the Azure traces give memory, not load times.
  *
  * Randomness.  A request's warm service time is its own quantile (drawn
  * by the World at arrival) of this hardware's distribution, so alternatives
@@ -84,6 +123,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/rng.h"
 #include "../util/pool.h"
 #include "../util/prefetch.h"
 #include "../util/xalloc.h"
@@ -100,6 +140,21 @@ typedef enum StartBlock {
     START_NOROOM  /* no node has room, even after evicting idle instances */
 } StartBlock;
 
+/* A binary heap (or, unordered, an array) of instances whose members know
+ * their place, so any member leaves in O(log n); see HeapOrder. */
+typedef struct InstHeap {
+    Instance **v;
+    int n, cap;
+    const struct HeapOrder *ord;
+} InstHeap;
+
+/* One request running on a processor-shared instance. */
+typedef struct ShareRun {
+    double rem_us;    /* work left, in microseconds of running alone */
+    SimTime deadline; /* its timeout (start + timeout_s), or SIM_TIME_MAX */
+    Request *req;
+} ShareRun;
+
 /* One function: its instances, queue and counters.  What every arrival
  * and completion touches comes first -- the lists, the queue, its memory,
  * then the counters at the head of `st` -- in the first 128 bytes, which
@@ -115,6 +170,10 @@ typedef struct SrvFn {
     Demand dem;           /* what one of its instances takes on a node */
     uint32_t pw_epoch;    /* cancels a pending pre-warm */
     SimTime pw_keep_us;   /* keep-alive of the instance a pre-warm starts */
+    double load_scale;    /* its memory / the alternative's: scales the
+                             model-load part of its starts */
+    InstHeap route;       /* routing other than most-recent: the instances
+                             on avail_od, by creation (or unordered) */
 } SrvFn;
 
 struct SrvPool {
@@ -128,6 +187,12 @@ struct SrvPool {
     void *ka_state;
 
     double cpu_factor;    /* >= 1 */
+    RoutingKind routing;
+    gsl_rng *r_route;     /* ROUTE_RANDOM: the routing stream */
+    int share;            /* processor sharing of vCPUs (see share_*) */
+    double share_m;       /* max(1, vCPUs / profile vCPUs): requests that
+                             run at full speed at once */
+    Pool share_pool;      /* per-instance arrays of `conc` ShareRuns */
     SimTime timeout_us;   /* 0 = none */
     int conc;
     int batching;         /* dynamic batching on (max_batch > 1) */
@@ -137,8 +202,7 @@ struct SrvPool {
     int n_fn;
     SrvFn *fn;
     SrvFn *wait_head, *wait_tail; /* functions with queued requests */
-    Instance **heap;      /* idle on-demand instances by eviction priority */
-    int heap_n, heap_cap;
+    InstHeap evict;       /* idle on-demand instances by eviction priority */
     uint64_t idle_seq;
     int n_alive;          /* instances not gone, both kinds */
     int pc_active;        /* provisioned instances not retiring */
@@ -164,6 +228,10 @@ struct SrvPool {
 static void serve(SrvPool *s, Instance *inst, Request *req);
 static void place(SrvPool *s, Instance *inst, Request *req);
 static void drain_queue(SrvPool *s);
+static void go_idle(SrvPool *s, Instance *inst);
+static void bill(SrvPool *s, const Request *req, SimTime ran_us);
+static void end_request(SrvPool *s, Request *req, ReqOutcome outcome);
+static Request *dequeue(SrvPool *s, SrvFn *f);
 
 static SrvFn *fn_of(SrvPool *s, const Instance *inst)
 {
@@ -204,73 +272,111 @@ static double idle_mb_us(const SrvPool *s, const Instance *inst,
     return now > from ? (double)(now - from) * f->mem_mb : 0.0;
 }
 
-/* ---- the idle-eviction heap (min by priority, then idle order) ------- */
+/* ---- indexed heaps of instances ---------------------------------------- */
 
-static int heap_less(const Instance *a, const Instance *b)
+/* What orders an InstHeap and where its members keep their place.  With
+ * less == NULL it is a plain array (members in no order; removal swaps the
+ * last one in), which random routing draws from. */
+typedef struct HeapOrder {
+    size_t pos_off; /* offset of the member's int place field */
+    int (*less)(const Instance *a, const Instance *b);
+} HeapOrder;
+
+static int *heap_pos_of(const InstHeap *h, Instance *inst)
+{
+    return (int *)(void *)((char *)inst + h->ord->pos_off);
+}
+
+static void heap_set(InstHeap *h, int i, Instance *inst)
+{
+    h->v[i] = inst;
+    *heap_pos_of(h, inst) = i;
+}
+
+static void heap_up(InstHeap *h, int i)
+{
+    Instance *x = h->v[i];
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!h->ord->less(x, h->v[p]))
+            break;
+        heap_set(h, i, h->v[p]);
+        i = p;
+    }
+    heap_set(h, i, x);
+}
+
+static void heap_down(InstHeap *h, int i)
+{
+    Instance *x = h->v[i];
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && h->ord->less(h->v[c + 1], h->v[c]))
+            c++;
+        if (!h->ord->less(h->v[c], x))
+            break;
+        heap_set(h, i, h->v[c]);
+        i = c;
+    }
+    heap_set(h, i, x);
+}
+
+static void heap_push(InstHeap *h, Instance *inst)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 64;
+        h->v = xrealloc(h->v, (size_t)h->cap * sizeof *h->v);
+    }
+    heap_set(h, h->n, inst);
+    if (h->ord->less != NULL)
+        heap_up(h, h->n);
+    h->n++;
+}
+
+static void heap_remove(InstHeap *h, Instance *inst)
+{
+    int i = *heap_pos_of(h, inst);
+    *heap_pos_of(h, inst) = -1;
+    Instance *last = h->v[--h->n];
+    if (i == h->n)
+        return;
+    heap_set(h, i, last);
+    if (h->ord->less == NULL)
+        return;
+    heap_up(h, i);
+    heap_down(h, *heap_pos_of(h, last));
+}
+
+/* Idle on-demand instances for eviction: lowest priority, then earliest
+ * idle, first. */
+static int evict_less(const Instance *a, const Instance *b)
 {
     if (a->evict_prio != b->evict_prio)
         return a->evict_prio < b->evict_prio;
     return a->evict_seq < b->evict_seq;
 }
 
-static void heap_set(SrvPool *s, int i, Instance *inst)
+/* Warm routing by creation: instance ids grow with creation time. */
+static int newest_less(const Instance *a, const Instance *b)
 {
-    s->heap[i] = inst;
-    inst->heap_pos = i;
+    return a->id > b->id;
 }
 
-static void heap_up(SrvPool *s, int i)
+static int oldest_less(const Instance *a, const Instance *b)
 {
-    Instance *x = s->heap[i];
-    while (i > 0) {
-        int p = (i - 1) / 2;
-        if (!heap_less(x, s->heap[p]))
-            break;
-        heap_set(s, i, s->heap[p]);
-        i = p;
-    }
-    heap_set(s, i, x);
+    return a->id < b->id;
 }
 
-static void heap_down(SrvPool *s, int i)
-{
-    Instance *x = s->heap[i];
-    for (;;) {
-        int c = 2 * i + 1;
-        if (c >= s->heap_n)
-            break;
-        if (c + 1 < s->heap_n && heap_less(s->heap[c + 1], s->heap[c]))
-            c++;
-        if (!heap_less(s->heap[c], x))
-            break;
-        heap_set(s, i, s->heap[c]);
-        i = c;
-    }
-    heap_set(s, i, x);
-}
-
-static void heap_push(SrvPool *s, Instance *inst)
-{
-    if (s->heap_n == s->heap_cap) {
-        s->heap_cap = s->heap_cap ? 2 * s->heap_cap : 64;
-        s->heap = xrealloc(s->heap, (size_t)s->heap_cap * sizeof *s->heap);
-    }
-    inst->evict_seq = s->idle_seq++;
-    s->heap[s->heap_n] = inst;
-    heap_up(s, s->heap_n++);
-}
-
-static void heap_remove(SrvPool *s, Instance *inst)
-{
-    int i = inst->heap_pos;
-    inst->heap_pos = -1;
-    Instance *last = s->heap[--s->heap_n];
-    if (i == s->heap_n)
-        return;
-    heap_set(s, i, last);
-    heap_up(s, i);
-    heap_down(s, last->heap_pos);
-}
+static const HeapOrder evict_order = {offsetof(Instance, heap_pos),
+                                      evict_less};
+static const HeapOrder route_order[] = {
+    [ROUTE_MOST_RECENT] = {offsetof(Instance, ord_pos), NULL}, /* unused */
+    [ROUTE_NEWEST] = {offsetof(Instance, ord_pos), newest_less},
+    [ROUTE_OLDEST] = {offsetof(Instance, ord_pos), oldest_less},
+    [ROUTE_RANDOM] = {offsetof(Instance, ord_pos), NULL},
+};
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -317,7 +423,7 @@ static void set_state(SrvPool *s, Instance *inst, InstState to)
         SrvFn *f = fn_of(s, inst);
         f->st.idle_mb_us += idle_mb_us(s, inst, f, now);
         if (inst->heap_pos >= 0)
-            heap_remove(s, inst);
+            heap_remove(&s->evict, inst);
     }
     inst->state_since = now;
     metrics_instance(s->m, now, inst->state, to);
@@ -347,6 +453,13 @@ static void avail_touch(SrvPool *s, Instance *inst)
     int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
     if (ready && has_room(s, inst) && !inst->retiring)
         instlist_push_head(l, inst);
+    if (s->routing != ROUTE_MOST_RECENT && !inst->provisioned) {
+        int on = inst->list == l;
+        if (on && inst->ord_pos < 0)
+            heap_push(&f->route, inst);
+        else if (!on && inst->ord_pos >= 0)
+            heap_remove(&f->route, inst);
+    }
 }
 
 /* ---- request endings and billing ------------------------------------ */
@@ -393,6 +506,12 @@ static void destroy_instance(SrvPool *s, Instance *inst)
 {
     if (inst->list != NULL)
         instlist_remove(inst->list, inst);
+    if (inst->ord_pos >= 0)
+        heap_remove(&fn_of(s, inst)->route, inst);
+    if (inst->share != NULL) {
+        pool_put(&s->share_pool, inst->share);
+        inst->share = NULL;
+    }
     set_state(s, inst, INST_GONE);
     if (inst->node >= 0)
         cluster_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
@@ -467,7 +586,8 @@ static void go_idle(SrvPool *s, Instance *inst)
     inst->ttl_us = ttl;
     if (s->has_cluster) {
         inst->evict_prio = s->ka->priority(s->ka_state, fn_index(s, f), &idle);
-        heap_push(s, inst);
+        inst->evict_seq = s->idle_seq++;
+        heap_push(&s->evict, inst);
     }
     avail_touch(s, inst);
     if (ttl != KA_FOREVER)
@@ -493,6 +613,10 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     inst->node = node;
     inst->fn = fn_index(s, f);
     inst->heap_pos = -1;
+    inst->ord_pos = -1;
+    inst->share_epoch = ++s->epoch_counter;
+    if (s->share)
+        inst->share = pool_get(&s->share_pool);
     inst->prewarmed = 0;
     inst->state_since = now;
     f->n_inst++;
@@ -529,7 +653,8 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     set_state(s, inst, INST_STARTING);
     SimTime dur;
     if (hw->cold_mode == COLD_TOTAL) {
-        SimTime tc = draw_us(&hw->cold_total, s->w->r_cold, 1.0);
+        /* Tc is CPU time like the warm time: slowed alike. */
+        SimTime tc = draw_us(&hw->cold_total, s->w->r_cold, s->cpu_factor);
         if (trigger != NULL) {
             SimTime svc = trigger->service_us =
                 world_service_us(trigger, hw, s->alt->batch, s->cpu_factor);
@@ -538,6 +663,8 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         } else {
             dur = tc;
         }
+        if (f->load_scale != 1.0) /* the start is the part that scales */
+            dur = time_from_s(time_to_s(dur) * f->load_scale);
         inst->init_us = dur;
     } else {
         double cf = s->cpu_factor;
@@ -546,7 +673,7 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         if (hw->load_mb_per_s > 0)
             load_s += s->alt->model_size_mb / hw->load_mb_per_s;
         SimTime init = draw_us(&hw->runtime, s->w->r_cold, cf) +
-                       time_from_s(load_s * cf);
+                       time_from_s(load_s * cf * f->load_scale);
         inst->first_extra_us = draw_us(&hw->first_extra, s->w->r_cold, cf);
         inst->init_us = init;
         dur = sandbox + init;
@@ -570,6 +697,9 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
 {
     req->cold = 1;
     req->bound_at = sim_now(s->sim);
+    if (s->alt->hw.cold_mode == COLD_TOTAL) /* only the trigger's is Tc */
+        req->service_us = world_service_us(req, &s->alt->hw, s->alt->batch,
+                                           s->cpu_factor);
     instance_wait_push(inst, req);
     int full = s->batching ? inst->bound >= s->max_batch
                            : inst->bound + inst->in_use >= s->conc;
@@ -598,8 +728,8 @@ static void evict(SrvPool *s, Instance *inst)
 static int find_room(SrvPool *s, SrvFn *f)
 {
     int node = cluster_pick(&s->cl, &f->dem);
-    while (node < 0 && s->heap_n > 0) {
-        Instance *victim = s->heap[0];
+    while (node < 0 && s->evict.n > 0) {
+        Instance *victim = s->evict.v[0];
         int vnode = victim->node;
         int fits = cluster_fits(&s->cl, vnode, &f->dem, &fn_of(s, victim)->dem);
         evict(s, victim);
@@ -641,9 +771,26 @@ static void arm_window(SrvPool *s)
 
 /* ---- routing ------------------------------------------------------- */
 
+/* A guess at the instance the next request of f takes, to fetch ahead:
+ * exact for most-recent routing. */
 static Instance *warm_slot(const SrvFn *f)
 {
     return f->avail_pc.head != NULL ? f->avail_pc.head : f->avail_od.head;
+}
+
+/* The warm instance a request of f takes, or NULL: a provisioned one (most
+ * recently used first), else an on-demand one by the routing rule.  O(1);
+ * random draws only when there is a choice. */
+static Instance *pick_warm(SrvPool *s, SrvFn *f)
+{
+    if (f->avail_pc.head != NULL || s->routing == ROUTE_MOST_RECENT)
+        return warm_slot(f);
+    const InstHeap *h = &f->route;
+    if (h->n == 0)
+        return NULL;
+    if (s->routing == ROUTE_RANDOM && h->n > 1)
+        return h->v[gsl_rng_uniform_int(s->r_route, (unsigned long)h->n)];
+    return h->v[0];
 }
 
 static void waiting_add(SrvPool *s, SrvFn *f)
@@ -701,7 +848,7 @@ static Request *dequeue(SrvPool *s, SrvFn *f)
 static void route(SrvPool *s, Request *req)
 {
     SrvFn *f = &s->fn[req->fn];
-    Instance *inst = warm_slot(f);
+    Instance *inst = pick_warm(s, f);
     if (inst != NULL) {
         place(s, inst, req);
         return;
@@ -730,7 +877,7 @@ static void route(SrvPool *s, Request *req)
 static int drain_fn(SrvPool *s, SrvFn *f)
 {
     while (f->q_head != NULL) {
-        Instance *inst = warm_slot(f);
+        Instance *inst = pick_warm(s, f);
         if (inst != NULL) {
             place(s, inst, dequeue(s, f));
             continue;
@@ -764,11 +911,121 @@ static void drain_queue(SrvPool *s)
     }
 }
 
+/* ---- processor sharing ------------------------------------------------ */
+
+/* Speed of each of k requests on one instance relative to one request
+ * alone: min(1, m / k), m = max(1, v / r).  DESIGN.md gives each request
+ * min(1, v / (k r)); alone it runs at min(1, v / r) = 1 / cpu_factor, which
+ * its work (service time x cpu_factor) already includes. */
+static double share_speed(const SrvPool *s, int k)
+{
+    return k <= s->share_m ? 1.0 : s->share_m / k;
+}
+
+/* Brings the remaining work of inst's requests up to `now` at the speed
+ * they had since share_at (k = in_use). */
+static void share_advance(SrvPool *s, Instance *inst, SimTime now)
+{
+    int k = inst->in_use;
+    if (k > 0 && now > inst->share_at) {
+        double done_us = (double)(now - inst->share_at) * share_speed(s, k);
+        for (int i = 0; i < k; i++)
+            inst->share[i].rem_us -= done_us;
+    }
+    inst->share_at = now;
+}
+
+/* Schedules inst's next end -- the least remaining work at the current
+ * speed, or the earliest timeout -- and makes any pending one stale.
+ * Rounded up to the next microsecond (less a millionth, so that exact
+ * quotients stay exact); share_end takes work within SHARE_EPS_US as
+ * done. */
+#define SHARE_EPS_US 1e-6
+
+static void share_schedule(SrvPool *s, Instance *inst)
+{
+    inst->share_epoch = ++s->epoch_counter;
+    int k = inst->in_use;
+    if (k == 0)
+        return;
+    double rem = HUGE_VAL;
+    SimTime t = SIM_TIME_MAX;
+    for (int i = 0; i < k; i++) {
+        if (inst->share[i].rem_us < rem)
+            rem = inst->share[i].rem_us;
+        if (inst->share[i].deadline < t)
+            t = inst->share[i].deadline;
+    }
+    double dt_us = ceil(rem / share_speed(s, k) - SHARE_EPS_US);
+    if (dt_us < 0)
+        dt_us = 0; /* work already done (a zero service time) */
+    if (dt_us < (double)(t - inst->share_at))
+        t = inst->share_at + (SimTime)dt_us;
+    world_schedule(s->w, t, EV_SHARE, inst, inst->share_epoch);
+}
+
+/* req starts on inst with `work_us` of work (its time alone). */
+static void share_join(SrvPool *s, Instance *inst, Request *req,
+                       SimTime work_us)
+{
+    ShareRun *e = &inst->share[inst->in_use - 1];
+    e->req = req;
+    e->rem_us = (double)work_us;
+    e->deadline = s->timeout_us > 0 ? req->start + s->timeout_us
+                                    : SIM_TIME_MAX;
+    share_schedule(s, inst);
+}
+
+/* EV_SHARE: ends inst's requests whose work is done (completed) or whose
+ * timeout has come (timed out), each billed for its wall time in service;
+ * freed slots take the function's queue. */
+static void on_share(SrvPool *s, Instance *inst, uint32_t epoch)
+{
+    if (epoch != inst->share_epoch) {
+        s->w->stale++;
+        return;
+    }
+    SimTime now = sim_now(s->sim);
+    share_advance(s, inst, now);
+    for (int i = 0; i < inst->in_use;) {
+        ShareRun *e = &inst->share[i];
+        ReqOutcome outcome;
+        if (e->rem_us <= SHARE_EPS_US)
+            outcome = REQ_COMPLETED; /* also when it is due to time out now */
+        else if (e->deadline <= now)
+            outcome = REQ_TIMED_OUT;
+        else {
+            i++;
+            continue;
+        }
+        Request *req = e->req;
+        *e = inst->share[--inst->in_use];
+        req->run_us = now - req->start;
+        bill(s, req, req->run_us);
+        end_request(s, req, outcome);
+    }
+    SrvFn *f = fn_of(s, inst);
+    int refilled = 0;
+    while (inst->in_use < s->conc && f->q_head != NULL && !inst->retiring) {
+        serve(s, inst, dequeue(s, f)); /* schedules the next end */
+        refilled = 1;
+    }
+    if (inst->in_use == 0) {
+        go_idle(s, inst);
+        return;
+    }
+    avail_touch(s, inst);
+    if (!refilled)
+        share_schedule(s, inst);
+}
+
 /* Starts req's service on inst, which has a free slot and is ready. */
 static void serve(SrvPool *s, Instance *inst, Request *req)
 {
     SimTime now = sim_now(s->sim);
     assert(inst->in_use < s->conc);
+    if (s->share)
+        share_advance(s, inst, now); /* the others' work at the old k */
     inst->in_use++;
     if (inst->state == INST_IDLE)
         set_state(s, inst, INST_BUSY);
@@ -786,12 +1043,16 @@ static void serve(SrvPool *s, Instance *inst, Request *req)
         if (!inst->provisioned)
             req->init_billed_us = inst->init_us;
     }
+    s->w->served_srv++;
+    if (s->share) {
+        share_join(s, inst, req, run);
+        return;
+    }
     if (s->timeout_us > 0 && run > s->timeout_us) {
         run = s->timeout_us;
         req->outcome = REQ_TIMED_OUT; /* decided now, recorded at DONE */
     }
     req->run_us = run;
-    s->w->served_srv++;
     world_schedule(s->w, now + run, EV_DONE, req, 0);
 }
 
@@ -1077,6 +1338,9 @@ void srvpool_handle(SrvPool *s, const Event *ev)
     case EV_DONE:
         on_done(s, ev->obj);
         break;
+    case EV_SHARE:
+        on_share(s, ev->obj, ev->epoch);
+        break;
     case EV_READY:
         on_ready(s, ev->obj);
         break;
@@ -1113,12 +1377,23 @@ SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
     /* A CPU share below the profile's slows CPU work; GPU classes run on
      * their GPU whatever the vCPUs. */
     double vcpus = spec_instance_shape(a).vcpus;
-    s->cpu_factor = strcmp(a->hardware, "cpu") == 0
-                        ? spec_cpu_factor(a->hw.ref_vcpus, vcpus)
-                        : 1.0;
+    int on_cpu = strcmp(a->hardware, "cpu") == 0;
+    s->cpu_factor = on_cpu ? spec_cpu_factor(a->hw.ref_vcpus, vcpus) : 1.0;
     s->timeout_us = time_from_s(a->timeout_s);
     s->conc = a->concurrency > 0 ? a->concurrency : 1;
     s->batching = a->max_batch > 1;
+    /* Processor sharing where k requests can outnumber what the vCPUs
+     * run at full speed; otherwise every request runs alone (the DONE
+     * path, unchanged). */
+    double ref = a->hw.ref_vcpus > 0 ? a->hw.ref_vcpus : 1.0;
+    s->share_m = vcpus / ref > 1.0 ? vcpus / ref : 1.0;
+    s->share = on_cpu && !s->batching && s->conc > s->share_m;
+    if (s->share)
+        pool_init(&s->share_pool, (size_t)s->conc * sizeof(ShareRun), 64);
+    s->routing = a->routing;
+    if (s->routing == ROUTE_RANDOM)
+        s->r_route = rng_create(w->rc->seed, w->rc->rep, RNG_ROUTING, 0);
+    s->evict.ord = &evict_order;
     s->max_batch = a->max_batch > 1 ? a->max_batch : 1;
     s->batch_wait_us = time_from_s(a->batch_wait_s);
     s->win_index = -1;
@@ -1132,6 +1407,8 @@ SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
          * when it gives one, else from the model profile. */
         double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
+        f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
+        f->route.ord = &route_order[s->routing];
         f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
                                 sh.gpus > 0 ? node_mb : 0);
     }
@@ -1189,8 +1466,14 @@ void srvpool_destroy(SrvPool *s)
     s->ka->fini(s->ka_state);
     free(s->ka_state);
     free(s->pc_all);
+    for (int i = 0; i < s->n_fn; i++)
+        free(s->fn[i].route.v);
     free(s->fn);
-    free(s->heap);
+    if (s->r_route != NULL)
+        gsl_rng_free(s->r_route);
+    if (s->share)
+        pool_fini(&s->share_pool);
+    free(s->evict.v);
     if (s->has_cluster)
         cluster_fini(&s->cl);
     pool_fini(&s->inst_pool);

@@ -71,6 +71,14 @@ typedef enum OverflowRule {
     OVERFLOW_EXPECTED_WAIT  /* to a VM iff its expected wait is short */
 } OverflowRule;
 
+/* Which warm on-demand instance takes a request (DESIGN.md section 3). */
+typedef enum RoutingKind {
+    ROUTE_MOST_RECENT = 0, /* most recently used (Lambda-like; older expire) */
+    ROUTE_NEWEST,          /* newest created (SimFaaS, faas-sim) */
+    ROUTE_OLDEST,          /* oldest created */
+    ROUTE_RANDOM           /* uniform, from the routing stream */
+} RoutingKind;
+
 typedef struct AltSpec {
     char name[64];
     char platform[16];     /* "serverless", "vm" or "hybrid" */
@@ -79,6 +87,7 @@ typedef struct AltSpec {
     int memory_mb;         /* configured memory, billed */
     double vcpus;          /* CPU share; Lambda: memory_mb / 1769 */
     int concurrency;       /* requests per instance (1 = Lambda) */
+    RoutingKind routing;   /* warm on-demand instance choice */
     int max_instances;     /* 0 = unlimited */
     int queue_len;         /* 0 = reject when no instance can take it */
     int scale_per_10s;     /* new on-demand instances per 10 s; 0 = no limit */

@@ -294,6 +294,7 @@ static void handle(void *model, Sim *sim, const Event *ev)
     case EV_VM_BATCH:
         vmfleet_handle(w->vm, ev);
         break;
+    case EV_SHARE:
     case EV_BATCH:
     case EV_READY:
     case EV_EXPIRE:

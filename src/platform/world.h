@@ -38,6 +38,8 @@
     X(EV_WARMUP)       /* the warm-up point: statistics start here */          \
     X(EV_SAMPLE)       /* close a timeseries window */                         \
     X(EV_DONE)         /* a request leaves its slot (obj: Request) */          \
+    X(EV_SHARE)        /* a processor-shared instance's next end (obj:        \
+                          Instance) */                                         \
     X(EV_BATCH)        /* a forming batch's wait ends (obj: Instance) */       \
     X(EV_VM_BATCH)     /* the same on a VM (obj: Vm) */                        \
     X(EV_READY)        /* a serverless instance finished starting */           \

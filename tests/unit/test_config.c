@@ -312,3 +312,24 @@ Test(config, warmup_bad_inputs)
     expect_error(with(", \"warmup\": {\"method\": \"fixed\"}"), "warmup.warmup_s",
                  "missing");
 }
+
+Test(config, routing_names_are_checked)
+{
+    expect_error(edited("\"memory_mb\": 2048",
+                        "\"memory_mb\": 2048, \"routing\": \"newst\""),
+                 "alternatives[0].routing: unknown value 'newst'",
+                 "did you mean 'newest'");
+    const char *names[] = {"most-recent", "newest", "oldest", "random"};
+    for (int i = 0; i < 4; i++) {
+        char to[128];
+        snprintf(to, sizeof to, "\"memory_mb\": 2048, \"routing\": \"%s\"",
+                 names[i]);
+        Err err;
+        char file[1100];
+        Scenario sc;
+        load_text(edited("\"memory_mb\": 2048", to), &err, file, sizeof file);
+        cr_assert_eq(scenario_load(file, NULL, &sc, &err), 0, "%s", err.msg);
+        cr_assert_eq(sc.alt[0].routing, (RoutingKind)i);
+        scenario_free(&sc);
+    }
+}

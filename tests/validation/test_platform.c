@@ -6,7 +6,9 @@
  * warm reuse; requests queueing on a starting instance (concurrency > 1);
  * bounded queue behind max_instances; the +N per 10 s scaling limit;
  * timeouts billed up to the timeout; unfinished requests at the horizon;
- * a time-of-day provisioned schedule and its bill; conservation (every run).
+ * a time-of-day provisioned schedule and its bill; a total-time (cold_total)
+ * cold start slowed by the CPU factor like the warm time, and requests bound
+ * to its start running their warm time; conservation (every run).
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -71,9 +73,12 @@ Test(platform, concurrency_requests_queue_on_a_starting_instance)
     /* Concurrency 4, start 1 s, service 0.5 s, arrivals every 0.1 s from 0
      * to 0.9: r0-r3 bind to A (ready 1.0), r4-r7 to B (started 0.4, ready
      * 1.4), r8-r9 to C (started 0.8, ready 1.8).  All cold; latencies
-     * 1.5 1.4 1.3 1.2 | 1.5 1.4 1.3 1.2 | 1.5 1.4. */
+     * 1.5 1.4 1.3 1.2 | 1.5 1.4 1.3 1.2 | 1.5 1.4.  Four vCPUs for four
+     * slots, so the requests on one instance do not slow each other
+     * (processor sharing is pinned in test_ps.c). */
     AltSpec alt = fixed_alt(0.5, 1.0);
     alt.concurrency = 4;
+    alt.vcpus = 4;
     WorkloadSpec wl = support_constant(10, 0, 0.95);
     RunResult res = support_run(&alt, &wl, 100, 1, 0);
     cr_assert_eq(res.v[MET_completed], 10);
@@ -212,4 +217,48 @@ Test(platform, provisioned_scale_down_waits_for_busy_instances)
                        1e-9);
     cr_assert_float_eq(b.v[MET_cost_provisioned_usd],
                        3 * 3600 * 0.0000041667, 1e-9);
+}
+
+/* A total-time profile: a cold request takes Tc = 0.3 s in all, the warm
+ * time is S = 0.2 s, both measured on 1 vCPU. */
+static AltSpec cold_total_alt(double vcpus, int concurrency)
+{
+    AltSpec alt = fixed_alt(0.2, 0.0);
+    alt.hw.cold_mode = COLD_TOTAL;
+    alt.hw.cold_total.kind = DIST_CONSTANT;
+    alt.hw.cold_total.a_s = 0.3;
+    alt.vcpus = vcpus;
+    alt.concurrency = concurrency;
+    return alt;
+}
+
+Test(platform, cold_total_is_slowed_like_the_warm_time)
+{
+    /* 0.5 vCPU: f = 2, so S = 0.4 s and Tc = 0.6 s.  r0 at 0 is cold:
+     * starting max(0, Tc - S) = 0.2 s, busy min(S, Tc) = 0.4 s, latency
+     * 0.6 s; r1 at 1 s is warm: 0.4 s.  (Tc unscaled, the cold request
+     * took 0.3 s, less than a warm one.) */
+    AltSpec alt = cold_total_alt(0.5, 1);
+    WorkloadSpec wl = support_constant(1, 0, 1.5);
+    RunResult res = support_run(&alt, &wl, 100, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 2);
+    cr_assert_eq(res.v[MET_cold_starts], 1);
+    cr_assert_float_eq(res.v[MET_max_ms], 600.0, 1e-9);
+    cr_assert_float_eq(res.v[MET_mean_ms], 500.0, 1e-9);
+    cr_assert_float_eq(res.v[MET_mean_cold_wait_ms], 200.0, 1e-9);
+}
+
+Test(platform, cold_total_requests_bound_to_a_start_run_their_warm_time)
+{
+    /* 2 vCPUs (f = 1), concurrency 2: r0 at 0 triggers the start (0.1 s)
+     * and runs 0.2 s: 0.3 s; r1 at 0.05 s waits for the start and runs
+     * its warm 0.2 s: latency 0.05 + 0.2 = 0.25 s. */
+    AltSpec alt = cold_total_alt(2.0, 2);
+    WorkloadSpec wl = support_constant(20, 0, 0.075);
+    RunResult res = support_run(&alt, &wl, 100, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 2);
+    cr_assert_eq(res.v[MET_cold_starts], 1);
+    cr_assert_float_eq(res.v[MET_cold_pct], 100.0, 1e-12);
+    cr_assert_float_eq(res.v[MET_max_ms], 300.0, 1e-9);
+    cr_assert_float_eq(res.v[MET_mean_ms], 275.0, 1e-9);
 }

@@ -21,7 +21,10 @@
  *    and LRU without a memory limit never evict (every instance lives to the
  *    end, so starts = peak instances); with a limit, node memory never
  *    exceeds it (checked after every event), evictions happen, and every
- *    request is accounted for; the per-function rows add up to the totals.
+ *    request is accounted for; the per-function rows add up to the totals;
+ *  - a function's model load scales with its memory / the alternative's:
+ *    hand-worked starts of 0.6, 2.1 and 1.1 s, and the greedy-dual eviction
+ *    that this cost term changes.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -163,6 +166,18 @@ Test(policies, hybrid_prewarm_saves_idle_memory_exactly)
 #define NFN 40
 #define NMIN 30
 
+/* An azure2019 workload of the three files, replayed as written. */
+static void az19_workload(WorkloadSpec *wl, const char *inv, const char *dur,
+                          const char *mem)
+{
+    memset(wl, 0, sizeof *wl);
+    snprintf(wl->type, sizeof wl->type, "azure2019");
+    snprintf(wl->az19.invocations, sizeof wl->az19.invocations, "%s", inv);
+    snprintf(wl->az19.durations, sizeof wl->az19.durations, "%s", dur);
+    snprintf(wl->az19.memory, sizeof wl->az19.memory, "%s", mem);
+    wl->az19.time_scale = 1;
+}
+
 /* An Azure-2019-format trace: NFN functions in NFN / 2 apps over NMIN
  * minutes, heavy-tailed rates (function i at about 40 / (i + 1) a minute,
  * bursty: each minute on with probability 1/2), durations 50 to 500 ms,
@@ -205,12 +220,7 @@ static void write_trace(const char *dir, WorkloadSpec *wl)
     fclose(fi);
     fclose(fd);
     fclose(fm);
-    memset(wl, 0, sizeof *wl);
-    snprintf(wl->type, sizeof wl->type, "azure2019");
-    snprintf(wl->az19.invocations, sizeof wl->az19.invocations, "%s", p_inv);
-    snprintf(wl->az19.durations, sizeof wl->az19.durations, "%s", p_dur);
-    snprintf(wl->az19.memory, sizeof wl->az19.memory, "%s", p_mem);
-    wl->az19.time_scale = 1;
+    az19_workload(wl, p_inv, p_dur, p_mem);
 }
 
 static AltSpec many_alt(const char *policy, double limit_gb)
@@ -309,4 +319,69 @@ Test(policies, memory_limit_is_never_exceeded)
         cr_assert_float_eq(sum.idle_mb_us * 1e-6 / 1024, res.v[MET_idle_gb_s],
                            1e-9);
     }
+}
+
+/* ---- cold starts scale with a function's memory ------------------------ */
+
+/* Three functions in their own apps: A (512 MB) called at 30 s, B
+ * (2048 MB) at 15 and 45 s, C (1024 MB) at 90 s; 50 ms each. */
+static void write_three(const char *dir, WorkloadSpec *wl)
+{
+    char p_inv[512], p_dur[512], p_mem[512];
+    snprintf(p_inv, sizeof p_inv, "%s/inv.csv", dir);
+    snprintf(p_dur, sizeof p_dur, "%s/dur.csv", dir);
+    snprintf(p_mem, sizeof p_mem, "%s/mem.csv", dir);
+    support_write_file(p_inv, "HashOwner,HashApp,HashFunction,Trigger,1,2\n"
+                              "o,a,fa,http,1,0\n"
+                              "o,b,fb,http,2,0\n"
+                              "o,c,fc,http,0,1\n");
+    const char *dur_head =
+        "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,"
+        "percentile_Average_0,percentile_Average_1,percentile_Average_25,"
+        "percentile_Average_50,percentile_Average_75,percentile_Average_99,"
+        "percentile_Average_100\n";
+    char dur[1024];
+    snprintf(dur, sizeof dur, "%s%s%s%s", dur_head,
+             "o,a,fa,50,1,50,50,50,50,50,50,50,50,50\n",
+             "o,b,fb,50,2,50,50,50,50,50,50,50,50,50\n",
+             "o,c,fc,50,1,50,50,50,50,50,50,50,50,50\n");
+    support_write_file(p_dur, dur);
+    support_write_file(p_mem, "HashOwner,HashApp,SampleCount,AverageAllocatedMb\n"
+                              "o,a,1,512\no,b,1,2048\no,c,1,1024\n");
+    az19_workload(wl, p_inv, p_dur, p_mem);
+}
+
+Test(policies, greedy_dual_cost_scales_with_function_memory)
+{
+    /* Alternative 1024 MB; start = sandbox 0.1 s + model load 1.0 s x
+     * memory / 1024 MB: A 0.6 s, B 2.1 s, C 1.1 s (before the rule every
+     * function took 1.1 s).  Greedy-dual priorities (clock 0, frequency x
+     * start s / MB): A 1 x 0.6 / 512 = 0.00117, B 2 x 2.1 / 2048 =
+     * 0.00205.  In 3 GB, C's start at 90 s (A + B hold 2,560 MB) evicts
+     * the lower one: A.  (With 1.1 s for all: A 0.00215, B 0.00107, and B
+     * would go.)  Mean cold wait (0.6 + 2.1 + 1.1) / 3 s. */
+    char dir[512];
+    WorkloadSpec wl;
+    write_three(support_tmpdir("policies-memscale", dir, sizeof dir), &wl);
+    AltSpec alt = many_alt("greedy-dual", 3.0);
+    alt.hw.sandbox.a_s = 0.1;
+    alt.hw.model_load.kind = DIST_CONSTANT;
+    alt.hw.model_load.a_s = 1.0;
+    RunConfig rc = support_config(&alt, &wl, 180, 3);
+    World *w = world_create(&rc);
+    sim_run(world_sim(w), rc.horizon);
+    RunResult res;
+    world_finish(w, &res);
+    cr_assert_eq(srvpool_functions(w->srv), 3);
+    SrvFnStats st[3];
+    for (int i = 0; i < 3; i++)
+        srvpool_fn_stats(w->srv, i, rc.horizon, &st[i]);
+    world_destroy(w);
+    cr_assert_eq(res.v[MET_completed], 4);
+    cr_assert_eq(res.v[MET_evictions], 1);
+    cr_assert_eq(st[0].evictions, 1, "A is evicted");
+    cr_assert_eq(st[1].evictions, 0, "B stays");
+    cr_assert_float_eq(res.v[MET_mean_cold_wait_ms], (600.0 + 2100 + 1100) / 3,
+                       1e-6, "cold wait %.6f ms",
+                       res.v[MET_mean_cold_wait_ms]);
 }
