@@ -1,26 +1,26 @@
 #!/usr/bin/python3
 """Heat-map of the cheapest alternative over two swept parameters, from a
-sweep's points.csv (each cell names the winner and its cost).
+sweep's points.csv (each cell names the winner and its cost; one colour
+per alternative).
 
-usage: scripts/plot_heatmap.py results/NAME/points.csv [--x PATH] [--y PATH]
-       [--metric cost_usd] [--out FILE]"""
-import argparse
+example: scripts/plot_heatmap.py results/NAME/points.csv --metric cost_usd"""
 import sys
 
 import pandas as pd
+from matplotlib.colors import ListedColormap
 
-from plot_common import out_path, plt, save
+from plot_common import colours, out_path, parser, plt, save
 
 FIXED = {"point", "alternative", "replications"}
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("csv")
-    ap.add_argument("--x")
-    ap.add_argument("--y")
-    ap.add_argument("--metric", default="cost_usd")
-    ap.add_argument("--out")
+    ap = parser(__doc__)
+    ap.add_argument("csv", help="a sweep's points.csv")
+    ap.add_argument("--x", help="swept path on the x axis (default: the first)")
+    ap.add_argument("--y", help="swept path on the y axis (default: the second)")
+    ap.add_argument("--metric", default="cost_usd", help="metric to minimise (default cost_usd)")
+    ap.add_argument("--out", help="PNG to write (default: beside the input, *-heatmap.png)")
     a = ap.parse_args()
     df = pd.read_csv(a.csv)
     first_metric = list(df.columns).index("arrivals")
@@ -39,7 +39,9 @@ def main() -> int:
         grid[i][j] = alts.index(r["alternative"])
         ax.text(j, i, "%s\n%.3g" % (r["alternative"], r[a.metric]), ha="center",
                 va="center", fontsize=6)
-    im = ax.imshow(grid, origin="lower", cmap="tab10", vmin=0, vmax=9, aspect="auto")
+    cmap = ListedColormap(colours(len(alts)))
+    im = ax.imshow(grid, origin="lower", cmap=cmap, vmin=-0.5, vmax=len(alts) - 0.5,
+                   aspect="auto")
     ax.set_xticks(range(len(xs)), [str(v) for v in xs], fontsize=7)
     ax.set_yticks(range(len(ys)), [str(v) for v in ys], fontsize=7)
     ax.set_xlabel(x)

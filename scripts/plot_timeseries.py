@@ -1,23 +1,21 @@
 #!/usr/bin/python3
 """Instances by state, VMs, and p95 latency over time for one alternative
-(replication 0 unless --replication).
+(replication 0 unless --replication), from a run's timeseries.csv.
 
-usage: scripts/plot_timeseries.py results/spiky/timeseries.csv
-       [--alternative NAME] [--replication R] [--out FILE]"""
-import argparse
+example: scripts/plot_timeseries.py results/spiky/timeseries.csv --alternative lambda"""
 import sys
 
 import pandas as pd
 
-from plot_common import out_path, plt, save
+from plot_common import out_path, parser, plt, save
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("csv")
-    ap.add_argument("--alternative")
-    ap.add_argument("--replication", type=int, default=0)
-    ap.add_argument("--out")
+    ap = parser(__doc__)
+    ap.add_argument("csv", help="a run's timeseries.csv")
+    ap.add_argument("--alternative", help="alternative to plot (default: the first)")
+    ap.add_argument("--replication", type=int, default=0, help="replication (default 0)")
+    ap.add_argument("--out", help="PNG to write (default: beside the input, *-timeseries.png)")
     a = ap.parse_args()
     df = pd.read_csv(a.csv)
     alt = a.alternative or df["alternative"].iloc[0]

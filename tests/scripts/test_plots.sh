@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs every plotting script on a small fresh result and checks that each
-# writes a PNG (the PNG signature, more than 5 kB).  Arguments: the simsrv
-# binary and the source root (meson passes both).
+# writes a PNG (the PNG signature, more than 5 kB); then, on a run of 12
+# alternatives, that the CDF and Pareto figures give each alternative its
+# own style, that the CDF has a log tail axis and the Pareto plot point
+# labels and the SLO line; and that each script's --help shows its whole
+# description.  Arguments: the simsrv binary and the source root (meson
+# passes both).
 set -euo pipefail
 simsrv=$1
 root=$2
@@ -44,4 +48,71 @@ check "$work/cdf.png"
 check "$work/ka.png"
 "$s/plot_heatmap.py" "$work/sweep/points.csv" --out "$work/heat.png" > /dev/null
 check "$work/heat.png"
-echo "5 passed, 0 failed"
+
+# 12 alternatives: more than the 10 colours of the default cycle
+/usr/bin/python3 - "$work/base.json" "$work/base12.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+alts = [{"name": "lambda-ka%d" % k, "memory_mb": 2048, "keepalive": {"keepalive_s": k}}
+        for k in (0, 10, 30, 60, 120, 300, 600, 900)]
+alts += [{"name": "lambda-%dmb" % m, "memory_mb": m} for m in (3008, 4096)]
+alts += [{"name": "lambda-prov1", "memory_mb": 2048, "provisioned": 1},
+         {"name": "vm", "platform": "vm", "vm": {"instance_type": "c7i.large", "slots": 2}}]
+b["alternatives"] = alts
+json.dump(b, open(sys.argv[2], "w"))
+PY
+"$simsrv" run "$work/base12.json" --out "$work/run12" --quiet > /dev/null
+"$s/plot_cdf.py" "$work/run12/summary.json" --out "$work/cdf12.png" > /dev/null
+check "$work/cdf12.png"
+"$s/plot_pareto.py" "$work/run12/summary.csv" --out "$work/pareto12.png" > /dev/null
+check "$work/pareto12.png"
+/usr/bin/python3 - "$s" "$work/run12" <<'PY' || { echo "FAIL: figure checks"; exit 1; }
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import pandas as pd
+import plot_cdf, plot_common, plot_pareto
+st = plot_common.styles(100)
+assert len({(x["color"], x["linestyle"]) for x in st[:40]}) == 40, "40 line styles"
+assert len({(x["color"], x["marker"]) for x in st}) == 100, "100 marker styles"
+assert len(set(plot_common.colours(30))) == 30, "30 colours"
+summary = json.load(open(sys.argv[2] + "/summary.json"))
+names = [a["name"] for a in summary["alternatives"]]
+assert len(names) == 12 and summary["slo_ms"] == 1000
+fig = plot_cdf.draw(summary)
+cdf, tail = fig.axes[:2]
+lines = [l for l in cdf.get_lines() if l.get_label() in names]
+assert len(lines) == 12, len(lines)
+assert len({(l.get_color(), l.get_linestyle()) for l in lines}) == 12, "CDF styles repeat"
+assert tail.get_yscale() == "log" and tail.get_ylim()[0] <= 1e-3, "no log tail axis"
+assert any(list(l.get_xdata()) == [1000, 1000] for l in tail.get_lines()), "CDF: no SLO line"
+print("ok: CDF: 12 distinct line styles, 1 - CDF on a log axis down to %g, SLO line"
+      % tail.get_ylim()[0])
+df = pd.read_csv(sys.argv[2] + "/summary.csv")
+assert plot_pareto.slo_beside(sys.argv[2] + "/summary.csv") == 1000
+fig = plot_pareto.draw(df, "p99_ms", 1000)
+ax = fig.axes[0]
+dots = [c.lines[0] for c in ax.containers if c.get_label() in names]
+assert len(dots) == 12, len(dots)
+assert len({(d.get_color(), d.get_marker()) for d in dots}) == 12, "Pareto styles repeat"
+text = " ".join(t.get_text() for t in ax.texts)
+missing = [n for n in names if n not in text.replace(",", " ").split()]
+assert not missing, "Pareto: unlabelled %s" % missing
+slo = [l for l in ax.get_lines() if list(l.get_xdata()) == [1000, 1000]]
+assert slo and slo[0].get_label() == "SLO 1000 ms", "Pareto: no SLO line"
+print("ok: Pareto: 12 distinct marker styles, every point labelled, SLO line at 1000 ms")
+PY
+
+# --help shows the docstring's whole first paragraph, a complete sentence
+for p in plot_cdf plot_pareto plot_timeseries plot_keepalive plot_heatmap; do
+    "$s/$p.py" --help > "$work/help.txt" || { echo "FAIL: $p --help exits non-zero"; exit 1; }
+    /usr/bin/python3 - "$s/$p.py" "$work/help.txt" <<'PY' || { echo "FAIL: $p --help"; exit 1; }
+import ast, sys
+doc = ast.get_docstring(ast.parse(open(sys.argv[1]).read()))
+head = " ".join(doc.split("\n\n")[0].split())
+shown = " ".join(open(sys.argv[2]).read().split())
+assert head.endswith("."), "description is not a sentence: " + head
+assert head in shown, "--help lacks: " + head
+print("ok: %s --help: %s" % (sys.argv[1].rsplit("/", 1)[1], head[:60] + "..."))
+PY
+done
+echo "all plot checks passed"

@@ -303,7 +303,7 @@ Test(azure2019, bad_rows_name_file_and_line)
 }
 
 /* The 500-function InVitro sample of the 2019 trace, when ../shared has it. */
-Test(azure2019, invitro_500_sample_replays_completely)
+Test(azure2019, public_invitro_500_sample_replays_completely)
 {
     char rel[1024], dir[4096], inv[4200];
     support_src("../shared/traces/azure_functions_2019/invitro_sample_500fn_8h",

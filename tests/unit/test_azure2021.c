@@ -204,7 +204,7 @@ Test(azure2021, bad_rows_name_file_and_line)
 }
 
 /* The InVitro samples of the 2021 trace, when ../shared has them. */
-Test(azure2021, invitro_samples_replay_completely)
+Test(azure2021, public_invitro_samples_replay_completely)
 {
     const char *names[] = {"Azure2021_30.csv", "Azure2021_200.csv"};
     for (int k = 0; k < 2; k++) {

@@ -344,12 +344,12 @@ static void check_medians(const char *file, long ctx_med, long gen_med)
     cr_assert_eq(gm, gen_med);
 }
 
-Test(trace, azure_llm_2023_code_medians)
+Test(trace, public_azure_llm_2023_code_medians)
 {
     check_medians("AzureLLMInferenceTrace_code.csv", 1469, 13);
 }
 
-Test(trace, azure_llm_2023_conversation_medians)
+Test(trace, public_azure_llm_2023_conversation_medians)
 {
     check_medians("AzureLLMInferenceTrace_conv.csv", 1020, 129);
 }
