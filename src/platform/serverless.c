@@ -1113,7 +1113,7 @@ SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
     /* A CPU share below the profile's slows CPU work; GPU classes run on
      * their GPU whatever the vCPUs. */
     double vcpus = spec_instance_shape(a).vcpus;
-    s->cpu_factor = strcmp(a->hardware, "cpu") == 0
+    s->cpu_factor = spec_cpu_class(a->hardware)
                         ? spec_cpu_factor(a->hw.ref_vcpus, vcpus)
                         : 1.0;
     s->timeout_us = time_from_s(a->timeout_s);
