@@ -9,7 +9,8 @@
  * 10,240 MB, not 127 or 10,241; Azure 1,536, not 1,537; timeout 900 s, not
  * 901 or 0; Cloud Run 4,096 MB on 1 vCPU, not 4,097; 8,193 MB on 4, not
  * on 2); "beyond_limits": true accepts them; a model larger than the GPU
- * is rejected (serverless and VM); the derived cpu-arm class is the cpu
+ * is rejected (serverless and VM); a user catalog overrides a limit field
+ * by field; the derived cpu-arm class is the cpu
  * class with CPU work divided by 1.19 (119 ms -> 100 ms, exactly).
  */
 #include <criterion/criterion.h>
@@ -375,4 +376,41 @@ Test(limits, keepalive_policy_name_alone)
                                     "keep-alive policy 'nnoe' (did you mean "
                                     "'none'?)"),
                        "%s", line);
+}
+
+/* The tiny-model scenario of one Lambda alternative of `mb` MB, priced
+ * from prices.json beside it, which raises Lambda's memory limit. */
+static void write_user_catalog_scenario(const char *file, int mb)
+{
+    char dir[1024], cat[1100], text[4096];
+    snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(file, '/') - file), file);
+    snprintf(cat, sizeof cat, "%s/prices.json", dir);
+    support_write_file(cat, "{\"entries\": [{\"id\": \"aws-lambda-x86\","
+                            " \"limits\": {\"max_memory_mb\": 20480}}]}");
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"horizon_s\": 60, \"models_dir\": \".\", "
+             "\"model\": \"tiny\", \"pricing_catalog\": \"prices.json\",\n"
+             " \"workload\": {\"type\": \"poisson\", \"rate_per_s\": 1},\n"
+             " \"alternatives\": [{\"name\": \"a\", \"memory_mb\": %d}]}\n",
+             mb);
+    support_write_file(file, text);
+}
+
+Test(limits, a_user_catalog_overrides_a_limit)
+{
+    char file[1100], line[1024];
+    Scenario sc;
+    Err err;
+    write_scenario("50", "\"memory_mb\": 1024", file, sizeof file);
+    write_user_catalog_scenario(file, 20480);
+    int rc = scenario_load(file, NULL, &sc, &err);
+    err_format(&err, line, sizeof line);
+    cr_assert_eq(rc, 0, "%s", line);
+    cr_assert_eq(sc.alt[0].price.limits.max_memory_mb, 20480);
+    cr_assert_eq(sc.alt[0].price.limits.min_memory_mb, 128); /* kept */
+    scenario_free(&sc);
+    write_user_catalog_scenario(file, 20481);
+    cr_assert_lt(scenario_load(file, NULL, &sc, &err), 0);
+    err_format(&err, line, sizeof line);
+    cr_assert_not_null(strstr(line, "128 to 20480 MB"), "%s", line);
 }
