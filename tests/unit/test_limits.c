@@ -82,12 +82,18 @@ static int load(const char *model_mb, const char *members, Scenario *sc,
     return rc;
 }
 
+/* Loads, or fails the test; the caller frees *sc. */
+static void load_ok(const char *model_mb, const char *members, Scenario *sc)
+{
+    char file[1100], line[1024];
+    cr_assert_eq(load(model_mb, members, sc, file, line, sizeof line), 0,
+                 "%s rejected: %s", members, line);
+}
+
 static void expect_ok(const char *members)
 {
     Scenario sc;
-    char file[1100], line[1024];
-    cr_assert_eq(load("50", members, &sc, file, line, sizeof line), 0,
-                 "%s rejected: %s", members, line);
+    load_ok("50", members, &sc);
     scenario_free(&sc);
 }
 
@@ -180,12 +186,10 @@ Test(limits, timeout_boundaries_and_platform_default)
                   "timeout of at most 900 s");
     /* no timeout_s on Azure Consumption: its maximum, 600 s, not 900 */
     Scenario sc;
-    char file[1100], line[1024];
-    cr_assert_eq(load("50",
-                      "\"memory_mb\": 1024, \"pricing\": "
-                      "\"azure-functions-consumption\"",
-                      &sc, file, line, sizeof line),
-                 0, "%s", line);
+    load_ok("50",
+            "\"memory_mb\": 1024, \"pricing\": "
+            "\"azure-functions-consumption\"",
+            &sc);
     cr_assert_eq(sc.alt[0].timeout_s, 600);
     scenario_free(&sc);
     expect_beyond("50",
@@ -231,12 +235,9 @@ Test(limits, gpu_memory_must_hold_the_model)
                   "alternatives[0].pricing: a model of 20000 MB resident is "
                   "beyond the limit of modal-t4: 16 GB of memory per GPU");
     Scenario sc;
-    char file[1100], line[1024];
-    cr_assert_eq(load("20000",
-                      "\"memory_mb\": 32768, \"vcpus\": 4, \"pricing\": "
-                      "\"modal-l4\"",
-                      &sc, file, line, sizeof line),
-                 0, "%s", line);
+    load_ok("20000",
+            "\"memory_mb\": 32768, \"vcpus\": 4, \"pricing\": \"modal-l4\"",
+            &sc);
     scenario_free(&sc);
     /* a VM: one A100 40 GB of p4d.24xlarge */
     expect_beyond("50000",
@@ -286,11 +287,7 @@ Test(limits, every_message_fits_one_error_line)
 Test(limits, cpu_arm_is_derived_from_cpu_by_1_19)
 {
     Scenario sc;
-    char file[1100], line[1024];
-    cr_assert_eq(load("50",
-                      "\"memory_mb\": 1769, \"pricing\": \"aws-lambda-arm\"",
-                      &sc, file, line, sizeof line),
-                 0, "%s", line);
+    load_ok("50", "\"memory_mb\": 1769, \"pricing\": \"aws-lambda-arm\"", &sc);
     const HwProfile *h = &sc.alt[0].hw;
     cr_assert_str_eq(sc.alt[0].hardware, "cpu-arm"); /* the entry's class */
     cr_assert_str_eq(h->hw, "cpu-arm");
@@ -308,11 +305,10 @@ Test(limits, cpu_arm_is_derived_from_cpu_by_1_19)
     cr_assert_float_eq(h->ref_vcpus, 1, 1e-12);
     scenario_free(&sc);
     /* c7g VMs run it too */
-    cr_assert_eq(load("50",
-                      "\"platform\": \"vm\", \"vm\": {\"instance_type\": "
-                      "\"c7g.large\"}",
-                      &sc, file, line, sizeof line),
-                 0, "%s", line);
+    load_ok("50",
+            "\"platform\": \"vm\", \"vm\": {\"instance_type\": "
+            "\"c7g.large\"}",
+            &sc);
     cr_assert_str_eq(sc.alt[0].vm.hw.hw, "cpu-arm");
     cr_assert_float_eq(sc.alt[0].vm.hw.warm_c_s, 0.010, 1e-12);
     scenario_free(&sc);
@@ -358,14 +354,10 @@ Test(limits, keepalive_policy_name_alone)
 {
     Scenario sc;
     char file[1100], line[1024];
-    cr_assert_eq(load("50", "\"memory_mb\": 1024, \"keepalive\": \"none\"",
-                      &sc, file, line, sizeof line),
-                 0, "%s", line);
+    load_ok("50", "\"memory_mb\": 1024, \"keepalive\": \"none\"", &sc);
     cr_assert_str_eq(sc.alt[0].keepalive.policy, "none");
     scenario_free(&sc);
-    cr_assert_eq(load("50", "\"memory_mb\": 1024, \"keepalive\": \"fixed\"",
-                      &sc, file, line, sizeof line),
-                 0, "%s", line);
+    load_ok("50", "\"memory_mb\": 1024, \"keepalive\": \"fixed\"", &sc);
     cr_assert_str_eq(sc.alt[0].keepalive.policy, "fixed");
     cr_assert_eq(sc.alt[0].keepalive.keepalive_s, 600);
     scenario_free(&sc);
