@@ -187,6 +187,8 @@ static int simulate(const ValOpts *v, const char *dir, const char *profile_abs,
                     Interval q[3], Err *err)
 {
     char *json = xmalloc(8192), path[1100];
+    /* one process with the measured threads, whatever Lambda would allow:
+     * a model of the measurement, not a deployment (beyond_limits) */
     double mem = ceil(m->memory_mb) < 128 ? 128 : ceil(m->memory_mb);
     snprintf(json, 8192,
              "{\"name\": \"validate\", \"seed\": %lld, \"horizon_s\": %.3f,\n"
@@ -198,7 +200,7 @@ static int simulate(const ValOpts *v, const char *dir, const char *profile_abs,
              " \"vcpus\": %d, \"hardware\": \"%s\", \"max_instances\": 1,"
              " \"queue_length\": 100000000, \"timeout_s\": 0, \"scale_per_10s\": 0,"
              " \"batch\": %d, \"keepalive\": {\"policy\": \"fixed\", "
-             "\"keepalive_s\": 1e9}},\n"
+             "\"keepalive_s\": 1e9}, \"beyond_limits\": true},\n"
              " \"alternatives\": [{\"name\": \"one-process\"}]}\n",
              v->seed, horizon_s, v->replications, profile_abs, mem, threads,
              v->hardware, v->batch);

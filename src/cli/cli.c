@@ -44,8 +44,8 @@ static void usage_main(FILE *fp)
           "  merge FILE     merge a sharded sweep's results\n"
           "  calibrate M    measure an ONNX model with ONNX Runtime and write\n"
           "                 its latency profile (--validate PROFILE: check it)\n"
-          "  catalog        list the built-in prices (ids for \"pricing\" and\n"
-          "                 \"instance_type\")\n"
+          "  catalog [ID]   list the built-in prices (ids for \"pricing\" and\n"
+          "                 \"instance_type\"), or show one entry in full\n"
           "  help [CMD]     show help for a command\n"
           "\n"
           "options:\n"
@@ -102,6 +102,53 @@ static int usage_error(const Streams *st, const char *fmt,
     fprintf(e, fmt, arg);
     fputs(" (try 'simsrv --help')\n", e);
     return 2;
+}
+
+static void usage_catalog(FILE *fp)
+{
+    fputs("usage: simsrv catalog [ID] [--json]\n"
+          "\n"
+          "Without ID: the built-in pricing catalog, one line per entry with\n"
+          "every price it charges.  With ID: that entry in full -- prices,\n"
+          "billing rules, free tier, platform limits, sources and dates.\n"
+          "\n"
+          "options:\n"
+          "  --json        print it as JSON (every field, defaults filled in)\n"
+          "  -h, --help    show this help\n"
+          "\n"
+          "Exit status: 0 success, 2 unknown ID or option (one line on\n"
+          "stderr).\n",
+          fp);
+}
+
+/* simsrv catalog [ID] [--json] */
+static int cmd_catalog(const Streams *st, int argc, char **argv)
+{
+    const char *id = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "-h") == 0 ||
+                   strcmp(argv[i], "--help") == 0) {
+            usage_catalog(st->out);
+            return 0;
+        } else if (argv[i][0] == '-') {
+            return usage_error(st, "catalog: unknown option '%s'", argv[i]);
+        } else if (id != NULL) {
+            return usage_error(st, "catalog: one entry id at most (got '%s' "
+                                   "as well)",
+                               argv[i]);
+        } else {
+            id = argv[i];
+        }
+    }
+    Err err;
+    err_clear(&err);
+    int rc = json ? catalog_print_json(st->out, id, &err)
+             : id ? catalog_print_entry(st->out, id, &err)
+                  : catalog_print(st->out, &err);
+    return rc < 0 ? cli_fail(st, &err) : 0;
 }
 
 static int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
@@ -395,6 +442,8 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
     if (strcmp(cmd, "help") == 0) {
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             usage_run(st.out);
+        else if (argc > 2 && strcmp(argv[2], "catalog") == 0)
+            usage_catalog(st.out);
         else if (argc > 2 && strcmp(argv[2], "calibrate") == 0) {
             char a0[] = "calibrate", a1[] = "--help";
             char *hv[] = {a0, a1, NULL};
@@ -414,11 +463,8 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
         return calibrate_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "calibrate-worker") == 0) /* internal: calib.h */
         return calib_worker_main(argc - 1, argv + 1);
-    if (strcmp(cmd, "catalog") == 0) {
-        Err cerr;
-        err_clear(&cerr);
-        return catalog_print(st.out, &cerr) < 0 ? cli_fail(&st, &cerr) : 0;
-    }
+    if (strcmp(cmd, "catalog") == 0)
+        return cmd_catalog(&st, argc - 1, argv + 1);
     return usage_error(&st, "unknown command '%s'", cmd);
 }
 

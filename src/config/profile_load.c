@@ -17,6 +17,14 @@
  * "description", "sources", "notes" and "source" are free text for people.
  * "calibration" (written by `simsrv calibrate`) records the measurements;
  * of it only model_file, family, batches and dims are read.
+ *
+ * A profile with a "cpu" class and no "cpu-arm" class gets a derived
+ * "cpu-arm" (the class of the Arm/Graviton catalog entries: Lambda arm64,
+ * c7g): the cpu class with its CPU work -- runtime init, model load, first
+ * inference extra, cold_total, warm time and per-token terms -- divided by
+ * PROFILE_ARM_SPEED_VS_X86; the sandbox start and a load throughput
+ * (load_mb_per_s, I/O) are kept.  A profile measured on Arm gives its own
+ * "cpu-arm" class and is used as it is.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +32,51 @@
 
 #include "json.h"
 #include "scenario.h"
+
+/* Speed of one Arm (AWS Graviton) vCPU relative to one x86 vCPU for ML
+ * inference.  ESTIMATE, collected 2026-11: AWS states that Lambda functions
+ * on Graviton2 "deliver up to 19 percent better performance" than on x86
+ * (AWS News Blog, "AWS Lambda Functions Powered by AWS Graviton2
+ * Processor", 2021-09-29; generic workloads, an upper bound), and that
+ * PyTorch 2.0 inference of ResNet-50 and BERT on Graviton3 c7g had lower
+ * p90 latency than on the comparable x86 compute instances, at up to 50%
+ * lower cost (AWS ML Blog / pytorch.org, "Optimized PyTorch 2.0 inference
+ * with AWS Graviton processors", 2023).  No stored source gives a
+ * per-vCPU figure for ONNX Runtime on Graviton2 against x86, so AWS's 1.19
+ * is taken for both generations; Graviton2 without bf16 may well be slower
+ * on fp32 models.  Measure the model on Graviton and give a "cpu-arm" class
+ * to replace it. */
+#define PROFILE_ARM_SPEED_VS_X86 1.19
+
+/* The cpu-arm class derived from the cpu class (see the file comment). */
+static HwProfile derive_cpu_arm(const HwProfile *cpu)
+{
+    const double k = 1.0 / PROFILE_ARM_SPEED_VS_X86;
+    HwProfile h = *cpu;
+    snprintf(h.hw, sizeof h.hw, "cpu-arm");
+    h.runtime = dist_scaled(&cpu->runtime, k);
+    h.model_load = dist_scaled(&cpu->model_load, k);
+    h.first_extra = dist_scaled(&cpu->first_extra, k);
+    h.cold_total = dist_scaled(&cpu->cold_total, k);
+    h.warm = dist_scaled(&cpu->warm, k);
+    h.warm_a_s *= k;
+    h.warm_c_s *= k;
+    h.prompt_s_per_token *= k;
+    h.output_s_per_token *= k;
+    return h;
+}
+
+/* Adds the derived cpu-arm class when the profile has cpu and no cpu-arm
+ * (and room for one more class). */
+static void add_cpu_arm(ModelProfile *m)
+{
+    const HwProfile *cpu = profile_hw(m, "cpu");
+    if (cpu == NULL || profile_hw(m, "cpu-arm") != NULL ||
+        m->n_hw == PROFILE_MAX_HW)
+        return;
+    m->hw[m->n_hw] = derive_cpu_arm(cpu);
+    m->n_hw++;
+}
 
 static int load_hw(const JCtx *c, const cJSON *v, const char *path,
                    HwProfile *h)
@@ -211,6 +264,7 @@ int profile_load(const char *path, ModelProfile *m, Err *err)
                      "hardware: no hardware class is described");
         goto done;
     }
+    add_cpu_arm(m);
     const cJSON *cal = cJSON_GetObjectItemCaseSensitive(root, "calibration");
     if (cal != NULL)
         rc = load_calibration(&c, cal, m);

@@ -18,6 +18,7 @@
 
 #include "../util/xalloc.h"
 #include "json.h"
+#include "limits.h"
 
 static const char *const top_keys[] = {
     "name", "description", "seed", "replications", "horizon_s", "slo_ms",
@@ -28,7 +29,7 @@ static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
-    "overflow", "cluster", "routing", "notes", NULL};
+    "overflow", "cluster", "routing", "beyond_limits", "notes", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -475,6 +476,25 @@ static const cJSON *from(const cJSON *alt, const cJSON *defs, const char *key,
     return alt;
 }
 
+/* Sets ka->policy to `name` if it is a keep-alive policy. */
+static int keepalive_policy_known(const JCtx *c, const char *path,
+                                  const char *name, KeepaliveSpec *ka)
+{
+    if (policy_find(name) == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: unknown keep-alive policy '%s' (did you mean "
+                       "'%s'?)",
+                       path, name, json_nearest(name, policy_names()));
+    if (strlen(name) >= sizeof ka->policy)
+        return err_set(c->err, SIM_EINPUT, c->file, "%s: name too long",
+                       path);
+    if (name != ka->policy)
+        snprintf(ka->policy, sizeof ka->policy, "%s", name);
+    return 0;
+}
+
+/* keepalive: an object, or a policy name alone ("none", "fixed", ...) for
+ * that policy with its defaults. */
 static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
                           KeepaliveSpec *ka)
 {
@@ -488,6 +508,8 @@ static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
     policy_spec_defaults(ka);
     if (v == NULL)
         return 0;
+    if (cJSON_IsString(v)) /* "none": {"policy": "none"}, defaults kept */
+        return keepalive_policy_known(c, path, v->valuestring, ka);
     if ((rc = json_expect_object(c, v, path)) < 0 ||
         (rc = json_check_keys(c, v, path, keys)) < 0 ||
         (rc = json_str(c, v, path, "policy", 0, "fixed", ka->policy,
@@ -514,12 +536,11 @@ static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
                        JNUM_NONNEGATIVE, &ka->hist_oob_max)) < 0)
         return rc;
     ka->hist_min_idle = (int)min_idle;
-    if (policy_find(ka->policy) == NULL)
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.policy: unknown keep-alive policy '%s' (did you "
-                       "mean '%s'?)",
-                       path, ka->policy, json_nearest(ka->policy,
-                                                      policy_names()));
+    char pp[160];
+    if ((rc = keepalive_policy_known(c, json_path_key(pp, sizeof pp, path,
+                                                      "policy"),
+                                     ka->policy, ka)) < 0)
+        return rc;
     if (ka->hist_range_s < ka->hist_bin_s)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.hist_range_s: %g is shorter than hist_bin_s %g",
@@ -904,6 +925,16 @@ static int load_routing(const JCtx *c, const cJSON *o, const char *path,
     return 0;
 }
 
+/* A platform limit broken: "<path>.<key>: <what it breaks>". */
+static int limit_error(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                       const char *apath, const LimitViolation *v)
+{
+    const char *p;
+    from(alt, defs, v->key, apath, &p);
+    return err_set(c->err, SIM_EINPUT, c->file, "%s.%s: %s", p, v->key,
+                   v->msg);
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
@@ -926,6 +957,11 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        "%s.name: '%s' may use only letters, digits, '-', '_' "
                        "and '.'",
                        apath, a->name);
+    int beyond = 0;
+    LimitViolation lv;
+    o = from(alt, defs, "beyond_limits", apath, &p);
+    if ((rc = json_bool(c, o, p, "beyond_limits", 0, &beyond)) < 0)
+        return rc;
     o = from(alt, defs, "platform", apath, &p);
     if ((rc = json_str(c, o, p, "platform", 0, "serverless", a->platform,
                        sizeof a->platform)) < 0)
@@ -951,6 +987,10 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         if ((rc = load_vm(c, cJSON_GetObjectItemCaseSensitive(o, "vm"), vp,
                           sc, cat, &a->vm, catalog_date)) < 0)
             return rc;
+        if (!beyond && limits_check_vm(&a->vm, a->vm.hw.hw,
+                                       sc->model.memory_mb, &lv))
+            return err_set(c->err, SIM_EINPUT, c->file, "%s.%s: %s", vp,
+                           lv.key, lv.msg);
         o = from(alt, defs, "timeout_s", apath, &p);
         if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
                            &a->timeout_s)) < 0)
@@ -1034,7 +1074,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         return rc;
     a->scale_per_10s = (int)ll;
     o = from(alt, defs, "timeout_s", apath, &p);
-    if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
+    if ((rc = json_num(c, o, p, "timeout_s", 0,
+                       limits_default_timeout_s(&a->price), JNUM_NONNEGATIVE,
                        &a->timeout_s)) < 0)
         return rc;
     o = from(alt, defs, "batch", apath, &p);
@@ -1106,6 +1147,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if (a->keepalive.memory_limit_gb > 0 &&
         (rc = memory_limit_cluster(c, a, apath)) < 0)
         return rc;
+    if (!beyond && limits_check_serverless(a, &lv))
+        return limit_error(c, alt, defs, apath, &lv);
     return 0;
 }
 

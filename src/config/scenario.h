@@ -78,7 +78,13 @@ int catalog_get(const Catalog *cat, const char *id, PriceEntry *out,
 int catalog_lookup(const char *user_file, const char *id, PriceEntry *out,
                    char *catalog_date, Err *err, const char *where);
 
-/* Prints the built-in catalog, one line per entry. */
+/* Prints the built-in catalog, one line per entry with every price. */
 int catalog_print(FILE *fp, Err *err);
+/* Prints one built-in entry in full (prices, billing rules, limits,
+ * sources); an unknown id is an error naming the nearest one. */
+int catalog_print_entry(FILE *fp, const char *id, Err *err);
+/* The same as JSON: one entry (id) or the whole catalog (id NULL), every
+ * field with its default filled in. */
+int catalog_print_json(FILE *fp, const char *id, Err *err);
 
 #endif

@@ -84,3 +84,12 @@ double dist_quantile_s(const Dist *d, double p)
     }
     return 0.0;
 }
+
+Dist dist_scaled(const Dist *d, double k)
+{
+    Dist out = *d;
+    out.a_s *= k;
+    for (int i = 0; i < out.nq; i++)
+        out.q_s[i] *= k;
+    return out;
+}

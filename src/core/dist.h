@@ -38,4 +38,8 @@ double dist_mean_s(const Dist *d);
 /* The p-quantile, in seconds (0 < p < 1). */
 double dist_quantile_s(const Dist *d, double p);
 
+/* The same distribution with every duration multiplied by k > 0 (a
+ * lognormal keeps its sigma). */
+Dist dist_scaled(const Dist *d, double k);
+
 #endif

@@ -1377,7 +1377,7 @@ SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
     /* A CPU share below the profile's slows CPU work; GPU classes run on
      * their GPU whatever the vCPUs. */
     double vcpus = spec_instance_shape(a).vcpus;
-    int on_cpu = strcmp(a->hardware, "cpu") == 0;
+    int on_cpu = spec_cpu_class(a->hardware);
     s->cpu_factor = on_cpu ? spec_cpu_factor(a->hw.ref_vcpus, vcpus) : 1.0;
     s->timeout_us = time_from_s(a->timeout_s);
     s->conc = a->concurrency > 0 ? a->concurrency : 1;

@@ -3,11 +3,18 @@
  */
 #include "spec.h"
 
+#include <string.h>
+
 #define DAY_US ((SimTime)86400 * SIM_US_PER_S)
 
 double spec_cpu_factor(double ref_vcpus, double vcpus)
 {
     return vcpus > 0 && ref_vcpus > vcpus ? ref_vcpus / vcpus : 1.0;
+}
+
+int spec_cpu_class(const char *hw)
+{
+    return strcmp(hw, "cpu") == 0 || strcmp(hw, "cpu-arm") == 0;
 }
 
 InstanceShape spec_instance_shape(const AltSpec *alt)

@@ -150,6 +150,10 @@ typedef struct RunConfig {
  * `vcpus`: max(1, ref / vcpus). */
 double spec_cpu_factor(double ref_vcpus, double vcpus);
 
+/* Whether hardware class `hw` runs on CPUs, so that fewer vCPUs than the
+ * profile's slow it: "cpu" and the derived Arm class "cpu-arm". */
+int spec_cpu_class(const char *hw);
+
 /* What an instance of the alternative holds (vCPUs, memory, GPUs), for
  * per-instance-second prices. */
 InstanceShape spec_instance_shape(const AltSpec *alt);

@@ -625,7 +625,7 @@ VmFleet *vmfleet_create(World *w, const VmSpec *spec, double timeout_s)
     f->max_batch = f->batching ? spec->max_batch : 1;
     f->batch_wait_us = time_from_s(spec->batch_wait_s);
     pool_init(&f->vm_pool, sizeof(Vm), 64);
-    int is_cpu = strcmp(spec->type.hardware, "cpu") == 0;
+    int is_cpu = spec_cpu_class(spec->type.hardware);
     f->cpu_factor = is_cpu ? spec_cpu_factor(spec->hw.ref_vcpus,
                                              spec->type.vcpus / f->slots)
                            : 1.0;

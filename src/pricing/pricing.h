@@ -49,6 +49,27 @@ typedef enum PriceModel {
 } PriceModel;
 
 #define PRICE_MAX_TIERS 4
+#define PRICE_MAX_VCPU_RULES 8
+
+/* What the provider lets a deployment configure (the catalog entry's
+ * "limits"; 0 = no limit of that kind).  Enforced by config/limits.c when a
+ * scenario is read, unless the alternative says "beyond_limits": true. */
+typedef struct PriceLimits {
+    int min_memory_mb, max_memory_mb;
+    int memory_increment_mb;  /* memory_mb - min_memory_mb is a multiple */
+    double min_vcpus, max_vcpus;
+    double mb_per_vcpu;       /* vCPUs are memory_mb / mb_per_vcpu at most
+                                 (Lambda: 1,769) */
+    int n_vcpu_rules;         /* memory above rule_above_mb needs at least
+                                 rule_min_vcpus (Cloud Run) */
+    int rule_above_mb[PRICE_MAX_VCPU_RULES];
+    double rule_min_vcpus[PRICE_MAX_VCPU_RULES];
+    int max_concurrency;      /* requests per instance */
+    double max_timeout_s;     /* longest a request may run; then timeout_s 0
+                                 (none) is beyond the limit too */
+    char source[512];         /* where these limits were read */
+    char date[16];
+} PriceLimits;
 
 typedef struct PriceEntry {
     char id[64];              /* "aws-lambda-x86" */
@@ -85,8 +106,10 @@ typedef struct PriceEntry {
     double vcpus;
     double memory_gb;
     int gpus;
-    double gpu_memory_gb;     /* per GPU */
+    double gpu_memory_gb;     /* per GPU (also of GPU serverless entries):
+                                 the model must fit */
     char hardware[32];        /* profile class it runs: "cpu", "gpu-t4", ... */
+    PriceLimits limits;       /* what a deployment may configure */
 } PriceEntry;
 
 /* Integer cost accumulators for one run. */

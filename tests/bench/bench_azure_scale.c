@@ -129,7 +129,8 @@ int main(int argc, char **argv)
              " \"durations\": \"%s/durations.csv\","
              " \"memory\": \"%s/memory.csv\"},"
              " \"defaults\": {\"pricing\": \"aws-lambda-x86\","
-             " \"memory_mb\": 1024, \"timeout_s\": 0, \"max_instances\": 0},"
+             " \"memory_mb\": 1024, \"timeout_s\": 0, \"max_instances\": 0,"
+             " \"beyond_limits\": true},"
              " \"alternatives\": [{\"name\": \"lambda-ka600\"}]}",
              minutes * 60 + 600, dir, dir, dir);
     char spath[1200];

@@ -159,7 +159,7 @@ PY
 cat >"$tmp/p/use.json" <<JSON
 {"name": "use", "seed": 1, "horizon_s": 600, "slo_ms": 100, "models_dir": ".",
  "model": "tiny.profile", "workload": {"type": "poisson", "rate_per_s": 2},
- "defaults": {"memory_mb": 512, "vcpus": 1, "batch": 64},
+ "defaults": {"memory_mb": 512, "vcpus": 1, "batch": 64, "beyond_limits": true},
  "alternatives": [{"name": "lambda"}]}
 JSON
 if "$simsrv" run "$tmp/p/use.json" --out "$tmp/run" -q >/dev/null 2>"$tmp/err"; then

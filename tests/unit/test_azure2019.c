@@ -341,7 +341,8 @@ Test(azure2019, public_invitro_500_sample_replays_completely)
              " \"model\": \"resnet18\", \"timeseries_interval_s\": 0,"
              " \"workload\": {\"type\": \"azure2019\", \"invocations\": \"%s/invocations.csv\","
              " \"durations\": \"%s/durations.csv\", \"memory\": \"%s/memory.csv\"},"
-             " \"defaults\": {\"memory_mb\": 2048, \"timeout_s\": 0},"
+             " \"defaults\": {\"memory_mb\": 2048, \"timeout_s\": 0,"
+             " \"beyond_limits\": true},"
              " \"alternatives\": [{\"name\": \"ka600\"}]}",
              dir, dir, dir);
     support_src("scenarios/az500.json", path, sizeof path);

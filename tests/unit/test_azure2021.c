@@ -123,7 +123,8 @@ Test(azure2021, replay_gives_each_function_its_instances)
               " \"slo_ms\": 1000, \"model\": \"resnet18\","
               " \"workload\": {\"type\": \"azure2021\","
               " \"file\": \"../traces/azure2021-invocations.csv\"},"
-              " \"defaults\": {\"memory_mb\": 1024, \"timeout_s\": 0},"
+              " \"defaults\": {\"memory_mb\": 1024, \"timeout_s\": 0,"
+              " \"beyond_limits\": true},"
               " \"alternatives\": [{\"name\": \"ka600\"}]}",
               &sc, &err, 1);
     cr_assert_eq(sc.workload.trace_functions, 4);

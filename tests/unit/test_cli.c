@@ -5,7 +5,12 @@
  * nothing (the output directory is not even created); usage errors exit 2;
  * --help and --version exit 0; a good run writes exactly summary.json,
  * summary.csv and timeseries.csv (no temporary file left behind).
+ * `simsrv catalog` lists every price component (Cloud Run's $0.40 per 1M
+ * requests among them), `catalog ID` shows one entry in full, `--json`
+ * gives every entry of the built-in file, and an unknown id is one line,
+ * exit 2.
  */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +21,7 @@
 
 typedef struct Outcome {
     int status;
-    char out[8192];
+    char out[65536]; /* the whole catalog as JSON fits */
     char err[4096];
 } Outcome;
 
@@ -232,3 +237,128 @@ Test(cli, requests_h5_holds_every_request)
     H5Fclose(f);
 }
 #endif
+
+/* The line of `out` that starts with `id` followed by a space. */
+static const char *line_of(const char *out, const char *id)
+{
+    static char line[512];
+    size_t n = strlen(id);
+    for (const char *p = out; *p; p = strchr(p, '\n') + 1) {
+        if (strncmp(p, id, n) == 0 && p[n] == ' ') {
+            const char *e = strchr(p, '\n');
+            snprintf(line, sizeof line, "%.*s", (int)(e - p), p);
+            return line;
+        }
+        if (strchr(p, '\n') == NULL)
+            break;
+    }
+    cr_assert_fail("no line for %s in:\n%s", id, out);
+    return NULL;
+}
+
+Test(cli, catalog_lists_every_price_component)
+{
+    const char *a[] = {"simsrv", "catalog"};
+    Outcome o = run_cli(2, a);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    cr_assert_str_eq(o.err, "");
+    cr_assert_not_null(strstr(line_of(o.out, "gcp-cloud-run-request"),
+                              "0.4 per 1M req + 2.4e-05 per vCPU-s + "
+                              "2.5e-06 per GiB-s"));
+    cr_assert_not_null(strstr(line_of(o.out, "aws-lambda-x86"),
+                              "0.2 per 1M req + 1.66667e-05 per GB-s; "
+                              "provisioned 4.1667e-06 per GB-s + 9.7222e-06 "
+                              "per GB-s run"));
+    cr_assert_not_null(strstr(line_of(o.out, "runpod-l4"),
+                              "0.00019 per GPU-s; active 0.00013 per GPU-s"));
+    cr_assert_not_null(strstr(line_of(o.out, "c7g.large"), "cpu-arm"));
+}
+
+Test(cli, catalog_id_shows_one_entry_in_full)
+{
+    const char *a[] = {"simsrv", "catalog", "gcp-cloud-run-request"};
+    Outcome o = run_cli(3, a);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    cr_assert_eq(strncmp(o.out, "gcp-cloud-run-request (built-in", 31), 0,
+                 "%s", o.out);
+    cr_assert_null(strstr(o.out, "aws-lambda-x86"), "%s", o.out);
+    const char *want[] = {
+        "  usd_per_1m_requests                  0.4\n",
+        "  usd_per_vcpu_s                       2.4e-05\n",
+        "  granularity_ms                       100\n",
+        "  limits.max_memory_mb                 32768\n",
+        "  limits.max_concurrency               1000\n",
+        "  limits.max_timeout_s                 3600\n",
+        "  limits.vcpu_rules                    [{\"above_mb\":4096,"
+        "\"min_vcpus\":2},",
+        "  limits.source                        Cloud Run docs",
+        "  source                               cloud.google.com/run/pricing",
+        NULL};
+    for (int i = 0; want[i] != NULL; i++)
+        cr_assert_not_null(strstr(o.out, want[i]), "'%s' not in:\n%s",
+                           want[i], o.out);
+}
+
+Test(cli, catalog_json_has_every_entry)
+{
+    const char *a[] = {"simsrv", "catalog", "--json"};
+    Outcome o = run_cli(3, a);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    cJSON *got = cJSON_Parse(o.out);
+    cr_assert_not_null(got, "not JSON (or cut short):\n%.300s", o.out);
+    char path[1024];
+    support_src("src/pricing/catalog.json", path, sizeof path);
+    size_t n;
+    char *text = support_slurp(path, &n);
+    cJSON *file = cJSON_Parse(text);
+    free(text);
+    const cJSON *ge = cJSON_GetObjectItem(got, "entries");
+    const cJSON *fe = cJSON_GetObjectItem(file, "entries");
+    cr_assert_eq(cJSON_GetArraySize(ge), cJSON_GetArraySize(fe));
+    for (int i = 0; i < cJSON_GetArraySize(fe); i++)
+        cr_assert_str_eq(
+            cJSON_GetObjectItem(cJSON_GetArrayItem(ge, i), "id")->valuestring,
+            cJSON_GetObjectItem(cJSON_GetArrayItem(fe, i), "id")->valuestring);
+    const cJSON *cr = cJSON_GetArrayItem(ge, 3);
+    cr_assert_str_eq(cJSON_GetObjectItem(cr, "id")->valuestring,
+                     "gcp-cloud-run-request");
+    cr_assert_eq(cJSON_GetObjectItem(cr, "usd_per_1m_requests")->valuedouble,
+                 0.4);
+    cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cr, "limits"),
+                                     "max_timeout_s")
+                     ->valuedouble,
+                 3600);
+    cJSON_Delete(got);
+    cJSON_Delete(file);
+
+    const char *b[] = {"simsrv", "catalog", "aws-lambda-arm", "--json"};
+    o = run_cli(4, b);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    got = cJSON_Parse(o.out);
+    cr_assert_not_null(got);
+    cr_assert_str_eq(cJSON_GetObjectItem(got, "hardware")->valuestring,
+                     "cpu-arm");
+    cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "limits"),
+                                     "max_concurrency")
+                     ->valuedouble,
+                 1);
+    cJSON_Delete(got);
+}
+
+Test(cli, catalog_unknown_id_or_option_exit_2)
+{
+    const char *a[] = {"simsrv", "catalog", "aws-lamda"};
+    Outcome o = run_cli(3, a);
+    cr_assert_eq(o.status, 2);
+    cr_assert_str_eq(o.out, "");
+    cr_assert_eq(count_lines(o.err), 1, "%s", o.err);
+    cr_assert_str_eq(o.err, "simsrv: catalog: unknown pricing entry "
+                            "'aws-lamda' (did you mean 'aws-lambda-x86'? "
+                            "'simsrv catalog' lists them)\n");
+    const char *b[] = {"simsrv", "catalog", "--jsno"};
+    o = run_cli(3, b);
+    cr_assert_eq(o.status, 2);
+    cr_assert_eq(count_lines(o.err), 1, "%s", o.err);
+    const char *c[] = {"simsrv", "catalog", "modal-t4", "modal-l4"};
+    cr_assert_eq(run_cli(4, c).status, 2);
+}

@@ -32,7 +32,8 @@ static void load(int batch, Scenario *sc)
              " \"models_dir\": \"models\", \"timeseries_interval_s\": 0,"
              " \"workload\": {\"type\": \"poisson\", \"rate_per_s\": 1},"
              " \"defaults\": {\"memory_mb\": 2048, \"vcpus\": 1, \"batch\": %d,"
-             " \"provisioned\": 20, \"timeout_s\": 0},"
+             " \"provisioned\": 20, \"timeout_s\": 0,"
+             " \"beyond_limits\": true},"
              " \"alternatives\": [{\"name\": \"warm\"}]}",
              R, batch);
     Err err;

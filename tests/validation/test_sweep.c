@@ -223,7 +223,8 @@ Test(sweep, intervals_cover_the_mginf_mean_about_95_percent)
              "\"mlp-tabular\", \"timeseries_interval_s\": 0, \"workload\": "
              "{\"type\": \"poisson\", \"rate_per_s\": 2}, \"alternatives\": "
              "[{\"name\": \"all-provisioned\", \"memory_mb\": 512, "
-             "\"vcpus\": 1, \"provisioned\": 30, \"max_instances\": 30}]}",
+             "\"vcpus\": 1, \"provisioned\": 30, \"max_instances\": 30,"
+             " \"beyond_limits\": true}]}",
              models);
     support_write_file(path, base);
     snprintf(out, sizeof out, "%s/out", dir);

@@ -1,0 +1,163 @@
+/*
+ * limits.c - platform limits of a catalog entry, checked (see limits.h).
+ *
+ * Each check is one small function returning 1 with a message that names
+ * the value, the entry, the limit and the limit's source and date; the
+ * caller adds the JSON path.  Effective values are checked, not only what
+ * the scenario wrote: an absent vcpus is the platform's default share
+ * (spec_instance_shape), an absent timeout_s the default timeout, and a
+ * timeout_s of 0 (no timeout) is beyond any platform that has a maximum.
+ */
+#include "limits.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Fills *v: "<what> is beyond the limit of <id>: <limit> (<source>,
+ * <date>); ...". */
+static int violation(LimitViolation *v, const char *key, const PriceEntry *p,
+                     const char *what, const char *limit)
+{
+    const PriceLimits *l = &p->limits;
+    const char *src = l->source[0] ? l->source : p->source;
+    const char *date = l->source[0] ? l->date : p->date;
+    v->key = key;
+    snprintf(v->msg, sizeof v->msg,
+             "%s is beyond the limit of %s: %s (%s, %s); \"beyond_limits\": "
+             "true runs it anyway",
+             what, p->id, limit, src, date);
+    return 1;
+}
+
+/* "128 to 10240 MB in 1 MB steps", "at most 1536 MB", ... */
+static void memory_range(const PriceLimits *l, char *out, size_t size)
+{
+    int n;
+    if (l->min_memory_mb > 0 && l->max_memory_mb > 0)
+        n = snprintf(out, size, "%d to %d MB", l->min_memory_mb,
+                     l->max_memory_mb);
+    else if (l->max_memory_mb > 0)
+        n = snprintf(out, size, "at most %d MB", l->max_memory_mb);
+    else
+        n = snprintf(out, size, "at least %d MB", l->min_memory_mb);
+    if (l->memory_increment_mb > 0 && n > 0 && (size_t)n < size)
+        snprintf(out + n, size - (size_t)n, " in %d MB steps",
+                 l->memory_increment_mb);
+}
+
+static int check_memory(const AltSpec *a, LimitViolation *v)
+{
+    const PriceLimits *l = &a->price.limits;
+    int mb = a->memory_mb;
+    int out_of_range = (l->min_memory_mb > 0 && mb < l->min_memory_mb) ||
+                       (l->max_memory_mb > 0 && mb > l->max_memory_mb);
+    int off_step = l->memory_increment_mb > 1 &&
+                   (mb - l->min_memory_mb) % l->memory_increment_mb != 0;
+    if (!out_of_range && !off_step)
+        return 0;
+    char what[64], limit[128];
+    snprintf(what, sizeof what, "%d MB", mb);
+    memory_range(l, limit, sizeof limit);
+    return violation(v, "memory_mb", &a->price, what, limit);
+}
+
+static int check_vcpus(const AltSpec *a, LimitViolation *v)
+{
+    const PriceLimits *l = &a->price.limits;
+    double vc = spec_instance_shape(a).vcpus;
+    char what[96], limit[160];
+    snprintf(what, sizeof what, "%g vCPU%s at %d MB", vc,
+             a->vcpus > 0 ? "" : " (the default)", a->memory_mb);
+    if (l->max_vcpus > 0 && vc > l->max_vcpus) {
+        snprintf(limit, sizeof limit, "at most %g vCPUs", l->max_vcpus);
+        return violation(v, "vcpus", &a->price, what, limit);
+    }
+    if (l->min_vcpus > 0 && vc < l->min_vcpus) {
+        snprintf(limit, sizeof limit, "at least %g vCPUs", l->min_vcpus);
+        return violation(v, "vcpus", &a->price, what, limit);
+    }
+    if (l->mb_per_vcpu > 0 && vc > a->memory_mb / l->mb_per_vcpu * 1.000001) {
+        snprintf(limit, sizeof limit,
+                 "CPU comes with memory, 1 vCPU per %g MB (%.3g vCPU at "
+                 "%d MB)",
+                 l->mb_per_vcpu, a->memory_mb / l->mb_per_vcpu, a->memory_mb);
+        return violation(v, "vcpus", &a->price, what, limit);
+    }
+    for (int i = l->n_vcpu_rules - 1; i >= 0; i--) {
+        if (a->memory_mb <= l->rule_above_mb[i])
+            continue;
+        if (vc < l->rule_min_vcpus[i]) {
+            snprintf(limit, sizeof limit,
+                     "more than %d MB needs at least %g vCPUs",
+                     l->rule_above_mb[i], l->rule_min_vcpus[i]);
+            return violation(v, "vcpus", &a->price, what, limit);
+        }
+        break; /* the highest rule that applies decides */
+    }
+    return 0;
+}
+
+static int check_concurrency(const AltSpec *a, LimitViolation *v)
+{
+    const PriceLimits *l = &a->price.limits;
+    if (l->max_concurrency <= 0 || a->concurrency <= l->max_concurrency)
+        return 0;
+    char what[64], limit[64];
+    snprintf(what, sizeof what, "%d requests per instance", a->concurrency);
+    snprintf(limit, sizeof limit, "at most %d per instance",
+             l->max_concurrency);
+    return violation(v, "concurrency", &a->price, what, limit);
+}
+
+static int check_timeout(const AltSpec *a, LimitViolation *v)
+{
+    const PriceLimits *l = &a->price.limits;
+    if (l->max_timeout_s <= 0 ||
+        (a->timeout_s > 0 && a->timeout_s <= l->max_timeout_s))
+        return 0;
+    char what[64], limit[64];
+    if (a->timeout_s > 0)
+        snprintf(what, sizeof what, "%g s", a->timeout_s);
+    else
+        snprintf(what, sizeof what, "0 (no timeout)");
+    snprintf(limit, sizeof limit, "a timeout of at most %g s",
+             l->max_timeout_s);
+    return violation(v, "timeout_s", &a->price, what, limit);
+}
+
+/* The model on one GPU of `p` (GPU classes only: "gpu-..."). */
+static int check_gpu_memory(const PriceEntry *p, const char *hw_class,
+                            double model_mb, const char *key,
+                            LimitViolation *v)
+{
+    if (p->gpus <= 0 || p->gpu_memory_gb <= 0 ||
+        strncmp(hw_class, "gpu", 3) != 0 ||
+        model_mb <= p->gpu_memory_gb * 1024)
+        return 0;
+    char what[96], limit[64];
+    snprintf(what, sizeof what, "a model of %g MB resident", model_mb);
+    snprintf(limit, sizeof limit, "%g GB of memory per GPU",
+             p->gpu_memory_gb);
+    return violation(v, key, p, what, limit);
+}
+
+int limits_check_serverless(const AltSpec *a, LimitViolation *v)
+{
+    return check_memory(a, v) || check_vcpus(a, v) ||
+           check_concurrency(a, v) || check_timeout(a, v) ||
+           check_gpu_memory(&a->price, a->hardware, a->model_memory_mb,
+                            "pricing", v);
+}
+
+int limits_check_vm(const VmSpec *vm, const char *hw_class,
+                    double model_memory_mb, LimitViolation *v)
+{
+    return check_gpu_memory(&vm->type, hw_class, model_memory_mb,
+                            "instance_type", v);
+}
+
+double limits_default_timeout_s(const PriceEntry *p)
+{
+    double max_s = p->limits.max_timeout_s;
+    return max_s > 0 && max_s < 900 ? max_s : 900;
+}

@@ -1,0 +1,408 @@
+/*
+ * test_limits.c - platform limits of the catalog, the cpu-arm class, and
+ * the keep-alive shorthand.
+ *
+ * Pins: a scenario beyond its entry's limit fails with one exact line
+ * naming the JSON path, the value, the limit and the limit's source and
+ * date (Lambda 20,480 MB; concurrency 10 on Lambda; Azure Consumption
+ * 4,096 MB); the boundary values themselves are accepted (Lambda 128 and
+ * 10,240 MB, not 127 or 10,241; Azure 1,536, not 1,537; timeout 900 s, not
+ * 901 or 0; Cloud Run 4,096 MB on 1 vCPU, not 4,097; 8,193 MB on 4, not
+ * on 2); "beyond_limits": true accepts them; a model larger than the GPU
+ * is rejected (serverless and VM); a user catalog overrides a limit field
+ * by field; the derived cpu-arm class is the cpu
+ * class with CPU work divided by 1.19 (119 ms -> 100 ms, exactly).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/limits.h"
+#include "config/scenario.h"
+#include "support.h"
+
+/* A 50 MB model whose CPU figures are multiples of 1.19 ms, and GPU
+ * classes for the GPU entries. */
+static const char *tiny_profile =
+    "{\"name\": \"tiny\", \"size_mb\": 10, \"memory_mb\": %s,\n"
+    " \"hardware\": {\n"
+    "  \"cpu\": {\"ref_vcpus\": 1,\n"
+    "   \"cold_start\": {\"sandbox\": {\"dist\": \"constant\", "
+    "\"value_ms\": 100},\n"
+    "    \"runtime\": {\"dist\": \"constant\", \"value_ms\": 119},\n"
+    "    \"model_load\": {\"dist\": \"lognormal\", \"median_ms\": 238, "
+    "\"sigma\": 0.1},\n"
+    "    \"load_mb_per_s\": 50,\n"
+    "    \"first_inference_extra\": {\"dist\": \"constant\", "
+    "\"value_ms\": 11.9}},\n"
+    "   \"warm\": {\"a_ms\": 1.19, \"c_ms\": 11.9, \"sigma\": 0.1}},\n"
+    "  \"gpu-t4\": {\"cold_total\": {\"dist\": \"constant\", "
+    "\"value_ms\": 1000}, \"warm\": {\"dist\": \"constant\", "
+    "\"value_ms\": 5}},\n"
+    "  \"gpu-l4\": {\"cold_total\": {\"dist\": \"constant\", "
+    "\"value_ms\": 1000}, \"warm\": {\"dist\": \"constant\", "
+    "\"value_ms\": 5}},\n"
+    "  \"gpu-a100\": {\"cold_total\": {\"dist\": \"constant\", "
+    "\"value_ms\": 1000}, \"warm\": {\"dist\": \"constant\", "
+    "\"value_ms\": 5}}}}\n";
+
+/* A scenario of one alternative with `members`, on the tiny model of
+ * `model_mb` MB; writes both files, returns the scenario's path. */
+static const char *write_scenario(const char *model_mb, const char *members,
+                                  char *file, size_t size)
+{
+    char dir[1024], path[1100], text[4096];
+    support_tmpdir("limits", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/tiny.json", dir);
+    snprintf(text, sizeof text, tiny_profile, model_mb);
+    support_write_file(path, text);
+    snprintf(file, size, "%s/s.json", dir);
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"horizon_s\": 60, \"models_dir\": \".\", "
+             "\"model\": \"tiny\", \"timeseries_interval_s\": 0,\n"
+             " \"workload\": {\"type\": \"poisson\", \"rate_per_s\": 1},\n"
+             " \"alternatives\": [{\"name\": \"a\", %s}]}\n",
+             members);
+    support_write_file(file, text);
+    return file;
+}
+
+/* Loads; returns the rc and the one-line message (empty if it loaded). */
+static int load(const char *model_mb, const char *members, Scenario *sc,
+                char *file, char *line, size_t size)
+{
+    Err err;
+    err_clear(&err);
+    write_scenario(model_mb, members, file, 1100);
+    int rc = scenario_load(file, NULL, sc, &err);
+    line[0] = '\0';
+    if (rc < 0)
+        err_format(&err, line, size);
+    fprintf(stderr, "%s -> %s\n", members, rc < 0 ? line : "loads");
+    return rc;
+}
+
+/* Loads, or fails the test; the caller frees *sc. */
+static void load_ok(const char *model_mb, const char *members, Scenario *sc)
+{
+    char file[1100], line[1024];
+    cr_assert_eq(load(model_mb, members, sc, file, line, sizeof line), 0,
+                 "%s rejected: %s", members, line);
+}
+
+static void expect_ok(const char *members)
+{
+    Scenario sc;
+    load_ok("50", members, &sc);
+    scenario_free(&sc);
+}
+
+/* Rejected, with a line containing `needle`; returns the line. */
+static const char *expect_beyond(const char *model_mb, const char *members,
+                                 const char *needle)
+{
+    static char line[1024];
+    Scenario sc;
+    char file[1100];
+    cr_assert_lt(load(model_mb, members, &sc, file, line, sizeof line), 0,
+                 "%s accepted", members);
+    cr_assert_null(strchr(line, '\n'));
+    cr_assert_not_null(strstr(line, needle), "'%s' not in %s", needle,
+                       line);
+    cr_assert_not_null(strstr(line, "\"beyond_limits\": true runs it "
+                                    "anyway"),
+                       "cut short: %s", line);
+    return line;
+}
+
+static PriceEntry entry(const char *id)
+{
+    PriceEntry p;
+    char date[16];
+    Err err;
+    cr_assert_eq(catalog_lookup(NULL, id, &p, date, &err, "test"), 0);
+    return p;
+}
+
+/* The message the loader must give, whole. */
+static void expect_exact(const char *members, const char *id,
+                         const char *path_and_what, const char *limit)
+{
+    Scenario sc;
+    char file[1100], line[1024], want[1400];
+    PriceEntry p = entry(id);
+    cr_assert_lt(load("50", members, &sc, file, line, sizeof line), 0);
+    snprintf(want, sizeof want,
+             "%s: %s is beyond the limit of %s: %s (%s, %s); "
+             "\"beyond_limits\": true runs it anyway",
+             file, path_and_what, id, limit, p.limits.source, p.limits.date);
+    cr_assert_str_eq(line, want);
+}
+
+Test(limits, lambda_20480_mb_exact_message)
+{
+    expect_exact("\"memory_mb\": 20480", "aws-lambda-x86",
+                 "alternatives[0].memory_mb: 20480 MB",
+                 "128 to 10240 MB in 1 MB steps");
+}
+
+Test(limits, lambda_concurrency_10_exact_message)
+{
+    expect_exact("\"memory_mb\": 2048, \"concurrency\": 10",
+                 "aws-lambda-x86",
+                 "alternatives[0].concurrency: 10 requests per instance",
+                 "at most 1 per instance");
+}
+
+Test(limits, azure_consumption_4096_mb_exact_message)
+{
+    expect_exact("\"memory_mb\": 4096, \"pricing\": "
+                 "\"azure-functions-consumption\", \"timeout_s\": 600",
+                 "azure-functions-consumption",
+                 "alternatives[0].memory_mb: 4096 MB", "at most 1536 MB");
+}
+
+Test(limits, memory_boundaries)
+{
+    expect_ok("\"memory_mb\": 10240");
+    expect_ok("\"memory_mb\": 128");
+    expect_beyond("50", "\"memory_mb\": 10241", "10241 MB");
+    expect_beyond("50", "\"memory_mb\": 127", "127 MB");
+    expect_ok("\"memory_mb\": 1536, \"pricing\": "
+              "\"azure-functions-consumption\"");
+    expect_beyond("50",
+                  "\"memory_mb\": 1537, \"pricing\": "
+                  "\"azure-functions-consumption\"",
+                  "1537 MB");
+}
+
+Test(limits, timeout_boundaries_and_platform_default)
+{
+    expect_ok("\"memory_mb\": 1024, \"timeout_s\": 900");
+    expect_beyond("50", "\"memory_mb\": 1024, \"timeout_s\": 901",
+                  "alternatives[0].timeout_s: 901 s");
+    expect_beyond("50", "\"memory_mb\": 1024, \"timeout_s\": 0",
+                  "0 (no timeout) is beyond the limit of aws-lambda-x86: a "
+                  "timeout of at most 900 s");
+    /* no timeout_s on Azure Consumption: its maximum, 600 s, not 900 */
+    Scenario sc;
+    load_ok("50",
+            "\"memory_mb\": 1024, \"pricing\": "
+            "\"azure-functions-consumption\"",
+            &sc);
+    cr_assert_eq(sc.alt[0].timeout_s, 600);
+    scenario_free(&sc);
+    expect_beyond("50",
+                  "\"memory_mb\": 1024, \"pricing\": "
+                  "\"azure-functions-consumption\", \"timeout_s\": 601",
+                  "a timeout of at most 600 s");
+}
+
+Test(limits, vcpu_rules)
+{
+    /* Lambda: 1 vCPU per 1,769 MB */
+    expect_ok("\"memory_mb\": 1769, \"vcpus\": 1");
+    expect_beyond("50", "\"memory_mb\": 1024, \"vcpus\": 1",
+                  "alternatives[0].vcpus: 1 vCPU at 1024 MB is beyond the "
+                  "limit of aws-lambda-x86: CPU comes with memory, 1 vCPU "
+                  "per 1769 MB");
+    expect_beyond("50", "\"memory_mb\": 10240, \"vcpus\": 7",
+                  "at most 6 vCPUs");
+    /* Cloud Run: more than 4 GiB needs 2 vCPUs, more than 8 GiB 4 */
+    const char *cr = "\"pricing\": \"gcp-cloud-run-request\", ";
+    char m[256];
+    snprintf(m, sizeof m, "%s\"memory_mb\": 4096", cr);
+    expect_ok(m);
+    snprintf(m, sizeof m, "%s\"memory_mb\": 4097", cr);
+    expect_beyond("50", m,
+                  "1 vCPU (the default) at 4097 MB is beyond the limit of "
+                  "gcp-cloud-run-request: more than 4096 MB needs at least "
+                  "2 vCPUs");
+    snprintf(m, sizeof m, "%s\"memory_mb\": 8193, \"vcpus\": 2", cr);
+    expect_beyond("50", m, "more than 8192 MB needs at least 4 vCPUs");
+    snprintf(m, sizeof m, "%s\"memory_mb\": 8193, \"vcpus\": 4", cr);
+    expect_ok(m);
+    snprintf(m, sizeof m, "%s\"memory_mb\": 4096, \"concurrency\": 1000",
+             cr);
+    expect_ok(m);
+}
+
+Test(limits, gpu_memory_must_hold_the_model)
+{
+    expect_beyond("20000",
+                  "\"memory_mb\": 32768, \"vcpus\": 4, \"pricing\": "
+                  "\"modal-t4\"",
+                  "alternatives[0].pricing: a model of 20000 MB resident is "
+                  "beyond the limit of modal-t4: 16 GB of memory per GPU");
+    Scenario sc;
+    load_ok("20000",
+            "\"memory_mb\": 32768, \"vcpus\": 4, \"pricing\": \"modal-l4\"",
+            &sc);
+    scenario_free(&sc);
+    /* a VM: one A100 40 GB of p4d.24xlarge */
+    expect_beyond("50000",
+                  "\"platform\": \"vm\", \"vm\": {\"instance_type\": "
+                  "\"p4d.24xlarge\"}",
+                  "alternatives[0].vm.instance_type: a model of 50000 MB "
+                  "resident is beyond the limit of p4d.24xlarge: 40 GB of "
+                  "memory per GPU");
+}
+
+Test(limits, beyond_limits_accepts)
+{
+    expect_ok("\"memory_mb\": 20480, \"beyond_limits\": true");
+    expect_ok("\"memory_mb\": 2048, \"concurrency\": 10, \"timeout_s\": 0, "
+              "\"beyond_limits\": true");
+    expect_ok("\"memory_mb\": 4096, \"pricing\": "
+              "\"azure-functions-consumption\", \"beyond_limits\": true");
+    expect_beyond("50", "\"memory_mb\": 20480, \"beyond_limits\": false",
+                  "20480 MB");
+}
+
+/* Every entry's limit message fits Err's 511 characters with a long JSON
+ * path in front, so the hint at its end is never cut off. */
+Test(limits, every_message_fits_one_error_line)
+{
+    static const char *ids[] = {
+        "aws-lambda-x86", "aws-lambda-arm", "azure-functions-consumption",
+        "gcp-cloud-run-request", "gcp-cloud-run-instance", "gcp-cloud-run-l4",
+        "modal-t4", "modal-h200", "runpod-h100", "replicate-t4", NULL};
+    for (int i = 0; ids[i] != NULL; i++) {
+        AltSpec a;
+        LimitViolation v;
+        memset(&a, 0, sizeof a);
+        a.price = entry(ids[i]);
+        snprintf(a.hardware, sizeof a.hardware, "gpu-h200");
+        a.memory_mb = 1048576;     /* beyond every memory limit */
+        a.model_memory_mb = 1e6;   /* beyond every GPU */
+        a.concurrency = 1;
+        cr_assert_eq(limits_check_serverless(&a, &v), 1, "%s", ids[i]);
+        size_t n = strlen("alternatives[999].defaults.") + strlen(v.key) +
+                   2 + strlen(v.msg);
+        cr_assert_lt(n, sizeof(((Err *)0)->msg), "%s: %zu: %s", ids[i], n,
+                     v.msg);
+    }
+}
+
+Test(limits, cpu_arm_is_derived_from_cpu_by_1_19)
+{
+    Scenario sc;
+    load_ok("50", "\"memory_mb\": 1769, \"pricing\": \"aws-lambda-arm\"", &sc);
+    const HwProfile *h = &sc.alt[0].hw;
+    cr_assert_str_eq(sc.alt[0].hardware, "cpu-arm"); /* the entry's class */
+    cr_assert_str_eq(h->hw, "cpu-arm");
+    /* CPU work / 1.19: 119 -> 100 ms, 238 -> 200, 11.9 -> 10, 1.19 -> 1 */
+    cr_assert_float_eq(h->runtime.a_s, 0.100, 1e-12);
+    cr_assert_float_eq(h->model_load.a_s, 0.200, 1e-12);
+    cr_assert_float_eq(h->model_load.sigma, 0.1, 1e-12);
+    cr_assert_float_eq(h->first_extra.a_s, 0.010, 1e-12);
+    cr_assert_float_eq(h->warm_a_s, 0.001, 1e-12);
+    cr_assert_float_eq(h->warm_c_s, 0.010, 1e-12);
+    cr_assert_float_eq(h->warm_sigma, 0.1, 1e-12);
+    /* kept: the sandbox, the I/O throughput, the reference vCPUs */
+    cr_assert_float_eq(h->sandbox.a_s, 0.100, 1e-12);
+    cr_assert_float_eq(h->load_mb_per_s, 50, 1e-12);
+    cr_assert_float_eq(h->ref_vcpus, 1, 1e-12);
+    scenario_free(&sc);
+    /* c7g VMs run it too */
+    load_ok("50",
+            "\"platform\": \"vm\", \"vm\": {\"instance_type\": "
+            "\"c7g.large\"}",
+            &sc);
+    cr_assert_str_eq(sc.alt[0].vm.hw.hw, "cpu-arm");
+    cr_assert_float_eq(sc.alt[0].vm.hw.warm_c_s, 0.010, 1e-12);
+    scenario_free(&sc);
+}
+
+Test(limits, a_profile_of_its_own_cpu_arm_is_kept)
+{
+    char dir[1024], path[1100];
+    support_tmpdir("limits-own", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/own.json", dir);
+    support_write_file(
+        path, "{\"name\": \"own\", \"size_mb\": 1, \"memory_mb\": 10,"
+              " \"hardware\": {"
+              "  \"cpu\": {\"cold_total\": {\"dist\": \"constant\","
+              " \"value_ms\": 100}, \"warm\": {\"dist\": \"constant\","
+              " \"value_ms\": 10}},"
+              "  \"cpu-arm\": {\"cold_total\": {\"dist\": \"constant\","
+              " \"value_ms\": 70}, \"warm\": {\"dist\": \"constant\","
+              " \"value_ms\": 7}}}}");
+    ModelProfile m;
+    Err err;
+    cr_assert_eq(profile_load(path, &m, &err), 0, "%s", err.msg);
+    cr_assert_eq(m.n_hw, 2);
+    const HwProfile *h = profile_hw(&m, "cpu-arm");
+    cr_assert_float_eq(h->warm.a_s, 0.007, 1e-12);
+    cr_assert_float_eq(h->cold_total.a_s, 0.070, 1e-12);
+    /* without it, a non-affine warm time and cold_total are scaled too */
+    support_write_file(
+        path, "{\"name\": \"own\", \"size_mb\": 1, \"memory_mb\": 10,"
+              " \"hardware\": {"
+              "  \"cpu\": {\"cold_total\": {\"dist\": \"empirical\","
+              " \"quantiles_ms\": [119, 238]}, \"warm\": {\"dist\":"
+              " \"exponential\", \"mean_ms\": 11.9}}}}");
+    cr_assert_eq(profile_load(path, &m, &err), 0, "%s", err.msg);
+    h = profile_hw(&m, "cpu-arm");
+    cr_assert_not_null(h);
+    cr_assert_float_eq(h->warm.a_s, 0.010, 1e-12);
+    cr_assert_float_eq(h->cold_total.q_s[0], 0.100, 1e-12);
+    cr_assert_float_eq(h->cold_total.q_s[1], 0.200, 1e-12);
+}
+
+Test(limits, keepalive_policy_name_alone)
+{
+    Scenario sc;
+    char file[1100], line[1024];
+    load_ok("50", "\"memory_mb\": 1024, \"keepalive\": \"none\"", &sc);
+    cr_assert_str_eq(sc.alt[0].keepalive.policy, "none");
+    scenario_free(&sc);
+    load_ok("50", "\"memory_mb\": 1024, \"keepalive\": \"fixed\"", &sc);
+    cr_assert_str_eq(sc.alt[0].keepalive.policy, "fixed");
+    cr_assert_eq(sc.alt[0].keepalive.keepalive_s, 600);
+    scenario_free(&sc);
+    cr_assert_lt(load("50", "\"memory_mb\": 1024, \"keepalive\": \"nnoe\"",
+                      &sc, file, line, sizeof line),
+                 0);
+    cr_assert_not_null(strstr(line, "alternatives[0].keepalive: unknown "
+                                    "keep-alive policy 'nnoe' (did you mean "
+                                    "'none'?)"),
+                       "%s", line);
+}
+
+/* The tiny-model scenario of one Lambda alternative of `mb` MB, priced
+ * from prices.json beside it, which raises Lambda's memory limit. */
+static void write_user_catalog_scenario(const char *file, int mb)
+{
+    char dir[1024], cat[1100], text[4096];
+    snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(file, '/') - file), file);
+    snprintf(cat, sizeof cat, "%s/prices.json", dir);
+    support_write_file(cat, "{\"entries\": [{\"id\": \"aws-lambda-x86\","
+                            " \"limits\": {\"max_memory_mb\": 20480}}]}");
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"horizon_s\": 60, \"models_dir\": \".\", "
+             "\"model\": \"tiny\", \"pricing_catalog\": \"prices.json\",\n"
+             " \"workload\": {\"type\": \"poisson\", \"rate_per_s\": 1},\n"
+             " \"alternatives\": [{\"name\": \"a\", \"memory_mb\": %d}]}\n",
+             mb);
+    support_write_file(file, text);
+}
+
+Test(limits, a_user_catalog_overrides_a_limit)
+{
+    char file[1100], line[1024];
+    Scenario sc;
+    Err err;
+    write_scenario("50", "\"memory_mb\": 1024", file, sizeof file);
+    write_user_catalog_scenario(file, 20480);
+    int rc = scenario_load(file, NULL, &sc, &err);
+    err_format(&err, line, sizeof line);
+    cr_assert_eq(rc, 0, "%s", line);
+    cr_assert_eq(sc.alt[0].price.limits.max_memory_mb, 20480);
+    cr_assert_eq(sc.alt[0].price.limits.min_memory_mb, 128); /* kept */
+    scenario_free(&sc);
+    write_user_catalog_scenario(file, 20481);
+    cr_assert_lt(scenario_load(file, NULL, &sc, &err), 0);
+    err_format(&err, line, sizeof line);
+    cr_assert_not_null(strstr(line, "128 to 20480 MB"), "%s", line);
+}
