@@ -91,6 +91,12 @@ const Az19Stats *az19_stats(const Az19 *a);
  * 0 when unknown). */
 double az19_memory_mb(const Az19 *a, int fn);
 
+/* Kept function fn's HashApp and HashFunction, as in the invocations
+ * file (views into the reader, valid until az19_close).  Only the kept
+ * functions' names are held. */
+void az19_function_names(const Az19 *a, int fn, const char **app,
+                         const char **id);
+
 void az19_close(Az19 *a);
 
 #endif
