@@ -3,7 +3,8 @@
  * display rules).
  *
  * The line is plain ASCII, so cutting it at a byte is cutting it at a
- * column.  On a terminal a shorter line is followed by spaces over what the
+ * column; what matters most (how far, how long still) comes first, so a
+ * narrow terminal cuts the names and rates.  On a terminal a shorter line is followed by spaces over what the
  * longer one left, rather than an ANSI erase sequence, so that a dumb
  * terminal (TERM=dumb, an Emacs shell) shows it right too.
  */
@@ -75,9 +76,8 @@ void progress_run_line(char *buf, size_t size, int idx, int n,
     char eta[32];
     double f = frac < 0 ? 0 : frac > 1 ? 1 : frac;
     progress_eta_format(eta, sizeof eta, idx + f, n, elapsed_s);
-    snprintf(buf, size,
-             "  run %d/%d  %s rep %d  %5.1f%%  %.2f M events/s  %s", idx + 1,
-             n, alt, rep, 100.0 * f, events_per_s * 1e-6, eta);
+    snprintf(buf, size, "  run %d/%d  %5.1f%%  %s  %s rep %d  %.2f M events/s",
+             idx + 1, n, 100.0 * f, eta, alt, rep, events_per_s * 1e-6);
 }
 
 void progress_sweep_line(char *buf, size_t size, int done_cells,
@@ -86,10 +86,10 @@ void progress_sweep_line(char *buf, size_t size, int done_cells,
 {
     char eta[32];
     progress_eta_format(eta, sizeof eta, done_work, total_work, elapsed_s);
-    snprintf(buf, size, "  cells %d/%d  work %.1f%%  %.2f M events/s  %s",
+    snprintf(buf, size, "  cells %d/%d  work %.1f%%  %s  %.2f M events/s",
              done_cells, todo_cells,
-             total_work > 0 ? 100.0 * done_work / total_work : 0.0,
-             events_per_s * 1e-6, eta);
+             total_work > 0 ? 100.0 * done_work / total_work : 0.0, eta,
+             events_per_s * 1e-6);
 }
 
 void progress_resume_note(char *buf, size_t size, const char *path,

@@ -50,15 +50,15 @@ int progress_width(int tty_cols, const char *columns_env);
 /* Cuts line to at most width - 1 characters (at least one is kept). */
 void progress_fit(char *line, int width);
 
-/* The line of `simsrv run`: run idx (0-based) of n, its alternative and
- * replication, the fraction of its simulated time done, events per second
- * of wall time, and the ETA over all n runs. */
+/* The line of `simsrv run`: run idx (0-based) of n, the fraction of its
+ * simulated time done, the ETA over all n runs, its alternative and
+ * replication, and events per second of wall time. */
 void progress_run_line(char *buf, size_t size, int idx, int n,
                        const char *alt, int rep, double frac,
                        double events_per_s, double elapsed_s);
 
 /* The line of `simsrv sweep`: cells finished of those to run, the share of
- * the estimated work they hold, events per second, and the ETA. */
+ * the estimated work they hold, the ETA, and events per second. */
 void progress_sweep_line(char *buf, size_t size, int done_cells,
                          int todo_cells, double done_work, double total_work,
                          double events_per_s, double elapsed_s);
