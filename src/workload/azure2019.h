@@ -20,7 +20,10 @@
  * grows with functions x active minutes, never with the number of
  * invocations (10^9 a day for 50,000 functions is 8 bytes per non-zero
  * cell).  Arrivals are made one minute at a time into a buffer sorted by
- * (time, function), so the stream is in time order:
+ * (time, function), so the stream is in time order.  The kept functions'
+ * HashApp and HashFunction are held apart (util/names.h), for
+ * functions.csv; the other functions' names are dropped once sampled.
+ * Spacing within a minute:
  *   equidistant  count c at (k + 1/2) 60/c s into the minute (default);
  *   uniform      c uniform times in the minute (a Poisson process
  *                conditioned on c arrivals);
