@@ -12,12 +12,11 @@
  * says 1m40s left after the cheap ones, where counting cells said 1 s; the
  * exact run and sweep lines; the width (terminal, else COLUMNS, else 80)
  * and the cut to width - 1; off a terminal a whole line only every
- * PROGRESS_LOG_S.  The sweep's end: the resume note counts the skipped
- * cells (5 of 24 after cutting a finished shard file back to 5 cells); the
- * summary table's means and t-intervals by hand (t_{0.975,1} = 12.706);
- * merge after an unsharded run into the same folder names both files and
- * the fix.  functions.csv names each function as the 2019 and 2021 example
- * traces do, and a one-function workload's after its model.
+ * PROGRESS_LOG_S.  The sweep's end: the resume note's text; the summary
+ * table's means and t-intervals by hand (t_{0.975,1} = 12.706).  (The
+ * resume count and the merge message on real runs: test_sweep.c.)
+ * functions.csv names each function as the 2019 and 2021 example traces
+ * do, and a one-function workload's after its model.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -293,89 +292,13 @@ Test(cli, sweep_summary_means_and_intervals_by_hand)
     cr_assert_null(strstr(buf, "600"), "%s", buf);
 }
 
-/* A two-alternative base scenario and a 6-point x 4-replication sweep. */
-static void sweep_files(const char *tag, char *dir, size_t size, char *sweep,
-                        size_t ssize)
+Test(cli, resume_note_counts_the_skipped_cells)
 {
-    char models[1024], path[1200], body[2048];
-    support_tmpdir(tag, dir, size);
-    support_src("models", models, sizeof models);
-    snprintf(path, sizeof path, "%s/base.json", dir);
-    snprintf(body, sizeof body,
-             "{\"horizon_s\": 600, \"seed\": 5, \"models_dir\": \"%s\", "
-             "\"model\": \"mlp-tabular\", \"timeseries_interval_s\": 0, "
-             "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": 2}, "
-             "\"alternatives\": [{\"name\": \"ka\", \"memory_mb\": 512}, "
-             "{\"name\": \"pc\", \"memory_mb\": 512, \"provisioned\": 1}]}",
-             models);
-    support_write_file(path, body);
-    snprintf(sweep, ssize, "%s/sweep.json", dir);
-    support_write_file(sweep,
-                       "{\"scenario\": \"base.json\", \"replications\": 4, "
-                       "\"grid\": {\"alternatives[0].keepalive.keepalive_s\": "
-                       "[0, 5, 60], \"workload.rate_per_s\": [1, 3]}}");
-}
-
-Test(cli, resumed_sweep_says_how_many_cells_it_skipped)
-{
-    char dir[1024], sweep[1100], out[1100], shard[1200];
-    sweep_files("cliresume", dir, sizeof dir, sweep, sizeof sweep);
-    snprintf(out, sizeof out, "%s/out", dir);
-    const char *argv[] = {"simsrv", "sweep", sweep, "--out", out,
-                          "--threads", "1", "--quiet"};
-    Outcome o = run_cli(8, argv);
-    cr_assert_eq(o.status, 0, "%s", o.err);
-    cr_assert_null(strstr(o.out, "resuming"), "%s", o.out);
-    cr_assert_not_null(strstr(o.out, "Means ± 95% half-widths over 4 "
-                                     "replications"),
-                       "%s", o.out);
-    /* keep the header, the column names and the first 5 cells (2 rows
-     * each, in cell order with one thread) */
-    snprintf(shard, sizeof shard, "%s/shard-0-of-1.csv", out);
-    size_t n;
-    char *text = support_slurp(shard, &n), *p = text;
-    for (int line = 0; line < 2 + 5 * 2; line++)
-        p = strchr(p, '\n') + 1;
-    *p = '\0';
-    support_write_file(shard, text);
-    free(text);
-    o = run_cli(8, argv);
-    cr_assert_eq(o.status, 0, "%s", o.err);
-    char want[1400];
-    snprintf(want, sizeof want,
-             "resuming %s: 5 of 24 cells already done (skipped), 19 to run\n",
-             shard);
-    cr_assert_not_null(strstr(o.out, want), "%s", o.out);
-    cr_assert_eq(o.err[0], '\0', "progress text with --quiet: %s", o.err);
-}
-
-Test(cli, merge_after_an_unsharded_run_names_the_files_and_the_fix)
-{
-    char dir[1024], sweep[1100], out[1100];
-    sweep_files("climerge", dir, sizeof dir, sweep, sizeof sweep);
-    snprintf(out, sizeof out, "%s/out", dir);
-    const char *whole[] = {"simsrv", "sweep", sweep, "--out", out,
-                           "--threads", "1", "--quiet"};
-    cr_assert_eq(run_cli(8, whole).status, 0);
-    for (int k = 0; k < 2; k++) {
-        const char *shard[] = {"simsrv", "sweep", sweep, "--out", out,
-                               "--shard", k ? "1/2" : "0/2", "--threads",
-                               "1", "--quiet"};
-        cr_assert_eq(run_cli(10, shard).status, 0);
-    }
-    const char *merge[] = {"simsrv", "merge", sweep, "--out", out};
-    Outcome o = run_cli(5, merge);
-    fprintf(stderr, "%s", o.err);
-    cr_assert_eq(o.status, 2);
-    cr_assert_eq(count_lines(o.err), 1, "%s", o.err);
-    char want[2048];
-    snprintf(want, sizeof want,
-             "simsrv: %s: cell 0 is in both shard-0-of-1.csv and "
-             "shard-0-of-2.csv: runs with different shard counts (1 and 2) "
-             "wrote here; remove the stale run's files (shard-*-of-1.csv or "
-             "shard-*-of-2.csv) or rerun into a fresh --out\n",
-             out);
-    cr_assert_str_eq(o.err, want);
+    char buf[256];
+    progress_resume_note(buf, sizeof buf, "results/x/shard-0-of-1.csv", 40,
+                         160);
+    cr_assert_str_eq(buf, "resuming results/x/shard-0-of-1.csv: 40 of 160 "
+                          "cells already done (skipped), 120 to run");
 }
 
 /* ---- functions.csv --------------------------------------------------- */
