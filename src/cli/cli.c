@@ -13,8 +13,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../calib/calib.h"
 #include "../config/scenario.h"
@@ -26,8 +24,9 @@
 #include "../util/atomic_file.h"
 #include "../util/xalloc.h"
 #include "../workload/arrivals.h"
-#include "sweep.h"
+#include "progress.h"
 #include "streams.h"
+#include "sweep.h"
 
 
 static void usage_main(FILE *fp)
@@ -162,32 +161,28 @@ static int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
     return 0;
 }
 
-typedef struct Progress {
+/* The run's progress: run idx of total; work = runs, the one in progress
+ * counted by the fraction of its simulated time (progress.h). */
+typedef struct RunProgress {
+    Progress line;
     int idx, total;
     const char *alt;
-    uint32_t rep;
-    struct timespec t0;
-    FILE *fp;
-} Progress;
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) +
-           (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
-}
+    int rep;
+    double t0_s;     /* the whole run's start: the ETA covers every run */
+    double run_t0_s; /* this (alternative, replication) run's start */
+} RunProgress;
 
 static void show_progress(void *ctx, double frac, uint64_t events)
 {
-    Progress *p = ctx;
-    double dt = seconds_since(&p->t0);
-    fprintf(p->fp,
-            "\r  run %d/%d  %-24.24s rep %-3" PRIu32
-            " %5.1f%%  %6.2f M events/s ",
-            p->idx + 1, p->total, p->alt, p->rep, 100.0 * frac,
-            dt > 0 ? (double)events / dt * 1e-6 : 0.0);
-    fflush(p->fp);
+    RunProgress *p = ctx;
+    double now = progress_now_s();
+    if (!progress_due(&p->line, now))
+        return;
+    double dt = now - p->run_t0_s;
+    char buf[512];
+    progress_run_line(buf, sizeof buf, p->idx, p->total, p->alt, p->rep, frac,
+                      dt > 0 ? (double)events / dt : 0.0, now - p->t0_s);
+    progress_show(&p->line, now, buf);
 }
 
 typedef struct RunOpts {
@@ -307,8 +302,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
     }
     int reps = sc.replications, total = sc.n_alt * reps;
     RunResult *results = xcalloc((size_t)total, sizeof *results);
-    int show = !o->quiet && isatty(fileno(st.err));
-    Progress prog = {0, total, NULL, 0, {0, 0}, st.err};
+    RunProgress prog = {{0}, 0, total, NULL, 0, progress_now_s(), 0};
+    progress_init(&prog.line, st.err, !o->quiet);
     for (int a = 0; a < sc.n_alt; a++) {
         for (int r = 0; r < reps; r++) {
             RunConfig rc = {0};
@@ -325,11 +320,12 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             rc.req_sink_state = sink;
             rc.alt_index = a;
             rc.warmup = sc.warmup;
-            if (show) {
+            rc.model_name = sc.model.name;
+            if (!o->quiet) {
                 prog.idx = a * reps + r;
                 prog.alt = sc.alt[a].name;
-                prog.rep = (uint32_t)r;
-                clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+                prog.rep = r;
+                prog.run_t0_s = progress_now_s();
                 rc.progress = show_progress;
                 rc.progress_ctx = &prog;
                 show_progress(&prog, 0.0, 0);
@@ -337,8 +333,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             world_run(&rc, &results[a * reps + r]);
         }
     }
-    if (show)
-        fprintf(st.err, "\r%*s\r", 78, "");
+    progress_clear(&prog.line);
 
     const char **names = xcalloc((size_t)sc.n_alt, sizeof *names);
     const char **prices = xcalloc((size_t)sc.n_alt, sizeof *prices);

@@ -26,7 +26,6 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../config/sweep.h"
@@ -34,6 +33,7 @@
 #include "../platform/world.h"
 #include "../util/atomic_file.h"
 #include "../util/xalloc.h"
+#include "progress.h"
 #include "streams.h"
 
 
@@ -273,11 +273,30 @@ static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
     return events;
 }
 
-static double now_s(void)
+/* A scenario's expected arrivals in one run, known before it runs: the
+ * trace's rows in its window, or the mean rate over the arrival window. */
+static double expected_arrivals(const Scenario *sc)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+    const WorkloadSpec *wl = &sc->workload;
+    if (strcmp(wl->type, "azure2019") == 0)
+        return (double)wl->az19_stats.invocations;
+    if (strcmp(wl->type, "trace") == 0 || strcmp(wl->type, "azure2021") == 0)
+        return (double)wl->trace_rows;
+    double end = wl->end_s > 0 && wl->end_s < sc->horizon_s ? wl->end_s
+                                                            : sc->horizon_s;
+    return end > wl->start_s ? arrivals_mean_rate(wl) * (end - wl->start_s)
+                             : 0.0;
+}
+
+/* What the progress line weighs a cell by: expected arrivals x runs (its
+ * alternatives, twice with an MSER-5 pilot run), plus one per run for the
+ * set-up.  Events per arrival differ little between the cells of a sweep;
+ * arrivals per cell may differ a hundredfold. */
+static double cell_work(const SweepPlan *plan, int cell)
+{
+    const Scenario *sc = &plan->points[cell / plan->replications];
+    double runs = sc->n_alt * (sc->warmup.method == WARMUP_MSER5 ? 2.0 : 1.0);
+    return runs * (1.0 + expected_arrivals(sc));
 }
 
 /* ---- merge -------------------------------------------------------- */
@@ -290,8 +309,12 @@ static int cmp_row(const void *x, const void *y)
     return (a->alt > b->alt) - (a->alt < b->alt);
 }
 
+/* Writes the tables into dir and, once they are written, prints the
+ * short summary on `summary` (sweeptab_print_summary). */
+enum { SUMMARY_ROWS = 12 };
+
 static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
-                        Err *err)
+                        FILE *summary, Err *err)
 {
     qsort(rows->r, (size_t)rows->n, sizeof *rows->r, cmp_row);
     const Scenario *sc0 = &plan->points[0];
@@ -348,6 +371,10 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
             rc = rcs[i];
             *err = errs[i];
         }
+    if (rc == 0) {
+        sweeptab_print_summary(summary, &t, SUMMARY_ROWS, dir);
+        fputc('\n', summary);
+    }
     free(names);
     return rc;
 }
@@ -382,6 +409,68 @@ static int check_complete(const SweepPlan *plan, Rows *rows,
                        "run the shards that hold them",
                        missing, cells, first_missing);
     return 0;
+}
+
+/* The shard count K of a file named .../shard-k-of-K.csv (0 if not). */
+static int shard_count_of(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    int k, K;
+    base = base ? base + 1 : path;
+    return sscanf(base, "shard-%d-of-%d.csv", &k, &K) == 2 ? K : 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+/* Merge: finds a cell that two shard files (or one file twice) hold, and
+ * says which files and what to do.  files[i]'s rows are rows->r[start[i]
+ * .. start[i + 1]), in file order (before any sort). */
+static int check_duplicates(const SweepPlan *plan, const Rows *rows,
+                            char **files, const int *start, int nf,
+                            const char *dir, Err *err)
+{
+    int cells = sweep_n_cells(plan), rc = 0;
+    int *owner = xmalloc((size_t)cells * sizeof *owner);
+    for (int c = 0; c < cells; c++)
+        owner[c] = -1;
+    for (int f = 0; f < nf && rc == 0; f++)
+        for (int i = start[f]; i < start[f + 1] && rc == 0; i++) {
+            const SweepRow *r = &rows->r[i];
+            if (r->alt != 0)
+                continue; /* one row per cell is enough */
+            int o = owner[r->cell];
+            owner[r->cell] = f;
+            if (o < 0)
+                continue;
+            int Ka = shard_count_of(files[o]), Kb = shard_count_of(files[f]);
+            if (o == f)
+                rc = err_set(err, SIM_EINPUT, files[f],
+                             "cell %d appears twice in this file (two runs "
+                             "appended to it?): rerun into a fresh --out",
+                             r->cell);
+            else if (Ka != Kb)
+                rc = err_set(err, SIM_EINPUT, dir,
+                             "cell %d is in both %s and %s: runs with "
+                             "different shard counts (%d and %d) wrote here; "
+                             "remove the stale run's files (shard-*-of-%d.csv "
+                             "or shard-*-of-%d.csv) or rerun into a fresh "
+                             "--out",
+                             r->cell, base_name(files[o]), base_name(files[f]),
+                             Ka, Kb, Ka, Kb);
+            else
+                rc = err_set(err, SIM_EINPUT, dir,
+                             "cell %d is in both %s and %s (a shard file "
+                             "copied or renamed?): remove the stale one or "
+                             "rerun into a fresh --out",
+                             r->cell, base_name(files[o]),
+                             base_name(files[f]));
+        }
+    free(owner);
+    return rc;
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -452,7 +541,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
     if (dir_arg == NULL)
         snprintf(dir, sizeof dir, "results/%s", plan.name);
     char **files = NULL;
-    int nf = 0, rc = 0;
+    int nf = 0, rc = 0, *start = NULL;
     Rows rows = {0};
     if ((rc = list_shards(dir, &files, &nf, &err)) < 0)
         goto done;
@@ -460,15 +549,20 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
         rc = err_set(&err, SIM_EINPUT, dir, "no shard-*-of-*.csv files here");
         goto done;
     }
+    start = xmalloc(((size_t)nf + 1) * sizeof *start);
     for (int i = 0; i < nf && rc >= 0; i++) {
         int k, K;
         long valid;
+        start[i] = rows.n;
         rc = read_shard(&plan, files[i], 1, &k, &K, &rows, &valid, &err);
+        start[i + 1] = rows.n;
     }
+    if (rc >= 0)
+        rc = check_duplicates(&plan, &rows, files, start, nf, dir, &err);
     if (rc >= 0)
         rc = check_complete(&plan, &rows, dir, &err);
     if (rc >= 0)
-        rc = write_tables(&plan, dir, &rows, &err);
+        rc = write_tables(&plan, dir, &rows, out, &err);
     if (rc >= 0)
         fprintf(out, "merged %d cells from %d shard files into "
                      "%s/{cells,points,diffs}.csv\n",
@@ -477,6 +571,7 @@ done:
     for (int i = 0; i < nf; i++)
         free(files[i]);
     free(files);
+    free(start);
     free(rows.r);
     sweep_free(&plan);
     return rc < 0 ? cli_fail(&st, &err) : 0;
@@ -511,10 +606,12 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
                   "Runs every cell (point x replication) of the sweep, with N\n"
                   "OpenMP threads (default: OMP_NUM_THREADS or all cores), into\n"
                   "DIR/shard-k-of-K.csv (default results/<name>, shard 0/1).\n"
-                  "A rerun resumes: finished cells are skipped.  Unsharded runs\n"
-                  "then write cells.csv, points.csv (means, 95% t-intervals),\n"
-                  "diffs.csv (paired differences against the first\n"
-                  "alternative) and sweep.h5.  Sharded runs (--shard, or\n"
+                  "A rerun resumes: finished cells are skipped (and counted).\n"
+                  "Unsharded runs then write cells.csv, points.csv (means, 95%\n"
+                  "t-intervals), diffs.csv (paired differences against the\n"
+                  "first alternative) and sweep.h5, and print a short table of\n"
+                  "the points.  Progress (stderr; not with --quiet) weighs each\n"
+                  "cell by its expected arrivals.  Sharded runs (--shard, or\n"
                   "SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT) leave that to\n"
                   "'simsrv merge SWEEP_FILE --out DIR'.  The tables are the same\n"
                   "bytes for any thread count and any sharding.\n",
@@ -612,20 +709,30 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         rc = err_set(&err, SIM_EIO, path, "cannot write: %s", strerror(errno));
         goto out;
     }
-    int n_todo = 0;
+    int n_todo = 0, in_shard = 0;
+    double total_work = 0, done_work = 0;
     todo = xcalloc((size_t)(cells / K + 2), sizeof *todo);
-    for (int c = k; c < cells; c += K)
-        if (!done[c])
+    for (int c = k; c < cells; c += K, in_shard++)
+        if (!done[c]) {
             todo[n_todo++] = c;
+            total_work += cell_work(&plan, c);
+        }
+    if (n_todo < in_shard) {
+        char note[1400];
+        progress_resume_note(note, sizeof note, path, in_shard - n_todo,
+                             in_shard);
+        fprintf(out, "%s\n", note);
+    }
 
     if (threads > 0)
         omp_set_num_threads(threads);
     const char *stop_env = getenv("SIMSRV_TEST_STOP_AFTER_CELLS");
     int stop_after = stop_env ? atoi(stop_env) : -1;
-    int show = !quiet && isatty(fileno(errf));
+    Progress prog;
+    progress_init(&prog, errf, !quiet);
     int written = 0;
     uint64_t events = 0;
-    double t0 = now_s();
+    double t0 = progress_now_s();
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < n_todo; i++) {
         Buf b = {NULL, 0, 0};
@@ -636,23 +743,22 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
             fflush(fp);
             written++;
             events += cell_events;
+            done_work += cell_work(&plan, todo[i]);
             if (stop_after >= 0 && written >= stop_after)
                 _exit(137); /* test hook: die like kill -9 */
-            if (show) {
-                double dt = now_s() - t0;
-                double eta = dt / written * (n_todo - written);
-                fprintf(errf,
-                        "\r  cells %d/%d  %.1f cells/s  %.2f M events/s  "
-                        "ETA %.0f s ",
-                        written, n_todo, written / (dt > 0 ? dt : 1),
-                        (double)events / (dt > 0 ? dt : 1) * 1e-6, eta);
-                fflush(errf);
+            double now = progress_now_s();
+            if (progress_due(&prog, now)) {
+                char line[256];
+                double dt = now - t0;
+                progress_sweep_line(line, sizeof line, written, n_todo,
+                                    done_work, total_work,
+                                    dt > 0 ? (double)events / dt : 0.0, dt);
+                progress_show(&prog, now, line);
             }
         }
         free(b.s);
     }
-    if (show)
-        fprintf(errf, "\r%*s\r", 60, "");
+    progress_clear(&prog);
     if (fclose(fp) != 0)
         rc = err_set(&err, SIM_EIO, path, "write failed");
     fp = NULL;
@@ -666,7 +772,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         if (rc >= 0)
             rc = check_complete(&plan, &all, path, &err);
         if (rc >= 0)
-            rc = write_tables(&plan, dir, &all, &err);
+            rc = write_tables(&plan, dir, &all, out, &err);
         free(all.r);
         if (rc >= 0)
             fprintf(out, "%d cells (%d points x %d replications x %d "

@@ -13,7 +13,11 @@
  * merge to `simsrv merge`, which checks that every cell is present exactly
  * once and writes cells.csv, points.csv, diffs.csv and sweep.h5.  The final
  * tables are built from the rows sorted by cell, so they are the same bytes
- * for any thread count and any sharding.
+ * for any thread count and any sharding.  A resumed run says on stdout how
+ * many cells it skipped; an unsharded run and a merge end with a short
+ * table of the points (sweeptab_print_summary); progress goes to stderr
+ * (progress.h), each cell weighed by its expected arrivals x alternatives.
+ * A merge that finds a cell twice names the two files and the fix.
  */
 #ifndef SIM_CLI_SWEEP_H
 #define SIM_CLI_SWEEP_H

@@ -130,3 +130,88 @@ void sweeptab_write_diffs(FILE *fp, const SweepTable *t)
         }
     free(x);
 }
+
+/* ---- the summary printed at the end of a sweep ---------------------- */
+
+/* A parameter's short name: its JSON path's last key. */
+static const char *short_param(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot ? dot + 1 : path;
+}
+
+enum { SUM_VALUE_W = 20 }; /* widest parameter value shown */
+
+static const int sum_metric[] = {MET_cold_pct, MET_p99_ms, MET_cost_usd};
+static const char *const sum_head[] = {"cold %", "p99 ms", "cost $"};
+enum { SUM_NMET = 3, SUM_CELL_W = 20 };
+
+/* "mean ± half" (or the mean alone without an interval), right-aligned in
+ * SUM_CELL_W columns; '±' is two bytes and one column.  Significant digits
+ * rather than fixed decimals: a sweep's costs span $0.0004 to $1000. */
+static void put_summary_cell(FILE *fp, Interval iv)
+{
+    char cell[96];
+    int cols;
+    if (isnan(iv.half)) {
+        snprintf(cell, sizeof cell, "%.4g", iv.mean);
+        cols = (int)strlen(cell);
+    } else {
+        snprintf(cell, sizeof cell, "%.4g ± %.2g", iv.mean, iv.half);
+        cols = (int)strlen(cell) - 1;
+    }
+    fprintf(fp, "  %*s%s", cols < SUM_CELL_W ? SUM_CELL_W - cols : 0, "",
+            cell);
+}
+
+void sweeptab_print_summary(FILE *fp, const SweepTable *t, int max_rows,
+                            const char *dir)
+{
+    int *pw = xmalloc(((size_t)t->n_params + 1) * sizeof *pw);
+    for (int i = 0; i < t->n_params; i++) {
+        size_t w = strlen(short_param(t->param[i]));
+        for (int p = 0; p < t->n_points; p++) {
+            size_t v = strlen(t->value[p * t->n_params + i]);
+            w = v > w ? v : w;
+        }
+        pw[i] = w > SUM_VALUE_W ? SUM_VALUE_W : (int)w;
+    }
+    int aw = (int)strlen("alternative");
+    for (int a = 0; a < t->n_alt; a++)
+        if ((int)strlen(t->alt_names[a]) > aw)
+            aw = (int)strlen(t->alt_names[a]);
+    fprintf(fp, "point");
+    for (int i = 0; i < t->n_params; i++)
+        fprintf(fp, "  %-*.*s", pw[i], pw[i], short_param(t->param[i]));
+    fprintf(fp, "  %-*s", aw, "alternative");
+    for (int m = 0; m < SUM_NMET; m++)
+        fprintf(fp, "  %*s", SUM_CELL_W, sum_head[m]);
+    fputc('\n', fp);
+    double *x = xmalloc((size_t)t->reps * sizeof *x);
+    int n_rows = t->n_points * t->n_alt, shown = 0;
+    for (int p = 0; p < t->n_points && shown < max_rows; p++)
+        for (int a = 0; a < t->n_alt && shown < max_rows; a++, shown++) {
+            fprintf(fp, "%5d", p);
+            for (int i = 0; i < t->n_params; i++)
+                fprintf(fp, "  %-*.*s", pw[i], pw[i],
+                        t->value[p * t->n_params + i]);
+            fprintf(fp, "  %-*s", aw, t->alt_names[a]);
+            for (int m = 0; m < SUM_NMET; m++) {
+                for (int r = 0; r < t->reps; r++)
+                    x[r] = row(t, p, r, a)->v[sum_metric[m]];
+                put_summary_cell(fp, stats_interval(x, t->reps));
+            }
+            fputc('\n', fp);
+        }
+    if (shown < n_rows)
+        fprintf(fp, "... %d more rows\n", n_rows - shown);
+    if (t->reps > 1)
+        fprintf(fp, "Means ± 95%% half-widths over %d replications", t->reps);
+    else
+        fprintf(fp, "One replication (no intervals)");
+    fprintf(fp, "; every metric in %s/points.csv, paired differences in "
+                "%s/diffs.csv\n",
+            dir, dir);
+    free(x);
+    free(pw);
+}

@@ -49,6 +49,13 @@ void sweeptab_write_cells(FILE *fp, const SweepTable *t);
 void sweeptab_write_points(FILE *fp, const SweepTable *t);
 void sweeptab_write_diffs(FILE *fp, const SweepTable *t);
 
+/* Prints a short table for a person at the end of a sweep: per point and
+ * alternative (the first max_rows of them) the parameter values and the
+ * mean and 95% half-width of cold %, p99 latency and cost, then where the
+ * full tables are (dir/points.csv, dir/diffs.csv). */
+void sweeptab_print_summary(FILE *fp, const SweepTable *t, int max_rows,
+                            const char *dir);
+
 /* Writes sweep.h5 at `path` (through a temporary name).  Without HDF5
  * support compiled in, fails with a clear message. */
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err);

@@ -119,11 +119,15 @@ typedef struct WarmupSpec {
     double warmup_s;       /* WARMUP_FIXED */
 } WarmupSpec;
 
-/* The per-function rows' header (functions.csv). */
+/* The per-function rows' header (functions.csv).  `function` is the
+ * function's number in the run; `app` and `function_id` are the trace's
+ * names for it (2019: HashApp and HashFunction; 2021 and numbered traces:
+ * the app and function columns; one function: the trace's function, else
+ * the model's name, with `app` empty). */
 #define FN_CSV_HEADER                                                          \
-    "alternative,replication,function,memory_mb,arrivals,completed,"         \
-    "rejected,timed_out,unfinished,cold,cold_pct,instance_starts,prewarms,"  \
-    "evictions,idle_gb_s"
+    "alternative,replication,function,app,function_id,memory_mb,arrivals,"   \
+    "completed,rejected,timed_out,unfinished,cold,cold_pct,instance_starts," \
+    "prewarms,evictions,idle_gb_s"
 
 /* Everything one (alternative, replication) run needs. */
 typedef struct RunConfig {
@@ -137,6 +141,8 @@ typedef struct RunConfig {
     FILE *ts_out;          /* timeseries rows go here, or NULL */
     FILE *fn_out;          /* per-function rows go here, or NULL
                               (columns: FN_CSV_HEADER) */
+    const char *model_name; /* names a one-function workload's function in
+                               those rows (NULL: "") */
     void (*progress)(void *ctx, double frac, uint64_t events);
     void *progress_ctx;
     const struct SinkType *req_sink; /* every request ends here, or NULL */

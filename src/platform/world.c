@@ -432,18 +432,44 @@ static double idle_gb_s(World *w, SimTime h)
     return sum;
 }
 
-/* One functions.csv row (FN_CSV_HEADER) per function. */
+/* A name as a CSV field: quoted when it holds a comma or a quote. */
+static void put_name(FILE *fp, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+/* One functions.csv row (FN_CSV_HEADER) per function; the names come from
+ * the trace reader (read once per function there), else from the model. */
 static void write_function_rows(World *w, SimTime h, FILE *fp)
 {
     for (int i = 0; i < srvpool_functions(w->srv); i++) {
         SrvFnStats st;
         srvpool_fn_stats(w->srv, i, h, &st);
         uint64_t ended = st.completed + st.rejected + st.timed_out;
+        const char *app = "", *id = NULL;
+        if (w->arr_type->function_ids != NULL)
+            w->arr_type->function_ids(&w->arr, w->rc->wl, i, &app, &id);
+        if (id == NULL)
+            id = w->rc->model_name != NULL ? w->rc->model_name : "";
+        fprintf(fp, "%s,%" PRIu32 ",%d,", w->alt->name, w->rc->rep, i);
+        put_name(fp, app);
+        fputc(',', fp);
+        put_name(fp, id);
         fprintf(fp,
-                "%s,%" PRIu32 ",%d,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                ",%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64
                 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64
                 ",%" PRIu64 ",%" PRIu64 ",%.9g\n",
-                w->alt->name, w->rc->rep, i, st.memory_mb, st.arrivals,
+                st.memory_mb, st.arrivals,
                 st.completed, st.rejected, st.timed_out,
                 st.arrivals - ended, st.cold,
                 st.completed ? 100.0 * (double)st.cold / (double)st.completed

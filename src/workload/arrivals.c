@@ -200,6 +200,13 @@ static int trace_functions(const ArrivalState *st, const WorkloadSpec *wl)
     return wl->trace.numbered ? (int)wl->trace_functions : 1;
 }
 
+static void trace_function_ids(ArrivalState *st, const WorkloadSpec *wl,
+                               int fn, const char **app, const char **id)
+{
+    (void)wl;
+    trace_function_names(st->ext, fn, app, id);
+}
+
 /* --- azure2019 --- */
 
 static void az19_init(ArrivalState *st, const WorkloadSpec *wl, gsl_rng *r)
@@ -241,18 +248,25 @@ static double az19_fn_memory(const ArrivalState *st, int fn)
     return az19_memory_mb(st->ext, fn);
 }
 
+static void az19_fn_ids(ArrivalState *st, const WorkloadSpec *wl, int fn,
+                        const char **app, const char **id)
+{
+    (void)wl;
+    az19_function_names(st->ext, fn, app, id);
+}
+
 static const ArrivalType types[] = {
-    {"poisson", poisson_init, poisson_next, NULL, NULL, NULL},
-    {"constant", poisson_init, constant_next, NULL, NULL, NULL},
-    {"mmpp", mmpp_init, mmpp_next, NULL, NULL, NULL},
-    {"diurnal", poisson_init, diurnal_next, NULL, NULL, NULL},
-    {"steps", steps_init, steps_next, NULL, NULL, NULL},
+    {"poisson", poisson_init, poisson_next, NULL, NULL, NULL, NULL},
+    {"constant", poisson_init, constant_next, NULL, NULL, NULL, NULL},
+    {"mmpp", mmpp_init, mmpp_next, NULL, NULL, NULL, NULL},
+    {"diurnal", poisson_init, diurnal_next, NULL, NULL, NULL, NULL},
+    {"steps", steps_init, steps_next, NULL, NULL, NULL, NULL},
     {"trace", trace_init, trace_arrival_next, trace_fini, trace_functions,
-     NULL},
+     NULL, trace_function_ids},
     {"azure2019", az19_init, az19_arrival_next, az19_fini, az19_functions,
-     az19_fn_memory},
+     az19_fn_memory, az19_fn_ids},
     {"azure2021", trace_init, trace_arrival_next, trace_fini, trace_functions,
-     NULL},
+     NULL, trace_function_ids},
 };
 
 static const char *const names[] = {"poisson", "constant", "mmpp",

@@ -83,6 +83,12 @@ typedef struct ArrivalType {
      * one function. */
     int (*functions)(const ArrivalState *st, const WorkloadSpec *wl);
     double (*function_memory_mb)(const ArrivalState *st, int fn);
+    /* The trace's names of function fn: its app ("" when the trace has
+     * none) and its function; *id NULL when the trace names none (NULL
+     * member: no trace).  Views into the reader, valid until fini.  Called
+     * after the run's last `next` (a reader may read ahead to find them). */
+    void (*function_ids)(ArrivalState *st, const WorkloadSpec *wl, int fn,
+                         const char **app, const char **id);
 } ArrivalType;
 
 const ArrivalType *arrivals_find(const char *name);

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "../util/keymap.h"
+#include "../util/names.h"
 #include "../util/prefetch.h"
 #include "../util/xalloc.h"
 #include "sample.h"
@@ -76,6 +77,8 @@ struct Az19 {
     Arr *tmp; /* radix sort scratch */
     size_t tmp_cap;
     size_t (*radix_count)[RADIX_SIZE]; /* its counts, a row per digit */
+    Names names; /* the kept functions' HashApp and HashFunction: names
+                    apart from Fn, read once for functions.csv */
 };
 
 /* ---- CSV lines ------------------------------------------------------- */
@@ -330,6 +333,7 @@ static int is_int_header(const char *s)
 typedef struct Staging { /* (minute, count) of every function, row order */
     uint32_t *min, *cnt;
     uint64_t n, cap;
+    Names names; /* of every function with durations, as a->fn */
 } Staging;
 
 static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
@@ -399,6 +403,7 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
         if ((size_t)a->n_fn == fcap)
             a->fn = xrealloc(a->fn, (fcap *= 2) * sizeof *a->fn);
         a->fn[a->n_fn++] = f;
+        names_add(&sg->names, c.f[ca], c.f[cf]);
         /* functions per app, for splitting an app's memory */
         int32_t k = keymap_get(app_fns, f.app);
         keymap_reserve(app_fns, (size_t)a->n_fn);
@@ -452,6 +457,9 @@ static void build(Az19 *a, const Staging *sg, const KeyMap *app_fns)
             a->e_fn[fill[m]] = (uint32_t)i;
             a->e_cnt[fill[m]++] = sg->cnt[f.first + e];
         }
+        const char *app, *id;
+        names_get(&sg->names, (size_t)idx[i], &app, &id);
+        names_add(&a->names, app, id);
         if (f.memory_mb < 0) {
             a->st.no_memory++;
             f.memory_mb = 0;
@@ -517,6 +525,7 @@ Az19 *az19_open(const Az19Spec *spec, Err *err)
     free(mem.mb);
     free(sg.min);
     free(sg.cnt);
+    names_free(&sg.names);
     keymap_free(&app_fns);
     if (rc < 0) {
         az19_close(a);
@@ -535,6 +544,17 @@ double az19_memory_mb(const Az19 *a, int fn)
     return a->fn[fn].memory_mb;
 }
 
+void az19_function_names(const Az19 *a, int fn, const char **app,
+                         const char **id)
+{
+    if (fn < 0 || (size_t)fn >= names_count(&a->names)) { /* none kept */
+        *app = "";
+        *id = NULL;
+        return;
+    }
+    names_get(&a->names, (size_t)fn, app, id);
+}
+
 void az19_close(Az19 *a)
 {
     if (a == NULL)
@@ -546,6 +566,7 @@ void az19_close(Az19 *a)
     free(a->buf);
     free(a->tmp);
     free(a->radix_count);
+    names_free(&a->names);
     free(a);
 }
 

@@ -20,7 +20,10 @@
  * grows with functions x active minutes, never with the number of
  * invocations (10^9 a day for 50,000 functions is 8 bytes per non-zero
  * cell).  Arrivals are made one minute at a time into a buffer sorted by
- * (time, function), so the stream is in time order:
+ * (time, function), so the stream is in time order.  The kept functions'
+ * HashApp and HashFunction are held apart (util/names.h), for
+ * functions.csv; the other functions' names are dropped once sampled.
+ * Spacing within a minute:
  *   equidistant  count c at (k + 1/2) 60/c s into the minute (default);
  *   uniform      c uniform times in the minute (a Poisson process
  *                conditioned on c arrivals);
@@ -90,6 +93,12 @@ const Az19Stats *az19_stats(const Az19 *a);
 /* Memory of kept function fn, MB (its app's average / the app's functions;
  * 0 when unknown). */
 double az19_memory_mb(const Az19 *a, int fn);
+
+/* Kept function fn's HashApp and HashFunction, as in the invocations
+ * file (views into the reader, valid until az19_close).  Only the kept
+ * functions' names are held. */
+void az19_function_names(const Az19 *a, int fn, const char **app,
+                         const char **id);
 
 void az19_close(Az19 *a);
 

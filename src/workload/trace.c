@@ -8,6 +8,7 @@
  */
 #include "trace.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include <zlib.h>
 
 #include "../util/keymap.h"
+#include "../util/names.h"
 #include "../util/xalloc.h"
 #include "sample.h"
 
@@ -45,6 +47,10 @@ struct TraceReader {
     int n_heap;
     int eof;
     double last_t;       /* last replayed trace time */
+    Names names;         /* numbered: the kept functions' (app, function),
+                            in number order, as each is first read */
+    int names_scanned;   /* the rest of the file was read for names: no row
+                            is replayed after that */
 };
 
 static int row_less(const Row *a, const Row *b)
@@ -207,6 +213,7 @@ void trace_close(TraceReader *r)
     free(r->heap);
     free(r->keep);
     keymap_free(&r->fns);
+    names_free(&r->names);
     free(r);
 }
 
@@ -363,6 +370,21 @@ static int choose_sample(TraceReader *r, Err *err)
     return 0;
 }
 
+/* The row's kept function number (numbering it if it is new), or -1 when
+ * it is not in the sample.  Kept functions are numbered in order of first
+ * appearance, so the first row of function k comes after that of k - 1 and
+ * its names are entry k. */
+static int kept_function(TraceReader *r, char **f)
+{
+    int fn = number_function(r, f);
+    if (r->keep != NULL && (fn >= r->n_keep || (fn = r->keep[fn]) < 0))
+        return -1;
+    if ((size_t)fn == names_count(&r->names))
+        names_add(&r->names, r->col_app >= 0 ? f[r->col_app] : "",
+                  f[r->col_fn]);
+    return fn;
+}
+
 /* Reads rows into the look-ahead until it is full or the file ends. */
 static int fill(TraceReader *r, Err *err)
 {
@@ -389,12 +411,8 @@ static int fill(TraceReader *r, Err *err)
             strcmp(f[r->col_fn], r->spec.function) != 0)
             continue;
         Row row = {0, NAN, -1, -1, r->line, 0};
-        if (r->spec.numbered) {
-            row.fn = number_function(r, f);
-            if (r->keep != NULL && (row.fn >= r->n_keep ||
-                                    (row.fn = r->keep[row.fn]) < 0))
-                continue; /* not in the sample */
-        }
+        if (r->spec.numbered && (row.fn = kept_function(r, f)) < 0)
+            continue; /* not in the sample */
         if (r->spec.datetime) {
             if (parse_datetime(r, f[r->col_time], &row.t_s, err) < 0)
                 return -SIM_EINPUT;
@@ -433,6 +451,7 @@ static int fill(TraceReader *r, Err *err)
 
 int trace_next(TraceReader *r, TraceRow *out, Err *err)
 {
+    assert(!r->names_scanned); /* its rows were read for names only */
     int rc = fill(r, err);
     if (rc < 0)
         return rc;
@@ -454,6 +473,41 @@ int trace_next(TraceReader *r, TraceRow *out, Err *err)
     out->generated = row.generated;
     out->fn = row.fn;
     return 1;
+}
+
+/* Reads the rest of the file for the names of functions not yet seen
+ * (their rows come after the run's last arrival).  Rows of the wrong width
+ * are skipped: the config's check read the whole file already. */
+static void scan_names(TraceReader *r)
+{
+    char *f[256];
+    Err err;
+    r->names_scanned = 1;
+    while (!r->eof) {
+        int rc = read_line(r, &err);
+        if (rc <= 0) {
+            r->eof = 1;
+            break;
+        }
+        if (r->buf[0] != '\0' && split(r->buf, f, 255) == r->n_cols)
+            (void)kept_function(r, f);
+    }
+}
+
+void trace_function_names(TraceReader *r, int fn, const char **app,
+                          const char **id)
+{
+    *app = "";
+    *id = NULL;
+    if (!r->spec.numbered) {
+        if (r->spec.function[0] != '\0')
+            *id = r->spec.function;
+        return;
+    }
+    if (fn >= 0 && (size_t)fn >= names_count(&r->names) && !r->eof)
+        scan_names(r);
+    if (fn >= 0 && (size_t)fn < names_count(&r->names))
+        names_get(&r->names, (size_t)fn, app, id);
 }
 
 int trace_check(const TraceSpec *spec, uint64_t *rows, uint64_t *functions,

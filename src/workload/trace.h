@@ -79,6 +79,16 @@ TraceReader *trace_open(const TraceSpec *spec, Err *err);
  * negative error naming file and line. */
 int trace_next(TraceReader *r, TraceRow *row, Err *err);
 
+/* The names of function fn: for numbered functions the row's app column
+ * ("" without one) and function column as first read; for one function
+ * kept by `function`, "" and that name; else "" and NULL.  Only the kept
+ * functions' names are held.  A function not yet read (its rows lie beyond
+ * what was replayed) makes the reader read the rest of the file for names,
+ * after which trace_next may not be called: ask at the end of a run.  Views
+ * valid until trace_close. */
+void trace_function_names(TraceReader *r, int fn, const char **app,
+                          const char **id);
+
 void trace_close(TraceReader *r);
 
 /* Reads the whole trace once and reports the first problem (config does

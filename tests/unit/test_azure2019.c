@@ -230,6 +230,34 @@ Test(azure2019, uniform_spacing_keeps_counts_and_sampling)
     az19_close(a);
 }
 
+/* Pins: the kept functions' names are the invocations file's HashApp and
+ * HashFunction, in kept order; a sample holds the names of the functions
+ * it keeps only. */
+Test(azure2019, function_names_of_kept_functions)
+{
+    static const char *const app[4] = {"appA", "appA", "appC", "appC"};
+    static const char *const fn[4] = {"fA1", "fA2", "fC1", "fC2"};
+    Az19Spec s = mini();
+    Az19 *a = open_ok(&s);
+    const char *ga, *gf;
+    for (int i = 0; i < 4; i++) {
+        az19_function_names(a, i, &ga, &gf);
+        cr_assert_str_eq(ga, app[i], "function %d", i);
+        cr_assert_str_eq(gf, fn[i], "function %d", i);
+    }
+    az19_close(a);
+    s.sample = AZ_SAMPLE_TOP;
+    s.sample_n = 2; /* fA1 (16) and fC1 (48), in file order */
+    a = open_ok(&s);
+    az19_function_names(a, 0, &ga, &gf);
+    cr_assert(strcmp(ga, "appA") == 0 && strcmp(gf, "fA1") == 0);
+    az19_function_names(a, 1, &ga, &gf);
+    cr_assert(strcmp(ga, "appC") == 0 && strcmp(gf, "fC1") == 0);
+    az19_function_names(a, 2, &ga, &gf); /* not kept: no name held */
+    cr_assert_null(gf);
+    az19_close(a);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");

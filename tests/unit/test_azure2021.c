@@ -10,7 +10,9 @@
  * a replay gives each function its own instances (4 functions, arrivals per
  * function as counted from the file); sampling the top 2 functions keeps
  * appA/f1 (4 rows) and appB/f1 (3), renumbered 0 and 1, and a random /
- * quartile sample of n keeps n; bad rows name file and line.  On the
+ * quartile sample of n keeps n; functions' names are their app and func
+ * columns (read on for the unreplayed, a sample's only); bad rows name
+ * file and line.  On the
  * InVitro samples in ../shared (skipped with a message when absent): every
  * row is replayed, once, in start order.
  */
@@ -169,6 +171,48 @@ Test(azure2021, function_sampling)
         cr_assert_eq(fns, 3, "method %d kept %llu", method,
                      (unsigned long long)fns);
     }
+}
+
+/* Pins: a function's names are its app and func columns as first read; a
+ * function whose rows lie beyond what was replayed (appC/f9, line 7, after
+ * one arrival with a look-ahead of 2) is found by reading on; a sample
+ * holds its kept functions' names only. */
+Test(azure2021, function_names_read_on_and_sampled)
+{
+    static const char *const app[4] = {"appA", "appA", "appB", "appC"};
+    static const char *const fn[4] = {"f1", "f2", "f1", "f9"};
+    char path[1024];
+    support_src("traces/azure2021-invocations.csv", path, sizeof path);
+    TraceSpec t = az21_spec(path, 2);
+    Err err;
+    TraceReader *r = trace_open(&t, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    TraceRow row;
+    cr_assert_eq(trace_next(r, &row, &err), 1);
+    const char *ga, *gf;
+    for (int i = 3; i >= 0; i--) {
+        trace_function_names(r, i, &ga, &gf);
+        cr_assert_not_null(gf, "function %d", i);
+        cr_assert_str_eq(ga, app[i], "function %d", i);
+        cr_assert_str_eq(gf, fn[i], "function %d", i);
+    }
+    trace_function_names(r, 4, &ga, &gf); /* there is no fifth */
+    cr_assert_null(gf);
+    trace_close(r);
+
+    t.sample = AZ_SAMPLE_TOP;
+    t.sample_n = 2; /* appA/f1 (4 rows) and appB/f1 (3) */
+    r = trace_open(&t, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    while (trace_next(r, &row, &err) > 0)
+        ;
+    trace_function_names(r, 0, &ga, &gf);
+    cr_assert(strcmp(ga, "appA") == 0 && strcmp(gf, "f1") == 0);
+    trace_function_names(r, 1, &ga, &gf);
+    cr_assert(strcmp(ga, "appB") == 0 && strcmp(gf, "f1") == 0);
+    trace_function_names(r, 2, &ga, &gf);
+    cr_assert_null(gf);
+    trace_close(r);
 }
 
 Test(azure2021, bad_rows_name_file_and_line)

@@ -9,6 +9,18 @@
  * requests among them), `catalog ID` shows one entry in full, `--json`
  * gives every entry of the built-in file, and an unknown id is one line,
  * exit 2.
+ *
+ * Progress (cli/progress.h), as pure functions of injected numbers, never
+ * the clock: the ETA is elapsed x (total - done) / done of the work, "ETA
+ * --" before a basis; a sweep of nine cheap cells and one 100 times dearer
+ * says 1m40s left after the cheap ones, where counting cells said 1 s; the
+ * exact run and sweep lines; the width (terminal, else COLUMNS, else 80)
+ * and the cut to width - 1; off a terminal a whole line only every
+ * PROGRESS_LOG_S.  The sweep's end: the resume note's text; the summary
+ * table's means and t-intervals by hand (t_{0.975,1} = 12.706).  (The
+ * resume count and the merge message on real runs: test_sweep.c.)
+ * functions.csv names each function as the 2019 and 2021 example traces
+ * do, and a one-function workload's after its model.
  */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -17,6 +29,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
+#include "config/scenario.h"
+#include "output/sweeptab.h"
 #include "support.h"
 
 typedef struct Outcome {
@@ -149,6 +164,222 @@ Test(cli, good_run_writes_three_complete_files)
         rows++;
     fclose(fp);
     cr_assert_eq(rows, 1 + 2 * 10, "header + 10 intervals x 2 alternatives");
+}
+
+/* ---- progress -------------------------------------------------------- */
+
+static void expect_eta(double done, double total, double elapsed,
+                       const char *want)
+{
+    char buf[64];
+    progress_eta_format(buf, sizeof buf, done, total, elapsed);
+    cr_assert_str_eq(buf, want, "eta(%g, %g, %g)", done, total, elapsed);
+}
+
+Test(cli, eta_is_remaining_work_at_the_measured_rate)
+{
+    expect_eta(0, 10, 30, "ETA --");      /* nothing done: no basis */
+    expect_eta(3, 10, 0.5, "ETA --");     /* under PROGRESS_BASIS_S */
+    expect_eta(2.5, 10, 30, "ETA 1m30s"); /* 30 x 7.5 / 2.5 = 90 s */
+    expect_eta(5, 10, 41.6, "ETA 42s");
+    expect_eta(9, 10, 4.2, "ETA 0s");     /* 0.47 s */
+    expect_eta(10, 10, 3, "ETA 0s");
+    expect_eta(1, 4, 41.5, "ETA 2m05s");  /* 124.5 s */
+    expect_eta(1, 100, 45, "ETA 1h14m");  /* 4455 s */
+    expect_eta(1, 1000, 200, "ETA 2d08h"); /* 199800 s = 55.5 h */
+    cr_assert_float_eq(progress_eta_s(2.5, 10, 30), 90.0, 1e-12);
+    cr_assert_eq(progress_eta_s(0, 10, 30), -1);
+    /* nine cells of work 1 done in 9 s, one of work 100 to go: weighing by
+     * work says 100 s; counting cells would say 9 / 9 x 1 = 1 s */
+    expect_eta(9, 109, 9.0, "ETA 1m40s");
+}
+
+Test(cli, progress_lines_and_width)
+{
+    char buf[256];
+    progress_run_line(buf, sizeof buf, 2, 10, "lambda-2gb", 1, 0.5, 2.5e6,
+                      50);
+    /* 2.5 of 10 runs in 50 s: 150 s left */
+    cr_assert_str_eq(buf, "  run 3/10   50.0%  ETA 2m30s  lambda-2gb rep 1  "
+                          "2.50 M events/s");
+    progress_sweep_line(buf, sizeof buf, 12, 160, 40, 200, 3.4e6, 20);
+    cr_assert_str_eq(buf, "  cells 12/160  work 20.0%  ETA 1m20s  3.40 M "
+                          "events/s");
+    progress_sweep_line(buf, sizeof buf, 0, 160, 0, 200, 0, 20);
+    cr_assert_str_eq(buf, "  cells 0/160  work 0.0%  ETA --  0.00 M events/s");
+    cr_assert_eq(progress_width(120, "50"), 120);
+    cr_assert_eq(progress_width(0, "50"), 50);
+    cr_assert_eq(progress_width(0, NULL), 80);
+    cr_assert_eq(progress_width(0, "wide"), 80);
+    cr_assert_eq(progress_width(0, "0"), 80);
+    cr_assert_eq(progress_width(0, "-40"), 80);
+    progress_run_line(buf, sizeof buf, 2, 10, "a-very-long-alternative-name",
+                      1, 0.5, 2.5e6, 50);
+    cr_assert_gt(strlen(buf), 40);
+    progress_fit(buf, 40);
+    cr_assert_eq(strlen(buf), 39); /* the last column stays free */
+    cr_assert_str_eq(buf, "  run 3/10   50.0%  ETA 2m30s  a-very-l");
+    strcpy(buf, "short");
+    progress_fit(buf, 40);
+    cr_assert_str_eq(buf, "short");
+}
+
+Test(cli, progress_off_a_terminal_prints_sparse_whole_lines)
+{
+    FILE *fp = tmpfile();
+    Progress p;
+    progress_init(&p, fp, 1);
+    cr_assert_eq(p.tty, 0);
+    p.last_s = 1000; /* injected: as if started at t = 1000 s */
+    cr_assert_eq(progress_due(&p, 1000 + PROGRESS_LOG_S - 0.5), 0);
+    cr_assert_eq(progress_due(&p, 1000 + PROGRESS_LOG_S), 1);
+    progress_show(&p, 1000 + PROGRESS_LOG_S, "  cells 1/2");
+    cr_assert_eq(progress_due(&p, 1000 + 1.5 * PROGRESS_LOG_S), 0);
+    progress_clear(&p); /* nothing to clear off a terminal */
+    Progress off;
+    progress_init(&off, fp, 0);
+    cr_assert_eq(progress_due(&off, 1e9), 0);
+    progress_show(&off, 1e9, "never");
+    char got[128] = "";
+    rewind(fp);
+    size_t n = fread(got, 1, sizeof got - 1, fp);
+    got[n] = '\0';
+    fclose(fp);
+    cr_assert_str_eq(got, "  cells 1/2\n"); /* no \r, one whole line */
+}
+
+/* ---- the end of a sweep ---------------------------------------------- */
+
+Test(cli, sweep_summary_means_and_intervals_by_hand)
+{
+    /* 2 points x 2 replications x 1 alternative: cold % 1 and 3 (mean 2,
+     * s = sqrt 2, half = 12.706 x sqrt 2 / sqrt 2 = 12.706), p99 10 and 10
+     * (half 0), cost 0.5 and 0.7 (mean 0.6, half 12.706 x 0.1 = 1.27) */
+    SweepRow rows[4];
+    memset(rows, 0, sizeof rows);
+    const double cold[4] = {1, 3, 4, 4}, cost[4] = {0.5, 0.7, 2, 2};
+    for (int i = 0; i < 4; i++) {
+        rows[i].cell = i;
+        rows[i].point = i / 2;
+        rows[i].rep = i % 2;
+        rows[i].v[MET_cold_pct] = cold[i];
+        rows[i].v[MET_p99_ms] = 10;
+        rows[i].v[MET_cost_usd] = cost[i];
+    }
+    const char param[1][128] = {"alternatives[0].keepalive.keepalive_s"};
+    char v0[] = "0", v1[] = "600";
+    char *values[2] = {v0, v1};
+    const char *alts[1] = {"lambda"};
+    SweepTable t = {"s", "0", 0, "{}", "{}", 1, 1, param, 2, values,
+                    1, alts, 2, rows};
+    char buf[2048] = "";
+    FILE *fp = tmpfile();
+    sweeptab_print_summary(fp, &t, 12, "results/s");
+    rewind(fp);
+    buf[fread(buf, 1, sizeof buf - 1, fp)] = '\0';
+    fclose(fp);
+    fprintf(stderr, "%s", buf);
+    cr_assert_not_null(strstr(buf, "keepalive_s  alternative"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "    0  0            lambda"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "2 ± 13"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "10 ± 0"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "0.6 ± 1.3"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "4 ± 0"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "over 2 replications; every metric in "
+                                   "results/s/points.csv"),
+                       "%s", buf);
+    fp = tmpfile();
+    sweeptab_print_summary(fp, &t, 1, "results/s");
+    rewind(fp);
+    buf[fread(buf, 1, sizeof buf - 1, fp)] = '\0';
+    fclose(fp);
+    cr_assert_not_null(strstr(buf, "... 1 more rows"), "%s", buf);
+    cr_assert_null(strstr(buf, "600"), "%s", buf);
+}
+
+Test(cli, resume_note_counts_the_skipped_cells)
+{
+    char buf[256];
+    progress_resume_note(buf, sizeof buf, "results/x/shard-0-of-1.csv", 40,
+                         160);
+    cr_assert_str_eq(buf, "resuming results/x/shard-0-of-1.csv: 40 of 160 "
+                          "cells already done (skipped), 120 to run");
+}
+
+/* ---- functions.csv --------------------------------------------------- */
+
+/* Runs a shipped scenario with one replication into a fresh folder and
+ * returns its functions.csv (malloc'd). */
+static char *functions_csv(const char *scenario, const char *tag)
+{
+    char dir[1024], file[1100], out[1100], path[1200];
+    support_tmpdir(tag, dir, sizeof dir);
+    support_src(scenario, file, sizeof file);
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *argv[] = {"simsrv", "run", file, "--out", out,
+                          "--replications", "1", "--quiet"};
+    Outcome o = run_cli(8, argv);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    snprintf(path, sizeof path, "%s/functions.csv", out);
+    size_t n;
+    return support_slurp(path, &n);
+}
+
+/* Asserts that the first rows of text (after the header) start with
+ * want[i] for i < n: alternative, replication, function, app, function_id. */
+static void expect_rows(const char *text, const char *const *want, int n)
+{
+    const char *p = strchr(text, '\n') + 1;
+    cr_assert_eq(strncmp(text, FN_CSV_HEADER "\n", strlen(FN_CSV_HEADER) + 1),
+                 0, "header: %.200s", text);
+    const char *lead = "alternative,replication,function,app,function_id,"
+                       "memory_mb,";
+    cr_assert_eq(strncmp(text, lead, strlen(lead)), 0);
+    for (int i = 0; i < n; i++) {
+        cr_assert_eq(strncmp(p, want[i], strlen(want[i])), 0,
+                     "row %d: %.80s (want %s)", i, p, want[i]);
+        p = strchr(p, '\n') + 1;
+    }
+}
+
+Test(cli, functions_csv_names_the_2019_trace_functions)
+{
+    char *text = functions_csv("scenarios/azure2019-replay.json", "clifn19");
+    /* kept in file order (fB1 has no durations row and is dropped) */
+    const char *want[] = {"fixed-600s,0,0,appA,fA1,", "fixed-600s,0,1,appA,fA2,",
+                          "fixed-600s,0,2,appC,fC1,", "fixed-600s,0,3,appC,fC2,",
+                          "fixed-60s,0,0,appA,fA1,"};
+    expect_rows(text, want, 5);
+    free(text);
+}
+
+Test(cli, functions_csv_names_the_2021_trace_functions)
+{
+    char *text = functions_csv("scenarios/azure2021-replay.json", "clifn21");
+    /* numbered by first appearance in the file */
+    const char *want[] = {"fixed-600s,0,0,appA,f1,", "fixed-600s,0,1,appA,f2,",
+                          "fixed-600s,0,2,appB,f1,", "fixed-600s,0,3,appC,f9,"};
+    expect_rows(text, want, 4);
+    free(text);
+}
+
+Test(cli, one_function_workload_is_named_after_its_model)
+{
+    AltSpec alt = support_alt(0.05, 0.2);
+    WorkloadSpec wl = support_poisson(2);
+    RunConfig rc = support_config(&alt, &wl, 60, 7);
+    FILE *fp = tmpfile();
+    rc.fn_out = fp;
+    rc.model_name = "resnet50";
+    RunResult res;
+    world_run(&rc, &res);
+    char line[512] = "";
+    rewind(fp);
+    cr_assert_not_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    char want[256];
+    snprintf(want, sizeof want, "%s,0,0,,resnet50,", alt.name);
+    cr_assert_eq(strncmp(line, want, strlen(want)), 0, "%s", line);
 }
 
 #ifdef SIMSRV_HAVE_HDF5

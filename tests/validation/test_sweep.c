@@ -5,7 +5,9 @@
  * byte, for cells.csv, points.csv and diffs.csv; a sweep killed after n
  * cells (test hook: the process _exits like kill -9) and rerun, with a torn
  * half line appended for good measure, gives the uninterrupted tables;
- * merge reports a missing shard and a duplicated cell; the 95% intervals
+ * merge reports a missing shard and a duplicated cell, naming the two
+ * files (and the fix after an earlier unsharded run); a resumed sweep
+ * counts the cells it skipped; the 95% intervals
  * of 100 independent points cover the M/G/infinity mean lambda E[S] in
  * about 95% of them; sweep.h5 holds the same numbers as points.csv.
  */
@@ -142,19 +144,31 @@ Test(sweep, resume_after_kill_equals_uninterrupted)
     same_tables(whole, killed);
 }
 
+/* Runs simsrv with argv; returns its status, with its stdout in out and
+ * its stderr in err (each `size` bytes; either may be NULL). */
+static int capture(int argc, const char **argv, char *out, char *err,
+                   size_t size)
+{
+    FILE *o = tmpfile(), *e = tmpfile();
+    int rc = cli_main_streams(argc, (char **)argv, o, e);
+    FILE *fp[2] = {o, e};
+    char *buf[2] = {out, err};
+    for (int i = 0; i < 2; i++) {
+        if (buf[i] != NULL) {
+            rewind(fp[i]);
+            buf[i][fread(buf[i], 1, size - 1, fp[i])] = '\0';
+        }
+        fclose(fp[i]);
+    }
+    return rc;
+}
+
 /* Runs `simsrv merge` and returns its status, with its stderr in msg. */
 static int merge_message(const char *sweep, const char *out, char *msg,
                          size_t size)
 {
     const char *argv[] = {"simsrv", "merge", sweep, "--out", out};
-    FILE *o = tmpfile(), *e = tmpfile();
-    int rc = cli_main_streams(5, (char **)argv, o, e);
-    rewind(e);
-    size_t n = fread(msg, 1, size - 1, e);
-    msg[n] = '\0';
-    fclose(o);
-    fclose(e);
-    return rc;
+    return capture(5, argv, NULL, msg, size);
 }
 
 Test(sweep, merge_reports_missing_and_duplicated_cells)
@@ -176,7 +190,71 @@ Test(sweep, merge_reports_missing_and_duplicated_cells)
     cr_assert_eq(system(cmd), 0);
     cr_assert_eq(merge_message(sweep, ds, msg, sizeof msg), 2);
     fprintf(stderr, "duplicate: %s", msg);
-    cr_assert_not_null(strstr(msg, "appears 2 times"));
+    cr_assert_not_null(strstr(msg, "is in both shard-1-of-2.csv and "
+                                   "shard-7-of-8.csv"),
+                       "%s", msg);
+}
+
+/* Pins: a resumed sweep counts the cells it skips (5 of 24 after its shard
+ * file is cut back to 5 cells) and prints nothing on stderr with --quiet;
+ * an unsharded sweep ends with the points' table. */
+Test(sweep, resume_says_how_many_cells_it_skipped)
+{
+    char sweep[1200], out[1300], shard[1400], buf[8192], err[8192];
+    make_files("sweep-skip", sweep, sizeof sweep, grid_sweep);
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *argv[] = {"simsrv", "sweep", sweep, "--out", out,
+                          "--threads", "1", "--quiet"};
+    cr_assert_eq(capture(8, argv, buf, err, sizeof err), 0, "%s", err);
+    cr_assert_null(strstr(buf, "resuming"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "Means ± 95% half-widths over 4 "
+                                   "replications"),
+                       "%s", buf);
+    /* keep the header, the column names and the first 5 cells (2 rows
+     * each, in cell order with one thread) */
+    snprintf(shard, sizeof shard, "%s/shard-0-of-1.csv", out);
+    size_t n;
+    char *text = support_slurp(shard, &n), *p = text;
+    for (int line = 0; line < 2 + 5 * 2; line++)
+        p = strchr(p, '\n') + 1;
+    *p = '\0';
+    support_write_file(shard, text);
+    free(text);
+    cr_assert_eq(capture(8, argv, buf, err, sizeof err), 0, "%s", err);
+    char want[1600];
+    snprintf(want, sizeof want,
+             "resuming %s: 5 of 24 cells already done (skipped), 19 to run\n",
+             shard);
+    cr_assert_not_null(strstr(buf, want), "%s", buf);
+    cr_assert_eq(err[0], '\0', "progress text with --quiet: %s", err);
+}
+
+/* Pins: merge after an unsharded run and a 2-shard run into one folder
+ * names both files of the first doubled cell and what to do, in one line. */
+Test(sweep, merge_after_an_unsharded_run_names_the_files_and_the_fix)
+{
+    char sweep[1200], out[1300], msg[2048];
+    make_files("sweep-stale", sweep, sizeof sweep, grid_sweep);
+    snprintf(out, sizeof out, "%s/out", dir);
+    cr_assert_eq(run("sweep", sweep, "--out", out, "--threads", "1",
+                     "--quiet", NULL),
+                 0);
+    cr_assert_eq(run("sweep", sweep, "--out", out, "--shard", "0/2",
+                     "--threads", "1"),
+                 0);
+    cr_assert_eq(run("sweep", sweep, "--out", out, "--shard", "1/2",
+                     "--threads", "1"),
+                 0);
+    cr_assert_eq(merge_message(sweep, out, msg, sizeof msg), 2);
+    fprintf(stderr, "stale: %s", msg);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "simsrv: %s: cell 0 is in both shard-0-of-1.csv and "
+             "shard-0-of-2.csv: runs with different shard counts (1 and 2) "
+             "wrote here; remove the stale run's files (shard-*-of-1.csv or "
+             "shard-*-of-2.csv) or rerun into a fresh --out\n",
+             out);
+    cr_assert_str_eq(msg, want);
 }
 
 /* Column `name` of a CSV header line: its index. */
