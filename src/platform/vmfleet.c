@@ -676,7 +676,8 @@ double vmfleet_cost_usd(const VmFleet *f, SimTime now, int final)
 {
     double rate = f->spec->type.usd_per_hour / 3600.0 *
                   f->spec->price_multiplier;
-    if (final)
+    assert(!final || f->closed);
+    if (f->closed) /* billed_s holds every VM's billed life */
         return (double)f->billed_s * rate;
     double live_s = 0;
     for (int k = 0; k < f->n_vms; k++)

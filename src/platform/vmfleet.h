@@ -37,8 +37,9 @@ int vmfleet_queued(const VmFleet *f);
  * cost. */
 void vmfleet_close(VmFleet *f, SimTime horizon);
 
-/* Dollars for VM time: `final` after vmfleet_close (per second, 60 s
- * minimum per VM), otherwise accrued so far, unrounded. */
+/* Dollars for VM time: after vmfleet_close (per second, 60 s minimum per
+ * VM; `final` says the caller expects that), otherwise accrued so far,
+ * unrounded. */
 double vmfleet_cost_usd(const VmFleet *f, SimTime now, int final);
 
 /* The id of the VM a request ran on (for request records). */

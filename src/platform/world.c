@@ -222,6 +222,16 @@ static void on_arrival(World *w)
 
 /* ---- timeseries ----------------------------------------------------- */
 
+/* A run of length `t` in 30-day months (free tier and volume tiers). */
+static double months_of(SimTime t)
+{
+    return time_to_s(t) / (30.0 * 86400.0);
+}
+
+/* Cost accrued over [0, now), open periods unrounded: the timeseries rows
+ * before the last.  The last row carries the final cost instead
+ * (world_finish), so it equals the summary's when nothing is deleted as
+ * warm-up. */
 static double cost_so_far(World *w, SimTime now)
 {
     double usd = 0;
@@ -230,7 +240,7 @@ static double cost_so_far(World *w, SimTime now)
         CostBreakdown b;
         InstanceShape shape = spec_instance_shape(w->alt);
         srvpool_cost(w->srv, now, 0, &acc);
-        pricing_breakdown(&acc, &w->alt->price, 0, &shape, &b);
+        pricing_breakdown(&acc, &w->alt->price, months_of(now), &shape, &b);
         usd += b.total_usd;
     }
     if (w->vm != NULL)
@@ -238,19 +248,19 @@ static double cost_so_far(World *w, SimTime now)
     return usd;
 }
 
-static void emit_window(World *w, SimTime now)
+static void write_window(World *w, const TsRow *row)
 {
-    TsRow row;
-    metrics_window(w->m, now, &row);
-    row.cost_usd = cost_so_far(w, now);
     if (w->rc->ts_out != NULL)
-        ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, &row);
+        ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, row);
 }
 
 static void on_sample(World *w)
 {
     SimTime now = sim_now(w->sim);
-    emit_window(w, now);
+    TsRow row;
+    metrics_window(w->m, now, &row);
+    row.cost_usd = cost_so_far(w, now);
+    write_window(w, &row);
     SimTime next = now + w->rc->ts_interval;
     if (next < w->rc->horizon)
         world_schedule(w, next, EV_SAMPLE, NULL, 0);
@@ -462,8 +472,11 @@ void world_finish(World *w, RunResult *out)
     if (w->vm != NULL)
         vmfleet_close(w->vm, h);
     metrics_advance(m, h);
-    if (w->rc->ts_interval > 0 && m->win_t0 < h)
-        emit_window(w, h);
+    /* The last window closes now; its row waits for the final cost. */
+    TsRow last_row;
+    int last_window = w->rc->ts_interval > 0 && m->win_t0 < h;
+    if (last_window)
+        metrics_window(m, h, &last_row);
     uint64_t pre_unfinished;
     uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
 
@@ -487,7 +500,7 @@ void world_finish(World *w, RunResult *out)
     }
     for (int k = 0; k < METRICS_BUSY_K; k++)
         m->busy_k_us[k] -= m->busy_k_us_w[k];
-    double hs = time_to_s(h - w->warmup), hus = (double)(h - w->warmup);
+    double hus = (double)(h - w->warmup);
     double *v = out->v;
     v[MET_warmup_s] = time_to_s(w->warmup);
     v[MET_arrivals] = (double)m->arrivals;
@@ -546,10 +559,17 @@ void world_finish(World *w, RunResult *out)
         w->batches ? (double)w->batched / (double)w->batches : 0.0;
     CostBreakdown b;
     memset(&b, 0, sizeof b);
+    double srv_usd_all = 0; /* over [0, h), for the last timeseries row */
     if (w->srv != NULL) {
         CostAcc acc;
         InstanceShape shape = spec_instance_shape(w->alt);
         srvpool_cost(w->srv, h, 1, &acc);
+        if (last_window) {
+            CostBreakdown all;
+            pricing_breakdown(&acc, &w->alt->price, months_of(h), &shape,
+                              &all);
+            srv_usd_all = all.total_usd;
+        }
         if (w->warmup > 0) { /* what accrued after the warm-up point */
             const CostAcc *c0 = &w->srv_cost_w;
             acc.requests -= c0->requests;
@@ -560,10 +580,15 @@ void world_finish(World *w, RunResult *out)
             acc.inst_od_ms -= c0->inst_od_ms;
             acc.inst_pc_ms -= c0->inst_pc_ms;
         }
-        pricing_breakdown(&acc, &w->alt->price, hs / (30.0 * 86400.0),
+        pricing_breakdown(&acc, &w->alt->price, months_of(h - w->warmup),
                           &shape, &b);
     }
-    double vm_usd = w->vm ? vmfleet_cost_usd(w->vm, h, 1) - w->vm_usd_w : 0.0;
+    double vm_usd_all = w->vm ? vmfleet_cost_usd(w->vm, h, 1) : 0.0;
+    double vm_usd = vm_usd_all - (w->vm ? w->vm_usd_w : 0.0);
+    if (last_window) {
+        last_row.cost_usd = srv_usd_all + vm_usd_all;
+        write_window(w, &last_row);
+    }
     v[MET_cost_requests_usd] = b.requests_usd;
     v[MET_cost_compute_usd] = b.compute_usd;
     v[MET_cost_init_usd] = b.init_usd;
