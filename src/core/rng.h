@@ -27,6 +27,7 @@ typedef enum RngStream {
     RNG_SERVICE = 1,  /* warm service times */
     RNG_COLDSTART = 2, /* cold-start components */
     RNG_POLICY = 3,   /* randomised policy decisions */
+    RNG_SPOT = 4,     /* spot VM interruption notices */
     RNG_NSTREAMS
 } RngStream;
 

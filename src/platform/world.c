@@ -76,11 +76,12 @@ SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
         req->run_us = req->service_us = run_us;
         req->batch = (uint16_t)b;
         req->batch_leader = req == first;
+        /* (done_epoch: set by the VM fleet for its batches, else 0) */
         req->on_provisioned = (uint8_t)on_provisioned;
         if (timed_out)
             req->outcome = REQ_TIMED_OUT; /* recorded at DONE */
         (*served)++;
-        world_schedule(w, now + run_us, EV_DONE, req, 0);
+        world_schedule(w, now + run_us, EV_DONE, req, req->done_epoch);
     }
     w->batches++;
     w->batched += (uint64_t)b;
@@ -186,6 +187,45 @@ static int hybrid_wants_vm(const World *w)
            vmfleet_expected_wait_s(w->vm) <= w->alt->overflow_wait_s;
 }
 
+/* Sends a request to the platform component that takes it now. */
+static void route(World *w, Request *req)
+{
+    switch (w->alt->kind) {
+    case PLATFORM_SERVERLESS:
+        srvpool_route(w->srv, req);
+        break;
+    case PLATFORM_VM:
+        vmfleet_route(w->vm, req);
+        break;
+    case PLATFORM_HYBRID:
+        if (hybrid_wants_vm(w))
+            vmfleet_route(w->vm, req);
+        else
+            srvpool_route(w->srv, req);
+        break;
+    }
+}
+
+void world_retry_request(World *w, Request *req)
+{
+    assert(req->live);
+    req->next = NULL;
+    req->inst = NULL;
+    req->vm = NULL;
+    req->bound_at = -1;
+    req->start = -1;
+    req->run_us = 0;
+    req->init_billed_us = 0;
+    req->done_epoch = 0; /* the DONE of the lost service is stale */
+    req->cold = 0;
+    req->outcome = REQ_PENDING;
+    req->on_provisioned = 0;
+    req->where = REQ_AT_NONE;
+    req->batch = 0;
+    req->batch_leader = 0;
+    route(w, req);
+}
+
 static void on_arrival(World *w)
 {
     double given_s = w->next.dur_s;
@@ -204,20 +244,7 @@ static void on_arrival(World *w)
     req->output_tokens = (int32_t)(output > INT32_MAX ? INT32_MAX : output);
     req->live = 1;
     metrics_arrival(w->m, req->arrival);
-    switch (w->alt->kind) {
-    case PLATFORM_SERVERLESS:
-        srvpool_route(w->srv, req);
-        break;
-    case PLATFORM_VM:
-        vmfleet_route(w->vm, req);
-        break;
-    case PLATFORM_HYBRID:
-        if (hybrid_wants_vm(w))
-            vmfleet_route(w->vm, req);
-        else
-            srvpool_route(w->srv, req);
-        break;
-    }
+    route(w, req);
 }
 
 /* ---- timeseries ----------------------------------------------------- */
@@ -293,13 +320,21 @@ static void handle(void *model, Sim *sim, const Event *ev)
     case EV_ARRIVAL:
         on_arrival(w);
         break;
-    case EV_DONE:
-        if (((const Request *)ev->obj)->where == REQ_AT_VM)
+    case EV_DONE: {
+        const Request *req = ev->obj;
+        if (ev->epoch != req->done_epoch) { /* its VM was interrupted */
+            w->stale++;
+            break;
+        }
+        if (req->where == REQ_AT_VM)
             vmfleet_handle(w->vm, ev);
         else
             srvpool_handle(w->srv, ev);
         break;
+    }
     case EV_VM_READY:
+    case EV_VM_NOTICE:
+    case EV_VM_INTERRUPT:
     case EV_VM_SCALE:
     case EV_VM_BATCH:
         vmfleet_handle(w->vm, ev);
@@ -547,6 +582,12 @@ void world_finish(World *w, RunResult *out)
     uint64_t served = w->served_srv + w->served_vm;
     v[MET_served_vm_pct] =
         served ? 100.0 * (double)w->served_vm / (double)served : 0.0;
+    if (w->vm != NULL) {
+        uint64_t interruptions, retried;
+        vmfleet_spot_counts(w->vm, &interruptions, &retried);
+        v[MET_spot_interruptions] = (double)interruptions;
+        v[MET_spot_retried] = (double)retried;
+    }
     if (w->srv != NULL) {
         double util;
         uint64_t ev, nr;
