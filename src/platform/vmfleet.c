@@ -542,12 +542,19 @@ static void on_done(VmFleet *f, Request *req)
     touch(f, vm);
 }
 
-static void on_ready(VmFleet *f, Vm *vm)
+/* vm has booted and loaded the model: its slots are ready.  (A noticed VM
+ * stops here: it serves nothing and waits to be reclaimed.) */
+static void boot_done(VmFleet *f, Vm *vm)
 {
     advance(f);
     f->n_booting--;
     set_state(f, vm, INST_IDLE);
     f->ready_slots += f->slots;
+}
+
+static void on_ready(VmFleet *f, Vm *vm)
+{
+    boot_done(f, vm);
     f->n_active++;
     f->free_slots += f->slots;
     touch(f, vm);
@@ -670,16 +677,6 @@ static void on_forced_notice(VmFleet *f)
         on_notice(f, oldest);
 }
 
-/* A noticed VM that finishes booting serves nothing: it waits to be
- * reclaimed. */
-static void on_ready_noticed(VmFleet *f, Vm *vm)
-{
-    advance(f);
-    f->n_booting--;
-    set_state(f, vm, INST_IDLE);
-    f->ready_slots += f->slots;
-}
-
 typedef struct Held {
     VmFleet *f;
     const Vm *vm;
@@ -754,7 +751,7 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
         if (ev->epoch != vm->life_epoch) { /* interrupted while booting */
             f->w->stale++;
         } else if (vm->noticed) {
-            on_ready_noticed(f, vm);
+            boot_done(f, vm);
         } else if (vm->draining) { /* scaled in while booting */
             vm->draining = 0;
             terminate(f, vm, 0);
