@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static const char *const routing_names[] = {"most-recent", "newest",
 
 static const char *const vm_keys[] = {
     "instance_type", "count", "slots", "lb", "max_queue", "boot_s",
-    "pricing", "hardware", "autoscale", "batching", "notes", NULL};
+    "pricing", "hardware", "autoscale", "batching", "spot", "notes", NULL};
 
 static const char *const autoscale_keys[] = {
     "min", "max", "metric", "target", "period_s", "cooldown_s", "notes",
@@ -58,6 +59,24 @@ static const struct {
                   {"spot", 0.30}};
 static const char *const vm_pricing_names[] = {"on-demand", "reserved-1y",
                                                "reserved-3y", "spot", NULL};
+
+/* Spot interruptions (vm.spot).  The default rate is an ESTIMATE.  The EC2
+ * Spot Instance Advisor (aws.amazon.com/ec2/spot/instance-advisor, read
+ * 2026-12) gives per instance type and region a "frequency of
+ * interruption": "the rate at which Spot has reclaimed capacity during the
+ * trailing month", in buckets <5%, 5-10%, 10-15%, 15-20%, >20%.  Read as
+ * the chance that an instance running through a 30-day month is
+ * interrupted, the upper edge of the lowest bucket, 5%, gives for a Poisson
+ * process 1 - exp(-720 h x rate) = 0.05: rate = -ln(0.95) / 720 h =
+ * 7.1e-5 per VM-hour (one interruption per ~14,000 VM-hours).  Were the
+ * share one of instances launched, and instances lived a day, the rate
+ * would be ~30x higher; a user sets interruptions_per_hour from the bucket
+ * of the type (bucket share s: -ln(1 - s) / 720).  The notice: "a warning
+ * that is issued two minutes before Amazon EC2 stops or terminates your
+ * Spot Instance" (EC2 User Guide, "Spot Instance interruption notices",
+ * read 2026-12). */
+#define SPOT_ADVISOR_MONTHLY_SHARE 0.05
+#define SPOT_NOTICE_S 120.0
 
 /* Per workload type, the keys it takes (besides type/start_s/end_s). */
 static const char *const wl_poisson[] = {"type", "rate_per_s", "start_s",
@@ -663,6 +682,64 @@ static int load_autoscale(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+static int load_spot(const JCtx *c, const cJSON *vm_obj, const char *vm_path,
+                     const char *pricing, SpotSpec *sp)
+{
+    static const char *const keys[] = {"interruptions_per_hour", "notice_s",
+                                       "notice_at_s", "notes", NULL};
+    int rc;
+    char path[256], p[300];
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(vm_obj, "spot");
+    json_path_key(path, sizeof path, vm_path, "spot");
+    memset(sp, 0, sizeof *sp);
+    int is_spot = strcmp(pricing, "spot") == 0;
+    if (v != NULL && !is_spot)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: only a \"pricing\": \"spot\" fleet is "
+                       "interrupted (this one is '%s')",
+                       path, pricing);
+    if (!is_spot)
+        return 0;
+    sp->enabled = 1;
+    if (v == NULL) {
+        sp->per_hour = -log(1 - SPOT_ADVISOR_MONTHLY_SHARE) / 720.0;
+        sp->notice_s = SPOT_NOTICE_S;
+        return 0;
+    }
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_num(c, v, path, "interruptions_per_hour", 0,
+                       -log(1 - SPOT_ADVISOR_MONTHLY_SHARE) / 720.0,
+                       JNUM_NONNEGATIVE, &sp->per_hour)) < 0 ||
+        (rc = json_num(c, v, path, "notice_s", 0, SPOT_NOTICE_S,
+                       JNUM_NONNEGATIVE, &sp->notice_s)) < 0)
+        return rc;
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(v, "notice_at_s");
+    if (at == NULL)
+        return 0;
+    json_path_key(p, sizeof p, path, "notice_at_s");
+    int n = cJSON_GetArraySize(at);
+    if (!cJSON_IsArray(at) || n > SPOT_MAX_NOTICES)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected an array of at most %d times (s)", p,
+                       SPOT_MAX_NOTICES);
+    for (int i = 0; i < n; i++) {
+        const cJSON *t = cJSON_GetArrayItem(at, i);
+        char ip[320];
+        json_path_index(ip, sizeof ip, p, i);
+        if (!cJSON_IsNumber(t) || !(t->valuedouble >= 0) ||
+            !isfinite(t->valuedouble))
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: expected a time >= 0 in seconds", ip);
+        if (i > 0 && t->valuedouble < sp->notice_at_s[i - 1])
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: notice times must not decrease", ip);
+        sp->notice_at_s[i] = t->valuedouble;
+    }
+    sp->n_notice_at = n;
+    return 0;
+}
+
 static int load_vm(const JCtx *c, const cJSON *v, const char *path,
                    const Scenario *sc, const Catalog *cat, VmSpec *vm,
                    char *catalog_date)
@@ -739,6 +816,8 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
                         vm_pricing_names, &idx)) < 0)
         return rc;
     vm->price_multiplier = vm_pricing[idx].multiplier;
+    if ((rc = load_spot(c, v, path, vm_pricing_names[idx], &vm->spot)) < 0)
+        return rc;
     vm->max_batch = 1;
     const cJSON *bt = cJSON_GetObjectItemCaseSensitive(v, "batching");
     if (bt != NULL) {

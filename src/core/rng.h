@@ -28,6 +28,7 @@ typedef enum RngStream {
     RNG_COLDSTART = 2, /* cold-start components */
     RNG_POLICY = 3,   /* randomised policy decisions */
     RNG_ROUTING = 4,  /* random warm routing (routing "random") */
+    RNG_SPOT = 5,     /* spot VM interruption notices */
     RNG_NSTREAMS
 } RngStream;
 

@@ -46,6 +46,9 @@ typedef struct Request {
     SimTime run_us;            /* what it occupies its slot for, once started */
     SimTime init_billed_us;    /* INIT time billed with this request */
     uint32_t fn;               /* function index */
+    uint32_t done_epoch;       /* epoch of its live DONE event (VM serves
+                                  number them; 0 elsewhere); a DONE with
+                                  another epoch is stale (spot retries) */
     uint8_t cold;              /* 1 iff it waited for an instance start */
     uint8_t outcome;           /* ReqOutcome */
     uint8_t on_provisioned;    /* served by a provisioned instance */

@@ -51,6 +51,8 @@
     X(vm_peak, "VMs", "most live VMs at once")                                \
     X(vm_util_pct, "%", "busy VM slot-seconds / ready VM slot-seconds")       \
     X(served_vm_pct, "%", "started requests served by VMs (hybrid split)")    \
+    X(spot_interruptions, "count", "spot VMs reclaimed by the provider")     \
+    X(spot_retried, "count", "requests taken off reclaimed VMs, routed again") \
     X(mean_batch, "requests", "mean size of dynamic batches (0: no batching)") \
     X(node_mem_util_pct, "%", "node memory in use, time-average (cluster)")   \
     X(evictions, "count", "idle instances evicted to make room on a node")   \

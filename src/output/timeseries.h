@@ -4,8 +4,11 @@
  * Columns: alternative, replication, t0_s, t1_s, arrivals, completed,
  * rejected, timed_out, cold, starting, idle, busy (time-average serverless
  * instances in the interval), vm_booting, vm_ready (time-average VMs), p95_ms (of requests completed in it; empty if none),
- * cost_usd (accrued by t1).  Rows are streamed, so memory does not grow
- * with the horizon.
+ * cost_usd (accrued over [0, t1), periods still open counted unrounded;
+ * the last row of a run carries the run's final cost, billing rounding
+ * and requests unfinished at the horizon included, so it equals the
+ * summary's cost_usd unless a warm-up is deleted from the summary).  Rows
+ * are streamed, so memory does not grow with the horizon.
  */
 #ifndef SIM_OUTPUT_TIMESERIES_H
 #define SIM_OUTPUT_TIMESERIES_H

@@ -52,6 +52,17 @@ typedef struct AutoscaleSpec {
     double cooldown_s;     /* no scale-in until this long after a change */
 } AutoscaleSpec;
 
+#define SPOT_MAX_NOTICES 16
+
+/* Spot interruptions of a `"pricing": "spot"` fleet (vmfleet.c). */
+typedef struct SpotSpec {
+    int enabled;           /* the provider may reclaim the fleet's VMs */
+    double per_hour;       /* notices per VM-hour, a Poisson process */
+    double notice_s;       /* notice to interruption (EC2: 120 s) */
+    int n_notice_at;       /* forced notices (what-if studies, tests) */
+    double notice_at_s[SPOT_MAX_NOTICES]; /* increasing */
+} SpotSpec;
+
 typedef struct VmSpec {
     PriceEntry type;       /* the instance type's catalog entry */
     HwProfile hw;          /* profile of the model on its hardware */
@@ -61,6 +72,7 @@ typedef struct VmSpec {
     int max_queue;         /* requests that may wait (fleet-wide) */
     double boot_s;         /* launch to OS ready; the model load follows */
     double price_multiplier; /* 1 on-demand, ~0.6 / 0.4 reserved, ~0.3 spot */
+    SpotSpec spot;
     AutoscaleSpec as;
     int max_batch;         /* dynamic batching (1 = off; needs 1 slot) */
     double batch_wait_s;

@@ -34,6 +34,27 @@
  * rounded up with a 60 s minimum, x usd_per_hour / 3600 x the price
  * multiplier (EC2 rules, reference/pricing.md).
  *
+ * Spot interruptions (pricing "spot", VmSpec.spot): the provider sends each
+ * VM an interruption notice at the events of a Poisson process of
+ * `per_hour` per VM-hour, from its launch (one exponential draw per VM, at
+ * launch, from its own stream RNG_SPOT, so the arrivals and service draws
+ * of every alternative stay as they were); `notice_at_s` adds forced
+ * notices, each to the oldest live VM not yet noticed.  EC2 gives the
+ * notice two minutes before it reclaims the instance (EC2 User Guide,
+ * "Spot Instance interruption notices", read 2026-12), hence notice_s 120
+ * by default.  At the notice the VM drains -- it takes no new requests and
+ * goes on serving what it holds -- and the fleet launches its replacement
+ * at once (boot + model load before it serves; a VM being scaled in gets
+ * none).  At the interruption the requests the VM still holds (in service,
+ * in its queue, in its forming batch) are lost from it and routed again
+ * (world_retry_request: the fleet, or the hybrid's rule), their latency
+ * still counted from their arrival; the VM is billed by the interrupted-
+ * spot rule (pricing_spot_interrupted_billed_s: nothing in its first hour).
+ * A noticed VM that runs out of work waits, idle, for the interruption
+ * rather than being terminated (that would be billed).  Since a replacement
+ * starts its own process at the notice, a fixed fleet of N VMs receives
+ * notices as a Poisson process of rate N x per_hour.
+ *
  * Dynamic batching (max_batch > 1, one slot per VM): as on serverless
  * instances, a VM runs one batch while the next forms; requests join the
  * forming batch of the VM the balancer picks while it has room, the batch
@@ -53,6 +74,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/rng.h"
 #include "../util/xalloc.h"
 
 typedef struct Vm {
@@ -64,6 +86,9 @@ typedef struct Vm {
     InstState state;          /* STARTING = booting */
     int in_use;               /* requests in service */
     int draining;
+    int noticed;              /* a spot interruption notice came */
+    uint32_t life_epoch;      /* its READY / NOTICE / INTERRUPT events; 0
+                                 once terminated (pool reuse: new value) */
     Request *q_head, *q_tail; /* its own queue (round-robin, least-out.) */
     int q_len;
     Request *b_head, *b_tail; /* the batch it is forming */
@@ -99,11 +124,17 @@ struct VmFleet {
     double busy_slot_us, ready_slot_us;
     double tick_busy0, tick_ready0;
     SimTime last_change;
+    /* spot */
+    gsl_rng *r_spot;          /* notice draws; NULL without random notices */
+    uint64_t spot_interruptions, spot_retried; /* from the warm-up point */
+    Request **held;           /* scratch: what an interrupted VM held */
+    size_t cap_held;
     /* billing */
     int64_t billed_s;         /* terminated (or closed) VMs */
     int closed;
     uint64_t next_id;
-    uint32_t epoch_counter;   /* batch epochs, unique across pool reuse */
+    uint32_t epoch_counter;   /* batch, life and DONE epochs: unique across
+                                 pool reuse */
 };
 
 static void serve(VmFleet *f, Vm *vm, Request *req);
@@ -174,12 +205,26 @@ static SimTime load_us(VmFleet *f)
     return time_from_s(s * f->cpu_factor);
 }
 
+/* Draws when vm's interruption notice comes, if before the horizon. */
+static void draw_notice(VmFleet *f, Vm *vm)
+{
+    if (f->r_spot == NULL)
+        return;
+    double wait_s = rng_exponential(f->r_spot, 3600.0 / f->spec->spot.per_hour);
+    double at_s = time_to_s(sim_now(f->sim)) + wait_s;
+    if (at_s < time_to_s(f->w->rc->horizon)) /* compared before converting:
+                                                 wait_s may be huge */
+        world_schedule(f->w, time_from_s(at_s), EV_VM_NOTICE, vm,
+                       vm->life_epoch);
+}
+
 static Vm *launch(VmFleet *f, int ready_now)
 {
     SimTime now = sim_now(f->sim);
     Vm *vm = pool_get(&f->vm_pool);
     vm->id = f->next_id++;
     vm->batch_epoch = ++f->epoch_counter;
+    vm->life_epoch = ++f->epoch_counter;
     vm->state = INST_GONE;
     vm->launched_at = now;
     if (f->n_vms == f->cap_vms) {
@@ -199,12 +244,15 @@ static Vm *launch(VmFleet *f, int ready_now)
     } else {
         f->n_booting++;
         SimTime ready = now + time_from_s(f->spec->boot_s) + load_us(f);
-        world_schedule(f->w, ready, EV_VM_READY, vm, 0);
+        world_schedule(f->w, ready, EV_VM_READY, vm, vm->life_epoch);
     }
+    draw_notice(f, vm);
     return vm;
 }
 
-static void terminate(VmFleet *f, Vm *vm)
+/* Removes vm from the fleet and bills its life: as a spot VM the provider
+ * reclaimed when `interrupted`, else as one the fleet terminated. */
+static void terminate(VmFleet *f, Vm *vm, int interrupted)
 {
     SimTime now = sim_now(f->sim);
     assert(vm->in_use == 0 && vm->q_len == 0);
@@ -220,8 +268,11 @@ static void terminate(VmFleet *f, Vm *vm)
         }
     }
     set_state(f, vm, INST_GONE);
-    f->billed_s += pricing_vm_billed_s(now - vm->launched_at,
-                                       f->spec->type.min_billed_s);
+    SimTime life = now - vm->launched_at;
+    int min_s = f->spec->type.min_billed_s;
+    f->billed_s += interrupted ? pricing_spot_interrupted_billed_s(life, min_s)
+                               : pricing_vm_billed_s(life, min_s);
+    vm->life_epoch = 0; /* its pending events are stale */
     Vm *last = f->vms[--f->n_vms];
     f->vms[vm->index] = last;
     last->index = vm->index;
@@ -294,8 +345,9 @@ static void serve(VmFleet *f, Vm *vm, Request *req)
         req->outcome = REQ_TIMED_OUT;
     }
     req->run_us = run;
+    req->done_epoch = ++f->epoch_counter;
     f->w->served_vm++;
-    world_schedule(f->w, now + run, EV_DONE, req, 0);
+    world_schedule(f->w, now + run, EV_DONE, req, req->done_epoch);
 }
 
 /* ---- dynamic batching ------------------------------------------------- */
@@ -312,6 +364,8 @@ static void run_batch(VmFleet *f, Vm *vm)
     vm->bound = 0;
     vm->batch_epoch = ++f->epoch_counter; /* a pending deadline is stale */
     vm->in_use = b;
+    for (Request *req = first; req != NULL; req = req->next)
+        req->done_epoch = ++f->epoch_counter;
     world_start_batch(f->w, first, b, run, f->timeout_us, 0,
                       &f->w->served_vm);
     f->busy_slots += 1; /* the VM's one slot runs the batch */
@@ -450,8 +504,8 @@ static void on_batch_done(VmFleet *f, Vm *vm)
         return;
     }
     set_state(f, vm, INST_IDLE);
-    if (vm->draining && vm->q_len == 0) {
-        terminate(f, vm);
+    if (vm->draining && !vm->noticed && vm->q_len == 0) {
+        terminate(f, vm, 0);
         return;
     }
     touch(f, vm);
@@ -480,20 +534,27 @@ static void on_done(VmFleet *f, Request *req)
     }
     if (vm->in_use == 0) {
         set_state(f, vm, INST_IDLE);
-        if (vm->draining && vm->q_len == 0) {
-            terminate(f, vm);
+        if (vm->draining && !vm->noticed && vm->q_len == 0) {
+            terminate(f, vm, 0);
             return;
         }
     }
     touch(f, vm);
 }
 
-static void on_ready(VmFleet *f, Vm *vm)
+/* vm has booted and loaded the model: its slots are ready.  (A noticed VM
+ * stops here: it serves nothing and waits to be reclaimed.) */
+static void boot_done(VmFleet *f, Vm *vm)
 {
     advance(f);
     f->n_booting--;
     set_state(f, vm, INST_IDLE);
     f->ready_slots += f->slots;
+}
+
+static void on_ready(VmFleet *f, Vm *vm)
+{
+    boot_done(f, vm);
     f->n_active++;
     f->free_slots += f->slots;
     touch(f, vm);
@@ -507,6 +568,16 @@ static void on_ready(VmFleet *f, Vm *vm)
 }
 
 /* ---- autoscaling ------------------------------------------------------ */
+
+/* A ready VM stops taking new requests; it finishes what it holds. */
+static void start_draining(VmFleet *f, Vm *vm)
+{
+    advance(f);
+    vm->draining = 1;
+    f->n_active--;
+    f->free_slots -= f->batching ? (vm->in_use == 0) : f->slots - vm->in_use;
+    list_remove(f, vm);
+}
 
 static void scale_in(VmFleet *f, int n)
 {
@@ -522,16 +593,11 @@ static void scale_in(VmFleet *f, int n)
                 n--;
             } else if (pass == 1 && vm->state == INST_IDLE &&
                        vm->q_len == 0) {
-                terminate(f, vm);
+                terminate(f, vm, 0);
                 n--;
             } else if (pass == 2 && (vm->state == INST_BUSY ||
                                      vm->state == INST_IDLE)) {
-                advance(f);
-                vm->draining = 1;
-                f->n_active--;
-                f->free_slots -= f->batching ? (vm->in_use == 0)
-                                             : f->slots - vm->in_use;
-                list_remove(f, vm);
+                start_draining(f, vm);
                 n--;
             }
         }
@@ -579,6 +645,101 @@ static void on_scale(VmFleet *f)
         world_schedule(f->w, next, EV_VM_SCALE, NULL, 0);
 }
 
+/* ---- spot interruptions ---------------------------------------------- */
+
+static void on_notice(VmFleet *f, Vm *vm)
+{
+    SimTime now = sim_now(f->sim);
+    assert(!vm->noticed);
+    vm->noticed = 1;
+    if (!vm->draining) { /* (a VM being scaled in is not replaced) */
+        if (vm->state == INST_STARTING)
+            vm->draining = 1; /* it will take no requests once ready */
+        else
+            start_draining(f, vm);
+        launch(f, 0);
+    }
+    SimTime at = now + time_from_s(f->spec->spot.notice_s);
+    if (at < f->w->rc->horizon)
+        world_schedule(f->w, at, EV_VM_INTERRUPT, vm, vm->life_epoch);
+}
+
+/* A forced notice goes to the oldest live VM not noticed yet, if any. */
+static void on_forced_notice(VmFleet *f)
+{
+    Vm *oldest = NULL;
+    for (int k = 0; k < f->n_vms; k++) {
+        Vm *vm = f->vms[k];
+        if (!vm->noticed && (oldest == NULL || vm->id < oldest->id))
+            oldest = vm;
+    }
+    if (oldest != NULL)
+        on_notice(f, oldest);
+}
+
+typedef struct Held {
+    VmFleet *f;
+    const Vm *vm;
+    size_t n, started;
+} Held;
+
+static void collect_held(void *obj, void *arg)
+{
+    Request *req = obj;
+    Held *h = arg;
+    if (!req->live || req->where != REQ_AT_VM || req->vm != h->vm)
+        return;
+    VmFleet *f = h->f;
+    if (h->n == f->cap_held) {
+        f->cap_held = f->cap_held ? 2 * f->cap_held : 16;
+        f->held = xrealloc(f->held, f->cap_held * sizeof *f->held);
+    }
+    f->held[h->n++] = req;
+    h->started += req->start >= 0;
+}
+
+static int by_arrival(const void *a, const void *b)
+{
+    const Request *x = *(const Request *const *)a;
+    const Request *y = *(const Request *const *)b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The provider reclaims vm: what it holds is routed again, oldest first,
+ * once the VM is gone.  The requests it holds are found by walking the
+ * request pool (O(live requests), once per interruption), so serving keeps
+ * no per-VM list of the requests in service. */
+static void on_interrupt(VmFleet *f, Vm *vm)
+{
+    Held h = {f, vm, 0, 0};
+    pool_each(&f->w->req_pool, collect_held, &h);
+    assert(h.started == (size_t)vm->in_use);
+    assert(h.n - h.started == (size_t)(vm->q_len + vm->bound));
+    qsort(f->held, h.n, sizeof *f->held, by_arrival);
+    advance(f);
+    if (vm->in_use > 0)
+        f->busy_slots -= f->batching ? 1 : vm->in_use;
+    vm->in_use = 0;
+    f->q_total -= vm->q_len;
+    vm->q_len = 0;
+    vm->q_head = vm->q_tail = NULL;
+    vm->b_head = vm->b_tail = NULL;
+    vm->bound = 0;
+    vm->batch_epoch = ++f->epoch_counter; /* a pending deadline is stale */
+    if (vm->state == INST_BUSY)
+        set_state(f, vm, INST_IDLE);
+    terminate(f, vm, 1);
+    int counted = sim_now(f->sim) >= f->w->warmup;
+    f->spot_interruptions += (uint64_t)counted;
+    for (size_t k = 0; k < h.n; k++) {
+        Request *req = f->held[k];
+        if (req->start >= 0)
+            f->w->served_vm--; /* a start lost, not a request served */
+        f->spot_retried += (uint64_t)counted;
+        world_retry_request(f->w, req);
+    }
+}
+
 void vmfleet_handle(VmFleet *f, const Event *ev)
 {
     switch (ev->kind) {
@@ -587,12 +748,34 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
         break;
     case EV_VM_READY: {
         Vm *vm = ev->obj;
-        if (vm->draining) { /* scaled in while booting */
+        if (ev->epoch != vm->life_epoch) { /* interrupted while booting */
+            f->w->stale++;
+        } else if (vm->noticed) {
+            boot_done(f, vm);
+        } else if (vm->draining) { /* scaled in while booting */
             vm->draining = 0;
-            terminate(f, vm);
+            terminate(f, vm, 0);
         } else {
             on_ready(f, vm);
         }
+        break;
+    }
+    case EV_VM_NOTICE: {
+        Vm *vm = ev->obj;
+        if (vm == NULL)
+            on_forced_notice(f);
+        else if (ev->epoch == vm->life_epoch && !vm->noticed)
+            on_notice(f, vm);
+        else
+            f->w->stale++;
+        break;
+    }
+    case EV_VM_INTERRUPT: {
+        Vm *vm = ev->obj;
+        if (ev->epoch == vm->life_epoch)
+            on_interrupt(f, vm);
+        else
+            f->w->stale++;
         break;
     }
     case EV_VM_SCALE:
@@ -632,8 +815,15 @@ VmFleet *vmfleet_create(World *w, const VmSpec *spec, double timeout_s)
     Dist d = profile_warm_dist(&spec->hw, 1);
     f->mean_service_s = dist_mean_s(&d) * f->cpu_factor;
     f->timeout_us = time_from_s(timeout_s);
+    if (spec->spot.enabled && spec->spot.per_hour > 0)
+        f->r_spot = rng_create(w->rc->seed, w->rc->rep, RNG_SPOT, 0);
     for (int k = 0; k < spec->count; k++)
         launch(f, 1);
+    for (int k = 0; spec->spot.enabled && k < spec->spot.n_notice_at; k++) {
+        SimTime at = time_from_s(spec->spot.notice_at_s[k]);
+        if (at < w->rc->horizon)
+            world_schedule(w, at, EV_VM_NOTICE, NULL, 0);
+    }
     if (spec->as.enabled && time_from_s(spec->as.period_s) < w->rc->horizon)
         world_schedule(w, time_from_s(spec->as.period_s), EV_VM_SCALE, NULL,
                        0);
@@ -645,6 +835,9 @@ void vmfleet_destroy(VmFleet *f)
     if (f == NULL)
         return;
     free(f->vms);
+    free(f->held);
+    if (f->r_spot != NULL)
+        gsl_rng_free(f->r_spot);
     pool_fini(&f->vm_pool);
     free(f);
 }
@@ -676,12 +869,20 @@ double vmfleet_cost_usd(const VmFleet *f, SimTime now, int final)
 {
     double rate = f->spec->type.usd_per_hour / 3600.0 *
                   f->spec->price_multiplier;
-    if (final)
+    assert(!final || f->closed);
+    if (f->closed) /* billed_s holds every VM's billed life */
         return (double)f->billed_s * rate;
     double live_s = 0;
     for (int k = 0; k < f->n_vms; k++)
         live_s += time_to_s(now - f->vms[k]->launched_at);
     return ((double)f->billed_s + live_s) * rate;
+}
+
+void vmfleet_spot_counts(const VmFleet *f, uint64_t *interruptions,
+                         uint64_t *retried)
+{
+    *interruptions = f->spot_interruptions;
+    *retried = f->spot_retried;
 }
 
 double vmfleet_utilization(const VmFleet *f)

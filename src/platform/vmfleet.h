@@ -21,7 +21,8 @@ void vmfleet_destroy(VmFleet *f);
  * full. */
 void vmfleet_route(VmFleet *f, Request *req);
 
-/* Handles DONE (of VM requests), VM_READY and VM_SCALE events. */
+/* Handles DONE (of VM requests), VM_READY, VM_NOTICE, VM_INTERRUPT,
+ * VM_SCALE and VM_BATCH events. */
 void vmfleet_handle(VmFleet *f, const Event *ev);
 
 /* A ready VM has a free slot now. */
@@ -37,12 +38,18 @@ int vmfleet_queued(const VmFleet *f);
  * cost. */
 void vmfleet_close(VmFleet *f, SimTime horizon);
 
-/* Dollars for VM time: `final` after vmfleet_close (per second, 60 s
- * minimum per VM), otherwise accrued so far, unrounded. */
+/* Dollars for VM time: after vmfleet_close (per second, 60 s minimum per
+ * VM; `final` says the caller expects that), otherwise accrued so far,
+ * unrounded. */
 double vmfleet_cost_usd(const VmFleet *f, SimTime now, int final);
 
 /* The id of the VM a request ran on (for request records). */
 int64_t vmfleet_vm_id(const struct Vm *vm);
+
+/* Spot VMs interrupted, and requests they held that were routed again,
+ * from the warm-up point on. */
+void vmfleet_spot_counts(const VmFleet *f, uint64_t *interruptions,
+                         uint64_t *retried);
 
 /* Busy slot-seconds / ready slot-seconds over the run so far. */
 double vmfleet_utilization(const VmFleet *f);

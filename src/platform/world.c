@@ -76,11 +76,12 @@ SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
         req->run_us = req->service_us = run_us;
         req->batch = (uint16_t)b;
         req->batch_leader = req == first;
+        /* (done_epoch: set by the VM fleet for its batches, else 0) */
         req->on_provisioned = (uint8_t)on_provisioned;
         if (timed_out)
             req->outcome = REQ_TIMED_OUT; /* recorded at DONE */
         (*served)++;
-        world_schedule(w, now + run_us, EV_DONE, req, 0);
+        world_schedule(w, now + run_us, EV_DONE, req, req->done_epoch);
     }
     w->batches++;
     w->batched += (uint64_t)b;
@@ -186,6 +187,45 @@ static int hybrid_wants_vm(const World *w)
            vmfleet_expected_wait_s(w->vm) <= w->alt->overflow_wait_s;
 }
 
+/* Sends a request to the platform component that takes it now. */
+static void route(World *w, Request *req)
+{
+    switch (w->alt->kind) {
+    case PLATFORM_SERVERLESS:
+        srvpool_route(w->srv, req);
+        break;
+    case PLATFORM_VM:
+        vmfleet_route(w->vm, req);
+        break;
+    case PLATFORM_HYBRID:
+        if (hybrid_wants_vm(w))
+            vmfleet_route(w->vm, req);
+        else
+            srvpool_route(w->srv, req);
+        break;
+    }
+}
+
+void world_retry_request(World *w, Request *req)
+{
+    assert(req->live);
+    req->next = NULL;
+    req->inst = NULL;
+    req->vm = NULL;
+    req->bound_at = -1;
+    req->start = -1;
+    req->run_us = 0;
+    req->init_billed_us = 0;
+    req->done_epoch = 0; /* the DONE of the lost service is stale */
+    req->cold = 0;
+    req->outcome = REQ_PENDING;
+    req->on_provisioned = 0;
+    req->where = REQ_AT_NONE;
+    req->batch = 0;
+    req->batch_leader = 0;
+    route(w, req);
+}
+
 static void on_arrival(World *w)
 {
     double given_s = w->next.dur_s;
@@ -204,24 +244,21 @@ static void on_arrival(World *w)
     req->output_tokens = (int32_t)(output > INT32_MAX ? INT32_MAX : output);
     req->live = 1;
     metrics_arrival(w->m, req->arrival);
-    switch (w->alt->kind) {
-    case PLATFORM_SERVERLESS:
-        srvpool_route(w->srv, req);
-        break;
-    case PLATFORM_VM:
-        vmfleet_route(w->vm, req);
-        break;
-    case PLATFORM_HYBRID:
-        if (hybrid_wants_vm(w))
-            vmfleet_route(w->vm, req);
-        else
-            srvpool_route(w->srv, req);
-        break;
-    }
+    route(w, req);
 }
 
 /* ---- timeseries ----------------------------------------------------- */
 
+/* A run of length `t` in 30-day months (free tier and volume tiers). */
+static double months_of(SimTime t)
+{
+    return time_to_s(t) / (30.0 * 86400.0);
+}
+
+/* Cost accrued over [0, now), open periods unrounded: the timeseries rows
+ * before the last.  The last row carries the final cost instead
+ * (world_finish), so it equals the summary's when nothing is deleted as
+ * warm-up. */
 static double cost_so_far(World *w, SimTime now)
 {
     double usd = 0;
@@ -230,7 +267,7 @@ static double cost_so_far(World *w, SimTime now)
         CostBreakdown b;
         InstanceShape shape = spec_instance_shape(w->alt);
         srvpool_cost(w->srv, now, 0, &acc);
-        pricing_breakdown(&acc, &w->alt->price, 0, &shape, &b);
+        pricing_breakdown(&acc, &w->alt->price, months_of(now), &shape, &b);
         usd += b.total_usd;
     }
     if (w->vm != NULL)
@@ -238,19 +275,19 @@ static double cost_so_far(World *w, SimTime now)
     return usd;
 }
 
-static void emit_window(World *w, SimTime now)
+static void write_window(World *w, const TsRow *row)
 {
-    TsRow row;
-    metrics_window(w->m, now, &row);
-    row.cost_usd = cost_so_far(w, now);
     if (w->rc->ts_out != NULL)
-        ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, &row);
+        ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, row);
 }
 
 static void on_sample(World *w)
 {
     SimTime now = sim_now(w->sim);
-    emit_window(w, now);
+    TsRow row;
+    metrics_window(w->m, now, &row);
+    row.cost_usd = cost_so_far(w, now);
+    write_window(w, &row);
     SimTime next = now + w->rc->ts_interval;
     if (next < w->rc->horizon)
         world_schedule(w, next, EV_SAMPLE, NULL, 0);
@@ -283,13 +320,21 @@ static void handle(void *model, Sim *sim, const Event *ev)
     case EV_ARRIVAL:
         on_arrival(w);
         break;
-    case EV_DONE:
-        if (((const Request *)ev->obj)->where == REQ_AT_VM)
+    case EV_DONE: {
+        const Request *req = ev->obj;
+        if (ev->epoch != req->done_epoch) { /* its VM was interrupted */
+            w->stale++;
+            break;
+        }
+        if (req->where == REQ_AT_VM)
             vmfleet_handle(w->vm, ev);
         else
             srvpool_handle(w->srv, ev);
         break;
+    }
     case EV_VM_READY:
+    case EV_VM_NOTICE:
+    case EV_VM_INTERRUPT:
     case EV_VM_SCALE:
     case EV_VM_BATCH:
         vmfleet_handle(w->vm, ev);
@@ -489,8 +534,11 @@ void world_finish(World *w, RunResult *out)
     if (w->vm != NULL)
         vmfleet_close(w->vm, h);
     metrics_advance(m, h);
-    if (w->rc->ts_interval > 0 && m->win_t0 < h)
-        emit_window(w, h);
+    /* The last window closes now; its row waits for the final cost. */
+    TsRow last_row;
+    int last_window = w->rc->ts_interval > 0 && m->win_t0 < h;
+    if (last_window)
+        metrics_window(m, h, &last_row);
     uint64_t pre_unfinished;
     uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
 
@@ -514,7 +562,7 @@ void world_finish(World *w, RunResult *out)
     }
     for (int k = 0; k < METRICS_BUSY_K; k++)
         m->busy_k_us[k] -= m->busy_k_us_w[k];
-    double hs = time_to_s(h - w->warmup), hus = (double)(h - w->warmup);
+    double hus = (double)(h - w->warmup);
     double *v = out->v;
     v[MET_warmup_s] = time_to_s(w->warmup);
     v[MET_arrivals] = (double)m->arrivals;
@@ -561,6 +609,12 @@ void world_finish(World *w, RunResult *out)
     uint64_t served = w->served_srv + w->served_vm;
     v[MET_served_vm_pct] =
         served ? 100.0 * (double)w->served_vm / (double)served : 0.0;
+    if (w->vm != NULL) {
+        uint64_t interruptions, retried;
+        vmfleet_spot_counts(w->vm, &interruptions, &retried);
+        v[MET_spot_interruptions] = (double)interruptions;
+        v[MET_spot_retried] = (double)retried;
+    }
     if (w->srv != NULL) {
         double util;
         uint64_t ev, nr;
@@ -573,10 +627,17 @@ void world_finish(World *w, RunResult *out)
         w->batches ? (double)w->batched / (double)w->batches : 0.0;
     CostBreakdown b;
     memset(&b, 0, sizeof b);
+    double srv_usd_all = 0; /* over [0, h), for the last timeseries row */
     if (w->srv != NULL) {
         CostAcc acc;
         InstanceShape shape = spec_instance_shape(w->alt);
         srvpool_cost(w->srv, h, 1, &acc);
+        if (last_window) {
+            CostBreakdown all;
+            pricing_breakdown(&acc, &w->alt->price, months_of(h), &shape,
+                              &all);
+            srv_usd_all = all.total_usd;
+        }
         if (w->warmup > 0) { /* what accrued after the warm-up point */
             const CostAcc *c0 = &w->srv_cost_w;
             acc.requests -= c0->requests;
@@ -587,10 +648,15 @@ void world_finish(World *w, RunResult *out)
             acc.inst_od_ms -= c0->inst_od_ms;
             acc.inst_pc_ms -= c0->inst_pc_ms;
         }
-        pricing_breakdown(&acc, &w->alt->price, hs / (30.0 * 86400.0),
+        pricing_breakdown(&acc, &w->alt->price, months_of(h - w->warmup),
                           &shape, &b);
     }
-    double vm_usd = w->vm ? vmfleet_cost_usd(w->vm, h, 1) - w->vm_usd_w : 0.0;
+    double vm_usd_all = w->vm ? vmfleet_cost_usd(w->vm, h, 1) : 0.0;
+    double vm_usd = vm_usd_all - (w->vm ? w->vm_usd_w : 0.0);
+    if (last_window) {
+        last_row.cost_usd = srv_usd_all + vm_usd_all;
+        write_window(w, &last_row);
+    }
     v[MET_cost_requests_usd] = b.requests_usd;
     v[MET_cost_compute_usd] = b.compute_usd;
     v[MET_cost_init_usd] = b.init_usd;

@@ -33,7 +33,9 @@
 /* Every event kind of a run, in priority order (lowest fires first at
  * equal times): windows close first, then slots free before arrivals look
  * for them, readiness before arrivals, expiries after arrivals (an instance
- * is still warm at its exact deadline), then control events. */
+ * is still warm at its exact deadline), then control events.  A spot VM's
+ * notice and interruption come before arrivals at the same time, so an
+ * arrival then finds the VM draining or gone. */
 #define WORLD_EVENTS(X)                                                        \
     X(EV_WARMUP)       /* the warm-up point: statistics start here */          \
     X(EV_SAMPLE)       /* close a timeseries window */                         \
@@ -44,6 +46,9 @@
     X(EV_VM_BATCH)     /* the same on a VM (obj: Vm) */                        \
     X(EV_READY)        /* a serverless instance finished starting */           \
     X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
+    X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \
+                          NULL: a forced notice for the oldest VM) */          \
+    X(EV_VM_INTERRUPT) /* the provider reclaims a spot VM (obj: Vm) */         \
     X(EV_ARRIVAL)      /* the next request */                                  \
     X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
     X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \
@@ -140,6 +145,13 @@ SimTime world_mser5_warmup(const RunConfig *rc);
 /* Ends a request with `outcome` (completed, rejected, timed out): metrics,
  * then the request returns to the pool. */
 void world_end_request(World *w, Request *req, ReqOutcome outcome);
+
+/* Routes again a live request that lost its server (an interrupted spot
+ * VM), as an arrival would be routed now: its placement is forgotten, its
+ * arrival time and service quantile are kept, so its latency counts from
+ * its arrival and its service time is the same.  A pending DONE event of
+ * it becomes stale. */
+void world_retry_request(World *w, Request *req);
 
 /* The service time of req on hardware `hw` at batch size `batch`, slowed by
  * `cpu_factor`: the req's own quantile of the profile's distribution (for

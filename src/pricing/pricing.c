@@ -73,6 +73,13 @@ int64_t pricing_vm_billed_s(SimTime life_us, int min_s)
     return s < min_s ? min_s : s;
 }
 
+int64_t pricing_spot_interrupted_billed_s(SimTime life_us, int min_s)
+{
+    if (life_us < (SimTime)3600 * SIM_US_PER_S)
+        return 0;
+    return pricing_vm_billed_s(life_us, min_s);
+}
+
 void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
                        const InstanceShape *shape, CostBreakdown *out)
 {

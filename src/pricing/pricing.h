@@ -161,6 +161,13 @@ int64_t pricing_prov_billed_s(SimTime dur_us, int granularity_s);
  * at least `min_s`. */
 int64_t pricing_vm_billed_s(SimTime life_us, int min_s);
 
+/* Billed seconds of a spot VM that the provider interrupted after
+ * `life_us`: nothing within its first hour, else as pricing_vm_billed_s.
+ * EC2 User Guide, "Billing for interrupted Spot Instances" (read 2026-12):
+ * Linux and Windows instances that Amazon EC2 interrupts in their first
+ * hour are not charged; later, the seconds used are. */
+int64_t pricing_spot_interrupted_billed_s(SimTime life_us, int min_s);
+
 /* Dollars from the accumulators.  `months` (the run's length in 30-day
  * months) scales the free tier and the monthly volume tiers; `shape` is
  * used by the instance-billed models. */
