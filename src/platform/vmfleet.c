@@ -715,7 +715,8 @@ static void on_interrupt(VmFleet *f, Vm *vm)
     pool_each(&f->w->req_pool, collect_held, &h);
     assert(h.started == (size_t)vm->in_use);
     assert(h.n - h.started == (size_t)(vm->q_len + vm->bound));
-    qsort(f->held, h.n, sizeof *f->held, by_arrival);
+    if (h.n > 1) /* f->held is NULL until something was held */
+        qsort(f->held, h.n, sizeof *f->held, by_arrival);
     advance(f);
     if (vm->in_use > 0)
         f->busy_slots -= f->batching ? 1 : vm->in_use;
