@@ -212,10 +212,10 @@ Test(edges, unfinished_request_billed_for_the_time_it_ran)
 
 Test(edges, vm_billed_per_second_with_a_60_s_minimum)
 {
-    /* One c7i.large (the catalog gives no min_billed_s: 60 s by default)
-     * alive for 30.5 s bills 60 s; for 75.3 s bills 76 s. */
+    /* One c7i.xlarge (its catalog entry gives no min_billed_s: 60 s by
+     * default) alive for 30.5 s bills 60 s; for 75.3 s bills 76 s. */
     WorkloadSpec wl = support_constant(1, 0, 0.5);
-    AltSpec alt = const_vm(1, 1, 0.2);
+    AltSpec alt = support_vm_alt("c7i.xlarge", 1, 1, 0.2);
     cr_assert_eq(alt.vm.type.min_billed_s, 60);
     RunResult res = support_run(&alt, &wl, 30.5, 1, 0);
     cr_assert_float_eq(res.v[MET_cost_vm_usd], 60 * vm_usd_per_s(&alt),
