@@ -37,8 +37,8 @@ static char dir[1024];
 static int run_cli(const char *a0, const char *a1, const char *a2,
                    const char *a3, const char *a4)
 {
-    const char *argv[] = {"simsrv", a0, a1, "--out", a2, "--quiet", a3, a4,
-                          NULL};
+    const char *argv[] = {"simsrv",  a0, a1, "--out", a2,
+                          "--quiet", a3, a4, NULL};
     int argc = 1;
     while (argv[argc] != NULL)
         argc++;
@@ -304,9 +304,9 @@ Test(outputs, functions_csv_written_and_counted)
     cr_assert_eq(t->n_rows, 2);
     /* arrivals, completed, rejected, timed_out, unfinished, cold, cold_pct,
      * instance_starts per function */
-    const char *cols[] = {"arrivals",   "completed", "rejected",
-                          "timed_out",  "unfinished", "cold",
-                          "cold_pct",   "instance_starts"};
+    const char *cols[] = {"arrivals",  "completed",      "rejected",
+                          "timed_out", "unfinished",     "cold",
+                          "cold_pct",  "instance_starts"};
     double want[2][8] = {{2, 1, 0, 1, 0, 1, 100, 2},
                          {3, 1, 1, 0, 1, 1, 100, 2}};
     for (int r = 1; r <= 2; r++) {
@@ -314,9 +314,9 @@ Test(outputs, functions_csv_written_and_counted)
         cr_assert(fn == 0 || fn == 1);
         cr_assert_str_eq(t->cell[r][col(t, "alternative")], "one");
         for (int k = 0; k < 8; k++)
-            cr_assert_float_eq(atof(t->cell[r][col(t, cols[k])]),
-                               want[fn][k], 1e-9, "function %d %s: %s", fn,
-                               cols[k], t->cell[r][col(t, cols[k])]);
+            cr_assert_float_eq(atof(t->cell[r][col(t, cols[k])]), want[fn][k],
+                               1e-9, "function %d %s: %s", fn, cols[k],
+                               t->cell[r][col(t, cols[k])]);
     }
     table_free(t);
 }

@@ -133,7 +133,7 @@ static WorldState state_at(World *w, double t_s)
     return world_state(w);
 }
 
-/* ---- keep-alive deadline --------------------------------------------------- */
+/* ---- keep-alive deadline ------------------------------------------------- */
 
 Test(edges, keepalive_warm_at_the_exact_deadline)
 {
@@ -155,7 +155,7 @@ Test(edges, keepalive_warm_at_the_exact_deadline)
     cr_assert_eq(res.v[MET_cold_starts], 3);
 }
 
-/* ---- timeouts ---------------------------------------------------------------- */
+/* ---- timeouts ------------------------------------------------------------ */
 
 Test(edges, run_equal_to_the_timeout_completes)
 {
@@ -188,7 +188,7 @@ Test(edges, run_equal_to_the_timeout_completes)
     cr_assert_eq(res.v[MET_timed_out], 0);
 }
 
-/* ---- the horizon ------------------------------------------------------------- */
+/* ---- the horizon --------------------------------------------------------- */
 
 Test(edges, unfinished_request_billed_for_the_time_it_ran)
 {
@@ -208,7 +208,7 @@ Test(edges, unfinished_request_billed_for_the_time_it_ran)
     cr_assert_float_eq(res.v[MET_cost_usd], hand, 1e-15);
 }
 
-/* ---- VM billing -------------------------------------------------------------- */
+/* ---- VM billing ---------------------------------------------------------- */
 
 Test(edges, vm_billed_per_second_with_a_60_s_minimum)
 {
@@ -218,16 +218,14 @@ Test(edges, vm_billed_per_second_with_a_60_s_minimum)
     AltSpec alt = support_vm_alt("c7i.xlarge", 1, 1, 0.2);
     cr_assert_eq(alt.vm.type.min_billed_s, 60);
     RunResult res = support_run(&alt, &wl, 30.5, 1, 0);
-    cr_assert_float_eq(res.v[MET_cost_vm_usd], 60 * vm_usd_per_s(&alt),
-                       1e-15);
+    cr_assert_float_eq(res.v[MET_cost_vm_usd], 60 * vm_usd_per_s(&alt), 1e-15);
     res = support_run(&alt, &wl, 75.3, 1, 0);
-    cr_assert_float_eq(res.v[MET_cost_vm_usd], 76 * vm_usd_per_s(&alt),
-                       1e-15);
+    cr_assert_float_eq(res.v[MET_cost_vm_usd], 76 * vm_usd_per_s(&alt), 1e-15);
     cr_assert_eq(pricing_vm_billed_s(1, 60), 60);
     cr_assert_eq(pricing_vm_billed_s(time_from_s(60.000001), 60), 61);
 }
 
-/* ---- autoscaling ------------------------------------------------------------- */
+/* ---- autoscaling --------------------------------------------------------- */
 
 static AltSpec queue_scaled(int count, double target, double cooldown_s)
 {
@@ -280,11 +278,10 @@ Test(edges, autoscaler_scales_in_at_exactly_the_cooldown)
     RunResult res;
     world_finish(w, &res);
     world_destroy(w);
-    cr_assert_float_eq(res.v[MET_cost_vm_usd], 540 * vm_usd_per_s(&alt),
-                       1e-15);
+    cr_assert_float_eq(res.v[MET_cost_vm_usd], 540 * vm_usd_per_s(&alt), 1e-15);
 }
 
-/* ---- hybrid -------------------------------------------------------------------- */
+/* ---- hybrid -------------------------------------------------------------- */
 
 Test(edges, hybrid_expected_wait_counts_the_arriving_request)
 {
@@ -304,7 +301,7 @@ Test(edges, hybrid_expected_wait_counts_the_arriving_request)
     cr_assert_float_eq(res.v[MET_mean_queue_wait_ms], 900.0 / 3, 1e-6);
 }
 
-/* ---- load balancing and queues ----------------------------------------------- */
+/* ---- load balancing and queues ------------------------------------------- */
 
 Test(edges, least_outstanding_ties_go_to_the_lowest_index)
 {
@@ -343,7 +340,7 @@ Test(edges, full_vm_queue_rejects)
     cr_assert_float_eq(res.v[MET_max_ms], 2800.0, 1e-6);
 }
 
-/* ---- scale-in ------------------------------------------------------------------ */
+/* ---- scale-in ------------------------------------------------------------ */
 
 Test(edges, scale_in_cancels_a_booting_vm)
 {
@@ -371,8 +368,7 @@ Test(edges, scale_in_cancels_a_booting_vm)
     world_destroy(w);
     cr_assert_eq(res.v[MET_completed], 2);
     cr_assert_float_eq(res.v[MET_max_ms], 129900.0, 1e-6);
-    cr_assert_float_eq(res.v[MET_cost_vm_usd], 300 * vm_usd_per_s(&alt),
-                       1e-15);
+    cr_assert_float_eq(res.v[MET_cost_vm_usd], 300 * vm_usd_per_s(&alt), 1e-15);
 }
 
 Test(edges, scale_in_drains_a_busy_vm)
@@ -391,11 +387,10 @@ Test(edges, scale_in_drains_a_busy_vm)
     cr_assert_float_eq(res.v[MET_max_ms], 130100.0, 1e-6);
     cr_assert_float_eq(res.v[MET_mean_ms], (100000 + 100000 + 130100) / 3.0,
                        1e-6);
-    cr_assert_float_eq(res.v[MET_cost_vm_usd], 400 * vm_usd_per_s(&alt),
-                       1e-15);
+    cr_assert_float_eq(res.v[MET_cost_vm_usd], 400 * vm_usd_per_s(&alt), 1e-15);
 }
 
-/* ---- cold-start components ---------------------------------------------------- */
+/* ---- cold-start components ----------------------------------------------- */
 
 Test(edges, cold_start_components_and_init_billing)
 {
@@ -424,11 +419,10 @@ Test(edges, cold_start_components_and_init_billing)
     cr_assert_float_eq(res.v[MET_mean_cold_wait_ms], 2100.3, 1e-6);
     cr_assert_float_eq(res.v[MET_cost_compute_usd], 4.101 * p.usd_per_gb_s,
                        1e-15);
-    cr_assert_float_eq(res.v[MET_cost_init_usd], 2.000 * p.usd_per_gb_s,
-                       1e-15);
+    cr_assert_float_eq(res.v[MET_cost_init_usd], 2.000 * p.usd_per_gb_s, 1e-15);
 }
 
-/* ---- the hybrid histogram ------------------------------------------------------ */
+/* ---- the hybrid histogram ------------------------------------------------ */
 
 /* Feeds fn 0 of a hybrid-histogram policy the idle times it_s[0..n-1]
  * (each: an instance goes idle, the next arrival comes it_s later) and
@@ -506,7 +500,7 @@ Test(edges, histogram_keeps_an_instance_with_no_prewarm_window)
     cr_assert_float_eq(res.v[MET_cold_pct], 100.0 / 40, 1e-12);
 }
 
-/* ---- MSER-5 ---------------------------------------------------------------------- */
+/* ---- MSER-5 -------------------------------------------------------------- */
 
 Test(edges, mser_ties_and_the_half_limit)
 {
@@ -563,14 +557,15 @@ Test(edges, mser5_warmup_is_the_end_of_the_last_deleted_batch)
     free(rec);
 }
 
-/* ---- price arithmetic ------------------------------------------------------------ */
+/* ---- price arithmetic ---------------------------------------------------- */
 
 Test(edges, free_tier_reduces_init_in_proportion)
 {
-    /* Two months; 3M requests, 1.2M GB-s of duration of which 300k GB-s
-     * INIT; free tier 1M requests and 400k GB-s a month.  Billed: 1M
-     * requests ($0.20), 1.2M - 800k = 400k GB-s; INIT keeps the same share
-     * of what is billed: 300k x 400k / 1.2M = 100k GB-s. */
+    /* INIT is its share of the duration bill, after the free tier and the
+     * volume tiers.  Two months; 3M requests, 1.2M GB-s of duration of
+     * which 300k GB-s INIT; free tier 1M requests and 400k GB-s a month.
+     * Billed: 1M requests ($0.20), 1.2M - 800k = 400k GB-s; INIT keeps the
+     * same share of what is billed: 300k x 400k / 1.2M = 100k GB-s. */
     PriceEntry p = support_lambda_x86();
     p.free_tier = 1;
     p.free_requests = 1e6;
@@ -585,6 +580,23 @@ Test(edges, free_tier_reduces_init_in_proportion)
     cr_assert_float_eq(b.requests_usd, 1e6 * p.usd_per_request, 1e-12);
     cr_assert_float_eq(b.compute_usd, 400000 * p.usd_per_gb_s, 1e-9);
     cr_assert_float_eq(b.init_usd, 100000 * p.usd_per_gb_s, 1e-9);
+
+    /* Volume tiers, no free tier: one month of 8e9 GB-s (2e9 INIT), 10%
+     * off past 6e9 GB-s: compute 6e9 r + 2e9 x 0.9 r = 7.8e9 r; INIT is a
+     * quarter of it, 1.95e9 r (not the list price 2e9 r). */
+    p.free_tier = 0;
+    p.n_tiers = 2;
+    p.tier_from_gb_s[0] = 0;
+    p.tier_discount[0] = 0;
+    p.tier_from_gb_s[1] = 6e9;
+    p.tier_discount[1] = 0.1;
+    acc.requests = 0;
+    acc.od_mb_ms = (int64_t)8000000000 * 1024 * 1000;
+    acc.od_init_mb_ms = (int64_t)2000000000 * 1024 * 1000;
+    pricing_breakdown(&acc, &p, 1.0, NULL, &b);
+    double r = p.usd_per_gb_s;
+    cr_assert_float_eq(b.compute_usd, 7.8e9 * r, 1e-9 * 7.8e9 * r);
+    cr_assert_float_eq(b.init_usd, 1.95e9 * r, 1e-9 * 1.95e9 * r);
 }
 
 Test(edges, rounding_of_milliseconds_memory_and_vm_seconds)
