@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "output/metrics.h"
 #include "platform/spec.h"
 #include "support.h"
@@ -39,21 +38,7 @@ static int run_cli(const char *a0, const char *a1, const char *a2,
 {
     const char *argv[] = {"simsrv",  a0, a1, "--out", a2,
                           "--quiet", a3, a4, NULL};
-    int argc = 1;
-    while (argv[argc] != NULL)
-        argc++;
-    FILE *o = tmpfile(), *e = tmpfile();
-    int rc = cli_main_streams(argc, (char **)argv, o, e);
-    if (rc != 0) {
-        char buf[2048];
-        rewind(e);
-        size_t n = fread(buf, 1, sizeof buf - 1, e);
-        buf[n] = '\0';
-        fprintf(stderr, "simsrv %s failed: %s", a0, buf);
-    }
-    fclose(o);
-    fclose(e);
-    return rc;
+    return support_cli(argv);
 }
 
 /* ---- a tiny CSV table (no quoted fields in these files' cells) --------- */

@@ -520,15 +520,7 @@ Test(edges, mser5_warmup_is_the_end_of_the_last_deleted_batch)
      * batch means of 5; MSER on them picks d; the warm-up point must be
      * the completion time of request 5 d (the last of batch d). */
     AltSpec alt = const_vm(1, 1, 0.5);
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "steps");
-    wl.n_steps = 2;
-    wl.step_at_s[0] = 0;
-    wl.step_rate[0] = 3;
-    wl.step_at_s[1] = 300;
-    wl.step_rate[1] = 0.5;
-    wl.end_s = 1e12;
+    WorkloadSpec wl = support_steps(3, 300, 0.5);
     Recorder *rec = calloc(1, sizeof *rec);
     (void)run_recorded(&alt, &wl, 3000, rec);
     static double z[REC_MAX / 5];
