@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/scenario.h"
 #include "output/sink.h"
 #include "output/stats.h"
 #include "support.h"
@@ -212,8 +213,8 @@ Test(edges, unfinished_request_billed_for_the_time_it_ran)
 
 Test(edges, vm_billed_per_second_with_a_60_s_minimum)
 {
-    /* One c7i.xlarge (its catalog entry gives no min_billed_s: 60 s by
-     * default) alive for 30.5 s bills 60 s; for 75.3 s bills 76 s. */
+    /* One c7i.xlarge (catalog: 60 s minimum) alive for 30.5 s bills 60 s;
+     * for 75.3 s bills 76 s. */
     WorkloadSpec wl = support_constant(1, 0, 0.5);
     AltSpec alt = support_vm_alt("c7i.xlarge", 1, 1, 0.2);
     cr_assert_eq(alt.vm.type.min_billed_s, 60);
@@ -221,6 +222,24 @@ Test(edges, vm_billed_per_second_with_a_60_s_minimum)
     cr_assert_float_eq(res.v[MET_cost_vm_usd], 60 * vm_usd_per_s(&alt), 1e-15);
     res = support_run(&alt, &wl, 75.3, 1, 0);
     cr_assert_float_eq(res.v[MET_cost_vm_usd], 76 * vm_usd_per_s(&alt), 1e-15);
+    /* A VM type of the user's own catalog without min_billed_s gets the
+     * 60 s default too: $0.36/h for 30.5 s bills 60 s = $0.006. */
+    char dir[1024], cat[1100], date[16] = "";
+    support_tmpdir("edges-catalog", dir, sizeof dir);
+    snprintf(cat, sizeof cat, "%s/prices.json", dir);
+    support_write_file(
+        cat, "{\"entries\": [{\"id\": \"test-vm\", \"provider\": \"test\", "
+             "\"region\": \"none\", \"date\": \"2026-11\", \"source\": "
+             "\"made up for this test\", \"model\": \"vm-hourly\", "
+             "\"usd_per_hour\": 0.36, \"vcpus\": 2, \"memory_gb\": 4, "
+             "\"hardware\": \"cpu\"}]}");
+    Err err;
+    cr_assert_eq(
+        catalog_lookup(cat, "test-vm", &alt.vm.type, date, &err, "test"), 0,
+        "%s: %s", err.where, err.msg);
+    cr_assert_eq(alt.vm.type.min_billed_s, 60);
+    res = support_run(&alt, &wl, 30.5, 1, 0);
+    cr_assert_float_eq(res.v[MET_cost_vm_usd], 0.006, 1e-15);
     cr_assert_eq(pricing_vm_billed_s(1, 60), 60);
     cr_assert_eq(pricing_vm_billed_s(time_from_s(60.000001), 60), 61);
 }
