@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "config/scenario.h"
 
 PriceEntry support_lambda_x86(void)
@@ -88,6 +89,39 @@ WorkloadSpec support_poisson(double rate)
     wl.rate_per_s = rate;
     wl.end_s = 1e12;
     return wl;
+}
+
+WorkloadSpec support_steps(double r0, double at_s, double r1)
+{
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    snprintf(wl.type, sizeof wl.type, "steps");
+    wl.n_steps = 2;
+    wl.step_rate[0] = r0;
+    wl.step_at_s[1] = at_s;
+    wl.step_rate[1] = r1;
+    wl.end_s = 1e12;
+    return wl;
+}
+
+int support_cli(const char *const *argv)
+{
+    int argc = 0;
+    while (argv[argc] != NULL)
+        argc++;
+    FILE *o = tmpfile(), *e = tmpfile();
+    cr_assert(o != NULL && e != NULL);
+    int rc = cli_main_streams(argc, (char **)argv, o, e);
+    if (rc != 0) {
+        char buf[2048];
+        rewind(e);
+        size_t n = fread(buf, 1, sizeof buf - 1, e);
+        buf[n] = '\0';
+        fprintf(stderr, "simsrv %s failed: %s", argc > 1 ? argv[1] : "", buf);
+    }
+    fclose(o);
+    fclose(e);
+    return rc;
 }
 
 RunConfig support_config(const AltSpec *alt, const WorkloadSpec *wl,

@@ -40,6 +40,9 @@ WorkloadSpec support_poisson(double rate);
 RunConfig support_config(const AltSpec *alt, const WorkloadSpec *wl,
                          double horizon_s, uint64_t seed);
 
+/* Arrivals at rate r0 from 0 and r1 from at_s on (workload "steps"). */
+WorkloadSpec support_steps(double r0, double at_s, double r1);
+
 /* Runs one replication. */
 RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
                       double horizon_s, uint64_t seed, uint32_t rep);
@@ -61,6 +64,10 @@ char *support_slurp(const char *path, size_t *n);
 
 /* Number of entries in a directory (-1 if it does not exist). */
 int support_dir_entries(const char *dir);
+
+/* Runs `simsrv argv[1] ...` (argv NULL-terminated) in this process and
+ * returns its exit status; on failure its stderr goes to the test log. */
+int support_cli(const char *const *argv);
 
 /* Writes text to path (for bad-input fixtures made at test time). */
 void support_write_file(const char *path, const char *text);

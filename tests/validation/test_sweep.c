@@ -58,21 +58,7 @@ static int run(const char *a0, const char *a1, const char *a2, const char *a3,
                const char *a4, const char *a5, const char *a6, const char *a7)
 {
     const char *argv[] = {"simsrv", a0, a1, a2, a3, a4, a5, a6, a7, NULL};
-    int argc = 1;
-    while (argv[argc] != NULL)
-        argc++;
-    FILE *o = tmpfile(), *e = tmpfile();
-    int rc = cli_main_streams(argc, (char **)argv, o, e);
-    if (rc != 0) {
-        char buf[2048];
-        rewind(e);
-        size_t n = fread(buf, 1, sizeof buf - 1, e);
-        buf[n] = '\0';
-        fprintf(stderr, "simsrv %s failed: %s", a0, buf);
-    }
-    fclose(o);
-    fclose(e);
-    return rc;
+    return support_cli(argv);
 }
 
 static void same_tables(const char *a, const char *b)
