@@ -198,10 +198,12 @@ static SimTime load_us(VmFleet *f)
 {
     const HwProfile *hw = &f->spec->hw;
     gsl_rng *r = f->w->r_cold;
-    if (hw->cold_mode == COLD_TOTAL)
-        return time_from_s(dist_sample_s(&hw->cold_total, r));
-    double s = dist_sample_s(&hw->runtime, r) +
-               dist_sample_s(&hw->model_load, r);
+    /* CPU work, slowed like the warm time (a cold-request total too, as
+     * serverless does) */
+    double s = hw->cold_mode == COLD_TOTAL
+                   ? dist_sample_s(&hw->cold_total, r)
+                   : dist_sample_s(&hw->runtime, r) +
+                         dist_sample_s(&hw->model_load, r);
     return time_from_s(s * f->cpu_factor);
 }
 

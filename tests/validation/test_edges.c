@@ -624,3 +624,31 @@ Test(edges, rounding_of_milliseconds_memory_and_vm_seconds)
     cr_assert_eq(pricing_billed_mb(&p, 1024), 1024);
     cr_assert_eq(pricing_vm_billed_s(time_from_s(75.3), 60), 76);
 }
+
+Test(edges, vm_load_of_a_cold_total_profile_is_slowed_like_the_warm_time)
+{
+    /* A total-time profile (cold request 10 s) on a c7i.large slot of 2
+     * vCPUs, measured on 4: CPU factor 2, so a launched VM loads for 20 s.
+     * 1 VM, queue target 1, boot 100 s; requests at 0 and 0.1 s.  At 60 s
+     * 2 requests on 1 VM -> a second VM launches, ready at 60 + 100 + 20 =
+     * 180 s (170 s if the load were not slowed). */
+    AltSpec alt = queue_scaled(1, 1, 0);
+    alt.vm.boot_s = 100;
+    alt.vm.hw.ref_vcpus = 4;
+    alt.vm.hw.cold_mode = COLD_TOTAL;
+    alt.vm.hw.cold_total.kind = DIST_CONSTANT;
+    alt.vm.hw.cold_total.a_s = 10;
+    WorkloadSpec wl = support_constant(10, 0, 0.15);
+    RunConfig rc = support_config(&alt, &wl, 300, 1);
+    World *w = world_create(&rc);
+    WorldState st = state_at(w, 61);
+    cr_assert_eq(st.vm_booting, 1);
+    st = state_at(w, 179.9);
+    cr_assert_eq(st.vm_booting, 1, "the load was not slowed by the CPU factor");
+    st = state_at(w, 180.1);
+    cr_assert_eq(st.vm_booting, 0);
+    cr_assert_eq(st.vm_ready, 2);
+    RunResult res;
+    world_finish(w, &res);
+    world_destroy(w);
+}
