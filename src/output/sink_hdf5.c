@@ -60,8 +60,10 @@ static void *h5_open(const char *path, const char *const *meta, Err *err)
 {
     H5Sink *s = xcalloc(1, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
+    outset_track(path);
     s->file = h5_create_file(path);
     if (s->file < 0) {
+        outset_untrack(path);
         remove(path);
         err_set(err, SIM_EIO, path, "cannot create the HDF5 file");
         free(s);
@@ -129,8 +131,10 @@ static int h5_close(void *sink, int keep, Err *err)
     if (keep && !s->failed && outset_fault())
         s->failed = 1;
     if (!keep) {
+        outset_untrack(s->path);
         remove(s->path);
     } else if (s->failed) {
+        outset_untrack(s->path);
         remove(s->path);
         rc = err_set(err, SIM_EIO, s->path,
                      "HDF5 write failed (disk full?)");

@@ -176,7 +176,9 @@ static int write_file(const char *tmp, const SweepTable *t)
 
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err)
 {
+    outset_track(path);
     if (write_file(path, t) < 0 || outset_fault()) {
+        outset_untrack(path);
         remove(path);
         return err_set(err, SIM_EIO, path, "HDF5 write failed (disk full?)");
     }

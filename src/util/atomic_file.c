@@ -20,6 +20,7 @@ int atomic_file_open(AtomicFile *af, const char *path, Err *err)
     if (af->fp == NULL)
         return err_set(err, SIM_EIO, af->tmp, "cannot create: %s",
                        strerror(errno));
+    outset_track(af->tmp);
     return 0;
 }
 
@@ -37,6 +38,7 @@ int atomic_file_finish(AtomicFile *af, Err *err)
         e = ENOSPC;
     }
     if (bad) {
+        outset_untrack(af->tmp);
         remove(af->tmp);
         return err_set(err, SIM_EIO, af->path, "write failed: %s",
                        e ? strerror(e) : "I/O error");
@@ -49,6 +51,7 @@ int atomic_file_commit(AtomicFile *af, Err *err)
     int rc = atomic_file_finish(af, err);
     if (rc < 0)
         return rc;
+    outset_untrack(af->tmp);
     if (rename(af->tmp, af->path) != 0) {
         int e = errno;
         remove(af->tmp);
@@ -63,6 +66,7 @@ void atomic_file_abort(AtomicFile *af)
     if (af->fp != NULL) {
         fclose(af->fp);
         af->fp = NULL;
+        outset_untrack(af->tmp);
         remove(af->tmp);
     }
 }

@@ -6,6 +6,12 @@
  * run's leftovers (remove) from a concurrent run's work in progress (keep):
  * kill(pid, 0) answers ESRCH only when no such process exists.  EPERM means
  * it exists under another user, so its files are kept too.
+ *
+ * The table of tracked temporaries is, with the test hook's counter, the
+ * only mutable global state in src/: exit() handlers take no argument.
+ * Slots are claimed with an atomic exchange since the sweep writes its
+ * tables on two threads; a linear scan of 32 slots per file is nothing
+ * beside writing the file.
  */
 #include "outset.h"
 
@@ -40,8 +46,54 @@ void outset_add(OutSet *set, const char *tmp, const char *path)
     set->n++;
 }
 
+static struct {
+    atomic_int used;
+    char path[1300];
+} tracked[OUTSET_TRACKED];
+static atomic_int exit_hook;
+
+static void remove_tracked_at_exit(void)
+{
+    outset_remove_tracked();
+}
+
+void outset_track(const char *tmp)
+{
+    if (atomic_exchange(&exit_hook, 1) == 0)
+        atexit(remove_tracked_at_exit);
+    for (int i = 0; i < OUTSET_TRACKED; i++) {
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&tracked[i].used, &expect, 2)) {
+            snprintf(tracked[i].path, sizeof tracked[i].path, "%s", tmp);
+            atomic_store(&tracked[i].used, 1);
+            return;
+        }
+    }
+}
+
+void outset_untrack(const char *tmp)
+{
+    for (int i = 0; i < OUTSET_TRACKED; i++)
+        if (atomic_load(&tracked[i].used) == 1 &&
+            strcmp(tracked[i].path, tmp) == 0) {
+            atomic_store(&tracked[i].used, 0);
+            return;
+        }
+}
+
+void outset_remove_tracked(void)
+{
+    for (int i = 0; i < OUTSET_TRACKED; i++)
+        if (atomic_load(&tracked[i].used) == 1) {
+            remove(tracked[i].path);
+            atomic_store(&tracked[i].used, 0);
+        }
+}
+
 int outset_commit(OutSet *set, Err *err)
 {
+    for (int i = 0; i < set->n; i++)
+        outset_untrack(set->tmp[i]);
     for (int i = 0; i < set->n; i++) {
         if (rename(set->tmp[i], set->path[i]) != 0) {
             int e = errno;
@@ -58,8 +110,10 @@ int outset_commit(OutSet *set, Err *err)
 
 void outset_abort(OutSet *set)
 {
-    for (int i = 0; i < set->n; i++)
+    for (int i = 0; i < set->n; i++) {
+        outset_untrack(set->tmp[i]);
         remove(set->tmp[i]);
+    }
     set->n = 0;
 }
 

@@ -39,7 +39,8 @@ int outset_tmp_name(char *buf, size_t size, const char *path);
 void outset_add(OutSet *set, const char *tmp, const char *path);
 
 /* Renames every temporary into place, in order; on a failure removes the
- * temporaries not yet renamed and returns -SIM_EIO. */
+ * temporaries not yet renamed and returns -SIM_EIO.  Commit and abort
+ * untrack the set's temporaries. */
 int outset_commit(OutSet *set, Err *err);
 
 /* Removes every temporary of the set. */
@@ -50,6 +51,18 @@ void outset_abort(OutSet *set);
  * disk would (returns 1; 0 otherwise).  Lets the disk-full checks run
  * without root. */
 int outset_fault(void);
+
+/* Temporaries this process has created and not yet renamed or removed:
+ * outset_track() records one (at most OUTSET_TRACKED at a time, extra ones
+ * are not recorded), outset_untrack() forgets it.  They are removed by
+ * outset_remove_tracked(), which runs at exit() (registered on the first
+ * track: a trace that changed under its reader exits mid-run) and on the
+ * out-of-memory path of xalloc before it aborts.  kill -9 leaves them for
+ * outset_remove_stale() of the next run. */
+enum { OUTSET_TRACKED = 32 };
+void outset_track(const char *tmp);
+void outset_untrack(const char *tmp);
+void outset_remove_tracked(void);
 
 /* Removes "*.tmp.<pid>" files in dir whose process no longer exists
  * (kill(pid, 0) fails with ESRCH).  Others are left alone. */
