@@ -4,8 +4,9 @@
 #    Nth output file as a full disk would; and, when run as root, a real
 #    64 kB tmpfs filled up) gives exit 2, exactly one line on stderr, no
 #    temporary left, and the previous set byte-for-byte untouched -- for
-#    `run` (each of its 5 files with --requests), `sweep` (4) and `merge` (3
-#    or 4);
+#    `run` (each of its 4 files with --requests: summary.json, summary.csv,
+#    timeseries.csv, requests.h5), `sweep` and `merge` (each of cells.csv,
+#    points.csv, diffs.csv, sweep.h5; 3 files without HDF5);
 #  - a stale "*.tmp.PID" of a dead process is removed by the next run into
 #    the folder; one of a live process is left;
 #  - requests.h5 and sweep.h5 are the same bytes on two identical runs (no
