@@ -4,8 +4,10 @@
  * A run is: load and validate the scenario completely (config/), then -- and
  * only then -- create the output directory, run every (alternative,
  * replication) pair on the same seed (common random numbers), and write
- * summary.json, summary.csv and timeseries.csv under temporary names,
- * renamed into place once complete.
+ * summary.json, summary.csv and timeseries.csv (functions.csv,
+ * requests.h5) under temporary names, renamed into place together only once
+ * every one is complete (util/outset.h): the folder holds the previous set
+ * or the new one, never a mix.
  */
 #include "cli.h"
 
@@ -22,6 +24,7 @@
 #include "../platform/world.h"
 #include "../policy/policy.h"
 #include "../util/atomic_file.h"
+#include "../util/outset.h"
 #include "../util/xalloc.h"
 #include "../workload/arrivals.h"
 #include "progress.h"
@@ -196,22 +199,42 @@ typedef struct RunOpts {
     int requests;
 } RunOpts;
 
-static int write_outputs(const char *dir, const ReportInput *rep, Err *err)
+/* Writes summary.json and summary.csv as complete temporaries of `set`. */
+static int write_outputs(const char *dir, const ReportInput *rep, OutSet *set,
+                         Err *err)
 {
-    char path[1100];
-    AtomicFile af;
-    int rc;
-    snprintf(path, sizeof path, "%s/summary.json", dir);
-    if ((rc = atomic_file_open(&af, path, err)) < 0)
+    static const char *const files[] = {"summary.json", "summary.csv"};
+    for (int i = 0; i < 2; i++) {
+        char path[1100];
+        AtomicFile af;
+        int rc;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if ((rc = atomic_file_open(&af, path, err)) < 0)
+            return rc;
+        if (i == 0)
+            report_write_json(af.fp, rep);
+        else
+            report_write_csv(af.fp, rep);
+        if ((rc = atomic_file_finish(&af, err)) < 0)
+            return rc;
+        outset_add(set, af.tmp, af.path);
+    }
+    return 0;
+}
+
+/* Finishes one open AtomicFile into `set` (a no-op when not wanted). */
+static int finish_into(AtomicFile *af, int want, int rc, OutSet *set,
+                       Err *err)
+{
+    if (!want)
         return rc;
-    report_write_json(af.fp, rep);
-    if ((rc = atomic_file_commit(&af, err)) < 0)
+    if (rc < 0) {
+        atomic_file_abort(af);
         return rc;
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    if ((rc = atomic_file_open(&af, path, err)) < 0)
-        return rc;
-    report_write_csv(af.fp, rep);
-    return atomic_file_commit(&af, err);
+    }
+    if ((rc = atomic_file_finish(af, err)) == 0)
+        outset_add(set, af->tmp, af->path);
+    return rc;
 }
 
 static int run_scenario(const Streams *s, const RunOpts *o)
@@ -233,6 +256,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         scenario_free(&sc);
         return cli_fail(&st, &err);
     }
+    outset_remove_stale(dir);
     AtomicFile ts = {0};
     int want_ts = sc.ts_interval_s > 0 && !o->no_ts;
     if (want_ts) {
@@ -259,6 +283,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
     }
 
     void *sink = NULL;
+    char h5_path[1100], h5_tmp[1200];
     if (o->requests) {
         if (sink_hdf5 == NULL) {
             err_set(&err, SIM_EINPUT, "--requests",
@@ -268,8 +293,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             scenario_free(&sc);
             return cli_fail(&st, &err);
         }
-        char path[1100], seed[32], reps_s[32], alts[2048] = "";
-        snprintf(path, sizeof path, "%s/requests.h5", dir);
+        char seed[32], reps_s[32], alts[2048] = "";
+        snprintf(h5_path, sizeof h5_path, "%s/requests.h5", dir);
+        outset_tmp_name(h5_tmp, sizeof h5_tmp, h5_path);
         snprintf(seed, sizeof seed, "%llu", (unsigned long long)sc.seed);
         snprintf(reps_s, sizeof reps_s, "%d", sc.replications);
         for (int a = 0; a < sc.n_alt; a++) {
@@ -281,8 +307,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
                               SIMSRV_VERSION, "seed", seed, "replications",
                               reps_s, "alternatives", alts, "scenario_json",
                               sc.json_text, NULL};
-        sink = sink_hdf5->open(path, meta, &err);
+        sink = sink_hdf5->open(h5_tmp, meta, &err);
         if (sink == NULL) {
+            snprintf(err.where, sizeof err.where, "%s", h5_path);
             atomic_file_abort(&ts); /* both are no-ops when not open */
             atomic_file_abort(&fns);
             scenario_free(&sc);
@@ -345,20 +372,22 @@ static int run_scenario(const Streams *s, const RunOpts *o)
                        sc.model.name, sc.catalog_date, SIMSRV_VERSION,
                        sc.seed, reps, sc.horizon_s, sc.slo_ms, sc.n_alt,
                        names, prices, results};
-    int rc = write_outputs(dir, &rep, &err);
-    if (rc == 0 && want_ts)
-        rc = atomic_file_commit(&ts, &err);
-    else if (want_ts)
-        atomic_file_abort(&ts);
-    if (rc == 0 && want_fns)
-        rc = atomic_file_commit(&fns, &err);
-    else if (want_fns)
-        atomic_file_abort(&fns);
+    OutSet set;
+    outset_init(&set);
+    int rc = write_outputs(dir, &rep, &set, &err);
+    rc = finish_into(&ts, want_ts, rc, &set, &err);
+    rc = finish_into(&fns, want_fns, rc, &set, &err);
     if (sink != NULL) {
         int src = sink_hdf5->close(sink, rc == 0, &err);
-        if (rc == 0)
-            rc = src;
+        if (rc == 0 && (rc = src) == 0)
+            outset_add(&set, h5_tmp, h5_path);
+        else if (src < 0) /* name the file the user knows */
+            snprintf(err.where, sizeof err.where, "%s", h5_path);
     }
+    if (rc == 0)
+        rc = outset_commit(&set, &err);
+    else
+        outset_abort(&set);
     if (rc == 0)
         report_print_table(st.out, &rep, dir);
     free(names);

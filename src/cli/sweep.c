@@ -32,6 +32,7 @@
 #include "../output/sweeptab.h"
 #include "../platform/world.h"
 #include "../util/atomic_file.h"
+#include "../util/outset.h"
 #include "../util/xalloc.h"
 #include "progress.h"
 #include "streams.h"
@@ -329,8 +330,10 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
                     sc0->n_alt,           names,
                     plan->replications,   rows->r};
     /* The four outputs are independent: write them side by side (the HDF5
-     * file, the slowest, on its own thread).  Each writer has its own Err;
-     * the first failure in file order is reported. */
+     * file, the slowest, on its own thread), each complete under its
+     * temporary name; rename all four only once all are complete
+     * (util/outset.h).  Each writer has its own Err; the first failure in
+     * file order is reported. */
     struct {
         const char *file;
         void (*write)(FILE *, const SweepTable *);
@@ -340,28 +343,32 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
     enum { NOUT = 4 };
     int rcs[NOUT] = {0, 0, 0, 0};
     Err errs[NOUT];
+    AtomicFile afs[3];
+    char h5_path[1200], h5_tmp[1300];
     for (int i = 0; i < NOUT; i++)
         err_clear(&errs[i]);
+    snprintf(h5_path, sizeof h5_path, "%s/sweep.h5", dir);
+    outset_tmp_name(h5_tmp, sizeof h5_tmp, h5_path);
 #pragma omp parallel sections
     {
 #pragma omp section
         {
 #ifdef SIMSRV_HAVE_HDF5
-            char path[1200];
-            snprintf(path, sizeof path, "%s/sweep.h5", dir);
-            rcs[3] = sweeptab_write_h5(path, &t, &errs[3]);
+            rcs[3] = sweeptab_write_h5(h5_tmp, &t, &errs[3]);
+            if (rcs[3] < 0)
+                snprintf(errs[3].where, sizeof errs[3].where, "%s", h5_path);
 #endif
         }
 #pragma omp section
         {
-            for (int i = 0; i < 3 && rcs[i] == 0; i++) {
+            for (int i = 0; i < 3; i++) {
                 char path[1200];
-                AtomicFile af;
                 snprintf(path, sizeof path, "%s/%s", dir, tables[i].file);
-                if ((rcs[i] = atomic_file_open(&af, path, &errs[i])) < 0)
+                if ((rcs[i] = atomic_file_open(&afs[i], path, &errs[i])) < 0)
                     break;
-                tables[i].write(af.fp, &t);
-                rcs[i] = atomic_file_commit(&af, &errs[i]);
+                tables[i].write(afs[i].fp, &t);
+                if ((rcs[i] = atomic_file_finish(&afs[i], &errs[i])) < 0)
+                    break;
             }
         }
     }
@@ -371,6 +378,18 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
             rc = rcs[i];
             *err = errs[i];
         }
+    OutSet set;
+    outset_init(&set);
+    for (int i = 0; i < 3 && rcs[i] == 0; i++) /* the complete ones */
+        outset_add(&set, afs[i].tmp, afs[i].path);
+#ifdef SIMSRV_HAVE_HDF5
+    if (rcs[3] == 0)
+        outset_add(&set, h5_tmp, h5_path);
+#endif
+    if (rc == 0)
+        rc = outset_commit(&set, err);
+    else
+        outset_abort(&set);
     if (rc == 0) {
         sweeptab_print_summary(summary, &t, SUMMARY_ROWS, dir);
         fputc('\n', summary);
@@ -543,8 +562,12 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
     char **files = NULL;
     int nf = 0, rc = 0, *start = NULL;
     Rows rows = {0};
+    char lock[1100] = "";
     if ((rc = list_shards(dir, &files, &nf, &err)) < 0)
         goto done;
+    if ((rc = outset_lock(dir, lock, sizeof lock, &err)) < 0)
+        goto done;
+    outset_remove_stale(dir);
     if (nf == 0) {
         rc = err_set(&err, SIM_EINPUT, dir, "no shard-*-of-*.csv files here");
         goto done;
@@ -568,6 +591,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
                      "%s/{cells,points,diffs}.csv\n",
                 sweep_n_cells(&plan), nf, dir);
 done:
+    outset_unlock(lock);
     for (int i = 0; i < nf; i++)
         free(files[i]);
     free(files);
@@ -670,8 +694,12 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     FILE *fp = NULL;
     char *done = NULL;
     int *todo = NULL;
+    char lock[1100] = "";
     if ((rc = mkdir_p(dir, &err)) < 0)
         goto out;
+    if ((rc = outset_lock(dir, lock, sizeof lock, &err)) < 0)
+        goto out;
+    outset_remove_stale(dir);
     snprintf(path, sizeof path, "%s/shard-%d-of-%d.csv", dir, k, K);
     header_line(head, sizeof head, &plan, k, K);
 
@@ -788,6 +816,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
 out:
     if (fp != NULL)
         fclose(fp);
+    outset_unlock(lock);
     free(todo);
     free(done);
     free(done_rows.r);

@@ -30,12 +30,13 @@ typedef struct ReqRecord {
 
 typedef struct SinkType {
     const char *name;
-    /* Opens `path` (written under a temporary name until close); `meta` is
-     * stored as attributes: NULL-terminated key, value pairs. */
+    /* Creates `path` (the caller's temporary name: the caller renames it
+     * into place with the rest of its output set); `meta` is stored as
+     * attributes: NULL-terminated key, value pairs. */
     void *(*open)(const char *path, const char *const *meta, Err *err);
     void (*write)(void *sink, const ReqRecord *rec);
-    /* Flushes, closes and renames into place; returns 0 or -SIM_E*.
-     * `keep` = 0 discards the file instead. */
+    /* Flushes and closes; returns 0 or -SIM_E* (one line; the file is then
+     * removed).  `keep` = 0 discards the file instead. */
     int (*close)(void *sink, int keep, Err *err);
 } SinkType;
 

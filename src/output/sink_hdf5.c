@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/outset.h"
 #include "../util/xalloc.h"
 
 #ifdef SIMSRV_HAVE_HDF5
@@ -31,7 +32,7 @@ typedef struct H5Sink {
     ReqRecord *buf;
     int n;
     int failed;
-    char path[1024], tmp[1100];
+    char path[1200];
 } H5Sink;
 
 static hid_t record_type(void)
@@ -59,9 +60,11 @@ static void *h5_open(const char *path, const char *const *meta, Err *err)
 {
     H5Sink *s = xcalloc(1, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
-    snprintf(s->tmp, sizeof s->tmp, "%s.tmp", path);
-    s->file = H5Fcreate(s->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    outset_track(path);
+    s->file = h5_create_file(path);
     if (s->file < 0) {
+        outset_untrack(path);
+        remove(path);
         err_set(err, SIM_EIO, path, "cannot create the HDF5 file");
         free(s);
         return NULL;
@@ -69,7 +72,7 @@ static void *h5_open(const char *path, const char *const *meta, Err *err)
     s->type = record_type();
     hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = CHUNK;
     hid_t space = H5Screate_simple(1, &dims, &maxdims);
-    hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t plist = h5_dcpl();
     H5Pset_chunk(plist, 1, &chunk);
     H5Pset_deflate(plist, 4);
     s->dset = H5Dcreate2(s->file, "requests", s->type, space, H5P_DEFAULT,
@@ -119,18 +122,22 @@ static int h5_close(void *sink, int keep, Err *err)
     int rc = 0;
     if (keep)
         flush_rows(s);
+    if (s->dset < 0)
+        s->failed = 1;
     H5Dclose(s->dset);
     H5Tclose(s->type);
-    if (H5Fclose(s->file) < 0)
+    if (h5_close_file(s->file) < 0)
+        s->failed = 1;
+    if (keep && !s->failed && outset_fault())
         s->failed = 1;
     if (!keep) {
-        remove(s->tmp);
+        outset_untrack(s->path);
+        remove(s->path);
     } else if (s->failed) {
-        remove(s->tmp);
-        rc = err_set(err, SIM_EIO, s->path, "HDF5 write failed");
-    } else if (rename(s->tmp, s->path) != 0) {
-        remove(s->tmp);
-        rc = err_set(err, SIM_EIO, s->path, "cannot rename into place");
+        outset_untrack(s->path);
+        remove(s->path);
+        rc = err_set(err, SIM_EIO, s->path,
+                     "HDF5 write failed (disk full?)");
     }
     free(s->buf);
     free(s);

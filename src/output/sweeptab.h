@@ -56,8 +56,9 @@ void sweeptab_write_diffs(FILE *fp, const SweepTable *t);
 void sweeptab_print_summary(FILE *fp, const SweepTable *t, int max_rows,
                             const char *dir);
 
-/* Writes sweep.h5 at `path` (through a temporary name).  Without HDF5
- * support compiled in, fails with a clear message. */
+/* Writes sweep.h5 at `path` (the caller's temporary name; removed again on
+ * failure).  Without HDF5 support compiled in, fails with a clear
+ * message. */
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err);
 
 #endif

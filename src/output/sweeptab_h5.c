@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/outset.h"
 #include "../util/xalloc.h"
 #include "stats.h"
 
@@ -39,11 +40,14 @@ static int put_strings(hid_t loc, const char *name, const char *const *s,
     H5Tset_size(type, H5T_VARIABLE);
     hsize_t dims[2] = {n0, n1};
     hid_t space = H5Screate_simple(n1 > 0 ? 2 : 1, dims, NULL);
-    hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT,
+    hid_t dcpl = h5_dcpl();
+    hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl,
                           H5P_DEFAULT);
-    herr_t rc = n0 > 0 ? H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, s)
-                       : 0;
+    herr_t rc = ds >= 0 && n0 > 0
+                    ? H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, s)
+                    : 0;
     H5Dclose(ds);
+    H5Pclose(dcpl);
     H5Sclose(space);
     H5Tclose(type);
     return rc < 0 || ds < 0 ? -1 : 0;
@@ -54,7 +58,7 @@ static int put_matrix(hid_t loc, const char *name, const double *x,
 {
     hsize_t dims[2] = {rows, cols};
     hid_t space = H5Screate_simple(2, dims, NULL);
-    hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t plist = h5_dcpl();
     if (rows > 0) {
         hsize_t chunk[2] = {rows < 1024 ? rows : 1024, cols};
         H5Pset_chunk(plist, 2, chunk);
@@ -62,7 +66,7 @@ static int put_matrix(hid_t loc, const char *name, const double *x,
     }
     hid_t ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT,
                           plist, H5P_DEFAULT);
-    herr_t rc = rows > 0 ? H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+    herr_t rc = ds >= 0 && rows > 0 ? H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
                                     H5P_DEFAULT, x)
                          : 0;
     H5Dclose(ds);
@@ -73,7 +77,7 @@ static int put_matrix(hid_t loc, const char *name, const double *x,
 
 static int write_file(const char *tmp, const SweepTable *t)
 {
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t f = h5_create_file(tmp);
     if (f < 0)
         return -1;
     int rc = 0;
@@ -106,7 +110,8 @@ static int write_file(const char *tmp, const SweepTable *t)
                                          "alternative"};
     for (int m = 0; m < MET_COUNT; m++)
         cnames[4 + m] = metric_info[m].name;
-    hid_t g = H5Gcreate2(f, "cells", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t gcpl = h5_gcpl();
+    hid_t g = H5Gcreate2(f, "cells", H5P_DEFAULT, gcpl, H5P_DEFAULT);
     rc |= put_matrix(g, "values", x, nrow, ccols);
     rc |= put_strings(g, "columns", cnames, ccols, 0);
     H5Gclose(g);
@@ -143,7 +148,7 @@ static int write_file(const char *tmp, const SweepTable *t)
     }
     for (size_t i = 0; i < pcols; i++)
         pnames[i] = pn[i];
-    g = H5Gcreate2(f, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    g = H5Gcreate2(f, "points", H5P_DEFAULT, gcpl, H5P_DEFAULT);
     rc |= put_matrix(g, "values", x, prow, pcols);
     rc |= put_strings(g, "columns", pnames, pcols, 0);
     H5Gclose(g);
@@ -163,22 +168,19 @@ static int write_file(const char *tmp, const SweepTable *t)
                           (hsize_t)t->n_points, (hsize_t)t->n_params);
         free(pp);
     }
-    if (H5Fclose(f) < 0)
+    H5Pclose(gcpl);
+    if (h5_close_file(f) < 0)
         rc = -1;
     return rc;
 }
 
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err)
 {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (write_file(tmp, t) < 0) {
-        remove(tmp);
-        return err_set(err, SIM_EIO, path, "HDF5 write failed");
-    }
-    if (rename(tmp, path) != 0) {
-        remove(tmp);
-        return err_set(err, SIM_EIO, path, "cannot rename into place");
+    outset_track(path);
+    if (write_file(path, t) < 0 || outset_fault()) {
+        outset_untrack(path);
+        remove(path);
+        return err_set(err, SIM_EIO, path, "HDF5 write failed (disk full?)");
     }
     return 0;
 }

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outset.h"
+
 static void oom(size_t size)
 {
     fprintf(stderr, "simsrv: out of memory allocating %zu bytes\n", size);
+    outset_remove_tracked(); /* abort() runs no exit handlers */
     abort();
 }
 
