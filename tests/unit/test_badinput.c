@@ -12,7 +12,8 @@
  * Adding a case is one row of `cases`: the scenario body (%M is replaced
  * by the source tree's models folder, %T by its traces folder), up to four extra files in the case's
  * folder (bytes and length, so NUL bytes are possible), extra arguments,
- * and the expected line, in which '@' stands for the case's folder.
+ * and the expected line, in which '@' stands for the case's folder.  The
+ * command is `run`, or `sweep`/`merge` when the case's name starts so.
  * Does not pin: the wording of messages outside this table.
  */
 #include <criterion/criterion.h>
@@ -35,7 +36,8 @@ typedef struct Case {
     const char *scenario; /* NULL = bad.json is a directory */
     File files[4];
     const char *arg[2]; /* extra arguments, or NULL */
-    const char *want; /* the whole stderr line without its newline */
+    const char *want; /* the whole stderr line without its newline;
+                         NULL: only exit 2, one line, nothing written */
 } Case;
 
 /* A scenario around one workload; the rest is valid. */
@@ -57,6 +59,10 @@ typedef struct Case {
     "\"%T/azure2019-durations.csv\", \"memory\": "                           \
     "\"%T/azure2019-memory.csv\"}"
 #define AZ2021 "{\"type\": \"azure2021\", \"file\": \"t.csv\"}"
+#define ALT(alt)                                                            \
+    "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "              \
+    "\"mlp-tabular\", \"workload\": " POISSON ", \"alternatives\": [" alt   \
+    "]}"
 #define BOM "\xEF\xBB\xBF"
 #define LONG100                                                             \
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
@@ -205,6 +211,176 @@ static const Case cases[] = {
     {"negative duration", SCEN(TRACE),
      {{"t.csv", "timestamp,duration_ms\n1.5,-40\n", 0}}, {NULL},
      "simsrv: @/t.csv:2: negative duration"},
+    /* more of the earlier classes: workload and alternatives */
+    {"workload type unknown", SCEN("{\"type\": \"bogus\"}"), {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.type: unknown workload 'bogus' (did "
+     "you mean 'steps'?)"},
+    {"rate negative", SCEN("{\"type\": \"poisson\", \"rate_per_s\": -2.5}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.rate_per_s: must be > 0 (got -2.5)"},
+    {"rate missing", SCEN("{\"type\": \"poisson\"}"), {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.rate_per_s: missing (a number is "
+     "required)"},
+    {"rate a string", SCEN("{\"type\": \"poisson\", \"rate_per_s\": \"3\"}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.rate_per_s: expected a number, got a "
+     "string"},
+    {"workload not an object", SCEN("[1]"), {{0}}, {NULL},
+     "simsrv: @/bad.json: workload: expected an object, got an array"},
+    {"no alternatives", ALT(""), {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives: expected a non-empty array of "
+     "deployments"},
+    {"alternative without a name", ALT("{\"memory_mb\": 512}"), {{0}},
+     {NULL},
+     "simsrv: @/bad.json: alternatives[0].name: missing (a string is "
+     "required)"},
+    {"alternative name with a newline",
+     ALT("{\"name\": \"x\\ny\", \"memory_mb\": 512}"), {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].name: 'x\\ny' may use only "
+     "letters, digits, '-', '_' and '.', and is not '.' or '..'"},
+    {"alternative name ..", ALT("{\"name\": \"..\", \"memory_mb\": 512}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].name: '..' may use only "
+     "letters, digits, '-', '_' and '.', and is not '.' or '..'"},
+    {"alternatives share a name",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512}, {\"name\": \"a\", "
+         "\"memory_mb\": 512}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[1].name: 'a' is already the name "
+     "of alternatives[0]"},
+    {"alternative unknown key", ALT("{\"name\": \"a\", \"memroy_mb\": 512}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].memroy_mb: unknown key "
+     "'memroy_mb' (did you mean 'memory_mb'?)"},
+    {"memory a string", ALT("{\"name\": \"a\", \"memory_mb\": \"512\"}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].memory_mb: expected an "
+     "integer, got a string"},
+    {"memory zero", ALT("{\"name\": \"a\", \"memory_mb\": 0}"), {{0}},
+     {NULL},
+     "simsrv: @/bad.json: alternatives[0].memory_mb: must be in "
+     "1..1048576 (got 0)"},
+    {"pricing unknown", ALT("{\"name\": \"a\", \"pricing\": \"nosuch\"}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].pricing: unknown pricing "
+     "entry 'nosuch' (did you mean 'modal-t4'? 'simsrv catalog' lists "
+     "them)"},
+    {"platform unknown", ALT("{\"name\": \"a\", \"platform\": \"nosuch\"}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].platform: unknown platform "
+     "'nosuch' (did you mean 'vm'?)"},
+    {"keep-alive policy unknown",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"policy\": "
+         "\"nosuch\"}}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].keepalive.policy: unknown "
+     "keep-alive policy 'nosuch' (did you mean 'none'?)"},
+    {"keep-alive negative",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"policy\": "
+         "\"fixed\", \"keepalive_s\": -1}}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].keepalive.keepalive_s: must "
+     "be >= 0 (got -1)"},
+    {"model unknown",
+     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": \"nosuch\", "
+     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: model: unknown model 'nosuch' (no profile "
+     "file %M/nosuch.json)"},
+    {"model file not JSON",
+     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
+     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     {{"m", NULL, 0}, {"m/x.json", "{\"name\": ", 0}}, {NULL},
+     "simsrv: @/m/x.json:1:10: JSON syntax error: unexpected end of file"},
+    {"seed negative", "{\"horizon_s\": 10, \"seed\": -1}", {{0}}, {NULL},
+     "simsrv: @/bad.json: seed: must be in 0..9007199254740991 (got -1)"},
+    {"slo negative", "{\"horizon_s\": 10, \"slo_ms\": -1}", {{0}}, {NULL},
+     "simsrv: @/bad.json: slo_ms: must be > 0 (got -1)"},
+    {"description a number", "{\"horizon_s\": 10, \"description\": 3}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: description: expected a string, got a number"},
+    {"name a number", "{\"horizon_s\": 10, \"name\": 3}", {{0}}, {NULL},
+     "simsrv: @/bad.json: name: expected a string, got a number"},
+    /* more of the earlier classes: traces */
+    {"trace empty", SCEN(TRACE), {{"t.csv", "", 0}}, {NULL},
+     "simsrv: @/t.csv: empty trace: no header row"},
+    {"trace row too short", SCEN(TRACE),
+     {{"t.csv", "timestamp,duration_ms\n1.5\n", 0}}, {NULL},
+     "simsrv: @/t.csv:2: 1 fields, but the header has a different "
+     "number (truncated row?)"},
+    {"trace row too long", SCEN(TRACE),
+     {{"t.csv", "timestamp,duration_ms\n1.5,40,7\n", 0}}, {NULL},
+     "simsrv: @/t.csv:2: 3 fields, but the header has a different "
+     "number (truncated row?)"},
+    {"trace duration not a number", SCEN(TRACE),
+     {{"t.csv", "timestamp,duration_ms\n1.5,4x\n", 0}}, {NULL},
+     "simsrv: @/t.csv:2: not a number in the duration column"},
+    {"trace timestamp infinite", SCEN(TRACE),
+     {{"t.csv", "timestamp,duration_ms\ninf,40\n", 0}}, {NULL},
+     "simsrv: @/t.csv:2: not a number in the timestamp column"},
+    {"LLM offset out of range", SCEN(LLM),
+     {{"t.csv",
+       "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 12:00:00+25:00,"
+       "100,10\n",
+       0}},
+     {NULL},
+     "simsrv: @/t.csv:2: not a datetime (YYYY-MM-DD HH:MM:SS[+HH:MM]) "
+     "in the timestamp column"},
+    {"LLM tokens negative", SCEN(LLM),
+     {{"t.csv",
+       "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 12:00:00,-1,10\n",
+       0}},
+     {NULL},
+     "simsrv: @/t.csv:2: negative context tokens"},
+    {"Azure 2021 missing column", SCEN(AZ2021),
+     {{"t.csv", "app,func,duration\na,f,0.5\n", 0}}, {NULL},
+     "simsrv: @/t.csv:1: the header has no column 'end_timestamp'"},
+    {"Azure 2021 duration negative", SCEN(AZ2021),
+     {{"t.csv", "app,func,end_timestamp,duration\na,f,10.5,-0.5\n", 0}},
+     {NULL},
+     "simsrv: @/t.csv:2: negative duration"},
+    {"Azure 2019 invocations missing", SCEN(AZ2019), {{0}}, {NULL},
+     "simsrv: @/i.csv: cannot open: No such file or directory"},
+    {"Azure 2019 count not a number", SCEN(AZ2019),
+     {{"i.csv", "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,1,x\n",
+       0}},
+     {NULL},
+     "simsrv: @/i.csv: line 2, column 6: invocation count 'x' is not a "
+     "non-negative integer"},
+    {"Azure 2019 count negative", SCEN(AZ2019),
+     {{"i.csv", "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,1,-2\n",
+       0}},
+     {NULL},
+     "simsrv: @/i.csv: line 2, column 6: invocation count '-2' is not a "
+     "non-negative integer"},
+    /* sweep and merge */
+    {"sweep: name ..", "{\"name\": \"..\", \"scenario\": \"s.json\"}", {{0}},
+     {NULL},
+     "simsrv: @/bad.json: name: '..' may use only letters, digits, '-', "
+     "'_' and '.', and is not '.' or '..' (it names the results "
+     "directory)"},
+    {"sweep: name with a slash", "{\"name\": \"a/b\", \"scenario\": \"s.json\"}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: name: 'a/b' may use only letters, digits, "
+     "'-', '_' and '.', and is not '.' or '..' (it names the results "
+     "directory)"},
+    {"sweep: --out too long", "{}", {{0}},
+     {"--out", LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100
+                   LONG100 LONG100 "x"},
+     "simsrv: sweep: --out: the folder name is longer than 1000 "
+     "characters (try 'simsrv sweep --help')"},
+    {"merge: --out too long", "{}", {{0}},
+     {"--out", LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100
+                   LONG100 LONG100 "x"},
+     "simsrv: merge: --out: the folder name is longer than 1000 "
+     "characters (try 'simsrv sweep --help')"},
+    {"sweep: scenario missing", "{\"scenario\": \"nosuch.json\"}", {{0}},
+     {NULL},
+     "simsrv: @/nosuch.json: cannot open: No such file or directory"},
+    {"sweep: unknown key", "{\"scenario\": \"s.json\", \"colour\": 1}", {{0}},
+     {NULL},
+     "simsrv: @/bad.json: colour: unknown key 'colour' (did you mean "
+     "'points'?)"},
 };
 
 static int count_lines(const char *s)
@@ -268,8 +444,12 @@ static void run_case(const Case *c, int i)
                         c->files[k].len ? c->files[k].len
                                         : strlen(c->files[k].body));
     }
-    const char *argv[8] = {"simsrv", "run", file, "--quiet", "--out", out};
-    int argc = 6;
+    /* the command: "run", unless the case's name says "sweep:" or "merge:" */
+    const char *cmd = strncmp(c->what, "sweep:", 6) == 0   ? "sweep"
+                      : strncmp(c->what, "merge:", 6) == 0 ? "merge"
+                                                           : "run";
+    const char *argv[8] = {"simsrv", cmd, file, "--quiet", "--out", out};
+    int argc = strcmp(cmd, "merge") == 0 ? 3 : 6; /* merge: no --quiet */
     for (int k = 0; k < 2 && c->arg[k] != NULL; k++)
         argv[argc++] = c->arg[k];
     FILE *o = tmpfile(), *e = tmpfile();
@@ -285,7 +465,9 @@ static void run_case(const Case *c, int i)
     cr_expect_eq(count_lines(err), 1, "case %d (%s): %d lines: %s", i,
                  c->what, count_lines(err), err);
     if (c->want != NULL) {
-        expand(c->want, "@", dir, want, sizeof want);
+        char tmpl[4096];
+        expand(c->want, "%M", models, tmpl, sizeof tmpl);
+        expand(tmpl, "@", dir, want, sizeof want);
         strcat(want, "\n");
         cr_expect_str_eq(err, want, "case %d (%s)", i, c->what);
     }
