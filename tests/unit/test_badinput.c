@@ -58,6 +58,25 @@ typedef struct Case {
     "{\"type\": \"azure2019\", \"invocations\": \"i.csv\", \"durations\": " \
     "\"%T/azure2019-durations.csv\", \"memory\": "                           \
     "\"%T/azure2019-memory.csv\"}"
+/* the 2019 trace with local durations and memory files, the shipped
+ * invocations */
+#define AZ2019_DM                                                           \
+    "{\"type\": \"azure2019\", \"invocations\": "                            \
+    "\"%T/azure2019-invocations.csv\", \"durations\": \"d.csv\", "          \
+    "\"memory\": \"m.csv\"}"
+#define D2019_HEAD                                                          \
+    "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,"         \
+    "percentile_Average_0,percentile_Average_1,percentile_Average_25,"      \
+    "percentile_Average_50,percentile_Average_75,percentile_Average_99,"    \
+    "percentile_Average_100\n"
+#define M2019_HEAD                                                          \
+    "HashOwner,HashApp,SampleCount,AverageAllocatedMb,"                     \
+    "AverageAllocatedMb_pct1,AverageAllocatedMb_pct5,"                      \
+    "AverageAllocatedMb_pct25,AverageAllocatedMb_pct50,"                    \
+    "AverageAllocatedMb_pct75,AverageAllocatedMb_pct95,"                    \
+    "AverageAllocatedMb_pct99,AverageAllocatedMb_pct100\n"
+#define D2019_ROW "own,appA,fA1,40,100,10,120,10,11,20,40,60,90,120\n"
+#define M2019_ROW "ownA,appA,120,300,280,285,290,300,310,320,330,340\n"
 #define AZ2021 "{\"type\": \"azure2021\", \"file\": \"t.csv\"}"
 #define ALT(alt)                                                            \
     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "              \
@@ -136,6 +155,18 @@ static const Case cases[] = {
       {0}},
      {NULL},
      "simsrv: @/i.csv: line 3: 5 columns, the header has 6 (truncated "
+     "row?)"},
+    {"BOM in Azure 2019 durations", SCEN(AZ2019_DM),
+     {{"d.csv", BOM D2019_HEAD D2019_ROW "own,appA,fA2,1\n", 0},
+      {"m.csv", M2019_HEAD M2019_ROW, 0}},
+     {NULL},
+     "simsrv: @/d.csv: line 3: 4 columns, the header has 14 (truncated "
+     "row?)"},
+    {"BOM in Azure 2019 memory", SCEN(AZ2019_DM),
+     {{"d.csv", D2019_HEAD D2019_ROW, 0},
+      {"m.csv", BOM M2019_HEAD M2019_ROW "ownA,appA,1\n", 0}},
+     {NULL},
+     "simsrv: @/m.csv: line 3: 3 columns, the header has 12 (truncated "
      "row?)"},
     /* impossible dates */
     {"2023-02-30", SCEN(LLM),
