@@ -100,6 +100,17 @@ int scenario_name_valid(const char *s)
     return 1;
 }
 
+int scenario_check_name(const char *file, const char *name, Err *err)
+{
+    if (scenario_name_valid(name))
+        return 0;
+    return err_set(err, SIM_EINPUT, file,
+                   "name: '%s' may use only letters, digits, '-', '_' and "
+                   "'.', and is not '.' or '..' (it names the results "
+                   "directory)",
+                   name);
+}
+
 static void dir_of(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -1281,14 +1292,8 @@ static int scenario_from_tree(const char *path, cJSON *root,
         (rc = json_str(&c, root, "", "description", 0, "", sc->description,
                        sizeof sc->description)) < 0)
         goto fail;
-    if (!scenario_name_valid(sc->name)) {
-        rc = err_set(err, SIM_EINPUT, path,
-                     "name: '%s' may use only letters, digits, '-', '_' and "
-                     "'.', and is not '.' or '..' (it names the results "
-                     "directory)",
-                     sc->name);
+    if ((rc = scenario_check_name(path, sc->name, err)) < 0)
         goto fail;
-    }
     if ((rc = json_int(&c, root, "", "seed", 0, 1, 0, 9007199254740991LL,
                        &ll)) < 0)
         goto fail;

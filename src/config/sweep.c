@@ -231,14 +231,8 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     if ((rc = json_str(&c, root, "", "name", 0, plan->name, plan->name,
                        sizeof plan->name)) < 0)
         goto done;
-    if (!scenario_name_valid(plan->name)) {
-        rc = err_set(err, SIM_EINPUT, path,
-                     "name: '%s' may use only letters, digits, '-', '_' and "
-                     "'.', and is not '.' or '..' (it names the results "
-                     "directory)",
-                     plan->name);
+    if ((rc = scenario_check_name(path, plan->name, err)) < 0)
         goto done;
-    }
     {
         const char *slash = strrchr(path, '/');
         if (slash == NULL)
