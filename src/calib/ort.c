@@ -40,6 +40,7 @@ enum {
     SLOT_GET_ERROR_CODE = 1,
     SLOT_GET_ERROR_MESSAGE = 2,
     SLOT_CREATE_ENV = 3,
+    SLOT_DISABLE_TELEMETRY = 6,
     SLOT_CREATE_SESSION = 7,
     SLOT_RUN = 9,
     SLOT_CREATE_SESSION_OPTIONS = 10,
@@ -88,6 +89,7 @@ struct Api {
     const char *(*error_message)(const struct OrtStatus *);
     void (*release_status)(struct OrtStatus *);
     status_t (*create_env)(int level, const char *id, struct OrtEnv **out);
+    status_t (*disable_telemetry)(const struct OrtEnv *env);
     status_t (*create_session)(const struct OrtEnv *, const char *path,
                                const struct OrtSessionOptions *,
                                struct OrtSession **out);
@@ -201,6 +203,7 @@ static void bind_table(OrtLib *lib, const any_fn *table)
     BIND(error_message, SLOT_GET_ERROR_MESSAGE);
     BIND(release_status, SLOT_RELEASE_STATUS);
     BIND(create_env, SLOT_CREATE_ENV);
+    BIND(disable_telemetry, SLOT_DISABLE_TELEMETRY);
     BIND(create_session, SLOT_CREATE_SESSION);
     BIND(run, SLOT_RUN);
     BIND(create_options, SLOT_CREATE_SESSION_OPTIONS);
@@ -240,6 +243,9 @@ int ort_lib_open(const char *path, OrtLib **out, Err *err)
     *out = NULL;
     if (path == NULL)
         path = ort_default_path();
+    /* read by the library when it starts; the API call in ort_env_create
+     * is the documented switch, this covers what runs before it */
+    setenv("ORT_DISABLE_TELEMETRY", "1", 1);
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (h == NULL) {
         const char *why = dlerror();
@@ -296,8 +302,13 @@ void ort_lib_close(OrtLib *lib)
 int ort_env_create(OrtLib *lib, Err *err)
 {
     int rc;
+    /* Nothing leaves the machine: telemetry is turned off on the new
+     * environment before any session exists (ort_lib_open also sets
+     * ORT_DISABLE_TELEMETRY for the library's own start-up). */
     if ((rc = check(lib, lib->api.create_env(LOG_ERROR, "simsrv", &lib->env),
                     lib->path, "CreateEnv", err)) < 0 ||
+        (rc = check(lib, lib->api.disable_telemetry(lib->env), lib->path,
+                    "DisableTelemetryEvents", err)) < 0 ||
         (rc = check(lib, lib->api.default_allocator(&lib->alloc), lib->path,
                     "GetAllocatorWithDefaultOptions", err)) < 0 ||
         (rc = check(lib, lib->api.cpu_memory_info(ALLOC_ARENA, MEM_DEFAULT,

@@ -100,8 +100,10 @@ static int usage_error(const Streams *st, const char *fmt,
                        const char *arg)
 {
     FILE *e = st->err;
+    char safe[512];
+    err_escape(safe, sizeof safe, arg != NULL ? arg : "");
     fputs("simsrv: ", e);
-    fprintf(e, fmt, arg);
+    fprintf(e, fmt, safe);
     fputs(" (try 'simsrv --help')\n", e);
     return 2;
 }
@@ -430,6 +432,10 @@ static int cmd_run(const Streams *st, int argc, char **argv)
                                        v);
                 o.replications = (int)n;
             } else if (strcmp(a, "--out") == 0) {
+                if (strlen(v) > CLI_OUT_MAX)
+                    return usage_error(st, "run: --out: the folder name is "
+                                       "longer than %s characters",
+                                       CLI_OUT_MAX_STR);
                 o.out_dir = v;
             } else {
                 o.models_dir = v;

@@ -19,6 +19,12 @@ typedef struct Streams {
     FILE *out, *err;
 } Streams;
 
+/* The longest output folder a command accepts (--out): the folder's files
+ * are named in fixed buffers of 1024 bytes and more, and a longer path is
+ * refused rather than cut. */
+enum { CLI_OUT_MAX = 1000 };
+#define CLI_OUT_MAX_STR "1000"
+
 /* Prints "simsrv: <file: where: message>" on st->err; returns exit status
  * 2. */
 int cli_fail(const Streams *st, const Err *err);

@@ -40,8 +40,10 @@
 
 static int usage(const Streams *st, const char *msg, const char *arg)
 {
+    char safe[512];
+    err_escape(safe, sizeof safe, arg != NULL ? arg : "");
     fprintf(st->err, "simsrv: ");
-    fprintf(st->err, msg, arg);
+    fprintf(st->err, msg, safe);
     fprintf(st->err, " (try 'simsrv sweep --help')\n");
     return 2;
 }
@@ -542,6 +544,9 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
             return 0;
         } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             dir_arg = argv[++i];
+            if (strlen(dir_arg) > CLI_OUT_MAX)
+                return usage(&st, "merge: --out: the folder name is longer "
+                             "than %s characters", CLI_OUT_MAX_STR);
         } else if (argv[i][0] == '-') {
             return usage(&st, "merge: unknown option '%s'", argv[i]);
         } else {
@@ -650,6 +655,9 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
             threads = (int)n;
         } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
             dir_arg = argv[++i];
+            if (strlen(dir_arg) > CLI_OUT_MAX)
+                return usage(&st, "sweep: --out: the folder name is longer "
+                             "than %s characters", CLI_OUT_MAX_STR);
         } else if (strcmp(a, "--shard") == 0 && i + 1 < argc) {
             if (parse_shard(argv[++i], &k, &K) < 0)
                 return usage(&st, "sweep: --shard: '%s' is not k/K with "

@@ -54,6 +54,9 @@ int json_parse_text(const char *name, const char *text, cJSON **root,
 
 int json_load_file(const char *file, cJSON **root, char **text, Err *err)
 {
+    int rc = err_if_directory(err, file, "JSON file");
+    if (rc < 0)
+        return rc;
     FILE *fp = fopen(file, "rb");
     if (fp == NULL)
         return err_set(err, SIM_EINPUT, file, "cannot open: %s",
@@ -83,7 +86,7 @@ int json_load_file(const char *file, cJSON **root, char **text, Err *err)
         return err_set(err, SIM_EINPUT, file,
                        "contains a NUL byte: not a JSON text file");
     }
-    int rc = json_parse_text(file, buf, root, err);
+    rc = json_parse_text(file, buf, root, err);
     if (rc < 0 || text == NULL)
         free(buf);
     else

@@ -90,14 +90,25 @@ static const char *const wl_diurnal[] = {"type", "rate_per_s", "amplitude",
                                          "period_s", "peak_s", "start_s",
                                          "end_s", "notes", NULL};
 
-static int valid_name(const char *s)
+int scenario_name_valid(const char *s)
 {
-    if (s[0] == '\0')
+    if (s[0] == '\0' || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
         return 0;
     for (const char *p = s; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
             return 0;
     return 1;
+}
+
+int scenario_check_name(const char *file, const char *name, Err *err)
+{
+    if (scenario_name_valid(name))
+        return 0;
+    return err_set(err, SIM_EINPUT, file,
+                   "name: '%s' may use only letters, digits, '-', '_' and "
+                   "'.', and is not '.' or '..' (it names the results "
+                   "directory)",
+                   name);
 }
 
 static void dir_of(const char *path, char *out, size_t size)
@@ -1031,10 +1042,10 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if ((rc = json_str(c, alt, apath, "name", 1, NULL, a->name,
                        sizeof a->name)) < 0)
         return rc;
-    if (!valid_name(a->name))
+    if (!scenario_name_valid(a->name))
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.name: '%s' may use only letters, digits, '-', '_' "
-                       "and '.'",
+                       "and '.', and is not '.' or '..'",
                        apath, a->name);
     int beyond = 0;
     LimitViolation lv;
@@ -1281,13 +1292,8 @@ static int scenario_from_tree(const char *path, cJSON *root,
         (rc = json_str(&c, root, "", "description", 0, "", sc->description,
                        sizeof sc->description)) < 0)
         goto fail;
-    if (!valid_name(sc->name)) {
-        rc = err_set(err, SIM_EINPUT, path,
-                     "name: '%s' may use only letters, digits, '-', '_' and "
-                     "'.' (it names the results directory)",
-                     sc->name);
+    if ((rc = scenario_check_name(path, sc->name, err)) < 0)
         goto fail;
-    }
     if ((rc = json_int(&c, root, "", "seed", 0, 1, 0, 9007199254740991LL,
                        &ll)) < 0)
         goto fail;

@@ -53,6 +53,13 @@ typedef struct ScenarioOverrides {
 
 int scenario_load(const char *path, const ScenarioOverrides *ov,
                   Scenario *sc, Err *err);
+/* 1 if `s` may name a results directory (results/<s>/): letters, digits,
+ * '-', '_' and '.', not empty and not "." or ".." (which would write
+ * outside results/). */
+int scenario_name_valid(const char *s);
+/* 0 if `name` is valid, else the one-line error for the key "name" of
+ * `file` (a scenario or a sweep). */
+int scenario_check_name(const char *file, const char *name, Err *err);
 /* The same from text in memory; `path` names it in messages and relative
  * paths (models_dir, pricing_catalog) are taken from its folder. */
 int scenario_load_text(const char *path, const char *text,

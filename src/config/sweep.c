@@ -231,6 +231,8 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     if ((rc = json_str(&c, root, "", "name", 0, plan->name, plan->name,
                        sizeof plan->name)) < 0)
         goto done;
+    if ((rc = scenario_check_name(path, plan->name, err)) < 0)
+        goto done;
     {
         const char *slash = strrchr(path, '/');
         if (slash == NULL)

@@ -25,11 +25,21 @@ typedef struct Err {
     char msg[512];
 } Err;
 
-/* Records an error and returns -code, so callers can write
+/* Records an error and returns -code (control characters in `where` and
+ * the message are escaped, see err_escape), so callers can write
  * `return err_set(err, SIM_EINPUT, path, "must be > 0");`.
  * `err` may be NULL (the error is then only returned). */
 int err_set(Err *err, int code, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Copies src into dst (at most size bytes with the terminator), writing
+ * newline, carriage return and tab as \n, \r, \t and any other control
+ * byte as \xNN, so quoted user text cannot break a one-line message. */
+void err_escape(char *dst, unsigned long size, const char *src);
+
+/* If `path` is a directory: an error "is a directory, not a <kind>" and
+ * -SIM_EINPUT; else 0 (a missing file is left to the caller's open). */
+int err_if_directory(Err *err, const char *path, const char *kind);
 
 /* Clears an error record. */
 void err_clear(Err *err);

@@ -87,6 +87,9 @@ static int csv_open(Csv *c, const char *path, Err *err)
 {
     memset(c, 0, sizeof *c);
     c->path = path;
+    int rc = err_if_directory(err, path, "trace file");
+    if (rc < 0)
+        return rc;
     c->gz = gzopen(path, "rb");
     if (c->gz == NULL)
         return err_set(err, SIM_EINPUT, path, "cannot open: %s",
@@ -111,6 +114,7 @@ static int csv_next(Csv *c, Err *err)
 {
     size_t len = 0;
     for (;;) {
+        z_off_t at = gztell(c->gz);
         if (gzgets(c->gz, c->line + len, (int)(c->cap - len)) == NULL) {
             if (len == 0) {
                 int zerr;
@@ -123,7 +127,16 @@ static int csv_next(Csv *c, Err *err)
             }
             break;
         }
-        len += strlen(c->line + len);
+        size_t got = strlen(c->line + len);
+        /* gzgets copies NUL bytes too: the uncompressed offset says how
+         * many bytes it really read, so a NUL in a line is an error rather
+         * than a silently shortened or empty line */
+        if (at >= 0 && gztell(c->gz) - at != (z_off_t)got)
+            return err_set(err, SIM_EINPUT, c->path,
+                           "line %ld: NUL byte in the line (a binary or "
+                           "damaged file?)",
+                           c->lineno + 1);
+        len += got;
         if (len > 0 && c->line[len - 1] == '\n')
             break;
         if (c->cap - len > 1) /* a short read without newline: end of file */
@@ -138,6 +151,11 @@ static int csv_next(Csv *c, Err *err)
     c->lineno++;
     while (len > 0 && (c->line[len - 1] == '\n' || c->line[len - 1] == '\r'))
         c->line[--len] = '\0';
+    /* a UTF-8 byte-order mark before the header is not part of it */
+    if (c->lineno == 1 && strncmp(c->line, "\xEF\xBB\xBF", 3) == 0) {
+        len -= 3;
+        memmove(c->line, c->line + 3, len + 1);
+    }
     c->n = 0;
     char *p = c->line;
     for (;;) {

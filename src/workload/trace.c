@@ -106,6 +106,7 @@ static int fail(TraceReader *r, Err *err, const char *fmt, const char *a)
 /* Reads one line into r->buf without its line end.  1, 0 at EOF, or <0. */
 static int read_line(TraceReader *r, Err *err)
 {
+    z_off_t at = gztell(r->gz);
     if (gzgets(r->gz, r->buf, TRACE_MAX_LINE) == NULL) {
         int code;
         gzerror(r->gz, &code);
@@ -115,6 +116,17 @@ static int read_line(TraceReader *r, Err *err)
     }
     r->line++;
     size_t n = strlen(r->buf);
+    /* gzgets copies NUL bytes too; the uncompressed offset tells how many
+     * bytes the line really had, so a NUL inside it (a damaged or binary
+     * file) is an error instead of a silently shortened or empty line */
+    if (at >= 0 && gztell(r->gz) - at != (z_off_t)n)
+        return fail(r, err, "NUL byte in the line (a binary or damaged "
+                            "file?)%s", "");
+    /* a UTF-8 byte-order mark before the header is not part of it */
+    if (r->line == 1 && strncmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+        n -= 3;
+        memmove(r->buf, r->buf + 3, n + 1);
+    }
     if (n == TRACE_MAX_LINE - 1 && r->buf[n - 1] != '\n' && !gzeof(r->gz))
         return fail(r, err, "line longer than %s bytes", "65,535");
     while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
@@ -150,6 +162,8 @@ static int choose_sample(TraceReader *r, Err *err);
 
 TraceReader *trace_open(const TraceSpec *spec, Err *err)
 {
+    if (err_if_directory(err, spec->file, "trace file") < 0)
+        return NULL;
     TraceReader *r = xcalloc(1, sizeof *r);
     r->spec = *spec;
     r->gz = gzopen(spec->file, "rb");
@@ -277,6 +291,15 @@ static int parse_utc_offset(const char *s, double *off_s)
 /* "YYYY-MM-DD HH:MM:SS[.fraction][offset]" (or with a 'T'; the offset as
  * parse_utc_offset reads it: the 2024 Azure LLM traces end their stamps in
  * "+00:00") -> seconds since 1970, UTC. */
+/* The number of days in month `m` (1..12) of year `y` (Gregorian). */
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30,
+                                 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return days[m - 1] + (m == 2 && leap);
+}
+
 static int parse_datetime(TraceReader *r, const char *s, double *out,
                           Err *err)
 {
@@ -288,6 +311,10 @@ static int parse_datetime(TraceReader *r, const char *s, double *out,
         d > 31 || h > 23 || mi > 59 || sec < 0 || sec >= 61)
         return fail(r, err, "not a datetime (YYYY-MM-DD HH:MM:SS[+HH:MM]) in "
                             "the %s column",
+                    "timestamp");
+    if (d > days_in_month(y, mo))
+        return fail(r, err, "no such date in the %s column (the day is past "
+                            "the end of its month)",
                     "timestamp");
     *out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 +
            mi * 60.0 + sec - off_s;

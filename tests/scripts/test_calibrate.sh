@@ -233,9 +233,22 @@ SIMSRV_ORT_LIB=$tmp/missing.so expect_fail "library missing" "fetch-onnxruntime"
     "$simsrv" calibrate "$tmp/mlp-tiny.onnx" --out "$tmp/p/nolib.json" -q
 SIMSRV_ORT_LIB=$fake expect_fail "library of the wrong version" "ONNX Runtime 1.2.3" \
     "$simsrv" calibrate "$tmp/mlp-tiny.onnx" --out "$tmp/p/old.json" -q
+# ONNX Runtime's telemetry is off before any session: the stand-in library,
+# posing as the pinned version, logs its calls and fails the first call
+# after the environment, so calibrate stops there with one line
+: >"$tmp/fake.log"
+FAKE_ORT_VERSION=1.30.0 FAKE_ORT_LOG=$tmp/fake.log SIMSRV_ORT_LIB=$fake \
+    expect_fail "telemetry check library" "not implemented" \
+    "$simsrv" calibrate "$tmp/mlp-tiny.onnx" --out "$tmp/p/tele.json" -q
+calls=$(head -n 3 "$tmp/fake.log" | tr '\n' ' ')
+if [ "$calls" = "CreateEnv ORT_DISABLE_TELEMETRY=1 DisableTelemetryEvents " ]; then
+    ok "telemetry: $calls"
+else
+    fail "telemetry: expected CreateEnv, ORT_DISABLE_TELEMETRY=1, DisableTelemetryEvents first; got: $(tr '\n' ' ' <"$tmp/fake.log")"
+fi
 expect_fail "bad --batches" "--batches" \
     "$simsrv" calibrate "$tmp/mlp-tiny.onnx" --batches 1,x -q
-for f in bad none s sym fixed nolib old; do
+for f in bad none s sym fixed nolib old tele; do
     [ -e "$tmp/p/$f.json" ] && fail "$f.json was written"
 done
 if ls "$tmp/p" | grep -q '\.tmp\.'; then fail "temporary files left"; fi
