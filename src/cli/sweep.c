@@ -705,9 +705,21 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     char lock[1100] = "";
     if ((rc = mkdir_p(dir, &err)) < 0)
         goto out;
-    if ((rc = outset_lock(dir, lock, sizeof lock, &err)) < 0)
-        goto out;
-    outset_remove_stale(dir);
+    /* An unsharded sweep writes the folder's tables: it takes the folder's
+     * lock.  A shard writes only its own file, beside the other shards
+     * (running at once, perhaps on other machines): it locks that file,
+     * and leaves temporaries alone -- a PID of another host may look dead
+     * here. */
+    if (K == 1) {
+        if ((rc = outset_lock(dir, lock, sizeof lock, &err)) < 0)
+            goto out;
+        outset_remove_stale(dir);
+    } else {
+        char name[96];
+        snprintf(name, sizeof name, ".shard-%d-of-%d.lock", k, K);
+        if ((rc = outset_lock_named(dir, name, lock, sizeof lock, &err)) < 0)
+            goto out;
+    }
     snprintf(path, sizeof path, "%s/shard-%d-of-%d.csv", dir, k, K);
     header_line(head, sizeof head, &plan, k, K);
 

@@ -166,14 +166,28 @@ void outset_remove_stale(const char *dir)
     closedir(d);
 }
 
-/* Creates the lock holding our PID: 0, or the errno of open(2). */
+/* This machine's name, for locks in folders that several machines share
+ * (a sweep's shards on a cluster file system): a PID means something only
+ * on the host that wrote it. */
+static void host_name(char *buf, size_t size)
+{
+    if (gethostname(buf, size) != 0)
+        snprintf(buf, size, "unknown");
+    buf[size - 1] = '\0';
+    for (char *c = buf; *c != '\0'; c++)
+        if (*c == ' ' || *c == '\n')
+            *c = '_';
+}
+
+/* Creates the lock holding "PID HOST": 0, or the errno of open(2). */
 static int lock_create(const char *path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0)
         return errno;
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+    char host[256], buf[300];
+    host_name(host, sizeof host);
+    int n = snprintf(buf, sizeof buf, "%ld %s\n", (long)getpid(), host);
     ssize_t w = write(fd, buf, (size_t)n);
     close(fd);
     if (w != n) {
@@ -183,23 +197,31 @@ static int lock_create(const char *path)
     return 0;
 }
 
-static long lock_holder(const char *path)
+/* The holder's PID (0 if unreadable) and host ("" if none recorded). */
+static long lock_holder(const char *path, char *host, size_t size)
 {
     FILE *fp = fopen(path, "r");
     long pid = 0;
+    char fmt[32];
+    host[0] = '\0';
+    snprintf(fmt, sizeof fmt, "%%ld %%%zus", size - 1);
     if (fp != NULL) {
-        if (fscanf(fp, "%ld", &pid) != 1)
+        if (fscanf(fp, fmt, &pid, host) < 1)
             pid = 0;
         fclose(fp);
     }
     return pid;
 }
 
-int outset_lock(const char *dir, char *lock_path, size_t size, Err *err)
+int outset_lock_named(const char *dir, const char *name, char *lock_path,
+                      size_t size, Err *err)
 {
-    int n = snprintf(lock_path, size, "%s/.simsrv.lock", dir);
+    int n = snprintf(lock_path, size, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= size)
         return err_set(err, SIM_EIO, dir, "output path too long");
+    char where[1100], host[256], mine[256];
+    snprintf(where, sizeof where, "%s", lock_path);
+    host_name(mine, sizeof mine);
     int e = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         e = lock_create(lock_path);
@@ -207,26 +229,36 @@ int outset_lock(const char *dir, char *lock_path, size_t size, Err *err)
             return 0;
         if (e != EEXIST)
             break;
-        long pid = lock_holder(lock_path);
+        long pid = lock_holder(lock_path, host, sizeof host);
+        int here = host[0] == '\0' || strcmp(host, mine) == 0;
+        if (pid > 0 && !here) {
+            lock_path[0] = '\0';
+            return err_set(err, SIM_EIO, where,
+                           "held by simsrv process %ld on %s, which is "
+                           "writing into this folder; wait for it, or remove "
+                           "this file if that process is gone",
+                           pid, host);
+        }
         if (pid > 0 && !pid_dead(pid)) {
             lock_path[0] = '\0';
-            char where[1100];
-            snprintf(where, sizeof where, "%s/.simsrv.lock", dir);
             return err_set(err, SIM_EIO, where,
                            "held by simsrv process %ld, which is writing "
                            "into this folder; wait for it or use another "
                            "--out",
                            pid);
         }
-        /* a dead process's lock (or an empty one from a crash between
-         * open and write): take it over */
+        /* a dead process of this host (or an empty lock from a crash
+         * between open and write): take it over */
         remove(lock_path);
     }
-    char where[1100];
-    snprintf(where, sizeof where, "%s", lock_path);
     lock_path[0] = '\0';
     return err_set(err, SIM_EIO, where, "cannot create the lock file: %s",
                    strerror(e));
+}
+
+int outset_lock(const char *dir, char *lock_path, size_t size, Err *err)
+{
+    return outset_lock_named(dir, ".simsrv.lock", lock_path, size, err);
 }
 
 void outset_unlock(const char *lock_path)

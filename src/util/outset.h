@@ -68,9 +68,15 @@ void outset_remove_tracked(void);
  * (kill(pid, 0) fails with ESRCH).  Others are left alone. */
 void outset_remove_stale(const char *dir);
 
-/* Takes "<dir>/.simsrv.lock" (O_CREAT|O_EXCL, holding the PID) into
- * lock_path.  A lock of a dead process is taken over; a live one is an
- * error naming its PID.  outset_unlock() removes it. */
+/* Takes "<dir>/<name>" (O_CREAT|O_EXCL, holding "PID HOST") into
+ * lock_path.  A lock of a dead process of this host is taken over; a live
+ * one, or one of another host (its PID cannot be checked from here), is an
+ * error naming its PID (and host).  outset_unlock() removes it. */
+int outset_lock_named(const char *dir, const char *name, char *lock_path,
+                      size_t size, Err *err);
+
+/* The folder's lock, "<dir>/.simsrv.lock": held by whoever writes the
+ * folder's tables (an unsharded sweep, merge). */
 int outset_lock(const char *dir, char *lock_path, size_t size, Err *err);
 void outset_unlock(const char *lock_path);
 

@@ -187,7 +187,7 @@ Test(outset, remove_stale_takes_only_dead_pids_temporaries)
 
 Test(outset, lock_names_a_live_holder_and_takes_over_a_dead_one)
 {
-    char dir[1024], lock[1100], path[1200], text[64], buf[64];
+    char dir[1024], lock[1100], path[1200], text[400], buf[400];
     Err err;
     err_clear(&err);
     support_tmpdir("outset-lock", dir, sizeof dir);
@@ -207,7 +207,10 @@ Test(outset, lock_names_a_live_holder_and_takes_over_a_dead_one)
     err_clear(&err);
     cr_assert_eq(outset_lock(dir, lock, sizeof lock, &err), 0, "%s", err.msg);
     slurp(path, buf, sizeof buf);
-    snprintf(text, sizeof text, "%ld\n", (long)getpid());
+    char host[256];
+    cr_assert_eq(gethostname(host, sizeof host), 0);
+    host[sizeof host - 1] = '\0';
+    snprintf(text, sizeof text, "%ld %s\n", (long)getpid(), host);
     cr_assert_str_eq(buf, text);
     char again[1100];
     cr_assert_eq(outset_lock(dir, again, sizeof again, &err), -SIM_EIO,
@@ -216,4 +219,33 @@ Test(outset, lock_names_a_live_holder_and_takes_over_a_dead_one)
     cr_assert(exists(path));
     outset_unlock(lock);
     cr_assert(!exists(path), "the lock is left after unlock");
+}
+
+Test(outset, lock_of_another_host_is_never_taken_over)
+{
+    /* A shared folder (a cluster file system): a dead-looking PID of
+     * another host may be alive there.  A shard's lock is its own file. */
+    char dir[1024], lock[1100], path[1200], other[1100];
+    Err err;
+    err_clear(&err);
+    support_tmpdir("outset-lock-host", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/.simsrv.lock", dir);
+    char text[64];
+    snprintf(text, sizeof text, "%ld some-other-node\n", (long)dead_pid());
+    support_write_file(path, text);
+    cr_assert_eq(outset_lock(dir, lock, sizeof lock, &err), -SIM_EIO);
+    cr_assert_not_null(strstr(err.msg, "on some-other-node"), "%s", err.msg);
+    cr_assert(exists(path));
+    err_clear(&err);
+    cr_assert_eq(outset_lock_named(dir, ".shard-1-of-4.lock", lock,
+                                   sizeof lock, &err),
+                 0, "%s", err.msg);
+    cr_assert_eq(outset_lock_named(dir, ".shard-2-of-4.lock", other,
+                                   sizeof other, &err),
+                 0, "%s", err.msg);
+    cr_assert_eq(outset_lock_named(dir, ".shard-1-of-4.lock", path,
+                                   sizeof path, &err),
+                 -SIM_EIO, "one shard locked twice");
+    outset_unlock(lock);
+    outset_unlock(other);
 }
