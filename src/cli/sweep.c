@@ -237,7 +237,9 @@ static void buf_printf(Buf *b, const char *fmt, ...)
     for (;;) {
         va_list ap;
         va_start(ap, fmt);
-        int need = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+        /* no pointer arithmetic on a still-NULL buffer (UB even + 0) */
+        int need = vsnprintf(b->s ? b->s + b->n : NULL, b->cap - b->n, fmt,
+                             ap);
         va_end(ap);
         if (need >= 0 && (size_t)need < b->cap - b->n) {
             b->n += (size_t)need;

@@ -92,6 +92,17 @@ fail:
 
 /* Reads the parameter lists of "grid" / "zip" / "points" into plan->param
  * and a value matrix of cJSON pointers (borrowed from the tree). */
+/* A swept path is kept in a 128-byte slot: a longer one is refused, never
+ * cut (a cut path would sweep nothing). */
+static int check_key(const JCtx *c, const char *where, const char *key)
+{
+    if (strlen(key) < sizeof ((SweepPlan *)0)->param[0])
+        return 0;
+    return err_set(c->err, SIM_EINPUT, c->file,
+                   "%s: a swept path is %zu characters (at most %zu)", where,
+                   strlen(key), sizeof ((SweepPlan *)0)->param[0] - 1);
+}
+
 static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
                   const cJSON ***vals_out)
 {
@@ -120,6 +131,8 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
             if (plan->n_params == SWEEP_MAX_PARAMS)
                 return err_set(c->err, SIM_EINPUT, c->file,
                                "at most %d parameters", SWEEP_MAX_PARAMS);
+            if (check_key(c, "points[0]", it->string) < 0)
+                return -SIM_EINPUT;
             snprintf(plan->param[plan->n_params++], 128, "%s", it->string);
         }
         plan->n_points = n;
@@ -166,6 +179,8 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
                 return err_set(c->err, SIM_EINPUT, c->file,
                                "%s.%s: expected a non-empty array of values",
                                what, it->string);
+            if (check_key(c, what, it->string) < 0)
+                return -SIM_EINPUT;
             len[plan->n_params] = n;
             snprintf(plan->param[plan->n_params++], 128, "%s", it->string);
         }

@@ -624,6 +624,8 @@ static uint64_t time_bits(const Arr *x)
 static void sort_by_time(Az19 *a)
 {
     size_t n = a->buf_n;
+    if (n < 2)
+        return; /* also keeps qsort away from a NULL buffer */
     if (n < 256) {
         qsort(a->buf, n, sizeof *a->buf, by_time);
         return;

@@ -134,8 +134,13 @@ static int read_line(TraceReader *r, Err *err)
     return 1;
 }
 
+/* A header or row has at most this many fields; split() stops at one more
+ * so that a wider line is reported, never read past f[]. */
+#define TRACE_MAX_COLS 255
+
 /* Splits r->buf on commas in place (no quoting: trace fields are numbers
- * and identifiers).  Returns the number of fields. */
+ * and identifiers).  Returns the number of fields, or max + 1 when there
+ * are more than max (only f[0..max-1] are then set). */
 static int split(char *s, char **f, int max)
 {
     int n = 0;
@@ -183,8 +188,14 @@ TraceReader *trace_open(const TraceSpec *spec, Err *err)
         trace_close(r);
         return NULL;
     }
-    char *f[256];
-    int n = split(r->buf, f, 255);
+    char *f[TRACE_MAX_COLS];
+    int n = split(r->buf, f, TRACE_MAX_COLS);
+    if (n > TRACE_MAX_COLS) {
+        fail(r, err, "the header has more than %s columns (the reader's bound)",
+             "255");
+        trace_close(r);
+        return NULL;
+    }
     r->n_cols = n;
     r->col_time = find_col(f, n, spec->time_column);
     r->col_dur = spec->duration_column[0] ? find_col(f, n, spec->duration_column)
@@ -354,12 +365,12 @@ static int number_function(TraceReader *r, char **f)
  * are left for the main pass to report. */
 static int choose_sample(TraceReader *r, Err *err)
 {
-    char *f[256];
+    char *f[TRACE_MAX_COLS];
     uint64_t *rows = NULL;
     size_t cap = 0;
     int rc;
     while ((rc = read_line(r, err)) > 0) {
-        if (r->buf[0] == '\0' || split(r->buf, f, 255) != r->n_cols)
+        if (r->buf[0] == '\0' || split(r->buf, f, TRACE_MAX_COLS) != r->n_cols)
             continue;
         int fn = number_function(r, f);
         if ((size_t)fn >= cap) {
@@ -415,7 +426,7 @@ static int kept_function(TraceReader *r, char **f)
 /* Reads rows into the look-ahead until it is full or the file ends. */
 static int fill(TraceReader *r, Err *err)
 {
-    char *f[256];
+    char *f[TRACE_MAX_COLS];
     while (!r->eof && r->n_heap <= r->spec.lookahead) {
         int rc = read_line(r, err);
         if (rc < 0)
@@ -426,7 +437,11 @@ static int fill(TraceReader *r, Err *err)
         }
         if (r->buf[0] == '\0')
             continue; /* a blank line */
-        int n = split(r->buf, f, 255);
+        int n = split(r->buf, f, TRACE_MAX_COLS);
+        if (n > TRACE_MAX_COLS)
+            return fail(r, err, "the row has more than %s fields (the reader's "
+                                "bound)",
+                        "255");
         if (n != r->n_cols) {
             char got[32];
             snprintf(got, sizeof got, "%d", n);
@@ -507,7 +522,7 @@ int trace_next(TraceReader *r, TraceRow *out, Err *err)
  * are skipped: the config's check read the whole file already. */
 static void scan_names(TraceReader *r)
 {
-    char *f[256];
+    char *f[TRACE_MAX_COLS];
     Err err;
     r->names_scanned = 1;
     while (!r->eof) {
@@ -516,7 +531,7 @@ static void scan_names(TraceReader *r)
             r->eof = 1;
             break;
         }
-        if (r->buf[0] != '\0' && split(r->buf, f, 255) == r->n_cols)
+        if (r->buf[0] != '\0' && split(r->buf, f, TRACE_MAX_COLS) == r->n_cols)
             (void)kept_function(r, f);
     }
 }

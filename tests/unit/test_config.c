@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/scenario.h"
 #include "config/sweep.h"
@@ -332,4 +333,38 @@ Test(config, routing_names_are_checked)
         cr_assert_eq(sc.alt[0].routing, (RoutingKind)i);
         scenario_free(&sc);
     }
+}
+
+/* Pins: a swept path longer than its 127-character slot is refused with
+ * the bound, never cut (a cut path swept nothing and then crashed). */
+Test(config, sweep_key_longer_than_127_is_an_error)
+{
+    char dir[1024], path[1200], base[2400];
+    support_tmpdir("sweep-longkey", dir, sizeof dir);
+    char rel[1200];
+    support_src("scenarios/duty-cycle-base.json", rel, sizeof rel);
+    char cwd[1024];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    if (rel[0] == '/')
+        snprintf(base, sizeof base, "%s", rel);
+    else
+        snprintf(base, sizeof base, "%s/%s", cwd, rel);
+    snprintf(path, sizeof path, "%s/long.json", dir);
+    static char text[4096];
+    char key[201];
+    memset(key, 'a', 200);
+    key[200] = '\0';
+    snprintf(text, sizeof text,
+             "{\"name\": \"long\", \"scenario\": \"%s\", \"grid\": "
+             "{\"%s\": [1, 2]}}",
+             base, key);
+    support_write_file(path, text);
+    SweepPlan plan;
+    Err err;
+    cr_assert_lt(sweep_load(path, NULL, &plan, &err), 0);
+    char line[1600];
+    err_format(&err, line, sizeof line);
+    cr_assert_not_null(
+        strstr(line, "grid: a swept path is 200 characters (at most 127)"),
+        "%s", line);
 }

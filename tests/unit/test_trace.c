@@ -388,3 +388,23 @@ Test(trace, llm_requests_take_a_plus_prompt_plus_output_time)
     cr_assert_float_eq(res.v[MET_max_ms], 2150.0, 1e-9);
     cr_assert_float_eq(res.v[MET_mean_ms], (450.0 + 2150.0) / 2, 1e-9);
 }
+
+/* Pins: a header or row wider than the reader's 255-field bound is a
+ * file:line error naming the bound (it used to read an unset field). */
+Test(trace, wider_than_255_fields_is_an_error)
+{
+    support_tmpdir("trace-wide", dir, sizeof dir);
+    static char text[8192];
+    strcpy(text, "timestamp,duration");
+    for (int i = 0; i < 300; i++)
+        strcat(text, ",x");
+    strcat(text, "\n5,1\n");
+    expect_bad("widehead.csv", text, 4,
+               "widehead.csv:1: the header has more than 255 columns");
+    strcpy(text, "timestamp,duration\n5,1\n6");
+    for (int i = 0; i < 300; i++)
+        strcat(text, ",1");
+    strcat(text, "\n");
+    expect_bad("widerow.csv", text, 4,
+               "widerow.csv:3: the row has more than 255 fields");
+}
