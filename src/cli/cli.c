@@ -12,6 +12,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,9 +454,22 @@ static int cmd_run(const Streams *st, int argc, char **argv)
     return run_scenario(st, &o);
 }
 
+/* GSL's default handler prints two lines and aborts.  Every GSL call
+ * simsrv makes has arguments the configuration already checked, so an error
+ * there is an input simsrv failed to refuse: one line and exit 2, like any
+ * other bad input (exit() removes the temporaries of the output set). */
+static void gsl_error_exit(const char *reason, const char *file, int line,
+                           int gsl_errno)
+{
+    fprintf(stderr, "simsrv: GSL error %d at %s:%d: %s\n", gsl_errno, file,
+            line, reason);
+    exit(2);
+}
+
 int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
 {
     Streams st = {out, err};
+    gsl_set_error_handler(gsl_error_exit);
     if (argc < 2) {
         usage_main(st.err);
         return 2;

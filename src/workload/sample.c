@@ -54,13 +54,18 @@ int *sample_functions(const uint64_t *totals, int N, int method, int want,
         if (method == AZ_SAMPLE_TOP) {
             *n = want;
         } else { /* want/4 at random from each quartile of total invocations */
+            /* a quartile too small for its share passes the rest on (with
+             * fewer than 4 functions some quartiles are empty) */
             int *out = xmalloc(((size_t)want + 4) * sizeof *out), k = 0;
+            int carry = 0;
             for (int q = 0; q < 4; q++) {
                 int lo = N * q / 4, hi = N * (q + 1) / 4;
-                int take = want / 4 + (q < want % 4);
-                if (take > hi - lo)
-                    take = hi - lo;
-                gsl_ran_shuffle(g, idx + lo, (size_t)(hi - lo), sizeof *idx);
+                int take = want / 4 + (q < want % 4) + carry;
+                carry = take > hi - lo ? take - (hi - lo) : 0;
+                take -= carry;
+                if (hi - lo > 1)
+                    gsl_ran_shuffle(g, idx + lo, (size_t)(hi - lo),
+                                    sizeof *idx);
                 for (int i = 0; i < take; i++)
                     out[k++] = idx[lo + i];
             }

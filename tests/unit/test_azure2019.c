@@ -394,3 +394,25 @@ Test(azure2019, public_invitro_500_sample_replays_completely)
     cr_assert_eq(memcmp(r1.v, r2.v, sizeof r1.v), 0, "two runs differ");
     scenario_free(&sc);
 }
+
+#include "workload/sample.h"
+
+Test(azure2019, quartile_sample_of_fewer_than_four_functions)
+{
+    /* N = 3, keep 2: quartiles [0,0) [0,1) [1,2) [2,3) hold 0, 1, 1, 1
+     * functions; shares 1, 1, 0, 0 -> the empty first quartile passes its
+     * one on: functions 0 and 1 (ranked by total: 30, 20), never a GSL
+     * shuffle of nothing. */
+    const uint64_t totals[3] = {30, 20, 10};
+    int n = 0;
+    int *idx = sample_functions(totals, 3, AZ_SAMPLE_QUARTILE, 2, 7, &n);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(idx[0], 0);
+    cr_assert_eq(idx[1], 1);
+    free(idx);
+    /* N = 2, keep 1: one function, from the first non-empty quartile */
+    idx = sample_functions(totals, 2, AZ_SAMPLE_QUARTILE, 1, 7, &n);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(idx[0], 0);
+    free(idx);
+}

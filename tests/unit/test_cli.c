@@ -593,3 +593,54 @@ Test(cli, catalog_unknown_id_or_option_exit_2)
     const char *c[] = {"simsrv", "catalog", "modal-t4", "modal-l4"};
     cr_assert_eq(run_cli(4, c).status, 2);
 }
+
+#include <gsl/gsl_rng.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+Test(cli, a_gsl_error_is_one_line_and_exit_2)
+{
+    /* GSL's own handler prints two lines and aborts: simsrv's says one
+     * line and exits 2.  A child installs it (any cli call does) and asks
+     * GSL for an integer below 0. */
+    char path[1024];
+    support_tmpdir("gsl-error", path, sizeof path);
+    strncat(path, "/stderr.txt", sizeof path - strlen(path) - 1);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        FILE *so = tmpfile(), *se = tmpfile();
+        char *argv[] = {(char *)"simsrv", (char *)"--version", NULL};
+        cli_main_streams(2, argv, so, se);
+        if (freopen(path, "w", stderr) == NULL)
+            _exit(3);
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+        (void)gsl_rng_uniform_int(r, 0);
+        _exit(0);
+    }
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "the child did not exit (GSL aborted?)");
+    cr_assert_eq(WEXITSTATUS(status), 2);
+    char text[1024] = "";
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp);
+    size_t got = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[got] = '\0';
+    /* one line of simsrv's; lines a sanitizer adds at exit ("==PID==...")
+     * are not counted */
+    int ours = 0, other = 0;
+    for (char *line = strtok(text, "\n"); line != NULL;
+         line = strtok(NULL, "\n")) {
+        if (strncmp(line, "==", 2) == 0)
+            continue;
+        if (strncmp(line, "simsrv: GSL error ", 18) == 0)
+            ours++;
+        else
+            other++;
+    }
+    cr_assert_eq(ours, 1, "no simsrv line");
+    cr_assert_eq(other, 0, "more than one line");
+}
