@@ -595,10 +595,9 @@ static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
         return 0;
     if (cJSON_IsNumber(v)) {
         long long n;
-        cJSON tmp_obj;
-        (void)tmp_obj;
         double x = v->valuedouble;
-        if (!(x >= 0) || x != (double)(long long)x || x > 1e6)
+        /* range first: casting 1e300 to an integer is undefined */
+        if (!(x >= 0) || x > 1e6 || x != floor(x))
             return err_set(c->err, SIM_EINPUT, c->file,
                            "%s: expected a whole number of instances in "
                            "0..1000000 (got %g)",

@@ -503,13 +503,21 @@ static void build(Az19 *a, const Staging *sg, const KeyMap *app_fns)
 /* The trace's resolution is a minute, so the window is too: minute m is
  * replayed iff it starts in [start_s, end_s); these are minutes
  * [first_min, end_min). */
+/* The first minute starting at or after s, at most n_min (clamped as a
+ * double: casting a huge one to uint32_t is undefined). */
+static uint32_t minute_from(double s, uint32_t n_min)
+{
+    double m = ceil(s / 60.0);
+    if (!(m > 0))
+        return 0;
+    return m < (double)n_min ? (uint32_t)m : n_min;
+}
+
 static void window_minutes(Az19 *a)
 {
     double end = a->spec.end_s > 0 ? a->spec.end_s : 60.0 * a->n_min;
-    a->first_min = (uint32_t)ceil(a->spec.start_s / 60.0);
-    a->end_min = (uint32_t)ceil(end / 60.0);
-    if (a->end_min > a->n_min)
-        a->end_min = a->n_min;
+    a->first_min = minute_from(a->spec.start_s, a->n_min);
+    a->end_min = minute_from(end, a->n_min);
     for (uint32_t m = a->first_min; m < a->end_min; m++)
         for (uint64_t e = a->min_start[m]; e < a->min_start[m + 1]; e++)
             a->st.invocations += a->e_cnt[e];

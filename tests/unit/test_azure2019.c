@@ -416,3 +416,23 @@ Test(azure2019, quartile_sample_of_fewer_than_four_functions)
     cr_assert_eq(idx[0], 0);
     free(idx);
 }
+
+Test(azure2019, huge_window_bounds_clamp_to_the_trace)
+{
+    /* start_s 1e300 replays nothing; end_s 1e300 replays everything (the
+     * whole-trace count); neither casts a huge minute to an integer. */
+    Az19Spec s = mini();
+    Az19 *all = open_ok(&s);
+    uint64_t total = az19_stats(all)->invocations;
+    az19_close(all);
+    cr_assert(total > 0);
+    s.start_s = 1e300;
+    Az19 *a = open_ok(&s);
+    cr_assert_eq(az19_stats(a)->invocations, 0);
+    az19_close(a);
+    s = mini();
+    s.end_s = 1e300;
+    a = open_ok(&s);
+    cr_assert_eq(az19_stats(a)->invocations, total);
+    az19_close(a);
+}

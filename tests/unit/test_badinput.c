@@ -258,6 +258,12 @@ static const Case cases[] = {
      "string"},
     {"workload not an object", SCEN("[1]"), {{0}}, {NULL},
      "simsrv: @/bad.json: workload: expected an object, got an array"},
+    /* a huge number is range-checked before any integer cast */
+    {"provisioned 1e300",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"provisioned\": 1e300}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].provisioned: expected a whole "
+     "number of instances in 0..1000000 (got 1e+300)"},
     {"no alternatives", ALT(""), {{0}}, {NULL},
      "simsrv: @/bad.json: alternatives: expected a non-empty array of "
      "deployments"},
