@@ -8,24 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/csv.h"
 #include "../util/xalloc.h"
 #include "stats.h"
-
-/* A JSON value as a CSV cell: quoted when it holds a comma or a quote. */
-static void put_value(FILE *fp, const char *json)
-{
-    if (strpbrk(json, ",\"\n") == NULL) {
-        fputs(json, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (const char *p = json; *p; p++) {
-        if (*p == '"')
-            fputc('"', fp);
-        fputc(*p, fp);
-    }
-    fputc('"', fp);
-}
 
 static void put_num(FILE *fp, double x)
 {
@@ -47,7 +32,7 @@ static void put_params(FILE *fp, const SweepTable *t, int point)
 {
     for (int i = 0; i < t->n_params; i++) {
         fputc(',', fp);
-        put_value(fp, t->value[point * t->n_params + i]);
+        csv_put_field(fp, t->value[point * t->n_params + i]);
     }
 }
 
@@ -55,7 +40,7 @@ static void put_param_header(FILE *fp, const SweepTable *t)
 {
     for (int i = 0; i < t->n_params; i++) {
         fputc(',', fp);
-        put_value(fp, t->param[i]);
+        csv_put_field(fp, t->param[i]);
     }
 }
 

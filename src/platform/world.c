@@ -24,6 +24,7 @@
 #include "../output/sink.h"
 #include "../output/stats.h"
 #include "../output/timeseries.h"
+#include "../util/csv.h"
 #include "../util/xalloc.h"
 #include "serverless.h"
 #include "vmfleet.h"
@@ -477,22 +478,6 @@ static double idle_gb_s(World *w, SimTime h)
     return sum;
 }
 
-/* A name as a CSV field: quoted when it holds a comma or a quote. */
-static void put_name(FILE *fp, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 /* One functions.csv row (FN_CSV_HEADER) per function; the names come from
  * the trace reader (read once per function there), else from the model. */
 static void write_function_rows(World *w, SimTime h, FILE *fp)
@@ -507,9 +492,9 @@ static void write_function_rows(World *w, SimTime h, FILE *fp)
         if (id == NULL)
             id = w->rc->model_name != NULL ? w->rc->model_name : "";
         fprintf(fp, "%s,%" PRIu32 ",%d,", w->alt->name, w->rc->rep, i);
-        put_name(fp, app);
+        csv_put_field(fp, app);
         fputc(',', fp);
-        put_name(fp, id);
+        csv_put_field(fp, id);
         fprintf(fp,
                 ",%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64
                 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64
