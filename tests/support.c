@@ -239,3 +239,29 @@ char *support_slurp(const char *path, size_t *n)
     fclose(fp);
     return buf;
 }
+
+/* A trace workload: request i arrives at t_s[i] and runs dur_s[i]. */
+WorkloadSpec support_trace(const char *tag, const double *t_s,
+                           const double *dur_s, int n)
+{
+    static char path[1200];
+    char dir[1024], text[4096];
+    support_tmpdir(tag, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/trace.csv", dir);
+    int len = snprintf(text, sizeof text, "t,dur\n");
+    for (int i = 0; i < n; i++)
+        len += snprintf(text + len, sizeof text - (size_t)len, "%.6f,%.6f\n",
+                        t_s[i], dur_s[i]);
+    support_write_file(path, text);
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    strcpy(wl.type, "trace");
+    snprintf(wl.trace.file, sizeof wl.trace.file, "%s", path);
+    strcpy(wl.trace.time_column, "t");
+    strcpy(wl.trace.duration_column, "dur");
+    wl.trace.time_unit_s = 1;
+    wl.trace.duration_unit_s = 1;
+    wl.trace.time_scale = 1;
+    wl.trace.lookahead = 16;
+    return wl;
+}

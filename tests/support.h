@@ -35,6 +35,12 @@ WorkloadSpec support_constant(double rate, double start_s, double end_s);
 /* A Poisson workload of `rate` per second. */
 WorkloadSpec support_poisson(double rate);
 
+/* A trace workload written to a fresh folder named after tag: request i
+ * arrives at t_s[i] s and runs dur_s[i] s (the path is static: one trace
+ * at a time). */
+WorkloadSpec support_trace(const char *tag, const double *t_s,
+                           const double *dur_s, int n);
+
 /* The run configuration support_run uses: replication 0, SLO 1 s, no
  * timeseries (tests that step a World by hand start from it). */
 RunConfig support_config(const AltSpec *alt, const WorkloadSpec *wl,

@@ -63,32 +63,6 @@ static double vm_usd_per_s(const AltSpec *a)
     return a->vm.type.usd_per_hour / 3600.0;
 }
 
-/* A trace workload: request i arrives at t_s[i] and runs dur_s[i]. */
-static WorkloadSpec trace_wl(const char *tag, const double *t_s,
-                             const double *dur_s, int n)
-{
-    static char path[1200];
-    char dir[1024], text[4096];
-    support_tmpdir(tag, dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/trace.csv", dir);
-    int len = snprintf(text, sizeof text, "t,dur\n");
-    for (int i = 0; i < n; i++)
-        len += snprintf(text + len, sizeof text - (size_t)len, "%.6f,%.6f\n",
-                        t_s[i], dur_s[i]);
-    support_write_file(path, text);
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "trace");
-    snprintf(wl.trace.file, sizeof wl.trace.file, "%s", path);
-    strcpy(wl.trace.time_column, "t");
-    strcpy(wl.trace.duration_column, "dur");
-    wl.trace.time_unit_s = 1;
-    wl.trace.duration_unit_s = 1;
-    wl.trace.time_scale = 1;
-    wl.trace.lookahead = 16;
-    return wl;
-}
-
 /* A request sink that keeps what the tests look at. */
 enum { REC_MAX = 4096 };
 typedef struct Recorder {
@@ -331,7 +305,7 @@ Test(edges, least_outstanding_ties_go_to_the_lowest_index)
      * The server ids tell the tie rule apart from its mirror image, which
      * gives the same latencies on identical VMs. */
     double t[] = {0, 0.1, 0.2, 0.3}, d[] = {10, 10, 10, 0.5};
-    WorkloadSpec wl = trace_wl("edges-lo", t, d, 4);
+    WorkloadSpec wl = support_trace("edges-lo", t, d, 4);
     AltSpec alt = const_vm(3, 1, 1.0);
     alt.vm.lb = LB_LEAST_OUTSTANDING;
     Recorder *rec = calloc(1, sizeof *rec);
@@ -399,7 +373,7 @@ Test(edges, scale_in_drains_a_busy_vm)
      * r2 (billed 100 s); 100.1 s: VM 0 takes r2 (waited 30.1 s, ends
      * 200.1 s).  Bill: 300 s + 100 s. */
     double t[] = {0, 0.1, 70}, d[] = {100, 100, 100};
-    WorkloadSpec wl = trace_wl("edges-drain", t, d, 3);
+    WorkloadSpec wl = support_trace("edges-drain", t, d, 3);
     AltSpec alt = queue_scaled(2, 2, 0);
     RunResult res = support_run(&alt, &wl, 300, 1, 0);
     cr_assert_eq(res.v[MET_completed], 3);

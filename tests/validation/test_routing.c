@@ -21,25 +21,13 @@
 
 #include "support.h"
 
+/* The hand-worked log: arrivals at 0, 0.5, 5, 10, 10 s running 3, 1, 0.1,
+ * 0.1, 0.1 s. */
 static WorkloadSpec log_workload(void)
 {
-    static char dir[1024];
-    char path[1100];
-    support_tmpdir("routing", dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/log.csv", dir);
-    support_write_file(path, "timestamp,duration\n"
-                             "0,3000\n0.5,1000\n5,100\n10,100\n10,100\n");
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "trace");
-    snprintf(wl.trace.file, sizeof wl.trace.file, "%s", path);
-    strcpy(wl.trace.time_column, "timestamp");
-    strcpy(wl.trace.duration_column, "duration");
-    wl.trace.time_unit_s = 1;
-    wl.trace.duration_unit_s = 1e-3;
-    wl.trace.time_scale = 1;
-    wl.trace.lookahead = 4;
-    return wl;
+    static const double t_s[] = {0, 0.5, 5, 10, 10};
+    static const double dur_s[] = {3, 1, 0.1, 0.1, 0.1};
+    return support_trace("routing", t_s, dur_s, 5);
 }
 
 static RunResult run_routing(RoutingKind routing, uint64_t seed)
