@@ -78,6 +78,7 @@ struct LlmEngine {
     int64_t dec_kv;                /* sum of their prefilled + 1 */
     int64_t used_blocks;
     uint64_t iters_done;           /* iterations ended */
+    int64_t iters_mod;             /* iters_done % block */
     uint64_t next_admit;           /* admission counter */
     int busy;
     int dec_slot;                  /* 1 once this iteration's decodes hold
@@ -103,8 +104,7 @@ static int64_t free_blocks(const LlmEngine *e)
 /* (tokens - iters_done) mod block, in [0, block). */
 static int64_t phase_of(const LlmEngine *e, int64_t tokens)
 {
-    int64_t r = tokens % e->block - (int64_t)(e->iters_done %
-                                              (uint64_t)e->block);
+    int64_t r = tokens % e->block - e->iters_mod;
     return r < 0 ? r + e->block : r;
 }
 
@@ -407,7 +407,7 @@ SimTime llm_engine_begin(LlmEngine *e, SimTime now)
     assert(!e->busy);
     if (e->n_running == 0 && e->n_waiting == 0)
         return 0;
-    int64_t crossing = e->cross[phase_of(e, 0)];
+    int64_t crossing = e->cross[e->iters_mod ? e->block - e->iters_mod : 0];
     if (crossing <= free_blocks(e))
         e->used_blocks += crossing;
     else
@@ -484,6 +484,8 @@ LlmSeq *llm_engine_end(LlmEngine *e, SimTime now)
     e->stats.kv_block_us += (double)e->cur_blocks * (double)dur;
     e->stats.iterations++;
     e->iters_done++;
+    if (++e->iters_mod == e->block)
+        e->iters_mod = 0;
     e->dec_kv += e->dec_n;
     e->stats.decode_tokens += (uint64_t)e->dec_n;
     e->stats.output_tokens += (uint64_t)e->dec_n;

@@ -937,3 +937,68 @@ Test(llm_engine, matches_the_reference_on_random_runs)
                "preemptions\n", c, REF_MAX, (unsigned long long)pre);
     }
 }
+
+/*
+ * Little's law on the running set, in its integrated form: the integral
+ * of the running batch over busy time (stats running_seq_us) equals the
+ * sum over sequences of the time each spent running (admission at an
+ * iteration's begin to its finish, or to the begin that preempted it),
+ * exactly, since the host here never leaves the engine idle while work
+ * is running.  Mean batch = running_seq_us / busy_us.  The same for KV
+ * blocks is not pinned (blocks change inside a sequence's stay).
+ */
+Test(llm_engine, running_integral_is_the_sum_of_stays)
+{
+    enum { N = 300 };
+    static Req r[N];
+    static uint8_t before[N];
+    static SimTime since[N];
+    LlmTimeModel tm = linear_model();
+    for (int chunk = 0; chunk <= 32; chunk += 32) {
+        uint64_t x = 1913;
+        for (int i = 0; i < N; i++)
+            r[i] = (Req){.arrival_us = 15000 * (SimTime)i,
+                         .prompt = 1 + (int32_t)(lcg(&x) % 300),
+                         .output = 1 + (int32_t)(lcg(&x) % 200)};
+        LlmEngine *e = engine(16, 512, chunk, 100, &tm);
+        SimTime t = 0, stays = 0;
+        int next = 0;
+        for (;;) {
+            while (next < N && r[next].arrival_us <= t) {
+                r[next].seq.prompt_tokens = r[next].prompt;
+                r[next].seq.output_tokens = r[next].output;
+                r[next].seq.owner = &r[next];
+                llm_engine_add(e, &r[next].seq, t);
+                next++;
+            }
+            for (int i = 0; i < next; i++)
+                before[i] = r[i].seq.state;
+            SimTime d = llm_engine_begin(e, t);
+            for (int i = 0; i < next; i++) {
+                uint8_t now = r[i].seq.state;
+                if (before[i] != LLM_SEQ_RUNNING && now == LLM_SEQ_RUNNING)
+                    since[i] = t;
+                if (before[i] == LLM_SEQ_RUNNING && now != LLM_SEQ_RUNNING)
+                    stays += t - since[i];
+            }
+            if (d == 0) {
+                if (next >= N)
+                    break;
+                t = r[next].arrival_us;
+                continue;
+            }
+            t += d;
+            for (LlmSeq *f = llm_engine_end(e, t); f; f = f->next)
+                stays += t - since[(Req *)f->owner - r];
+        }
+        const LlmEngineStats *st = llm_engine_stats(e);
+        printf("chunk %d: running integral %.0f us x seq, sum of stays "
+               "%lld, mean batch %.3f, %llu preemptions\n", chunk,
+               st->running_seq_us, (long long)stays,
+               st->running_seq_us / (double)st->busy_us,
+               (unsigned long long)st->preemptions);
+        cr_assert_gt(st->preemptions, 0);
+        cr_assert_eq((SimTime)st->running_seq_us, stays);
+        llm_engine_destroy(e);
+    }
+}
