@@ -391,6 +391,36 @@ Test(llm_engine, preemption_of_itself_keeps_generated_tokens)
     llm_engine_destroy(e);
 }
 
+/*
+ * vLLM's allocation rule at its edge: a prompt of exactly one block (16)
+ * is admitted on 1 block; the slot of its first sampled token (the 17th
+ * KV token) is asked for by its first decode.  Two such sequences
+ * (output 2) and 2 blocks, T = 1,913:
+ *  it1  both admitted (1 block each) and sample token 1 at T
+ *  it2  both decodes need a 2nd block, none free: S1 preempts S2 (the
+ *       newest) and finishes at 2T
+ *  it3  S2 prefills 16 + 1 tokens (2 blocks), samples its last token: 3T
+ * Reserving the first decode's block at admission would instead run S1
+ * alone first (S2 first token 3T, finish 4T, no preemption).
+ */
+Test(llm_engine, first_decode_block_is_not_reserved_at_admission)
+{
+    const SimTime T = 1913;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmEngine *e = engine(4, 100, 0, 2, &tm);
+    cr_assert(llm_engine_fits(e, 16, 2));
+    cr_assert_not(llm_engine_fits(e, 16, 18)); /* 33 tokens: 3 blocks */
+    Req r[2] = {{.arrival_us = 0, .prompt = 16, .output = 2},
+                {.arrival_us = 0, .prompt = 16, .output = 2}};
+    cr_assert_eq(drive(e, r, 2, SIM_TIME_MAX), 3);
+    expect_seq(&r[0], "S1", T, 2 * T);
+    expect_seq(&r[1], "S2", T, 3 * T);
+    cr_assert_eq(llm_engine_stats(e)->preemptions, 1);
+    cr_assert_eq(llm_engine_stats(e)->recompute_tokens, 16);
+    cr_assert_eq(llm_engine_stats(e)->prefill_tokens, 16 + 16 + 17);
+    llm_engine_destroy(e);
+}
+
 /* A small deterministic generator (LCG) for the property runs. */
 static uint32_t lcg(uint64_t *x)
 {
