@@ -421,6 +421,37 @@ Test(llm_engine, first_decode_block_is_not_reserved_at_admission)
     llm_engine_destroy(e);
 }
 
+/*
+ * A prompt longer than the token budget, chunked: prompt 100, chunk_tokens
+ * 64, max_num_batched_tokens 40, T = 1,000.  Alone it is prefilled in
+ * chunks of 40, 40, 20 (the budget, not chunk_tokens, binds): first token
+ * at 3T, its 3 outputs by 5T.  Without chunking it could never run
+ * (llm_engine_fits).  The integrals: blocks 3 (ceil(40/16)), 5, 7 during
+ * the prefill, then 7, 7 (102 tokens: 7 blocks) = 29 block x T; the
+ * running batch 1 for 5T.
+ */
+Test(llm_engine, chunks_bounded_by_the_budget_and_integrals)
+{
+    const SimTime T = 1000;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmEngine *e = engine(4, 40, 64, 100, &tm);
+    cr_assert(llm_engine_fits(e, 100, 3));
+    Req r[1] = {{.arrival_us = 0, .prompt = 100, .output = 3}};
+    cr_assert_eq(drive(e, r, 1, SIM_TIME_MAX), 5);
+    expect_seq(&r[0], "P100", 3 * T, 5 * T);
+    const LlmEngineStats *st = llm_engine_stats(e);
+    cr_assert_eq(st->prefill_tokens, 100);
+    cr_assert_eq(st->busy_us, 5 * T);
+    cr_assert_eq(st->running_seq_us, 5000.0);
+    cr_assert_eq(st->kv_block_us, 29000.0);
+    llm_engine_destroy(e);
+    LlmEngine *u = engine(4, 40, 0, 100, &tm);
+    cr_assert_not(llm_engine_fits(u, 100, 3));
+    cr_assert(llm_engine_fits(u, 38, 3));  /* 40 = the budget */
+    cr_assert_not(llm_engine_fits(u, 39, 3));
+    llm_engine_destroy(u);
+}
+
 /* A small deterministic generator (LCG) for the property runs. */
 static uint32_t lcg(uint64_t *x)
 {
