@@ -91,6 +91,12 @@ static LlmEngine *engine(int max_seqs, int64_t max_tokens, int64_t chunk,
     return e;
 }
 
+/* Every iteration takes t_us, whatever it holds. */
+static LlmTimeModel constant_model(SimTime t_us)
+{
+    return (LlmTimeModel){.kind = LLM_TM_LINEAR, .iter_us = (double)t_us};
+}
+
 static void expect_seq(const Req *q, const char *name, SimTime first_us,
                        SimTime finish_us)
 {
@@ -145,7 +151,7 @@ static void three_requests(const LlmTimeModel *tm, int64_t chunk,
 Test(llm_engine, three_requests_constant_time)
 {
     const SimTime T = 2385;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     const SimTime want[3][2] = {{T, 3 * T}, {T, 2 * T}, {2 * T, 5 * T}};
     three_requests(&tm, 0, 5, want);
 }
@@ -166,7 +172,7 @@ Test(llm_engine, three_requests_constant_time)
 Test(llm_engine, three_requests_constant_time_chunked)
 {
     const SimTime T = 2385;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     const SimTime want[3][2] = {{2 * T, 4 * T}, {T, 2 * T}, {3 * T, 6 * T}};
     three_requests(&tm, 16, 6, want);
 }
@@ -283,7 +289,7 @@ Test(llm_engine, one_seq_reduces_to_per_request_form)
 Test(llm_engine, kv_capacity_n_run_the_next_waits)
 {
     const SimTime T = 1000;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     for (int blocks = 12; blocks >= 11; blocks--) {
         LlmEngine *e = engine(8, 1000, 0, blocks, &tm);
         Req r[5];
@@ -333,7 +339,7 @@ Test(llm_engine, kv_capacity_n_run_the_next_waits)
 Test(llm_engine, preemption_takes_the_newest)
 {
     const SimTime T = 1000;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     LlmEngine *e = engine(8, 1000, 0, 9, &tm);
     Req r[4];
     for (int i = 0; i < 4; i++)
@@ -373,7 +379,7 @@ Test(llm_engine, preemption_takes_the_newest)
 Test(llm_engine, preemption_of_itself_keeps_generated_tokens)
 {
     const SimTime T = 2385;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     LlmEngine *e = engine(8, 1000, 0, 5, &tm);
     Req r[2] = {{.arrival_us = 0, .prompt = 16, .output = 40},
                 {.arrival_us = 0, .prompt = 16, .output = 40}};
@@ -406,7 +412,7 @@ Test(llm_engine, preemption_of_itself_keeps_generated_tokens)
 Test(llm_engine, first_decode_block_is_not_reserved_at_admission)
 {
     const SimTime T = 1913;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     LlmEngine *e = engine(4, 100, 0, 2, &tm);
     cr_assert(llm_engine_fits(e, 16, 2));
     cr_assert_not(llm_engine_fits(e, 16, 18)); /* 33 tokens: 3 blocks */
@@ -433,7 +439,7 @@ Test(llm_engine, first_decode_block_is_not_reserved_at_admission)
 Test(llm_engine, chunks_bounded_by_the_budget_and_integrals)
 {
     const SimTime T = 1000;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     LlmEngine *e = engine(4, 40, 64, 100, &tm);
     cr_assert(llm_engine_fits(e, 100, 3));
     Req r[1] = {{.arrival_us = 0, .prompt = 100, .output = 3}};
@@ -523,7 +529,7 @@ Test(llm_engine, every_token_accounted_for)
  */
 Test(llm_engine, fits_at_its_boundaries)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1};
+    LlmTimeModel tm = constant_model(1);
     LlmEngine *e = engine(4, 50, 0, 4, &tm);
     cr_assert(llm_engine_fits(e, 1, 1));
     cr_assert(llm_engine_fits(e, 40, 11));      /* 50 tokens */
@@ -550,7 +556,7 @@ Test(llm_engine, fits_at_its_boundaries)
  */
 Test(llm_engine, token_budget_limits_admission)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 100};
+    LlmTimeModel tm = constant_model(100);
     LlmEngine *e = engine(4, 50, 0, 100, &tm);
     LlmSeq s[3] = {{.prompt_tokens = 30, .output_tokens = 5},
                    {.prompt_tokens = 20, .output_tokens = 5},
@@ -584,7 +590,7 @@ Test(llm_engine, token_budget_limits_admission)
 /* max_num_seqs caps the running set whatever the budget and blocks. */
 Test(llm_engine, max_num_seqs_caps_running)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmTimeModel tm = constant_model(10);
     LlmEngine *e = engine(3, 1000, 0, 100, &tm);
     LlmSeq s[5];
     memset(s, 0, sizeof s);
@@ -614,7 +620,7 @@ Test(llm_engine, max_num_seqs_caps_running)
  * even mid-iteration, and the iteration ends without it. */
 Test(llm_engine, remove_frees_blocks)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmTimeModel tm = constant_model(10);
     LlmEngine *e = engine(1, 100, 0, 10, &tm);
     LlmSeq a = {.prompt_tokens = 40, .output_tokens = 9};
     LlmSeq b = {.prompt_tokens = 5, .output_tokens = 2};
@@ -641,7 +647,7 @@ Test(llm_engine, remove_frees_blocks)
 /* Finished sequences come back in admission order, linked by next. */
 Test(llm_engine, finished_in_admission_order)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmTimeModel tm = constant_model(10);
     LlmEngine *e = engine(8, 100, 0, 100, &tm);
     LlmSeq s[4] = {{.prompt_tokens = 7, .output_tokens = 2},
                    {.prompt_tokens = 3, .output_tokens = 1},
@@ -664,7 +670,7 @@ Test(llm_engine, finished_in_admission_order)
 
 Test(llm_engine, create_refuses_unusable_configurations)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1};
+    LlmTimeModel tm = constant_model(1);
     const LlmEngineConfig bad[] = {
         {.max_num_seqs = 0, .max_num_batched_tokens = 8, .block_tokens = 16,
          .kv_blocks = 1},
