@@ -172,6 +172,8 @@ Test(llm_profile, fitted_time_of_a_hand_made_model)
     LlmBatch d = {.decode_seqs = 4, .decode_kv_tokens = 4000,
                   .output_tokens = 4};
     cr_expect_float_eq(llm_time_fitted_us(&m, &d), 1124.06, 1e-9);
+    /* the engine's entry point rounds it to the microsecond */
+    cr_expect_eq(llm_time_us(&m, &d), 1124);
     /* one prefill of 201 tokens (beyond the last knot: the last segment
      * extended), work 20,200: layer 210 + all-reduce 3.0 +
      * prefill attention 4 + 20.1 + 2.02 = 239.12 per layer, x 2 = 478.24;
