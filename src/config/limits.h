@@ -39,4 +39,48 @@ int limits_check_vm(const VmSpec *vm, const char *hw_class,
  * entry's maximum when that is shorter. */
 double limits_default_timeout_s(const PriceEntry *p);
 
+/* ---- Size bounds ----------------------------------------------------
+ *
+ * What a scenario or a sweep may ask for, checked at validation so that a
+ * run accepted is a run that ends in minutes and in bounded memory (a value
+ * accepted and then exploding is worse than a clear refusal).  The figures
+ * and their reasons:
+ *
+ *   LIMITS_MAX_RUN_ARRIVALS  10^9 expected arrivals in one scenario's run,
+ *       all replications together (rate x arrival window x replications;
+ *       for diurnal traffic the thinning's candidates at the peak rate, for
+ *       mmpp the state changes too).  At the 3.7-4.3 M requests/s measured
+ *       on a 2-core VM (README, Benchmarks) that is about 4 minutes per
+ *       alternative; memory does not grow with it.  Trace replays are bound
+ *       by their files instead; one Azure 2019 minute of one function is
+ *       bound by AZ_MAX_MINUTE_COUNT (workload/azure2019.h), the same 10^9.
+ *   LIMITS_MAX_SWEEP_CELLS  10^8 cells (points x replications): cell
+ *       indices are ints, and each cell costs bytes in the resume map.
+ *   LIMITS_SWEEP_MAX_BYTES  4 GiB held at once by a sweep: every point's
+ *       validated scenario (sizeof(Scenario) plus its alternatives, about
+ *       50 KB) and every result row, twice (the rows and the HDF5 table
+ *       built from them), 368 bytes each.  The 10^6-point grid allowed by
+ *       the sweep format needs some 50 GB: refused, with the estimate.
+ *   HIST_MAX_BINS  10^5 bins of the hybrid-histogram policy (240 by
+ *       default): a counter per bin and function, scanned at each decision.
+ */
+#define LIMITS_MAX_RUN_ARRIVALS 1e9
+#define LIMITS_MAX_SWEEP_CELLS 100000000LL
+#define LIMITS_SWEEP_MAX_BYTES (4ULL << 30)
+#define HIST_MAX_BINS 100000
+
+/* The synthetic workload `wl` over [start_s, min(end_s, horizon_s)) with
+ * `replications` runs against LIMITS_MAX_RUN_ARRIVALS.  Returns 1 and
+ * fills *v (key: the workload key that contributes most, such as
+ * "rate_per_s" or "steps[2].rate_per_s") when over, else 0.  Trace
+ * workloads always pass. */
+int limits_check_arrivals(const WorkloadSpec *wl, double horizon_s,
+                          int replications, LimitViolation *v);
+
+/* The memory a sweep of n_points points (each about point_bytes held),
+ * `cells` cells and n_alt alternatives holds at once, in bytes (a
+ * double: the product may pass 2^64 on hostile input). */
+double limits_sweep_bytes(double n_points, double point_bytes, double cells,
+                          int n_alt);
+
 #endif

@@ -15,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../output/sweeptab.h"
 #include "../util/xalloc.h"
 #include "json.h"
+#include "limits.h"
 
 #ifndef SIMSRV_VERSION
 #define SIMSRV_VERSION "unknown"
@@ -47,7 +49,11 @@ static int set_path(cJSON *root, const char *path, cJSON *value, char *msg,
         int idx = -1;
         if (br != NULL) {
             *br = '\0';
-            idx = atoi(br + 1);
+            /* strtol, not atoi: an index past INT_MAX is refused, never an
+             * overflow */
+            char *end;
+            long li = strtol(br + 1, &end, 10);
+            idx = li >= 0 && li <= 1000000000L && end != br + 1 ? (int)li : -1;
             if (strchr(br + 1, ']') == NULL || idx < 0) {
                 snprintf(msg, size, "malformed index in '%s'", path);
                 goto fail;
@@ -186,8 +192,8 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
         }
         if (grid != NULL) {
             long long total = 1;
-            for (int i = 0; i < plan->n_params; i++)
-                total *= len[i];
+            for (int i = 0; i < plan->n_params && total <= 1000000; i++)
+                total *= len[i]; /* <= 10^6 x 2^31: no overflow */
             if (total > 1000000)
                 return err_set(c->err, SIM_EINPUT, c->file,
                                "grid: %lld points (at most 1,000,000)", total);
@@ -216,6 +222,48 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
         }
     }
     *vals_out = vals;
+    return 0;
+}
+
+/* Once point 0 is validated: the replications, and the sweep's size
+ * against the bounds of config/limits.h (cells, and the memory held at
+ * once, estimated from point 0), refused before the other points are
+ * built. */
+static int check_size(const JCtx *c, const cJSON *root, SweepPlan *plan,
+                      const ScenarioOverrides *ov)
+{
+    const Scenario *p0 = &plan->points[0];
+    if (plan->replications == 0)
+        plan->replications = p0->replications;
+    if (ov != NULL && ov->replications > 0)
+        plan->replications = ov->replications;
+    const char *key = cJSON_GetObjectItemCaseSensitive(root, "grid")   ? "grid"
+                      : cJSON_GetObjectItemCaseSensitive(root, "zip") ? "zip"
+                      : cJSON_GetObjectItemCaseSensitive(root, "points")
+                          ? "points"
+                          : "replications";
+    long long cells = (long long)plan->n_points * plan->replications;
+    if (cells > LIMITS_MAX_SWEEP_CELLS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: %d points x %d replications are %lld cells; at "
+                       "most %lld (cell indices are ints; split the sweep)",
+                       key, plan->n_points, plan->replications, cells,
+                       LIMITS_MAX_SWEEP_CELLS);
+    double point_bytes = (double)sizeof(Scenario) +
+                         (double)p0->n_alt * (double)sizeof(AltSpec) +
+                         (double)strlen(p0->json_text);
+    for (int i = 0; i < plan->n_params; i++)
+        point_bytes += 32.0 + (double)strlen(plan->value[i]);
+    double bytes = limits_sweep_bytes(plan->n_points, point_bytes,
+                                      (double)cells, p0->n_alt);
+    if (bytes > (double)LIMITS_SWEEP_MAX_BYTES)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: %d points x %d replications x %d alternatives "
+                       "hold about %.3g GB at once (%.0f bytes a point, %d a "
+                       "result row); at most %.3g GB (split the sweep)",
+                       key, plan->n_points, plan->replications, p0->n_alt,
+                       bytes / 1e9, point_bytes, 2 * (int)sizeof(SweepRow),
+                       (double)LIMITS_SWEEP_MAX_BYTES / 1e9);
     return 0;
 }
 
@@ -277,7 +325,11 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
         pov = *ov;
         pov.catalog_cache = &cache;
     }
-    plan->points = xcalloc((size_t)plan->n_points, sizeof *plan->points);
+    /* point 0 first, alone: the size check needs it, and refuses a sweep
+     * too large before the array of every point is allocated */
+    plan->points = xcalloc(1, sizeof *plan->points);
+    plan->points_held = 1;
+    plan->replications = (int)reps; /* 0: the scenario's, after point 0 */
     plan->value = xcalloc((size_t)(plan->n_points * plan->n_params + 1),
                           sizeof *plan->value);
     for (int p = 0; p < plan->n_points; p++) {
@@ -318,11 +370,17 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
                          p);
             goto done;
         }
+        if (p == 0) {
+            if ((rc = check_size(&c, root, plan, ov)) < 0)
+                goto done;
+            Scenario first = plan->points[0];
+            free(plan->points);
+            plan->points = xcalloc((size_t)plan->n_points,
+                                   sizeof *plan->points);
+            plan->points[0] = first;
+            plan->points_held = plan->n_points;
+        }
     }
-    plan->replications =
-        reps > 0 ? (int)reps : plan->points[0].replications;
-    if (ov != NULL && ov->replications > 0)
-        plan->replications = ov->replications;
 done:
     catalog_close(cache);
     free(vals);
@@ -336,7 +394,7 @@ done:
 
 void sweep_free(SweepPlan *plan)
 {
-    for (int p = 0; plan->points != NULL && p < plan->n_points; p++)
+    for (int p = 0; plan->points != NULL && p < plan->points_held; p++)
         scenario_free(&plan->points[p]);
     free(plan->points);
     for (int i = 0; plan->value != NULL && i < plan->n_points * plan->n_params;

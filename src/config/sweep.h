@@ -32,6 +32,8 @@ typedef struct SweepPlan {
     int n_points;
     char **value;              /* [point * n_params + i]: JSON text, owned */
     Scenario *points;          /* n_points validated scenarios, owned */
+    int points_held;           /* entries allocated in points (1 while
+                                  point 0 alone is checked) */
     int replications;
     uint64_t hash;             /* of the sweep and base scenario texts */
 } SweepPlan;
