@@ -484,6 +484,22 @@ static const Case cases[] = {
      "simsrv: @/bad.json: alternatives[0].keepalive.hist_bin_s: 0.001 s over "
      "hist_range_s 14400 s is 1.44e+07 bins; at most 100000 (one counter "
      "per bin and function, scanned at every decision)"},
+    {"Azure 2019 minute count 4294967295", SCEN(AZ2019),
+     {{"i.csv", "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,1,"
+                "4294967295\n",
+       0}},
+     {NULL},
+     "simsrv: @/i.csv: line 2, column 6: invocation count 4294967295 is over "
+     "1000000000 in a minute (one function's minute would pass a run's "
+     "10^9 arrivals)"},
+    {"Azure 2019 minute count past 2^64", SCEN(AZ2019),
+     {{"i.csv", "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,1,"
+                "99999999999999999999999\n",
+       0}},
+     {NULL},
+     "simsrv: @/i.csv: line 2, column 6: invocation count "
+     "99999999999999999999999 is over 1000000000 in a minute (one "
+     "function's minute would pass a run's 10^9 arrivals)"},
     /* integer keys: the range is checked before any cast */
     {"replications 2.5",
      "{\"horizon_s\": 600, \"replications\": 2.5, \"models_dir\": \"%M\", "

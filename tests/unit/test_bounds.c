@@ -13,6 +13,8 @@
  * the bounds' wording (test_badinput.c does).
  */
 #include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +22,7 @@
 #include "config/scenario.h"
 #include "output/sweeptab.h"
 #include "support.h"
+#include "workload/azure2019.h"
 
 static WorkloadSpec synth(const char *type, double rate, double start_s,
                           double end_s)
@@ -145,4 +148,121 @@ Test(bounds, histogram_of_10_5_bins_accepted_one_more_refused)
     cr_assert_eq(load_hist(1e5, msg, sizeof msg), 0, "%s", msg);
     cr_assert_lt(load_hist(100001, msg, sizeof msg), 0);
     cr_assert(strstr(msg, "at most 100000") != NULL, "%s", msg);
+}
+
+/* ---- the Azure 2019 reader: a huge minute, made slice by slice --------- */
+
+/* Writes a one-function trace (minute 0 empty, minute 1 `count`) into a
+ * fresh folder and opens it with `spacing`. */
+static Az19 *huge_minute(const char *tag, const char *count, int spacing)
+{
+    char dir[1024];
+    support_tmpdir(tag, dir, sizeof dir);
+    Az19Spec s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.invocations, sizeof s.invocations, "%s/i.csv", dir);
+    snprintf(s.durations, sizeof s.durations, "%s/d.csv", dir);
+    char body[512];
+    snprintf(body, sizeof body,
+             "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,0,%s\n",
+             count);
+    support_write_file(s.invocations, body);
+    support_write_file(s.durations,
+                       "HashOwner,HashApp,HashFunction,Average,Count,Minimum,"
+                       "Maximum,percentile_Average_0,percentile_Average_1,"
+                       "percentile_Average_25,percentile_Average_50,"
+                       "percentile_Average_75,percentile_Average_99,"
+                       "percentile_Average_100\n"
+                       "o,a,f,40,100,10,120,10,11,20,40,60,90,120\n");
+    s.spacing = spacing;
+    s.time_scale = 1;
+    Err err;
+    err_clear(&err);
+    Az19 *a = az19_open(&s, &err);
+    cr_assert_not_null(a, "%s: %s", err.where, err.msg);
+    return a;
+}
+
+/* 10^9 equidistant arrivals in minute 1: arrival i at 60 + (i + 1/2) 60 /
+ * 10^9 s, exactly the whole-minute formula; 2 x 2^20 of them pulled (two
+ * slices and a part of a third, 0.13 s of trace time) with the buffer never
+ * past
+ * 2^20 arrivals (a slice is 10^9 / 954 = 1,048,218 of them). */
+Test(bounds, azure2019_minute_of_10_9_is_made_slice_by_slice)
+{
+    Az19 *a = huge_minute("az-equi", "1000000000", AZ_EQUIDISTANT);
+    cr_assert_eq(az19_stats(a)->invocations, 1000000000u);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    double t, dur;
+    int fn;
+    size_t n = 2u << 20, worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(az19_next(a, r, &t, &dur, &fn), 1);
+        /* replayed time counts from minute 0, which is empty */
+        double want = 60.0 + ((double)i + 0.5) * 60.0 / 1e9;
+        if (t != want)
+            cr_assert_eq(t, want, "arrival %zu at %.17g, not %.17g", i, t,
+                         want);
+        size_t cap = az19_buffer_capacity(a);
+        worst = cap > worst ? cap : worst;
+    }
+    fprintf(stderr, "2 x 2^20 arrivals pulled, buffer at most %zu\n", worst);
+    cr_assert_leq(worst, (size_t)AZ_SLICE_ARRIVALS);
+    gsl_rng_free(r);
+    az19_close(a);
+}
+
+/* Uniform spacing: the first slice holds Binomial(10^9, 1/954) arrivals
+ * (mean 1,048,218, sd 1,023), in time order, inside [60, 60 + 60/954)
+ * s. */
+Test(bounds, azure2019_uniform_minute_slices_are_binomial_and_sorted)
+{
+    Az19 *a = huge_minute("az-unif", "1000000000", AZ_UNIFORM);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2385);
+    double t, dur, prev = -1, edge = 60.0 + 60.0 / 954;
+    int fn;
+    size_t in_first = 0;
+    for (size_t i = 0; i < (2u << 20); i++) {
+        cr_assert_eq(az19_next(a, r, &t, &dur, &fn), 1);
+        cr_assert_geq(t, prev, "arrival %zu out of order", i);
+        prev = t;
+        in_first += t < edge;
+    }
+    double mean = 1e9 / 954, sd = sqrt(1e9 / 954 * (1 - 1.0 / 954));
+    fprintf(stderr, "first slice %zu arrivals, expected %.0f +- 5 x %.0f\n",
+            in_first, mean, sd);
+    cr_assert(fabs((double)in_first - mean) < 5 * sd);
+    cr_assert_leq(az19_buffer_capacity(a), 2 * (size_t)AZ_SLICE_ARRIVALS);
+    gsl_rng_free(r);
+    az19_close(a);
+}
+
+/* The largest count of a minute is accepted, one more is the error that
+ * names file, line and column (the full table: test_badinput.c). */
+Test(bounds, azure2019_minute_count_bound)
+{
+    Az19 *a = huge_minute("az-max", "1000000000", AZ_POISSON);
+    az19_close(a);
+    char dir[1024];
+    support_tmpdir("az-over", dir, sizeof dir);
+    Az19Spec s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.invocations, sizeof s.invocations, "%s/i.csv", dir);
+    support_write_file(s.invocations, "HashOwner,HashApp,HashFunction,"
+                                      "Trigger,1\no,a,f,http,1000000001\n");
+    snprintf(s.durations, sizeof s.durations, "%s/d.csv", dir);
+    support_write_file(s.durations,
+                       "HashApp,HashFunction,percentile_Average_0,"
+                       "percentile_Average_1,percentile_Average_25,"
+                       "percentile_Average_50,percentile_Average_75,"
+                       "percentile_Average_99,percentile_Average_100\n");
+    s.time_scale = 1;
+    Err err;
+    err_clear(&err);
+    cr_assert_null(az19_open(&s, &err));
+    cr_assert(strstr(err.msg, "line 2, column 5: invocation count "
+                              "1000000001 is over 1000000000 in a minute") !=
+                  NULL,
+              "%s", err.msg);
 }
