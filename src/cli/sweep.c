@@ -13,9 +13,17 @@
  *
  * Shard file:
  *   # simsrv-sweep plan=<16 hex> cells=<N> shard=<k>/<K> version=<v>
- *   cell,point,replication,alternative,<metrics...>
+ *   cell,point,replication,alternative,<metrics...>,crc32
  *   <one row per alternative of a cell, the cell's rows contiguous>
- * Doubles are written with %.17g and so read back exactly.
+ * Doubles are written with %.17g and so read back exactly.  The last field
+ * of a row is zlib's CRC-32 of the row's bytes before its last comma, as 8
+ * lowercase hex digits: a digit changed in the middle of a shard (a bad
+ * disk, an edit, a copy gone wrong) is refused by the merge and by a
+ * resume, naming file and line, instead of flowing into the tables; a
+ * torn last line (no newline: a kill in the middle of a write) is still
+ * cut by a resume.  A shard without the crc32 column (an older simsrv) is
+ * refused by its columns line.  Only shard files carry it: the merged
+ * tables are rebuilt from the checked rows.
  */
 #include "sweep.h"
 
@@ -27,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../config/sweep.h"
 #include "../output/sweeptab.h"
@@ -57,12 +66,28 @@ static void header_line(char *buf, size_t size, const SweepPlan *plan, int k,
              plan->hash, sweep_n_cells(plan), k, K, SIMSRV_VERSION);
 }
 
+static void columns_text(char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size,
+                                "cell,point,replication,alternative");
+    for (int m = 0; m < MET_COUNT && n < size; m++)
+        n += (size_t)snprintf(buf + n, size - n, ",%s", metric_info[m].name);
+    if (n < size)
+        snprintf(buf + n, size - n, ",crc32\n");
+}
+
 static void columns_line(FILE *fp)
 {
-    fputs("cell,point,replication,alternative", fp);
-    for (int m = 0; m < MET_COUNT; m++)
-        fprintf(fp, ",%s", metric_info[m].name);
-    fputc('\n', fp);
+    char buf[4096];
+    columns_text(buf, sizeof buf);
+    fputs(buf, fp);
+}
+
+/* The checksum of a shard row: CRC-32 (zlib) of its bytes before the
+ * ",crc32" field. */
+static unsigned long row_crc(const char *row, size_t len)
+{
+    return crc32(0L, (const Bytef *)row, (uInt)len);
 }
 
 /* ---- reading shard files ------------------------------------------ */
@@ -90,13 +115,25 @@ static int alt_index(const SweepPlan *plan, const char *name)
     return -1;
 }
 
-/* Parses one data line; returns 0, or -1 if it is not a whole row. */
+enum { ROW_TORN = -1, ROW_CHANGED = -2 };
+
+/* Parses one data line; returns 0, ROW_TORN if it is not a whole row, or
+ * ROW_CHANGED if it is a whole line whose checksum does not match. */
 static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
 {
     size_t len = strlen(line);
     if (len == 0 || line[len - 1] != '\n')
-        return -1; /* torn by a kill */
+        return ROW_TORN; /* torn by a kill */
     line[len - 1] = '\0';
+    char *crc_at = strrchr(line, ',');
+    if (crc_at == NULL)
+        return ROW_CHANGED;
+    char *crc_end;
+    unsigned long want = strtoul(crc_at + 1, &crc_end, 16);
+    if (crc_end != crc_at + 9 || *crc_end != '\0' ||
+        want != row_crc(line, (size_t)(crc_at - line)))
+        return ROW_CHANGED;
+    *crc_at = '\0';
     char *save = NULL, *tok;
     int field = 0;
     for (tok = strtok_r(line, ",", &save); tok != NULL;
@@ -175,13 +212,31 @@ static int read_shard(const SweepPlan *plan, const char *path, int strict,
             continue;
         }
         if (lineno == 2) {
+            char want[4096];
+            columns_text(want, sizeof want);
+            if (strcmp(line, want) != 0) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "line 2: not the columns of this simsrv's "
+                             "shard files (an older version's?); remove it "
+                             "or use another --out");
+                break;
+            }
             *valid_bytes = ftell(fp);
             cell_start_bytes = *valid_bytes;
             continue; /* column names */
         }
         SweepRow row;
         memset(&row, 0, sizeof row);
-        if (parse_row(plan, line, &row) < 0) {
+        int prc = parse_row(plan, line, &row);
+        if (prc == ROW_CHANGED) {
+            rc = err_set(err, SIM_EINPUT, path,
+                         "line %d: the row does not match its crc32 (changed "
+                         "after it was written); delete the line to rerun "
+                         "its cell, or rerun into a fresh --out",
+                         lineno);
+            break;
+        }
+        if (prc < 0) {
             if (strict) {
                 rc = err_set(err, SIM_EINPUT, path,
                              "line %d: not a complete row of this sweep",
@@ -270,10 +325,11 @@ static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
         RunResult res;
         world_run(&rc, &res);
         events += res.events;
+        size_t row0 = b->n;
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
         for (int m = 0; m < MET_COUNT; m++)
             buf_printf(b, ",%.17g", res.v[m]);
-        buf_printf(b, "\n");
+        buf_printf(b, ",%08lx\n", row_crc(b->s + row0, b->n - row0));
     }
     return events;
 }

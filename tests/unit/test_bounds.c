@@ -9,15 +9,24 @@
  * (mean_on + mean_off) with the means 2^-20 s and the span 10^9 2^-20 s;
  * the window clipped at the horizon), the histogram's 10^5 bins
  * (hist_range_s 10^5 s of 1 s bins, not 100,001), and the sweep's bytes
- * n_points x point bytes + 2 x cells x alternatives x 368.  Does not pin
- * the bounds' wording (test_badinput.c does).
+ * n_points x point bytes + 2 x cells x alternatives x 368.  An Azure 2019
+ * minute of 10^9 arrivals is made 2^20 at a time: its equidistant offsets
+ * exactly, the first uniform slice Binomial(10^9, 1/954), the buffer never
+ * past 2 x 2^20 arrivals; 10^9 in a minute is accepted, 10^9 + 1 not.
+ * Shard rows end with the CRC-32 of their other bytes, and a digit changed
+ * in the middle of a shard is refused by merge and resume with the line.
+ * Does not pin the bounds' wording (test_badinput.c does).
  */
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
+#include "cli/cli.h"
 #include "config/limits.h"
 #include "config/scenario.h"
 #include "output/sweeptab.h"
@@ -265,4 +274,113 @@ Test(bounds, azure2019_minute_count_bound)
                               "1000000001 is over 1000000000 in a minute") !=
                   NULL,
               "%s", err.msg);
+}
+
+/* ---- shard rows carry a CRC-32 ---------------------------------------- */
+
+static char sw_dir[1024];
+
+/* A 2-point x 2-replication sweep of a two-alternative scenario, run as
+ * shards 0/2 and 1/2 into sw_dir/out. */
+static void sharded_sweep(const char *tag, char *sweep, size_t size)
+{
+    char models[1024], path[1200], body[2048], out[1100];
+    support_tmpdir(tag, sw_dir, sizeof sw_dir);
+    support_src("models", models, sizeof models);
+    snprintf(path, sizeof path, "%s/base.json", sw_dir);
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 120, \"seed\": 7, \"timeseries_interval_s\": 0,"
+             " \"models_dir\": \"%s\", \"model\": \"mlp-tabular\", "
+             "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": 2.385}, "
+             "\"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}, "
+             "{\"name\": \"b\", \"memory_mb\": 1024}]}",
+             models);
+    support_write_file(path, body);
+    snprintf(sweep, size, "%s/sweep.json", sw_dir);
+    support_write_file(sweep, "{\"scenario\": \"base.json\", \"replications\": "
+                              "2, \"grid\": {\"slo_ms\": [100, 200]}}");
+    snprintf(out, sizeof out, "%s/out", sw_dir);
+    for (int k = 0; k < 2; k++) {
+        const char *argv[] = {"simsrv", "sweep", sweep,   "--out", out,
+                              "--shard", k ? "1/2" : "0/2", "--quiet", NULL};
+        cr_assert_eq(support_cli(argv), 0);
+    }
+}
+
+/* Runs simsrv argv (argc of them); its stderr into err. */
+static int run_err(int argc, const char **argv, char *err, size_t size)
+{
+    FILE *o = tmpfile(), *e = tmpfile();
+    int rc = cli_main_streams(argc, (char **)argv, o, e);
+    rewind(e);
+    err[fread(err, 1, size - 1, e)] = '\0';
+    fclose(o);
+    fclose(e);
+    return rc;
+}
+
+/* Every row's last field is zlib's crc32 of the bytes before its last
+ * comma, as 8 hex digits (checked here with zlib itself). */
+Test(bounds, shard_rows_end_with_the_crc32_of_their_other_bytes)
+{
+    char sweep[1200], shard[1200];
+    sharded_sweep("crc-rows", sweep, sizeof sweep);
+    snprintf(shard, sizeof shard, "%s/out/shard-0-of-2.csv", sw_dir);
+    size_t n;
+    char *text = support_slurp(shard, &n);
+    char *save = NULL;
+    int lines = 0;
+    for (char *line = strtok_r(text, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save), lines++) {
+        if (lines == 1)
+            cr_assert(strstr(line, ",crc32") == line + strlen(line) - 6,
+                      "columns: %s", line);
+        if (lines < 2)
+            continue;
+        char *comma = strrchr(line, ',');
+        char want[16];
+        snprintf(want, sizeof want, "%08lx",
+                 crc32(0L, (const Bytef *)line, (uInt)(comma - line)));
+        cr_assert_str_eq(comma + 1, want, "line %d", lines + 1);
+    }
+    cr_assert_eq(lines, 2 + 2 * 2, "header, columns, 2 cells x 2 "
+                                   "alternatives");
+    free(text);
+}
+
+/* One digit changed in the middle of shard 0 (line 4, its second row):
+ * the merge and the shard's resume both refuse it naming file and line,
+ * and the merge writes no table. */
+Test(bounds, a_changed_digit_is_refused_by_merge_and_resume)
+{
+    char sweep[1200], shard[1200], out[1100], err[2048], want[2048];
+    sharded_sweep("crc-changed", sweep, sizeof sweep);
+    snprintf(out, sizeof out, "%s/out", sw_dir);
+    snprintf(shard, sizeof shard, "%s/shard-0-of-2.csv", out);
+    size_t n;
+    char *text = support_slurp(shard, &n);
+    char *line4 = text;
+    for (int i = 0; i < 3; i++)
+        line4 = strchr(line4, '\n') + 1;
+    char *digit = strpbrk(strchr(line4, 'b'), "123456789");
+    *digit = *digit == '9' ? '8' : (char)(*digit + 1);
+    FILE *fp = fopen(shard, "w");
+    fwrite(text, 1, n, fp);
+    fclose(fp);
+    free(text);
+    snprintf(want, sizeof want,
+             "simsrv: %s: line 4: the row does not match its crc32 (changed "
+             "after it was written); delete the line to rerun its cell, or "
+             "rerun into a fresh --out\n",
+             shard);
+    const char *merge[] = {"simsrv", "merge", sweep, "--out", out};
+    cr_assert_eq(run_err(5, merge, err, sizeof err), 2);
+    cr_assert_str_eq(err, want);
+    char cells[1200];
+    snprintf(cells, sizeof cells, "%s/cells.csv", out);
+    cr_assert_eq(access(cells, F_OK), -1, "merge wrote cells.csv");
+    const char *resume[] = {"simsrv", "sweep", sweep,   "--out",
+                            out,      "--shard", "0/2", "--quiet"};
+    cr_assert_eq(run_err(8, resume, err, sizeof err), 2);
+    cr_assert_str_eq(err, want);
 }
