@@ -305,13 +305,88 @@ static void buf_printf(Buf *b, const char *fmt, ...)
     }
 }
 
-/* Runs every alternative of one cell; appends its rows to b.  Returns the
- * events the cell dispatched (for the progress line). */
-static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
+/* The points' scenarios while their cells run.  A point is built when
+ * its first cell of this run starts and freed when its last one ends.
+ * Cells start in index order, point after point, so the cells started are
+ * a prefix of the list: a point is held only while one of its cells is in
+ * flight or it straddles the prefix's end -- at most threads + 1 points
+ * besides point 0 (the plan's), some 50 KB each, never all of a
+ * 10^6-point grid -- and each point is built once per run.  Building shares the plan's pricing catalog, hence the critical
+ * section; a failure (a file changed since the sweep was checked) is kept
+ * and its cells are not run. */
+typedef struct Points {
+    Scenario **sc; /* [n_points]: held points, NULL otherwise */
+    int *left;     /* [n_points]: cells of the point still to run */
+    int held, most_held;
+    int failed;
+    Err err;       /* the first failure */
+} Points;
+
+static void points_init(Points *pts, const SweepPlan *plan, const int *todo,
+                        int n_todo)
+{
+    memset(pts, 0, sizeof *pts);
+    pts->sc = xcalloc((size_t)plan->n_points, sizeof *pts->sc);
+    pts->left = xcalloc((size_t)plan->n_points, sizeof *pts->left);
+    for (int i = 0; i < n_todo; i++)
+        pts->left[todo[i] / plan->replications]++;
+    err_clear(&pts->err);
+}
+
+static void points_fini(Points *pts)
+{
+    free(pts->sc);
+    free(pts->left);
+}
+
+static const Scenario *point_acquire(const SweepPlan *plan, Points *pts,
+                                     int p)
+{
+    if (p == 0)
+        return &plan->points[0];
+    const Scenario *sc;
+#pragma omp critical(sweep_points)
+    {
+        if (pts->sc[p] == NULL) {
+            Scenario *built = xmalloc(sizeof *built);
+            Err err;
+            if (sweep_point_load(plan, p, built, &err) == 0) {
+                pts->sc[p] = built;
+                if (++pts->held > pts->most_held)
+                    pts->most_held = pts->held;
+            } else {
+                free(built);
+                if (!pts->failed++)
+                    pts->err = err;
+            }
+        }
+        sc = pts->sc[p];
+    }
+    return sc;
+}
+
+static void point_release(Points *pts, int p)
+{
+    if (p == 0)
+        return;
+#pragma omp critical(sweep_points)
+    {
+        if (--pts->left[p] == 0 && pts->sc[p] != NULL) {
+            scenario_free(pts->sc[p]);
+            free(pts->sc[p]);
+            pts->sc[p] = NULL;
+            pts->held--;
+        }
+    }
+}
+
+/* Runs every alternative of one cell of scenario sc; appends its rows to
+ * b.  Returns the events the cell dispatched (for the progress line). */
+static uint64_t run_cell(const SweepPlan *plan, const Scenario *sc, int cell,
+                         Buf *b)
 {
     uint64_t events = 0;
     int point = cell / plan->replications, rep = cell % plan->replications;
-    const Scenario *sc = &plan->points[point];
     for (int a = 0; a < sc->n_alt; a++) {
         RunConfig rc;
         memset(&rc, 0, sizeof rc);
@@ -334,30 +409,10 @@ static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
     return events;
 }
 
-/* A scenario's expected arrivals in one run, known before it runs: the
- * trace's rows in its window, or the mean rate over the arrival window. */
-static double expected_arrivals(const Scenario *sc)
-{
-    const WorkloadSpec *wl = &sc->workload;
-    if (strcmp(wl->type, "azure2019") == 0)
-        return (double)wl->az19_stats.invocations;
-    if (strcmp(wl->type, "trace") == 0 || strcmp(wl->type, "azure2021") == 0)
-        return (double)wl->trace_rows;
-    double end = wl->end_s > 0 && wl->end_s < sc->horizon_s ? wl->end_s
-                                                            : sc->horizon_s;
-    return end > wl->start_s ? arrivals_mean_rate(wl) * (end - wl->start_s)
-                             : 0.0;
-}
-
-/* What the progress line weighs a cell by: expected arrivals x runs (its
- * alternatives, twice with an MSER-5 pilot run), plus one per run for the
- * set-up.  Events per arrival differ little between the cells of a sweep;
- * arrivals per cell may differ a hundredfold. */
+/* What the progress line weighs a cell by (config/sweep.c). */
 static double cell_work(const SweepPlan *plan, int cell)
 {
-    const Scenario *sc = &plan->points[cell / plan->replications];
-    double runs = sc->n_alt * (sc->warmup.method == WARMUP_MSER5 ? 2.0 : 1.0);
-    return runs * (1.0 + expected_arrivals(sc));
+    return plan->work[cell / plan->replications];
 }
 
 /* ---- merge -------------------------------------------------------- */
@@ -839,13 +894,19 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     int written = 0;
     uint64_t events = 0;
     double t0 = progress_now_s();
+    Points pts;
+    points_init(&pts, &plan, todo, n_todo);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < n_todo; i++) {
         Buf b = {NULL, 0, 0};
-        uint64_t cell_events = run_cell(&plan, todo[i], &b);
+        int point = todo[i] / plan.replications;
+        const Scenario *sc = point_acquire(&plan, &pts, point);
+        uint64_t cell_events = sc ? run_cell(&plan, sc, todo[i], &b) : 0;
+        point_release(&pts, point);
 #pragma omp critical(sweep_write)
         {
-            fwrite(b.s, 1, b.n, fp);
+            if (b.n > 0)
+                fwrite(b.s, 1, b.n, fp);
             fflush(fp);
             written++;
             events += cell_events;
@@ -865,7 +926,14 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         free(b.s);
     }
     progress_clear(&prog);
-    if (fclose(fp) != 0)
+    if (getenv("SIMSRV_TEST_POINTS_HELD") != NULL) /* test hook */
+        fprintf(errf, "points held at once: %d\n", pts.most_held);
+    if (pts.failed) {
+        err = pts.err;
+        rc = -SIM_EINPUT;
+    }
+    points_fini(&pts);
+    if (fclose(fp) != 0 && rc == 0)
         rc = err_set(&err, SIM_EIO, path, "write failed");
     fp = NULL;
     if (rc < 0)

@@ -56,11 +56,14 @@ double limits_default_timeout_s(const PriceEntry *p);
  *       bound by AZ_MAX_MINUTE_COUNT (workload/azure2019.h), the same 10^9.
  *   LIMITS_MAX_SWEEP_CELLS  10^8 cells (points x replications): cell
  *       indices are ints, and each cell costs bytes in the resume map.
- *   LIMITS_SWEEP_MAX_BYTES  4 GiB held at once by a sweep: every point's
- *       validated scenario (sizeof(Scenario) plus its alternatives, about
- *       50 KB) and every result row, twice (the rows and the HDF5 table
- *       built from them), 368 bytes each.  The 10^6-point grid allowed by
- *       the sweep format needs some 50 GB: refused, with the estimate.
+ *   LIMITS_SWEEP_MAX_BYTES  4 GiB held at once by a sweep: per point its
+ *       values' texts and a few counters (about 60 bytes and 40 a value;
+ *       the points' scenarios, some 50 KB each, are built when their cells
+ *       run and freed after, threads + 1 at a time), and every result row
+ *       twice (the rows and the HDF5 table built from them), 368 bytes
+ *       each.  So the 10^6-point grid of the sweep format fits with one
+ *       replication and two alternatives (1.6 GB); with three replications
+ *       (4.6 GB) it is refused, with the estimate.
  *   HIST_MAX_BINS  10^5 bins of the hybrid-histogram policy (240 by
  *       default): a counter per bin and function, scanned at each decision.
  */

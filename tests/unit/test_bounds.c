@@ -15,6 +15,8 @@
  * past 2 x 2^20 arrivals; 10^9 in a minute is accepted, 10^9 + 1 not.
  * Shard rows end with the CRC-32 of their other bytes, and a digit changed
  * in the middle of a shard is refused by merge and resume with the line.
+ * A sweep's plan holds point 0's scenario only, and its run at most
+ * threads + 1 points at once.
  * Does not pin the bounds' wording (test_badinput.c does).
  */
 #include <criterion/criterion.h>
@@ -29,6 +31,7 @@
 #include "cli/cli.h"
 #include "config/limits.h"
 #include "config/scenario.h"
+#include "config/sweep.h"
 #include "output/sweeptab.h"
 #include "support.h"
 #include "workload/azure2019.h"
@@ -383,4 +386,53 @@ Test(bounds, a_changed_digit_is_refused_by_merge_and_resume)
                             out,      "--shard", "0/2", "--quiet"};
     cr_assert_eq(run_err(8, resume, err, sizeof err), 2);
     cr_assert_str_eq(err, want);
+}
+
+/* ---- a sweep holds a few points' scenarios, not all ------------------- */
+
+/* 40 points x 3 replications on 2 threads: at most threads + 1 = 3 points
+ * are held at once (the runner's test hook prints the most), and the
+ * plan itself holds point 0 alone. */
+Test(bounds, a_sweep_holds_at_most_threads_plus_one_points)
+{
+    char models[1024], path[1200], body[2048], sweep[1200], out[1100];
+    support_tmpdir("points-held", sw_dir, sizeof sw_dir);
+    support_src("models", models, sizeof models);
+    snprintf(path, sizeof path, "%s/base.json", sw_dir);
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 30, \"timeseries_interval_s\": 0, "
+             "\"models_dir\": \"%s\", \"model\": \"mlp-tabular\", "
+             "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": 1.5}, "
+             "\"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}",
+             models);
+    support_write_file(path, body);
+    snprintf(sweep, sizeof sweep, "%s/sweep.json", sw_dir);
+    char grid[1024];
+    int n = snprintf(grid, sizeof grid, "{\"scenario\": \"base.json\", "
+                                        "\"replications\": 3, \"grid\": "
+                                        "{\"slo_ms\": [");
+    for (int i = 0; i < 40; i++)
+        n += snprintf(grid + n, sizeof grid - (size_t)n, "%s%d",
+                      i ? ", " : "", 100 + i);
+    snprintf(grid + n, sizeof grid - (size_t)n, "]}}");
+    support_write_file(sweep, grid);
+    SweepPlan plan;
+    Err err;
+    err_clear(&err);
+    cr_assert_eq(sweep_load(sweep, NULL, &plan, &err), 0, "%s", err.msg);
+    cr_assert_eq(plan.n_points, 40);
+    cr_assert_eq(plan.points_held, 1);
+    sweep_free(&plan);
+    snprintf(out, sizeof out, "%s/out", sw_dir);
+    setenv("SIMSRV_TEST_POINTS_HELD", "1", 1);
+    const char *argv[] = {"simsrv", "sweep", sweep,     "--out",
+                          out,      "--threads", "2", "--quiet"};
+    char msg[2048];
+    int rc = run_err(8, argv, msg, sizeof msg);
+    unsetenv("SIMSRV_TEST_POINTS_HELD");
+    cr_assert_eq(rc, 0, "%s", msg);
+    int held = -1;
+    cr_assert_eq(sscanf(msg, "points held at once: %d", &held), 1, "%s", msg);
+    fprintf(stderr, "40 points x 3 replications, 2 threads: %d held\n", held);
+    cr_assert(held >= 1 && held <= 3, "%d points held", held);
 }
