@@ -82,6 +82,11 @@ typedef struct Case {
     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "              \
     "\"mlp-tabular\", \"workload\": " POISSON ", \"alternatives\": [" alt   \
     "]}"
+/* a scenario with one more top-level key (and value) */
+#define TOP(kv)                                                             \
+    "{\"horizon_s\": 600, " kv ", \"models_dir\": \"%M\", \"model\": "      \
+    "\"mlp-tabular\", \"workload\": " POISSON ", \"alternatives\": "         \
+    "[{\"name\": \"a\", \"memory_mb\": 512}]}"
 /* 1 to 100 */
 #define VALUES100                                                           \
     "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, " \
@@ -502,22 +507,16 @@ static const Case cases[] = {
      "function's minute would pass a run's 10^9 arrivals)"},
     /* integer keys: the range is checked before any cast */
     {"replications 2.5",
-     "{\"horizon_s\": 600, \"replications\": 2.5, \"models_dir\": \"%M\", "
-     "\"model\": \"mlp-tabular\", \"workload\": " POISSON
-     ", \"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}",
+     TOP("\"replications\": 2.5"),
      {{0}}, {NULL},
      "simsrv: @/bad.json: replications: expected an integer (got 2.5)"},
     {"replications 1e300",
-     "{\"horizon_s\": 600, \"replications\": 1e300, \"models_dir\": \"%M\", "
-     "\"model\": \"mlp-tabular\", \"workload\": " POISSON
-     ", \"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}",
+     TOP("\"replications\": 1e300"),
      {{0}}, {NULL},
      "simsrv: @/bad.json: replications: must be in 1..100000 (got "
      "1.0000000000000001e+300)"},
     {"seed -1",
-     "{\"horizon_s\": 600, \"seed\": -1, \"models_dir\": \"%M\", "
-     "\"model\": \"mlp-tabular\", \"workload\": " POISSON
-     ", \"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}",
+     TOP("\"seed\": -1"),
      {{0}}, {NULL},
      "simsrv: @/bad.json: seed: must be in 0..9007199254740991 (got -1)"},
     {"memory_mb 1e300", ALT("{\"name\": \"a\", \"memory_mb\": 1e300}"),

@@ -127,23 +127,36 @@ Test(bounds, sweep_bytes_are_points_and_twice_the_rows)
                        10000 + 2 * 30 * 3 * 368.0, 1e-9);
 }
 
+static char sw_dir[1024];
+
+/* A fresh folder sw_dir with base.json: the mlp-tabular model and `rest`
+ * (the other keys); its path into path. */
+static void base_scenario(const char *tag, const char *rest, char *path,
+                          size_t size)
+{
+    char models[1024], body[2048];
+    support_tmpdir(tag, sw_dir, sizeof sw_dir);
+    support_src("models", models, sizeof models);
+    snprintf(path, size, "%s/base.json", sw_dir);
+    snprintf(body, sizeof body,
+             "{\"models_dir\": \"%s\", \"model\": \"mlp-tabular\", %s}",
+             models, rest);
+    support_write_file(path, body);
+}
+
 /* A scenario with a hybrid-histogram alternative of hist_range_s over
  * 1 s bins. */
 static int load_hist(double range_s, char *msg, size_t size)
 {
-    char dir[1024], path[1100], models[1024], body[2048];
-    support_tmpdir("hist", dir, sizeof dir);
-    support_src("models", models, sizeof models);
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    snprintf(body, sizeof body,
-             "{\"horizon_s\": 600, \"models_dir\": \"%s\", \"model\": "
-             "\"mlp-tabular\", \"workload\": {\"type\": \"poisson\", "
+    char path[1200], rest[1024];
+    snprintf(rest, sizeof rest,
+             "\"horizon_s\": 600, \"workload\": {\"type\": \"poisson\", "
              "\"rate_per_s\": 1}, \"alternatives\": [{\"name\": \"a\", "
              "\"memory_mb\": 512, \"keepalive\": {\"policy\": "
              "\"hybrid-histogram\", \"hist_bin_s\": 1, \"hist_range_s\": "
-             "%.17g}}]}",
-             models, range_s);
-    support_write_file(path, body);
+             "%.17g}}]",
+             range_s);
+    base_scenario("hist", rest, path, sizeof path);
     Scenario sc;
     Err err;
     err_clear(&err);
@@ -281,24 +294,18 @@ Test(bounds, azure2019_minute_count_bound)
 
 /* ---- shard rows carry a CRC-32 ---------------------------------------- */
 
-static char sw_dir[1024];
-
 /* A 2-point x 2-replication sweep of a two-alternative scenario, run as
  * shards 0/2 and 1/2 into sw_dir/out. */
 static void sharded_sweep(const char *tag, char *sweep, size_t size)
 {
-    char models[1024], path[1200], body[2048], out[1100];
-    support_tmpdir(tag, sw_dir, sizeof sw_dir);
-    support_src("models", models, sizeof models);
-    snprintf(path, sizeof path, "%s/base.json", sw_dir);
-    snprintf(body, sizeof body,
-             "{\"horizon_s\": 120, \"seed\": 7, \"timeseries_interval_s\": 0,"
-             " \"models_dir\": \"%s\", \"model\": \"mlp-tabular\", "
-             "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": 2.385}, "
-             "\"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}, "
-             "{\"name\": \"b\", \"memory_mb\": 1024}]}",
-             models);
-    support_write_file(path, body);
+    char path[1200], out[1100];
+    base_scenario(tag,
+                  "\"horizon_s\": 120, \"seed\": 7, "
+                  "\"timeseries_interval_s\": 0, \"workload\": {\"type\": "
+                  "\"poisson\", \"rate_per_s\": 2.385}, \"alternatives\": "
+                  "[{\"name\": \"a\", \"memory_mb\": 512}, {\"name\": \"b\", "
+                  "\"memory_mb\": 1024}]",
+                  path, sizeof path);
     snprintf(sweep, size, "%s/sweep.json", sw_dir);
     support_write_file(sweep, "{\"scenario\": \"base.json\", \"replications\": "
                               "2, \"grid\": {\"slo_ms\": [100, 200]}}");
@@ -395,17 +402,13 @@ Test(bounds, a_changed_digit_is_refused_by_merge_and_resume)
  * plan itself holds point 0 alone. */
 Test(bounds, a_sweep_holds_at_most_threads_plus_one_points)
 {
-    char models[1024], path[1200], body[2048], sweep[1200], out[1100];
-    support_tmpdir("points-held", sw_dir, sizeof sw_dir);
-    support_src("models", models, sizeof models);
-    snprintf(path, sizeof path, "%s/base.json", sw_dir);
-    snprintf(body, sizeof body,
-             "{\"horizon_s\": 30, \"timeseries_interval_s\": 0, "
-             "\"models_dir\": \"%s\", \"model\": \"mlp-tabular\", "
-             "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": 1.5}, "
-             "\"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}",
-             models);
-    support_write_file(path, body);
+    char path[1200], sweep[1200], out[1100];
+    base_scenario("points-held",
+                  "\"horizon_s\": 30, \"timeseries_interval_s\": 0, "
+                  "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": "
+                  "1.5}, \"alternatives\": [{\"name\": \"a\", \"memory_mb\": "
+                  "512}]",
+                  path, sizeof path);
     snprintf(sweep, sizeof sweep, "%s/sweep.json", sw_dir);
     char grid[1024];
     int n = snprintf(grid, sizeof grid, "{\"scenario\": \"base.json\", "
