@@ -92,18 +92,28 @@ static unsigned long row_crc(const char *row, size_t len)
 
 /* ---- reading shard files ------------------------------------------ */
 
+/* Where a checked row is: its cell and alternative, the shard file (an
+ * index into the caller's list) and the byte offset of its line.  The
+ * merge keeps these, 24 bytes a row, and reads the rows again point by
+ * point as the tables are written (sweeptab.h, SweepReader), instead of
+ * holding every row's 368 bytes. */
+typedef struct RowRef {
+    int cell, alt, file;
+    long off;
+} RowRef;
+
 typedef struct Rows {
-    SweepRow *r;
+    RowRef *r;
     int n, cap;
 } Rows;
 
-static void rows_push(Rows *rows, const SweepRow *row)
+static void rows_push(Rows *rows, const SweepRow *row, int file, long off)
 {
     if (rows->n == rows->cap) {
         rows->cap = rows->cap ? 2 * rows->cap : 1024;
         rows->r = xrealloc(rows->r, (size_t)rows->cap * sizeof *rows->r);
     }
-    rows->r[rows->n++] = *row;
+    rows->r[rows->n++] = (RowRef){row->cell, row->alt, file, off};
 }
 
 static int alt_index(const SweepPlan *plan, const char *name)
@@ -170,9 +180,9 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
  * (merge); otherwise a torn tail is tolerated (resume).  Returns the number
  * of rows kept or a negative error; `valid_bytes` is how much of the file
  * holds complete cells. */
-static int read_shard(const SweepPlan *plan, const char *path, int strict,
-                      int *k_out, int *K_out, Rows *rows, long *valid_bytes,
-                      Err *err)
+static int read_shard(const SweepPlan *plan, const char *path, int file,
+                      int strict, int *k_out, int *K_out, Rows *rows,
+                      long *valid_bytes, Err *err)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
@@ -185,7 +195,10 @@ static int read_shard(const SweepPlan *plan, const char *path, int strict,
     int cell_start = rows->n;
     long cell_start_bytes = 0;
     *valid_bytes = 0;
-    while ((got = getline(&line, &cap, fp)) != -1) {
+    for (;;) {
+        long at = ftell(fp);
+        if ((got = getline(&line, &cap, fp)) == -1)
+            break;
         lineno++;
         if (lineno == 1) {
             uint64_t hash;
@@ -260,7 +273,7 @@ static int read_shard(const SweepPlan *plan, const char *path, int strict,
             }
             break;
         }
-        rows_push(rows, &row);
+        rows_push(rows, &row, file, at);
         *valid_bytes = ftell(fp);
     }
     if (rc == 0 && rows->n > cell_start && rows->n - cell_start != n_alt) {
@@ -429,21 +442,98 @@ static int cmp_row(const void *x, const void *y)
  * short summary on `summary` (sweeptab_print_summary). */
 enum { SUMMARY_ROWS = 12 };
 
-static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
-                        FILE *summary, Err *err)
+/* The rows of the tables, read again from the shard files point by point
+ * (sweeptab.h, SweepReader): rows holds every cell's refs, sorted by cell
+ * and alternative, so point p's are rows->r[p R A .. (p + 1) R A). */
+typedef struct ShardRows {
+    const SweepPlan *plan;
+    char *const *files;
+    const Rows *rows;
+} ShardRows;
+
+typedef struct ShardCursor {
+    const ShardRows *src;
+    int nf;
+    FILE **fp;  /* one per file, opened when first read */
+    long *pos;  /* where each one is (rows mostly follow each other) */
+    char *line;
+    size_t cap;
+} ShardCursor;
+
+static void *shard_cursor_open(const void *arg)
+{
+    const ShardRows *src = arg;
+    ShardCursor *c = xcalloc(1, sizeof *c);
+    int nf = 0;
+    for (int i = 0; i < src->rows->n; i++)
+        nf = src->rows->r[i].file >= nf ? src->rows->r[i].file + 1 : nf;
+    c->src = src;
+    c->nf = nf;
+    c->fp = xcalloc((size_t)nf + 1, sizeof *c->fp);
+    c->pos = xcalloc((size_t)nf + 1, sizeof *c->pos);
+    return c;
+}
+
+static int shard_cursor_point(void *cursor, int p, SweepRow *out, Err *err)
+{
+    ShardCursor *c = cursor;
+    const SweepPlan *plan = c->src->plan;
+    int per = plan->replications * plan->points[0].n_alt;
+    const RowRef *ref = &c->src->rows->r[(size_t)p * (size_t)per];
+    for (int i = 0; i < per; i++, ref++) {
+        const char *path = c->src->files[ref->file];
+        FILE **fp = &c->fp[ref->file];
+        if (*fp == NULL && (*fp = fopen(path, "r")) == NULL)
+            return err_set(err, SIM_EIO, path, "cannot open again: %s",
+                           strerror(errno));
+        if (c->pos[ref->file] != ref->off &&
+            fseek(*fp, ref->off, SEEK_SET) != 0)
+            return err_set(err, SIM_EIO, path, "cannot seek: %s",
+                           strerror(errno));
+        ssize_t got = getline(&c->line, &c->cap, *fp);
+        c->pos[ref->file] = ref->off + (got > 0 ? got : 0);
+        memset(&out[i], 0, sizeof out[i]);
+        if (got <= 0 || parse_row(plan, c->line, &out[i]) < 0 ||
+            out[i].cell != ref->cell || out[i].alt != ref->alt)
+            return err_set(err, SIM_EINPUT, path,
+                           "changed while it was merged (byte %ld)",
+                           ref->off);
+    }
+    return 0;
+}
+
+static void shard_cursor_close(void *cursor)
+{
+    ShardCursor *c = cursor;
+    for (int i = 0; i < c->nf; i++)
+        if (c->fp[i] != NULL)
+            fclose(c->fp[i]);
+    free(c->fp);
+    free(c->pos);
+    free(c->line);
+    free(c);
+}
+
+static int write_tables(const SweepPlan *plan, const char *dir,
+                        char *const *files, Rows *rows, FILE *summary,
+                        Err *err)
 {
     qsort(rows->r, (size_t)rows->n, sizeof *rows->r, cmp_row);
     const Scenario *sc0 = &plan->points[0];
     const char **names = xcalloc((size_t)sc0->n_alt, sizeof *names);
     for (int a = 0; a < sc0->n_alt; a++)
         names[a] = sc0->alt[a].name;
+    ShardRows src = {plan, files, rows};
+    SweepReader reader = {shard_cursor_open, shard_cursor_point,
+                          shard_cursor_close, &src};
     SweepTable t = {plan->name,           SIMSRV_VERSION,
                     plan->hash,           plan->sweep_text,
                     sc0->json_text,       sc0->seed,
                     plan->n_params,       (const char(*)[128])plan->param,
                     plan->n_points,       plan->value,
                     sc0->n_alt,           names,
-                    plan->replications,   rows->r};
+                    plan->replications,   NULL,
+                    &reader};
     /* The four outputs are independent: write them side by side (the HDF5
      * file, the slowest, on its own thread), each complete under its
      * temporary name; rename all four only once all are complete
@@ -451,7 +541,7 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
      * file order is reported. */
     struct {
         const char *file;
-        void (*write)(FILE *, const SweepTable *);
+        int (*write)(FILE *, const SweepTable *, Err *);
     } tables[] = {{"cells.csv", sweeptab_write_cells},
                   {"points.csv", sweeptab_write_points},
                   {"diffs.csv", sweeptab_write_diffs}};
@@ -481,7 +571,11 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
                 snprintf(path, sizeof path, "%s/%s", dir, tables[i].file);
                 if ((rcs[i] = atomic_file_open(&afs[i], path, &errs[i])) < 0)
                     break;
-                tables[i].write(afs[i].fp, &t);
+                if ((rcs[i] = tables[i].write(afs[i].fp, &t, &errs[i])) <
+                    0) {
+                    atomic_file_abort(&afs[i]);
+                    break;
+                }
                 if ((rcs[i] = atomic_file_finish(&afs[i], &errs[i])) < 0)
                     break;
             }
@@ -573,7 +667,7 @@ static int check_duplicates(const SweepPlan *plan, const Rows *rows,
         owner[c] = -1;
     for (int f = 0; f < nf && rc == 0; f++)
         for (int i = start[f]; i < start[f + 1] && rc == 0; i++) {
-            const SweepRow *r = &rows->r[i];
+            const RowRef *r = &rows->r[i];
             if (r->alt != 0)
                 continue; /* one row per cell is enough */
             int o = owner[r->cell];
@@ -695,7 +789,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
         int k, K;
         long valid;
         start[i] = rows.n;
-        rc = read_shard(&plan, files[i], 1, &k, &K, &rows, &valid, &err);
+        rc = read_shard(&plan, files[i], i, 1, &k, &K, &rows, &valid, &err);
         start[i + 1] = rows.n;
     }
     if (rc >= 0)
@@ -703,7 +797,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
     if (rc >= 0)
         rc = check_complete(&plan, &rows, dir, &err);
     if (rc >= 0)
-        rc = write_tables(&plan, dir, &rows, out, &err);
+        rc = write_tables(&plan, dir, files, &rows, out, &err);
     if (rc >= 0)
         fprintf(out, "merged %d cells from %d shard files into "
                      "%s/{cells,points,diffs}.csv\n",
@@ -842,7 +936,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     if (access(path, F_OK) == 0) {
         int fk, fK;
         long valid;
-        if ((rc = read_shard(&plan, path, 0, &fk, &fK, &done_rows, &valid,
+        if ((rc = read_shard(&plan, path, 0, 0, &fk, &fK, &done_rows, &valid,
                              &err)) < 0)
             goto out;
         if (fk != k || fK != K) {
@@ -942,11 +1036,12 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         Rows all = {0};
         int fk, fK;
         long valid;
-        rc = read_shard(&plan, path, 1, &fk, &fK, &all, &valid, &err);
+        char *one[1] = {path};
+        rc = read_shard(&plan, path, 0, 1, &fk, &fK, &all, &valid, &err);
         if (rc >= 0)
             rc = check_complete(&plan, &all, path, &err);
         if (rc >= 0)
-            rc = write_tables(&plan, dir, &all, out, &err);
+            rc = write_tables(&plan, dir, one, &all, out, &err);
         free(all.r);
         if (rc >= 0)
             fprintf(out, "%d cells (%d points x %d replications x %d "

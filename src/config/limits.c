@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../output/sweeptab.h"
 
 /* Fills *v: "<what> is beyond the limit of <id>: <limit> (<source>,
  * <date>); ...". */
@@ -243,5 +242,6 @@ double limits_sweep_bytes(double n_points, double point_bytes, double cells,
                           int n_alt)
 {
     return n_points * point_bytes +
-           2.0 * cells * n_alt * (double)sizeof(SweepRow);
+           cells * (LIMITS_SWEEP_CELL_BYTES +
+                    (double)n_alt * LIMITS_SWEEP_ROW_BYTES);
 }

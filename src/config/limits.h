@@ -59,17 +59,22 @@ double limits_default_timeout_s(const PriceEntry *p);
  *   LIMITS_SWEEP_MAX_BYTES  4 GiB held at once by a sweep: per point its
  *       values' texts and a few counters (about 60 bytes and 40 a value;
  *       the points' scenarios, some 50 KB each, are built when their cells
- *       run and freed after, threads + 1 at a time), and every result row
- *       twice (the rows and the HDF5 table built from them), 368 bytes
- *       each.  So the 10^6-point grid of the sweep format fits with one
- *       replication and two alternatives (1.6 GB); with three replications
- *       (4.6 GB) it is refused, with the estimate.
+ *       run and freed after, threads + 1 at a time), per cell 9 bytes (the
+ *       resume map, the run list, the merge's owner check) and per result
+ *       row a 24-byte reference to its line in a shard file, counted twice
+ *       for the array's growth (LIMITS_SWEEP_ROW_BYTES): the tables are
+ *       written reading the rows again point by point, never holding them.
+ *       So the 10^6-point grid of the sweep format fits with up to 39
+ *       replications of two alternatives (4.2 GB), and 100 (10^8 cells,
+ *       10.6 GB) are refused, with the estimate.
  *   HIST_MAX_BINS  10^5 bins of the hybrid-histogram policy (240 by
  *       default): a counter per bin and function, scanned at each decision.
  */
 #define LIMITS_MAX_RUN_ARRIVALS 1e9
 #define LIMITS_MAX_SWEEP_CELLS 100000000LL
 #define LIMITS_SWEEP_MAX_BYTES (4ULL << 30)
+#define LIMITS_SWEEP_ROW_BYTES 48
+#define LIMITS_SWEEP_CELL_BYTES 9
 #define HIST_MAX_BINS 100000
 
 /* The synthetic workload `wl` over [start_s, min(end_s, horizon_s)) with
@@ -81,8 +86,10 @@ int limits_check_arrivals(const WorkloadSpec *wl, double horizon_s,
                           int replications, LimitViolation *v);
 
 /* The memory a sweep of n_points points (each about point_bytes held),
- * `cells` cells and n_alt alternatives holds at once, in bytes (a
- * double: the product may pass 2^64 on hostile input). */
+ * `cells` cells and n_alt alternatives holds at once, in bytes: n_points x
+ * point_bytes + cells x (LIMITS_SWEEP_CELL_BYTES + n_alt x
+ * LIMITS_SWEEP_ROW_BYTES) (a double: the product may pass 2^64 on hostile
+ * input). */
 double limits_sweep_bytes(double n_points, double point_bytes, double cells,
                           int n_alt);
 

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../output/sweeptab.h"
 #include "../util/xalloc.h"
 #include "json.h"
 #include "limits.h"
@@ -271,9 +270,11 @@ static int check_size(const JCtx *c, const cJSON *root, SweepPlan *plan,
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: %d points x %d replications x %d alternatives "
                        "hold about %.3g GB at once (%.0f bytes a point, %d a "
-                       "result row); at most %.3g GB (split the sweep)",
+                       "cell); at most %.3g GB (split the sweep)",
                        key, plan->n_points, plan->replications, p0->n_alt,
-                       bytes / 1e9, point_bytes, 2 * (int)sizeof(SweepRow),
+                       bytes / 1e9, point_bytes,
+                       LIMITS_SWEEP_CELL_BYTES +
+                           p0->n_alt * LIMITS_SWEEP_ROW_BYTES,
                        (double)LIMITS_SWEEP_MAX_BYTES / 1e9);
     return 0;
 }

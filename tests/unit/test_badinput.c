@@ -545,16 +545,16 @@ static const Case cases[] = {
      "simsrv: @/bad.json: grid: 1024 points x 100000 replications are "
      "102400000 cells; at most 100000000 (cell indices are ints; split the "
      "sweep)"},
-    /* 10^6 x 146 bytes (three values of one character) + 2 x 3 x 10^6 x 2
-     * x 368 bytes of rows */
+    /* 10^6 x 146 bytes (three values of one character) + 10^8 cells x (9 +
+     * 2 x 48) bytes: 10^8 cells is the most, but they do not fit */
     {"sweep: a 10^6-point grid over the memory bound",
      "{\"scenario\": \"%M/../scenarios/keepalive-base.json\", "
-     "\"replications\": 3, \"grid\": {\"slo_ms\": [" VALUES100 "], \"seed\": "
+     "\"replications\": 100, \"grid\": {\"slo_ms\": [" VALUES100 "], \"seed\": "
      "[" VALUES100 "], \"timeseries_interval_s\": [" VALUES100 "]}}",
      {{0}}, {NULL},
-     "simsrv: @/bad.json: grid: 1000000 points x 3 replications x 2 "
-     "alternatives hold about 4.56 GB at once (146 bytes a point, 736 a "
-     "result row); at most 4.29 GB (split the sweep)"},
+     "simsrv: @/bad.json: grid: 1000000 points x 100 replications x 2 "
+     "alternatives hold about 10.6 GB at once (146 bytes a point, 105 a "
+     "cell); at most 4.29 GB (split the sweep)"},
 };
 
 static int count_lines(const char *s)

@@ -9,7 +9,7 @@
  * (mean_on + mean_off) with the means 2^-20 s and the span 10^9 2^-20 s;
  * the window clipped at the horizon), the histogram's 10^5 bins
  * (hist_range_s 10^5 s of 1 s bins, not 100,001), and the sweep's bytes
- * n_points x point bytes + 2 x cells x alternatives x 368.  An Azure 2019
+ * n_points x point bytes + cells x (9 + 48 x alternatives).  An Azure 2019
  * minute of 10^9 arrivals is made 2^20 at a time: its equidistant offsets
  * exactly, the first uniform slice Binomial(10^9, 1/954), the buffer never
  * past 2 x 2^20 arrivals; 10^9 in a minute is accepted, 10^9 + 1 not.
@@ -117,14 +117,18 @@ Test(bounds, traces_are_not_bound_by_a_rate)
     cr_assert_eq(over(&wl, 3e9, 100000), 0);
 }
 
-Test(bounds, sweep_bytes_are_points_and_twice_the_rows)
+Test(bounds, sweep_bytes_are_points_cells_and_row_refs)
 {
-    cr_assert_eq(sizeof(SweepRow), 368);
-    /* 10^6 points of 50,000 bytes, 10^6 cells of one alternative */
-    cr_assert_float_eq(limits_sweep_bytes(1e6, 5e4, 1e6, 1),
-                       5e10 + 2 * 368e6, 1);
+    /* 10^6 points of 146 bytes, 10^6 cells of one alternative */
+    cr_assert_float_eq(limits_sweep_bytes(1e6, 146, 1e6, 1),
+                       146e6 + 1e6 * (9 + 48), 1e-3);
     cr_assert_float_eq(limits_sweep_bytes(10, 1000, 30, 3),
-                       10000 + 2 * 30 * 3 * 368.0, 1e-9);
+                       10000 + 30 * (9 + 3 * 48.0), 1e-9);
+    /* the 10^6-point grid of two alternatives: 39 replications fit in
+     * 4 GiB (4.241e9), 40 do not (4.346e9 > 4.295e9) */
+    double gib4 = 4294967296.0;
+    cr_assert_leq(limits_sweep_bytes(1e6, 146, 39e6, 2), gib4);
+    cr_assert_gt(limits_sweep_bytes(1e6, 146, 40e6, 2), gib4);
 }
 
 static char sw_dir[1024];
