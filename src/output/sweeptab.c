@@ -121,6 +121,7 @@ static int write_intervals(FILE *fp, const SweepTable *t, int base,
     const SweepRow *rows;
     for (int p = 0; p < t->n_points && (rows = sweeptab_point(&cur, p)); p++)
         for (int a = base + 1; a < t->n_alt; a++) {
+            int b = base < 0 ? a : base; /* the baseline's column */
             if (base < 0)
                 fprintf(fp, "%d,%s,%d", p, t->alt_names[a], t->reps);
             else
@@ -128,9 +129,11 @@ static int write_intervals(FILE *fp, const SweepTable *t, int base,
                         t->alt_names[base], t->reps);
             put_params(fp, t, p);
             for (int m = 0; m < MET_COUNT; m++) {
-                for (int r = 0; r < t->reps; r++)
-                    x[r] = rows[r * t->n_alt + a].v[m] -
-                           (base < 0 ? 0.0 : rows[r * t->n_alt + base].v[m]);
+                for (int r = 0; r < t->reps; r++) {
+                    const SweepRow *ra = &rows[r * t->n_alt + a];
+                    const SweepRow *rb = &rows[r * t->n_alt + b];
+                    x[r] = base < 0 ? ra->v[m] : ra->v[m] - rb->v[m];
+                }
                 put_interval(fp, x, t->reps);
             }
             fputc('\n', fp);
