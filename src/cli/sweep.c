@@ -13,9 +13,17 @@
  *
  * Shard file:
  *   # simsrv-sweep plan=<16 hex> cells=<N> shard=<k>/<K> version=<v>
- *   cell,point,replication,alternative,<metrics...>
+ *   cell,point,replication,alternative,<metrics...>,crc32
  *   <one row per alternative of a cell, the cell's rows contiguous>
- * Doubles are written with %.17g and so read back exactly.
+ * Doubles are written with %.17g and so read back exactly.  The last field
+ * of a row is zlib's CRC-32 of the row's bytes before its last comma, as 8
+ * lowercase hex digits: a digit changed in the middle of a shard (a bad
+ * disk, an edit, a copy gone wrong) is refused by the merge and by a
+ * resume, naming file and line, instead of flowing into the tables; a
+ * torn last line (no newline: a kill in the middle of a write) is still
+ * cut by a resume.  A shard without the crc32 column (an older simsrv) is
+ * refused by its columns line.  Only shard files carry it: the merged
+ * tables are rebuilt from the checked rows.
  */
 #include "sweep.h"
 
@@ -27,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../config/sweep.h"
 #include "../output/sweeptab.h"
@@ -57,28 +66,54 @@ static void header_line(char *buf, size_t size, const SweepPlan *plan, int k,
              plan->hash, sweep_n_cells(plan), k, K, SIMSRV_VERSION);
 }
 
+static void columns_text(char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size,
+                                "cell,point,replication,alternative");
+    for (int m = 0; m < MET_COUNT && n < size; m++)
+        n += (size_t)snprintf(buf + n, size - n, ",%s", metric_info[m].name);
+    if (n < size)
+        snprintf(buf + n, size - n, ",crc32\n");
+}
+
 static void columns_line(FILE *fp)
 {
-    fputs("cell,point,replication,alternative", fp);
-    for (int m = 0; m < MET_COUNT; m++)
-        fprintf(fp, ",%s", metric_info[m].name);
-    fputc('\n', fp);
+    char buf[4096];
+    columns_text(buf, sizeof buf);
+    fputs(buf, fp);
+}
+
+/* The checksum of a shard row: CRC-32 (zlib) of its bytes before the
+ * ",crc32" field. */
+static unsigned long row_crc(const char *row, size_t len)
+{
+    return crc32(0L, (const Bytef *)row, (uInt)len);
 }
 
 /* ---- reading shard files ------------------------------------------ */
 
+/* Where a checked row is: its cell and alternative, the shard file (an
+ * index into the caller's list) and the byte offset of its line.  The
+ * merge keeps these, 24 bytes a row, and reads the rows again point by
+ * point as the tables are written (sweeptab.h, SweepReader), instead of
+ * holding every row's 368 bytes. */
+typedef struct RowRef {
+    int cell, alt, file;
+    long off;
+} RowRef;
+
 typedef struct Rows {
-    SweepRow *r;
+    RowRef *r;
     int n, cap;
 } Rows;
 
-static void rows_push(Rows *rows, const SweepRow *row)
+static void rows_push(Rows *rows, const SweepRow *row, int file, long off)
 {
     if (rows->n == rows->cap) {
         rows->cap = rows->cap ? 2 * rows->cap : 1024;
         rows->r = xrealloc(rows->r, (size_t)rows->cap * sizeof *rows->r);
     }
-    rows->r[rows->n++] = *row;
+    rows->r[rows->n++] = (RowRef){row->cell, row->alt, file, off};
 }
 
 static int alt_index(const SweepPlan *plan, const char *name)
@@ -90,13 +125,25 @@ static int alt_index(const SweepPlan *plan, const char *name)
     return -1;
 }
 
-/* Parses one data line; returns 0, or -1 if it is not a whole row. */
+enum { ROW_TORN = -1, ROW_CHANGED = -2 };
+
+/* Parses one data line; returns 0, ROW_TORN if it is not a whole row, or
+ * ROW_CHANGED if it is a whole line whose checksum does not match. */
 static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
 {
     size_t len = strlen(line);
     if (len == 0 || line[len - 1] != '\n')
-        return -1; /* torn by a kill */
+        return ROW_TORN; /* torn by a kill */
     line[len - 1] = '\0';
+    char *crc_at = strrchr(line, ',');
+    if (crc_at == NULL)
+        return ROW_CHANGED;
+    char *crc_end;
+    unsigned long want = strtoul(crc_at + 1, &crc_end, 16);
+    if (crc_end != crc_at + 9 || *crc_end != '\0' ||
+        want != row_crc(line, (size_t)(crc_at - line)))
+        return ROW_CHANGED;
+    *crc_at = '\0';
     char *save = NULL, *tok;
     int field = 0;
     for (tok = strtok_r(line, ",", &save); tok != NULL;
@@ -133,9 +180,9 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
  * (merge); otherwise a torn tail is tolerated (resume).  Returns the number
  * of rows kept or a negative error; `valid_bytes` is how much of the file
  * holds complete cells. */
-static int read_shard(const SweepPlan *plan, const char *path, int strict,
-                      int *k_out, int *K_out, Rows *rows, long *valid_bytes,
-                      Err *err)
+static int read_shard(const SweepPlan *plan, const char *path, int file,
+                      int strict, int *k_out, int *K_out, Rows *rows,
+                      long *valid_bytes, Err *err)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
@@ -148,7 +195,10 @@ static int read_shard(const SweepPlan *plan, const char *path, int strict,
     int cell_start = rows->n;
     long cell_start_bytes = 0;
     *valid_bytes = 0;
-    while ((got = getline(&line, &cap, fp)) != -1) {
+    for (;;) {
+        long at = ftell(fp);
+        if ((got = getline(&line, &cap, fp)) == -1)
+            break;
         lineno++;
         if (lineno == 1) {
             uint64_t hash;
@@ -175,13 +225,31 @@ static int read_shard(const SweepPlan *plan, const char *path, int strict,
             continue;
         }
         if (lineno == 2) {
+            char want[4096];
+            columns_text(want, sizeof want);
+            if (strcmp(line, want) != 0) {
+                rc = err_set(err, SIM_EINPUT, path,
+                             "line 2: not the columns of this simsrv's "
+                             "shard files (an older version's?); remove it "
+                             "or use another --out");
+                break;
+            }
             *valid_bytes = ftell(fp);
             cell_start_bytes = *valid_bytes;
             continue; /* column names */
         }
         SweepRow row;
         memset(&row, 0, sizeof row);
-        if (parse_row(plan, line, &row) < 0) {
+        int prc = parse_row(plan, line, &row);
+        if (prc == ROW_CHANGED) {
+            rc = err_set(err, SIM_EINPUT, path,
+                         "line %d: the row does not match its crc32 (changed "
+                         "after it was written); delete the line to rerun "
+                         "its cell, or rerun into a fresh --out",
+                         lineno);
+            break;
+        }
+        if (prc < 0) {
             if (strict) {
                 rc = err_set(err, SIM_EINPUT, path,
                              "line %d: not a complete row of this sweep",
@@ -205,7 +273,7 @@ static int read_shard(const SweepPlan *plan, const char *path, int strict,
             }
             break;
         }
-        rows_push(rows, &row);
+        rows_push(rows, &row, file, at);
         *valid_bytes = ftell(fp);
     }
     if (rc == 0 && rows->n > cell_start && rows->n - cell_start != n_alt) {
@@ -250,13 +318,88 @@ static void buf_printf(Buf *b, const char *fmt, ...)
     }
 }
 
-/* Runs every alternative of one cell; appends its rows to b.  Returns the
- * events the cell dispatched (for the progress line). */
-static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
+/* The points' scenarios while their cells run.  A point is built when
+ * its first cell of this run starts and freed when its last one ends.
+ * Cells start in index order, point after point, so the cells started are
+ * a prefix of the list: a point is held only while one of its cells is in
+ * flight or it straddles the prefix's end -- at most threads + 1 points
+ * besides point 0 (the plan's), some 50 KB each, never all of a
+ * 10^6-point grid -- and each point is built once per run.  Building shares the plan's pricing catalog, hence the critical
+ * section; a failure (a file changed since the sweep was checked) is kept
+ * and its cells are not run. */
+typedef struct Points {
+    Scenario **sc; /* [n_points]: held points, NULL otherwise */
+    int *left;     /* [n_points]: cells of the point still to run */
+    int held, most_held;
+    int failed;
+    Err err;       /* the first failure */
+} Points;
+
+static void points_init(Points *pts, const SweepPlan *plan, const int *todo,
+                        int n_todo)
+{
+    memset(pts, 0, sizeof *pts);
+    pts->sc = xcalloc((size_t)plan->n_points, sizeof *pts->sc);
+    pts->left = xcalloc((size_t)plan->n_points, sizeof *pts->left);
+    for (int i = 0; i < n_todo; i++)
+        pts->left[todo[i] / plan->replications]++;
+    err_clear(&pts->err);
+}
+
+static void points_fini(Points *pts)
+{
+    free(pts->sc);
+    free(pts->left);
+}
+
+static const Scenario *point_acquire(const SweepPlan *plan, Points *pts,
+                                     int p)
+{
+    if (p == 0)
+        return &plan->points[0];
+    const Scenario *sc;
+#pragma omp critical(sweep_points)
+    {
+        if (pts->sc[p] == NULL) {
+            Scenario *built = xmalloc(sizeof *built);
+            Err err;
+            if (sweep_point_load(plan, p, built, &err) == 0) {
+                pts->sc[p] = built;
+                if (++pts->held > pts->most_held)
+                    pts->most_held = pts->held;
+            } else {
+                free(built);
+                if (!pts->failed++)
+                    pts->err = err;
+            }
+        }
+        sc = pts->sc[p];
+    }
+    return sc;
+}
+
+static void point_release(Points *pts, int p)
+{
+    if (p == 0)
+        return;
+#pragma omp critical(sweep_points)
+    {
+        if (--pts->left[p] == 0 && pts->sc[p] != NULL) {
+            scenario_free(pts->sc[p]);
+            free(pts->sc[p]);
+            pts->sc[p] = NULL;
+            pts->held--;
+        }
+    }
+}
+
+/* Runs every alternative of one cell of scenario sc; appends its rows to
+ * b.  Returns the events the cell dispatched (for the progress line). */
+static uint64_t run_cell(const SweepPlan *plan, const Scenario *sc, int cell,
+                         Buf *b)
 {
     uint64_t events = 0;
     int point = cell / plan->replications, rep = cell % plan->replications;
-    const Scenario *sc = &plan->points[point];
     for (int a = 0; a < sc->n_alt; a++) {
         RunConfig rc;
         memset(&rc, 0, sizeof rc);
@@ -270,38 +413,19 @@ static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
         RunResult res;
         world_run(&rc, &res);
         events += res.events;
+        size_t row0 = b->n;
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
         for (int m = 0; m < MET_COUNT; m++)
             buf_printf(b, ",%.17g", res.v[m]);
-        buf_printf(b, "\n");
+        buf_printf(b, ",%08lx\n", row_crc(b->s + row0, b->n - row0));
     }
     return events;
 }
 
-/* A scenario's expected arrivals in one run, known before it runs: the
- * trace's rows in its window, or the mean rate over the arrival window. */
-static double expected_arrivals(const Scenario *sc)
-{
-    const WorkloadSpec *wl = &sc->workload;
-    if (strcmp(wl->type, "azure2019") == 0)
-        return (double)wl->az19_stats.invocations;
-    if (strcmp(wl->type, "trace") == 0 || strcmp(wl->type, "azure2021") == 0)
-        return (double)wl->trace_rows;
-    double end = wl->end_s > 0 && wl->end_s < sc->horizon_s ? wl->end_s
-                                                            : sc->horizon_s;
-    return end > wl->start_s ? arrivals_mean_rate(wl) * (end - wl->start_s)
-                             : 0.0;
-}
-
-/* What the progress line weighs a cell by: expected arrivals x runs (its
- * alternatives, twice with an MSER-5 pilot run), plus one per run for the
- * set-up.  Events per arrival differ little between the cells of a sweep;
- * arrivals per cell may differ a hundredfold. */
+/* What the progress line weighs a cell by (config/sweep.c). */
 static double cell_work(const SweepPlan *plan, int cell)
 {
-    const Scenario *sc = &plan->points[cell / plan->replications];
-    double runs = sc->n_alt * (sc->warmup.method == WARMUP_MSER5 ? 2.0 : 1.0);
-    return runs * (1.0 + expected_arrivals(sc));
+    return plan->work[cell / plan->replications];
 }
 
 /* ---- merge -------------------------------------------------------- */
@@ -318,21 +442,98 @@ static int cmp_row(const void *x, const void *y)
  * short summary on `summary` (sweeptab_print_summary). */
 enum { SUMMARY_ROWS = 12 };
 
-static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
-                        FILE *summary, Err *err)
+/* The rows of the tables, read again from the shard files point by point
+ * (sweeptab.h, SweepReader): rows holds every cell's refs, sorted by cell
+ * and alternative, so point p's are rows->r[p R A .. (p + 1) R A). */
+typedef struct ShardRows {
+    const SweepPlan *plan;
+    char *const *files;
+    const Rows *rows;
+} ShardRows;
+
+typedef struct ShardCursor {
+    const ShardRows *src;
+    int nf;
+    FILE **fp;  /* one per file, opened when first read */
+    long *pos;  /* where each one is (rows mostly follow each other) */
+    char *line;
+    size_t cap;
+} ShardCursor;
+
+static void *shard_cursor_open(const void *arg)
+{
+    const ShardRows *src = arg;
+    ShardCursor *c = xcalloc(1, sizeof *c);
+    int nf = 0;
+    for (int i = 0; i < src->rows->n; i++)
+        nf = src->rows->r[i].file >= nf ? src->rows->r[i].file + 1 : nf;
+    c->src = src;
+    c->nf = nf;
+    c->fp = xcalloc((size_t)nf + 1, sizeof *c->fp);
+    c->pos = xcalloc((size_t)nf + 1, sizeof *c->pos);
+    return c;
+}
+
+static int shard_cursor_point(void *cursor, int p, SweepRow *out, Err *err)
+{
+    ShardCursor *c = cursor;
+    const SweepPlan *plan = c->src->plan;
+    int per = plan->replications * plan->points[0].n_alt;
+    const RowRef *ref = &c->src->rows->r[(size_t)p * (size_t)per];
+    for (int i = 0; i < per; i++, ref++) {
+        const char *path = c->src->files[ref->file];
+        FILE **fp = &c->fp[ref->file];
+        if (*fp == NULL && (*fp = fopen(path, "r")) == NULL)
+            return err_set(err, SIM_EIO, path, "cannot open again: %s",
+                           strerror(errno));
+        if (c->pos[ref->file] != ref->off &&
+            fseek(*fp, ref->off, SEEK_SET) != 0)
+            return err_set(err, SIM_EIO, path, "cannot seek: %s",
+                           strerror(errno));
+        ssize_t got = getline(&c->line, &c->cap, *fp);
+        c->pos[ref->file] = ref->off + (got > 0 ? got : 0);
+        memset(&out[i], 0, sizeof out[i]);
+        if (got <= 0 || parse_row(plan, c->line, &out[i]) < 0 ||
+            out[i].cell != ref->cell || out[i].alt != ref->alt)
+            return err_set(err, SIM_EINPUT, path,
+                           "changed while it was merged (byte %ld)",
+                           ref->off);
+    }
+    return 0;
+}
+
+static void shard_cursor_close(void *cursor)
+{
+    ShardCursor *c = cursor;
+    for (int i = 0; i < c->nf; i++)
+        if (c->fp[i] != NULL)
+            fclose(c->fp[i]);
+    free(c->fp);
+    free(c->pos);
+    free(c->line);
+    free(c);
+}
+
+static int write_tables(const SweepPlan *plan, const char *dir,
+                        char *const *files, Rows *rows, FILE *summary,
+                        Err *err)
 {
     qsort(rows->r, (size_t)rows->n, sizeof *rows->r, cmp_row);
     const Scenario *sc0 = &plan->points[0];
     const char **names = xcalloc((size_t)sc0->n_alt, sizeof *names);
     for (int a = 0; a < sc0->n_alt; a++)
         names[a] = sc0->alt[a].name;
+    ShardRows src = {plan, files, rows};
+    SweepReader reader = {shard_cursor_open, shard_cursor_point,
+                          shard_cursor_close, &src};
     SweepTable t = {plan->name,           SIMSRV_VERSION,
                     plan->hash,           plan->sweep_text,
                     sc0->json_text,       sc0->seed,
                     plan->n_params,       (const char(*)[128])plan->param,
                     plan->n_points,       plan->value,
                     sc0->n_alt,           names,
-                    plan->replications,   rows->r};
+                    plan->replications,   NULL,
+                    &reader};
     /* The four outputs are independent: write them side by side (the HDF5
      * file, the slowest, on its own thread), each complete under its
      * temporary name; rename all four only once all are complete
@@ -340,7 +541,7 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
      * file order is reported. */
     struct {
         const char *file;
-        void (*write)(FILE *, const SweepTable *);
+        int (*write)(FILE *, const SweepTable *, Err *);
     } tables[] = {{"cells.csv", sweeptab_write_cells},
                   {"points.csv", sweeptab_write_points},
                   {"diffs.csv", sweeptab_write_diffs}};
@@ -370,7 +571,11 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
                 snprintf(path, sizeof path, "%s/%s", dir, tables[i].file);
                 if ((rcs[i] = atomic_file_open(&afs[i], path, &errs[i])) < 0)
                     break;
-                tables[i].write(afs[i].fp, &t);
+                if ((rcs[i] = tables[i].write(afs[i].fp, &t, &errs[i])) <
+                    0) {
+                    atomic_file_abort(&afs[i]);
+                    break;
+                }
                 if ((rcs[i] = atomic_file_finish(&afs[i], &errs[i])) < 0)
                     break;
             }
@@ -462,7 +667,7 @@ static int check_duplicates(const SweepPlan *plan, const Rows *rows,
         owner[c] = -1;
     for (int f = 0; f < nf && rc == 0; f++)
         for (int i = start[f]; i < start[f + 1] && rc == 0; i++) {
-            const SweepRow *r = &rows->r[i];
+            const RowRef *r = &rows->r[i];
             if (r->alt != 0)
                 continue; /* one row per cell is enough */
             int o = owner[r->cell];
@@ -584,7 +789,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
         int k, K;
         long valid;
         start[i] = rows.n;
-        rc = read_shard(&plan, files[i], 1, &k, &K, &rows, &valid, &err);
+        rc = read_shard(&plan, files[i], i, 1, &k, &K, &rows, &valid, &err);
         start[i + 1] = rows.n;
     }
     if (rc >= 0)
@@ -592,7 +797,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
     if (rc >= 0)
         rc = check_complete(&plan, &rows, dir, &err);
     if (rc >= 0)
-        rc = write_tables(&plan, dir, &rows, out, &err);
+        rc = write_tables(&plan, dir, files, &rows, out, &err);
     if (rc >= 0)
         fprintf(out, "merged %d cells from %d shard files into "
                      "%s/{cells,points,diffs}.csv\n",
@@ -731,7 +936,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     if (access(path, F_OK) == 0) {
         int fk, fK;
         long valid;
-        if ((rc = read_shard(&plan, path, 0, &fk, &fK, &done_rows, &valid,
+        if ((rc = read_shard(&plan, path, 0, 0, &fk, &fK, &done_rows, &valid,
                              &err)) < 0)
             goto out;
         if (fk != k || fK != K) {
@@ -783,13 +988,19 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     int written = 0;
     uint64_t events = 0;
     double t0 = progress_now_s();
+    Points pts;
+    points_init(&pts, &plan, todo, n_todo);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < n_todo; i++) {
         Buf b = {NULL, 0, 0};
-        uint64_t cell_events = run_cell(&plan, todo[i], &b);
+        int point = todo[i] / plan.replications;
+        const Scenario *sc = point_acquire(&plan, &pts, point);
+        uint64_t cell_events = sc ? run_cell(&plan, sc, todo[i], &b) : 0;
+        point_release(&pts, point);
 #pragma omp critical(sweep_write)
         {
-            fwrite(b.s, 1, b.n, fp);
+            if (b.n > 0)
+                fwrite(b.s, 1, b.n, fp);
             fflush(fp);
             written++;
             events += cell_events;
@@ -809,7 +1020,14 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         free(b.s);
     }
     progress_clear(&prog);
-    if (fclose(fp) != 0)
+    if (getenv("SIMSRV_TEST_POINTS_HELD") != NULL) /* test hook */
+        fprintf(errf, "points held at once: %d\n", pts.most_held);
+    if (pts.failed) {
+        err = pts.err;
+        rc = -SIM_EINPUT;
+    }
+    points_fini(&pts);
+    if (fclose(fp) != 0 && rc == 0)
         rc = err_set(&err, SIM_EIO, path, "write failed");
     fp = NULL;
     if (rc < 0)
@@ -818,11 +1036,12 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         Rows all = {0};
         int fk, fK;
         long valid;
-        rc = read_shard(&plan, path, 1, &fk, &fK, &all, &valid, &err);
+        char *one[1] = {path};
+        rc = read_shard(&plan, path, 0, 1, &fk, &fK, &all, &valid, &err);
         if (rc >= 0)
             rc = check_complete(&plan, &all, path, &err);
         if (rc >= 0)
-            rc = write_tables(&plan, dir, &all, out, &err);
+            rc = write_tables(&plan, dir, one, &all, out, &err);
         free(all.r);
         if (rc >= 0)
             fprintf(out, "%d cells (%d points x %d replications x %d "

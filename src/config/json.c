@@ -243,6 +243,28 @@ int json_num(const JCtx *c, const cJSON *obj, const char *path,
     return 0;
 }
 
+int json_int_value(const JCtx *c, const cJSON *v, const char *path,
+                   long long min, long long max, long long *out)
+{
+    if (!cJSON_IsNumber(v))
+        return jerr(c, path, "expected an integer, got %s%s", type_name(v),
+                    "");
+    double x = v->valuedouble;
+    char got[64];
+    snprintf(got, sizeof got, "%.17g", x);
+    if (!isfinite(x) || x != floor(x))
+        return jerr(c, path, "expected an integer (got %s)%s", got, "");
+    /* the range is checked on the double, before any cast: converting a
+     * double outside long long's range (1e300) is undefined behaviour */
+    if (x < (double)min || x > (double)max) {
+        char range[96];
+        snprintf(range, sizeof range, "%lld..%lld", min, max);
+        return jerr(c, path, "must be in %s (got %s)", range, got);
+    }
+    *out = (long long)x;
+    return 0;
+}
+
 int json_int(const JCtx *c, const cJSON *obj, const char *path,
              const char *key, int required, long long def, long long min,
              long long max, long long *out)
@@ -256,20 +278,7 @@ int json_int(const JCtx *c, const cJSON *obj, const char *path,
         *out = def;
         return 0;
     }
-    if (!cJSON_IsNumber(v))
-        return jerr(c, p, "expected an integer, got %s%s", type_name(v), "");
-    double x = v->valuedouble;
-    char got[64];
-    snprintf(got, sizeof got, "%.17g", x);
-    if (!isfinite(x) || x != floor(x))
-        return jerr(c, p, "expected an integer (got %s)%s", got, "");
-    if (x < (double)min || x > (double)max) {
-        char range[96];
-        snprintf(range, sizeof range, "%lld..%lld", min, max);
-        return jerr(c, p, "must be in %s (got %s)", range, got);
-    }
-    *out = (long long)x;
-    return 0;
+    return json_int_value(c, v, p, min, max, out);
 }
 
 int json_bool(const JCtx *c, const cJSON *obj, const char *path,

@@ -61,7 +61,14 @@ typedef enum JNumRule {
 int json_num(const JCtx *c, const cJSON *obj, const char *path,
              const char *key, int required, double def, JNumRule rule,
              double *out);
-/* An integer in [min, max]. */
+/* An integer in [min, max].  Every integer-valued key is read through
+ * these two, which check the range on the double before casting (1e300,
+ * -1, 2.5 and 1e999 are one-line errors, never an undefined conversion);
+ * |min| and |max| must be below 2^53, where doubles are still exact.
+ * json_int_value reads a value already found (an array element), named
+ * `path` in messages. */
+int json_int_value(const JCtx *c, const cJSON *v, const char *path,
+                   long long min, long long max, long long *out);
 int json_int(const JCtx *c, const cJSON *obj, const char *path,
              const char *key, int required, long long def, long long min,
              long long max, long long *out);

@@ -10,8 +10,10 @@
  */
 #include "limits.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
 
 /* Fills *v: "<what> is beyond the limit of <id>: <limit> (<source>,
  * <date>); ...". */
@@ -160,4 +162,86 @@ double limits_default_timeout_s(const PriceEntry *p)
 {
     double max_s = p->limits.max_timeout_s;
     return max_s > 0 && max_s < 900 ? max_s : 900;
+}
+
+/* ---- size bounds ------------------------------------------------------ */
+
+/* The largest of a workload's contributions to the expected work. */
+typedef struct Work {
+    double total;     /* expected arrivals (or candidates) per replication */
+    double top;       /* the largest contribution */
+    char key[64];     /* and its key */
+    double rate;      /* its rate, per second (0: not a rate) */
+} Work;
+
+static void work_add(Work *w, const char *key, double rate, double amount)
+{
+    w->total += amount;
+    if (amount > w->top || w->key[0] == '\0') {
+        w->top = amount;
+        w->rate = rate;
+        snprintf(w->key, sizeof w->key, "%s", key);
+    }
+}
+
+int limits_check_arrivals(const WorkloadSpec *wl, double horizon_s,
+                          int replications, LimitViolation *v)
+{
+    double end = wl->end_s > 0 && wl->end_s < horizon_s ? wl->end_s
+                                                        : horizon_s;
+    double span = end - wl->start_s;
+    Work w = {0};
+    if (!(span > 0))
+        return 0;
+    if (strcmp(wl->type, "poisson") == 0 || strcmp(wl->type, "constant") == 0)
+        work_add(&w, "rate_per_s", wl->rate_per_s, wl->rate_per_s * span);
+    else if (strcmp(wl->type, "diurnal") == 0) /* thinning at the peak */
+        work_add(&w, "rate_per_s", wl->rate_per_s * (1 + wl->amplitude),
+                 wl->rate_per_s * (1 + wl->amplitude) * span);
+    else if (strcmp(wl->type, "mmpp") == 0) {
+        double cycle = wl->mean_on_s + wl->mean_off_s;
+        work_add(&w, "rate_on_per_s", wl->rate_on_per_s,
+                 wl->rate_on_per_s * wl->mean_on_s / cycle * span);
+        work_add(&w, "rate_off_per_s", wl->rate_off_per_s,
+                 wl->rate_off_per_s * wl->mean_off_s / cycle * span);
+        work_add(&w, "mean_on_s", 0, 2 * span / cycle); /* state changes */
+    } else if (strcmp(wl->type, "steps") == 0) {
+        for (int i = 0; i < wl->n_steps; i++) {
+            double a = fmax(wl->step_at_s[i], wl->start_s);
+            double b = i + 1 < wl->n_steps ? fmin(wl->step_at_s[i + 1], end)
+                                           : end;
+            char key[64];
+            snprintf(key, sizeof key, "steps[%d].rate_per_s", i);
+            work_add(&w, key, wl->step_rate[i],
+                     b > a ? wl->step_rate[i] * (b - a) : 0);
+        }
+    } else {
+        return 0; /* traces: bound by their files */
+    }
+    double expected = w.total * replications;
+    if (!(expected > LIMITS_MAX_RUN_ARRIVALS))
+        return 0;
+    char what[160];
+    if (w.rate > 0)
+        snprintf(what, sizeof what, "%g per s", w.rate);
+    else
+        snprintf(what, sizeof what, "%g state changes per s",
+                 2 / (wl->mean_on_s + wl->mean_off_s));
+    v->key = "workload";
+    snprintf(v->msg, sizeof v->msg,
+             "%s: %s over %g s x %d replication%s is %.3g expected %s; "
+             "at most %.0e per run (about 4 minutes of simulation at 4 M "
+             "requests/s)",
+             w.key, what, span, replications, replications == 1 ? "" : "s",
+             expected, w.rate > 0 ? "arrivals" : "events",
+             LIMITS_MAX_RUN_ARRIVALS);
+    return 1;
+}
+
+double limits_sweep_bytes(double n_points, double point_bytes, double cells,
+                          int n_alt)
+{
+    return n_points * point_bytes +
+           cells * (LIMITS_SWEEP_CELL_BYTES +
+                    (double)n_alt * LIMITS_SWEEP_ROW_BYTES);
 }

@@ -199,12 +199,13 @@ static int load_calibration(const JCtx *c, const cJSON *v, ModelProfile *m)
                        "sizes",
                        PROFILE_MAX_CALIB);
     for (int i = 0; i < n; i++) {
-        const cJSON *e = cJSON_GetArrayItem(b, i);
-        if (!cJSON_IsNumber(e) || e->valuedouble < 1 ||
-            e->valuedouble > 4096 || e->valuedouble != (int)e->valuedouble)
-            return err_set(c->err, SIM_EINPUT, c->file,
-                           "calibration.batches[%d]: not a batch size", i);
-        m->calib_batches[i] = (int)e->valuedouble;
+        char ip[64];
+        long long batch;
+        json_path_index(ip, sizeof ip, "calibration.batches", i);
+        if ((rc = json_int_value(c, cJSON_GetArrayItem(b, i), ip, 1, 4096,
+                                 &batch)) < 0)
+            return rc;
+        m->calib_batches[i] = (int)batch;
     }
     m->n_calib_batches = n;
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, "dims");
@@ -213,14 +214,20 @@ static int load_calibration(const JCtx *c, const cJSON *v, ModelProfile *m)
             return rc;
         for (const cJSON *e = d->child; e != NULL; e = e->next) {
             if (m->n_calib_dims == PROFILE_MAX_CALIB ||
-                strlen(e->string) >= sizeof m->calib_dim_name[0] ||
-                !cJSON_IsNumber(e) || e->valuedouble < 1)
+                strlen(e->string) >= sizeof m->calib_dim_name[0])
                 return err_set(c->err, SIM_EINPUT, c->file,
                                "calibration.dims.%s: not a dimension size",
                                e->string);
+            char dp[160];
+            long long size;
+            json_path_key(dp, sizeof dp, "calibration.dims", e->string);
+            /* a dimension of an ONNX input: ORT takes int64 sizes; 2^31 is
+             * far beyond any batch or sequence length */
+            if ((rc = json_int_value(c, e, dp, 1, 2147483647LL, &size)) < 0)
+                return rc;
             snprintf(m->calib_dim_name[m->n_calib_dims],
                      sizeof m->calib_dim_name[0], "%s", e->string);
-            m->calib_dim_value[m->n_calib_dims++] = (long long)e->valuedouble;
+            m->calib_dim_value[m->n_calib_dims++] = size;
         }
     }
     m->calibrated = 1;

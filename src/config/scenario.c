@@ -575,6 +575,15 @@ static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.hist_range_s: %g is shorter than hist_bin_s %g",
                        path, ka->hist_range_s, ka->hist_bin_s);
+    /* each function holds one counter per bin, scanned at every decision:
+     * the default is 240 bins (4 h of 1 min) */
+    if (ka->hist_range_s / ka->hist_bin_s > HIST_MAX_BINS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.hist_bin_s: %g s over hist_range_s %g s is %.3g "
+                       "bins; at most %d (one counter per bin and function, "
+                       "scanned at every decision)",
+                       path, ka->hist_bin_s, ka->hist_range_s,
+                       ka->hist_range_s / ka->hist_bin_s, HIST_MAX_BINS);
     if (ka->hist_head_pct > ka->hist_tail_pct || ka->hist_tail_pct > 100)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: need 0 <= hist_head_pct <= hist_tail_pct <= 100",
@@ -790,9 +799,10 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
     int is_gpu = vm->type.gpus > 0;
     long long def_slots = 1;
     if (!is_gpu) {
-        def_slots = (long long)(vm->type.vcpus / hw->ref_vcpus);
-        if (def_slots < 1)
-            def_slots = 1;
+        /* clamped as a double before the cast (a catalog's vcpus may be
+         * anything positive) */
+        double per = vm->type.vcpus / hw->ref_vcpus;
+        def_slots = per >= 100000 ? 100000 : per >= 1 ? (long long)per : 1;
     }
     if ((rc = json_int(c, v, path, "slots", 0, def_slots, 1, 100000, &ll)) <
         0)
@@ -1449,6 +1459,14 @@ static int scenario_from_tree(const char *path, cJSON *root,
         sc->seed = (uint64_t)ov->seed;
     if (ov != NULL && ov->replications > 0)
         sc->replications = ov->replications;
+    {
+        LimitViolation lv;
+        if (limits_check_arrivals(&sc->workload, sc->horizon_s,
+                                  sc->replications, &lv)) {
+            rc = err_set(err, SIM_EINPUT, path, "workload.%s", lv.msg);
+            goto fail;
+        }
+    }
     catalog_close(own_cat);
     cJSON_Delete(root);
     return 0;

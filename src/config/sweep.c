@@ -17,6 +17,7 @@
 
 #include "../util/xalloc.h"
 #include "json.h"
+#include "limits.h"
 
 #ifndef SIMSRV_VERSION
 #define SIMSRV_VERSION "unknown"
@@ -47,7 +48,11 @@ static int set_path(cJSON *root, const char *path, cJSON *value, char *msg,
         int idx = -1;
         if (br != NULL) {
             *br = '\0';
-            idx = atoi(br + 1);
+            /* strtol, not atoi: an index past INT_MAX is refused, never an
+             * overflow */
+            char *end;
+            long li = strtol(br + 1, &end, 10);
+            idx = li >= 0 && li <= 1000000000L && end != br + 1 ? (int)li : -1;
             if (strchr(br + 1, ']') == NULL || idx < 0) {
                 snprintf(msg, size, "malformed index in '%s'", path);
                 goto fail;
@@ -137,8 +142,8 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
         }
         plan->n_points = n;
         vals = xcalloc((size_t)(n * plan->n_params + 1), sizeof *vals);
-        for (int p = 0; p < n; p++) {
-            const cJSON *pt = cJSON_GetArrayItem(pts, p);
+        const cJSON *pt = pts->child; /* walked, not indexed: O(n) */
+        for (int p = 0; p < n; p++, pt = pt->next) {
             int count = 0;
             for (const cJSON *it = pt ? pt->child : NULL; it; it = it->next)
                 count++;
@@ -186,8 +191,8 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
         }
         if (grid != NULL) {
             long long total = 1;
-            for (int i = 0; i < plan->n_params; i++)
-                total *= len[i];
+            for (int i = 0; i < plan->n_params && total <= 1000000; i++)
+                total *= len[i]; /* <= 10^6 x 2^31: no overflow */
             if (total > 1000000)
                 return err_set(c->err, SIM_EINPUT, c->file,
                                "grid: %lld points (at most 1,000,000)", total);
@@ -203,20 +208,142 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
         }
         vals = xcalloc((size_t)(plan->n_points * plan->n_params + 1),
                        sizeof *vals);
+        /* each list's items by index (cJSON_GetArrayItem walks the list) */
+        const cJSON **item[SWEEP_MAX_PARAMS];
+        for (int i = 0; i < plan->n_params; i++) {
+            const cJSON *arr =
+                cJSON_GetObjectItemCaseSensitive(obj, plan->param[i]);
+            item[i] = xcalloc((size_t)len[i], sizeof *item[i]);
+            int k = 0;
+            for (const cJSON *e = arr->child; e != NULL; e = e->next)
+                item[i][k++] = e;
+        }
         for (int p = 0; p < plan->n_points; p++) {
             int rest = p;
             for (int i = plan->n_params - 1; i >= 0; i--) {
                 int k = grid != NULL ? rest % len[i] : p;
                 if (grid != NULL)
                     rest /= len[i];
-                const cJSON *arr =
-                    cJSON_GetObjectItemCaseSensitive(obj, plan->param[i]);
-                vals[p * plan->n_params + i] = cJSON_GetArrayItem(arr, k);
+                vals[p * plan->n_params + i] = item[i][k];
             }
         }
+        for (int i = 0; i < plan->n_params; i++)
+            free(item[i]);
     }
     *vals_out = vals;
     return 0;
+}
+
+/* Once point 0 is validated: the replications, and the sweep's size
+ * against the bounds of config/limits.h (cells, and the memory held at
+ * once, estimated from point 0), refused before the other points are
+ * built. */
+static int check_size(const JCtx *c, const cJSON *root, SweepPlan *plan,
+                      const ScenarioOverrides *ov)
+{
+    const Scenario *p0 = &plan->points[0];
+    if (plan->replications == 0)
+        plan->replications = p0->replications;
+    if (ov != NULL && ov->replications > 0)
+        plan->replications = ov->replications;
+    const char *key = cJSON_GetObjectItemCaseSensitive(root, "grid")   ? "grid"
+                      : cJSON_GetObjectItemCaseSensitive(root, "zip") ? "zip"
+                      : cJSON_GetObjectItemCaseSensitive(root, "points")
+                          ? "points"
+                          : "replications";
+    long long cells = (long long)plan->n_points * plan->replications;
+    if (cells > LIMITS_MAX_SWEEP_CELLS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: %d points x %d replications are %lld cells; at "
+                       "most %lld (cell indices are ints; split the sweep)",
+                       key, plan->n_points, plan->replications, cells,
+                       LIMITS_MAX_SWEEP_CELLS);
+    /* held per point: its work (8 bytes), the runner's slot and count of
+     * cells left (12), and each value's text with its pointer and the
+     * allocator's overhead (about 40 + its length) */
+    double point_bytes = 20.0;
+    for (int i = 0; i < plan->n_params; i++)
+        point_bytes += 41.0 + (double)strlen(plan->value[i]);
+    double bytes = limits_sweep_bytes(plan->n_points, point_bytes,
+                                      (double)cells, p0->n_alt);
+    if (bytes > (double)LIMITS_SWEEP_MAX_BYTES)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: %d points x %d replications x %d alternatives "
+                       "hold about %.3g GB at once (%.0f bytes a point, %d a "
+                       "cell); at most %.3g GB (split the sweep)",
+                       key, plan->n_points, plan->replications, p0->n_alt,
+                       bytes / 1e9, point_bytes,
+                       LIMITS_SWEEP_CELL_BYTES +
+                           p0->n_alt * LIMITS_SWEEP_ROW_BYTES,
+                       (double)LIMITS_SWEEP_MAX_BYTES / 1e9);
+    return 0;
+}
+
+/* What a plan keeps to build its points again, one at a time (sweep.h:
+ * sweep_point_load): the sweep and base trees, the value of every
+ * (point, parameter) as a view into the sweep tree, and the overrides
+ * with the shared pricing catalog. */
+struct SweepSource {
+    cJSON *root, *base;         /* owned */
+    const cJSON **vals;         /* [point * n_params + i], views into root */
+    Catalog *cache;             /* owned: one catalog parse for every point */
+    ScenarioOverrides pov;      /* pov.catalog_cache = &cache */
+};
+
+int sweep_point_load(const SweepPlan *plan, int p, Scenario *sc, Err *err)
+{
+    struct SweepSource *src = plan->src;
+    cJSON *tree = cJSON_Duplicate(src->base, 1);
+    char msg[300];
+    for (int i = 0; i < plan->n_params; i++) {
+        const cJSON *v = src->vals[p * plan->n_params + i];
+        if (set_path(tree, plan->param[i], cJSON_Duplicate(v, 1), msg,
+                     sizeof msg) < 0) {
+            cJSON_Delete(tree);
+            memset(sc, 0, sizeof *sc);
+            return err_set(err, SIM_EINPUT, plan->path, "point %d: %s", p,
+                           msg);
+        }
+    }
+    char *text = cJSON_PrintUnformatted(tree);
+    cJSON_Delete(tree);
+    Err perr;
+    err_clear(&perr);
+    int rc = scenario_load_text(plan->scenario_path, text, &src->pov, sc,
+                                &perr);
+    free(text);
+    if (rc < 0) {
+        char line[900];
+        err_format(&perr, line, sizeof line);
+        return err_set(err, SIM_EINPUT, plan->path,
+                       "point %d makes the scenario invalid: %s", p, line);
+    }
+    return 0;
+}
+
+/* A scenario's expected arrivals in one run, known before it runs: the
+ * trace's rows in its window, or the mean rate over the arrival window. */
+static double expected_arrivals(const Scenario *sc)
+{
+    const WorkloadSpec *wl = &sc->workload;
+    if (strcmp(wl->type, "azure2019") == 0)
+        return (double)wl->az19_stats.invocations;
+    if (strcmp(wl->type, "trace") == 0 || strcmp(wl->type, "azure2021") == 0)
+        return (double)wl->trace_rows;
+    double end = wl->end_s > 0 && wl->end_s < sc->horizon_s ? wl->end_s
+                                                            : sc->horizon_s;
+    return end > wl->start_s ? arrivals_mean_rate(wl) * (end - wl->start_s)
+                             : 0.0;
+}
+
+/* What the progress line weighs a cell of the point by: expected arrivals
+ * x runs (its alternatives, twice with an MSER-5 pilot run), plus one per
+ * run for the set-up.  Events per arrival differ little between the cells
+ * of a sweep; arrivals per cell may differ a hundredfold. */
+static double point_work(const Scenario *sc)
+{
+    double runs = sc->n_alt * (sc->warmup.method == WARMUP_MSER5 ? 2.0 : 1.0);
+    return runs * (1.0 + expected_arrivals(sc));
 }
 
 int sweep_load(const char *path, const ScenarioOverrides *ov,
@@ -225,16 +352,15 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     static const char *const keys[] = {"name", "scenario", "replications",
                                        "grid", "zip", "points", "notes",
                                        NULL};
-    cJSON *root = NULL, *base = NULL;
-    Catalog *cache = NULL;
-    const cJSON **vals = NULL;
     char *base_text = NULL;
     int rc;
     long long reps;
     memset(plan, 0, sizeof *plan);
+    struct SweepSource *src = plan->src = xcalloc(1, sizeof *src);
     snprintf(plan->path, sizeof plan->path, "%s", path);
-    if ((rc = json_load_file(path, &root, &plan->sweep_text, err)) < 0)
-        return rc;
+    if ((rc = json_load_file(path, &src->root, &plan->sweep_text, err)) < 0)
+        goto done;
+    cJSON *root = src->root;
     JCtx c = {path, err};
     char scen[512], dir[512];
     if ((rc = json_expect_object(&c, root, "")) < 0 ||
@@ -260,10 +386,10 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     else
         snprintf(plan->scenario_path, sizeof plan->scenario_path, "%s/%s",
                  dir, scen);
-    if ((rc = json_load_file(plan->scenario_path, &base, &base_text, err)) <
-        0)
+    if ((rc = json_load_file(plan->scenario_path, &src->base, &base_text,
+                             err)) < 0)
         goto done;
-    if ((rc = expand(&c, root, plan, &vals)) < 0)
+    if ((rc = expand(&c, root, plan, &src->vals)) < 0)
         goto done;
     if ((rc = json_int(&c, root, "", "replications", 0, 0, 1, 100000,
                        &reps)) < 0)
@@ -272,45 +398,39 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
                              base_text),
                        SIMSRV_VERSION);
     /* every point shares one parsed pricing catalog */
-    ScenarioOverrides pov = {-1, 0, NULL, &cache};
-    if (ov != NULL) {
-        pov = *ov;
-        pov.catalog_cache = &cache;
-    }
-    plan->points = xcalloc((size_t)plan->n_points, sizeof *plan->points);
+    src->pov = (ScenarioOverrides){-1, 0, NULL, NULL};
+    if (ov != NULL)
+        src->pov = *ov;
+    src->pov.catalog_cache = &src->cache;
     plan->value = xcalloc((size_t)(plan->n_points * plan->n_params + 1),
                           sizeof *plan->value);
-    for (int p = 0; p < plan->n_points; p++) {
-        cJSON *tree = cJSON_Duplicate(base, 1);
-        char msg[300];
-        for (int i = 0; i < plan->n_params; i++) {
-            const cJSON *v = vals[p * plan->n_params + i];
-            plan->value[p * plan->n_params + i] = cJSON_PrintUnformatted(v);
-            if (set_path(tree, plan->param[i], cJSON_Duplicate(v, 1), msg,
-                         sizeof msg) < 0) {
-                cJSON_Delete(tree);
-                rc = err_set(err, SIM_EINPUT, path, "point %d: %s", p, msg);
-                goto done;
-            }
-        }
-        char *text = cJSON_PrintUnformatted(tree);
-        cJSON_Delete(tree);
-        Err perr;
-        rc = scenario_load_text(plan->scenario_path, text, &pov,
-                                &plan->points[p], &perr);
-        free(text);
-        if (rc < 0) {
-            char line[900];
-            err_format(&perr, line, sizeof line);
-            rc = err_set(err, SIM_EINPUT, path, "point %d makes the scenario "
-                                                "invalid: %s",
-                         p, line);
+    for (int i = 0; i < plan->n_params; i++) /* point 0's; the rest once */
+        plan->value[i] = cJSON_PrintUnformatted(src->vals[i]); /* checked */
+    /* Point 0 is held (the alternatives' names and count); every other
+     * point is built, checked and freed here, and built again by the
+     * runner when its cells run: memory does not grow with the points'
+     * scenarios (some 50 KB each). */
+    plan->points = xcalloc(1, sizeof *plan->points);
+    plan->replications = (int)reps; /* 0: the scenario's, after point 0 */
+    if ((rc = sweep_point_load(plan, 0, &plan->points[0], err)) < 0)
+        goto done;
+    plan->points_held = 1;
+    if ((rc = check_size(&c, root, plan, ov)) < 0)
+        goto done;
+    for (int i = plan->n_params; i < plan->n_points * plan->n_params; i++)
+        plan->value[i] = cJSON_PrintUnformatted(src->vals[i]);
+    plan->work = xcalloc((size_t)plan->n_points, sizeof *plan->work);
+    plan->work[0] = point_work(&plan->points[0]);
+    const Scenario *p0 = &plan->points[0];
+    for (int p = 1; p < plan->n_points; p++) {
+        Scenario pt;
+        if ((rc = sweep_point_load(plan, p, &pt, err)) < 0)
             goto done;
-        }
-        const Scenario *p0 = &plan->points[0], *pp = &plan->points[p];
-        int same = pp->n_alt == p0->n_alt;
+        int same = pt.n_alt == p0->n_alt;
         for (int a = 0; same && a < p0->n_alt; a++)
-            same = strcmp(pp->alt[a].name, p0->alt[a].name) == 0;
+            same = strcmp(pt.alt[a].name, p0->alt[a].name) == 0;
+        plan->work[p] = point_work(&pt);
+        scenario_free(&pt);
         if (!same) {
             rc = err_set(err, SIM_EINPUT, path,
                          "point %d changes the alternatives' names or number "
@@ -319,16 +439,8 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
             goto done;
         }
     }
-    plan->replications =
-        reps > 0 ? (int)reps : plan->points[0].replications;
-    if (ov != NULL && ov->replications > 0)
-        plan->replications = ov->replications;
 done:
-    catalog_close(cache);
-    free(vals);
     free(base_text);
-    cJSON_Delete(base);
-    cJSON_Delete(root);
     if (rc < 0)
         sweep_free(plan);
     return rc;
@@ -336,13 +448,22 @@ done:
 
 void sweep_free(SweepPlan *plan)
 {
-    for (int p = 0; plan->points != NULL && p < plan->n_points; p++)
+    for (int p = 0; plan->points != NULL && p < plan->points_held; p++)
         scenario_free(&plan->points[p]);
     free(plan->points);
     for (int i = 0; plan->value != NULL && i < plan->n_points * plan->n_params;
          i++)
         free(plan->value[i]);
     free(plan->value);
+    free(plan->work);
     free(plan->sweep_text);
+    struct SweepSource *src = plan->src;
+    if (src != NULL) {
+        catalog_close(src->cache);
+        free(src->vals);
+        cJSON_Delete(src->base);
+        cJSON_Delete(src->root);
+        free(src);
+    }
     memset(plan, 0, sizeof *plan);
 }

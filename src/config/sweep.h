@@ -7,7 +7,8 @@
  * replications.  Cell c = point * R + replication has a fixed global index,
  * so any partition of the cells gives the same rows.  Every point is the
  * base scenario's JSON with its values written in at their paths and then
- * validated in full, exactly as `simsrv run` would.
+ * validated in full, exactly as `simsrv run` would.  Only point 0's
+ * scenario is held: a point is some 50 KB, and a grid may have 10^6.
  *
  *   { "scenario": "spiky.json", "replications": 10,
  *     "grid": { "alternatives[1].keepalive.keepalive_s": [60, 600],
@@ -31,7 +32,13 @@ typedef struct SweepPlan {
     char param[SWEEP_MAX_PARAMS][128]; /* JSON paths */
     int n_points;
     char **value;              /* [point * n_params + i]: JSON text, owned */
-    Scenario *points;          /* n_points validated scenarios, owned */
+    Scenario *points;          /* point 0, validated (owned): the others
+                                  are checked by sweep_load and built again
+                                  by sweep_point_load when they run */
+    int points_held;           /* entries of points to free (0 or 1) */
+    double *work;              /* [n_points]: a cell's expected arrivals x
+                                  runs, + 1 a run (the progress line) */
+    struct SweepSource *src;   /* what builds the points (sweep.c) */
     int replications;
     uint64_t hash;             /* of the sweep and base scenario texts */
 } SweepPlan;
@@ -41,6 +48,12 @@ typedef struct SweepPlan {
 int sweep_load(const char *path, const ScenarioOverrides *ov,
                SweepPlan *plan, Err *err);
 void sweep_free(SweepPlan *plan);
+
+/* Builds point p's scenario into *sc (the caller frees it with
+ * scenario_free), exactly as sweep_load checked it.  Not thread-safe: the
+ * points share one parsed pricing catalog, so concurrent callers
+ * serialize.  Fails only if a file read changed since sweep_load. */
+int sweep_point_load(const SweepPlan *plan, int p, Scenario *sc, Err *err);
 
 static inline int sweep_n_cells(const SweepPlan *p)
 {

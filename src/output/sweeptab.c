@@ -44,76 +44,123 @@ static void put_param_header(FILE *fp, const SweepTable *t)
     }
 }
 
-static const SweepRow *row(const SweepTable *t, int point, int rep, int alt)
+/* ---- rows, a point at a time --------------------------------------- */
+
+void sweeptab_cursor_open(SweepCursor *c, const SweepTable *t, Err *err)
 {
-    return &t->rows[((size_t)point * t->reps + rep) * t->n_alt + alt];
+    c->t = t;
+    c->rc = 0;
+    c->err = err;
+    c->ctx = NULL;
+    c->buf = NULL;
+    if (t->rows == NULL) {
+        c->ctx = t->reader->open(t->reader->arg);
+        c->buf = xmalloc((size_t)t->reps * (size_t)t->n_alt * sizeof *c->buf);
+    }
 }
 
-void sweeptab_write_cells(FILE *fp, const SweepTable *t)
+const SweepRow *sweeptab_point(SweepCursor *c, int p)
 {
+    const SweepTable *t = c->t;
+    if (c->rc < 0)
+        return NULL;
+    if (t->rows != NULL)
+        return &t->rows[(size_t)p * t->reps * t->n_alt];
+    if (t->reader->point(c->ctx, p, c->buf, c->err) < 0) {
+        c->rc = -1;
+        return NULL;
+    }
+    return c->buf;
+}
+
+int sweeptab_cursor_close(SweepCursor *c)
+{
+    if (c->ctx != NULL)
+        c->t->reader->close(c->ctx);
+    free(c->buf);
+    c->ctx = NULL;
+    c->buf = NULL;
+    return c->rc;
+}
+
+/* ---- the tables ----------------------------------------------------- */
+
+int sweeptab_write_cells(FILE *fp, const SweepTable *t, Err *err)
+{
+    SweepCursor cur;
+    sweeptab_cursor_open(&cur, t, err);
     fputs("cell,point,replication,alternative", fp);
     put_param_header(fp, t);
     for (int m = 0; m < MET_COUNT; m++)
         fprintf(fp, ",%s", metric_info[m].name);
     fputc('\n', fp);
-    size_t n = (size_t)t->n_points * t->reps * t->n_alt;
-    for (size_t i = 0; i < n; i++) {
-        const SweepRow *r = &t->rows[i];
-        fprintf(fp, "%d,%d,%d,%s", r->cell, r->point, r->rep,
-                t->alt_names[r->alt]);
-        put_params(fp, t, r->point);
-        for (int m = 0; m < MET_COUNT; m++) {
-            fputc(',', fp);
-            put_num(fp, r->v[m]);
+    const SweepRow *rows;
+    for (int p = 0; p < t->n_points && (rows = sweeptab_point(&cur, p)); p++)
+        for (int i = 0; i < t->reps * t->n_alt; i++) {
+            const SweepRow *r = &rows[i];
+            fprintf(fp, "%d,%d,%d,%s", r->cell, r->point, r->rep,
+                    t->alt_names[r->alt]);
+            put_params(fp, t, r->point);
+            for (int m = 0; m < MET_COUNT; m++) {
+                fputc(',', fp);
+                put_num(fp, r->v[m]);
+            }
+            fputc('\n', fp);
         }
-        fputc('\n', fp);
-    }
+    return sweeptab_cursor_close(&cur);
 }
 
-void sweeptab_write_points(FILE *fp, const SweepTable *t)
+/* The points' rows (base < 0) or their paired differences against the
+ * alternative `base` (alternatives after it). */
+static int write_intervals(FILE *fp, const SweepTable *t, int base,
+                           Err *err)
 {
+    SweepCursor cur;
+    sweeptab_cursor_open(&cur, t, err);
     double *x = xmalloc((size_t)t->reps * sizeof *x);
-    fputs("point,alternative,replications", fp);
-    put_param_header(fp, t);
-    for (int m = 0; m < MET_COUNT; m++)
-        fprintf(fp, ",%s,%s_ci95", metric_info[m].name, metric_info[m].name);
-    fputc('\n', fp);
-    for (int p = 0; p < t->n_points; p++)
-        for (int a = 0; a < t->n_alt; a++) {
-            fprintf(fp, "%d,%s,%d", p, t->alt_names[a], t->reps);
+    const SweepRow *rows;
+    for (int p = 0; p < t->n_points && (rows = sweeptab_point(&cur, p)); p++)
+        for (int a = base + 1; a < t->n_alt; a++) {
+            int b = base < 0 ? a : base; /* the baseline's column */
+            if (base < 0)
+                fprintf(fp, "%d,%s,%d", p, t->alt_names[a], t->reps);
+            else
+                fprintf(fp, "%d,%s,%s,%d", p, t->alt_names[a],
+                        t->alt_names[base], t->reps);
             put_params(fp, t, p);
             for (int m = 0; m < MET_COUNT; m++) {
-                for (int r = 0; r < t->reps; r++)
-                    x[r] = row(t, p, r, a)->v[m];
+                for (int r = 0; r < t->reps; r++) {
+                    const SweepRow *ra = &rows[r * t->n_alt + a];
+                    const SweepRow *rb = &rows[r * t->n_alt + b];
+                    x[r] = base < 0 ? ra->v[m] : ra->v[m] - rb->v[m];
+                }
                 put_interval(fp, x, t->reps);
             }
             fputc('\n', fp);
         }
     free(x);
+    return sweeptab_cursor_close(&cur);
 }
 
-void sweeptab_write_diffs(FILE *fp, const SweepTable *t)
+int sweeptab_write_points(FILE *fp, const SweepTable *t, Err *err)
 {
-    double *x = xmalloc((size_t)t->reps * sizeof *x);
+    fputs("point,alternative,replications", fp);
+    put_param_header(fp, t);
+    for (int m = 0; m < MET_COUNT; m++)
+        fprintf(fp, ",%s,%s_ci95", metric_info[m].name, metric_info[m].name);
+    fputc('\n', fp);
+    return write_intervals(fp, t, -1, err);
+}
+
+int sweeptab_write_diffs(FILE *fp, const SweepTable *t, Err *err)
+{
     fputs("point,alternative,baseline,replications", fp);
     put_param_header(fp, t);
     for (int m = 0; m < MET_COUNT; m++)
         fprintf(fp, ",%s_diff,%s_diff_ci95", metric_info[m].name,
                 metric_info[m].name);
     fputc('\n', fp);
-    for (int p = 0; p < t->n_points; p++)
-        for (int a = 1; a < t->n_alt; a++) {
-            fprintf(fp, "%d,%s,%s,%d", p, t->alt_names[a], t->alt_names[0],
-                    t->reps);
-            put_params(fp, t, p);
-            for (int m = 0; m < MET_COUNT; m++) {
-                for (int r = 0; r < t->reps; r++)
-                    x[r] = row(t, p, r, a)->v[m] - row(t, p, r, 0)->v[m];
-                put_interval(fp, x, t->reps);
-            }
-            fputc('\n', fp);
-        }
-    free(x);
+    return write_intervals(fp, t, 0, err);
 }
 
 /* ---- the summary printed at the end of a sweep ---------------------- */
@@ -174,7 +221,14 @@ void sweeptab_print_summary(FILE *fp, const SweepTable *t, int max_rows,
     fputc('\n', fp);
     double *x = xmalloc((size_t)t->reps * sizeof *x);
     int n_rows = t->n_points * t->n_alt, shown = 0;
-    for (int p = 0; p < t->n_points && shown < max_rows; p++)
+    Err err; /* a failed read ends the table early; the tables' writers
+                report it */
+    SweepCursor cur;
+    sweeptab_cursor_open(&cur, t, &err);
+    const SweepRow *rows = NULL;
+    for (int p = 0; p < t->n_points && shown < max_rows &&
+                    (rows = sweeptab_point(&cur, p)) != NULL;
+         p++)
         for (int a = 0; a < t->n_alt && shown < max_rows; a++, shown++) {
             fprintf(fp, "%5d", p);
             for (int i = 0; i < t->n_params; i++)
@@ -183,7 +237,7 @@ void sweeptab_print_summary(FILE *fp, const SweepTable *t, int max_rows,
             fprintf(fp, "  %-*s", aw, t->alt_names[a]);
             for (int m = 0; m < SUM_NMET; m++) {
                 for (int r = 0; r < t->reps; r++)
-                    x[r] = row(t, p, r, a)->v[sum_metric[m]];
+                    x[r] = rows[r * t->n_alt + a].v[sum_metric[m]];
                 put_summary_cell(fp, stats_interval(x, t->reps));
             }
             fputc('\n', fp);
@@ -197,6 +251,7 @@ void sweeptab_print_summary(FILE *fp, const SweepTable *t, int max_rows,
     fprintf(fp, "; every metric in %s/points.csv, paired differences in "
                 "%s/diffs.csv\n",
             dir, dir);
+    sweeptab_cursor_close(&cur);
     free(x);
     free(pw);
 }

@@ -29,6 +29,19 @@ typedef struct SweepRow {
     double v[MET_COUNT];
 } SweepRow;
 
+/* A source of the rows read point by point, so that no writer holds more
+ * than one point's rows (the merge reads them again from the shard files:
+ * a 10^6-point sweep's rows would be 368 bytes each in memory).  Each
+ * writer opens its own cursor, so writers can run side by side. */
+typedef struct SweepReader {
+    void *(*open)(const void *arg);
+    /* point p's reps x n_alt rows, by replication then alternative, into
+     * rows: 0, or -1 with *err filled (a shard file unreadable now) */
+    int (*point)(void *cursor, int p, SweepRow *rows, Err *err);
+    void (*close)(void *cursor);
+    const void *arg;
+} SweepReader;
+
 typedef struct SweepTable {
     const char *name;
     const char *version;
@@ -42,12 +55,31 @@ typedef struct SweepTable {
     int n_alt;
     const char *const *alt_names; /* [n_alt] */
     int reps;
-    const SweepRow *rows;         /* [n_points * reps * n_alt], sorted */
+    const SweepRow *rows;         /* [n_points * reps * n_alt], sorted; or
+                                     NULL: read through reader */
+    const SweepReader *reader;
 } SweepTable;
 
-void sweeptab_write_cells(FILE *fp, const SweepTable *t);
-void sweeptab_write_points(FILE *fp, const SweepTable *t);
-void sweeptab_write_diffs(FILE *fp, const SweepTable *t);
+/* One writer's view of the rows, a point at a time: sweeptab_point gives
+ * point p's reps x n_alt rows (a view valid until the next call), or NULL
+ * once reading failed; sweeptab_cursor_close returns 0 or -1 with *err. */
+typedef struct SweepCursor {
+    const SweepTable *t;
+    void *ctx;
+    SweepRow *buf;
+    int rc;
+    Err *err;
+} SweepCursor;
+
+void sweeptab_cursor_open(SweepCursor *c, const SweepTable *t, Err *err);
+const SweepRow *sweeptab_point(SweepCursor *c, int p);
+int sweeptab_cursor_close(SweepCursor *c);
+
+/* The tables; 0, or -1 with *err when the rows could not be read (a write
+ * error is the caller's to find, on closing fp). */
+int sweeptab_write_cells(FILE *fp, const SweepTable *t, Err *err);
+int sweeptab_write_points(FILE *fp, const SweepTable *t, Err *err);
+int sweeptab_write_diffs(FILE *fp, const SweepTable *t, Err *err);
 
 /* Prints a short table for a person at the end of a sweep: per point and
  * alternative (the first max_rows of them) the parameter values and the

@@ -15,7 +15,9 @@
  *   attributes on /     plan_hash, simsrv_version, name, seed, replications,
  *                       sweep_json, scenario_json
  * Numeric tables are 2-D doubles rather than compound types: every reader
- * maps them to a matrix directly.  Datasets are chunked and deflated.
+ * maps them to a matrix directly.  Datasets are chunked and deflated, and
+ * written a point's rows at a time (a sweep's rows are read point by point,
+ * sweeptab.h).
  */
 #include "sweeptab.h"
 
@@ -53,8 +55,16 @@ static int put_strings(hid_t loc, const char *name, const char *const *s,
     return rc < 0 || ds < 0 ? -1 : 0;
 }
 
-static int put_matrix(hid_t loc, const char *name, const double *x,
-                      hsize_t rows, hsize_t cols)
+/* A 2-D double dataset written a block of rows at a time (the rows of one
+ * point), so the table is never held whole; chunked (1024 rows) and
+ * deflated as a whole-table write would be. */
+typedef struct Slab {
+    hid_t ds;
+    hsize_t rows, cols, at;
+} Slab;
+
+static int slab_open(Slab *sl, hid_t loc, const char *name, hsize_t rows,
+                     hsize_t cols)
 {
     hsize_t dims[2] = {rows, cols};
     hid_t space = H5Screate_simple(2, dims, NULL);
@@ -64,18 +74,55 @@ static int put_matrix(hid_t loc, const char *name, const double *x,
         H5Pset_chunk(plist, 2, chunk);
         H5Pset_deflate(plist, 4);
     }
-    hid_t ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT,
-                          plist, H5P_DEFAULT);
-    herr_t rc = ds >= 0 && rows > 0 ? H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
-                                    H5P_DEFAULT, x)
-                         : 0;
-    H5Dclose(ds);
+    sl->ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, plist,
+                        H5P_DEFAULT);
+    sl->rows = rows;
+    sl->cols = cols;
+    sl->at = 0;
     H5Pclose(plist);
     H5Sclose(space);
-    return rc < 0 || ds < 0 ? -1 : 0;
+    return sl->ds < 0 ? -1 : 0;
 }
 
-static int write_file(const char *tmp, const SweepTable *t)
+/* Writes the next n rows of x. */
+static int slab_write(Slab *sl, const double *x, hsize_t n)
+{
+    if (sl->ds < 0 || n == 0)
+        return sl->ds < 0 ? -1 : 0;
+    hsize_t start[2] = {sl->at, 0}, count[2] = {n, sl->cols};
+    hid_t file_space = H5Dget_space(sl->ds);
+    hid_t mem_space = H5Screate_simple(2, count, NULL);
+    herr_t rc = H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL,
+                                    count, NULL);
+    if (rc >= 0)
+        rc = H5Dwrite(sl->ds, H5T_NATIVE_DOUBLE, mem_space, file_space,
+                      H5P_DEFAULT, x);
+    H5Sclose(mem_space);
+    H5Sclose(file_space);
+    sl->at += n;
+    return rc < 0 ? -1 : 0;
+}
+
+static int slab_close(Slab *sl)
+{
+    int rc = sl->ds < 0 || sl->at != sl->rows ? -1 : 0;
+    if (sl->ds >= 0 && H5Dclose(sl->ds) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* A group with a "values" table of `cols` columns and their names. */
+static int group_open(hid_t f, const char *name, const char *const *names,
+                      hsize_t rows, hsize_t cols, hid_t *g, Slab *sl)
+{
+    hid_t gcpl = h5_gcpl();
+    *g = H5Gcreate2(f, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    int rc = slab_open(sl, *g, "values", rows, cols);
+    return put_strings(*g, "columns", names, cols, 0) | rc;
+}
+
+static int write_file(const char *tmp, const SweepTable *t, Err *err)
 {
     hid_t f = h5_create_file(tmp);
     if (f < 0)
@@ -93,50 +140,13 @@ static int write_file(const char *tmp, const SweepTable *t)
     h5_attr_string(f, "sweep_json", t->sweep_json);
     h5_attr_string(f, "scenario_json", t->scenario_json);
 
-    /* cells */
+    /* the cells and points tables, side by side, a point at a time */
     size_t nrow = (size_t)t->n_points * t->reps * t->n_alt;
-    size_t ccols = 4 + MET_COUNT;
-    double *x = xmalloc((nrow ? nrow : 1) * ccols * sizeof *x);
-    for (size_t i = 0; i < nrow; i++) {
-        const SweepRow *r = &t->rows[i];
-        double *o = &x[i * ccols];
-        o[0] = r->cell;
-        o[1] = r->point;
-        o[2] = r->rep;
-        o[3] = r->alt;
-        memcpy(o + 4, r->v, MET_COUNT * sizeof *o);
-    }
+    size_t ccols = 4 + MET_COUNT, pcols = 3 + 2 * MET_COUNT;
     const char *cnames[4 + MET_COUNT] = {"cell", "point", "replication",
                                          "alternative"};
     for (int m = 0; m < MET_COUNT; m++)
         cnames[4 + m] = metric_info[m].name;
-    hid_t gcpl = h5_gcpl();
-    hid_t g = H5Gcreate2(f, "cells", H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    rc |= put_matrix(g, "values", x, nrow, ccols);
-    rc |= put_strings(g, "columns", cnames, ccols, 0);
-    H5Gclose(g);
-    free(x);
-
-    /* points */
-    size_t prow = (size_t)t->n_points * t->n_alt;
-    size_t pcols = 3 + 2 * MET_COUNT;
-    x = xmalloc((prow ? prow : 1) * pcols * sizeof *x);
-    double *y = xmalloc((size_t)t->reps * sizeof *y);
-    for (int p = 0; p < t->n_points; p++)
-        for (int a = 0; a < t->n_alt; a++) {
-            double *o = &x[((size_t)p * t->n_alt + a) * pcols];
-            o[0] = p;
-            o[1] = a;
-            o[2] = t->reps;
-            for (int m = 0; m < MET_COUNT; m++) {
-                for (int r = 0; r < t->reps; r++)
-                    y[r] = t->rows[((size_t)p * t->reps + r) * t->n_alt + a]
-                               .v[m];
-                Interval iv = stats_interval(y, t->reps);
-                o[3 + 2 * m] = iv.mean;
-                o[4 + 2 * m] = iv.half;
-            }
-        }
     char (*pn)[96] = xcalloc(pcols, sizeof *pn);
     const char **pnames = xcalloc(pcols, sizeof *pnames);
     snprintf(pn[0], 96, "point");
@@ -148,11 +158,54 @@ static int write_file(const char *tmp, const SweepTable *t)
     }
     for (size_t i = 0; i < pcols; i++)
         pnames[i] = pn[i];
-    g = H5Gcreate2(f, "points", H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    rc |= put_matrix(g, "values", x, prow, pcols);
-    rc |= put_strings(g, "columns", pnames, pcols, 0);
-    H5Gclose(g);
+    hid_t gc, gp;
+    Slab cells, points;
+    rc |= group_open(f, "cells", cnames, nrow, ccols, &gc, &cells);
+    rc |= group_open(f, "points", pnames,
+                     (hsize_t)t->n_points * (hsize_t)t->n_alt, pcols, &gp,
+                     &points);
+    size_t per = (size_t)t->reps * t->n_alt;
+    double *x = xmalloc(per * ccols * sizeof *x);
+    double *o = xmalloc((size_t)t->n_alt * pcols * sizeof *o);
+    double *y = xmalloc((size_t)t->reps * sizeof *y);
+    SweepCursor cur;
+    sweeptab_cursor_open(&cur, t, err);
+    const SweepRow *rows;
+    for (int p = 0; p < t->n_points && rc == 0 &&
+                    (rows = sweeptab_point(&cur, p)) != NULL;
+         p++) {
+        for (size_t i = 0; i < per; i++) {
+            const SweepRow *r = &rows[i];
+            double *c = &x[i * ccols];
+            c[0] = r->cell;
+            c[1] = r->point;
+            c[2] = r->rep;
+            c[3] = r->alt;
+            memcpy(c + 4, r->v, MET_COUNT * sizeof *c);
+        }
+        rc |= slab_write(&cells, x, per);
+        for (int a = 0; a < t->n_alt; a++) {
+            double *q = &o[(size_t)a * pcols];
+            q[0] = p;
+            q[1] = a;
+            q[2] = t->reps;
+            for (int m = 0; m < MET_COUNT; m++) {
+                for (int r = 0; r < t->reps; r++)
+                    y[r] = rows[r * t->n_alt + a].v[m];
+                Interval iv = stats_interval(y, t->reps);
+                q[3 + 2 * m] = iv.mean;
+                q[4 + 2 * m] = iv.half;
+            }
+        }
+        rc |= slab_write(&points, o, (hsize_t)t->n_alt);
+    }
+    if (sweeptab_cursor_close(&cur) < 0)
+        rc = -1;
+    rc |= slab_close(&cells) | slab_close(&points);
+    H5Gclose(gc);
+    H5Gclose(gp);
     free(x);
+    free(o);
     free(y);
     free(pn);
     free(pnames);
@@ -168,7 +221,6 @@ static int write_file(const char *tmp, const SweepTable *t)
                           (hsize_t)t->n_points, (hsize_t)t->n_params);
         free(pp);
     }
-    H5Pclose(gcpl);
     if (h5_close_file(f) < 0)
         rc = -1;
     return rc;
@@ -177,9 +229,15 @@ static int write_file(const char *tmp, const SweepTable *t)
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err)
 {
     outset_track(path);
-    if (write_file(path, t) < 0 || outset_fault()) {
+    Err rerr;
+    err_clear(&rerr);
+    if (write_file(path, t, &rerr) < 0 || outset_fault()) {
         outset_untrack(path);
         remove(path);
+        if (rerr.code != 0) { /* the rows could not be read again */
+            *err = rerr;
+            return -rerr.code;
+        }
         return err_set(err, SIM_EIO, path, "HDF5 write failed (disk full?)");
     }
     return 0;

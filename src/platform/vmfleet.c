@@ -628,6 +628,8 @@ static void on_scale(VmFleet *f)
     } else {
         want = (f->busy_slots + f->q_total) / as->target;
     }
+    if (!(want <= as->max_vms)) /* clamped as a double: a tiny target */
+        want = as->max_vms;     /* makes it huge, and the cast undefined */
     int desired = (int)ceil(want - 1e-9);
     if (desired < as->min_vms)
         desired = as->min_vms;

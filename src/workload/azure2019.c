@@ -71,7 +71,12 @@ struct Az19 {
     uint64_t *min_start; /* CSR by minute over the kept functions */
     uint32_t *e_fn, *e_cnt;
     uint32_t first_min, end_min; /* replayed minutes [first, end) */
-    uint32_t cur;                /* next minute to expand */
+    uint32_t cur;                /* the minute being expanded */
+    uint32_t slice, n_slices;    /* its next slice, and how many it has */
+    int started;                 /* cur has been begun */
+    uint32_t *rem;               /* uniform spacing: each entry's arrivals
+                                    not yet placed in a slice */
+    size_t rem_cap;
     Arr *buf;
     size_t buf_n, buf_i, buf_cap;
     Arr *tmp; /* radix sort scratch */
@@ -232,11 +237,18 @@ static int count(const Csv *c, int col, uint32_t *out, Err *err)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end != '\0' || errno != 0 || s[0] == '-' || v > UINT32_MAX)
+    if (end == s || *end != '\0' || s[0] == '-' ||
+        (errno != 0 && errno != ERANGE))
         return err_set(err, SIM_EINPUT, c->path,
                        "line %ld, column %d: invocation count '%s' is not a "
                        "non-negative integer",
                        c->lineno, col + 1, s);
+    if (errno == ERANGE || v > AZ_MAX_MINUTE_COUNT)
+        return err_set(err, SIM_EINPUT, c->path,
+                       "line %ld, column %d: invocation count %s is over "
+                       "%u in a minute (one function's minute would pass a "
+                       "run's 10^9 arrivals)",
+                       c->lineno, col + 1, s, AZ_MAX_MINUTE_COUNT);
     *out = (uint32_t)v;
     return 0;
 }
@@ -565,6 +577,11 @@ const Az19Stats *az19_stats(const Az19 *a)
     return &a->st;
 }
 
+size_t az19_buffer_capacity(const Az19 *a)
+{
+    return a->buf_cap > a->tmp_cap ? a->buf_cap : a->tmp_cap;
+}
+
 double az19_memory_mb(const Az19 *a, int fn)
 {
     return a->fn[fn].memory_mb;
@@ -590,6 +607,7 @@ void az19_close(Az19 *a)
     free(a->e_fn);
     free(a->e_cnt);
     free(a->buf);
+    free(a->rem);
     free(a->tmp);
     free(a->radix_count);
     names_free(&a->names);
@@ -680,20 +698,83 @@ static void sort_by_time(Az19 *a)
     }
 }
 
-static void expand_minute(Az19 *a, uint32_t m, gsl_rng *r)
+/* Starts minute m: its slices (AZ_SLICE_ARRIVALS arrivals each, or the
+ * whole minute), and for uniform spacing every entry's count to place. */
+static void begin_minute(Az19 *a, uint32_t m)
 {
-    a->buf_n = a->buf_i = 0;
+    uint64_t total = 0, e0 = a->min_start[m], e1 = a->min_start[m + 1];
+    for (uint64_t e = e0; e < e1; e++)
+        total += a->e_cnt[e];
+    uint64_t n = (total + AZ_SLICE_ARRIVALS - 1) / AZ_SLICE_ARRIVALS;
+    a->n_slices = n > 1 ? (uint32_t)n : 1; /* <= 10^9 x 10^5 / 2^20 */
+    a->slice = 0;
+    if (a->spec.spacing != AZ_UNIFORM || a->n_slices == 1)
+        return;
+    if (a->rem_cap < e1 - e0) {
+        a->rem_cap = e1 - e0;
+        a->rem = xrealloc(a->rem, a->rem_cap * sizeof *a->rem);
+    }
+    for (uint64_t e = e0; e < e1; e++)
+        a->rem[e - e0] = a->e_cnt[e];
+}
+
+/* The first k in [0, c] whose equidistant offset (k + 1/2) 60 / c is at or
+ * after lo seconds: found from the estimate and corrected with the very
+ * expression the arrivals use, so consecutive slices share their
+ * boundaries exactly. */
+static uint32_t first_at_or_after(double lo, uint32_t c)
+{
+    double est = floor(lo * c / 60.0 - 0.5);
+    uint32_t k = est > 0 ? (est < c ? (uint32_t)est : c) : 0;
+    while (k > 0 && (k - 1 + 0.5) * 60.0 / c >= lo)
+        k--;
+    while (k < c && (k + 0.5) * 60.0 / c < lo)
+        k++;
+    return k;
+}
+
+/* Makes the arrivals of the current minute's next slice, [lo, hi) seconds
+ * into it, sorted.  A minute of at most AZ_SLICE_ARRIVALS arrivals is one
+ * slice, made exactly as a whole minute was before slices: counts and
+ * offsets come from the same draws in the same order.  Of more, the slice
+ * s of S gets:
+ *   equidistant  the k with (k + 1/2) 60 / c in [lo, hi);
+ *   uniform      Binomial(left, (hi - lo) / (60 - lo)) of the entry's
+ *                arrivals not yet placed (all of them in the last slice),
+ *                uniform in the slice: the c uniforms of the minute,
+ *                counted slice by slice;
+ *   poisson      Poisson(c (hi - lo) / 60), uniform in the slice.
+ * A slice holds about total / S <= AZ_SLICE_ARRIVALS arrivals, plus one
+ * per function and slice for equidistant spacing. */
+static void expand_slice(Az19 *a, gsl_rng *r)
+{
+    uint32_t m = a->cur, s = a->slice++, S = a->n_slices;
+    uint64_t e0 = a->min_start[m], e1 = a->min_start[m + 1];
     double m0 = 60.0 * m;
-    for (uint64_t e = a->min_start[m]; e < a->min_start[m + 1]; e++) {
+    double lo = 60.0 * s / S, hi = s + 1 == S ? 60.0 : 60.0 * (s + 1) / S;
+    a->buf_n = a->buf_i = 0;
+    for (uint64_t e = e0; e < e1; e++) {
         uint32_t c = a->e_cnt[e], fn = a->e_fn[e];
-        if (a->spec.spacing == AZ_POISSON)
-            c = gsl_ran_poisson(r, c);
-        for (uint32_t k = 0; k < c; k++) {
-            double off = a->spec.spacing == AZ_EQUIDISTANT
-                             ? (k + 0.5) * 60.0 / c
-                             : 60.0 * gsl_rng_uniform(r);
-            push(a, m0 + off, fn);
+        if (a->spec.spacing == AZ_EQUIDISTANT) {
+            uint32_t k0 = s == 0 ? 0 : first_at_or_after(lo, c);
+            uint32_t k1 = s + 1 == S ? c : first_at_or_after(hi, c);
+            for (uint32_t k = k0; k < k1; k++)
+                push(a, m0 + (k + 0.5) * 60.0 / c, fn);
+            continue;
         }
+        uint32_t n;
+        if (a->spec.spacing == AZ_POISSON)
+            n = gsl_ran_poisson(r, S == 1 ? c : c * ((hi - lo) / 60.0));
+        else if (S == 1)
+            n = c;
+        else if (s + 1 == S)
+            n = a->rem[e - e0];
+        else {
+            n = gsl_ran_binomial(r, (hi - lo) / (60.0 - lo), a->rem[e - e0]);
+            a->rem[e - e0] -= n;
+        }
+        for (uint32_t k = 0; k < n; k++)
+            push(a, m0 + (lo + (hi - lo) * gsl_rng_uniform(r)), fn);
     }
     sort_by_time(a);
 }
@@ -716,9 +797,15 @@ static double draw_ms(const Fn *f, double u)
 int az19_next(Az19 *a, gsl_rng *r, double *t_s, double *dur_s, int *fn)
 {
     while (a->buf_i == a->buf_n) {
-        if (a->cur >= a->end_min)
-            return 0;
-        expand_minute(a, a->cur++, r);
+        if (a->slice == a->n_slices) { /* the minute is done: the next */
+            if (a->started)
+                a->cur++;
+            a->started = 1;
+            if (a->cur >= a->end_min)
+                return 0;
+            begin_minute(a, a->cur);
+        }
+        expand_slice(a, r);
     }
     if (a->buf_i + AZ_PREFETCH_AHEAD < a->buf_n) { /* its function, soon */
         const Fn *soon = &a->fn[a->buf[a->buf_i + AZ_PREFETCH_AHEAD].fn];

@@ -20,7 +20,11 @@
  * grows with functions x active minutes, never with the number of
  * invocations (10^9 a day for 50,000 functions is 8 bytes per non-zero
  * cell).  Arrivals are made one minute at a time into a buffer sorted by
- * (time, function), so the stream is in time order.  The kept functions'
+ * (time, function), so the stream is in time order -- and a minute of more
+ * than AZ_SLICE_ARRIVALS arrivals in time slices of about that many each,
+ * one slice at a time, so the buffer holds at most 2 AZ_SLICE_ARRIVALS
+ * (32 MB, and as much for the sort's scratch) whatever the count: a
+ * minute of 10^9 arrivals made at once would take 16 GB.  The kept functions'
  * HashApp and HashFunction are held apart (util/names.h), for
  * functions.csv; the other functions' names are dropped once sampled.
  * Spacing within a minute:
@@ -46,12 +50,20 @@
 #define SIM_WORKLOAD_AZURE2019_H
 
 #include <gsl/gsl_rng.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../util/err.h"
 #include "sample.h"
 
 enum { AZ_EQUIDISTANT = 0, AZ_UNIFORM, AZ_POISSON };
+
+/* The largest count of one function in one minute: 10^9, the arrivals of
+ * a whole run (config/limits.h, LIMITS_MAX_RUN_ARRIVALS); 4,294,967,295
+ * is an error naming the file, line and column. */
+#define AZ_MAX_MINUTE_COUNT 1000000000u
+/* The arrivals of one time slice of a minute (16 bytes each: 16 MB). */
+#define AZ_SLICE_ARRIVALS (1u << 20)
 
 typedef struct Az19Spec {
     char invocations[1024];
@@ -89,6 +101,11 @@ Az19 *az19_open(const Az19Spec *spec, Err *err);
 int az19_next(Az19 *a, gsl_rng *r, double *t_s, double *dur_s, int *fn);
 
 const Az19Stats *az19_stats(const Az19 *a);
+
+/* The arrivals the reader's buffers can hold now: at most
+ * 2 AZ_SLICE_ARRIVALS, whatever a minute's count (for the tests of that
+ * bound). */
+size_t az19_buffer_capacity(const Az19 *a);
 
 /* Memory of kept function fn, MB (its app's average / the app's functions;
  * 0 when unknown). */

@@ -82,6 +82,35 @@ typedef struct Case {
     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "              \
     "\"mlp-tabular\", \"workload\": " POISSON ", \"alternatives\": [" alt   \
     "]}"
+/* a scenario with one more top-level key (and value) */
+#define TOP(kv)                                                             \
+    "{\"horizon_s\": 600, " kv ", \"models_dir\": \"%M\", \"model\": "      \
+    "\"mlp-tabular\", \"workload\": " POISSON ", \"alternatives\": "         \
+    "[{\"name\": \"a\", \"memory_mb\": 512}]}"
+/* 1 to 100 */
+#define VALUES100                                                           \
+    "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, " \
+    "19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, " \
+    "35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, " \
+    "51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, " \
+    "67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, " \
+    "83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, " \
+    "99, 100"
+/* 1 to 32 */
+#define VALUES32                                                            \
+    "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, "  \
+    "20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32"
+/* a scenario reading the profile m.json of its folder, and that profile
+ * with a calibration block */
+#define PROFILE_SCEN                                                        \
+    "{\"horizon_s\": 600, \"model\": \"m.json\", \"workload\": " POISSON    \
+    ", \"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}"
+#define PROFILE(calibration)                                                \
+    "{\"name\": \"m\", \"size_mb\": 5, \"memory_mb\": 41, \"hardware\": "   \
+    "{\"cpu\": {\"cold_start\": {\"sandbox\": {\"dist\": \"constant\", "    \
+    "\"value_ms\": 150}}, \"warm\": {\"a_ms\": 0.054, \"c_ms\": 0.0111, "   \
+    "\"sigma\": 0.15}}}, \"calibration\": {\"model_file\": \"m.onnx\", "    \
+    calibration "}}"
 #define BOM "\xEF\xBB\xBF"
 #define LONG100                                                             \
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
@@ -575,6 +604,116 @@ static const Case cases[] = {
                          LLM_HW("", LLM_TP("1", LLM_TM_OK, LLM_COLD) ", "
                                         LLM_TP("1", LLM_TM_OK, LLM_COLD))),
              "hardware.gpu-a100-80.llm.tp.1: TP 1 given twice"),
+    /* size bounds (issue 13 item 8) and checksums; a shard row changed
+     * after it was written is in test_bounds.c (a merge reads shard files
+     * in the output folder, which this table requires to stay absent) */
+    {"rate 1e15", SCEN("{\"type\": \"poisson\", \"rate_per_s\": 1e15}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.rate_per_s: 1e+15 per s over 600 s x 1 "
+     "replication is 6e+17 expected arrivals; at most 1e+09 per run (about "
+     "4 minutes of simulation at 4 M requests/s)"},
+    {"diurnal peak over the bound",
+     SCEN("{\"type\": \"diurnal\", \"rate_per_s\": 1e6, \"amplitude\": 1}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.rate_per_s: 2e+06 per s over 600 s x 1 "
+     "replication is 1.2e+09 expected arrivals; at most 1e+09 per run "
+     "(about 4 minutes of simulation at 4 M requests/s)"},
+    {"mmpp switching every nanosecond",
+     SCEN("{\"type\": \"mmpp\", \"rate_on_per_s\": 1, \"rate_off_per_s\": 0, "
+          "\"mean_on_s\": 1e-9, \"mean_off_s\": 1e-9}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.mean_on_s: 1e+09 state changes per s "
+     "over 600 s x 1 replication is 6e+11 expected events; at most 1e+09 "
+     "per run (about 4 minutes of simulation at 4 M requests/s)"},
+    {"steps: one step over the bound",
+     SCEN("{\"type\": \"steps\", \"steps\": [{\"at_s\": 0, \"rate_per_s\": "
+          "1}, {\"at_s\": 100, \"rate_per_s\": 1e7}]}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.steps[1].rate_per_s: 1e+07 per s over "
+     "600 s x 1 replication is 5e+09 expected arrivals; at most 1e+09 per "
+     "run (about 4 minutes of simulation at 4 M requests/s)"},
+    {"rate x horizon x replications over the bound",
+     "{\"horizon_s\": 600, \"replications\": 100, \"models_dir\": \"%M\", "
+     "\"model\": \"mlp-tabular\", \"workload\": {\"type\": \"poisson\", "
+     "\"rate_per_s\": 2e4}, \"alternatives\": [{\"name\": \"a\", "
+     "\"memory_mb\": 512}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: workload.rate_per_s: 20000 per s over 600 s x 100 "
+     "replications is 1.2e+09 expected arrivals; at most 1e+09 per run "
+     "(about 4 minutes of simulation at 4 M requests/s)"},
+    {"histogram of 10^7 bins",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"policy\": "
+         "\"hybrid-histogram\", \"hist_bin_s\": 0.001}}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].keepalive.hist_bin_s: 0.001 s over "
+     "hist_range_s 14400 s is 1.44e+07 bins; at most 100000 (one counter "
+     "per bin and function, scanned at every decision)"},
+    {"Azure 2019 minute count 4294967295", SCEN(AZ2019),
+     {{"i.csv", "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,1,"
+                "4294967295\n",
+       0}},
+     {NULL},
+     "simsrv: @/i.csv: line 2, column 6: invocation count 4294967295 is over "
+     "1000000000 in a minute (one function's minute would pass a run's "
+     "10^9 arrivals)"},
+    {"Azure 2019 minute count past 2^64", SCEN(AZ2019),
+     {{"i.csv", "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,1,"
+                "99999999999999999999999\n",
+       0}},
+     {NULL},
+     "simsrv: @/i.csv: line 2, column 6: invocation count "
+     "99999999999999999999999 is over 1000000000 in a minute (one "
+     "function's minute would pass a run's 10^9 arrivals)"},
+    /* integer keys: the range is checked before any cast */
+    {"replications 2.5",
+     TOP("\"replications\": 2.5"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: replications: expected an integer (got 2.5)"},
+    {"replications 1e300",
+     TOP("\"replications\": 1e300"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: replications: must be in 1..100000 (got "
+     "1.0000000000000001e+300)"},
+    {"seed -1",
+     TOP("\"seed\": -1"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: seed: must be in 0..9007199254740991 (got -1)"},
+    {"memory_mb 1e300", ALT("{\"name\": \"a\", \"memory_mb\": 1e300}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].memory_mb: must be in 1..1048576 "
+     "(got 1.0000000000000001e+300)"},
+    {"concurrency 2.5",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"concurrency\": 2.5}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].concurrency: expected an integer "
+     "(got 2.5)"},
+    {"profile: calibration batch 1e300", PROFILE_SCEN,
+     {{"m.json", PROFILE("\"batches\": [1, 1e300]"), 0}}, {NULL},
+     "simsrv: @/m.json: calibration.batches[1]: must be in 1..4096 (got "
+     "1.0000000000000001e+300)"},
+    {"profile: calibration dimension -1", PROFILE_SCEN,
+     {{"m.json", PROFILE("\"batches\": [1], \"dims\": {\"seq\": -1}"), 0}},
+     {NULL},
+     "simsrv: @/m.json: calibration.dims.seq: must be in 1..2147483647 (got "
+     "-1)"},
+    {"sweep: points x replications over 10^8 cells",
+     "{\"scenario\": \"%M/../scenarios/keepalive-base.json\", "
+     "\"replications\": 100000, \"grid\": {\"slo_ms\": [" VALUES32 "], "
+     "\"seed\": [" VALUES32 "]}}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: grid: 1024 points x 100000 replications are "
+     "102400000 cells; at most 100000000 (cell indices are ints; split the "
+     "sweep)"},
+    /* 10^6 x 146 bytes (three values of one character) + 10^8 cells x (9 +
+     * 2 x 48) bytes: 10^8 cells is the most, but they do not fit */
+    {"sweep: a 10^6-point grid over the memory bound",
+     "{\"scenario\": \"%M/../scenarios/keepalive-base.json\", "
+     "\"replications\": 100, \"grid\": {\"slo_ms\": [" VALUES100 "], \"seed\": "
+     "[" VALUES100 "], \"timeseries_interval_s\": [" VALUES100 "]}}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: grid: 1000000 points x 100 replications x 2 "
+     "alternatives hold about 10.6 GB at once (146 bytes a point, 105 a "
+     "cell); at most 4.29 GB (split the sweep)"},
 };
 
 static int count_lines(const char *s)
