@@ -28,9 +28,9 @@
  * makes files[0] a named pipe that gives its body to the first reader and
  * `fifo_then` to every later one (a trace that changes under the reader:
  * the run fails mid-way, so it runs once, over a previous set).  Each
- * command runs in a child process (in the case's folder, so a stray
- * relative write is seen), because some failures exit from deep inside a
- * run.
+ * command is the simsrv executable of this build in a process of its own,
+ * started in the case's folder (so a stray relative write is seen): some
+ * failures exit from deep inside a run.
  *
  * A second test fills a small tmpfs in the middle of `run`, `run
  * --requests` and `sweep` (as root, in a mount namespace of its own): exit
@@ -56,7 +56,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "support.h"
 
 typedef struct File {
@@ -1254,6 +1253,32 @@ static const Case cases[] = {
      {{0}}, {NULL},
      "simsrv: @/bad.json: alternatives[0].keepalive.hist_margin: 1 must "
      "be below 1"},
+    {"histogram bins of 1e-300 s",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"policy\": "
+         "\"hybrid-histogram\", \"hist_bin_s\": 1e-300}}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].keepalive.hist_bin_s: 1e-300 s is "
+     "below 1 ms (idle times are binned on the 1 us clock)"},
+    {"histogram range of 1e300 s",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"policy\": "
+         "\"hybrid-histogram\", \"hist_range_s\": 1e300}}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].keepalive.hist_range_s: at most "
+     "100 years (3.15e9 s)"},
+    {"histogram of 100,001 bins",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"policy\": "
+         "\"hybrid-histogram\", \"hist_range_s\": 100001, \"hist_bin_s\": "
+         "1}}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].keepalive.hist_range_s: 100001 s "
+     "in bins of 1 s is 100001 bins (at most 100,000 per function)"},
+    {"histogram of exactly 100,000 bins is accepted",
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"policy\": "
+         "\"hybrid-histogram\", \"hist_range_s\": 100, \"hist_bin_s\": "
+         "0.001}}, {\"name\": \"b\", \"memory_mb\": 0}"),
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: alternatives[1].memory_mb: must be in 1..1048576 "
+     "(got 0)"},
     {"provisioned schedule at hour 24",
      ALT("{\"name\": \"a\", \"memory_mb\": 512, \"provisioned\": "
          "{\"schedule\": [{\"at_h\": 24, \"count\": 1}]}}"),
@@ -1766,14 +1791,26 @@ static void snap_expect_same(const Snap *a, const Snap *b, const char *what)
 
 /* --- running one command --------------------------------------------- */
 
-/* Starts `argv` through the CLI in a child process whose working folder
- * is cwd, stderr going to err_path; the child waits for a byte on *gate
- * (when gate is not NULL) so that a helper can learn its PID first.  The
- * child leaves by exit(), so what the CLI registers at exit (the removal of
- * temporaries) runs as in the real program. */
+/* The simsrv executable of this build. */
+static const char *simsrv_bin(void)
+{
+    static char path[1100];
+    const char *root = getenv("SIMSRV_BUILD_ROOT");
+    snprintf(path, sizeof path, "%s/simsrv", root != NULL ? root : ".");
+    return path;
+}
+
+/* Starts the simsrv executable with `argv` in a child process whose
+ * working folder is cwd, stderr going to err_path and stdout to
+ * /dev/null; the child waits for a byte on *gate (when gate is not NULL)
+ * so that a helper can learn its PID first.  A fresh process per command:
+ * what simsrv does at exit (the removal of temporaries) runs as in real
+ * use, and under the sanitizers its leak check sees that process alone. */
 static pid_t start_child(int argc, char **argv, const char *cwd,
                          const char *err_path, int gate[2])
 {
+    (void)argc;
+    const char *bin = simsrv_bin();
     fflush(NULL);
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
@@ -1781,14 +1818,13 @@ static pid_t start_child(int argc, char **argv, const char *cwd,
         char go;
         if (gate != NULL && (close(gate[1]) != 0 || read(gate[0], &go, 1) != 1))
             _exit(119);
-        if (chdir(cwd) != 0 || freopen(err_path, "w", stderr) == NULL)
+        int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int nul = open("/dev/null", O_WRONLY);
+        if (chdir(cwd) != 0 || fd < 0 || nul < 0 || dup2(fd, 2) < 0 ||
+            dup2(nul, 1) < 0)
             _exit(120);
-        FILE *o = fopen("/dev/null", "w");
-        if (o == NULL)
-            _exit(121);
-        int rc = cli_main_streams(argc, argv, o, stderr);
-        fflush(NULL);
-        exit(rc);
+        execv(bin, argv);
+        _exit(121);
     }
     return pid;
 }
