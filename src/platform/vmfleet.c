@@ -628,6 +628,8 @@ static void on_scale(VmFleet *f)
     } else {
         want = (f->busy_slots + f->q_total) / as->target;
     }
+    if (!(want < as->max_vms)) /* a tiny target: beyond any int */
+        want = as->max_vms;
     int desired = (int)ceil(want - 1e-9);
     if (desired < as->min_vms)
         desired = as->min_vms;
