@@ -807,7 +807,8 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
     int is_gpu = vm->type.gpus > 0;
     long long def_slots = 1;
     if (!is_gpu) {
-        def_slots = (long long)(vm->type.vcpus / hw->ref_vcpus);
+        double per = vm->type.vcpus / hw->ref_vcpus; /* bounded first: */
+        def_slots = per < 100000 ? (long long)per : 100000; /* tiny ref */
         if (def_slots < 1)
             def_slots = 1;
     }

@@ -981,6 +981,30 @@ static const Case cases[] = {
      {NULL},
      "simsrv: @/p.json: entries[0].tiers[1]: tiers start at 0 GB-s, "
      "rise strictly, and discount by less than 1"},
+    {"pricing catalog VM of 1e300 vCPUs",
+     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "
+     "\"mlp-tabular\", \"pricing_catalog\": \"p.json\", \"workload\": " POISSON
+     ", \"alternatives\": [{\"name\": \"a\", \"platform\": \"vm\", \"vm\": "
+     "{\"instance_type\": \"c7i.large\"}}]}",
+     {{"p.json", "{\"entries\": [{\"id\": \"c7i.large\", \"vcpus\": 1e300}]}",
+       0}},
+     {NULL},
+     "simsrv: @/p.json: entries[0]: at most 100,000 vcpus and 1,000,000 "
+     "memory_gb or gpu_memory_gb (got 1e+300, 4, 0)"},
+    {"profile ref_vcpus 1e-300 on a VM",
+     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
+     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\", "
+     "\"platform\": \"vm\", \"vm\": {\"instance_type\": \"c7i.large\"}}]}",
+     {{"m", NULL, 0},
+      {"m/x.json",
+       "{\"name\": \"x\", \"size_mb\": 5, \"memory_mb\": 10, \"hardware\": "
+       "{\"cpu\": {\"ref_vcpus\": 1e-300, \"warm\": {\"dist\": "
+       "\"constant\", \"value_ms\": 4}, \"cold_total\": {\"dist\": "
+       "\"constant\", \"value_ms\": 9}}}}",
+       0}},
+     {NULL},
+     "simsrv: @/bad.json: alternatives[0].vm.slots: 100000 slots of model "
+     "'x' need 1e+06 MB, more than c7i.large has (4096 MB)"},
     /* --- earlier classes: workloads --- */
     {"poisson end_s before start_s",
      SCEN("{\"type\": \"poisson\", \"rate_per_s\": 3, \"start_s\": 10, "
