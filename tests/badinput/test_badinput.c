@@ -131,6 +131,17 @@ typedef struct Case {
     "may use only letters, digits, '-', '_' and '.', and is not '.' or "    \
     "'..' (it names the results directory)"
 
+/* a valid scenario of model x, whose profile is the case's m/x.json */
+#define MODEL_X                                                             \
+    "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "        \
+    "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}"
+/* the shipped 2019 trace with more workload and alternative members */
+#define AZ19_RUN(wl, alt)                                                   \
+    "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "              \
+    "\"mlp-tabular\", \"workload\": {\"type\": \"azure2019\", "              \
+    "\"invocations\": \"%T/azure2019-invocations.csv\", \"durations\": "     \
+    "\"%T/azure2019-durations.csv\", " wl "}, \"alternatives\": "            \
+    "[{\"name\": \"a\", \"memory_mb\": 512" alt "}]}"
 /* a sweep of the case's s.json (BASE_FILE: a valid scenario) */
 #define SWEEPF(body)                                                        \
     "{\"name\": \"sw\", \"scenario\": \"s.json\", \"replications\": 2, " body \
@@ -507,12 +518,8 @@ static const Case cases[] = {
     /* --- item 2: quartile sampling of fewer than four functions is
      * accepted (no GSL abort): each fails later, at its alternative --- */
     {"quartile sample of 2 of the 2019 trace's 5 functions",
-     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "
-     "\"mlp-tabular\", \"workload\": {\"type\": \"azure2019\", "
-     "\"invocations\": \"%T/azure2019-invocations.csv\", \"durations\": "
-     "\"%T/azure2019-durations.csv\", \"sample\": {\"method\": "
-     "\"quartile\", \"n\": 2}}, \"alternatives\": [{\"name\": \"a\", "
-     "\"memory_mb\": 512, \"provisioned\": 1}]}",
+     AZ19_RUN("\"sample\": {\"method\": \"quartile\", \"n\": 2}",
+              ", \"provisioned\": 1"),
      {{0}}, {NULL},
      "simsrv: @/bad.json: alternatives[0].provisioned: provisioned "
      "concurrency is per function and this workload (azure2019) has "
@@ -543,31 +550,18 @@ static const Case cases[] = {
      "functions; not supported"},
     /* --- item 4: numbers beyond every integer, range-checked first --- */
     {"Azure 2019 start_s 1e300 replays nothing",
-     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "
-     "\"mlp-tabular\", \"workload\": {\"type\": \"azure2019\", "
-     "\"invocations\": \"%T/azure2019-invocations.csv\", \"durations\": "
-     "\"%T/azure2019-durations.csv\", \"start_s\": 1e300}, "
-     "\"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}",
+     AZ19_RUN("\"start_s\": 1e300", ""),
      {{0}}, {NULL},
      "simsrv: %T/azure2019-invocations.csv: no invocation to replay (in "
      "the window, of the kept functions)"},
     {"Azure 2019 end_s 1e300 replays the whole trace",
-     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "
-     "\"mlp-tabular\", \"workload\": {\"type\": \"azure2019\", "
-     "\"invocations\": \"%T/azure2019-invocations.csv\", \"durations\": "
-     "\"%T/azure2019-durations.csv\", \"end_s\": 1e300}, "
-     "\"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512, "
-     "\"provisioned\": 1}]}",
+     AZ19_RUN("\"end_s\": 1e300", ", \"provisioned\": 1"),
      {{0}}, {NULL},
      "simsrv: @/bad.json: alternatives[0].provisioned: provisioned "
      "concurrency is per function and this workload (azure2019) has "
      "many functions; not supported"},
     {"Azure 2019 start_s 1e300 after end_s",
-     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "
-     "\"mlp-tabular\", \"workload\": {\"type\": \"azure2019\", "
-     "\"invocations\": \"%T/azure2019-invocations.csv\", \"durations\": "
-     "\"%T/azure2019-durations.csv\", \"start_s\": 1e300, \"end_s\": 60}, "
-     "\"alternatives\": [{\"name\": \"a\", \"memory_mb\": 512}]}",
+     AZ19_RUN("\"start_s\": 1e300, \"end_s\": 60", ""),
      {{0}}, {NULL},
      "simsrv: @/bad.json: workload.end_s: must be after start_s (60 <= "
      "1e+300)"},
@@ -576,7 +570,6 @@ static const Case cases[] = {
           "\"timestamp\", \"duration_column\": \"duration_ms\", "
           "\"duration_unit\": \"ms\", \"start_s\": 1e300}"),
      {{"t.csv", "timestamp,duration_ms\n1.5,40\n2.5,40\n", 0}}, {NULL},
-
      "simsrv: @/t.csv: no request to replay (empty trace, or nothing in "
      "the window / for that function)"},
     {"provisioned 1e300 in defaults",
@@ -613,7 +606,6 @@ static const Case cases[] = {
      "simsrv: @/bad.json: replications: must be in 1..100000 (got "
      "1.0000000000000001e+300)"},
     {"seed 1e300", "{\"horizon_s\": 10, \"seed\": 1e300}", {{0}}, {NULL},
-
      "simsrv: @/bad.json: seed: must be in 0..9007199254740991 (got "
      "1.0000000000000001e+300)"},
     {"seed 2^53", "{\"horizon_s\": 10, \"seed\": 9007199254740992}", {{0}},
@@ -659,7 +651,6 @@ static const Case cases[] = {
      "most 127)"},
     {"sweep: newline in a grid key",
      SWEEPF("\"grid\": {\"horizon\\n_s\": [10]}"), {BASE_FILE}, {NULL},
-
      "simsrv: @/bad.json: point 0 makes the scenario invalid: @/s.json: "
      "horizon\\n_s: unknown key 'horizon\\n_s' (did you mean "
      "'horizon_s'?)"},
@@ -685,14 +676,15 @@ static const Case cases[] = {
      {NULL},
      "simsrv: @/bad.json: name: too long (at most 63 characters)"},
     {"newline in a nested key",
-     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": {\"keep\\nalive_s\": "
-         "1}}"),
+     ALT("{\"name\": \"a\", \"memory_mb\": 512, \"keepalive\": "
+         "{\"keep\\nalive_s\": 1}}"),
      {{0}}, {NULL},
      "simsrv: @/bad.json: alternatives[0].keepalive.keep\\nalive_s: "
      "unknown key 'keep\\nalive_s' (did you mean 'keepalive_s'?)"},
     {"newline in a model name",
-     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": \"mlp\\ntabular\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "
+     "\"mlp\\ntabular\", \"workload\": " POISSON
+     ", \"alternatives\": [{\"name\": \"a\"}]}",
      {{0}}, {NULL},
      "simsrv: @/bad.json: model: unknown model 'mlp\\ntabular' (no "
      "profile file %M/mlp\\ntabular.json)"},
@@ -708,20 +700,12 @@ static const Case cases[] = {
      "simsrv: @/t\\n.csv: cannot open: No such file or directory"},
     {"escape sequence in a pricing name",
      ALT("{\"name\": \"a\", \"pricing\": \"\\u001b[31mred\"}"), {{0}}, {NULL},
-
      "simsrv: @/bad.json: alternatives[0].pricing: unknown pricing "
      "entry '\\x1b[31mred' (did you mean 'modal-t4'? 'simsrv catalog' "
      "lists them)"},
-    {"--out of exactly 1001 characters", "{}", {{0}},
-     {"--out", LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100
-                   LONG100 LONG100 "y"},
-
-     "simsrv: run: --out: the folder name is longer than 1000 "
-     "characters (try 'simsrv --help')"},
     {"calibrate: --out too long", "{}", {{"m.onnx", "not onnx", 0}},
      {"@/m.onnx", "--out", LONG100 LONG100 LONG100 LONG100 LONG100 LONG100
                              LONG100 LONG100 LONG100 LONG100 LONG100},
-
      "simsrv: calibrate: --out: the file name is longer than 1023 "
      "characters"},
     {"sweep: sweep file is a directory", NULL, {{0}}, {NULL},
@@ -744,8 +728,7 @@ static const Case cases[] = {
      {{"p.json", NULL, 0}}, {NULL},
      "simsrv: @/p.json: is a directory, not a JSON file"},
     {"models_dir is a file",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     MODEL_X,
      {{"m", "not a folder\n", 0}}, {NULL},
      "simsrv: @/bad.json: model: unknown model 'x' (no profile file "
      "@/m/x.json)"},
@@ -753,8 +736,7 @@ static const Case cases[] = {
      {NULL},
      "simsrv: @/bad.json: horizon_s: must be > 0 (got -1)"},
     {"BOM in a model profile is accepted",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     MODEL_X,
      {{"m", NULL, 0}, {"m/x.json", BOM "[1]", 0}}, {NULL},
      "simsrv: @/m/x.json: (top level): expected an object, got an array"},
     {"sweep: BOM in the sweep file is accepted",
@@ -763,11 +745,9 @@ static const Case cases[] = {
      "'points'?)"},
     {"BOM twice in a trace", SCEN(TRACE),
      {{"t.csv", BOM BOM "timestamp,duration_ms\n1.5,40\n", 0}}, {NULL},
-
      "simsrv: @/t.csv:1: the header has no column 'timestamp'"},
     {"BOM on a trace's second line", SCEN(TRACE),
      {{"t.csv", "timestamp,duration_ms\n" BOM "1.5,40\n", 0}}, {NULL},
-
      "simsrv: @/t.csv:2: not a number in the timestamp column"},
     {"2023-02-30 with an offset", SCEN(LLM),
      {{"t.csv",
@@ -810,10 +790,8 @@ static const Case cases[] = {
      {{"bad.json", "{\"horizon_s\": 10}\0\n", 19}}, {NULL},
      "simsrv: @/bad.json: contains a NUL byte: not a JSON text file"},
     {"a NUL byte in a model profile",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     MODEL_X,
      {{"m", NULL, 0}, {"m/x.json", "{\"name\": \"x\"}\0\n", 15}}, {NULL},
-
      "simsrv: @/m/x.json: contains a NUL byte: not a JSON text file"},
     {"a line of NUL bytes in an LLM trace", SCEN(LLM),
      {{"t.csv", nul_llm, sizeof nul_llm - 1}}, {NULL},
@@ -896,18 +874,16 @@ static const Case cases[] = {
      "simsrv: @/bad.json: replications: expected an integer (got 2.5)"},
     {"timeseries interval too fine",
      "{\"horizon_s\": 600, \"timeseries_interval_s\": 1e-6}", {{0}}, {NULL},
-
      "simsrv: @/bad.json: timeseries_interval_s: 1e-06 s gives over 10 "
      "million rows for this horizon; use a longer interval or 0 (none)"},
     {"timeseries interval negative",
      "{\"horizon_s\": 600, \"timeseries_interval_s\": -1}", {{0}}, {NULL},
-
      "simsrv: @/bad.json: timeseries_interval_s: must be >= 0 (got -1)"},
-    {"a key given twice", "{\"horizon_s\": 10, \"horizon_s\": 20, \"seed\": -1}",
+    {"a key given twice",
+     "{\"horizon_s\": 10, \"horizon_s\": 20, \"seed\": -1}",
      {{0}}, {NULL},
      "simsrv: @/bad.json: horizon_s: duplicate key 'horizon_s'"},
     {"trailing text after the object", "{\"horizon_s\": 10} x", {{0}}, {NULL},
-
      "simsrv: @/bad.json:1:19: JSON syntax error near 'x'"},
     {"syntax error on line 3", "{\n  \"horizon_s\": 10\n  \"seed\": 1\n}",
      {{0}}, {NULL},
@@ -1014,7 +990,6 @@ static const Case cases[] = {
      "10)"},
     {"poisson rate infinite",
      SCEN("{\"type\": \"poisson\", \"rate_per_s\": 1e999}"), {{0}}, {NULL},
-
      "simsrv: @/bad.json: workload.rate_per_s: must be a finite number "
      "(got infinity)"},
     {"poisson unknown key", SCEN("{\"type\": \"poisson\", \"rate\": 3}"),
@@ -1022,7 +997,6 @@ static const Case cases[] = {
      "simsrv: @/bad.json: workload.rate: unknown key 'rate' (did you "
      "mean 'type'?)"},
     {"workload type missing", SCEN("{\"rate_per_s\": 3}"), {{0}}, {NULL},
-
      "simsrv: @/bad.json: workload.type: missing (a string is required)"},
     {"steps empty", SCEN("{\"type\": \"steps\", \"steps\": []}"), {{0}},
      {NULL},
@@ -1103,7 +1077,6 @@ static const Case cases[] = {
      "of 2 rows (sort the trace, or raise lookahead)"},
     {"trace line longer than 65,535 bytes", SCEN(TRACE),
      {{"t.csv", "timestamp,duration_ms\n1.5,40\n%W33000;\n", 0}}, {NULL},
-
      "simsrv: @/t.csv:3: line longer than 65,535 bytes"},
     {"trace only a header", SCEN(TRACE),
      {{"t.csv", "timestamp,duration_ms\n", 0}}, {NULL},
@@ -1121,7 +1094,8 @@ static const Case cases[] = {
      "(did you mean 'number'?)"},
     {"LLM tokens fractional", SCEN(LLM),
      {{"t.csv",
-       "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 12:00:00,100,10.5\n",
+       "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+       "2023-11-16 12:00:00,100,10.5\n",
        0}},
      {NULL},
      "simsrv: @/t.csv:2: not a whole number in the generated tokens "
@@ -1150,14 +1124,12 @@ static const Case cases[] = {
      "number (truncated row?)"},
     {"Azure 2021 end before the duration", SCEN(AZ2021),
      {{"t.csv", "app,func,end_timestamp,duration\na,f,ten,1\n", 0}}, {NULL},
-
      "simsrv: @/t.csv:2: not a number in the timestamp column"},
     {"Azure 2019 empty invocations", SCEN(AZ2019), {{"i.csv", "", 0}},
      {NULL},
      "simsrv: @/i.csv: empty file (no header)"},
     {"Azure 2019 no HashFunction column", SCEN(AZ2019),
      {{"i.csv", "HashOwner,HashApp,Trigger,1,2\no,a,http,1,2\n", 0}}, {NULL},
-
      "simsrv: @/i.csv: line 1: no column 'HashFunction' in the header"},
     {"Azure 2019 no minute columns", SCEN(AZ2019),
      {{"i.csv", "HashOwner,HashApp,HashFunction,Trigger\no,a,f,http\n", 0}},
@@ -1405,13 +1377,11 @@ static const Case cases[] = {
      "simsrv: @/bad.json: alternatives[0].vm.pricing: unknown value "
      "'reserved-2y' (did you mean 'reserved-1y'?)"},
     {"model profile not an object",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     MODEL_X,
      {{"m", NULL, 0}, {"m/x.json", "[1]", 0}}, {NULL},
      "simsrv: @/m/x.json: (top level): expected an object, got an array"},
     {"model profile without warm",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     MODEL_X,
      {{"m", NULL, 0},
       {"m/x.json",
        "{\"name\": \"x\", \"size_mb\": 5, \"memory_mb\": 10, \"hardware\": "
@@ -1422,8 +1392,7 @@ static const Case cases[] = {
      "simsrv: @/m/x.json: hardware.cpu.warm: missing (the warm service "
      "time is required)"},
     {"model profile lognormal without sigma",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     MODEL_X,
      {{"m", NULL, 0},
       {"m/x.json",
        "{\"name\": \"x\", \"size_mb\": 5, \"memory_mb\": 10, \"hardware\": "
@@ -1434,8 +1403,7 @@ static const Case cases[] = {
      "simsrv: @/m/x.json: hardware.cpu.warm.sigma: missing (a number is "
      "required)"},
     {"model profile without hardware",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
+     MODEL_X,
      {{"m", NULL, 0},
       {"m/x.json", "{\"name\": \"x\", \"size_mb\": 5, \"memory_mb\": 10, "
                    "\"hardware\": {}}",
@@ -1460,7 +1428,6 @@ static const Case cases[] = {
      {BASE_FILE}, {NULL},
      "simsrv: @/bad.json: zip.seed: 1 values, but horizon_s has 2"},
     {"sweep: points empty", SWEEPF("\"points\": []"), {BASE_FILE}, {NULL},
-
      "simsrv: @/bad.json: points: expected a non-empty array of objects "
      "{\"json.path\": value}"},
     {"sweep: points[0] not an object", SWEEPF("\"points\": [1]"),
@@ -1479,17 +1446,16 @@ static const Case cases[] = {
      "as points[0]"},
     {"sweep: a point makes the scenario invalid",
      SWEEPF("\"grid\": {\"horizon_s\": [10, -1]}"), {BASE_FILE}, {NULL},
-
      "simsrv: @/bad.json: point 1 makes the scenario invalid: @/s.json: "
      "horizon_s: must be > 0 (got -1)"},
     {"sweep: a point renames an alternative",
-     SWEEPF("\"grid\": {\"alternatives[0].name\": [\"a\", \"b\"]}"), {BASE_FILE},
+     SWEEPF("\"grid\": {\"alternatives[0].name\": [\"a\", \"b\"]}"),
+     {BASE_FILE},
      {NULL},
      "simsrv: @/bad.json: point 1 changes the alternatives' names or "
      "number (every point must compare the same alternatives)"},
     {"sweep: a path to nothing",
      SWEEPF("\"grid\": {\"workload.nosuch\": [1]}"), {BASE_FILE}, {NULL},
-
      "simsrv: @/bad.json: point 0 makes the scenario invalid: @/s.json: "
      "workload.nosuch: unknown key 'nosuch' (did you mean 'notes'?)"},
     {"sweep: an index past the end",
@@ -1538,7 +1504,6 @@ static const Case cases[] = {
                "--threads", "1"}},
     {"sweep: a shard file of another shard",
      SWEEPF("\"grid\": {\"seed\": [1, 2]}"), {BASE_FILE}, {"--shard", "0/2"},
-
      "simsrv: @/results/shard-0-of-2.csv: is shard 0/1, not 0/2",
      .setup = {"sweep", "@/bad.json", "--out", "@/results", "--quiet",
                "--threads", "1"},
@@ -1616,7 +1581,6 @@ static const Case cases[] = {
      "simsrv: run: --seed: '12x' is not an integer in 0..2^53-1 (try "
      "'simsrv --help')"},
     {"run: --seed 2^53", "{}", {{0}}, {"--seed", "9007199254740992"},
-
      "simsrv: run: --seed: '9007199254740992' is not an integer in "
      "0..2^53-1 (try 'simsrv --help')"},
     {"run: --replications 0", "{}", {{0}}, {"--replications", "0"},
@@ -1639,7 +1603,6 @@ static const Case cases[] = {
      "simsrv: catalog: one entry id at most (got 'modal-l4' as well) "
      "(try 'simsrv --help')"},
     {"calibrate: no model", "{}", {{0}}, {"--out", "@/results/p.json"},
-
      "simsrv: calibrate: no model given (try 'simsrv calibrate --help')"},
     {"calibrate: model file missing", "{}", {{0}},
      {"@/nosuch.onnx", "--out", "@/results/p.json"},
@@ -1663,7 +1626,6 @@ static const Case cases[] = {
      "simsrv: calibrate: --bogus: unknown option (try 'simsrv calibrate "
      "--help')"},
     {"calibrate: --validate without a profile", "{}", {{0}}, {"--validate"},
-
      "simsrv: calibrate: --validate: needs a value"},
     {"calibrate: --validate a profile without calibration", "{}", {{0}},
      {"--validate", "%M/mlp-tabular.json"},
@@ -2039,7 +2001,8 @@ static int same_line(const char *got, const char *want)
     while (*want != '\0') {
         if (strncmp(want, "%X", 2) == 0) {
             for (int k = 0; k < 16; k++, got++)
-                if (!((*got >= '0' && *got <= '9') || (*got >= 'a' && *got <= 'f')))
+                if (!((*got >= '0' && *got <= '9') ||
+                      (*got >= 'a' && *got <= 'f')))
                     return 0;
             want += 2;
         } else if (*got++ != *want++) {
@@ -2273,15 +2236,25 @@ static void fill_leaving(const char *mnt, long long leave)
             (long long)v.f_blocks * (long long)v.f_frsize, leave);
 }
 
-/* Runs argv (after "simsrv") to success. */
+/* argv = "simsrv" and args (NULL-terminated); returns argc. */
+static int with_simsrv(const char *const *args, const char **argv)
+{
+    int argc = 0;
+    argv[argc++] = "simsrv";
+    while (args[argc - 1] != NULL && argc < 15) {
+        argv[argc] = args[argc - 1];
+        argc++;
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+/* Runs args (after "simsrv") to success. */
 static void run_ok(const char *cwd, const char *err_path,
                    const char *const *args)
 {
-    const char *argv[16] = {"simsrv"};
-    int argc = 1;
-    while (args[argc - 1] != NULL)
-        argv[argc] = args[argc - 1], argc++;
-    argv[argc] = NULL;
+    const char *argv[16];
+    int argc = with_simsrv(args, argv);
     char err[4096];
     int rc = run_child(argc, (char **)argv, cwd, err_path);
     read_text(err_path, err, sizeof err);
@@ -2300,11 +2273,8 @@ static void expect_full(const char *label, const char *mnt, const char *set,
     long long need = disk_bytes(set);
     snap_take(&before, set);
     fill_leaving(mnt, need / 2);
-    const char *argv[16] = {"simsrv"};
-    int argc = 1;
-    while (args[argc - 1] != NULL)
-        argv[argc] = args[argc - 1], argc++;
-    argv[argc] = NULL;
+    const char *argv[16];
+    int argc = with_simsrv(args, argv);
     int rc = run_child(argc, (char **)argv, cwd, err_path);
     snap_take(&after, set);
     char err[4096], what[200];
