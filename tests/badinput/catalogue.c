@@ -170,9 +170,10 @@ static const char *simsrv_bin(void)
 /* Starts the simsrv executable with `argv` in a child process whose
  * working folder is cwd, stderr going to err_path and stdout to
  * /dev/null; the child waits for a byte on *gate (when gate is not NULL)
- * so that the pipe's writer can learn its PID first.  A fresh process per command:
- * what simsrv does at exit (the removal of temporaries) runs as in real
- * use, and under the sanitizers its leak check sees that process alone. */
+ * so that the pipe's writer can learn its PID first.  A fresh process per
+ * command: what simsrv does at exit (the removal of temporaries) runs as in
+ * real use, and under the sanitizers its leak check sees that process
+ * alone. */
 static pid_t start_child(int argc, char **argv, const char *cwd,
                          const char *err_path, int gate[2])
 {
