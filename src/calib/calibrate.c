@@ -164,7 +164,7 @@ int calib_spawn(const char **argv, char **text, Err *err)
     exe[len] = '\0';
     int fd[2];
     if (pipe(fd) < 0)
-        return err_set(err, SIM_EIO, "calibrate", "pipe: %s", strerror(errno));
+        return err_set(err, SIM_EIO, "", "pipe: %s", strerror(errno));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
@@ -212,10 +212,10 @@ int calib_spawn(const char **argv, char **text, Err *err)
         err_set(err, SIM_EINPUT, "", "%s", line);
         err->where[0] = '\0';
     } else if (WIFSIGNALED(status)) {
-        err_set(err, SIM_EINTERNAL, "calibrate",
+        err_set(err, SIM_EINTERNAL, "",
                 "the measuring process died of signal %d", WTERMSIG(status));
     } else {
-        err_set(err, SIM_EINTERNAL, "calibrate",
+        err_set(err, SIM_EINTERNAL, "",
                 "the measuring process failed (exit %d)", WEXITSTATUS(status));
     }
     free(buf);
@@ -277,7 +277,7 @@ static int parse_warm(const char *t, const CalibOpts *o, WarmBatch *w,
         WarmBatch *wb = &w[k];
         p = strstr(p, "warm ");
         if (p == NULL)
-            return err_set(err, SIM_EINTERNAL, "calibrate",
+            return err_set(err, SIM_EINTERNAL, "",
                            "worker output lacks batch %d", o->batches[k]);
         char *end;
         wb->batch = (int)strtol(p + 5, &end, 10);
@@ -286,7 +286,7 @@ static int parse_warm(const char *t, const CalibOpts *o, WarmBatch *w,
         wb->hwm_mb = strtod(end, &end);
         p = strstr(end, "lat");
         if (p == NULL || wb->n == 0)
-            return err_set(err, SIM_EINTERNAL, "calibrate", "bad worker output");
+            return err_set(err, SIM_EINTERNAL, "", "bad worker output");
         p += 3;
         wb->lat = xmalloc(wb->n * sizeof *wb->lat);
         for (size_t i = 0; i < wb->n; i++)
@@ -824,6 +824,11 @@ int calibrate_cmd(int argc, char **argv, FILE *out, FILE *ef)
                 rc = calib_parse_int(v, a, 1, MAX_COLD, &r->cold_reps, &err);
             else if (strcmp(a, "--name") == 0)
                 snprintf(name, sizeof name, "%s", v);
+            else if (strcmp(a, "--out") == 0 &&
+                     strlen(v) >= sizeof ((AtomicFile *)0)->path)
+                rc = err_set(&err, SIM_EINPUT, a,
+                             "the file name is longer than %zu characters",
+                             sizeof ((AtomicFile *)0)->path - 1);
             else if (strcmp(a, "--out") == 0)
                 r->out_path = v;
             else
@@ -848,7 +853,7 @@ int calibrate_cmd(int argc, char **argv, FILE *out, FILE *ef)
         }
     }
     if (rc == 0 && model == NULL)
-        rc = err_set(&err, SIM_EINPUT, "calibrate",
+        rc = err_set(&err, SIM_EINPUT, "",
                      "no model given (try 'simsrv calibrate --help')");
     if (rc < 0) {
         free(r);
@@ -869,6 +874,11 @@ int calibrate_cmd(int argc, char **argv, FILE *out, FILE *ef)
         r->out_path = path;
     }
     struct stat stt;
+    if (err_if_directory(&err, model, "model file") < 0) {
+        free(r);
+        return calib_fail(ef, &err);
+    }
+    errno = 0;
     if (stat(model, &stt) != 0 || !S_ISREG(stt.st_mode)) {
         err_set(&err, SIM_EINPUT, model, "cannot open: %s",
                 errno ? strerror(errno) : "not a regular file");

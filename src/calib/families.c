@@ -89,7 +89,8 @@ int calib_families(int argc, char **argv, FILE *out, FILE *ef)
                     x[k] = pt[j].size_mb, yl[k] = pt[j].load_ms;
                     ym[k++] = pt[j].memory_mb;
                 }
-            double la = NAN, lc = NAN, ma = NAN, mc = NAN;
+            double la = (double)NAN, lc = (double)NAN, ma = (double)NAN,
+                   mc = (double)NAN;
             int distinct = 0;
             for (size_t j = 1; j < k; j++)
                 distinct |= x[j] != x[0];

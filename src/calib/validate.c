@@ -361,7 +361,7 @@ int calib_validate(int argc, char **argv, FILE *out, FILE *ef)
     if ((rc = serve_for_real(&v, m, threads, model, csv_file, &s, &err)) < 0)
         goto done;
     if (s.n != n) {
-        rc = err_set(&err, SIM_EINTERNAL, "calibrate",
+        rc = err_set(&err, SIM_EINTERNAL, "",
                      "the serving process reported %zu of %zu requests", s.n, n);
         goto done;
     }

@@ -70,6 +70,13 @@ static int parse_vm_fields(const JCtx *c, const cJSON *v, const char *path,
         (rc = json_str(c, v, path, "hardware", fresh, e->hardware,
                        e->hardware, sizeof e->hardware)) < 0)
         return rc;
+    /* slots are counted from vCPUs and memory as integers: bound them (the
+     * largest instances have a few hundred vCPUs and a few TB) */
+    if (e->vcpus > 100000 || e->memory_gb > 1e6 || e->gpu_memory_gb > 1e6)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: at most 100,000 vcpus and 1,000,000 memory_gb or "
+                       "gpu_memory_gb (got %g, %g, %g)",
+                       path, e->vcpus, e->memory_gb, e->gpu_memory_gb);
     e->min_billed_s = (int)min_s;
     e->gpus = (int)gpus;
     return 0;

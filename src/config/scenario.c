@@ -575,15 +575,25 @@ static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.hist_range_s: %g is shorter than hist_bin_s %g",
                        path, ka->hist_range_s, ka->hist_bin_s);
-    /* each function holds one counter per bin, scanned at every decision:
-     * the default is 240 bins (4 h of 1 min) */
+    /* idle times are binned on the 1 us clock, each function holds
+     * range/bin counters scanned at every decision (the default is 240
+     * bins: 4 h of 1 min), and the keep-alive window is a multiple of the
+     * bin in us: all bounded before any of them is an integer */
+    if (ka->hist_range_s > 3.15e9)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.hist_range_s: at most 100 years (3.15e9 s)", path);
+    if (ka->hist_bin_s < 1e-3)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.hist_bin_s: %g s is below 1 ms (idle times are "
+                       "binned on the 1 us clock)",
+                       path, ka->hist_bin_s);
     if (ka->hist_range_s / ka->hist_bin_s > HIST_MAX_BINS)
         return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.hist_bin_s: %g s over hist_range_s %g s is %.3g "
+                       "%s.hist_bin_s: %g s over hist_range_s %g s is %.0f "
                        "bins; at most %d (one counter per bin and function, "
                        "scanned at every decision)",
                        path, ka->hist_bin_s, ka->hist_range_s,
-                       ka->hist_range_s / ka->hist_bin_s, HIST_MAX_BINS);
+                       ceil(ka->hist_range_s / ka->hist_bin_s), HIST_MAX_BINS);
     if (ka->hist_head_pct > ka->hist_tail_pct || ka->hist_tail_pct > 100)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: need 0 <= hist_head_pct <= hist_tail_pct <= 100",

@@ -43,14 +43,25 @@ void cluster_fini(Cluster *c)
     c->n = 0;
 }
 
+/* x rounded up as an integer, at most 2^36 (69 PB, 69 million vCPUs): a
+ * memory limit or a node of 1e300 GB is "unlimited", casting it would be
+ * undefined, and a million such nodes of each kind still sum in an int64. */
+static int64_t ceil_units(double x)
+{
+    const int64_t cap = (int64_t)1 << 36;
+    if (x != x)
+        return 0;
+    return x < (double)cap ? (int64_t)ceil(x) : cap;
+}
+
 Demand cluster_demand(double vcpus, double mem_mb, int gpus,
                       double gpu_mem_mb)
 {
     Demand d;
-    d.mvcpus = (int64_t)ceil(vcpus * 1000 - 1e-9);
-    d.mem_mb = (int64_t)ceil(mem_mb - 1e-9);
+    d.mvcpus = ceil_units(vcpus * 1000 - 1e-9);
+    d.mem_mb = ceil_units(mem_mb - 1e-9);
     d.gpus = gpus;
-    d.gpu_mem_mb = (int64_t)ceil(gpu_mem_mb - 1e-9);
+    d.gpu_mem_mb = ceil_units(gpu_mem_mb - 1e-9);
     return d;
 }
 

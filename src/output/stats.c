@@ -9,7 +9,7 @@
 
 Interval stats_interval_level(const double *x, int n, double level)
 {
-    Interval iv = {0.0, NAN, NAN, n};
+    Interval iv = {0.0, (double)NAN, (double)NAN, n};
     if (n <= 0)
         return iv;
     /* Welford's update: stable for large means and small spreads. */

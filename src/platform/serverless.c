@@ -1361,7 +1361,7 @@ void srvpool_handle(SrvPool *s, const Event *ev)
         on_prewarm(s, ev->obj, ev->epoch);
         break;
     default:
-        assert(!"not a serverless event");
+        assert(0 && "not a serverless event");
     }
 }
 

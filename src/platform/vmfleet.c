@@ -795,7 +795,7 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
         break;
     }
     default:
-        assert(!"not a VM event");
+        assert(0 && "not a VM event");
     }
 }
 

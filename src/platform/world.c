@@ -350,7 +350,7 @@ static void handle(void *model, Sim *sim, const Event *ev)
         srvpool_handle(w->srv, ev);
         break;
     default:
-        assert(!"unknown event kind");
+        assert(0 && "unknown event kind");
     }
     size_t pending = sim_pending(w->sim);
     if (pending > w->peak_pending)

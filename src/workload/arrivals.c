@@ -20,7 +20,7 @@
 static void window_init(ArrivalState *st, const WorkloadSpec *wl)
 {
     memset(st, 0, sizeof *st);
-    st->dur_s = NAN;
+    st->dur_s = (double)NAN;
     st->prompt_tokens = st->output_tokens = -1;
     st->start = time_from_s(wl->start_s);
     st->end = time_from_s(wl->end_s);

@@ -452,7 +452,7 @@ static int fill(TraceReader *r, Err *err)
         if (r->col_fn >= 0 && !r->spec.numbered &&
             strcmp(f[r->col_fn], r->spec.function) != 0)
             continue;
-        Row row = {0, NAN, -1, -1, r->line, 0};
+        Row row = {0, (double)NAN, -1, -1, r->line, 0};
         if (r->spec.numbered && (row.fn = kept_function(r, f)) < 0)
             continue; /* not in the sample */
         if (r->spec.datetime) {

@@ -5,6 +5,9 @@
 # one line on stderr and leave nothing written.  No check depends on how
 # fast the machine is: the profile is checked against the measurements it
 # records, and --validate's prediction against a profile the test sets.
+# The calibration runs again in a network namespace with no route (when
+# unshare -n is available): the same exit, no error, a profile of the same
+# shape, so nothing in it needs the network (ONNX Runtime's telemetry off).
 #
 # usage: test_calibrate.sh SIMSRV SOURCE_ROOT FAKE_ORT_SO
 set -u
@@ -154,6 +157,58 @@ print("  a = %.6g ms, c = %.6g ms, sigma = %.4g from batch-1 median %.4f ms and 
       "batch-64 median %.4f ms; load %.1f ms" %
       (w["a_ms"], w["c_ms"], w["sigma"], y[0], y[1], cs["model_load"]["median_ms"]))
 PY
+
+# Nothing leaves the machine: the same calibration in a network namespace
+# of its own (no interface up, no route: a lookup or connection fails at
+# once) exits 0 with nothing on stderr, like the one above, and writes a
+# profile of the same shape (the same keys and the same settings; the
+# timings are the machine's and differ run to run).  As root `unshare -n`;
+# otherwise `unshare -rn` where user namespaces are allowed; else skipped.
+netns=()
+if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+    netns=(unshare -n)
+elif unshare -rn true 2>/dev/null; then
+    netns=(unshare -rn)
+fi
+if [ ${#netns[@]} -eq 0 ]; then
+    echo "skip: calibration without a network: unshare -n is not available here"
+elif ! routes=$("${netns[@]}" cat /proc/net/route) || [ "$(echo "$routes" | wc -l)" -ne 1 ]; then
+    fail "the network namespace has routes: $routes"
+else
+    nprof=$tmp/p/netns.profile.json
+    "${netns[@]}" "$simsrv" calibrate "$tmp/mlp-tiny.onnx" --out "$nprof" --batches 1,64 \
+        --threads 1 --cold-reps 2 --min-runs 50 --min-seconds 0.2 --max-runs 2000 \
+        --family mlp -q >"$tmp/ncal.out" 2>"$tmp/ncal.err"
+    rc=$?
+    if [ $rc -ne 0 ] || [ -s "$tmp/ncal.err" ]; then
+        fail "calibrate in a namespace without a network (${netns[*]}): exit $rc: $(cat "$tmp/ncal.err")"
+    elif $py - "$prof" "$nprof" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+def same_shape(x, y, where):  # the same keys all the way down; lists by
+    # their first items; any two numbers alike (a timing may print as 0)
+    num = (int, float)
+    if isinstance(x, dict) and isinstance(y, dict):
+        assert x.keys() == y.keys(), (where, sorted(x.keys() ^ y.keys()))
+        for k in x:
+            same_shape(x[k], y[k], where + "." + k)
+    elif isinstance(x, list) and isinstance(y, list):
+        if x and y:
+            same_shape(x[0], y[0], where + "[0]")
+    elif not (isinstance(x, num) and isinstance(y, num)):
+        assert type(x) == type(y), (where, x, y)
+same_shape(a, b, "profile")
+ca, cb = a["calibration"], b["calibration"]
+for k in ("batches", "threads", "runtime"):
+    assert ca[k] == cb[k], (k, ca[k], cb[k])
+assert a["name"] == b["name"] and a["size_mb"] == b["size_mb"]
+PY
+    then
+        ok "calibrate in a namespace without a network (${netns[*]}, no route): exit 0, nothing on stderr, a profile of the same shape and settings"
+    else
+        fail "calibrate in a namespace without a network: the profile differs in shape (above)"
+    fi
+fi
 
 # a scenario uses the calibrated profile by name
 cat >"$tmp/p/use.json" <<JSON

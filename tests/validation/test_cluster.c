@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "entity/cluster.h"
 #include "support.h"
 
 static double uni(gsl_rng *r, double lo, double hi)
@@ -164,4 +165,22 @@ Test(cluster, node_memory_utilization_of_a_static_fleet)
     WorkloadSpec wl = support_poisson(0.1);
     RunResult res = support_run(&alt, &wl, 3600, 1, 0);
     cr_assert_float_eq(res.v[MET_node_mem_util_pct], 100.0 * 800 / 900, 1e-9);
+}
+
+/* Pins: demands and capacities beyond 2^36 units (69 PB of memory, 69
+ * million vCPUs) are that cap, not a cast of 1e300 to an integer
+ * (undefined; clang's UBSan): a memory limit or node of 1e300 GB acts as
+ * unlimited, a 1e300-vCPU instance fits no real node; and below the cap the
+ * rounding up is exact (1.5 vCPU = 1500 milli-vCPU, 100.2 MB -> 101). */
+Test(cluster, demands_beyond_any_integer_are_capped)
+{
+    const int64_t cap = (int64_t)1 << 36;
+    Demand d = cluster_demand(1e300, 1e300 * 1024, 1, 1e300);
+    cr_assert_eq(d.mvcpus, cap);
+    cr_assert_eq(d.mem_mb, cap);
+    cr_assert_eq(d.gpu_mem_mb, cap);
+    d = cluster_demand(1.5, 100.2, 0, 0);
+    cr_assert_eq(d.mvcpus, 1500);
+    cr_assert_eq(d.mem_mb, 101);
+    cr_assert_eq(d.gpu_mem_mb, 0);
 }

@@ -234,3 +234,25 @@ Test(vm, least_outstanding_and_round_robin_balance)
         cr_assert_float_eq(res.v[MET_waited_pct], 100.0 / 3, 1e-9);
     }
 }
+
+/* Pins: a utilization target of 1e-300 asks for more VMs than an int holds
+ * (busy/ready / 1e-300); the wanted size is clamped to autoscale max before
+ * it is an integer (the cast was undefined: clang's UBSan), so the fleet
+ * grows to exactly max = 60 VMs and never beyond. */
+Test(vm, tiny_utilization_target_scales_to_max)
+{
+    AltSpec alt = autoscaled();
+    alt.vm.as.target = 1e-300;
+    WorkloadSpec wl = support_poisson(2);
+    RunConfig rc = support_config(&alt, &wl, 600, 5);
+    World *w = world_create(&rc);
+    sim_run(world_sim(w), time_from_s(599));
+    WorldState st = world_state(w);
+    fprintf(stderr, "VMs at 599 s: %d ready + %d booting (max 60)\n",
+            st.vm_ready, st.vm_booting);
+    cr_assert_eq(st.vm_ready + st.vm_booting, 60);
+    RunResult res;
+    world_finish(w, &res);
+    cr_assert_eq(res.v[MET_vm_peak], 60);
+    world_destroy(w);
+}
