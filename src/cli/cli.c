@@ -30,6 +30,7 @@
 #include "../workload/arrivals.h"
 #include "progress.h"
 #include "streams.h"
+#include "optimize.h"
 #include "sweep.h"
 
 
@@ -45,6 +46,7 @@ static void usage_main(FILE *fp)
           "  run FILE       simulate a scenario and compare its alternatives\n"
           "  sweep FILE     run a parameter sweep (OpenMP; shards for clusters)\n"
           "  merge FILE     merge a sharded sweep's results\n"
+          "  optimize FILE  the cheapest configuration that meets the SLO\n"
           "  calibrate M    measure an ONNX model with ONNX Runtime and write\n"
           "                 its latency profile (--validate PROFILE: check it)\n"
           "  catalog [ID]   list the built-in prices (ids for \"pricing\" and\n"
@@ -503,6 +505,8 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
         return sweep_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "merge") == 0)
         return merge_cmd(argc - 1, argv + 1, st.out, st.err);
+    if (strcmp(cmd, "optimize") == 0)
+        return optimize_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "calibrate") == 0)
         return calibrate_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "calibrate-worker") == 0) /* internal: calib.h */

@@ -222,6 +222,12 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
 int sweep_load(const char *path, const ScenarioOverrides *ov,
                SweepPlan *plan, Err *err)
 {
+    return sweep_load_text(path, NULL, ov, plan, err);
+}
+
+int sweep_load_text(const char *path, const char *sweep_text,
+                    const ScenarioOverrides *ov, SweepPlan *plan, Err *err)
+{
     static const char *const keys[] = {"name", "scenario", "replications",
                                        "grid", "zip", "points", "notes",
                                        NULL};
@@ -233,8 +239,16 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     long long reps;
     memset(plan, 0, sizeof *plan);
     snprintf(plan->path, sizeof plan->path, "%s", path);
-    if ((rc = json_load_file(path, &root, &plan->sweep_text, err)) < 0)
+    if (sweep_text != NULL) {
+        plan->sweep_text = xstrdup(sweep_text);
+        if ((rc = json_parse_text(path, sweep_text, &root, err)) < 0) {
+            sweep_free(plan);
+            return rc;
+        }
+    } else if ((rc = json_load_file(path, &root, &plan->sweep_text, err)) <
+               0) {
         return rc;
+    }
     JCtx c = {path, err};
     char scen[512], dir[512];
     if ((rc = json_expect_object(&c, root, "")) < 0 ||
