@@ -13,7 +13,8 @@
  * by the source tree's models folder, %T by its traces folder), up to four extra files in the case's
  * folder (bytes and length, so NUL bytes are possible), extra arguments,
  * and the expected line, in which '@' stands for the case's folder.  The
- * command is `run`, or `sweep`/`merge` when the case's name starts so.
+ * command is `run`, or `sweep`/`merge`/`optimize` when the case's name
+ * starts so.
  * Does not pin: the wording of messages outside this table.
  */
 #include <criterion/criterion.h>
@@ -418,6 +419,66 @@ static const Case cases[] = {
      {NULL},
      "simsrv: @/bad.json: colour: unknown key 'colour' (did you mean "
      "'points'?)"},
+    /* optimize */
+    {"optimize: unknown constraint metric",
+     "{\"scenario\": \"s.json\", \"constraints\": [{\"metric\": \"p99\", "
+     "\"<=\": 300}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: constraints[0].metric: 'p99' is not a metric "
+     "of the summary (nearest: 'p99_ms')"},
+    {"optimize: two bounds",
+     "{\"scenario\": \"s.json\", \"constraints\": [{\"metric\": "
+     "\"p99_ms\", \"<=\": 300, \">=\": 1}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: constraints[0]: give one bound, \"<=\" or \">=\""},
+    {"optimize: no bound",
+     "{\"scenario\": \"s.json\", \"constraints\": [{\"metric\": "
+     "\"cold_pct\"}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: constraints[0]: give one bound, \"<=\" or \">=\""},
+    {"optimize: unknown objective",
+     "{\"scenario\": \"s.json\", \"objective\": \"usd_per_mont\"}", {{0}},
+     {NULL}, "simsrv: @/bad.json: objective: 'usd_per_mont' is not a metric of "
+     "the summary (nearest: 'usd_per_month')"},
+    {"optimize: objective both ways",
+     "{\"scenario\": \"s.json\", \"objective\": {\"minimize\": \"cost_usd\", "
+     "\"maximize\": \"slo_pct\"}}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: objective: give a metric name, or one of "
+     "{\"minimize\": name} and {\"maximize\": name}"},
+    {"optimize: confidence 1", "{\"scenario\": \"s.json\", \"confidence\": 1}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: confidence: 1 is not between 0.5 and 1 "
+     "(exclusive)"},
+    {"optimize: max below initial",
+     "{\"scenario\": \"s.json\", \"replications\": {\"initial\": 20, "
+     "\"max\": 10}}",
+     {{0}}, {NULL}, "simsrv: @/bad.json: replications.max: 10 is below "
+     "replications.initial (20)"},
+    {"optimize: range of one number",
+     "{\"scenario\": \"s.json\", \"space\": {\"alternatives[0].memory_mb\": "
+     "{\"range\": [512]}}}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: space[\"alternatives[0].memory_mb\"].range: "
+     "expected [from, to] (integers)"},
+    {"optimize: log range from 0",
+     "{\"scenario\": \"s.json\", \"space\": {\"alternatives[0].memory_mb\": "
+     "{\"log_range\": [0, 1024], \"count\": 4}}}",
+     {{0}}, {NULL}, "simsrv: @/bad.json: "
+     "space[\"alternatives[0].memory_mb\"].log_range: a geometric range "
+     "starts at 1 or more"},
+    {"optimize: space too large",
+     "{\"scenario\": \"s.json\", \"space\": {\"workload.rate_per_s\": "
+     "{\"range\": [1, 100]}, \"alternatives[0].memory_mb\": {\"range\": "
+     "[128, 10240], \"step\": 64}}}",
+     {{0}}, {NULL}, "simsrv: @/bad.json: space: 15900 points (at most 4096)"},
+    {"optimize: unknown key", "{\"scenario\": \"s.json\", \"budget\": 1}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: budget: unknown key 'budget' (did you mean "
+     "'name'?)"},
+    {"optimize: unknown option", "{}", {{0}}, {"--shards", "2"},
+     "simsrv: optimize: unknown option '--shards' (try 'simsrv "
+     "optimize --help')"},
 };
 
 static int count_lines(const char *s)
@@ -484,6 +545,7 @@ static void run_case(const Case *c, int i)
     /* the command: "run", unless the case's name says "sweep:" or "merge:" */
     const char *cmd = strncmp(c->what, "sweep:", 6) == 0   ? "sweep"
                       : strncmp(c->what, "merge:", 6) == 0 ? "merge"
+                      : strncmp(c->what, "optimize:", 9) == 0 ? "optimize"
                                                            : "run";
     const char *argv[8] = {"simsrv", cmd, file, "--quiet", "--out", out};
     int argc = strcmp(cmd, "merge") == 0 ? 3 : 6; /* merge: no --quiet */
