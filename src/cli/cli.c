@@ -20,6 +20,7 @@
 #include "../calib/calib.h"
 #include "../config/scenario.h"
 #include "../output/report.h"
+#include "../output/report_ci.h"
 #include "../output/sink.h"
 #include "../output/timeseries.h"
 #include "../platform/world.h"
@@ -80,6 +81,8 @@ static void usage_run(FILE *fp)
           "  --no-timeseries     do not write timeseries.csv\n"
           "  --requests          also write requests.h5: every request of every\n"
           "                      run (arrival, outcome, cold, waits, latency, server)\n"
+          "  --ci                also print 95% intervals of the main metrics\n"
+          "                      and the $/month projection\n"
           "  -q, --quiet         no progress display (the table still prints)\n"
           "  -h, --help          show this help\n"
           "\n"
@@ -202,6 +205,7 @@ typedef struct RunOpts {
     int quiet;
     int no_ts;
     int requests;
+    int ci;
 } RunOpts;
 
 /* Writes summary.json and summary.csv as complete temporaries of `set`. */
@@ -395,6 +399,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         outset_abort(&set);
     if (rc == 0)
         report_print_table(st.out, &rep, dir);
+    if (rc == 0 && o->ci)
+        report_print_ci(st.out, &rep);
     free(names);
     free(prices);
     free(results);
@@ -404,7 +410,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
 
 static int cmd_run(const Streams *st, int argc, char **argv)
 {
-    RunOpts o = {NULL, NULL, NULL, -1, 0, 0, 0, 0};
+    RunOpts o = {NULL, NULL, NULL, -1, 0, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -416,6 +422,8 @@ static int cmd_run(const Streams *st, int argc, char **argv)
             o.no_ts = 1;
         } else if (strcmp(a, "--requests") == 0) {
             o.requests = 1;
+        } else if (strcmp(a, "--ci") == 0) {
+            o.ci = 1;
         } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--replications") == 0 ||
                    strcmp(a, "--out") == 0 || strcmp(a, "--models") == 0) {
             if (i + 1 >= argc)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../output/report_ci.h"
 #include "../util/xalloc.h"
 #include "json.h"
 
@@ -46,10 +47,7 @@ double optimize_metric_value(const Scenario *sc, const RunResult *res, int m)
     double arrivals = res->v[MET_arrivals];
     if (m == OPT_REJECTED_PCT)
         return arrivals > 0 ? 100.0 * res->v[MET_rejected] / arrivals : 0.0;
-    double span_s = sc->horizon_s - res->v[MET_warmup_s];
-    if (span_s <= 0 || arrivals <= 0)
-        return 0.0;
-    return res->v[MET_usd_per_1m] * 1e-6 * (arrivals / span_s) * 2592000.0;
+    return report_usd_per_month(res, sc->horizon_s);
 }
 
 /* A metric name at `key` of obj: one of the summary's or a derived one. */

@@ -43,8 +43,7 @@
 
 /* Derived metrics, numbered after the summary's MET_COUNT.
  * usd_per_month: the run's cost per request times its measured arrival rate
- * over a 30-day month, usd_per_1m / 1e6 x arrivals / (horizon_s - warmup_s)
- * x 2,592,000 s.  rejected_pct: 100 x rejected / arrivals (only while the
+ * over a 30-day month (report_usd_per_month, output/report_ci.h).  rejected_pct: 100 x rejected / arrivals (only while the
  * summary has no metric of that name). */
 enum { OPT_USD_PER_MONTH = MET_COUNT, OPT_REJECTED_PCT, OPT_N_METRICS };
 

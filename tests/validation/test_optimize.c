@@ -19,7 +19,9 @@
  *    (every candidate at the replication maximum, feasible by its mean);
  *    the fraction of simulated events against the exhaustive run is
  *    printed (no bound on it is pinned: it depends on the problems);
- *  - one thread and two threads give the same outcome, run for run.
+ *  - one thread and two threads give the same outcome, run for run;
+ *  - the monthly projection by hand: $2 per 1M requests at 1 req/s is
+ *    $5.184 a month.
  * Fixed seeds; nothing depends on timing.
  */
 #include <criterion/criterion.h>
@@ -29,6 +31,7 @@
 #include <string.h>
 
 #include "cli/optimize.h"
+#include "output/report_ci.h"
 #include "support.h"
 
 static char dir[1024];
@@ -237,4 +240,18 @@ Test(optimize, generated_problems_match_theory_and_exhaustive_search,
             ok, n_prob, ok_exh, 100.0 * events / events_exh);
     cr_assert_eq(ok, n_prob);
     cr_assert_eq(ok_exh, n_prob);
+}
+
+Test(optimize, monthly_projection_by_hand)
+{
+    /* $2 per 1M requests at 3,600 arrivals in [600, 4200) s = 1 req/s:
+     * 2,592,000 requests a month, $5.184 */
+    RunResult res;
+    memset(&res, 0, sizeof res);
+    res.v[MET_usd_per_1m] = 2.0;
+    res.v[MET_arrivals] = 3600;
+    res.v[MET_warmup_s] = 600;
+    cr_assert_float_eq(report_usd_per_month(&res, 4200), 5.184, 1e-12);
+    res.v[MET_arrivals] = 0;
+    cr_assert_eq(report_usd_per_month(&res, 4200), 0.0);
 }
