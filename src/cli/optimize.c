@@ -29,8 +29,8 @@
  * Rules 1 and 2 are decided on one stage's numbers for all candidates at
  * once, so the order of candidates does not matter.  If the maximum is
  * reached first, the candidates left are reported as indistinguishable and
- * the shown-feasible one with the smallest mean (or, if none is shown
- * feasible, the one with the smallest mean, flagged) is recommended.
+ * the shown-feasible one with the smallest mean is recommended; if none is
+ * shown feasible, nothing is.
  *
  * Why it holds: let B be the best truly feasible candidate.  The statements
  * used about B -- per stage, J lower bounds of its own constraints, K - 1
@@ -73,8 +73,13 @@
 /* ---- statistics over the stored replications ------------------------- */
 
 /* Stored columns per run: the objective, the constraints' metrics, the
- * monthly projection and the Pareto front's latency metric. */
+ * monthly projection, the Pareto front's latency metric and the arrivals. */
 static int ncol(const OptPlan *p)
+{
+    return p->n_con + OPT_EXTRA_COLUMNS;
+}
+
+static int q_arrivals(const OptPlan *p)
 {
     return 3 + p->n_con;
 }
@@ -181,6 +186,7 @@ static void run_stage(const OptPlan *p, OptOutcome *o, int from, int to,
             optimize_metric_value(sc, &res[i], OPT_USD_PER_MONTH);
         row[q_latency(p)] =
             optimize_metric_value(sc, &res[i], latency_metric(p));
+        row[q_arrivals(p)] = res[i].v[MET_arrivals];
         events_of[c] += (double)res[i].events;
         o->cand[c].reps = r + 1;
     }
@@ -189,10 +195,30 @@ static void run_stage(const OptPlan *p, OptOutcome *o, int from, int to,
     free(tasks);
 }
 
+/* The least half-width of a percentage of requests (a metric in "%"):
+ * -ln(a) / N x 100 over the N arrivals of c's n replications, the exact
+ * one-sided bound on a rate when none of N requests had the event
+ * (1 - a^(1/N) <= -ln(a)/N), used as a floor because a sample of runs with
+ * no such request has sd 0 and would otherwise look exact.  0 for other
+ * metrics. */
+static double pct_floor(const OptPlan *p, const OptOutcome *o, int c, int m,
+                        int n, double a)
+{
+    const char *unit = m < MET_COUNT ? metric_info[m].unit
+                       : m == OPT_REJECTED_PCT ? "%"
+                                               : "";
+    if (strcmp(unit, "%") != 0)
+        return 0;
+    double arrivals = 0;
+    for (int r = 0; r < n; r++)
+        arrivals += xval(p, o, c, r, q_arrivals(p));
+    return arrivals > 0 ? -log(a) / arrivals * 100 : HUGE_VAL;
+}
+
 /* Rule 1: drops the candidates a constraint rules out; marks the
  * shown-feasible ones. */
 static void rule_feasible(const OptPlan *p, OptOutcome *o, int n, double t,
-                          int stage)
+                          double a, int stage)
 {
     for (int c = 0; c < p->n_cand; c++) {
         OptCandResult *cr = &o->cand[c];
@@ -203,7 +229,8 @@ static void rule_feasible(const OptPlan *p, OptOutcome *o, int n, double t,
             double m, se;
             mean_se(p, o, c, -1, 1 + j, n, &m, &se);
             const OptConstraint *k = &p->con[j];
-            double lo = m - t * se, hi = m + t * se;
+            double half = fmax(t * se, pct_floor(p, o, c, k->metric, n, a));
+            double lo = m - half, hi = m + half;
             int out = k->ge ? hi < k->bound : lo > k->bound;
             int in = k->ge ? lo >= k->bound : hi <= k->bound;
             if (out && cr->status == OPT_ALIVE) {
@@ -321,7 +348,7 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
         n = to;
         o->stages = stage;
         double t = n > 1 ? gsl_cdf_tdist_Pinv(1 - a, n - 1) : HUGE_VAL;
-        rule_feasible(p, o, n, t, stage);
+        rule_feasible(p, o, n, t, a, stage);
         rule_worse(p, o, n, t, stage);
         int L = leader(p, o, n, 0);
         if (L >= 0 && rule_stop(p, o, L, n, t)) {
@@ -330,7 +357,7 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
             break;
         }
         if (n >= p->rep_max || leader(p, o, n, 1) < 0) {
-            o->chosen = L >= 0 ? L : leader(p, o, n, 1);
+            o->chosen = L; /* -1: none shown feasible */
             break;
         }
     }
@@ -368,10 +395,8 @@ static void why_text(const OptPlan *p, const OptOutcome *o, int c, char *buf,
     switch (cr->status) {
     case OPT_CHOSEN:
         snprintf(buf, size, "%s",
-                 !cr->feasible ? "recommended, but no candidate was shown "
-                                 "feasible"
-                 : o->proven   ? "recommended"
-                               : "recommended (replication maximum reached)");
+                 o->proven ? "recommended"
+                           : "recommended (replication maximum reached)");
         break;
     case OPT_WITHIN:
         snprintf(buf, size, "within the indifference (%.6g %s) of the choice",
@@ -580,7 +605,10 @@ static void print_summary(FILE *out, const OptPlan *p, const OptOutcome *o,
                 c, p->sweep.points[p->cand[c].point].alt[p->cand[c].alt].name,
                 vals[0] ? ", " : "", vals, m, h, dir);
     } else {
-        fprintf(out, "no candidate is feasible\n");
+        fprintf(out, "no candidate was shown feasible within %d "
+                     "replications: nothing recommended (see %s/finalists.csv)"
+                     "\n",
+                p->rep_max, dir);
     }
     free(order);
 }

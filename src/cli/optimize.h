@@ -20,6 +20,8 @@
 
 #include "../config/optimize.h"
 
+enum { OPT_EXTRA_COLUMNS = 4 }; /* stored per run beside the constraints */
+
 typedef enum OptStatus {
     OPT_ALIVE = 0,       /* still in contention when the procedure ended */
     OPT_CHOSEN,          /* the recommendation */
@@ -50,8 +52,11 @@ typedef struct OptOutcome {
                                  replication maximum */
     double delta;        /* the indifference used (objective unit) */
     OptCandResult *cand; /* n_cand, owned */
-    double *x;           /* [(c * rep_max + r) * (1 + n_con) + q]: q = 0 the
-                            objective, 1.. the constraints' metrics; owned */
+    double *x;           /* [(c * rep_max + r) * (n_con + OPT_EXTRA_COLUMNS)
+                            + q]: q = 0 the objective, 1..n_con the
+                            constraints' metrics, then usd_per_month, the
+                            Pareto front's latency metric and the arrivals
+                            (optimize.c); owned */
 } OptOutcome;
 
 /* Runs the procedure with `threads` OpenMP threads (0: default).  The
