@@ -365,9 +365,10 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
         OptCandResult *cr = &o->cand[c];
         if (cr->reps > 0)
             o->events_exhaustive += events_of[c] / cr->reps * p->rep_max;
-        if (cr->status == OPT_ALIVE && c != o->chosen && o->proven) {
-            cr->status = OPT_WITHIN;
+        if (cr->status == OPT_ALIVE) {
             cr->stage = o->stages;
+            if (c != o->chosen && o->proven)
+                cr->status = OPT_WITHIN;
         }
     }
     if (o->chosen >= 0) {

@@ -22,7 +22,8 @@
  *    (every candidate at the replication maximum, feasible by its mean);
  *    the fraction of simulated events against the exhaustive run is
  *    printed (no bound on it is pinned: it depends on the problems);
- *  - one thread and two threads give the same outcome, run for run;
+ *  - one thread and two threads give the same outcome, run for run, and
+ *    the same finalists.csv, pareto.csv and recommended.json, which runs;
  *  - the monthly projection by hand: $2 per 1M requests at 1 req/s is
  *    $5.184 a month.
  * Fixed seeds; nothing depends on timing.
@@ -270,4 +271,42 @@ Test(optimize, monthly_projection_by_hand)
     cr_assert_float_eq(report_usd_per_month(&res, 4200), 5.184, 1e-12);
     res.v[MET_arrivals] = 0;
     cr_assert_eq(report_usd_per_month(&res, 4200), 0.0);
+}
+
+Test(optimize, files_are_the_same_bytes_for_any_thread_count)
+{
+    write_base("opt_cli", 4.0, 300, 1, 5);
+    char opt[1200], d1[1200], d2[1200], d3[1200];
+    snprintf(opt, sizeof opt, "%s/opt.json", dir);
+    support_write_file(
+        opt, "{\"scenario\": \"base.json\", \"space\": "
+             "{\"alternatives[0].vm.count\": {\"range\": [5, 9]}}, "
+             "\"constraints\": [{\"metric\": \"waited_pct\", \"<=\": 10}], "
+             "\"replications\": {\"initial\": 4, \"batch\": 4, \"max\": 12}}");
+    snprintf(d1, sizeof d1, "%s/t1", dir);
+    snprintf(d2, sizeof d2, "%s/t2", dir);
+    snprintf(d3, sizeof d3, "%s/rerun", dir);
+    const char *a1[] = {"simsrv", "optimize", opt, "--threads", "1", "--out",
+                        d1, "--quiet", NULL};
+    const char *a2[] = {"simsrv", "optimize", opt, "--threads", "2", "--out",
+                        d2, "--quiet", NULL};
+    cr_assert_eq(support_cli(a1), 0);
+    cr_assert_eq(support_cli(a2), 0);
+    const char *files[] = {"finalists.csv", "pareto.csv", "recommended.json"};
+    for (int i = 0; i < 3; i++) {
+        char pa[1300], pb[1300];
+        size_t na, nb;
+        snprintf(pa, sizeof pa, "%s/%s", d1, files[i]);
+        snprintf(pb, sizeof pb, "%s/%s", d2, files[i]);
+        char *x = support_slurp(pa, &na), *y = support_slurp(pb, &nb);
+        cr_assert(na == nb && memcmp(x, y, na) == 0, "%s differs", files[i]);
+        free(x);
+        free(y);
+    }
+    /* the recommendation runs as it is, from another folder */
+    char rec[1300];
+    snprintf(rec, sizeof rec, "%s/recommended.json", d1);
+    const char *a3[] = {"simsrv", "run", rec, "--replications", "1", "--out",
+                        d3, "--quiet", NULL};
+    cr_assert_eq(support_cli(a3), 0);
 }
