@@ -62,6 +62,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../util/atomic_file.h"
 #include "../util/csv.h"
@@ -606,10 +607,9 @@ static void print_summary(FILE *out, const OptPlan *p, const OptOutcome *o,
                 c, p->sweep.points[p->cand[c].point].alt[p->cand[c].alt].name,
                 vals[0] ? ", " : "", vals, m, h, dir);
     } else {
-        fprintf(out, "no candidate was shown feasible within %d "
-                     "replications: nothing recommended (see %s/finalists.csv)"
-                     "\n",
-                p->rep_max, dir);
+        fprintf(out, "no candidate was shown feasible (%d stages): nothing "
+                     "recommended (see %s/finalists.csv)\n",
+                o->stages, dir);
     }
     free(order);
 }
@@ -655,9 +655,15 @@ static int write_outputs(const OptPlan *p, const OptOutcome *o,
             break;
         outset_add(&set, af[i].tmp, af[i].path);
     }
-    if (rc == 0)
-        return outset_commit(&set, err);
-    outset_abort(&set);
+    if (rc < 0) {
+        outset_abort(&set);
+        return rc;
+    }
+    if ((rc = outset_commit(&set, err)) == 0 && o->chosen < 0) {
+        char stale[1200]; /* a previous run's choice is not this run's */
+        snprintf(stale, sizeof stale, "%s/recommended.json", dir);
+        unlink(stale);
+    }
     return rc;
 }
 
