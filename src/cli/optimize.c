@@ -68,6 +68,7 @@
 #include "../util/csv.h"
 #include "../util/outset.h"
 #include "../util/xalloc.h"
+#include "cmdopts.h"
 #include "streams.h"
 #include "sweep.h"
 
@@ -616,16 +617,6 @@ static void print_summary(FILE *out, const OptPlan *p, const OptOutcome *o,
 
 /* ---- the command ------------------------------------------------------- */
 
-static int usage(const Streams *st, const char *msg, const char *arg)
-{
-    char safe[512];
-    err_escape(safe, sizeof safe, arg != NULL ? arg : "");
-    fprintf(st->err, "simsrv: ");
-    fprintf(st->err, msg, safe);
-    fprintf(st->err, " (try 'simsrv optimize --help')\n");
-    return 2;
-}
-
 /* Writes recommended.json, finalists.csv and pareto.csv as one set. */
 static int write_outputs(const OptPlan *p, const OptOutcome *o,
                          const char *dir, Err *err)
@@ -670,9 +661,10 @@ static int write_outputs(const OptPlan *p, const OptOutcome *o,
 int optimize_cmd(int argc, char **argv, FILE *out, FILE *errf)
 {
     Streams st = {out, errf};
-    const char *file = NULL, *dir_arg = NULL;
-    int threads = 0, quiet = 0;
+    const char *file = NULL;
+    CmdOpts co = {0, NULL, 0};
     for (int i = 1; i < argc; i++) {
+        int took;
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs("usage: simsrv optimize FILE [--threads N] [--out DIR] "
@@ -690,44 +682,36 @@ int optimize_cmd(int argc, char **argv, FILE *out, FILE *errf)
                   "bytes for any thread count.\n",
                   out);
             return 0;
-        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
-            char *end;
-            long n = strtol(argv[++i], &end, 10);
-            if (*end != '\0' || n < 1 || n > 4096)
-                return usage(&st, "optimize: --threads: '%s' is not 1..4096",
-                             argv[i]);
-            threads = (int)n;
-        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
-            dir_arg = argv[++i];
-            if (strlen(dir_arg) > CLI_OUT_MAX)
-                return usage(&st, "optimize: --out: the folder name is longer "
-                             "than %s characters", CLI_OUT_MAX_STR);
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            quiet = 1;
+        } else if ((took = cmdopts_take(&st, "optimize", argc, argv, &i,
+                                        &co)) != 0) {
+            if (took == 2)
+                return 2;
         } else if (a[0] == '-') {
-            return usage(&st, "optimize: unknown option '%s'", a);
+            return cmdopts_usage(&st, "optimize", "unknown option '%s'", a);
         } else if (file == NULL) {
             file = a;
         } else {
-            return usage(&st, "optimize: more than one file ('%s')", a);
+            return cmdopts_usage(&st, "optimize", "more than one file ('%s')",
+                                 a);
         }
     }
     if (file == NULL)
-        return usage(&st, "optimize: no optimisation file given%s", "");
+        return cmdopts_usage(&st, "optimize", "no optimisation file given%s",
+                             "");
     Err err;
     err_clear(&err);
     OptPlan plan;
     if (optimize_load(file, &plan, &err) < 0)
         return cli_fail(&st, &err);
     char dir[1024], lock[1100] = "";
-    snprintf(dir, sizeof dir, "%s", dir_arg ? dir_arg : "");
-    if (dir_arg == NULL)
+    snprintf(dir, sizeof dir, "%s", co.out_dir ? co.out_dir : "");
+    if (co.out_dir == NULL)
         snprintf(dir, sizeof dir, "results/%s", plan.name);
-    if (!quiet)
+    if (!co.quiet)
         fprintf(errf, "optimize: %d candidates, %d to %d replications each\n",
                 plan.n_cand, plan.rep_initial, plan.rep_max);
     OptOutcome o;
-    optimize_solve(&plan, threads, &o);
+    optimize_solve(&plan, co.threads, &o);
     int rc = mkdir_p(dir, &err);
     if (rc == 0)
         rc = outset_lock(dir, lock, sizeof lock, &err);
