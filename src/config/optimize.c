@@ -374,7 +374,13 @@ int optimize_load(const char *path, OptPlan *plan, Err *err)
         goto done;
     if ((rc = sweep_load_text(path, sweep_text, NULL, &plan->sweep, err)) < 0)
         goto done;
-    rc = read_candidates(&c, root, plan);
+    if ((rc = read_candidates(&c, root, plan)) < 0)
+        goto done;
+    if ((double)plan->n_cand * plan->rep_max > OPT_MAX_RUNS)
+        rc = err_set(err, SIM_EINPUT, path,
+                     "replications.max: %d candidates x %d replications is "
+                     "more than %d runs",
+                     plan->n_cand, plan->rep_max, OPT_MAX_RUNS);
 done:
     free(sweep_text);
     free(text);

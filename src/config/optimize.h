@@ -40,6 +40,7 @@
 
 #define OPT_MAX_CONSTRAINTS 8
 #define OPT_MAX_CANDIDATES 4096
+#define OPT_MAX_RUNS 1000000 /* candidates x replications.max (memory) */
 
 /* Derived metrics, numbered after the summary's MET_COUNT.
  * usd_per_month: the run's cost per request times its measured arrival rate

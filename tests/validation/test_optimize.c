@@ -25,7 +25,9 @@
  *  - one thread and two threads give the same outcome, run for run, and
  *    the same finalists.csv, pareto.csv and recommended.json, which runs;
  *  - the monthly projection by hand: $2 per 1M requests at 1 req/s is
- *    $5.184 a month.
+ *    $5.184 a month;
+ *  - 16 candidates x 70,000 replications (over 10^6 runs) are refused
+ *    before anything runs.
  * Fixed seeds; nothing depends on timing.
  */
 #include <criterion/criterion.h>
@@ -309,4 +311,25 @@ Test(optimize, files_are_the_same_bytes_for_any_thread_count)
     const char *a3[] = {"simsrv", "run", rec, "--replications", "1", "--out",
                         d3, "--quiet", NULL};
     cr_assert_eq(support_cli(a3), 0);
+}
+
+Test(optimize, more_runs_than_the_bound_are_refused_before_running)
+{
+    write_base("opt_bound", 4.0, 300, 1, 5);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/opt.json", dir);
+    support_write_file(
+        path, "{\"scenario\": \"base.json\", \"space\": "
+              "{\"alternatives[0].vm.count\": {\"range\": [5, 20]}}, "
+              "\"alternatives\": [\"c7i\"], \"replications\": {\"max\": "
+              "70000}}");
+    OptPlan plan;
+    Err err;
+    err_clear(&err);
+    cr_assert_eq(optimize_load(path, &plan, &err), -SIM_EINPUT);
+    char line[900];
+    err_format(&err, line, sizeof line);
+    cr_assert(strstr(line, "replications.max: 16 candidates x 70000 "
+                           "replications is more than 1000000 runs") != NULL,
+              "%s", line);
 }
