@@ -46,10 +46,16 @@
  * that does not vary between replications (a fixed fleet's cost) has
  * sd = 0 and is compared exactly.
  *
- * Budget: at most K x max runs, at least K x initial.  Large spaces are
- * screened by stage 1 (every candidate gets only "initial" replications)
- * and the elimination concentrates the rest on the contenders; there is no
- * model-based search beyond that (OPT_MAX_CANDIDATES bounds K).
+ * Budget: at most K x max runs, at least K x initial.
+ *
+ * "search": "monotone" (monotone_search): each alternative's candidates
+ * are ordered by one parameter in which constraints go from unmet to met
+ * and the objective grows; bisection finds the smallest value shown
+ * feasible (each probe: one candidate, batches until shown feasible or
+ * infeasible; undecided at the maximum counts as infeasible) at level
+ * a = (1 - confidence) / 2 / (P J S), P the probes; only those values
+ * enter the elimination above, which gets the other half of the error
+ * budget (K = their number).  Budget: P x max + (alternatives) x max.
  *
  * Every stage's runs go through sweep_run_tasks (the sweep's OpenMP
  * runner), results indexed by task, and every decision is taken after the
@@ -155,10 +161,11 @@ void optimize_interval(const OptPlan *plan, const OptOutcome *out, int c,
 
 /* ---- one stage ------------------------------------------------------- */
 
-/* Runs replications [from, to) of every candidate still in contention and
+/* Runs replications [from, to) of every candidate still in contention
+ * (only >= 0: of that one alone), skipping those it already has, and
  * stores their metrics. */
 static void run_stage(const OptPlan *p, OptOutcome *o, int from, int to,
-                      int threads, double *events_of)
+                      int only, int threads, double *events_of)
 {
     int n = 0;
     SweepTask *tasks = xcalloc((size_t)p->n_cand * (size_t)(to - from) + 1,
@@ -166,9 +173,10 @@ static void run_stage(const OptPlan *p, OptOutcome *o, int from, int to,
     int *owner = xcalloc((size_t)p->n_cand * (size_t)(to - from) + 1,
                          sizeof *owner);
     for (int c = 0; c < p->n_cand; c++) {
-        if (o->cand[c].status != OPT_ALIVE)
+        if (o->cand[c].status != OPT_ALIVE || (only >= 0 && c != only))
             continue;
-        for (int r = from; r < to; r++, n++) {
+        int r0 = o->cand[c].reps > from ? o->cand[c].reps : from;
+        for (int r = r0; r < to; r++, n++) {
             tasks[n] = (SweepTask){p->cand[c].point, p->cand[c].alt, r};
             owner[n] = c;
         }
@@ -190,7 +198,8 @@ static void run_stage(const OptPlan *p, OptOutcome *o, int from, int to,
             optimize_metric_value(sc, &res[i], latency_metric(p));
         row[q_arrivals(p)] = res[i].v[MET_arrivals];
         events_of[c] += (double)res[i].events;
-        o->cand[c].reps = r + 1;
+        if (r + 1 > o->cand[c].reps)
+            o->cand[c].reps = r + 1;
     }
     free(res);
     free(owner);
@@ -329,6 +338,85 @@ static int rule_stop(const OptPlan *p, OptOutcome *o, int L, int n, double t)
     return 1;
 }
 
+/* ---- the monotone search ----------------------------------------------- */
+
+/* Decides one candidate's feasibility alone, adding batches of
+ * replications: 1 shown feasible, 0 shown infeasible (why_con set), -1
+ * undecided at the maximum. */
+static int probe(const OptPlan *p, OptOutcome *o, int c, double a, int threads,
+                 double *events_of)
+{
+    for (int n = p->rep_initial;; n += p->rep_batch) {
+        if (n > p->rep_max)
+            n = p->rep_max;
+        run_stage(p, o, 0, n, c, threads, events_of);
+        double t = gsl_cdf_tdist_Pinv(1 - a, n - 1);
+        int in = 1;
+        for (int j = 0; j < p->n_con; j++) {
+            double m, se;
+            mean_se(p, o, c, -1, 1 + j, n, &m, &se);
+            const OptConstraint *k = &p->con[j];
+            double half = fmax(t * se, pct_floor(p, o, c, k->metric, n, a));
+            if (k->ge ? m + half < k->bound : m - half > k->bound) {
+                o->cand[c].why_con = j;
+                return 0;
+            }
+            in &= k->ge ? m - half >= k->bound : m + half <= k->bound;
+        }
+        if (in)
+            return 1;
+        if (n == p->rep_max)
+            return -1;
+    }
+}
+
+/* Probes needed to bisect m ordered candidates: ceil(log2(m + 1)). */
+static int probes_for(int m)
+{
+    int k = 0;
+    while ((1 << k) < m + 1)
+        k++;
+    return k;
+}
+
+/* Bisects each alternative's ordered candidates for the smallest value
+ * shown feasible; every other candidate is set aside (OPT_SKIPPED, or
+ * OPT_INFEASIBLE when a probe showed it).  Uses half of the error
+ * budget: a = (1 - confidence) / 2 / (probes x J x S). */
+static void monotone_search(const OptPlan *p, OptOutcome *o, int S,
+                            int threads, double *events_of)
+{
+    int probes = 0;
+    for (int g0 = 0, g1; g0 < p->n_cand; g0 = g1) {
+        for (g1 = g0; g1 < p->n_cand && p->cand[g1].alt == p->cand[g0].alt;)
+            g1++;
+        probes += probes_for(g1 - g0);
+    }
+    double a = (1 - p->confidence) / 2 /
+               ((double)probes * (p->n_con > 0 ? p->n_con : 1) * S);
+    for (int g0 = 0, g1; g0 < p->n_cand; g0 = g1) {
+        for (g1 = g0; g1 < p->n_cand && p->cand[g1].alt == p->cand[g0].alt;)
+            g1++;
+        int lo = -1, hi = g1 - g0; /* lo: not shown feasible; hi: shown */
+        while (hi - lo > 1) {
+            int mid = (lo + hi) / 2, c = g0 + mid;
+            int ok = p->n_con == 0 ? 1 : probe(p, o, c, a, threads, events_of);
+            if (ok == 0)
+                o->cand[c].status = OPT_INFEASIBLE;
+            if (ok == 1)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        for (int c = g0; c < g1; c++) {
+            OptCandResult *cr = &o->cand[c];
+            cr->why_other = hi < g1 - g0 ? g0 + hi : -1;
+            if (c != g0 + hi && cr->status == OPT_ALIVE)
+                cr->status = OPT_SKIPPED;
+        }
+    }
+}
+
 void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
 {
     memset(o, 0, sizeof *o);
@@ -339,14 +427,22 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
     double *events_of = xcalloc((size_t)p->n_cand, sizeof *events_of);
     int S = 1 + (p->rep_max - p->rep_initial + p->rep_batch - 1) /
                     p->rep_batch;
-    double a = (1 - p->confidence) /
-               ((double)(p->n_cand + 1) * (p->n_con + 1) * S);
+    int K = p->n_cand;
+    double alpha = 1 - p->confidence;
+    if (p->monotone) {
+        monotone_search(p, o, S, threads, events_of);
+        alpha /= 2; /* the other half went to the search */
+        K = 0;
+        for (int c = 0; c < p->n_cand; c++)
+            K += o->cand[c].status == OPT_ALIVE;
+    }
+    double a = alpha / ((double)(K + 1) * (p->n_con + 1) * S);
     int n = 0;
     for (int stage = 1;; stage++) {
         int to = stage == 1 ? p->rep_initial : n + p->rep_batch;
         if (to > p->rep_max)
             to = p->rep_max;
-        run_stage(p, o, n, to, threads, events_of);
+        run_stage(p, o, n, to, -1, threads, events_of);
         n = to;
         o->stages = stage;
         double t = n > 1 ? gsl_cdf_tdist_Pinv(1 - a, n - 1) : HUGE_VAL;
@@ -363,10 +459,18 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
             break;
         }
     }
+    double per_rep = 0; /* for candidates the search never ran */
+    int evaluated = 0;
+    for (int c = 0; c < p->n_cand; c++)
+        if (o->cand[c].reps > 0) {
+            per_rep += events_of[c] / o->cand[c].reps;
+            evaluated++;
+        }
+    per_rep = evaluated > 0 ? per_rep / evaluated : 0;
     for (int c = 0; c < p->n_cand; c++) {
         OptCandResult *cr = &o->cand[c];
-        if (cr->reps > 0)
-            o->events_exhaustive += events_of[c] / cr->reps * p->rep_max;
+        o->events_exhaustive +=
+            (cr->reps > 0 ? events_of[c] / cr->reps : per_rep) * p->rep_max;
         if (cr->status == OPT_ALIVE) {
             cr->stage = o->stages;
             if (c != o->chosen && o->proven)
@@ -415,6 +519,17 @@ static void why_text(const OptPlan *p, const OptOutcome *o, int c, char *buf,
                  k->bound);
         break;
     }
+    case OPT_SKIPPED:
+        if (cr->why_other >= 0)
+            snprintf(buf, size, "%s (monotone search: candidate %d is the "
+                                "smallest value shown feasible)",
+                     cr->reps > 0 ? "not the smallest feasible value"
+                                  : "not evaluated",
+                     cr->why_other);
+        else
+            snprintf(buf, size, "monotone search: no value of this "
+                                "alternative was shown feasible");
+        break;
     case OPT_WORSE:
         snprintf(buf, size,
                  "%s %.6g worse than candidate %d (at least %.6g)",
@@ -427,7 +542,7 @@ static const char *status_name(OptStatus s)
 {
     static const char *const names[] = {"indistinguishable", "chosen",
                                         "within-indifference", "infeasible",
-                                        "worse"};
+                                        "worse", "skipped"};
     return names[s];
 }
 
@@ -474,10 +589,13 @@ static void write_finalists(FILE *fp, const OptPlan *p, const OptOutcome *o)
         csv_put_field(fp, vals);
         fprintf(fp, ",%d,%s,%d", o->cand[c].reps,
                 status_name(o->cand[c].status), o->cand[c].stage);
-        for (int q = 0; q < ncol(p); q++) {
+        for (int q = 0; q < ncol(p) - 1; q++) { /* not the arrivals */
             double m, h;
             optimize_interval(p, o, c, q, p->confidence, &m, &h);
-            fprintf(fp, ",%.6g,%.6g", m, h);
+            if (o->cand[c].reps == 0)
+                fputs(",,", fp); /* never evaluated */
+            else
+                fprintf(fp, ",%.6g,%.6g", m, h);
         }
         fputc(',', fp);
         csv_put_field(fp, why);
@@ -490,7 +608,8 @@ static void write_finalists(FILE *fp, const OptPlan *p, const OptOutcome *o)
 static int on_front(const OptPlan *p, const OptOutcome *o, const double *y,
                     const double *lat, int c)
 {
-    (void)o;
+    if (o->cand[c].reps == 0)
+        return 0; /* never evaluated */
     for (int k = 0; k < p->n_cand; k++)
         if (k != c && y[k] <= y[c] && lat[k] <= lat[c] &&
             (y[k] < y[c] || lat[k] < lat[c]))
@@ -544,8 +663,9 @@ static const OptOutcome *sort_o;
 
 static int rank_of(const OptCandResult *cr)
 {
-    return cr->status == OPT_CHOSEN ? 0
+    return cr->status == OPT_CHOSEN                          ? 0
            : cr->status == OPT_WITHIN || cr->status == OPT_ALIVE ? 1
+           : cr->status == OPT_SKIPPED                           ? 3
                                                                  : 2;
 }
 
@@ -589,7 +709,10 @@ static void print_summary(FILE *out, const OptPlan *p, const OptOutcome *o,
         values_text(p, c, 1, vals, sizeof vals);
         why_text(p, o, c, why, sizeof why);
         optimize_interval(p, o, c, 0, p->confidence, &m, &h);
-        snprintf(iv, sizeof iv, "%.5g +- %.2g", m, h);
+        if (o->cand[c].reps > 0)
+            snprintf(iv, sizeof iv, "%.5g +- %.2g", m, h);
+        else
+            snprintf(iv, sizeof iv, "-");
         fprintf(out, "%-4d %-28.28s %-24.24s %5d %22s  %s\n", c, vals,
                 p->sweep.points[p->cand[c].point].alt[p->cand[c].alt].name,
                 o->cand[c].reps, iv, why);

@@ -28,6 +28,7 @@ typedef enum OptStatus {
     OPT_WITHIN,          /* shown within the indifference of the chosen */
     OPT_INFEASIBLE,      /* a constraint's interval excludes its bound */
     OPT_WORSE,           /* shown worse than a feasible candidate */
+    OPT_SKIPPED,         /* set aside by the monotone search */
 } OptStatus;
 
 typedef struct OptCandResult {
@@ -35,7 +36,8 @@ typedef struct OptCandResult {
     int reps;            /* replications it received */
     int stage;           /* the stage it was decided at (1-based) */
     int why_con;         /* OPT_INFEASIBLE: which constraint */
-    int why_other;       /* OPT_WORSE: the candidate it lost to */
+    int why_other;       /* OPT_WORSE: the candidate it lost to;
+                            OPT_SKIPPED: the search's pick (-1: none) */
     double why_diff;     /* OPT_WORSE: mean objective gap; lower bound... */
     double why_lcb;      /* ...of that gap (objective unit) */
     int feasible;        /* every constraint shown met at its last stage */

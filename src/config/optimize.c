@@ -345,14 +345,56 @@ static int read_candidates(const JCtx *c, const cJSON *root, OptPlan *plan)
     return 0;
 }
 
+/* "search": "monotone" needs, per alternative, at most one swept path
+ * that changes it, with numbers in increasing order. */
+static int check_monotone(const JCtx *c, OptPlan *plan)
+{
+    const SweepPlan *sw = &plan->sweep;
+    for (int k = 1; k < plan->n_cand; k++) {
+        const OptCand *a = &plan->cand[k - 1], *b = &plan->cand[k];
+        if (a->alt != b->alt)
+            continue;
+        int touching = 0;
+        for (int i = 0; i < sw->n_params; i++) {
+            if (!param_touches(sw, i, b->alt))
+                continue;
+            touching++;
+            char *end1, *end2;
+            const char *va = sw->value[a->point * sw->n_params + i];
+            const char *vb = sw->value[b->point * sw->n_params + i];
+            double x = strtod(va, &end1), y = strtod(vb, &end2);
+            if (*end1 != '\0' || *end2 != '\0' || !(x < y))
+                return err_set(c->err, SIM_EINPUT, c->file,
+                               "search: \"monotone\" needs increasing "
+                               "numbers at space[\"%s\"] (%s then %s)",
+                               sw->param[i], va, vb);
+        }
+        if (touching != 1)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "search: \"monotone\" needs one swept path per "
+                           "alternative; alternative '%s' has %d",
+                           sw->points[0].alt[b->alt].name, touching);
+    }
+    return 0;
+}
+
+static int check_search(const JCtx *c, const char *search)
+{
+    if (strcmp(search, "all") == 0 || strcmp(search, "monotone") == 0)
+        return 0;
+    return err_set(c->err, SIM_EINPUT, c->file,
+                   "search: '%s' is not \"all\" or \"monotone\"", search);
+}
+
 int optimize_load(const char *path, OptPlan *plan, Err *err)
 {
     static const char *const keys[] = {
         "name",       "scenario",     "space",       "alternatives",
         "constraints", "objective",   "confidence",  "indifference",
-        "indifference_abs", "replications", "notes", "description", NULL};
+        "indifference_abs", "replications", "search", "notes", "description",
+        NULL};
     cJSON *root = NULL;
-    char *text = NULL, *sweep_text = NULL, scen[512];
+    char *text = NULL, *sweep_text = NULL, scen[512], search[16];
     int rc;
     memset(plan, 0, sizeof *plan);
     snprintf(plan->path, sizeof plan->path, "%s", path);
@@ -370,11 +412,16 @@ int optimize_load(const char *path, OptPlan *plan, Err *err)
         (rc = read_constraints(&c, root, plan)) < 0 ||
         (rc = read_objective(&c, root, plan)) < 0 ||
         (rc = read_settings(&c, root, plan)) < 0 ||
+        (rc = json_str(&c, root, "", "search", 0, "all", search,
+                       sizeof search)) < 0 ||
+        (rc = check_search(&c, search)) < 0 ||
         (rc = space_sweep(&c, root, scen, plan->rep_max, &sweep_text)) < 0)
         goto done;
     if ((rc = sweep_load_text(path, sweep_text, NULL, &plan->sweep, err)) < 0)
         goto done;
-    if ((rc = read_candidates(&c, root, plan)) < 0)
+    plan->monotone = strcmp(search, "monotone") == 0;
+    if ((rc = read_candidates(&c, root, plan)) < 0 ||
+        (plan->monotone && (rc = check_monotone(&c, plan)) < 0))
         goto done;
     if ((double)plan->n_cand * plan->rep_max > OPT_MAX_RUNS)
         rc = err_set(err, SIM_EINPUT, path,

@@ -27,6 +27,12 @@
  * whose replications are the maximum, so candidate runs are sweep cells and
  * share the sweep's random streams (common random numbers).
  *
+ * "search": "all" (default) or "monotone": each alternative's candidates
+ * differ in one numeric parameter, listed in increasing order, in which
+ * every constraint can only go from unmet to met and the objective only
+ * grows (fleet size, provisioned count); the smallest value shown feasible
+ * is found by bisection and only those compete (cli/optimize.c).
+ *
  * Metrics: every summary metric (output/metrics.h, by name), and the
  * derived OPT_DERIVED ones below.  The indifference is a fraction of the
  * objective's best mean ("indifference", default 0.01) or an amount in its
@@ -72,6 +78,7 @@ typedef struct OptPlan {
     double indiff_rel;     /* fraction of the best mean */
     double indiff_abs;     /* > 0: overrides indiff_rel (objective unit) */
     int rep_initial, rep_batch, rep_max;
+    int monotone;      /* "search": "monotone" (cli/optimize.c) */
 } OptPlan;
 
 /* Reads and validates an optimisation file and every point it implies.

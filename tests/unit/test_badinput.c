@@ -476,6 +476,9 @@ static const Case cases[] = {
      {{0}}, {NULL},
      "simsrv: @/bad.json: budget: unknown key 'budget' (did you mean "
      "'name'?)"},
+    {"optimize: unknown search", "{\"scenario\": \"s.json\", \"search\": "
+     "\"halving\"}", {{0}}, {NULL},
+     "simsrv: @/bad.json: search: 'halving' is not \"all\" or \"monotone\""},
     {"optimize: unknown option", "{}", {{0}}, {"--shards", "2"},
      "simsrv: optimize: unknown option '--shards' (try 'simsrv "
      "optimize --help')"},

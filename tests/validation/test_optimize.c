@@ -26,6 +26,9 @@
  *    the same finalists.csv, pareto.csv and recommended.json, which runs;
  *  - the monthly projection by hand: $2 per 1M requests at 1 req/s is
  *    $5.184 a month;
+ *  - "search": "monotone" (bisection for the smallest fleet shown
+ *    feasible) gives the same c = 8 over c = 5..60 in fewer runs than the
+ *    full elimination, at most 6 probes x 40 replications;
  *  - 16 candidates x 70,000 replications (over 10^6 runs) are refused
  *    before anything runs.
  * Fixed seeds; nothing depends on timing.
@@ -332,4 +335,35 @@ Test(optimize, more_runs_than_the_bound_are_refused_before_running)
     cr_assert(strstr(line, "replications.max: 16 candidates x 70000 "
                            "replications is more than 1000000 runs") != NULL,
               "%s", line);
+}
+
+Test(optimize, monotone_search_finds_the_erlang_c_fleet_with_fewer_runs)
+{
+    write_base("opt_mono", 4.0, 1000, 1, 17);
+    const char *fmt =
+        "{\"scenario\": \"base.json\", \"alternatives\": [\"c7i\"], "
+        "\"search\": \"%s\", \"space\": {\"alternatives[0].vm.count\": "
+        "{\"range\": [5, 60]}}, \"constraints\": [{\"metric\": "
+        "\"waited_pct\", \"<=\": 10}], \"objective\": \"cost_usd\", "
+        "\"replications\": {\"initial\": 5, \"batch\": 5, \"max\": 40}}";
+    char body[1024];
+    long runs[2];
+    for (int m = 0; m < 2; m++) {
+        snprintf(body, sizeof body, fmt, m ? "monotone" : "all");
+        OptPlan plan;
+        load(body, &plan);
+        OptOutcome o;
+        optimize_solve(&plan, 0, &o);
+        cr_assert_geq(o.chosen, 0);
+        int got = slots_of(&plan, o.chosen);
+        runs[m] = o.runs;
+        fprintf(stderr, "%s search over c = 5..60: c = %d in %ld runs\n",
+                m ? "monotone" : "full", got, o.runs);
+        cr_assert_eq(got, 8);
+        optimize_outcome_free(&o);
+        optimize_free(&plan);
+    }
+    /* bisection probes ceil(log2 57) = 6 fleets (5 runs each when clear) */
+    cr_assert_lt(runs[1], runs[0]);
+    cr_assert_leq(runs[1], 6 * 40);
 }
