@@ -20,6 +20,7 @@
 #include "../calib/calib.h"
 #include "../config/scenario.h"
 #include "../output/report.h"
+#include "../output/report_ci.h"
 #include "../output/sink.h"
 #include "../output/timeseries.h"
 #include "../platform/world.h"
@@ -30,6 +31,7 @@
 #include "../workload/arrivals.h"
 #include "progress.h"
 #include "streams.h"
+#include "optimize.h"
 #include "sweep.h"
 
 
@@ -45,6 +47,7 @@ static void usage_main(FILE *fp)
           "  run FILE       simulate a scenario and compare its alternatives\n"
           "  sweep FILE     run a parameter sweep (OpenMP; shards for clusters)\n"
           "  merge FILE     merge a sharded sweep's results\n"
+          "  optimize FILE  the cheapest configuration that meets the SLO\n"
           "  calibrate M    measure an ONNX model with ONNX Runtime and write\n"
           "                 its latency profile (--validate PROFILE: check it)\n"
           "  catalog [ID]   list the built-in prices (ids for \"pricing\" and\n"
@@ -78,6 +81,8 @@ static void usage_run(FILE *fp)
           "  --no-timeseries     do not write timeseries.csv\n"
           "  --requests          also write requests.h5: every request of every\n"
           "                      run (arrival, outcome, cold, waits, latency, server)\n"
+          "  --ci                also print 95% intervals of the main metrics\n"
+          "                      and the $/month projection\n"
           "  -q, --quiet         no progress display (the table still prints)\n"
           "  -h, --help          show this help\n"
           "\n"
@@ -200,6 +205,7 @@ typedef struct RunOpts {
     int quiet;
     int no_ts;
     int requests;
+    int ci;
 } RunOpts;
 
 /* Writes summary.json and summary.csv as complete temporaries of `set`. */
@@ -393,6 +399,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         outset_abort(&set);
     if (rc == 0)
         report_print_table(st.out, &rep, dir);
+    if (rc == 0 && o->ci)
+        report_print_ci(st.out, &rep);
     free(names);
     free(prices);
     free(results);
@@ -402,7 +410,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
 
 static int cmd_run(const Streams *st, int argc, char **argv)
 {
-    RunOpts o = {NULL, NULL, NULL, -1, 0, 0, 0, 0};
+    RunOpts o = {NULL, NULL, NULL, -1, 0, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -414,6 +422,8 @@ static int cmd_run(const Streams *st, int argc, char **argv)
             o.no_ts = 1;
         } else if (strcmp(a, "--requests") == 0) {
             o.requests = 1;
+        } else if (strcmp(a, "--ci") == 0) {
+            o.ci = 1;
         } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--replications") == 0 ||
                    strcmp(a, "--out") == 0 || strcmp(a, "--models") == 0) {
             if (i + 1 >= argc)
@@ -503,6 +513,8 @@ int cli_main_streams(int argc, char **argv, FILE *out, FILE *err)
         return sweep_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "merge") == 0)
         return merge_cmd(argc - 1, argv + 1, st.out, st.err);
+    if (strcmp(cmd, "optimize") == 0)
+        return optimize_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "calibrate") == 0)
         return calibrate_cmd(argc - 1, argv + 1, st.out, st.err);
     if (strcmp(cmd, "calibrate-worker") == 0) /* internal: calib.h */

@@ -393,6 +393,21 @@ static void point_release(Points *pts, int p)
     }
 }
 
+/* One run of alternative a of a point's scenario, replication rep. */
+static void run_one(const Scenario *sc, int a, int rep, RunResult *res)
+{
+    RunConfig rc;
+    memset(&rc, 0, sizeof rc);
+    rc.alt = &sc->alt[a];
+    rc.wl = &sc->workload;
+    rc.seed = sc->seed;
+    rc.rep = (uint32_t)rep;
+    rc.horizon = time_from_s(sc->horizon_s);
+    rc.slo = time_from_s(sc->slo_ms * 1e-3);
+    rc.warmup = sc->warmup;
+    world_run(&rc, res);
+}
+
 /* Runs every alternative of one cell of scenario sc; appends its rows to
  * b.  Returns the events the cell dispatched (for the progress line). */
 static uint64_t run_cell(const SweepPlan *plan, const Scenario *sc, int cell,
@@ -401,17 +416,8 @@ static uint64_t run_cell(const SweepPlan *plan, const Scenario *sc, int cell,
     uint64_t events = 0;
     int point = cell / plan->replications, rep = cell % plan->replications;
     for (int a = 0; a < sc->n_alt; a++) {
-        RunConfig rc;
-        memset(&rc, 0, sizeof rc);
-        rc.alt = &sc->alt[a];
-        rc.wl = &sc->workload;
-        rc.seed = sc->seed;
-        rc.rep = (uint32_t)rep;
-        rc.horizon = time_from_s(sc->horizon_s);
-        rc.slo = time_from_s(sc->slo_ms * 1e-3);
-        rc.warmup = sc->warmup;
         RunResult res;
-        world_run(&rc, &res);
+        run_one(sc, a, rep, &res);
         events += res.events;
         size_t row0 = b->n;
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
@@ -1063,4 +1069,21 @@ out:
     free(done_rows.r);
     sweep_free(&plan);
     return rc < 0 ? cli_fail(&st, &err) : 0;
+}
+
+/* ---- runs for other drivers (optimize) ------------------------------ */
+
+uint64_t sweep_run_tasks(const Scenario *points, const SweepTask *tasks,
+                         int n, int threads, RunResult *res)
+{
+    uint64_t events = 0;
+    if (threads > 0)
+        omp_set_num_threads(threads);
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : events)
+    for (int i = 0; i < n; i++) {
+        const SweepTask *t = &tasks[i];
+        run_one(&points[t->point], t->alt, t->rep, &res[i]);
+        events += res[i].events;
+    }
+    return events;
 }

@@ -22,10 +22,28 @@
 #ifndef SIM_CLI_SWEEP_H
 #define SIM_CLI_SWEEP_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include "../config/sweep.h"
+#include "../output/metrics.h"
 
 /* Both return the process exit status (0, or 2 after a one-line error). */
 int sweep_cmd(int argc, char **argv, FILE *out, FILE *err);
 int merge_cmd(int argc, char **argv, FILE *out, FILE *err);
+
+/* One run of a plan: alternative `alt` of point `point`, replication
+ * `rep` (its random streams are those of the scenario seed and rep, as in
+ * a sweep's cell). */
+typedef struct SweepTask {
+    int point, alt, rep;
+} SweepTask;
+
+/* Runs the n tasks with `threads` OpenMP threads (0: the default) into
+ * res[0 .. n-1], task t on points[t.point] (the caller builds the points
+ * it runs: sweep_point_load); each result depends only on its task, never
+ * on the thread count or order.  Returns the events dispatched in all. */
+uint64_t sweep_run_tasks(const Scenario *points, const SweepTask *tasks,
+                         int n, int threads, RunResult *res);
 
 #endif

@@ -349,6 +349,12 @@ static double point_work(const Scenario *sc)
 int sweep_load(const char *path, const ScenarioOverrides *ov,
                SweepPlan *plan, Err *err)
 {
+    return sweep_load_text(path, NULL, ov, plan, err);
+}
+
+int sweep_load_text(const char *path, const char *sweep_text,
+                    const ScenarioOverrides *ov, SweepPlan *plan, Err *err)
+{
     static const char *const keys[] = {"name", "scenario", "replications",
                                        "grid", "zip", "points", "notes",
                                        NULL};
@@ -358,7 +364,13 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
     memset(plan, 0, sizeof *plan);
     struct SweepSource *src = plan->src = xcalloc(1, sizeof *src);
     snprintf(plan->path, sizeof plan->path, "%s", path);
-    if ((rc = json_load_file(path, &src->root, &plan->sweep_text, err)) < 0)
+    if (sweep_text != NULL) {
+        plan->sweep_text = xstrdup(sweep_text);
+        rc = json_parse_text(path, sweep_text, &src->root, err);
+    } else {
+        rc = json_load_file(path, &src->root, &plan->sweep_text, err);
+    }
+    if (rc < 0)
         goto done;
     cJSON *root = src->root;
     JCtx c = {path, err};

@@ -47,6 +47,11 @@ typedef struct SweepPlan {
  * file and the point, or the scenario problem the point causes. */
 int sweep_load(const char *path, const ScenarioOverrides *ov,
                SweepPlan *plan, Err *err);
+/* The same for a sweep held in memory (`text`, copied); `path` names it in
+ * messages and is where a relative "scenario" is found from.  NULL text
+ * reads the file at `path` (sweep_load). */
+int sweep_load_text(const char *path, const char *text,
+                    const ScenarioOverrides *ov, SweepPlan *plan, Err *err);
 void sweep_free(SweepPlan *plan);
 
 /* Builds point p's scenario into *sc (the caller frees it with

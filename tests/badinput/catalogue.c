@@ -357,12 +357,13 @@ static int case_argv(const Ctx *x, const Case *c, const char *file,
         argv[argc++] = out;
     } else {
         int sweep = strncmp(w, "sweep:", 6) == 0;
-        argv[argc++] = sweep ? "sweep" : "run";
+        int opt = strncmp(w, "optimize:", 9) == 0;
+        argv[argc++] = sweep ? "sweep" : opt ? "optimize" : "run";
         argv[argc++] = file;
         argv[argc++] = "--quiet";
         argv[argc++] = "--out";
         argv[argc++] = out;
-        if (sweep) {
+        if (sweep || opt) {
             argv[argc++] = "--threads";
             argv[argc++] = "1";
         }

@@ -22,7 +22,7 @@
  * arguments ('@' is the case's folder), and the expected line, in which
  * '@' stands for the case's folder, %P for that PID and %X for any 16 hex
  * digits (a sweep plan's hash, which covers absolute paths).  The command
- * is `run`, or `sweep`/`merge`/`catalog`/`calibrate` when the case's name
+ * is `run`, or `sweep`/`merge`/`optimize`/`catalog`/`calibrate` when the case's name
  * starts so (`cli:` gives the arguments alone).  A case may first run a
  * valid command (`setup`) and a shell line in its folder (`shell`), and
  * then runs once, over what they left; a case whose `fifo_then` is set
@@ -719,6 +719,69 @@ static const Case cases[] = {
      "simsrv: @/bad.json: grid: 1000000 points x 100 replications x 2 "
      "alternatives hold about 10.6 GB at once (146 bytes a point, 105 a "
      "cell); at most 4.29 GB (split the sweep)"},
+    /* optimize */
+    {"optimize: unknown constraint metric",
+     "{\"scenario\": \"s.json\", \"constraints\": [{\"metric\": \"p99\", "
+     "\"<=\": 300}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: constraints[0].metric: 'p99' is not a metric "
+     "of the summary (nearest: 'p99_ms')"},
+    {"optimize: two bounds",
+     "{\"scenario\": \"s.json\", \"constraints\": [{\"metric\": "
+     "\"p99_ms\", \"<=\": 300, \">=\": 1}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: constraints[0]: give one bound, \"<=\" or \">=\""},
+    {"optimize: no bound",
+     "{\"scenario\": \"s.json\", \"constraints\": [{\"metric\": "
+     "\"cold_pct\"}]}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: constraints[0]: give one bound, \"<=\" or \">=\""},
+    {"optimize: unknown objective",
+     "{\"scenario\": \"s.json\", \"objective\": \"usd_per_mont\"}", {{0}},
+     {NULL}, "simsrv: @/bad.json: objective: 'usd_per_mont' is not a metric of "
+     "the summary (nearest: 'usd_per_month')"},
+    {"optimize: objective both ways",
+     "{\"scenario\": \"s.json\", \"objective\": {\"minimize\": \"cost_usd\", "
+     "\"maximize\": \"slo_pct\"}}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: objective: give a metric name, or one of "
+     "{\"minimize\": name} and {\"maximize\": name}"},
+    {"optimize: confidence 1", "{\"scenario\": \"s.json\", \"confidence\": 1}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: confidence: 1 is not between 0.5 and 1 "
+     "(exclusive)"},
+    {"optimize: max below initial",
+     "{\"scenario\": \"s.json\", \"replications\": {\"initial\": 20, "
+     "\"max\": 10}}",
+     {{0}}, {NULL}, "simsrv: @/bad.json: replications.max: 10 is below "
+     "replications.initial (20)"},
+    {"optimize: range of one number",
+     "{\"scenario\": \"s.json\", \"space\": {\"alternatives[0].memory_mb\": "
+     "{\"range\": [512]}}}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: space[\"alternatives[0].memory_mb\"].range: "
+     "expected [from, to] (integers)"},
+    {"optimize: log range from 0",
+     "{\"scenario\": \"s.json\", \"space\": {\"alternatives[0].memory_mb\": "
+     "{\"log_range\": [0, 1024], \"count\": 4}}}",
+     {{0}}, {NULL}, "simsrv: @/bad.json: "
+     "space[\"alternatives[0].memory_mb\"].log_range: a geometric range "
+     "starts at 1 or more"},
+    {"optimize: space too large",
+     "{\"scenario\": \"s.json\", \"space\": {\"workload.rate_per_s\": "
+     "{\"range\": [1, 100]}, \"alternatives[0].memory_mb\": {\"range\": "
+     "[128, 10240], \"step\": 64}}}",
+     {{0}}, {NULL}, "simsrv: @/bad.json: space: 15900 points (at most 4096)"},
+    {"optimize: unknown key", "{\"scenario\": \"s.json\", \"budget\": 1}",
+     {{0}}, {NULL},
+     "simsrv: @/bad.json: budget: unknown key 'budget' (did you mean "
+     "'name'?)"},
+    {"optimize: unknown search", "{\"scenario\": \"s.json\", \"search\": "
+     "\"halving\"}", {{0}}, {NULL},
+     "simsrv: @/bad.json: search: 'halving' is not \"all\" or \"monotone\""},
+    {"optimize: unknown option", "{}", {{0}}, {"--shards", "2"},
+     "simsrv: optimize: unknown option '--shards' (try 'simsrv "
+     "optimize --help')"},
 };
 
 #include "more_cases.inc"

@@ -4,7 +4,8 @@
  * Pins: each bad input fails with a one-line message naming the file and
  * the line/column (syntax) or JSON path (meaning), and the problem; the
  * nearest valid key is suggested for an unknown one.  Also: every scenario
- * shipped in scenarios/ loads, and defaults/overrides apply.
+ * shipped in scenarios/ loads (sweep-* as sweeps, optimize-* as
+ * optimisation files), and defaults/overrides apply.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/optimize.h"
 #include "config/scenario.h"
 #include "config/sweep.h"
 #include "support.h"
@@ -261,6 +263,11 @@ Test(config, every_shipped_scenario_loads)
             int rc = sweep_load(path, NULL, &plan, &err);
             cr_assert_eq(rc, 0, "%s: %s", err.where, err.msg);
             sweep_free(&plan);
+        } else if (strncmp(e->d_name, "optimize-", 9) == 0) {
+            OptPlan plan;
+            int rc = optimize_load(path, &plan, &err);
+            cr_assert_eq(rc, 0, "%s: %s", err.where, err.msg);
+            optimize_free(&plan);
         } else {
             Scenario sc;
             int rc = scenario_load(path, NULL, &sc, &err);

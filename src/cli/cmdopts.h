@@ -1,0 +1,29 @@
+/*
+ * cmdopts.h - the options that the commands over many runs share
+ * (--threads N, --out DIR, -q/--quiet), and their one-line usage errors.
+ *
+ * Used by `simsrv optimize`; `sweep` parses the same options with the same
+ * messages in its own loop.
+ */
+#ifndef SIM_CLI_CMDOPTS_H
+#define SIM_CLI_CMDOPTS_H
+
+#include "streams.h"
+
+typedef struct CmdOpts {
+    int threads;         /* 0: OpenMP's default */
+    const char *out_dir; /* NULL: results/<name> */
+    int quiet;
+} CmdOpts;
+
+/* Prints "simsrv: <msg with arg> (try 'simsrv <cmd> --help')"; returns 2. */
+int cmdopts_usage(const Streams *st, const char *cmd, const char *msg,
+                  const char *arg);
+
+/* Takes the option at argv[*i] if it is one of the shared ones (advancing
+ * *i past its value): returns 1; 0 if it is not one of them; 2 after a
+ * usage error (a bad value). */
+int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
+                 int *i, CmdOpts *o);
+
+#endif
