@@ -79,4 +79,7 @@ static inline double llm_kv_bytes_per_token(const LlmShape *s, int tp)
 /* The iteration's duration, >= 1 us for a non-empty batch. */
 SimTime llm_time_us(const LlmTimeModel *m, const LlmBatch *b);
 
+/* LLM_TM_FITTED's duration (llm_time_us dispatches to it), >= 1 us. */
+SimTime llm_time_fitted_us(const LlmTimeModel *m, const LlmBatch *b);
+
 #endif
