@@ -31,19 +31,13 @@ static SimTime llm_time_linear_us(const LlmTimeModel *m, const LlmBatch *b)
     return llm_round_us(us);
 }
 
-/* STUB until the fitted model lands: the linear sum of the same fields. */
-SimTime llm_time_fitted_us(const LlmTimeModel *m, const LlmBatch *b)
-{
-    return llm_time_linear_us(m, b);
-}
-
 SimTime llm_time_us(const LlmTimeModel *m, const LlmBatch *b)
 {
     switch (m->kind) {
     case LLM_TM_LINEAR:
         return llm_time_linear_us(m, b);
     case LLM_TM_FITTED:
-        return llm_time_fitted_us(m, b);
+        return llm_round_us(llm_time_fitted_us(m, b)); /* llm_fit.c */
     }
     return llm_time_linear_us(m, b);
 }
