@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../executor/llm_stats.h"
 #include "host.h"
 
 typedef struct PlatformOps {
@@ -70,6 +71,9 @@ typedef struct PlatformOps {
     int64_t (*server_id)(const void *st, const Request *req);
     /* Requests it started (less starts lost to interruptions). */
     uint64_t (*served)(const void *st);
+    /* Adds its LLM engines' counters, cumulative from time 0 to now, into
+     * *sum (executor/llm_stats.h).  May be NULL. */
+    void (*llm_stats)(const void *st, SimTime now, LlmRunStats *sum);
 } PlatformOps;
 
 extern const PlatformOps platform_serverless, platform_vm;

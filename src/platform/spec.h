@@ -79,6 +79,7 @@ typedef struct VmSpec {
     double batch_wait_s;
     ExecKind executor;     /* what runs inside a VM (EXEC_AUTO: batch when
                               max_batch > 1, else single) */
+    LlmExecSpec llm;       /* EXEC_LLM: its knobs, resolved */
 } VmSpec;
 
 typedef enum OverflowRule {
@@ -112,6 +113,7 @@ typedef struct AltSpec {
     double batch_wait_s;   /* longest a batch waits for more requests */
     ExecKind executor;     /* what runs inside an instance (EXEC_AUTO:
                               batch when max_batch > 1, else single) */
+    LlmExecSpec llm;       /* EXEC_LLM: its knobs, resolved */
     KeepaliveSpec keepalive;
     int n_prov;            /* provisioned schedule steps; 0 = none */
     ProvisionStep prov[PROV_MAX_STEPS]; /* sorted by at_s */

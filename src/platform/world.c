@@ -422,6 +422,14 @@ void world_each_request(World *w, void (*visit)(void *obj, void *arg),
     pool_each(&w->req_pool, visit, arg);
 }
 
+void world_llm_stats(World *w, SimTime now, LlmRunStats *st)
+{
+    memset(st, 0, sizeof *st);
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops->llm_stats != NULL)
+            w->comp[i].ops->llm_stats(w->comp[i].state, now, st);
+}
+
 int world_check(const World *w, char *msg, size_t size)
 {
     for (int i = 0; i < w->n_comp; i++) {
