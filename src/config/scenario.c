@@ -1066,13 +1066,6 @@ static int load_llm_exec(const JCtx *c, const cJSON *e, const char *p,
                         src, srcs, &idx)) < 0)
         return rc;
     sp->weights_from = (LlmLoadSource)idx;
-    const LlmHwModel *x = profile_llm(m, hw->hw, sp->tp);
-    if (x == NULL)
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.tp: model '%s' has no llm entry for hardware '%s' "
-                       "at tp %d",
-                       p, m->name, hw->hw, sp->tp);
-    sp->hwm = *x;
     sp->shape = m->llm.shape;
     sp->gpu_memory_bytes = hw->gpu_memory_bytes;
     /* vLLM's rule (profile_llm_kv_tokens) with this reserve */
@@ -1090,6 +1083,13 @@ static int load_llm_exec(const JCtx *c, const cJSON *e, const char *p,
                        p, m->name, m->llm.shape.weights_bytes / 1e9,
                        reserve_gb, sp->tp, hw->gpu_memory_bytes / 1e9,
                        sp->gpu_memory_utilization);
+    const LlmHwModel *x = profile_llm(m, hw->hw, sp->tp);
+    if (x == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.tp: model '%s' has no llm entry for hardware '%s' "
+                       "at tp %d",
+                       p, m->name, hw->hw, sp->tp);
+    sp->hwm = *x;
     sp->load_s = profile_llm_load_s(m, hw, sp->tp, sp->weights_from);
     sp->cold_start_s = profile_llm_cold_start_s(m, hw, x, sp->weights_from);
     if (sp->load_s < 0 || sp->cold_start_s < 0)

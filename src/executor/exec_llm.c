@@ -20,8 +20,10 @@
  * arrival, so queueing and the cold start count) and ends completed
  * through hooks->ended, after running now - start; then the platform
  * refills the freed slots (hooks->refill) and the next iteration begins
- * with every sequence added meanwhile.  A sequence added while no
- * iteration runs starts one at once.
+ * with every sequence added meanwhile.  A sequence given to an idle unit
+ * starts an iteration at the same microsecond, through an event, so that
+ * everything the platform hands over at that moment (the requests bound
+ * while the instance started) is in it.
  *
  * A request whose prompt + output can never fit the KV cache (or whose
  * prompt cannot be prefilled within max_num_batched_tokens) is refused:
@@ -71,6 +73,7 @@ static void llm_unit_init(Executor *ex, ExecUnit *u, void *owner)
     u->iter_epoch = ++*ex->epochs;
     u->share = NULL;
     u->in_step = 0;
+    u->kick_pending = 0;
     u->created_at = now_of(ex);
     LlmEngineConfig c = engine_config(sp);
     char err[160];
@@ -123,19 +126,28 @@ static int llm_room(const Executor *ex, const ExecUnit *u, int in_use,
 
 static int llm_capacity(const Executor *ex) { return ex->cfg.slots; }
 
-/* Begins u's next iteration if none runs and there is work. */
+/* An idle unit given work: its next iteration is formed by an event at
+ * this microsecond, so that every request the platform hands it now (the
+ * requests bound while it started, a refill) is in the first batch. */
 static void maybe_begin(Executor *ex, ExecUnit *u)
 {
-    if (u->in_step || llm_engine_busy(u->llm))
+    if (u->in_step || u->kick_pending || llm_engine_busy(u->llm))
         return;
+    u->kick_pending = 1;
+    u->iter_epoch = ++*ex->epochs;
+    world_schedule(ex->w, now_of(ex), ex->cfg.iter_event, u, u->iter_epoch);
+}
+
+/* Begins u's next iteration, if there is work, at now. */
+static void begin(Executor *ex, ExecUnit *u)
+{
     SimTime now = now_of(ex);
     SimTime d = llm_engine_begin(u->llm, now);
     if (d > 0) {
         u->iter_epoch = ++*ex->epochs;
         world_schedule(ex->w, now + d, ex->cfg.iter_event, u, u->iter_epoch);
     } else if (u->held > 0) { /* refused requests end at once */
-        u->iter_epoch = ++*ex->epochs;
-        world_schedule(ex->w, now, ex->cfg.iter_event, u, u->iter_epoch);
+        maybe_begin(ex, u);
     }
 }
 
@@ -187,8 +199,9 @@ static void llm_done(Executor *ex, ExecUnit *u, Request *req)
     (void)req;
 }
 
-/* The iteration of u ends now: finished requests end completed, refused
- * ones rejected; the freed slots refill; the next iteration begins. */
+/* The iteration of u ends now (or an idle unit was given work): finished
+ * requests end completed, refused ones rejected; the freed slots refill;
+ * the next iteration begins. */
 static void on_iter(Executor *ex, ExecUnit *u, uint32_t epoch)
 {
     if (epoch != u->iter_epoch) {
@@ -196,6 +209,7 @@ static void on_iter(Executor *ex, ExecUnit *u, uint32_t epoch)
         return;
     }
     SimTime now = now_of(ex);
+    u->kick_pending = 0;
     u->in_step = 1;
     LlmSeq *fin = llm_engine_busy(u->llm) ? llm_engine_end(u->llm, now)
                                           : NULL;
@@ -213,11 +227,12 @@ static void on_iter(Executor *ex, ExecUnit *u, uint32_t epoch)
         req->run_us = 0;
         ex->hooks->ended(ex->platform, u, req, REQ_REJECTED);
     }
-    u->in_step = 0;
     ex->hooks->refill(ex->platform, u);
-    /* (u may be gone now, its engine destroyed: then nothing runs) */
+    /* (u may be gone now, its engine destroyed: then nothing runs; or its
+     * memory a new unit's, whose engine is empty) */
+    u->in_step = 0;
     if (u->llm != NULL)
-        maybe_begin(ex, u);
+        begin(ex, u);
 }
 
 static void llm_handle(Executor *ex, const Event *ev)
@@ -229,7 +244,6 @@ static void llm_handle(Executor *ex, const Event *ev)
  * is routed again by the platform). */
 static void llm_clear(Executor *ex, ExecUnit *u)
 {
-    SimTime created = u->created_at;
     LlmRunStats keep = {0};
     engine_stats(ex, u, now_of(ex), &keep);
     llm_stats_add(&ex->gone, &keep);
@@ -239,11 +253,11 @@ static void llm_clear(Executor *ex, ExecUnit *u)
     u->llm = llm_engine_create(&c, &ex->cfg.llm->hwm.time, err,
                                (int)sizeof err);
     assert(u->llm != NULL);
-    (void)created;
     u->created_at = now_of(ex);
     u->held_head = u->held_tail = NULL;
     u->held = 0;
     u->running = 0;
+    u->kick_pending = 0;
     u->iter_epoch = ++*ex->epochs; /* a pending iteration end is stale */
 }
 

@@ -168,6 +168,10 @@ typedef struct RunConfig {
     void *req_sink_state;
     int32_t alt_index;     /* written into the request records */
     WarmupSpec warmup;     /* steady-state studies: warm-up deletion */
+    /* every ended request is shown here before it returns to the pool
+     * (tests: per-request times), or NULL */
+    void (*observe)(void *ctx, const struct Request *req, SimTime now);
+    void *observe_ctx;
     struct MserLog *mser;  /* set by world_run for its MSER-5 pilot */
 } RunConfig;
 

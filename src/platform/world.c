@@ -137,6 +137,8 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome)
     metrics_end(w->m, req, sim_now(w->sim));
     if (w->rc->req_sink != NULL)
         record(w, req, sim_now(w->sim));
+    if (w->rc->observe != NULL)
+        w->rc->observe(w->rc->observe_ctx, req, sim_now(w->sim));
     req->live = 0;
     pool_put(&w->req_pool, req);
 }
