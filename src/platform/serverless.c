@@ -1068,13 +1068,7 @@ static void on_ready(SrvPool *s, Instance *inst)
         destroy_instance(s, inst);
         return;
     }
-    /* Spare slots take queued requests. */
-    while (has_room(s, inst) && f->q_head != NULL && !inst->retiring)
-        place(s, inst, dequeue(s, f));
-    if (inst->in_use == 0)
-        go_idle(s, inst);
-    else
-        avail_touch(s, inst);
+    hook_refill(s, &inst->unit); /* spare slots take queued requests */
 }
 
 static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
