@@ -1470,6 +1470,8 @@ static void srv_destroy(void *st)
     SrvPool *s = st;
     if (s == NULL)
         return;
+    for (Instance *inst = s->all; inst != NULL; inst = inst->all_next)
+        s->ex.ops->unit_fini(&s->ex, &inst->unit); /* (llm: its engine) */
     s->ka->fini(s->ka_state);
     free(s->ka_state);
     free(s->pc_all);

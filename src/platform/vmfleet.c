@@ -874,6 +874,8 @@ static void vm_destroy(void *st)
     VmFleet *f = st;
     if (f == NULL)
         return;
+    for (int k = 0; k < f->n_vms; k++)
+        f->ex.ops->unit_fini(&f->ex, &f->vms[k]->unit); /* (llm: engines) */
     free(f->vms);
     free(f->held);
     if (f->r_spot != NULL)
