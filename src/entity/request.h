@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../core/time.h"
+#include "../executor/llm_engine.h"
 
 struct Instance;
 struct Vm;
@@ -38,6 +39,10 @@ typedef struct Request {
     SimTime given_us;          /* service time given by a trace, or -1 */
     int32_t prompt_tokens;     /* from an LLM trace, or -1 */
     int32_t output_tokens;     /* from an LLM trace, or -1 */
+    int32_t tokens_out_done;   /* output tokens produced so far (the llm
+                                  executor counts them; 0 elsewhere) */
+    SimTime first_token_us;    /* when its first output token was sampled
+                                  (llm executor), or -1 = none */
     uint64_t id;               /* arrival sequence number */
     SimTime arrival;           /* us */
     SimTime bound_at;          /* when bound to a starting instance, or -1 */
@@ -57,6 +62,10 @@ typedef struct Request {
     uint8_t batch_leader;      /* first of its batch: carries the duration */
     uint8_t live;              /* arrived and not ended (the World's pool
                                   walk at the horizon finds it by this) */
+    uint8_t comp;              /* the World's platform component that
+                                  holds it (set when routed) */
+    LlmSeq seq;                /* its sequence in an llm executor's engine
+                                  (the engine's while it is there) */
 } Request;
 
 
