@@ -38,6 +38,10 @@ typedef struct Request {
     SimTime given_us;          /* service time given by a trace, or -1 */
     int32_t prompt_tokens;     /* from an LLM trace, or -1 */
     int32_t output_tokens;     /* from an LLM trace, or -1 */
+    int32_t tokens_out_done;   /* output tokens produced so far (the llm
+                                  executor counts them; 0 elsewhere) */
+    SimTime first_token_us;    /* when its first output token was sampled
+                                  (llm executor), or -1 = none */
     uint64_t id;               /* arrival sequence number */
     SimTime arrival;           /* us */
     SimTime bound_at;          /* when bound to a starting instance, or -1 */

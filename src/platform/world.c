@@ -224,6 +224,8 @@ void world_retry_request(World *w, Request *req)
     req->where = REQ_AT_NONE;
     req->batch = 0;
     req->batch_leader = 0;
+    req->tokens_out_done = 0; /* its tokens are generated again */
+    req->first_token_us = -1;
     route(w, req);
 }
 
@@ -243,6 +245,7 @@ static void on_arrival(World *w)
     req->given_us = isnan(given_s) ? -1 : time_from_s(given_s);
     req->prompt_tokens = (int32_t)(prompt > INT32_MAX ? INT32_MAX : prompt);
     req->output_tokens = (int32_t)(output > INT32_MAX ? INT32_MAX : output);
+    req->first_token_us = -1;
     req->live = 1;
     metrics_arrival(w->m, req->arrival);
     route(w, req);
