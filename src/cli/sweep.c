@@ -57,10 +57,20 @@ static void header_line(char *buf, size_t size, const SweepPlan *plan, int k,
              plan->hash, sweep_n_cells(plan), k, K, SIMSRV_VERSION);
 }
 
-static void columns_line(FILE *fp)
+/* Whether the sweep's traffic carries token counts: its files then carry
+ * the LLM metrics too (metrics_columns). */
+static int plan_llm(const SweepPlan *plan)
+{
+    for (int p = 0; p < plan->n_points; p++)
+        if (workload_has_tokens(&plan->points[p].workload))
+            return 1;
+    return 0;
+}
+
+static void columns_line(FILE *fp, const SweepPlan *plan)
 {
     fputs("cell,point,replication,alternative", fp);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < metrics_columns(plan_llm(plan)); m++)
         fprintf(fp, ",%s", metric_info[m].name);
     fputc('\n', fp);
 }
@@ -97,6 +107,9 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
     if (len == 0 || line[len - 1] != '\n')
         return -1; /* torn by a kill */
     line[len - 1] = '\0';
+    int n_met = metrics_columns(plan_llm(plan));
+    for (int m = n_met; m < MET_COUNT; m++)
+        row->v[m] = (double)NAN; /* not in the file */
     char *save = NULL, *tok;
     int field = 0;
     for (tok = strtok_r(line, ",", &save); tok != NULL;
@@ -113,7 +126,7 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
             end = tok + strlen(tok);
             if (row->alt < 0)
                 return -1;
-        } else if (field - 4 < MET_COUNT) {
+        } else if (field - 4 < n_met) {
             row->v[field - 4] = strtod(tok, &end);
         } else {
             return -1;
@@ -121,7 +134,7 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
         if (*end != '\0')
             return -1;
     }
-    if (field != 4 + MET_COUNT || row->cell < 0 ||
+    if (field != 4 + n_met || row->cell < 0 ||
         row->cell >= sweep_n_cells(plan) ||
         row->point != row->cell / plan->replications ||
         row->rep != row->cell % plan->replications)
@@ -266,12 +279,14 @@ static uint64_t run_cell(const SweepPlan *plan, int cell, Buf *b)
         rc.rep = (uint32_t)rep;
         rc.horizon = time_from_s(sc->horizon_s);
         rc.slo = time_from_s(sc->slo_ms * 1e-3);
+        rc.slo_ttft = time_from_s(sc->slo_ttft_ms * 1e-3);
+        rc.slo_tpot = time_from_s(sc->slo_tpot_ms * 1e-3);
         rc.warmup = sc->warmup;
         RunResult res;
         world_run(&rc, &res);
         events += res.events;
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
-        for (int m = 0; m < MET_COUNT; m++)
+        for (int m = 0; m < metrics_columns(plan_llm(plan)); m++)
             buf_printf(b, ",%.17g", res.v[m]);
         buf_printf(b, "\n");
     }
@@ -332,7 +347,8 @@ static int write_tables(const SweepPlan *plan, const char *dir, Rows *rows,
                     plan->n_params,       (const char(*)[128])plan->param,
                     plan->n_points,       plan->value,
                     sc0->n_alt,           names,
-                    plan->replications,   rows->r};
+                    plan->replications,   rows->r,
+                    plan_llm(plan)};
     /* The four outputs are independent: write them side by side (the HDF5
      * file, the slowest, on its own thread), each complete under its
      * temporary name; rename all four only once all are complete
@@ -751,7 +767,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         fp = fopen(path, "w");
         if (fp != NULL) {
             fputs(head, fp);
-            columns_line(fp);
+            columns_line(fp, &plan);
             fflush(fp);
         }
     }

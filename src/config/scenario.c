@@ -23,7 +23,7 @@
 
 static const char *const top_keys[] = {
     "name", "description", "seed", "replications", "horizon_s", "slo_ms",
-    "timeseries_interval_s", "model", "models_dir", "workload",
+    "slo_ttft_ms", "slo_tpot_ms", "timeseries_interval_s", "model", "models_dir", "workload",
     "pricing_catalog", "defaults", "alternatives", "warmup", "notes", NULL};
 
 static const char *const alt_keys[] = {
@@ -1305,6 +1305,10 @@ static int scenario_from_tree(const char *path, cJSON *root,
                        &sc->horizon_s)) < 0 ||
         (rc = json_num(&c, root, "", "slo_ms", 0, 1000, JNUM_POSITIVE,
                        &sc->slo_ms)) < 0 ||
+        (rc = json_num(&c, root, "", "slo_ttft_ms", 0, 0, JNUM_POSITIVE,
+                       &sc->slo_ttft_ms)) < 0 ||
+        (rc = json_num(&c, root, "", "slo_tpot_ms", 0, 0, JNUM_POSITIVE,
+                       &sc->slo_tpot_ms)) < 0 ||
         (rc = json_num(&c, root, "", "timeseries_interval_s", 0, 60,
                        JNUM_NONNEGATIVE, &sc->ts_interval_s)) < 0)
         goto fail;

@@ -53,7 +53,7 @@ void sweeptab_write_cells(FILE *fp, const SweepTable *t)
 {
     fputs("cell,point,replication,alternative", fp);
     put_param_header(fp, t);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < metrics_columns(t->llm); m++)
         fprintf(fp, ",%s", metric_info[m].name);
     fputc('\n', fp);
     size_t n = (size_t)t->n_points * t->reps * t->n_alt;
@@ -62,7 +62,7 @@ void sweeptab_write_cells(FILE *fp, const SweepTable *t)
         fprintf(fp, "%d,%d,%d,%s", r->cell, r->point, r->rep,
                 t->alt_names[r->alt]);
         put_params(fp, t, r->point);
-        for (int m = 0; m < MET_COUNT; m++) {
+        for (int m = 0; m < metrics_columns(t->llm); m++) {
             fputc(',', fp);
             put_num(fp, r->v[m]);
         }
@@ -75,14 +75,14 @@ void sweeptab_write_points(FILE *fp, const SweepTable *t)
     double *x = xmalloc((size_t)t->reps * sizeof *x);
     fputs("point,alternative,replications", fp);
     put_param_header(fp, t);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < metrics_columns(t->llm); m++)
         fprintf(fp, ",%s,%s_ci95", metric_info[m].name, metric_info[m].name);
     fputc('\n', fp);
     for (int p = 0; p < t->n_points; p++)
         for (int a = 0; a < t->n_alt; a++) {
             fprintf(fp, "%d,%s,%d", p, t->alt_names[a], t->reps);
             put_params(fp, t, p);
-            for (int m = 0; m < MET_COUNT; m++) {
+            for (int m = 0; m < metrics_columns(t->llm); m++) {
                 for (int r = 0; r < t->reps; r++)
                     x[r] = row(t, p, r, a)->v[m];
                 put_interval(fp, x, t->reps);
@@ -97,7 +97,7 @@ void sweeptab_write_diffs(FILE *fp, const SweepTable *t)
     double *x = xmalloc((size_t)t->reps * sizeof *x);
     fputs("point,alternative,baseline,replications", fp);
     put_param_header(fp, t);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < metrics_columns(t->llm); m++)
         fprintf(fp, ",%s_diff,%s_diff_ci95", metric_info[m].name,
                 metric_info[m].name);
     fputc('\n', fp);
@@ -106,7 +106,7 @@ void sweeptab_write_diffs(FILE *fp, const SweepTable *t)
             fprintf(fp, "%d,%s,%s,%d", p, t->alt_names[a], t->alt_names[0],
                     t->reps);
             put_params(fp, t, p);
-            for (int m = 0; m < MET_COUNT; m++) {
+            for (int m = 0; m < metrics_columns(t->llm); m++) {
                 for (int r = 0; r < t->reps; r++)
                     x[r] = row(t, p, r, a)->v[m] - row(t, p, r, 0)->v[m];
                 put_interval(fp, x, t->reps);

@@ -43,6 +43,8 @@ typedef struct SweepTable {
     const char *const *alt_names; /* [n_alt] */
     int reps;
     const SweepRow *rows;         /* [n_points * reps * n_alt], sorted */
+    int llm;                      /* LLM traffic: the tables carry the LLM
+                                     metrics (metrics_columns) */
 } SweepTable;
 
 void sweeptab_write_cells(FILE *fp, const SweepTable *t);

@@ -95,7 +95,8 @@ static int write_file(const char *tmp, const SweepTable *t)
 
     /* cells */
     size_t nrow = (size_t)t->n_points * t->reps * t->n_alt;
-    size_t ccols = 4 + MET_COUNT;
+    int n_met = metrics_columns(t->llm);
+    size_t ccols = 4 + (size_t)n_met;
     double *x = xmalloc((nrow ? nrow : 1) * ccols * sizeof *x);
     for (size_t i = 0; i < nrow; i++) {
         const SweepRow *r = &t->rows[i];
@@ -104,11 +105,11 @@ static int write_file(const char *tmp, const SweepTable *t)
         o[1] = r->point;
         o[2] = r->rep;
         o[3] = r->alt;
-        memcpy(o + 4, r->v, MET_COUNT * sizeof *o);
+        memcpy(o + 4, r->v, (size_t)n_met * sizeof *o);
     }
     const char *cnames[4 + MET_COUNT] = {"cell", "point", "replication",
                                          "alternative"};
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < n_met; m++)
         cnames[4 + m] = metric_info[m].name;
     hid_t gcpl = h5_gcpl();
     hid_t g = H5Gcreate2(f, "cells", H5P_DEFAULT, gcpl, H5P_DEFAULT);
@@ -119,7 +120,7 @@ static int write_file(const char *tmp, const SweepTable *t)
 
     /* points */
     size_t prow = (size_t)t->n_points * t->n_alt;
-    size_t pcols = 3 + 2 * MET_COUNT;
+    size_t pcols = 3 + 2 * (size_t)n_met;
     x = xmalloc((prow ? prow : 1) * pcols * sizeof *x);
     double *y = xmalloc((size_t)t->reps * sizeof *y);
     for (int p = 0; p < t->n_points; p++)
@@ -128,7 +129,7 @@ static int write_file(const char *tmp, const SweepTable *t)
             o[0] = p;
             o[1] = a;
             o[2] = t->reps;
-            for (int m = 0; m < MET_COUNT; m++) {
+            for (int m = 0; m < n_met; m++) {
                 for (int r = 0; r < t->reps; r++)
                     y[r] = t->rows[((size_t)p * t->reps + r) * t->n_alt + a]
                                .v[m];
@@ -142,7 +143,7 @@ static int write_file(const char *tmp, const SweepTable *t)
     snprintf(pn[0], 96, "point");
     snprintf(pn[1], 96, "alternative");
     snprintf(pn[2], 96, "replications");
-    for (int m = 0; m < MET_COUNT; m++) {
+    for (int m = 0; m < n_met; m++) {
         snprintf(pn[3 + 2 * m], 96, "%s", metric_info[m].name);
         snprintf(pn[4 + 2 * m], 96, "%s_ci95", metric_info[m].name);
     }

@@ -149,6 +149,10 @@ typedef struct RunConfig {
     uint32_t rep;
     SimTime horizon;       /* arrivals and events before it count */
     SimTime slo;           /* latency target */
+    SimTime slo_ttft;      /* LLM targets: time to first token and time */
+    SimTime slo_tpot;      /* per output token; 0 = none */
+    int llm;               /* the requests carry token counts: the
+                              timeseries rows get the LLM columns */
     SimTime ts_interval;   /* 0 = no timeseries */
     FILE *ts_out;          /* timeseries rows go here, or NULL */
     FILE *fn_out;          /* per-function rows go here, or NULL

@@ -169,6 +169,12 @@ SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
                           SimTime timeout_us, int on_provisioned,
                           uint64_t *served);
 
+/* The LLM engines' counters of every component, cumulative from time 0
+ * to `now` (executor/llm_stats.h); has_engines 0 when no component runs
+ * an LLM engine.  Read at the warm-up point, at each timeseries window
+ * and at the horizon. */
+void world_llm_stats(World *w, SimTime now, LlmRunStats *st);
+
 /* Schedules an event of `kind` at its priority. */
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch);
