@@ -1108,6 +1108,11 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        "%s.pricing: '%s' is not a serverless price entry (it "
                        "is a VM instance type; use it in \"vm\")",
                        p, price_id);
+    if (a->price.model == PRICE_PER_TOKEN)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.pricing: '%s' is a per-token API entry; use it "
+                       "with \"platform\": \"api\"",
+                       p, price_id);
     o = from(alt, defs, "hardware", apath, &p);
     if ((rc = json_str(c, o, p, "hardware", 0,
                        a->price.hardware[0] ? a->price.hardware : "cpu",

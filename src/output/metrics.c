@@ -118,23 +118,31 @@ static int64_t llm_tokens_out(const Request *req)
                                     : req->output_tokens;
 }
 
-/* A completed request with a first token: the window always, the run's
- * statistics when it is measured (arrived after the warm-up). */
+/* A completed request: its tokens (when it has token counts), and with a
+ * first token its latencies; the window always, the run's statistics when
+ * it is measured (arrived after the warm-up). */
 static void llm_end(LlmAcc *a, const Request *req, SimTime now,
                     int measured)
 {
     int64_t n_out = llm_tokens_out(req);
+    if (n_out < 1)
+        return; /* not an LLM request */
+    a->w_output_tokens += (uint64_t)n_out;
+    if (measured) {
+        a->output_tokens += (uint64_t)n_out;
+        a->prompt_tokens += req->prompt_tokens > 0
+                                ? (uint64_t)req->prompt_tokens
+                                : 0;
+    }
+    if (req->first_token_us < 0)
+        return;
     SimTime ttft = req->first_token_us - req->arrival;
-    a->w_output_tokens += n_out > 0 ? (uint64_t)n_out : 0;
     hist_add(&a->w_ttft, ttft);
-    if (!measured || n_out < 1)
+    if (!measured)
         return;
     SimTime e2e = now - req->arrival;
     SimTime decode = now - req->first_token_us; /* the n_out - 1 gaps */
     a->n++;
-    a->output_tokens += (uint64_t)n_out;
-    a->prompt_tokens += req->prompt_tokens > 0 ? (uint64_t)req->prompt_tokens
-                                               : 0;
     hist_add(&a->ttft, ttft);
     hist_add(&a->e2e, e2e);
     hist_add(&a->norm_ns, llround((double)e2e * 1e3 / (double)n_out));
@@ -172,7 +180,7 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
     case REQ_UNFINISHED:
         break;
     }
-    if (outcome == REQ_COMPLETED && req->first_token_us >= 0)
+    if (outcome == REQ_COMPLETED)
         llm_end(&m->llm, req, now, req->arrival >= m->warmup);
     /* ... the run's statistics only those that arrived after the warm-up. */
     if (req->arrival < m->warmup) {

@@ -98,8 +98,8 @@
     X(norm_p90_ms, "ms/token", "90th percentile normalised latency")          \
     X(norm_p95_ms, "ms/token", "95th percentile normalised latency")          \
     X(norm_p99_ms, "ms/token", "99th percentile normalised latency")          \
-    X(output_tokens, "tokens", "output tokens of those requests")             \
-    X(output_tok_s, "tokens/s", "their output tokens / measured seconds")     \
+    X(output_tokens, "tokens", "output tokens of completed requests")         \
+    X(output_tok_s, "tokens/s", "those output tokens / measured seconds")     \
     X(total_tok_s, "tokens/s", "their prompt + output tokens / measured s")   \
     X(llm_slo_pct, "%", "ended requests within slo_ttft_ms and slo_tpot_ms")  \
     X(goodput_rps, "req/s", "requests within both LLM SLOs / measured s")     \
@@ -161,10 +161,10 @@ typedef struct TsRow {
     double vm_booting, vm_ready; /* time-average VMs */
     double p95_ms;               /* NaN when nothing completed */
     double cost_usd;             /* accrued by t1 */
-    /* LLM scenarios (written only for them): of the requests completed
-     * in the interval with a first token */
-    double ttft_p50_ms, ttft_p99_ms; /* NaN when none */
-    double out_tok_s;            /* their output tokens / interval length */
+    /* LLM scenarios (written only for them), of the requests completed
+     * in the interval: */
+    double ttft_p50_ms, ttft_p99_ms; /* with a first token; NaN if none */
+    double out_tok_s;            /* output tokens / interval length */
     double kv_util_pct;          /* executor: KV blocks in use / capacity,
                                     time-average; NaN without engines */
 } TsRow;
@@ -178,7 +178,8 @@ typedef struct LlmAcc {
     SimTime slo_tpot_us;         /* 0 = no TPOT target */
     uint64_t n;                  /* measured, completed, with a first token */
     uint64_t slo_ok;             /* of which within both targets */
-    uint64_t prompt_tokens, output_tokens; /* theirs */
+    uint64_t prompt_tokens, output_tokens; /* of every measured completed
+                                              request with token counts */
     Hist ttft;                   /* us */
     Hist tpot_ns;                /* requests of >= 2 output tokens */
     Hist e2e;                    /* us */

@@ -11,8 +11,8 @@
  * are streamed, so memory does not grow with the horizon.
  * With `llm` (the scenario's requests carry token counts) four more:
  * ttft_p50_ms, ttft_p99_ms (of the requests completed in the interval with
- * a first token; empty if none), out_tok_s (their output tokens / the
- * interval's length) and kv_util_pct (the LLM engines' KV blocks in use /
+ * a first token; empty if none), out_tok_s (the output tokens of the
+ * requests completed in it / the interval's length) and kv_util_pct (the LLM engines' KV blocks in use /
  * capacity, time-average over the interval; empty without engines).
  */
 #ifndef SIM_OUTPUT_TIMESERIES_H

@@ -267,3 +267,38 @@ Test(metrics, llm_columns_follow_the_base_metrics)
     cr_assert_str_eq(metric_info[MET_LLM_FIRST - 1].name, "warmup_s");
     cr_assert_str_eq(metric_info[MET_COUNT - 1].name, "usd_per_1m_out");
 }
+
+/* A completed request without a first token (an executor that does not
+ * stream) counts its tokens, not in the latency percentiles; a request
+ * without token counts counts nowhere. */
+Test(metrics, llm_tokens_of_requests_without_a_first_token)
+{
+    Metrics *m = metrics_create(1000 * MS);
+    complete(m, 0, 100, 200, 5, 10);
+    Request req;
+    memset(&req, 0, sizeof req);
+    req.arrival = 300 * MS;
+    req.first_token_us = -1;
+    req.bound_at = -1;
+    req.start = req.arrival;
+    req.output_tokens = 7;
+    req.prompt_tokens = 20;
+    req.outcome = REQ_COMPLETED;
+    metrics_arrival(m, req.arrival);
+    metrics_end(m, &req, 900 * MS);
+    req.output_tokens = req.prompt_tokens = -1; /* no token counts */
+    metrics_arrival(m, req.arrival);
+    metrics_end(m, &req, 900 * MS);
+    LlmRunStats none = {0};
+    double v[MET_COUNT];
+    metrics_llm_result(m, &none, 2.0, v);
+    cr_assert_eq(v[MET_llm_requests], 1.0);
+    cr_assert_eq(v[MET_ttft_p99_ms], 100.0);
+    cr_assert_eq(v[MET_output_tokens], 12.0);
+    cr_assert_float_eq(v[MET_output_tok_s], 6.0, 1e-12);
+    cr_assert_float_eq(v[MET_total_tok_s], 21.0, 1e-12);
+    /* 1 of 3 ended requests met the (absent) targets: the one with a
+     * first token */
+    cr_assert_float_eq(v[MET_llm_slo_pct], 100.0 / 3, 1e-12);
+    metrics_destroy(m);
+}
