@@ -1,0 +1,135 @@
+/*
+ * test_llm_outputs.c - where the LLM metrics appear, end to end through
+ * `simsrv run`.
+ *
+ * Pins: a scenario whose requests carry no token counts writes no LLM
+ * column (summary.csv, summary.json, timeseries.csv keep the columns they
+ * had); a trace with token counts writes all of them, with output tokens,
+ * tokens/s and $/1M output tokens by hand: three requests of 100, 200 and
+ * 300 output tokens (1,000, 2,000 and 3,000 prompt tokens) in 600 s on one
+ * g6.xlarge ($0.8048/h, billed 600 s: $0.134133) give 600 output tokens,
+ * 1 and 11 tokens/s, $223.556 per 1M output tokens.  Does not pin TTFT or
+ * TPOT (the executors' tests do: the first token is theirs to set).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+/* The value in column `name` of the first data row of a CSV file (no
+ * quoted fields in these files); NaN when empty; the test fails when the
+ * column is absent unless `absent_ok` (then -1 is returned). */
+static double csv_value(const char *path, const char *name, int absent_ok)
+{
+    size_t n;
+    char *text = support_slurp(path, &n);
+    char *row = strchr(text, '\n');
+    cr_assert_not_null(row);
+    *row++ = '\0';
+    int col = -1, i = 0;
+    for (char *save = NULL, *h = strtok_r(text, ",", &save); h != NULL;
+         h = strtok_r(NULL, ",", &save), i++)
+        if (strcmp(h, name) == 0)
+            col = i;
+    if (col < 0) {
+        cr_assert(absent_ok, "%s: no column %s", path, name);
+        free(text);
+        return -1;
+    }
+    /* walk the row by hand: empty cells must count */
+    const char *c = row;
+    for (i = 0; i < col; i++) {
+        c = strchr(c, ',');
+        cr_assert_not_null(c);
+        c++;
+    }
+    double v = (*c == ',' || *c == '\n' || *c == '\0') ? (double)NAN
+                                                        : atof(c);
+    free(text);
+    return v;
+}
+
+static int file_has(const char *path, const char *needle)
+{
+    size_t n;
+    char *text = support_slurp(path, &n);
+    int found = strstr(text, needle) != NULL;
+    free(text);
+    return found;
+}
+
+static void run(const char *dir, const char *body)
+{
+    char file[1100], out[1100];
+    snprintf(file, sizeof file, "%s/s.json", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    support_write_file(file, body);
+    const char *argv[] = {"simsrv", "run", file, "--out", out, "--quiet",
+                          NULL};
+    cr_assert_eq(support_cli(argv), 0);
+}
+
+Test(llm_outputs, no_token_counts_no_llm_columns)
+{
+    char dir[1024], models[1024], body[2048], path[1200];
+    support_tmpdir("llmout-plain", dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 120, \"timeseries_interval_s\": 60, "
+             "\"models_dir\": \"%s\", \"model\": \"resnet18\", \"workload\": "
+             "{\"type\": \"poisson\", \"rate_per_s\": 2}, \"alternatives\": "
+             "[{\"name\": \"l\", \"memory_mb\": 2048}]}",
+             models);
+    run(dir, body);
+    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
+    cr_assert_eq(csv_value(path, "ttft_p50_ms", 1), -1);
+    cr_assert_eq(csv_value(path, "usd_per_1m_out", 1), -1);
+    cr_assert_geq(csv_value(path, "warmup_s", 0), 0);
+    snprintf(path, sizeof path, "%s/out/summary.json", dir);
+    cr_assert(!file_has(path, "slo_ttft_ms"));
+    cr_assert(!file_has(path, "goodput_rps"));
+    snprintf(path, sizeof path, "%s/out/timeseries.csv", dir);
+    cr_assert(!file_has(path, "ttft_p50_ms"));
+}
+
+Test(llm_outputs, token_counts_give_tokens_per_second_and_cost_per_token)
+{
+    char dir[1024], models[1024], body[2048], path[1200];
+    support_tmpdir("llmout-llm", dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    support_write_file(path, "timestamp,ctx,gen\n1.5,1000,100\n"
+                             "2.5,2000,200\n3.5,3000,300\n");
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 600, \"timeseries_interval_s\": 300, "
+             "\"slo_ttft_ms\": 500, \"slo_tpot_ms\": 50, "
+             "\"models_dir\": \"%s\", \"model\": \"llm-7b\", \"workload\": "
+             "{\"type\": \"trace\", \"file\": \"t.csv\", \"context_column\": "
+             "\"ctx\", \"generated_column\": \"gen\"}, \"alternatives\": "
+             "[{\"name\": \"l4\", \"platform\": \"vm\", \"vm\": "
+             "{\"instance_type\": \"g6.xlarge\", \"count\": 1}}]}",
+             models);
+    run(dir, body);
+    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
+    cr_assert_eq(csv_value(path, "completed", 0), 3);
+    cr_assert_eq(csv_value(path, "output_tokens", 0), 600);
+    cr_assert_float_eq(csv_value(path, "output_tok_s", 0), 1.0, 1e-12);
+    cr_assert_float_eq(csv_value(path, "total_tok_s", 0), 11.0, 1e-12);
+    double cost = csv_value(path, "cost_usd", 0);
+    cr_assert_float_eq(cost, 0.8048 * 600 / 3600, 1e-12);
+    double per_1m = csv_value(path, "usd_per_1m_out", 0);
+    fprintf(stderr, "usd_per_1m_out: hand 0.8048 x 600 / 3600 / 600 x 1e6 = "
+                    "223.5556, sim %.4f\n", per_1m);
+    cr_assert_float_eq(per_1m, 0.8048 * 600 / 3600 / 600 * 1e6, 1e-9);
+    cr_assert(isnan(csv_value(path, "kv_util_pct", 0)) ||
+              csv_value(path, "kv_util_pct", 0) >= 0);
+    snprintf(path, sizeof path, "%s/out/summary.json", dir);
+    cr_assert(file_has(path, "\"slo_ttft_ms\": 500"));
+    cr_assert(file_has(path, "\"slo_tpot_ms\": 50"));
+    snprintf(path, sizeof path, "%s/out/timeseries.csv", dir);
+    /* all three complete in the first 300 s window */
+    cr_assert_float_eq(csv_value(path, "out_tok_s", 0), 2.0, 1e-9);
+}
