@@ -13,8 +13,12 @@
  *         "warm": { "a_ms": .., "c_ms": .., "sigma": ..,
  *                   "prompt_ms_per_token": .., "output_ms_per_token": .. }
  *                 or DIST,
- *         "source": "..." } } }
+ *         "llm": {...},
+ *         "source": "..." } },
+ *     "llm": {...} }
  * "description", "sources", "notes" and "source" are free text for people.
+ * The two "llm" blocks (an LLM's shape; per class its iteration time
+ * model and cold-start pieces per TP degree) are profile_llm.c's.
  * "calibration" (written by `simsrv calibrate`) records the measurements;
  * of it only model_file, family, batches and dims are read.
  *
@@ -31,6 +35,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "profile_int.h"
 #include "scenario.h"
 
 /* Speed of one Arm (AWS Graviton) vCPU relative to one x86 vCPU for ML
@@ -79,10 +84,11 @@ static void add_cpu_arm(ModelProfile *m)
 }
 
 static int load_hw(const JCtx *c, const cJSON *v, const char *path,
-                   HwProfile *h)
+                   const ModelProfile *m, HwProfile *h)
 {
     static const char *const keys[] = {"ref_vcpus", "cold_start", "cold_total",
-                                       "warm", "source", "notes", NULL};
+                                       "warm", "llm", "source", "notes",
+                                       NULL};
     int rc;
     char p[256];
     if ((rc = json_expect_object(c, v, path)) < 0 ||
@@ -164,6 +170,12 @@ static int load_hw(const JCtx *c, const cJSON *v, const char *path,
     } else if ((rc = json_dist(c, w, p, &h->warm)) < 0) {
         return rc;
     }
+    const cJSON *llm = cJSON_GetObjectItemCaseSensitive(v, "llm");
+    if (llm != NULL &&
+        (rc = profile_llm_load_hw(c, llm, json_path_key(p, sizeof p, path,
+                                                        "llm"),
+                                  m, h)) < 0)
+        return rc;
     return 0;
 }
 
@@ -219,7 +231,7 @@ int profile_load(const char *path, ModelProfile *m, Err *err)
 {
     static const char *const keys[] = {"name", "description", "size_mb",
                                        "memory_mb", "hardware", "sources",
-                                       "notes", "calibration", NULL};
+                                       "notes", "calibration", "llm", NULL};
     cJSON *root = NULL;
     int rc = json_load_file(path, &root, NULL, err);
     if (rc < 0)
@@ -235,6 +247,9 @@ int profile_load(const char *path, ModelProfile *m, Err *err)
                        &m->size_mb)) < 0 ||
         (rc = json_num(&c, root, "", "memory_mb", 1, 0, JNUM_POSITIVE,
                        &m->memory_mb)) < 0)
+        goto done;
+    const cJSON *llm = cJSON_GetObjectItemCaseSensitive(root, "llm");
+    if (llm != NULL && (rc = profile_llm_load_model(&c, llm, m)) < 0)
         goto done;
     hw = cJSON_GetObjectItemCaseSensitive(root, "hardware");
     if ((rc = json_expect_object(&c, hw, "hardware")) < 0)
@@ -255,7 +270,7 @@ int profile_load(const char *path, ModelProfile *m, Err *err)
             goto done;
         }
         snprintf(h->hw, sizeof h->hw, "%s", it->string);
-        if ((rc = load_hw(&c, it, p, h)) < 0)
+        if ((rc = load_hw(&c, it, p, m, h)) < 0)
             goto done;
         m->n_hw++;
     }

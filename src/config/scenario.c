@@ -30,7 +30,8 @@ static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
-    "overflow", "cluster", "routing", "beyond_limits", "notes", NULL};
+    "overflow", "cluster", "routing", "beyond_limits", "executor", "notes",
+    NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -999,6 +1000,48 @@ static int memory_limit_cluster(const JCtx *c, AltSpec *a, const char *apath)
     return 0;
 }
 
+/* "executor": what runs inside an instance -- "single", "batch" (or an
+ * object {"kind": ...}).  Without it, today's keys decide (batch when
+ * batching.max_batch > 1), so older scenarios run as before; with it, the
+ * batching keys must agree.  `max_batch` is the part's (the alternative's
+ * or its VM's); `what` names the part in errors. */
+static int load_executor(const JCtx *c, const cJSON *o, const char *path,
+                         int max_batch, const char *what, ExecKind *out)
+{
+    static const char *const kinds[] = {"single", "batch", NULL};
+    static const char *const ekeys[] = {"kind", "notes", NULL};
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "executor");
+    char p[256], kp[280], name[32];
+    int rc, idx = 0;
+    *out = EXEC_AUTO;
+    if (e == NULL)
+        return 0;
+    json_path_key(p, sizeof p, path, "executor");
+    if (cJSON_IsObject(e)) {
+        if ((rc = json_check_keys(c, e, p, ekeys)) < 0 ||
+            (rc = json_str(c, e, p, "kind", 1, NULL, name, sizeof name)) < 0)
+            return rc;
+        json_path_key(kp, sizeof kp, p, "kind");
+        snprintf(p, sizeof p, "%s", kp);
+    } else if ((rc = json_str(c, o, path, "executor", 1, NULL, name,
+                              sizeof name)) < 0) {
+        return rc;
+    }
+    if ((rc = pick_name(c, p, name, kinds, &idx)) < 0)
+        return rc;
+    *out = executor_find(name);
+    if (*out == EXEC_SINGLE && max_batch > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: 'single' runs one request per slot, but %s "
+                       "batching.max_batch is %d (use 'batch')",
+                       p, what, max_batch);
+    if (*out == EXEC_BATCH && max_batch <= 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: 'batch' needs %s batching.max_batch > 1", p,
+                       what);
+    return 0;
+}
+
 /* "routing": which warm on-demand instance takes a request. */
 static int load_routing(const JCtx *c, const cJSON *o, const char *path,
                         AltSpec *a)
@@ -1083,6 +1126,10 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         o = from(alt, defs, "timeout_s", apath, &p);
         if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
                            &a->timeout_s)) < 0)
+            return rc;
+        o = from(alt, defs, "executor", apath, &p);
+        if ((rc = load_executor(c, o, p, a->vm.max_batch, "vm",
+                                &a->vm.executor)) < 0)
             return rc;
         if (a->kind == PLATFORM_VM)
             return 0; /* the serverless keys do not apply */
@@ -1243,6 +1290,10 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         return rc;
     if (!beyond && limits_check_serverless(a, &lv))
         return limit_error(c, alt, defs, apath, &lv);
+    o = from(alt, defs, "executor", apath, &p);
+    if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's",
+                            &a->executor)) < 0)
+        return rc;
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../core/time.h"
+#include "exec_unit.h"
 #include "request.h"
 
 typedef enum InstState {
@@ -52,7 +53,6 @@ typedef struct Instance {
     SimTime timer_at;        /* pending expiry event time, or -1 */
     SimTime init_us;         /* billable INIT part of its start */
     SimTime first_extra_us;  /* first-inference extra for its first request */
-    uint32_t batch_epoch;    /* cancels a pending batch-deadline event */
     SimTime bill_since;      /* start of the open billed period, or -1 */
     int node;                /* node it is placed on, or -1 (no cluster) */
     int fn;                  /* the function it runs */
@@ -63,9 +63,7 @@ typedef struct Instance {
     SimTime state_since;     /* when it entered its current state */
     struct Instance *all_prev, *all_next; /* every live instance */
     int ord_pos;             /* place in its function's routing order, or -1 */
-    uint32_t share_epoch;    /* cancels a pending processor-sharing event */
-    struct ShareRun *share;  /* processor sharing: its running requests */
-    SimTime share_at;        /* their remaining work is as of this time */
+    ExecUnit unit;           /* its executor's state (what runs in it) */
 } Instance;
 
 /* An intrusive doubly linked list of instances, most recently used first. */
@@ -77,8 +75,8 @@ typedef struct InstList {
 void instlist_push_head(InstList *l, Instance *inst);
 void instlist_remove(InstList *l, Instance *inst);
 
-/* Appends req to the requests waiting on inst (bound while it starts, or
- * the batch it is forming) and counts it in `bound`. */
+/* Appends req to the requests waiting on inst (bound while it starts)
+ * and counts it in `bound`. */
 void instance_wait_push(Instance *inst, Request *req);
 
 /* Moves inst to state s; asserts the change is legal. */

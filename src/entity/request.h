@@ -61,6 +61,8 @@ typedef struct Request {
     uint8_t batch_leader;      /* first of its batch: carries the duration */
     uint8_t live;              /* arrived and not ended (the World's pool
                                   walk at the horizon finds it by this) */
+    uint8_t comp;              /* the World's platform component that
+                                  holds it (set when routed) */
 } Request;
 
 

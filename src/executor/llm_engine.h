@@ -33,6 +33,55 @@
  *    frees its blocks then.
  * Times: the engine stamps first_token_us and finish_us on sequences at
  * the END of the iteration that produced them.
+ *
+ * Edge rules (settled here; tests/unit/test_llm_engine.c pins each):
+ *  - KV slots.  A sequence's context is prompt + generated tokens; the
+ *    KV of a sampled token is written by the next iteration (its decode),
+ *    so a decoding sequence has prefilled = prompt + generated - 1 and the
+ *    last output token never gets KV: the peak is prompt + output - 1
+ *    tokens, ceil((prompt + output - 1) / block_tokens) blocks.
+ *  - Allocation follows vLLM: admission needs the blocks of what the
+ *    iteration prefills (ceil(prompt / block_tokens) for a whole prompt,
+ *    the chunk's new blocks under chunked prefill), and each decode
+ *    allocates its one slot in the iteration that writes it, so a
+ *    sequence whose first sampled token starts a new block asks for that
+ *    block in its first decode iteration (and may preempt then), not at
+ *    admission.
+ *  - Order inside an iteration: (1) decodes, oldest admission first, each
+ *    crossing a block boundary takes one block, preempting the newest
+ *    running sequence while none is free (itself, when it is the newest);
+ *    (2) running sequences still prefilling (chunked), oldest first, get
+ *    min(chunk_tokens, rest of the prompt, token budget left after the
+ *    decodes and the chunks before them), preempting likewise for the
+ *    chunk's blocks; (3) admission from the head of the waiting queue.
+ *  - Token budget: an iteration's tokens = prefill tokens (whole prompts
+ *    or chunks) + one per decode, <= max_num_batched_tokens.  As vLLM
+ *    does, max_num_batched_tokens < max_num_seqs is refused, so decodes
+ *    always fit.
+ *  - Recompute.  A preempted sequence keeps its sampled tokens; when
+ *    admitted again it prefills prompt + generated tokens (whole or in
+ *    chunks) and the iteration that completes that samples ONE new token
+ *    (none is sampled again for the tokens it already had).  Its
+ *    first_token_us stays that of its first admission.  Readmission gives
+ *    it a new admission order (it is then the most recently admitted).
+ *    new_seqs in the batch counts every sequence whose (re)prefill starts.
+ *  - llm_engine_fits: ceil((prompt + output - 1) / block_tokens) <=
+ *    kv_blocks, and without chunked prefill prompt + output - 1 <=
+ *    max_num_batched_tokens (vLLM's max_model_len <= max_num_batched_
+ *    tokens: the longest recompute prefill must fit one iteration).  Such
+ *    a sequence always completes: the oldest running sequence can preempt
+ *    every other.  One that does not fit would block the queue's head for
+ *    ever; refusing it is the host's job.
+ *  - Batch figures (LlmBatch): decode_kv_tokens sums each decode's context
+ *    including the token it processes (prefilled + 1); prefill_attn_work
+ *    sums chunk x KV-before + floor(chunk^2 / 2).
+ *
+ * Laziness.  A decoding sequence's prefilled, generated, blocks and chunk
+ * fields are brought up to date only when the engine touches it (block
+ * shortage, finish, removal) or when the host calls llm_engine_sync(); the
+ * engine keeps per-iteration sums instead, so a decode-only iteration costs
+ * O(1) (llm_engine.c says how).  Waiting, prefilling, finished and removed
+ * sequences are always exact.
  */
 #ifndef SIM_EXECUTOR_LLM_ENGINE_H
 #define SIM_EXECUTOR_LLM_ENGINE_H
@@ -70,7 +119,21 @@ typedef struct LlmSeq {
     SimTime added_us;              /* when llm_engine_add was called */
     SimTime first_token_us;        /* -1 until its first token */
     SimTime finish_us;             /* -1 until finished */
+    /* engine's bookkeeping: do not touch */
+    uint8_t decoding;              /* running and past its prefill */
+    int32_t heap_pos;              /* in the finish heap, when decoding */
+    int32_t prefill_pos;           /* in the prefill list, when prefilling */
+    uint64_t sync_it;              /* iterations the fields above include */
+    uint64_t finish_it;            /* iteration that samples its last token */
 } LlmSeq;
+
+/* LlmSeq.state */
+enum {
+    LLM_SEQ_WAITING = 0,
+    LLM_SEQ_RUNNING,
+    LLM_SEQ_FINISHED,
+    LLM_SEQ_REMOVED               /* taken out by llm_engine_remove */
+};
 
 typedef struct LlmEngineStats {
     uint64_t iterations;
@@ -82,6 +145,9 @@ typedef struct LlmEngineStats {
                                       busy time (mean batch = / busy_us) */
     double kv_block_us;            /* integral of used KV blocks */
     SimTime busy_us;               /* time with an iteration running */
+    uint64_t decode_tokens;        /* decodes run (one token each) */
+    uint64_t recompute_tokens;     /* KV tokens dropped by preemptions
+                                      (prefilled again on readmission) */
 } LlmEngineStats;
 
 typedef struct LlmEngine LlmEngine;
@@ -123,5 +189,14 @@ int llm_engine_running(const LlmEngine *e);  /* running sequences */
 int llm_engine_waiting(const LlmEngine *e);  /* waiting sequences */
 int64_t llm_engine_free_blocks(const LlmEngine *e);
 const LlmEngineStats *llm_engine_stats(const LlmEngine *e);
+
+/* Brings s's prefilled, generated, blocks and chunk up to date (a running
+ * decoding sequence's are lazy; see Laziness above).  O(1). */
+void llm_engine_sync(const LlmEngine *e, LlmSeq *s);
+
+/* Checks every invariant against a walk of all sequences (block count,
+ * per-iteration sums, heap, list order); O(running + waiting), for tests.
+ * Returns 1, or 0 with the first broken one described in msg. */
+int llm_engine_check(const LlmEngine *e, char *msg, int msg_size);
 
 #endif

@@ -43,6 +43,9 @@ typedef struct LlmBatch {
                                   complete their prompt */
 } LlmBatch;
 
+/* Knots of a fitted model's piecewise-linear terms. */
+#define LLM_FIT_MAX_KNOTS 32
+
 typedef enum LlmTimeKind {
     LLM_TM_LINEAR = 0,
     LLM_TM_FITTED
@@ -56,7 +59,30 @@ typedef struct LlmTimeModel {
      *   decode_kv_tokens + attn_work_us * prefill_attn_work */
     double iter_us, new_seq_us, prefill_token_us, output_token_us;
     double decode_seq_us, kv_token_us, attn_work_us;
-    /* LLM_TM_FITTED: fields added by llm_model.c's owner; see there. */
+    /* LLM_TM_FITTED (llm_fit.c; scripts/import-vidur writes them): time =
+     *   cpu_iter_us + cpu_seq_us * (prefill_seqs + decode_seqs)
+     *   + emb(T) + layers * (layer(T) + allreduce(T) + decode attention
+     *   + prefill attention) + lm_head_us + lm_head_token_us * output_tokens
+     * with T = prefill_tokens + decode_seqs (the tokens of the forward
+     * pass); emb, layer and allreduce are piecewise linear in T through
+     * the knots (linear beyond the first and last knot, never < 0);
+     * decode attention = attn_dec_us + attn_dec_seq_us * decode_seqs +
+     * attn_dec_kv_us * decode_kv_tokens when decode_seqs > 0; prefill
+     * attention = attn_pre_us + attn_pre_seq_us * prefill_seqs +
+     * attn_pre_token_us * prefill_tokens + attn_pre_work_us *
+     * prefill_attn_work when prefill_seqs > 0; the LM head's terms count
+     * when output_tokens > 0.  Per-layer values are of one layer on one
+     * GPU of the tp-way instance. */
+    int layers;
+    int n_knots;                          /* 1..LLM_FIT_MAX_KNOTS */
+    double knot_tokens[LLM_FIT_MAX_KNOTS];/* strictly increasing */
+    double emb_us[LLM_FIT_MAX_KNOTS];     /* embedding, once */
+    double layer_us[LLM_FIT_MAX_KNOTS];   /* non-attention ops, one layer */
+    double allreduce_us[LLM_FIT_MAX_KNOTS]; /* its two all-reduces (TP) */
+    double cpu_iter_us, cpu_seq_us;
+    double attn_dec_us, attn_dec_seq_us, attn_dec_kv_us;
+    double attn_pre_us, attn_pre_seq_us, attn_pre_token_us, attn_pre_work_us;
+    double lm_head_us, lm_head_token_us;
 } LlmTimeModel;
 
 /* The shape that sizes the KV cache (Hugging Face config.json). */
@@ -78,5 +104,10 @@ static inline double llm_kv_bytes_per_token(const LlmShape *s, int tp)
 
 /* The iteration's duration, >= 1 us for a non-empty batch. */
 SimTime llm_time_us(const LlmTimeModel *m, const LlmBatch *b);
+
+/* LLM_TM_FITTED: the fitted time of the iteration in microseconds, not
+ * rounded (llm_fit.c; llm_time_us rounds and bounds it).  0 for a batch
+ * with no token. */
+double llm_time_fitted_us(const LlmTimeModel *m, const LlmBatch *b);
 
 #endif

@@ -30,10 +30,12 @@
  * Provisioned concurrency is for single-function runs (config checks).
  *
  * Events it handles (the World dispatches them; their order at equal times
- * is WORLD_EVENTS in world.h):
+ * is WORLD_EVENTS in host.h):
  *   DONE      a request leaves its slot (before arrivals at the same
  *             microsecond, so they find the slot free);
- *   BATCH     a forming batch's oldest request has waited max_wait;
+ *   BATCH     a forming batch's oldest request has waited max_wait, and
+ *   SHARE     a processor-shared instance's next end (both passed on to
+ *             the executor);
  *   READY     an instance finished starting;
  *   EXPIRE    keep-alive deadline (after arrivals: an instance is still
  *             warm at its exact deadline);
@@ -70,29 +72,14 @@
  * lambda x keepalive stale events in the heap (600,000 at 1,000 req/s and
  * 600 s), and every heap operation would pay for them in cache misses.
  *
- * Processor sharing (concurrency > 1, CPU classes).  DESIGN.md section 3:
- * k requests on an instance with v vCPUs, profile measured on r, each run
- * at speed min(1, v / (k r)) -- Cloud Run, Azure Container Apps and
- * Knative give an instance's requests its vCPUs, not a vCPU each.  A
- * request's work is its time alone (warm time x f, f below), so relative
- * to that it runs at min(1, m / k), m = max(1, v / r).  Where concurrency
- * <= m no request ever slows and the single path below runs unchanged (one
- * DONE per request); otherwise an instance keeps its k running requests'
- * remaining work in an array (ShareRun), and each change of k -- a start,
- * an end, a timeout -- first brings all of it up to now at the old speed
- * and then schedules one EV_SHARE for the least remaining work at the new
- * speed (or the earliest timeout), cancelling the previous one by epoch.
- * That is O(k) per change, k <= concurrency <= 1000; a heap by virtual
- * finish time would make it O(log k) but needs a second structure for the
- * timeouts, and at Cloud Run's default 80 the scan is a few hundred
- * bytes.  A request times out timeout_s of wall time after it started and
- * is billed (request-duration prices) for its wall time in service.  GPU
- * classes keep running each request at its profile's speed: their warm
- * time is GPU time, which DESIGN.md's vCPU rule does not describe, and
- * concurrent GPU work is what dynamic batching models.  New instances start
- * only when every slot of the function's instances is taken, so an
- * instance fills to its concurrency: with more requests than its vCPUs run
- * at full speed, latency grows with k rather than the instance count.
+ * What runs inside an instance is its executor's (executor/executor.h):
+ * `single` (one request per slot, processor sharing of vCPUs where the
+ * slots outnumber them: exec_single.c) or `batch` (exec_batch.c).  The pool
+ * keeps slots (in_use), queues, routing and billing, and hears of starts
+ * and ends through the executor's hooks.  New instances start only when
+ * every slot of the function's instances is taken, so an instance fills to
+ * its concurrency: with more requests than its vCPUs run at full speed,
+ * latency grows with k rather than the instance count.
  *
  * Cold starts (entity/profile.h).  Components: the instance starts for
  * sandbox + f (runtime + model load x g), f = max(1, ref_vcpus / vcpus) the
@@ -124,9 +111,12 @@
 #include <string.h>
 
 #include "../core/rng.h"
+#include "../executor/executor.h"
+#include "../util/csv.h"
 #include "../util/pool.h"
 #include "../util/prefetch.h"
 #include "../util/xalloc.h"
+#include "platform.h"
 
 /* The priority of an event kind is its place in WORLD_EVENTS. */
 #define PRIO(kind) ((unsigned)(kind))
@@ -147,13 +137,6 @@ typedef struct InstHeap {
     int n, cap;
     const struct HeapOrder *ord;
 } InstHeap;
-
-/* One request running on a processor-shared instance. */
-typedef struct ShareRun {
-    double rem_us;    /* work left, in microseconds of running alone */
-    SimTime deadline; /* its timeout (start + timeout_s), or SIM_TIME_MAX */
-    Request *req;
-} ShareRun;
 
 /* One function: its instances, queue and counters.  What every arrival
  * and completion touches comes first -- the lists, the queue, its memory,
@@ -182,6 +165,10 @@ struct SrvPool {
     Sim *sim;             /* the World's engine */
     Metrics *m;           /* the World's metrics */
     CostAcc cost;
+    CostAcc cost_w;       /* the cost accumulators at the warm-up point */
+    int cost_closed;      /* final billing periods closed */
+    Executor ex;          /* what runs inside its instances */
+    uint64_t served;      /* requests started */
     Pool inst_pool;
     const KeepalivePolicyType *ka;
     void *ka_state;
@@ -189,15 +176,6 @@ struct SrvPool {
     double cpu_factor;    /* >= 1 */
     RoutingKind routing;
     gsl_rng *r_route;     /* ROUTE_RANDOM: the routing stream */
-    int share;            /* processor sharing of vCPUs (see share_*) */
-    double share_m;       /* max(1, vCPUs / profile vCPUs): requests that
-                             run at full speed at once */
-    Pool share_pool;      /* per-instance arrays of `conc` ShareRuns */
-    SimTime timeout_us;   /* 0 = none */
-    int conc;
-    int batching;         /* dynamic batching on (max_batch > 1) */
-    int max_batch;
-    SimTime batch_wait_us;
 
     int n_fn;
     SrvFn *fn;
@@ -225,7 +203,6 @@ struct SrvPool {
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
 
-static void serve(SrvPool *s, Instance *inst, Request *req);
 static void place(SrvPool *s, Instance *inst, Request *req);
 static void drain_queue(SrvPool *s);
 static void go_idle(SrvPool *s, Instance *inst);
@@ -267,8 +244,8 @@ static int fn_index(const SrvPool *s, const SrvFn *f)
 static double idle_mb_us(const SrvPool *s, const Instance *inst,
                          const SrvFn *f, SimTime now)
 {
-    SimTime from = inst->state_since > s->w->warmup ? inst->state_since
-                                                    : s->w->warmup;
+    SimTime warmup = world_warmup(s->w);
+    SimTime from = inst->state_since > warmup ? inst->state_since : warmup;
     return now > from ? (double)(now - from) * f->mem_mb : 0.0;
 }
 
@@ -436,11 +413,11 @@ static void set_state(SrvPool *s, Instance *inst, InstState to)
         close_billed_period(s, inst, now);
 }
 
-/* Room for one more request: a free slot, or (batching) room in the batch
- * it is forming -- one batch runs while the next one forms. */
+/* Room for one more request on a ready instance: the executor's rule (a
+ * free slot, or room in the batch it forms while one runs). */
 static int has_room(const SrvPool *s, const Instance *inst)
 {
-    return s->batching ? inst->bound < s->max_batch : inst->in_use < s->conc;
+    return s->ex.ops->room(&s->ex, &inst->unit, inst->in_use, 0);
 }
 
 /* Keeps inst on the right available list: there, at the head (most
@@ -487,7 +464,7 @@ static void bill(SrvPool *s, const Request *req, SimTime ran_us)
 
 static void end_request(SrvPool *s, Request *req, ReqOutcome outcome)
 {
-    if (req->arrival >= s->w->warmup) {
+    if (req->arrival >= world_warmup(s->w)) {
         SrvFnStats *st = &s->fn[req->fn].st;
         if (outcome == REQ_COMPLETED) {
             st->completed++;
@@ -509,10 +486,7 @@ static void destroy_instance(SrvPool *s, Instance *inst)
         instlist_remove(inst->list, inst);
     if (inst->ord_pos >= 0)
         heap_remove(&fn_of(s, inst)->route, inst);
-    if (inst->share != NULL) {
-        pool_put(&s->share_pool, inst->share);
-        inst->share = NULL;
-    }
+    s->ex.ops->unit_fini(&s->ex, &inst->unit);
     set_state(s, inst, INST_GONE);
     if (inst->node >= 0)
         cluster_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
@@ -604,7 +578,6 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     const HwProfile *hw = &s->alt->hw;
     Instance *inst = pool_get(&s->inst_pool);
     inst->epoch = ++s->epoch_counter;
-    inst->batch_epoch = ++s->epoch_counter;
     inst->id = s->next_inst_id++;
     inst->state = INST_GONE;
     inst->provisioned = (uint8_t)provisioned;
@@ -615,9 +588,8 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     inst->fn = fn_index(s, f);
     inst->heap_pos = -1;
     inst->ord_pos = -1;
-    inst->share_epoch = ++s->epoch_counter;
-    if (s->share)
-        inst->share = pool_get(&s->share_pool);
+    s->ex.ops->unit_init(&s->ex, &inst->unit, inst);
+    inst->unit.provisioned = (uint8_t)provisioned;
     inst->prewarmed = 0;
     inst->state_since = now;
     f->n_inst++;
@@ -652,10 +624,11 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         return inst;
     }
     set_state(s, inst, INST_STARTING);
+    gsl_rng *r_cold = world_cold_rng(s->w);
     SimTime dur;
     if (hw->cold_mode == COLD_TOTAL) {
         /* Tc is CPU time like the warm time: slowed alike. */
-        SimTime tc = draw_us(&hw->cold_total, s->w->r_cold, s->cpu_factor);
+        SimTime tc = draw_us(&hw->cold_total, r_cold, s->cpu_factor);
         if (trigger != NULL) {
             SimTime svc = trigger->service_us =
                 world_service_us(trigger, hw, s->alt->batch, s->cpu_factor);
@@ -669,13 +642,13 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         inst->init_us = dur;
     } else {
         double cf = s->cpu_factor;
-        SimTime sandbox = draw_us(&hw->sandbox, s->w->r_cold, 1.0);
-        double load_s = dist_sample_s(&hw->model_load, s->w->r_cold);
+        SimTime sandbox = draw_us(&hw->sandbox, r_cold, 1.0);
+        double load_s = dist_sample_s(&hw->model_load, r_cold);
         if (hw->load_mb_per_s > 0)
             load_s += s->alt->model_size_mb / hw->load_mb_per_s;
-        SimTime init = draw_us(&hw->runtime, s->w->r_cold, cf) +
+        SimTime init = draw_us(&hw->runtime, r_cold, cf) +
                        time_from_s(load_s * cf * f->load_scale);
-        inst->first_extra_us = draw_us(&hw->first_extra, s->w->r_cold, cf);
+        inst->first_extra_us = draw_us(&hw->first_extra, r_cold, cf);
         inst->init_us = init;
         dur = sandbox + init;
     }
@@ -687,7 +660,7 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         trigger->bound_at = now;
         instance_wait_push(inst, trigger);
     }
-    int room = s->batching ? s->max_batch : s->conc;
+    int room = s->ex.ops->capacity(&s->ex);
     if (!provisioned && room > 1 && inst->bound < room)
         instlist_push_head(&f->open_starting, inst);
     return inst;
@@ -702,8 +675,8 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
         req->service_us = world_service_us(req, &s->alt->hw, s->alt->batch,
                                            s->cpu_factor);
     instance_wait_push(inst, req);
-    int full = s->batching ? inst->bound >= s->max_batch
-                           : inst->bound + inst->in_use >= s->conc;
+    int full = !s->ex.ops->room(&s->ex, &inst->unit, inst->in_use,
+                                inst->bound);
     if (full && inst->list != NULL)
         instlist_remove(inst->list, inst);
 }
@@ -912,201 +885,96 @@ static void drain_queue(SrvPool *s)
     }
 }
 
-/* ---- processor sharing ------------------------------------------------ */
+/* ---- the executor's hooks ------------------------------------------ */
 
-/* Speed of each of k requests on one instance relative to one request
- * alone: min(1, m / k), m = max(1, v / r).  DESIGN.md gives each request
- * min(1, v / (k r)); alone it runs at min(1, v / r) = 1 / cpu_factor, which
- * its work (service time x cpu_factor) already includes. */
-static double share_speed(const SrvPool *s, int k)
+/* Requests start on inst: one (single), or its batch of n (batch). */
+static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
 {
-    return k <= s->share_m ? 1.0 : s->share_m / k;
-}
-
-/* Brings the remaining work of inst's requests up to `now` at the speed
- * they had since share_at (k = in_use). */
-static void share_advance(SrvPool *s, Instance *inst, SimTime now)
-{
-    int k = inst->in_use;
-    if (k > 0 && now > inst->share_at) {
-        double done_us = (double)(now - inst->share_at) * share_speed(s, k);
-        for (int i = 0; i < k; i++)
-            inst->share[i].rem_us -= done_us;
-    }
-    inst->share_at = now;
-}
-
-/* Schedules inst's next end -- the least remaining work at the current
- * speed, or the earliest timeout -- and makes any pending one stale.
- * Rounded up to the next microsecond (less a millionth, so that exact
- * quotients stay exact); share_end takes work within SHARE_EPS_US as
- * done. */
-#define SHARE_EPS_US 1e-6
-
-static void share_schedule(SrvPool *s, Instance *inst)
-{
-    inst->share_epoch = ++s->epoch_counter;
-    int k = inst->in_use;
-    if (k == 0)
-        return;
-    double rem = HUGE_VAL;
-    SimTime t = SIM_TIME_MAX;
-    for (int i = 0; i < k; i++) {
-        if (inst->share[i].rem_us < rem)
-            rem = inst->share[i].rem_us;
-        if (inst->share[i].deadline < t)
-            t = inst->share[i].deadline;
-    }
-    double dt_us = ceil(rem / share_speed(s, k) - SHARE_EPS_US);
-    if (dt_us < 0)
-        dt_us = 0; /* work already done (a zero service time) */
-    if (dt_us < (double)(t - inst->share_at))
-        t = inst->share_at + (SimTime)dt_us;
-    world_schedule(s->w, t, EV_SHARE, inst, inst->share_epoch);
-}
-
-/* req starts on inst with `work_us` of work (its time alone). */
-static void share_join(SrvPool *s, Instance *inst, Request *req,
-                       SimTime work_us)
-{
-    ShareRun *e = &inst->share[inst->in_use - 1];
-    e->req = req;
-    e->rem_us = (double)work_us;
-    e->deadline = s->timeout_us > 0 ? req->start + s->timeout_us
-                                    : SIM_TIME_MAX;
-    share_schedule(s, inst);
-}
-
-/* EV_SHARE: ends inst's requests whose work is done (completed) or whose
- * timeout has come (timed out), each billed for its wall time in service;
- * freed slots take the function's queue. */
-static void on_share(SrvPool *s, Instance *inst, uint32_t epoch)
-{
-    if (epoch != inst->share_epoch) {
-        s->w->stale++;
-        return;
-    }
-    SimTime now = sim_now(s->sim);
-    share_advance(s, inst, now);
-    for (int i = 0; i < inst->in_use;) {
-        ShareRun *e = &inst->share[i];
-        ReqOutcome outcome;
-        if (e->rem_us <= SHARE_EPS_US)
-            outcome = REQ_COMPLETED; /* also when it is due to time out now */
-        else if (e->deadline <= now)
-            outcome = REQ_TIMED_OUT;
-        else {
-            i++;
-            continue;
+    SrvPool *s = platform;
+    Instance *inst = u->owner;
+    SimTime extra = 0;
+    if (s->ex.ops->forms_batches) {
+        if (!inst->served_any) {
+            inst->served_any = 1;
+            extra = inst->first_extra_us;
+            if (!inst->provisioned)
+                first->init_billed_us = inst->init_us;
         }
-        Request *req = e->req;
-        *e = inst->share[--inst->in_use];
-        req->run_us = now - req->start;
-        bill(s, req, req->run_us);
-        end_request(s, req, outcome);
+        inst->in_use = n;
+        avail_touch(s, inst);
+        return extra;
     }
-    SrvFn *f = fn_of(s, inst);
-    int refilled = 0;
-    while (inst->in_use < s->conc && f->q_head != NULL && !inst->retiring) {
-        serve(s, inst, dequeue(s, f)); /* schedules the next end */
-        refilled = 1;
-    }
-    if (inst->in_use == 0) {
-        go_idle(s, inst);
-        return;
-    }
-    avail_touch(s, inst);
-    if (!refilled)
-        share_schedule(s, inst);
-}
-
-/* Starts req's service on inst, which has a free slot and is ready. */
-static void serve(SrvPool *s, Instance *inst, Request *req)
-{
-    SimTime now = sim_now(s->sim);
-    assert(inst->in_use < s->conc);
-    if (s->share)
-        share_advance(s, inst, now); /* the others' work at the old k */
+    assert(n == 1 && s->ex.ops->room(&s->ex, u, inst->in_use, 0));
     inst->in_use++;
     if (inst->state == INST_IDLE)
         set_state(s, inst, INST_BUSY);
     avail_touch(s, inst);
-    req->inst = inst;
-    req->start = now;
-    req->on_provisioned = inst->provisioned;
-    if (!(req->cold && s->alt->hw.cold_mode == COLD_TOTAL))
-        req->service_us = world_service_us(req, &s->alt->hw, s->alt->batch,
-                                           s->cpu_factor);
-    SimTime run = req->service_us;
+    first->inst = inst;
+    first->start = sim_now(s->sim);
+    first->on_provisioned = inst->provisioned;
     if (!inst->served_any) {
         inst->served_any = 1;
-        run += inst->first_extra_us;
-        if (!inst->provisioned)
-            req->init_billed_us = inst->init_us;
-    }
-    s->w->served_srv++;
-    if (s->share) {
-        share_join(s, inst, req, run);
-        return;
-    }
-    if (s->timeout_us > 0 && run > s->timeout_us) {
-        run = s->timeout_us;
-        req->outcome = REQ_TIMED_OUT; /* decided now, recorded at DONE */
-    }
-    req->run_us = run;
-    world_schedule(s->w, now + run, EV_DONE, req, 0);
-}
-
-/* ---- dynamic batching -------------------------------------------------- */
-
-/* Runs inst's forming batch now: b requests, one service time -- the
- * profile's distribution at batch size b, at the first request's quantile
- * -- all ending together. */
-static void run_batch(SrvPool *s, Instance *inst)
-{
-    Request *first = inst->wait_head;
-    int b = inst->bound;
-    assert(b > 0 && inst->in_use == 0);
-    SimTime run = world_service_us(first, &s->alt->hw, b * s->alt->batch,
-                                   s->cpu_factor);
-    if (!inst->served_any) {
-        inst->served_any = 1;
-        run += inst->first_extra_us;
+        extra = inst->first_extra_us;
         if (!inst->provisioned)
             first->init_billed_us = inst->init_us;
     }
-    inst->wait_head = inst->wait_tail = NULL;
-    inst->bound = 0;
-    inst->batch_epoch = ++s->epoch_counter; /* a pending deadline is stale */
-    inst->in_use = b;
-    world_start_batch(s->w, first, b, run, s->timeout_us, inst->provisioned,
-                      &s->w->served_srv);
-    avail_touch(s, inst);
+    return extra;
 }
 
-/* Runs the forming batch if the instance is free and the batch is full or
- * its oldest request has waited batch_wait; otherwise waits for that. */
-static void try_run_batch(SrvPool *s, Instance *inst)
+/* req joined the batch inst forms: it holds work, so keep-alive waits. */
+static void hook_joined(void *platform, ExecUnit *u, Request *req)
 {
-    int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
-    if (!ready || inst->in_use > 0 || inst->bound == 0)
-        return;
-    SimTime deadline = inst->wait_head->arrival + s->batch_wait_us;
-    if (inst->bound >= s->max_batch || deadline <= sim_now(s->sim)) {
-        run_batch(s, inst);
-        return;
-    }
-    world_schedule(s->w, deadline, EV_BATCH, inst, inst->batch_epoch);
-}
-
-/* Adds req to the batch inst is forming (inst is ready and has room). */
-static void batch_join(SrvPool *s, Instance *inst, Request *req)
-{
-    instance_wait_push(inst, req);
+    SrvPool *s = platform;
+    Instance *inst = u->owner;
+    req->inst = inst;
     if (inst->state == INST_IDLE)
-        set_state(s, inst, INST_BUSY); /* holds work: keep-alive waits */
+        set_state(s, inst, INST_BUSY);
     avail_touch(s, inst);
-    try_run_batch(s, inst);
+}
+
+static int hook_can_run(void *platform, const ExecUnit *u)
+{
+    (void)platform;
+    const Instance *inst = u->owner;
+    int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
+    return ready && inst->in_use == 0;
+}
+
+/* A request ended inside the executor (processor sharing): billed for its
+ * wall time in service. */
+static void hook_ended(void *platform, ExecUnit *u, Request *req,
+                       ReqOutcome outcome)
+{
+    SrvPool *s = platform;
+    Instance *inst = u->owner;
+    inst->in_use--;
+    bill(s, req, req->run_us);
+    end_request(s, req, outcome);
+}
+
+/* Freed slots take the function's queue; an instance left with nothing
+ * goes idle. */
+static void hook_refill(void *platform, ExecUnit *u)
+{
+    SrvPool *s = platform;
+    Instance *inst = u->owner;
+    SrvFn *f = fn_of(s, inst);
+    while (has_room(s, inst) && f->q_head != NULL && !inst->retiring)
+        place(s, inst, dequeue(s, f));
+    if (inst->in_use == 0)
+        go_idle(s, inst);
+    else
+        avail_touch(s, inst);
+}
+
+static const ExecHooks srv_hooks = {hook_start, hook_joined, hook_can_run,
+                                    hook_ended, hook_refill};
+
+/* Gives req to ready inst, which has room: the executor starts or holds
+ * it. */
+static void place(SrvPool *s, Instance *inst, Request *req)
+{
+    s->ex.ops->take(&s->ex, &inst->unit, req);
 }
 
 /* Fills inst's forming batch from the function queue. */
@@ -1114,24 +982,7 @@ static void batch_refill(SrvPool *s, Instance *inst)
 {
     SrvFn *f = fn_of(s, inst);
     while (f->q_head != NULL && has_room(s, inst) && !inst->retiring)
-        batch_join(s, inst, dequeue(s, f));
-}
-
-static void place(SrvPool *s, Instance *inst, Request *req)
-{
-    if (s->batching)
-        batch_join(s, inst, req);
-    else
-        serve(s, inst, req);
-}
-
-static void on_batch_deadline(SrvPool *s, Instance *inst, uint32_t epoch)
-{
-    if (epoch != inst->batch_epoch) {
-        s->w->stale++;
-        return;
-    }
-    try_run_batch(s, inst);
+        place(s, inst, dequeue(s, f));
 }
 
 /* ---- event handlers -------------------------------------------------- */
@@ -1146,12 +997,13 @@ static void on_done(SrvPool *s, Request *req)
     bill(s, req, req->run_us);
     end_request(s, req, outcome);
     inst->in_use--;
-    if (s->batching) {
+    s->ex.ops->done(&s->ex, &inst->unit, req);
+    if (s->ex.ops->forms_batches) {
         if (inst->in_use > 0)
             return; /* the rest of its batch ends at the same time */
         batch_refill(s, inst);
-        if (inst->bound > 0) {
-            try_run_batch(s, inst);
+        if (inst->unit.held > 0) {
+            s->ex.ops->kick(&s->ex, &inst->unit);
             return;
         }
         go_idle(s, inst);
@@ -1160,7 +1012,7 @@ static void on_done(SrvPool *s, Request *req)
     /* The freed slot goes to the queue first. */
     SrvFn *f = fn_of(s, inst);
     if (f->q_head != NULL && !inst->retiring) {
-        serve(s, inst, dequeue(s, f)); /* stays busy */
+        place(s, inst, dequeue(s, f)); /* stays busy */
         return;
     }
     if (inst->in_use == 0)
@@ -1176,18 +1028,25 @@ static void on_ready(SrvPool *s, Instance *inst)
         instlist_remove(&f->open_starting, inst);
     set_state(s, inst, INST_IDLE);
     inst->idle_since = sim_now(s->sim);
-    if (s->batching) {
+    if (s->ex.ops->forms_batches) {
         /* the requests bound while it started are its first batch */
+        ExecUnit *u = &inst->unit;
         if (inst->bound > 0)
             set_state(s, inst, INST_BUSY);
         else if (inst->retiring) {
             destroy_instance(s, inst);
             return;
         }
+        for (Request *req = inst->wait_head, *next; req != NULL; req = next) {
+            next = req->next;
+            s->ex.ops->hold(&s->ex, u, req);
+        }
+        inst->wait_head = inst->wait_tail = NULL;
+        inst->bound = 0;
         batch_refill(s, inst);
-        if (inst->bound > 0) {
+        if (u->held > 0) {
             avail_touch(s, inst);
-            try_run_batch(s, inst);
+            s->ex.ops->kick(&s->ex, u);
         } else {
             go_idle(s, inst);
         }
@@ -1198,7 +1057,7 @@ static void on_ready(SrvPool *s, Instance *inst)
     while (req != NULL) {
         Request *next = req->next;
         inst->bound--;
-        serve(s, inst, req);
+        place(s, inst, req);
         req = next;
     }
     assert(inst->bound == 0);
@@ -1207,8 +1066,8 @@ static void on_ready(SrvPool *s, Instance *inst)
         return;
     }
     /* Spare slots take queued requests. */
-    while (inst->in_use < s->conc && f->q_head != NULL && !inst->retiring)
-        serve(s, inst, dequeue(s, f));
+    while (has_room(s, inst) && f->q_head != NULL && !inst->retiring)
+        place(s, inst, dequeue(s, f));
     if (inst->in_use == 0)
         go_idle(s, inst);
     else
@@ -1218,7 +1077,7 @@ static void on_ready(SrvPool *s, Instance *inst)
 static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
 {
     if (epoch != inst->epoch) {
-        s->w->stale++;
+        world_count_stale(s->w);
         return;
     }
     SimTime now = sim_now(s->sim);
@@ -1288,7 +1147,7 @@ static void on_provision(SrvPool *s)
     SimTime now = sim_now(s->sim);
     provision(s, spec_prov_count_at(s->alt, now));
     SimTime next = spec_prov_next_change(s->alt, now);
-    if (next < s->w->rc->horizon)
+    if (next < world_config(s->w)->horizon)
         world_schedule(s->w, next, EV_PROVISION, NULL, 0);
 }
 
@@ -1298,7 +1157,7 @@ static void on_provision(SrvPool *s)
 static void on_prewarm(SrvPool *s, SrvFn *f, uint32_t epoch)
 {
     if (epoch != f->pw_epoch) {
-        s->w->stale++;
+        world_count_stale(s->w);
         return;
     }
     if (f->n_inst > 0)
@@ -1312,35 +1171,35 @@ static void on_prewarm(SrvPool *s, SrvFn *f, uint32_t epoch)
     f->st.prewarms++;
 }
 
-void srvpool_warm_fn(const SrvPool *s, int fn)
+static void srv_prefetch(const void *st, int fn_next, int fn_ahead)
 {
-    warm_fn(&s->fn[fn]);
-}
-
-void srvpool_warm_instance(const SrvPool *s, int fn)
-{
-    const Instance *inst = warm_slot(&s->fn[fn]);
+    const SrvPool *s = st;
+    const Instance *inst = warm_slot(&s->fn[fn_next]);
     if (inst != NULL)
         warm_instance(inst);
+    warm_fn(&s->fn[fn_ahead]);
 }
 
-void srvpool_route(SrvPool *s, Request *req)
+static void srv_route(void *st, Request *req)
 {
+    SrvPool *s = st;
     req->where = REQ_AT_SERVERLESS;
-    if (req->arrival >= s->w->warmup)
+    if (req->arrival >= world_warmup(s->w))
         s->fn[req->fn].st.arrivals++;
     s->ka->on_arrival(s->ka_state, (int)req->fn, sim_now(s->sim));
     route(s, req);
 }
 
-void srvpool_handle(SrvPool *s, const Event *ev)
+static void srv_handle(void *st, const Event *ev)
 {
+    SrvPool *s = st;
     switch (ev->kind) {
     case EV_DONE:
         on_done(s, ev->obj);
         break;
     case EV_SHARE:
-        on_share(s, ev->obj, ev->epoch);
+    case EV_BATCH:
+        s->ex.ops->handle(&s->ex, ev);
         break;
     case EV_READY:
         on_ready(s, ev->obj);
@@ -1355,9 +1214,6 @@ void srvpool_handle(SrvPool *s, const Event *ev)
         s->window_armed = 0;
         drain_queue(s);
         break;
-    case EV_BATCH:
-        on_batch_deadline(s, ev->obj, ev->epoch);
-        break;
     case EV_PREWARM:
         on_prewarm(s, ev->obj, ev->epoch);
         break;
@@ -1366,44 +1222,56 @@ void srvpool_handle(SrvPool *s, const Event *ev)
     }
 }
 
-SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
-                        const double *fn_memory_mb)
+/* The executor's configuration for alternative a.  A CPU share below the
+ * profile's slows CPU work; GPU classes run on their GPU whatever the
+ * vCPUs.  Processor sharing where k requests can outnumber what the vCPUs
+ * run at full speed; otherwise every request runs alone (the DONE path). */
+static void srv_executor(SrvPool *s, const AltSpec *a)
+{
+    double vcpus = spec_instance_shape(a).vcpus;
+    int on_cpu = spec_cpu_class(a->hardware);
+    ExecKind kind = executor_resolve(a->executor, a->max_batch);
+    ExecConfig cfg = {0};
+    cfg.hw = &a->hw;
+    cfg.cpu_factor = s->cpu_factor;
+    cfg.batch = a->batch;
+    cfg.timeout_us = time_from_s(a->timeout_s);
+    cfg.slots = a->concurrency > 0 ? a->concurrency : 1;
+    double ref = a->hw.ref_vcpus > 0 ? a->hw.ref_vcpus : 1.0;
+    cfg.share_m = vcpus / ref > 1.0 ? vcpus / ref : 1.0;
+    cfg.share = on_cpu && kind == EXEC_SINGLE && cfg.slots > cfg.share_m;
+    cfg.max_batch = a->max_batch > 1 ? a->max_batch : 1;
+    cfg.batch_wait_us = time_from_s(a->batch_wait_s);
+    cfg.batch_event = EV_BATCH;
+    executor_init(&s->ex, kind, &cfg, s->w, &srv_hooks, s, &s->epoch_counter,
+                  &s->served);
+}
+
+static void *srv_create(World *w, const AltSpec *a)
 {
     SrvPool *s = xcalloc(1, sizeof *s);
     s->w = w;
     s->alt = a;
-    s->sim = w->sim;
-    s->m = w->m;
+    s->sim = world_sim(w);
+    s->m = world_metrics(w);
     pool_init(&s->inst_pool, sizeof(Instance), 256);
-    /* A CPU share below the profile's slows CPU work; GPU classes run on
-     * their GPU whatever the vCPUs. */
     double vcpus = spec_instance_shape(a).vcpus;
     int on_cpu = spec_cpu_class(a->hardware);
     s->cpu_factor = on_cpu ? spec_cpu_factor(a->hw.ref_vcpus, vcpus) : 1.0;
-    s->timeout_us = time_from_s(a->timeout_s);
-    s->conc = a->concurrency > 0 ? a->concurrency : 1;
-    s->batching = a->max_batch > 1;
-    /* Processor sharing where k requests can outnumber what the vCPUs
-     * run at full speed; otherwise every request runs alone (the DONE
-     * path, unchanged). */
-    double ref = a->hw.ref_vcpus > 0 ? a->hw.ref_vcpus : 1.0;
-    s->share_m = vcpus / ref > 1.0 ? vcpus / ref : 1.0;
-    s->share = on_cpu && !s->batching && s->conc > s->share_m;
-    if (s->share)
-        pool_init(&s->share_pool, (size_t)s->conc * sizeof(ShareRun), 64);
+    srv_executor(s, a);
     s->routing = a->routing;
     if (s->routing == ROUTE_RANDOM)
-        s->r_route = rng_create(w->rc->seed, w->rc->rep, RNG_ROUTING, 0);
+        s->r_route = rng_create(world_config(w)->seed, world_config(w)->rep,
+                                RNG_ROUTING, 0);
     s->evict.ord = &evict_order;
-    s->max_batch = a->max_batch > 1 ? a->max_batch : 1;
-    s->batch_wait_us = time_from_s(a->batch_wait_s);
     s->win_index = -1;
+    int n_fn = world_functions(w);
     s->n_fn = n_fn > 0 ? n_fn : 1;
     s->fn = xcalloc((size_t)s->n_fn, sizeof *s->fn);
     InstanceShape sh = spec_instance_shape(a);
     for (int i = 0; i < s->n_fn; i++) {
         SrvFn *f = &s->fn[i];
-        double trace_mb = fn_memory_mb != NULL ? fn_memory_mb[i] : 0;
+        double trace_mb = world_function_memory_mb(w, i);
         /* Instances take memory (and GPU memory) from the trace's function
          * when it gives one, else from the model profile. */
         double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
@@ -1430,20 +1298,40 @@ SrvPool *srvpool_create(World *w, const AltSpec *a, int n_fn,
     return s;
 }
 
-int srvpool_queued(const SrvPool *s) { return s->q_len; }
-
-void srvpool_bill_partial(SrvPool *s, const Request *req, SimTime ran_us)
+static int srv_queued(const void *st)
 {
-    bill(s, req, ran_us);
+    return ((const SrvPool *)st)->q_len;
 }
 
-void srvpool_cost(SrvPool *s, SimTime now, int final, CostAcc *out)
+static int srv_accepts(const void *st)
+{
+    (void)st;
+    return 0; /* (a hybrid's overflow: never asked) */
+}
+
+static double srv_expected_wait_s(const void *st)
+{
+    (void)st;
+    return 0.0;
+}
+
+static void srv_bill_partial(void *st, const Request *req, SimTime ran_us)
+{
+    bill(st, req, ran_us);
+}
+
+/* The cost accumulators at `now`; `final` closes the provisioned billing
+ * period (rounded up) once, otherwise the open period counts unrounded. */
+static void srv_cost_acc(SrvPool *s, SimTime now, int final, CostAcc *out)
 {
     if (final) {
-        close_prov_period(s, now);
-        for (Instance *inst = s->all; inst != NULL; inst = inst->all_next)
-            if (inst->bill_since >= 0)
-                close_billed_period(s, inst, now);
+        if (!s->cost_closed) {
+            close_prov_period(s, now);
+            for (Instance *inst = s->all; inst != NULL; inst = inst->all_next)
+                if (inst->bill_since >= 0)
+                    close_billed_period(s, inst, now);
+            s->cost_closed = 1;
+        }
         *out = s->cost;
         return;
     }
@@ -1460,8 +1348,115 @@ void srvpool_cost(SrvPool *s, SimTime now, int final, CostAcc *out)
         }
 }
 
-void srvpool_destroy(SrvPool *s)
+static void srv_warmup(void *st, SimTime now)
 {
+    SrvPool *s = st;
+    srv_cost_acc(s, now, 0, &s->cost_w);
+}
+
+/* A run of length `t` in 30-day months (free tier and volume tiers). */
+static double months_of(SimTime t)
+{
+    return time_to_s(t) / (30.0 * 86400.0);
+}
+
+static double srv_cost_usd(void *st, SimTime now, int final,
+                           int since_warmup, double *v)
+{
+    SrvPool *s = st;
+    CostAcc acc;
+    CostBreakdown b;
+    InstanceShape shape = spec_instance_shape(s->alt);
+    SimTime warmup = world_warmup(s->w);
+    srv_cost_acc(s, now, final, &acc);
+    SimTime span = now;
+    if (since_warmup && warmup > 0) { /* what accrued after the warm-up */
+        const CostAcc *c0 = &s->cost_w;
+        acc.requests -= c0->requests;
+        acc.od_mb_ms -= c0->od_mb_ms;
+        acc.od_init_mb_ms -= c0->od_init_mb_ms;
+        acc.pc_dur_mb_ms -= c0->pc_dur_mb_ms;
+        acc.pc_mb_s -= c0->pc_mb_s;
+        acc.inst_od_ms -= c0->inst_od_ms;
+        acc.inst_pc_ms -= c0->inst_pc_ms;
+    }
+    if (since_warmup)
+        span = now - warmup;
+    pricing_breakdown(&acc, &s->alt->price, months_of(span), &shape, &b);
+    if (v != NULL) {
+        v[MET_cost_requests_usd] += b.requests_usd;
+        v[MET_cost_compute_usd] += b.compute_usd;
+        v[MET_cost_init_usd] += b.init_usd;
+        v[MET_cost_provisioned_usd] += b.provisioned_usd;
+        v[MET_cost_prov_compute_usd] += b.prov_compute_usd;
+        v[MET_cost_instance_usd] += b.instance_usd;
+    }
+    return b.total_usd;
+}
+
+/* One functions.csv row (FN_CSV_HEADER) per function; the names come from
+ * the trace reader (read once per function there), else from the model. */
+static void write_function_rows(SrvPool *s, SimTime h, FILE *fp)
+{
+    const RunConfig *rc = world_config(s->w);
+    for (int i = 0; i < s->n_fn; i++) {
+        SrvFnStats st;
+        srvpool_fn_stats(s, i, h, &st);
+        uint64_t ended = st.completed + st.rejected + st.timed_out;
+        const char *app, *id;
+        world_function_names(s->w, i, &app, &id);
+        fprintf(fp, "%s,%" PRIu32 ",%d,", s->alt->name, rc->rep, i);
+        csv_put_field(fp, app);
+        fputc(',', fp);
+        csv_put_field(fp, id);
+        fprintf(fp,
+                ",%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64
+                ",%" PRIu64 ",%" PRIu64 ",%.9g\n",
+                st.memory_mb, st.arrivals,
+                st.completed, st.rejected, st.timed_out,
+                st.arrivals - ended, st.cold,
+                st.completed ? 100.0 * (double)st.cold / (double)st.completed
+                             : 0.0,
+                st.starts, st.prewarms, st.evictions,
+                st.idle_mb_us * 1e-6 / 1024.0);
+    }
+}
+
+/* Wasted memory (every function's idle MB x us, in GB-s), the cluster's
+ * memory utilization and evictions, the per-function rows. */
+static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
+{
+    SrvPool *s = st;
+    double sum = 0;
+    for (int i = 0; i < s->n_fn; i++) {
+        SrvFnStats fs;
+        srvpool_fn_stats(s, i, h, &fs);
+        sum += fs.idle_mb_us * 1e-6 / 1024.0;
+    }
+    v[MET_idle_gb_s] = sum;
+    if (fn_out != NULL)
+        write_function_rows(s, h, fn_out);
+    double util = s->has_cluster ? cluster_mem_utilization(&s->cl, h) : 0.0;
+    v[MET_node_mem_util_pct] = 100.0 * util;
+    v[MET_evictions] = (double)s->evictions;
+    v[MET_no_room] = (double)s->no_room;
+}
+
+static int64_t srv_server_id(const void *st, const Request *req)
+{
+    (void)st;
+    return req->inst != NULL ? (int64_t)req->inst->id : -1;
+}
+
+static uint64_t srv_served(const void *st)
+{
+    return ((const SrvPool *)st)->served;
+}
+
+static void srv_destroy(void *st)
+{
+    SrvPool *s = st;
     if (s == NULL)
         return;
     s->ka->fini(s->ka_state);
@@ -1472,8 +1467,7 @@ void srvpool_destroy(SrvPool *s)
     free(s->fn);
     if (s->r_route != NULL)
         gsl_rng_free(s->r_route);
-    if (s->share)
-        pool_fini(&s->share_pool);
+    executor_fini(&s->ex);
     free(s->evict.v);
     if (s->has_cluster)
         cluster_fini(&s->cl);
@@ -1481,16 +1475,9 @@ void srvpool_destroy(SrvPool *s)
     free(s);
 }
 
-void srvpool_cluster_stats(SrvPool *s, SimTime now, double *mem_util,
-                           uint64_t *evictions, uint64_t *no_room)
+static int srv_check(const void *st, char *msg, size_t size)
 {
-    *mem_util = s->has_cluster ? cluster_mem_utilization(&s->cl, now) : 0.0;
-    *evictions = s->evictions;
-    *no_room = s->no_room;
-}
-
-int srvpool_check(const SrvPool *s, char *msg, size_t size)
-{
+    const SrvPool *s = st;
     if (!s->has_cluster)
         return 0;
     Demand *sum = xcalloc((size_t)s->cl.n, sizeof *sum);
@@ -1552,3 +1539,27 @@ void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
             if (inst->state == INST_IDLE)
                 out->idle_mb_us += idle_mb_us(s, inst, f, now);
 }
+
+const PlatformOps platform_serverless = {
+    .name = "serverless",
+    .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_READY) |
+              EV_BIT(EV_EXPIRE) | EV_BIT(EV_PREWARM) | EV_BIT(EV_PROVISION) |
+              EV_BIT(EV_WINDOW),
+    .vm_served = 0,
+    .create = srv_create,
+    .destroy = srv_destroy,
+    .route = srv_route,
+    .accepts = srv_accepts,
+    .expected_wait_s = srv_expected_wait_s,
+    .handle = srv_handle,
+    .queued = srv_queued,
+    .prefetch = srv_prefetch,
+    .check = srv_check,
+    .warmup = srv_warmup,
+    .close = NULL,
+    .bill_partial = srv_bill_partial,
+    .cost_usd = srv_cost_usd,
+    .stats = srv_stats,
+    .server_id = srv_server_id,
+    .served = srv_served,
+};

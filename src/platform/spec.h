@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../entity/cluster.h"
+#include "../executor/executor.h"
 #include "../entity/profile.h"
 #include "../output/metrics.h"
 #include "../policy/policy.h"
@@ -76,6 +77,8 @@ typedef struct VmSpec {
     AutoscaleSpec as;
     int max_batch;         /* dynamic batching (1 = off; needs 1 slot) */
     double batch_wait_s;
+    ExecKind executor;     /* what runs inside a VM (EXEC_AUTO: batch when
+                              max_batch > 1, else single) */
 } VmSpec;
 
 typedef enum OverflowRule {
@@ -107,6 +110,8 @@ typedef struct AltSpec {
     int batch;             /* batch size of each request (1) */
     int max_batch;         /* dynamic batching: requests per batch (1 = off) */
     double batch_wait_s;   /* longest a batch waits for more requests */
+    ExecKind executor;     /* what runs inside an instance (EXEC_AUTO:
+                              batch when max_batch > 1, else single) */
     KeepaliveSpec keepalive;
     int n_prov;            /* provisioned schedule steps; 0 = none */
     ProvisionStep prov[PROV_MAX_STEPS]; /* sorted by at_s */

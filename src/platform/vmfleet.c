@@ -55,27 +55,31 @@
  * starts its own process at the notice, a fixed fleet of N VMs receives
  * notices as a Poisson process of rate N x per_hour.
  *
- * Dynamic batching (max_batch > 1, one slot per VM): as on serverless
- * instances, a VM runs one batch while the next forms; requests join the
- * forming batch of the VM the balancer picks while it has room, the batch
- * runs when the VM is free and the batch is full or its oldest request has
- * waited batch_wait, for the profile's a + c b at the first request's
- * quantile.
+ * What runs inside a VM is its executor's (executor/executor.h), the same
+ * tables serverless instances run: `single` (one request per slot) or
+ * `batch` (dynamic batching, max_batch > 1, one slot per VM: as on
+ * serverless instances, a VM runs one batch while the next forms; requests
+ * join the forming batch of the VM the balancer picks while it has room,
+ * the batch runs when the VM is free and the batch is full or its oldest
+ * request has waited batch_wait, for the profile's a + c b at the first
+ * request's quantile).  The fleet keeps slots, queues and billing and
+ * hears of starts through the executor's hooks.
  *
  * Representation: live VMs in an array (index order = launch order, for
  * round-robin and least-outstanding scans, O(VMs) per request for those
  * two); VMs with a free slot on an intrusive list for shared-queue routing,
  * O(1).  A busy-slot and a ready-slot integral give utilization.
  */
-#include "vmfleet.h"
-
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/rng.h"
+#include "../executor/executor.h"
+#include "../util/pool.h"
 #include "../util/xalloc.h"
+#include "platform.h"
 
 typedef struct Vm {
     struct Vm *pool_link;     /* used by the pool while free */
@@ -91,15 +95,18 @@ typedef struct Vm {
                                  once terminated (pool reuse: new value) */
     Request *q_head, *q_tail; /* its own queue (round-robin, least-out.) */
     int q_len;
-    Request *b_head, *b_tail; /* the batch it is forming */
-    int bound;
-    uint32_t batch_epoch;
+    ExecUnit unit;            /* its executor's state (a forming batch) */
     SimTime launched_at;
 } Vm;
+
+typedef struct VmFleet VmFleet;
 
 struct VmFleet {
     World *w;
     const VmSpec *spec;
+    Executor ex;              /* what runs inside its VMs */
+    uint64_t served;          /* requests started (less lost starts) */
+    double usd_w;             /* VM cost accrued by the warm-up point */
     Sim *sim;
     Metrics *m;
     Pool vm_pool;
@@ -113,11 +120,8 @@ struct VmFleet {
     int q_total;              /* fleet queue + every VM queue */
     int rr_next;
     int slots;
-    int batching, max_batch;
-    SimTime batch_wait_us;
     double cpu_factor;
     double mean_service_s;
-    SimTime timeout_us;
     /* utilization */
     SimTime last_t;
     int busy_slots, ready_slots;
@@ -138,6 +142,7 @@ struct VmFleet {
 };
 
 static void serve(VmFleet *f, Vm *vm, Request *req);
+static int batching(const VmFleet *f);
 
 /* ---- bookkeeping ----------------------------------------------------- */
 
@@ -176,7 +181,7 @@ static void list_remove(VmFleet *f, Vm *vm)
  * room in the batch it is forming. */
 static int has_room(const VmFleet *f, const Vm *vm)
 {
-    return f->batching ? vm->bound < f->max_batch : vm->in_use < f->slots;
+    return f->ex.ops->room(&f->ex, &vm->unit, vm->in_use, 0);
 }
 
 /* Keeps vm on the free-slot list, at the head, iff it can take a request. */
@@ -197,7 +202,7 @@ static void touch(VmFleet *f, Vm *vm)
 static SimTime load_us(VmFleet *f)
 {
     const HwProfile *hw = &f->spec->hw;
-    gsl_rng *r = f->w->r_cold;
+    gsl_rng *r = world_cold_rng(f->w);
     /* CPU work, slowed like the warm time (a cold-request total too, as
      * serverless does) */
     double s = hw->cold_mode == COLD_TOTAL
@@ -214,7 +219,7 @@ static void draw_notice(VmFleet *f, Vm *vm)
         return;
     double wait_s = rng_exponential(f->r_spot, 3600.0 / f->spec->spot.per_hour);
     double at_s = time_to_s(sim_now(f->sim)) + wait_s;
-    if (at_s < time_to_s(f->w->rc->horizon)) /* compared before converting:
+    if (at_s < time_to_s(world_config(f->w)->horizon)) /* compared before converting:
                                                  wait_s may be huge */
         world_schedule(f->w, time_from_s(at_s), EV_VM_NOTICE, vm,
                        vm->life_epoch);
@@ -225,7 +230,7 @@ static Vm *launch(VmFleet *f, int ready_now)
     SimTime now = sim_now(f->sim);
     Vm *vm = pool_get(&f->vm_pool);
     vm->id = f->next_id++;
-    vm->batch_epoch = ++f->epoch_counter;
+    f->ex.ops->unit_init(&f->ex, &vm->unit, vm);
     vm->life_epoch = ++f->epoch_counter;
     vm->state = INST_GONE;
     vm->launched_at = now;
@@ -275,6 +280,7 @@ static void terminate(VmFleet *f, Vm *vm, int interrupted)
     f->billed_s += interrupted ? pricing_spot_interrupted_billed_s(life, min_s)
                                : pricing_vm_billed_s(life, min_s);
     vm->life_epoch = 0; /* its pending events are stale */
+    f->ex.ops->unit_fini(&f->ex, &vm->unit);
     Vm *last = f->vms[--f->n_vms];
     f->vms[vm->index] = last;
     last->index = vm->index;
@@ -324,13 +330,28 @@ static Request *next_for(VmFleet *f, Vm *vm)
     return req;
 }
 
-/* ---- serving --------------------------------------------------------- */
+/* ---- the executor's hooks -------------------------------------------- */
 
-static void serve(VmFleet *f, Vm *vm, Request *req)
+static int batching(const VmFleet *f) { return f->ex.ops->forms_batches; }
+
+/* Requests start on vm: one in a free slot (single), or its batch of n in
+ * its one slot (batch). */
+static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
 {
-    SimTime now = sim_now(f->sim);
-    assert(vm->in_use < f->slots);
+    VmFleet *f = platform;
+    Vm *vm = u->owner;
     advance(f);
+    if (batching(f)) {
+        set_state(f, vm, INST_BUSY);
+        vm->in_use = n;
+        for (Request *req = first; req != NULL; req = req->next)
+            req->done_epoch = ++f->epoch_counter;
+        f->busy_slots += 1; /* the VM's one slot runs the batch */
+        f->free_slots -= vm->draining ? 0 : 1;
+        touch(f, vm);
+        return 0;
+    }
+    assert(n == 1 && vm->in_use < f->slots);
     if (vm->in_use == 0)
         set_state(f, vm, INST_BUSY);
     vm->in_use++;
@@ -338,69 +359,42 @@ static void serve(VmFleet *f, Vm *vm, Request *req)
     if (!vm->draining)
         f->free_slots--;
     touch(f, vm);
+    first->vm = vm;
+    first->start = sim_now(f->sim);
+    first->done_epoch = ++f->epoch_counter;
+    return 0;
+}
+
+static void hook_joined(void *platform, ExecUnit *u, Request *req)
+{
+    VmFleet *f = platform;
+    Vm *vm = u->owner;
     req->vm = vm;
-    req->start = now;
-    req->service_us = world_service_us(req, &f->spec->hw, 1, f->cpu_factor);
-    SimTime run = req->service_us;
-    if (f->timeout_us > 0 && run > f->timeout_us) {
-        run = f->timeout_us;
-        req->outcome = REQ_TIMED_OUT;
-    }
-    req->run_us = run;
-    req->done_epoch = ++f->epoch_counter;
-    f->w->served_vm++;
-    world_schedule(f->w, now + run, EV_DONE, req, req->done_epoch);
-}
-
-/* ---- dynamic batching ------------------------------------------------- */
-
-static void run_batch(VmFleet *f, Vm *vm)
-{
-    Request *first = vm->b_head;
-    int b = vm->bound;
-    assert(b > 0 && vm->in_use == 0);
-    SimTime run = world_service_us(first, &f->spec->hw, b, f->cpu_factor);
-    advance(f);
-    set_state(f, vm, INST_BUSY);
-    vm->b_head = vm->b_tail = NULL; /* batch_join set each req->vm */
-    vm->bound = 0;
-    vm->batch_epoch = ++f->epoch_counter; /* a pending deadline is stale */
-    vm->in_use = b;
-    for (Request *req = first; req != NULL; req = req->next)
-        req->done_epoch = ++f->epoch_counter;
-    world_start_batch(f->w, first, b, run, f->timeout_us, 0,
-                      &f->w->served_vm);
-    f->busy_slots += 1; /* the VM's one slot runs the batch */
-    f->free_slots -= vm->draining ? 0 : 1;
-    touch(f, vm);
-}
-
-static void try_run_batch(VmFleet *f, Vm *vm)
-{
-    int ready = vm->state == INST_IDLE || vm->state == INST_BUSY;
-    if (!ready || vm->in_use > 0 || vm->bound == 0)
-        return;
-    SimTime deadline = vm->b_head->arrival + f->batch_wait_us;
-    if (vm->bound >= f->max_batch || deadline <= sim_now(f->sim))
-        run_batch(f, vm);
-    else
-        world_schedule(f->w, deadline, EV_VM_BATCH, vm, vm->batch_epoch);
-}
-
-static void batch_join(VmFleet *f, Vm *vm, Request *req)
-{
-    req->vm = vm;
-    req->next = NULL;
-    if (vm->b_tail != NULL)
-        vm->b_tail->next = req;
-    else
-        vm->b_head = req;
-    vm->b_tail = req;
-    vm->bound++;
     if (vm->state == INST_IDLE)
         set_state(f, vm, INST_BUSY);
     touch(f, vm);
-    try_run_batch(f, vm);
+}
+
+static int hook_can_run(void *platform, const ExecUnit *u)
+{
+    (void)platform;
+    const Vm *vm = u->owner;
+    int ready = vm->state == INST_IDLE || vm->state == INST_BUSY;
+    return ready && vm->in_use == 0;
+}
+
+static void hook_ended(void *platform, ExecUnit *u, Request *req,
+                       ReqOutcome outcome);
+static void hook_refill(void *platform, ExecUnit *u);
+
+static const ExecHooks vm_hooks = {hook_start, hook_joined, hook_can_run,
+                                   hook_ended, hook_refill};
+
+/* Gives req to ready vm, which has room: the executor starts or holds
+ * it. */
+static void serve(VmFleet *f, Vm *vm, Request *req)
+{
+    f->ex.ops->take(&f->ex, &vm->unit, req);
 }
 
 /* Fills vm's forming batch from its queue, then the fleet's. */
@@ -408,7 +402,7 @@ static void batch_refill(VmFleet *f, Vm *vm)
 {
     Request *req;
     while (has_room(f, vm) && (req = next_for(f, vm)) != NULL)
-        batch_join(f, vm, req);
+        serve(f, vm, req);
 }
 
 /* The VM a request goes to under round-robin: the first with a free slot
@@ -445,7 +439,7 @@ static Vm *pick_least_outstanding(VmFleet *f)
                      !vm->draining;
         if (!active)
             continue;
-        int out = vm->in_use + vm->q_len + vm->bound;
+        int out = vm->in_use + vm->q_len + vm->unit.held;
         if (best == NULL || out < best_out ||
             (out == best_out && vm->index < best->index)) {
             best = vm;
@@ -455,8 +449,9 @@ static Vm *pick_least_outstanding(VmFleet *f)
     return best;
 }
 
-void vmfleet_route(VmFleet *f, Request *req)
+static void vm_route(void *st, Request *req)
 {
+    VmFleet *f = st;
     req->where = REQ_AT_VM;
     Vm *vm = NULL;
     switch (f->spec->lb) {
@@ -471,10 +466,7 @@ void vmfleet_route(VmFleet *f, Request *req)
         break;
     }
     if (vm != NULL && has_room(f, vm)) {
-        if (f->batching)
-            batch_join(f, vm, req);
-        else
-            serve(f, vm, req);
+        serve(f, vm, req);
         return;
     }
     if (f->q_total >= f->spec->max_queue) {
@@ -501,8 +493,8 @@ static void on_batch_done(VmFleet *f, Vm *vm)
     if (!vm->draining)
         f->free_slots++;
     batch_refill(f, vm);
-    if (vm->bound > 0) {
-        try_run_batch(f, vm);
+    if (vm->unit.held > 0) {
+        f->ex.ops->kick(&f->ex, &vm->unit);
         return;
     }
     set_state(f, vm, INST_IDLE);
@@ -519,7 +511,8 @@ static void on_done(VmFleet *f, Request *req)
     ReqOutcome outcome =
         req->outcome == REQ_TIMED_OUT ? REQ_TIMED_OUT : REQ_COMPLETED;
     world_end_request(f->w, req, outcome);
-    if (f->batching) {
+    f->ex.ops->done(&f->ex, &vm->unit, req);
+    if (batching(f)) {
         vm->in_use--;
         on_batch_done(f, vm);
         return;
@@ -560,7 +553,7 @@ static void on_ready(VmFleet *f, Vm *vm)
     f->n_active++;
     f->free_slots += f->slots;
     touch(f, vm);
-    if (f->batching) {
+    if (batching(f)) {
         batch_refill(f, vm);
         return;
     }
@@ -577,7 +570,7 @@ static void start_draining(VmFleet *f, Vm *vm)
     advance(f);
     vm->draining = 1;
     f->n_active--;
-    f->free_slots -= f->batching ? (vm->in_use == 0) : f->slots - vm->in_use;
+    f->free_slots -= batching(f) ? (vm->in_use == 0) : f->slots - vm->in_use;
     list_remove(f, vm);
 }
 
@@ -643,7 +636,7 @@ static void on_scale(VmFleet *f)
         f->last_change = now;
     }
     SimTime next = now + time_from_s(as->period_s);
-    if (next < f->w->rc->horizon)
+    if (next < world_config(f->w)->horizon)
         world_schedule(f->w, next, EV_VM_SCALE, NULL, 0);
 }
 
@@ -662,7 +655,7 @@ static void on_notice(VmFleet *f, Vm *vm)
         launch(f, 0);
     }
     SimTime at = now + time_from_s(f->spec->spot.notice_s);
-    if (at < f->w->rc->horizon)
+    if (at < world_config(f->w)->horizon)
         world_schedule(f->w, at, EV_VM_INTERRUPT, vm, vm->life_epoch);
 }
 
@@ -714,37 +707,69 @@ static int by_arrival(const void *a, const void *b)
 static void on_interrupt(VmFleet *f, Vm *vm)
 {
     Held h = {f, vm, 0, 0};
-    pool_each(&f->w->req_pool, collect_held, &h);
+    world_each_request(f->w, collect_held, &h);
     assert(h.started == (size_t)vm->in_use);
-    assert(h.n - h.started == (size_t)(vm->q_len + vm->bound));
+    assert(h.n - h.started == (size_t)(vm->q_len + vm->unit.held));
     if (h.n > 1) /* f->held is NULL until something was held */
         qsort(f->held, h.n, sizeof *f->held, by_arrival);
     advance(f);
     if (vm->in_use > 0)
-        f->busy_slots -= f->batching ? 1 : vm->in_use;
+        f->busy_slots -= batching(f) ? 1 : vm->in_use;
     vm->in_use = 0;
     f->q_total -= vm->q_len;
     vm->q_len = 0;
     vm->q_head = vm->q_tail = NULL;
-    vm->b_head = vm->b_tail = NULL;
-    vm->bound = 0;
-    vm->batch_epoch = ++f->epoch_counter; /* a pending deadline is stale */
+    f->ex.ops->clear(&f->ex, &vm->unit); /* its forming batch is lost */
     if (vm->state == INST_BUSY)
         set_state(f, vm, INST_IDLE);
     terminate(f, vm, 1);
-    int counted = sim_now(f->sim) >= f->w->warmup;
+    int counted = sim_now(f->sim) >= world_warmup(f->w);
     f->spot_interruptions += (uint64_t)counted;
     for (size_t k = 0; k < h.n; k++) {
         Request *req = f->held[k];
         if (req->start >= 0)
-            f->w->served_vm--; /* a start lost, not a request served */
+            f->served--; /* a start lost, not a request served */
         f->spot_retried += (uint64_t)counted;
         world_retry_request(f->w, req);
     }
 }
 
-void vmfleet_handle(VmFleet *f, const Event *ev)
+/* A request ended inside the executor (llm): its slot frees. */
+static void hook_ended(void *platform, ExecUnit *u, Request *req,
+                       ReqOutcome outcome)
 {
+    VmFleet *f = platform;
+    Vm *vm = u->owner;
+    advance(f);
+    vm->in_use--;
+    f->busy_slots--;
+    if (!vm->draining)
+        f->free_slots++;
+    world_end_request(f->w, req, outcome);
+}
+
+/* Freed slots take the VM's queue, then the fleet's; a VM left with
+ * nothing goes idle (and a draining one terminates). */
+static void hook_refill(void *platform, ExecUnit *u)
+{
+    VmFleet *f = platform;
+    Vm *vm = u->owner;
+    Request *req;
+    while (has_room(f, vm) && (req = next_for(f, vm)) != NULL)
+        serve(f, vm, req);
+    if (vm->in_use == 0) {
+        set_state(f, vm, INST_IDLE);
+        if (vm->draining && !vm->noticed && vm->q_len == 0) {
+            terminate(f, vm, 0);
+            return;
+        }
+    }
+    touch(f, vm);
+}
+
+static void vm_handle(void *st, const Event *ev)
+{
+    VmFleet *f = st;
     switch (ev->kind) {
     case EV_DONE:
         on_done(f, ev->obj);
@@ -752,7 +777,7 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
     case EV_VM_READY: {
         Vm *vm = ev->obj;
         if (ev->epoch != vm->life_epoch) { /* interrupted while booting */
-            f->w->stale++;
+            world_count_stale(f->w);
         } else if (vm->noticed) {
             boot_done(f, vm);
         } else if (vm->draining) { /* scaled in while booting */
@@ -770,7 +795,7 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
         else if (ev->epoch == vm->life_epoch && !vm->noticed)
             on_notice(f, vm);
         else
-            f->w->stale++;
+            world_count_stale(f->w);
         break;
     }
     case EV_VM_INTERRUPT: {
@@ -778,20 +803,15 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
         if (ev->epoch == vm->life_epoch)
             on_interrupt(f, vm);
         else
-            f->w->stale++;
+            world_count_stale(f->w);
         break;
     }
     case EV_VM_SCALE:
         on_scale(f);
         break;
-    case EV_VM_BATCH: {
-        Vm *vm = ev->obj;
-        if (ev->epoch == vm->batch_epoch)
-            try_run_batch(f, vm);
-        else
-            f->w->stale++;
+    case EV_VM_BATCH:
+        f->ex.ops->handle(&f->ex, ev);
         break;
-    }
     default:
         assert(!"not a VM event");
     }
@@ -799,56 +819,74 @@ void vmfleet_handle(VmFleet *f, const Event *ev)
 
 /* ---- interface ------------------------------------------------------ */
 
-VmFleet *vmfleet_create(World *w, const VmSpec *spec, double timeout_s)
+static void *vm_create(World *w, const AltSpec *alt)
 {
+    const VmSpec *spec = &alt->vm;
+    const RunConfig *rc = world_config(w);
     VmFleet *f = xcalloc(1, sizeof *f);
     f->w = w;
     f->spec = spec;
-    f->sim = w->sim;
-    f->m = w->m;
+    f->sim = world_sim(w);
+    f->m = world_metrics(w);
     f->slots = spec->slots > 0 ? spec->slots : 1;
-    f->batching = spec->max_batch > 1;
-    f->max_batch = f->batching ? spec->max_batch : 1;
-    f->batch_wait_us = time_from_s(spec->batch_wait_s);
     pool_init(&f->vm_pool, sizeof(Vm), 64);
     int is_cpu = spec_cpu_class(spec->type.hardware);
     f->cpu_factor = is_cpu ? spec_cpu_factor(spec->hw.ref_vcpus,
                                              spec->type.vcpus / f->slots)
                            : 1.0;
+    ExecConfig cfg = {0};
+    cfg.hw = &spec->hw;
+    cfg.cpu_factor = f->cpu_factor;
+    cfg.batch = 1;
+    cfg.timeout_us = time_from_s(alt->timeout_s);
+    cfg.slots = f->slots;
+    cfg.max_batch = spec->max_batch > 1 ? spec->max_batch : 1;
+    cfg.batch_wait_us = time_from_s(spec->batch_wait_s);
+    cfg.batch_event = EV_VM_BATCH;
+    executor_init(&f->ex, executor_resolve(spec->executor, spec->max_batch),
+                  &cfg, w, &vm_hooks, f, &f->epoch_counter, &f->served);
     Dist d = profile_warm_dist(&spec->hw, 1);
     f->mean_service_s = dist_mean_s(&d) * f->cpu_factor;
-    f->timeout_us = time_from_s(timeout_s);
     if (spec->spot.enabled && spec->spot.per_hour > 0)
-        f->r_spot = rng_create(w->rc->seed, w->rc->rep, RNG_SPOT, 0);
+        f->r_spot = rng_create(rc->seed, rc->rep, RNG_SPOT, 0);
     for (int k = 0; k < spec->count; k++)
         launch(f, 1);
     for (int k = 0; spec->spot.enabled && k < spec->spot.n_notice_at; k++) {
         SimTime at = time_from_s(spec->spot.notice_at_s[k]);
-        if (at < w->rc->horizon)
+        if (at < rc->horizon)
             world_schedule(w, at, EV_VM_NOTICE, NULL, 0);
     }
-    if (spec->as.enabled && time_from_s(spec->as.period_s) < w->rc->horizon)
+    if (spec->as.enabled && time_from_s(spec->as.period_s) < rc->horizon)
         world_schedule(w, time_from_s(spec->as.period_s), EV_VM_SCALE, NULL,
                        0);
     return f;
 }
 
-void vmfleet_destroy(VmFleet *f)
+static void vm_destroy(void *st)
 {
+    VmFleet *f = st;
     if (f == NULL)
         return;
     free(f->vms);
     free(f->held);
     if (f->r_spot != NULL)
         gsl_rng_free(f->r_spot);
+    executor_fini(&f->ex);
     pool_fini(&f->vm_pool);
     free(f);
 }
 
-int vmfleet_has_free_slot(const VmFleet *f) { return f->free_slots > 0; }
-
-double vmfleet_expected_wait_s(const VmFleet *f)
+/* A ready VM has a free slot now. */
+static int vm_accepts(const void *st)
 {
+    return ((const VmFleet *)st)->free_slots > 0;
+}
+
+/* Expected queueing delay of a request routed now, seconds: 0 with a free
+ * slot, else (queued + 1) x mean service / ready slots (M/M/c-like). */
+static double vm_expected_wait_s(const void *st)
+{
+    const VmFleet *f = st;
     if (f->free_slots > 0)
         return 0.0;
     if (f->ready_slots == 0)
@@ -856,10 +894,12 @@ double vmfleet_expected_wait_s(const VmFleet *f)
     return (f->q_total + 1) * f->mean_service_s / f->ready_slots;
 }
 
-int vmfleet_queued(const VmFleet *f) { return f->q_total; }
+static int vm_queued(const void *st) { return ((const VmFleet *)st)->q_total; }
 
-void vmfleet_close(VmFleet *f, SimTime horizon)
+/* Ends every VM's billing at the horizon. */
+static void vm_close(void *st, SimTime horizon)
 {
+    VmFleet *f = st;
     assert(!f->closed);
     advance(f);
     for (int k = 0; k < f->n_vms; k++)
@@ -868,7 +908,10 @@ void vmfleet_close(VmFleet *f, SimTime horizon)
     f->closed = 1;
 }
 
-double vmfleet_cost_usd(const VmFleet *f, SimTime now, int final)
+/* Dollars for VM time: after vm_close (per second, 60 s minimum per VM;
+ * `final` says the caller expects that), otherwise accrued so far,
+ * unrounded. */
+static double vm_usd(const VmFleet *f, SimTime now, int final)
 {
     double rate = f->spec->type.usd_per_hour / 3600.0 *
                   f->spec->price_multiplier;
@@ -881,16 +924,67 @@ double vmfleet_cost_usd(const VmFleet *f, SimTime now, int final)
     return ((double)f->billed_s + live_s) * rate;
 }
 
-void vmfleet_spot_counts(const VmFleet *f, uint64_t *interruptions,
-                         uint64_t *retried)
+static void vm_warmup(void *st, SimTime now)
 {
-    *interruptions = f->spot_interruptions;
-    *retried = f->spot_retried;
+    VmFleet *f = st;
+    f->usd_w = vm_usd(f, now, 0);
 }
 
-double vmfleet_utilization(const VmFleet *f)
+static double vm_cost_usd(void *st, SimTime now, int final, int since_warmup,
+                          double *v)
 {
-    return f->ready_slot_us > 0 ? f->busy_slot_us / f->ready_slot_us : 0.0;
+    VmFleet *f = st;
+    double usd = vm_usd(f, now, final) - (since_warmup ? f->usd_w : 0.0);
+    if (v != NULL)
+        v[MET_cost_vm_usd] += usd;
+    return usd;
 }
 
-int64_t vmfleet_vm_id(const Vm *vm) { return (int64_t)vm->id; }
+/* Utilization (busy slot-seconds / ready slot-seconds) and the spot
+ * counts from the warm-up point on. */
+static void vm_stats(void *st, SimTime h, double *v, FILE *fn_out)
+{
+    const VmFleet *f = st;
+    (void)h;
+    (void)fn_out;
+    v[MET_vm_util_pct] = 100.0 * (f->ready_slot_us > 0
+                                      ? f->busy_slot_us / f->ready_slot_us
+                                      : 0.0);
+    v[MET_spot_interruptions] = (double)f->spot_interruptions;
+    v[MET_spot_retried] = (double)f->spot_retried;
+}
+
+static int64_t vm_server_id(const void *st, const Request *req)
+{
+    (void)st;
+    return req->vm != NULL ? (int64_t)req->vm->id : -1;
+}
+
+static uint64_t vm_served(const void *st)
+{
+    return ((const VmFleet *)st)->served;
+}
+
+const PlatformOps platform_vm = {
+    .name = "vm",
+    .events = EV_BIT(EV_VM_READY) | EV_BIT(EV_VM_NOTICE) |
+              EV_BIT(EV_VM_INTERRUPT) | EV_BIT(EV_VM_SCALE) |
+              EV_BIT(EV_VM_BATCH),
+    .vm_served = 1,
+    .create = vm_create,
+    .destroy = vm_destroy,
+    .route = vm_route,
+    .accepts = vm_accepts,
+    .expected_wait_s = vm_expected_wait_s,
+    .handle = vm_handle,
+    .queued = vm_queued,
+    .prefetch = NULL,
+    .check = NULL,
+    .warmup = vm_warmup,
+    .close = vm_close,
+    .bill_partial = NULL,
+    .cost_usd = vm_cost_usd,
+    .stats = vm_stats,
+    .server_id = vm_server_id,
+    .served = vm_served,
+};

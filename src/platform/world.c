@@ -24,10 +24,7 @@
 #include "../output/sink.h"
 #include "../output/stats.h"
 #include "../output/timeseries.h"
-#include "../util/csv.h"
 #include "../util/xalloc.h"
-#include "serverless.h"
-#include "vmfleet.h"
 
 #define PRIO(kind) ((unsigned)(kind))
 
@@ -93,6 +90,7 @@ SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
 static void record(World *w, const Request *req, SimTime now)
 {
     ReqRecord r;
+    memset(&r, 0, sizeof r); /* its padding is written to requests.h5 too */
     r.arrival_s = time_to_s(req->arrival);
     r.alternative = w->rc->alt_index;
     r.replication = (int32_t)w->rc->rep;
@@ -116,10 +114,10 @@ static void record(World *w, const Request *req, SimTime now)
                       : req->first_token_us >= 0 ? req->output_tokens
                                                  : 0;
     r.server = -1;
-    if (req->where == REQ_AT_SERVERLESS && req->inst != NULL)
-        r.server = (int64_t)req->inst->id;
-    else if (req->where == REQ_AT_VM && req->vm != NULL)
-        r.server = vmfleet_vm_id(req->vm);
+    if (req->where != REQ_AT_NONE) {
+        const WorldComponent *c = &w->comp[req->comp];
+        r.server = c->ops->server_id(c->state, req);
+    }
     w->rc->req_sink->write(w->rc->req_sink_state, &r);
 }
 
@@ -179,39 +177,31 @@ static void advance_arrivals(World *w)
     sim_schedule_next(w->sim, w->next.t, PRIO(EV_ARRIVAL), EV_ARRIVAL, NULL,
                       0);
     pull_arrival(w, &w->ahead);
-    if (w->srv != NULL) {
-        srvpool_warm_instance(w->srv, w->next.fn);
-        srvpool_warm_fn(w->srv, w->ahead.fn);
-    }
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops->prefetch != NULL)
+            w->comp[i].ops->prefetch(w->comp[i].state, w->next.fn,
+                                     w->ahead.fn);
 }
 
-/* Hybrid: a VM if it can take the request now (or soon enough), else the
- * serverless overflow. */
-static int hybrid_wants_vm(const World *w)
+/* Hybrid: the base component (the VM fleet) if it can take the request
+ * now (or soon enough), else the overflow (serverless). */
+static int hybrid_wants_base(const World *w)
 {
-    if (vmfleet_has_free_slot(w->vm))
+    const WorldComponent *base = &w->comp[w->route_base];
+    if (base->ops->accepts(base->state))
         return 1;
     return w->alt->overflow == OVERFLOW_EXPECTED_WAIT &&
-           vmfleet_expected_wait_s(w->vm) <= w->alt->overflow_wait_s;
+           base->ops->expected_wait_s(base->state) <= w->alt->overflow_wait_s;
 }
 
 /* Sends a request to the platform component that takes it now. */
 static void route(World *w, Request *req)
 {
-    switch (w->alt->kind) {
-    case PLATFORM_SERVERLESS:
-        srvpool_route(w->srv, req);
-        break;
-    case PLATFORM_VM:
-        vmfleet_route(w->vm, req);
-        break;
-    case PLATFORM_HYBRID:
-        if (hybrid_wants_vm(w))
-            vmfleet_route(w->vm, req);
-        else
-            srvpool_route(w->srv, req);
-        break;
-    }
+    int i = w->route_base;
+    if (w->route_overflow != w->route_base && !hybrid_wants_base(w))
+        i = w->route_overflow;
+    req->comp = (uint8_t)i;
+    w->comp[i].ops->route(w->comp[i].state, req);
 }
 
 void world_retry_request(World *w, Request *req)
@@ -260,12 +250,6 @@ static void on_arrival(World *w)
 
 /* ---- timeseries ----------------------------------------------------- */
 
-/* A run of length `t` in 30-day months (free tier and volume tiers). */
-static double months_of(SimTime t)
-{
-    return time_to_s(t) / (30.0 * 86400.0);
-}
-
 /* Cost accrued over [0, now), open periods unrounded: the timeseries rows
  * before the last.  The last row carries the final cost instead
  * (world_finish), so it equals the summary's when nothing is deleted as
@@ -273,16 +257,8 @@ static double months_of(SimTime t)
 static double cost_so_far(World *w, SimTime now)
 {
     double usd = 0;
-    if (w->srv != NULL) {
-        CostAcc acc;
-        CostBreakdown b;
-        InstanceShape shape = spec_instance_shape(w->alt);
-        srvpool_cost(w->srv, now, 0, &acc);
-        pricing_breakdown(&acc, &w->alt->price, months_of(now), &shape, &b);
-        usd += b.total_usd;
-    }
-    if (w->vm != NULL)
-        usd += vmfleet_cost_usd(w->vm, now, 0);
+    for (int i = 0; i < w->n_comp; i++)
+        usd += w->comp[i].ops->cost_usd(w->comp[i].state, now, 0, 0, NULL);
     return usd;
 }
 
@@ -293,13 +269,16 @@ static void write_window(World *w, const TsRow *row)
                      w->rc->llm);
 }
 
-void world_llm_stats(World *w, SimTime now, LlmRunStats *st)
+/* The LLM engines' counters of every component, cumulative from time 0
+ * to `now` (executor/llm_stats.h); has_engines 0 when no component runs
+ * an LLM engine.  Read at the warm-up point, at each timeseries window
+ * and at the horizon. */
+static void world_llm_stats(World *w, SimTime now, LlmRunStats *st)
 {
-    (void)w;
-    (void)now;
     memset(st, 0, sizeof *st);
-    /* Each component that runs LLM engines adds its counters here
-     * (llm_stats_add); none does yet. */
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops->llm_stats != NULL)
+            w->comp[i].ops->llm_stats(w->comp[i].state, now, st);
 }
 
 /* Closes the timeseries window ending at `now` into *row. */
@@ -330,13 +309,11 @@ static void on_warmup(World *w)
 {
     SimTime now = sim_now(w->sim);
     metrics_warmup(w->m, now);
+    for (int i = 0; i < w->n_comp; i++)
+        w->comp[i].ops->warmup(w->comp[i].state, now);
     LlmRunStats st;
     world_llm_stats(w, now, &st);
     metrics_llm_warmup(w->m, &st);
-    if (w->srv != NULL)
-        srvpool_cost(w->srv, now, 0, &w->srv_cost_w);
-    if (w->vm != NULL)
-        w->vm_usd_w = vmfleet_cost_usd(w->vm, now, 0);
 }
 
 static void handle(void *model, Sim *sim, const Event *ev)
@@ -359,30 +336,15 @@ static void handle(void *model, Sim *sim, const Event *ev)
             w->stale++;
             break;
         }
-        if (req->where == REQ_AT_VM)
-            vmfleet_handle(w->vm, ev);
-        else
-            srvpool_handle(w->srv, ev);
+        const WorldComponent *c = &w->comp[req->comp];
+        c->ops->handle(c->state, ev);
         break;
     }
-    case EV_VM_READY:
-    case EV_VM_NOTICE:
-    case EV_VM_INTERRUPT:
-    case EV_VM_SCALE:
-    case EV_VM_BATCH:
-        vmfleet_handle(w->vm, ev);
-        break;
-    case EV_SHARE:
-    case EV_BATCH:
-    case EV_READY:
-    case EV_EXPIRE:
-    case EV_PREWARM:
-    case EV_PROVISION:
-    case EV_WINDOW:
-        srvpool_handle(w->srv, ev);
-        break;
-    default:
-        assert(!"unknown event kind");
+    default: {
+        assert(ev->kind < EV_NKINDS && w->owner[ev->kind] < w->n_comp);
+        const WorldComponent *c = &w->comp[w->owner[ev->kind]];
+        c->ops->handle(c->state, ev);
+    }
     }
     size_t pending = sim_pending(w->sim);
     if (pending > w->peak_pending)
@@ -390,6 +352,39 @@ static void handle(void *model, Sim *sim, const Event *ev)
 }
 
 /* ---- life cycle ------------------------------------------------------ */
+
+/* Adds the component named `name`; returns its index. */
+static int add_component(World *w, const char *name, const AltSpec *a)
+{
+    const PlatformOps *ops = platform_find(name);
+    assert(ops != NULL && w->n_comp < WORLD_MAX_COMPONENTS);
+    int i = w->n_comp++;
+    w->comp[i].ops = ops;
+    w->comp[i].state = ops->create(w, a);
+    for (unsigned k = 0; k < EV_NKINDS; k++)
+        if (k != EV_DONE && (ops->events & EV_BIT(k))) {
+            assert(w->owner[k] == UINT8_MAX); /* one owner per kind */
+            w->owner[k] = (uint8_t)i;
+        }
+    if (ops == &platform_serverless)
+        w->srv = w->comp[i].state;
+    return i;
+}
+
+/* The alternative's components: the serverless pool is created first (its
+ * provisioned instances and first events come before the fleet's), and a
+ * hybrid routes to the VM fleet first. */
+static void create_components(World *w, const AltSpec *a)
+{
+    memset(w->owner, UINT8_MAX, sizeof w->owner);
+    int srv = -1, vm = -1;
+    if (a->kind != PLATFORM_VM)
+        srv = add_component(w, "serverless", a);
+    if (a->kind != PLATFORM_SERVERLESS)
+        vm = add_component(w, "vm", a);
+    w->route_base = vm >= 0 ? vm : srv;
+    w->route_overflow = srv >= 0 ? srv : vm;
+}
 
 World *world_create(const RunConfig *rc)
 {
@@ -417,18 +412,7 @@ World *world_create(const RunConfig *rc)
         if (w->warmup > rc->horizon)
             w->warmup = rc->horizon;
     }
-    if (a->kind != PLATFORM_VM) {
-        double *mem = NULL;
-        if (w->arr_type->function_memory_mb != NULL) {
-            mem = xmalloc((size_t)w->n_fn * sizeof *mem);
-            for (int i = 0; i < w->n_fn; i++)
-                mem[i] = w->arr_type->function_memory_mb(&w->arr, i);
-        }
-        w->srv = srvpool_create(w, a, w->n_fn, mem);
-        free(mem);
-    }
-    if (a->kind != PLATFORM_SERVERLESS)
-        w->vm = vmfleet_create(w, &a->vm, a->timeout_s);
+    create_components(w, a);
     w->m->warmup = w->warmup;
     if (w->warmup > 0)
         world_schedule(w, w->warmup, EV_WARMUP, NULL, 0);
@@ -440,10 +424,45 @@ World *world_create(const RunConfig *rc)
 }
 
 Sim *world_sim(World *w) { return w->sim; }
+Metrics *world_metrics(World *w) { return w->m; }
+const RunConfig *world_config(const World *w) { return w->rc; }
+SimTime world_warmup(const World *w) { return w->warmup; }
+gsl_rng *world_cold_rng(World *w) { return w->r_cold; }
+void world_count_stale(World *w) { w->stale++; }
+int world_functions(const World *w) { return w->n_fn; }
+
+double world_function_memory_mb(World *w, int fn)
+{
+    return w->arr_type->function_memory_mb != NULL
+               ? w->arr_type->function_memory_mb(&w->arr, fn)
+               : 0.0;
+}
+
+void world_function_names(World *w, int fn, const char **app,
+                          const char **id)
+{
+    *app = "";
+    *id = NULL;
+    if (w->arr_type->function_ids != NULL)
+        w->arr_type->function_ids(&w->arr, w->rc->wl, fn, app, id);
+    if (*id == NULL)
+        *id = w->rc->model_name != NULL ? w->rc->model_name : "";
+}
+
+void world_each_request(World *w, void (*visit)(void *obj, void *arg),
+                        void *arg)
+{
+    pool_each(&w->req_pool, visit, arg);
+}
 
 int world_check(const World *w, char *msg, size_t size)
 {
-    return w->srv != NULL ? srvpool_check(w->srv, msg, size) : 0;
+    for (int i = 0; i < w->n_comp; i++) {
+        const WorldComponent *c = &w->comp[i];
+        if (c->ops->check != NULL && c->ops->check(c->state, msg, size) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 WorldState world_state(const World *w)
@@ -454,8 +473,9 @@ WorldState world_state(const World *w)
     st.busy = w->m->n[INST_BUSY];
     st.vm_booting = w->m->vm_n[INST_STARTING];
     st.vm_ready = w->m->vm_n[INST_IDLE] + w->m->vm_n[INST_BUSY];
-    st.queued = (w->srv ? srvpool_queued(w->srv) : 0) +
-                (w->vm ? vmfleet_queued(w->vm) : 0);
+    st.queued = 0;
+    for (int i = 0; i < w->n_comp; i++)
+        st.queued += w->comp[i].ops->queued(w->comp[i].state);
     st.live_requests = w->req_pool.live;
     return st;
 }
@@ -478,8 +498,11 @@ static void close_one(void *obj, void *arg)
     World *w = u->w;
     if (!req->live)
         return;
-    if (req->start >= 0 && req->where == REQ_AT_SERVERLESS)
-        srvpool_bill_partial(w->srv, req, u->horizon - req->start);
+    if (req->start >= 0 && req->where != REQ_AT_NONE) {
+        const WorldComponent *c = &w->comp[req->comp];
+        if (c->ops->bill_partial != NULL)
+            c->ops->bill_partial(c->state, req, u->horizon - req->start);
+    }
     req->live = 0;
     req->outcome = REQ_UNFINISHED;
     if (w->rc->req_sink != NULL)
@@ -499,49 +522,6 @@ static uint64_t close_unfinished(World *w, SimTime horizon, uint64_t *pre)
     return u.n;
 }
 
-/* Wasted memory: every function's idle MB x us, in GB-s. */
-static double idle_gb_s(World *w, SimTime h)
-{
-    double sum = 0;
-    for (int i = 0; i < srvpool_functions(w->srv); i++) {
-        SrvFnStats st;
-        srvpool_fn_stats(w->srv, i, h, &st);
-        sum += st.idle_mb_us * 1e-6 / 1024.0;
-    }
-    return sum;
-}
-
-/* One functions.csv row (FN_CSV_HEADER) per function; the names come from
- * the trace reader (read once per function there), else from the model. */
-static void write_function_rows(World *w, SimTime h, FILE *fp)
-{
-    for (int i = 0; i < srvpool_functions(w->srv); i++) {
-        SrvFnStats st;
-        srvpool_fn_stats(w->srv, i, h, &st);
-        uint64_t ended = st.completed + st.rejected + st.timed_out;
-        const char *app = "", *id = NULL;
-        if (w->arr_type->function_ids != NULL)
-            w->arr_type->function_ids(&w->arr, w->rc->wl, i, &app, &id);
-        if (id == NULL)
-            id = w->rc->model_name != NULL ? w->rc->model_name : "";
-        fprintf(fp, "%s,%" PRIu32 ",%d,", w->alt->name, w->rc->rep, i);
-        csv_put_field(fp, app);
-        fputc(',', fp);
-        csv_put_field(fp, id);
-        fprintf(fp,
-                ",%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64
-                ",%" PRIu64 ",%" PRIu64 ",%.9g\n",
-                st.memory_mb, st.arrivals,
-                st.completed, st.rejected, st.timed_out,
-                st.arrivals - ended, st.cold,
-                st.completed ? 100.0 * (double)st.cold / (double)st.completed
-                             : 0.0,
-                st.starts, st.prewarms, st.evictions,
-                st.idle_mb_us * 1e-6 / 1024.0);
-    }
-}
-
 void world_finish(World *w, RunResult *out)
 {
     SimTime h = w->rc->horizon;
@@ -549,8 +529,9 @@ void world_finish(World *w, RunResult *out)
     memset(out, 0, sizeof *out);
     if (sim_now(w->sim) < h)
         sim_run(w->sim, h); /* moves the clock to h */
-    if (w->vm != NULL)
-        vmfleet_close(w->vm, h);
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops->close != NULL)
+            w->comp[i].ops->close(w->comp[i].state, h);
     metrics_advance(m, h);
     /* The last window closes now; its row waits for the final cost. */
     TsRow last_row;
@@ -616,73 +597,36 @@ void world_finish(World *w, RunResult *out)
     v[MET_instances_mean] =
         v[MET_busy_mean] + v[MET_idle_mean] + v[MET_starting_mean];
     v[MET_peak_instances] = (double)m->peak_alive;
-    v[MET_idle_gb_s] = w->srv ? idle_gb_s(w, h) : 0.0;
-    if (w->srv != NULL && w->rc->fn_out != NULL)
-        write_function_rows(w, h, w->rc->fn_out);
+    uint64_t served = 0, served_vm = 0;
+    for (int i = 0; i < w->n_comp; i++) {
+        const WorldComponent *c = &w->comp[i];
+        c->ops->stats(c->state, h, v, w->rc->fn_out);
+        uint64_t n = c->ops->served(c->state);
+        served += n;
+        if (c->ops->vm_served)
+            served_vm += n;
+    }
     v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
                        m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
                       hus;
     v[MET_vm_peak] = (double)m->vm_peak;
-    v[MET_vm_util_pct] = w->vm ? 100.0 * vmfleet_utilization(w->vm) : 0.0;
-    uint64_t served = w->served_srv + w->served_vm;
     v[MET_served_vm_pct] =
-        served ? 100.0 * (double)w->served_vm / (double)served : 0.0;
-    if (w->vm != NULL) {
-        uint64_t interruptions, retried;
-        vmfleet_spot_counts(w->vm, &interruptions, &retried);
-        v[MET_spot_interruptions] = (double)interruptions;
-        v[MET_spot_retried] = (double)retried;
-    }
-    if (w->srv != NULL) {
-        double util;
-        uint64_t ev, nr;
-        srvpool_cluster_stats(w->srv, h, &util, &ev, &nr);
-        v[MET_node_mem_util_pct] = 100.0 * util;
-        v[MET_evictions] = (double)ev;
-        v[MET_no_room] = (double)nr;
-    }
+        served ? 100.0 * (double)served_vm / (double)served : 0.0;
     v[MET_mean_batch] =
         w->batches ? (double)w->batched / (double)w->batches : 0.0;
-    CostBreakdown b;
-    memset(&b, 0, sizeof b);
-    double srv_usd_all = 0; /* over [0, h), for the last timeseries row */
-    if (w->srv != NULL) {
-        CostAcc acc;
-        InstanceShape shape = spec_instance_shape(w->alt);
-        srvpool_cost(w->srv, h, 1, &acc);
-        if (last_window) {
-            CostBreakdown all;
-            pricing_breakdown(&acc, &w->alt->price, months_of(h), &shape,
-                              &all);
-            srv_usd_all = all.total_usd;
-        }
-        if (w->warmup > 0) { /* what accrued after the warm-up point */
-            const CostAcc *c0 = &w->srv_cost_w;
-            acc.requests -= c0->requests;
-            acc.od_mb_ms -= c0->od_mb_ms;
-            acc.od_init_mb_ms -= c0->od_init_mb_ms;
-            acc.pc_dur_mb_ms -= c0->pc_dur_mb_ms;
-            acc.pc_mb_s -= c0->pc_mb_s;
-            acc.inst_od_ms -= c0->inst_od_ms;
-            acc.inst_pc_ms -= c0->inst_pc_ms;
-        }
-        pricing_breakdown(&acc, &w->alt->price, months_of(h - w->warmup),
-                          &shape, &b);
-    }
-    double vm_usd_all = w->vm ? vmfleet_cost_usd(w->vm, h, 1) : 0.0;
-    double vm_usd = vm_usd_all - (w->vm ? w->vm_usd_w : 0.0);
+    /* Costs: the whole run for the last timeseries row, then from the
+     * warm-up point on, each component's parts into v. */
+    double usd_all = 0, usd = 0;
     if (last_window) {
-        last_row.cost_usd = srv_usd_all + vm_usd_all;
+        for (int i = 0; i < w->n_comp; i++)
+            usd_all += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 0,
+                                                NULL);
+        last_row.cost_usd = usd_all;
         write_window(w, &last_row);
     }
-    v[MET_cost_requests_usd] = b.requests_usd;
-    v[MET_cost_compute_usd] = b.compute_usd;
-    v[MET_cost_init_usd] = b.init_usd;
-    v[MET_cost_provisioned_usd] = b.provisioned_usd;
-    v[MET_cost_prov_compute_usd] = b.prov_compute_usd;
-    v[MET_cost_vm_usd] = vm_usd;
-    v[MET_cost_instance_usd] = b.instance_usd;
-    v[MET_cost_usd] = b.total_usd + vm_usd;
+    for (int i = 0; i < w->n_comp; i++)
+        usd += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 1, v);
+    v[MET_cost_usd] = usd;
     v[MET_usd_per_1m] =
         m->arrivals ? v[MET_cost_usd] / (double)m->arrivals * 1e6 : 0.0;
     LlmRunStats llm_end;
@@ -706,8 +650,8 @@ void world_destroy(World *w)
 {
     if (w == NULL)
         return;
-    srvpool_destroy(w->srv);
-    vmfleet_destroy(w->vm);
+    for (int i = 0; i < w->n_comp; i++)
+        w->comp[i].ops->destroy(w->comp[i].state);
     if (w->arr_type->fini != NULL)
         w->arr_type->fini(&w->arr);
     gsl_rng_free(w->r_arr);

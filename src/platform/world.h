@@ -28,43 +28,16 @@
 #include "../core/sim.h"
 #include "../output/metrics.h"
 #include "../util/pool.h"
+#include "host.h"
+#include "platform.h"
 #include "spec.h"
 
-/* Every event kind of a run, in priority order (lowest fires first at
- * equal times): windows close first, then slots free before arrivals look
- * for them, readiness before arrivals, expiries after arrivals (an instance
- * is still warm at its exact deadline), then control events.  A spot VM's
- * notice and interruption come before arrivals at the same time, so an
- * arrival then finds the VM draining or gone. */
-#define WORLD_EVENTS(X)                                                        \
-    X(EV_WARMUP)       /* the warm-up point: statistics start here */          \
-    X(EV_SAMPLE)       /* close a timeseries window */                         \
-    X(EV_DONE)         /* a request leaves its slot (obj: Request) */          \
-    X(EV_SHARE)        /* a processor-shared instance's next end (obj:        \
-                          Instance) */                                         \
-    X(EV_BATCH)        /* a forming batch's wait ends (obj: Instance) */       \
-    X(EV_VM_BATCH)     /* the same on a VM (obj: Vm) */                        \
-    X(EV_READY)        /* a serverless instance finished starting */           \
-    X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
-    X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \
-                          NULL: a forced notice for the oldest VM) */          \
-    X(EV_VM_INTERRUPT) /* the provider reclaims a spot VM (obj: Vm) */         \
-    X(EV_ARRIVAL)      /* the next request */                                  \
-    X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
-    X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \
-    X(EV_PROVISION)    /* provisioned count changes */                         \
-    X(EV_WINDOW)       /* a new 10 s scaling window opens */                   \
-    X(EV_VM_SCALE)     /* the autoscaler evaluates its target */
-
-enum {
-#define X(name) name,
-    WORLD_EVENTS(X)
-#undef X
-        EV_NKINDS
-};
-
-typedef struct SrvPool SrvPool;
-typedef struct VmFleet VmFleet;
+/* One platform component of the run: its table and its state. */
+#define WORLD_MAX_COMPONENTS 4
+typedef struct WorldComponent {
+    const PlatformOps *ops;
+    void *state;
+} WorldComponent;
 
 /* An arrival pulled from the generator and not yet fired. */
 typedef struct PendingArrival {
@@ -86,16 +59,20 @@ typedef struct World {
     PendingArrival next;    /* the arrival in the engine's slot */
     PendingArrival ahead;   /* the one after it, pulled early */
     int n_fn;               /* functions (many-function traces), else 1 */
-    SrvPool *srv;           /* serverless part, or NULL */
-    VmFleet *vm;            /* VM part, or NULL */
+    WorldComponent comp[WORLD_MAX_COMPONENTS]; /* in creation order */
+    int n_comp;
+    int route_base;         /* hybrid: the component tried first (the VM
+                               fleet) and the overflow; else both 0 */
+    int route_overflow;
+    uint8_t owner[EV_NKINDS]; /* event kind -> component */
+    void *srv;              /* the serverless component's state, or NULL
+                               (tests read its per-function counters
+                               through serverless.h) */
     uint64_t next_req_id;
     uint64_t peak_pending;
     uint64_t stale;         /* lazily cancelled events dropped */
-    uint64_t served_srv, served_vm; /* requests started on each part */
     uint64_t batches, batched;      /* batches run, requests in them */
     SimTime warmup;                 /* 0 = no warm-up deletion */
-    CostAcc srv_cost_w;             /* serverless cost at the warm-up */
-    double vm_usd_w;                /* VM cost accrued by the warm-up */
 } World;
 
 /* MSER-5 pilot: batch means of 5 consecutive completed latencies and the
@@ -120,7 +97,6 @@ typedef struct WorldState {
 /* Builds the world for one run.  `rc` and what it points to are borrowed
  * for the World's life. */
 World *world_create(const RunConfig *rc);
-Sim *world_sim(World *w);
 WorldState world_state(const World *w);
 
 /* Ends the run at the horizon (requests still live become unfinished),
@@ -139,44 +115,5 @@ void world_run(const RunConfig *rc, RunResult *out);
 
 /* The MSER-5 warm-up point of a run (the pilot alone). */
 SimTime world_mser5_warmup(const RunConfig *rc);
-
-/* --- for the components --------------------------------------------- */
-
-/* Ends a request with `outcome` (completed, rejected, timed out): metrics,
- * then the request returns to the pool. */
-void world_end_request(World *w, Request *req, ReqOutcome outcome);
-
-/* Routes again a live request that lost its server (an interrupted spot
- * VM), as an arrival would be routed now: its placement is forgotten, its
- * arrival time and service quantile are kept, so its latency counts from
- * its arrival and its service time is the same.  A pending DONE event of
- * it becomes stale. */
-void world_retry_request(World *w, Request *req);
-
-/* The service time of req on hardware `hw` at batch size `batch`, slowed by
- * `cpu_factor`: the req's own quantile of the profile's distribution (for
- * an LLM request with token counts, median a + p * prompt + o * output) --
- * or, for a request replayed from a trace with durations, that duration. */
-SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
-                         double cpu_factor);
-
-/* Starts a batch of b requests (linked through `next` from `first`) that
- * run together for `run_us`, cut to `timeout_us` when that is shorter
- * (0 = none; they then end timed out): each gets its start, run time,
- * batch size and leader flag, and one DONE event; `*served` counts them.
- * Returns the run time actually scheduled. */
-SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
-                          SimTime timeout_us, int on_provisioned,
-                          uint64_t *served);
-
-/* The LLM engines' counters of every component, cumulative from time 0
- * to `now` (executor/llm_stats.h); has_engines 0 when no component runs
- * an LLM engine.  Read at the warm-up point, at each timeseries window
- * and at the horizon. */
-void world_llm_stats(World *w, SimTime now, LlmRunStats *st);
-
-/* Schedules an event of `kind` at its priority. */
-void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
-                    uint32_t epoch);
 
 #endif

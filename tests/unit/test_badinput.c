@@ -422,6 +422,163 @@ static const Case cases[] = {
      {NULL},
      "simsrv: @/bad.json: colour: unknown key 'colour' (did you mean "
      "'points'?)"},
+    /* llm profiles: models/<name>.json with the "llm" blocks (the shape;
+     * per class the time model and cold-start pieces per TP degree), each
+     * case one bad value in an otherwise valid profile m/x.json */
+#define LLM_SCEN                                                            \
+    "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "        \
+    "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}"
+#define LLM_SHAPE_KV(kv)                                                    \
+    "\"llm\": {\"layers\": 2, \"hidden\": 64, \"q_heads\": 8, "              \
+    "\"kv_heads\": " kv ", \"head_dim\": 8, \"ffn\": 128, \"vocab\": 100, "  \
+    "\"params\": 1e6, \"dtype_bytes\": 2, \"weights_bytes\": 2e6}, "
+#define LLM_SHAPE LLM_SHAPE_KV("4")
+#define LLM_KNOTS "\"knots_tokens\": [1, 100], \"emb_us\": [1, 2], "
+#define LLM_TM(body) "{\"kind\": \"fitted\", " body "\"layer_us\": [10, 20]}"
+#define LLM_TM_OK LLM_TM(LLM_KNOTS)
+#define LLM_COLD                                                            \
+    "{\"container_start_ms\": 1, \"runtime_init_ms\": 1, "                  \
+    "\"kv_alloc_ms\": 1, \"warmup_ms\": 1}"
+#define LLM_TP(deg, tm, cold)                                               \
+    "\"" deg "\": {\"time_model\": " tm ", \"cold_start\": " cold "}"
+#define LLM_HW(extra, tps)                                                  \
+    "{\"gpu_memory_gib\": 80, " extra "\"tp\": {" tps "}}"
+#define LLM_PROFILE(shape, hw)                                              \
+    "{\"name\": \"x\", \"size_mb\": 2, \"memory_mb\": 4, " shape             \
+    "\"hardware\": {\"gpu-a100-80\": {\"cold_start\": {}, \"warm\": "       \
+    "{\"a_ms\": 1, \"c_ms\": 0}, \"llm\": " hw "}}}"
+#define LLM_CASE(what, profile, want)                                       \
+    {what, LLM_SCEN, {{"m", NULL, 0}, {"m/x.json", profile, 0}}, {NULL},   \
+     "simsrv: @/m/x.json: " want}
+#define LLM_OK_HW LLM_HW("", LLM_TP("1", LLM_TM_OK, LLM_COLD))
+    LLM_CASE("llm: KV heads do not divide query heads",
+             LLM_PROFILE(LLM_SHAPE_KV("3"), LLM_OK_HW),
+             "llm.kv_heads: must divide q_heads (8), got 3"),
+    LLM_CASE("llm: layers 0",
+             "{\"name\": \"x\", \"size_mb\": 2, \"memory_mb\": 4, \"llm\": "
+             "{\"layers\": 0}, \"hardware\": {}}",
+             "llm.layers: must be in 1..100000 (got 0)"),
+    LLM_CASE("llm: misspelt key",
+             "{\"name\": \"x\", \"size_mb\": 2, \"memory_mb\": 4, \"llm\": "
+             "{\"layer\": 2}, \"hardware\": {}}",
+             "llm.layer: unknown key 'layer' (did you mean 'layers'?)"),
+    LLM_CASE("llm: hardware block without the model's shape",
+             LLM_PROFILE("", LLM_OK_HW),
+             "hardware.gpu-a100-80.llm: an LLM hardware block needs the "
+             "model's 'llm' block (its shape)"),
+    LLM_CASE("llm: TP degree 3",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("3", LLM_TM_OK, LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.3: not a TP degree (1, 2, 4 or 8)"),
+    LLM_CASE("llm: TP 8 with 4 KV heads",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("8", LLM_TM_OK, LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.8: TP 8 must divide the query "
+             "heads (8) and the KV heads (4)"),
+    LLM_CASE("llm: the weights do not fit one GPU",
+             LLM_PROFILE(LLM_SHAPE,
+                         "{\"gpu_memory_gib\": 0.001, \"tp\": {" LLM_TP(
+                             "1", LLM_TM_OK, LLM_COLD) "}}"),
+             "hardware.gpu-a100-80.llm.tp.1: the weights on one GPU "
+             "(0.001863 GiB) do not fit its 0.001 GiB"),
+    LLM_CASE("llm: no TP degree",
+             LLM_PROFILE(LLM_SHAPE, LLM_HW("", "")),
+             "hardware.gpu-a100-80.llm.tp: no TP degree is described"),
+    LLM_CASE("llm: GPU memory missing",
+             LLM_PROFILE(LLM_SHAPE, "{\"tp\": {}}"),
+             "hardware.gpu-a100-80.llm.gpu_memory_gib: missing (a number is "
+             "required)"),
+    LLM_CASE("llm: NVMe rate 0",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("\"load_gb_per_s\": {\"nvme\": 0}, ",
+                                LLM_TP("1", LLM_TM_OK, LLM_COLD))),
+             "hardware.gpu-a100-80.llm.load_gb_per_s.nvme: must be > 0 (got "
+             "0)"),
+    LLM_CASE("llm: time model missing",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", "\"1\": {\"cold_start\": " LLM_COLD "}")),
+             "hardware.gpu-a100-80.llm.tp.1.time_model: missing (the "
+             "iteration time model is required)"),
+    LLM_CASE("llm: time model kind unknown",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1", "{\"kind\": \"forest\"}",
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model.kind: unknown time "
+             "model 'forest' (fitted or linear)"),
+    LLM_CASE("llm: knots not increasing",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1",
+                                           LLM_TM("\"knots_tokens\": [1, 1], "
+                                                  "\"emb_us\": [1, 2], "),
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model.knots_tokens[1]: knots "
+             "must increase (1 after 1)"),
+    LLM_CASE("llm: a table with fewer values than knots",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1",
+                                           LLM_TM("\"knots_tokens\": [1, 2, "
+                                                  "3], \"emb_us\": [1, 2, 3], "),
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model.layer_us: must have "
+             "one value per knot (3)"),
+    LLM_CASE("llm: a negative table value",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1",
+                                           LLM_TM("\"knots_tokens\": [1, 2], "
+                                                  "\"emb_us\": [1, -2], "),
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model.emb_us[1]: must be a "
+             "number in 0..1e15"),
+    LLM_CASE("llm: more than 32 knots",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1",
+                                           LLM_TM("\"knots_tokens\": [1,2,3,"
+                                                  "4,5,6,7,8,9,10,11,12,13,14,"
+                                                  "15,16,17,18,19,20,21,22,23,"
+                                                  "24,25,26,27,28,29,30,31,32,"
+                                                  "33], "),
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model.knots_tokens: must be "
+             "a list of 1..32 numbers"),
+    LLM_CASE("llm: a negative coefficient",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1",
+                                           LLM_TM(LLM_KNOTS
+                                                  "\"attn_decode_kv_token_us\""
+                                                  ": -1, "),
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model."
+             "attn_decode_kv_token_us: must be >= 0 (got -1)"),
+    LLM_CASE("llm: fit median above its maximum",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1",
+                                           LLM_TM(LLM_KNOTS
+                                                  "\"fit\": {\"heldout_median_"
+                                                  "rel_err\": 0.5, \"heldout_"
+                                                  "max_rel_err\": 0.1}, "),
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model.fit."
+             "heldout_median_rel_err: above the maximum (0.5 > 0.10000000000000001)"),
+    LLM_CASE("llm: linear time model of zeros",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1", "{\"kind\": \"linear\", "
+                                                "\"iter_us\": 0}",
+                                           LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1.time_model: a linear time model "
+             "needs a coefficient > 0"),
+    LLM_CASE("llm: cold-start piece missing",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1", LLM_TM_OK,
+                                           "{\"container_start_ms\": 1, "
+                                           "\"runtime_init_ms\": 1, "
+                                           "\"kv_alloc_ms\": 1}"))),
+             "hardware.gpu-a100-80.llm.tp.1.cold_start.warmup_ms: missing (a "
+             "number is required)"),
+    LLM_CASE("llm: TP degree given twice",
+             LLM_PROFILE(LLM_SHAPE,
+                         LLM_HW("", LLM_TP("1", LLM_TM_OK, LLM_COLD) ", "
+                                        LLM_TP("1", LLM_TM_OK, LLM_COLD))),
+             "hardware.gpu-a100-80.llm.tp.1: TP 1 given twice"),
 };
 
 static int count_lines(const char *s)

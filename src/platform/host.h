@@ -1,0 +1,121 @@
+/*
+ * host.h - what a platform component (platform.h) and an executor
+ * (executor/executor.h) may ask of the World that hosts them.
+ *
+ * The World (world.h) owns the engine, the traffic, the request pool and
+ * the metrics; components and executors schedule their events on its
+ * engine and end requests through it, so conservation and metrics live in
+ * one place.  They see the World only through this header: World is
+ * opaque here, and world.h is for the World itself, the CLI and tests.
+ * That keeps the include graph one way (world.c -> platform.h -> host.h;
+ * serverless.c, vmfleet.c -> host.h), where world.c and the components
+ * used to include each other.
+ */
+#ifndef SIM_PLATFORM_HOST_H
+#define SIM_PLATFORM_HOST_H
+
+#include <gsl/gsl_rng.h>
+
+#include "../core/sim.h"
+#include "../entity/profile.h"
+#include "../entity/request.h"
+#include "../output/metrics.h"
+#include "spec.h"
+
+/* Every event kind of a run, in priority order (lowest fires first at
+ * equal times): windows close first, then slots free before arrivals look
+ * for them, readiness before arrivals, expiries after arrivals (an instance
+ * is still warm at its exact deadline), then control events.  A spot VM's
+ * notice and interruption come before arrivals at the same time, so an
+ * arrival then finds the VM draining or gone. */
+#define WORLD_EVENTS(X)                                                        \
+    X(EV_WARMUP)       /* the warm-up point: statistics start here */          \
+    X(EV_SAMPLE)       /* close a timeseries window */                         \
+    X(EV_DONE)         /* a request leaves its slot (obj: Request) */          \
+    X(EV_SHARE)        /* a processor-shared instance's next end (obj:        \
+                          ExecUnit) */                                         \
+    X(EV_BATCH)        /* a forming batch's wait ends (obj: ExecUnit) */       \
+    X(EV_VM_BATCH)     /* the same on a VM (obj: ExecUnit) */                  \
+    X(EV_READY)        /* a serverless instance finished starting */           \
+    X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
+    X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \
+                          NULL: a forced notice for the oldest VM) */          \
+    X(EV_VM_INTERRUPT) /* the provider reclaims a spot VM (obj: Vm) */         \
+    X(EV_ARRIVAL)      /* the next request */                                  \
+    X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
+    X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \
+    X(EV_PROVISION)    /* provisioned count changes */                         \
+    X(EV_WINDOW)       /* a new 10 s scaling window opens */                   \
+    X(EV_VM_SCALE)     /* the autoscaler evaluates its target */
+
+enum {
+#define X(name) name,
+    WORLD_EVENTS(X)
+#undef X
+        EV_NKINDS
+};
+
+/* The bit of an event kind in PlatformOps.events. */
+#define EV_BIT(kind) ((uint64_t)1 << (kind))
+
+typedef struct World World;
+
+Sim *world_sim(World *w);
+Metrics *world_metrics(World *w);
+const RunConfig *world_config(const World *w);
+
+/* The warm-up point (0 = none): counters count requests that arrive from
+ * it on, integrals and costs time from it on. */
+SimTime world_warmup(const World *w);
+
+/* The cold-start stream: start durations, in the order starts happen. */
+gsl_rng *world_cold_rng(World *w);
+
+/* Counts one lazily cancelled event dropped. */
+void world_count_stale(World *w);
+
+/* The run's functions (many-function traces), and one's memory from the
+ * trace (0 when the trace gives none) and names for its functions.csv row
+ * (app may be "", id the model's name when the trace names none). */
+int world_functions(const World *w);
+double world_function_memory_mb(World *w, int fn);
+void world_function_names(World *w, int fn, const char **app,
+                          const char **id);
+
+/* Calls visit(req, arg) for every request in the pool (live or not; test
+ * req->live). */
+void world_each_request(World *w, void (*visit)(void *obj, void *arg),
+                        void *arg);
+
+/* Ends a request with `outcome` (completed, rejected, timed out): metrics,
+ * then the request returns to the pool. */
+void world_end_request(World *w, Request *req, ReqOutcome outcome);
+
+/* Routes again a live request that lost its server (an interrupted spot
+ * VM), as an arrival would be routed now: its placement is forgotten, its
+ * arrival time and service quantile are kept, so its latency counts from
+ * its arrival and its service time is the same.  A pending DONE event of
+ * it becomes stale. */
+void world_retry_request(World *w, Request *req);
+
+/* The service time of req on hardware `hw` at batch size `batch`, slowed by
+ * `cpu_factor`: the req's own quantile of the profile's distribution (for
+ * an LLM request with token counts, median a + p * prompt + o * output) --
+ * or, for a request replayed from a trace with durations, that duration. */
+SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
+                         double cpu_factor);
+
+/* Starts a batch of b requests (linked through `next` from `first`) that
+ * run together for `run_us`, cut to `timeout_us` when that is shorter
+ * (0 = none; they then end timed out): each gets its start, run time,
+ * batch size and leader flag, and one DONE event; `*served` counts them.
+ * Returns the run time actually scheduled. */
+SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
+                          SimTime timeout_us, int on_provisioned,
+                          uint64_t *served);
+
+/* Schedules an event of `kind` at its priority. */
+void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
+                    uint32_t epoch);
+
+#endif

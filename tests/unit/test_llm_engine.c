@@ -1,0 +1,630 @@
+/*
+ * test_llm_engine.c - the LLM engine (executor/llm_engine.h) against
+ * hand-worked schedules, driven without a World by a tiny host loop.
+ *
+ * Pins: exact first-token and finish times of hand-worked schedules
+ * (constant and linear iteration times, with and without chunked
+ * prefill); the max_num_seqs 1 reduction to a + p * prompt + o * output;
+ * KV capacity (N sequences run, the (N+1)-th waits for a finish);
+ * preemption counts, victims and completion times (the newest running
+ * sequence, itself included; recompute of prompt + generated tokens);
+ * the token identities; llm_engine_fits at its boundaries; the token
+ * budget stopping admission without overtaking; llm_engine_remove; the
+ * engine's own invariant check after every step of every run.
+ * Does not pin how the engine stores its state, nor the time model's
+ * fitted kind.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "executor/llm_engine.h"
+
+typedef struct Req {
+    SimTime arrival_us;
+    int32_t prompt, output;
+    LlmSeq seq;
+} Req;
+
+static void assert_consistent(const LlmEngine *e)
+{
+    char msg[256];
+    int ok = llm_engine_check(e, msg, (int)sizeof msg);
+    cr_assert(ok, "engine invariant broken: %s", msg);
+}
+
+/* The host: from t0_us, adds each request when the clock reaches its
+ * arrival, begins an iteration whenever none runs, ends it after the
+ * returned duration.  Stops when everything finished or the next iteration
+ * would start at or after horizon_us.  Requests must be sorted by arrival.
+ * Returns the number of iterations. */
+static int drive_from(LlmEngine *e, Req *r, int n, SimTime t0_us,
+                      SimTime horizon_us)
+{
+    SimTime t = t0_us;
+    int next = 0, iters = 0;
+    for (;;) {
+        while (next < n && r[next].arrival_us <= t) {
+            r[next].seq.prompt_tokens = r[next].prompt;
+            r[next].seq.output_tokens = r[next].output;
+            r[next].seq.owner = &r[next];
+            llm_engine_add(e, &r[next].seq, r[next].arrival_us);
+            next++;
+        }
+        if (t >= horizon_us)
+            break;
+        SimTime d = llm_engine_begin(e, t);
+        assert_consistent(e);
+        if (d == 0) {
+            if (next >= n)
+                break;
+            t = r[next].arrival_us;
+            continue;
+        }
+        cr_assert_gt(d, 0);
+        t += d;
+        iters++;
+        llm_engine_end(e, t);
+        assert_consistent(e);
+    }
+    return iters;
+}
+
+static int drive(LlmEngine *e, Req *r, int n, SimTime horizon_us)
+{
+    return drive_from(e, r, n, 0, horizon_us);
+}
+
+static LlmEngine *engine(int max_seqs, int64_t max_tokens, int64_t chunk,
+                         int64_t kv_blocks, const LlmTimeModel *tm)
+{
+    LlmEngineConfig cfg = {.max_num_seqs = max_seqs,
+                           .max_num_batched_tokens = max_tokens,
+                           .block_tokens = 16,
+                           .chunk_tokens = chunk,
+                           .kv_blocks = kv_blocks};
+    char err[128] = "";
+    LlmEngine *e = llm_engine_create(&cfg, tm, err, (int)sizeof err);
+    cr_assert_not_null(e, "create: %s", err);
+    return e;
+}
+
+static void expect_seq(const Req *q, const char *name, SimTime first_us,
+                       SimTime finish_us)
+{
+    const LlmSeq *s = &q->seq;
+    double ttft = (double)(s->first_token_us - q->arrival_us);
+    double e2e = (double)(s->finish_us - q->arrival_us);
+    double tpot = q->output > 1 ? (double)(s->finish_us - s->first_token_us) /
+                                      (q->output - 1)
+                                : 0.0;
+    printf("%s: first token %lld us (hand-worked %lld), finish %lld us "
+           "(%lld): TTFT %.0f us, TPOT %.2f us, E2E %.0f us\n", name,
+           (long long)s->first_token_us, (long long)first_us,
+           (long long)s->finish_us, (long long)finish_us, ttft, tpot, e2e);
+    cr_assert_eq(s->state, LLM_SEQ_FINISHED, "%s not finished", name);
+    cr_assert_eq(s->first_token_us, first_us, "%s first token %lld != %lld",
+                 name, (long long)s->first_token_us, (long long)first_us);
+    cr_assert_eq(s->finish_us, finish_us, "%s finish %lld != %lld", name,
+                 (long long)s->finish_us, (long long)finish_us);
+}
+
+/* The three-request workload of the hand-worked schedules: A (prompt 20,
+ * output 3) and B (10, 2) at 0, C (30, 4) at 1,000 us, on max_num_seqs 4,
+ * max_num_batched_tokens 40, blocks of 16, 64 blocks (never short); runs
+ * it and checks the iteration count and each one's (first token, finish)
+ * times. */
+static void three_requests(const LlmTimeModel *tm, int64_t chunk,
+                           int iterations, const SimTime want[3][2])
+{
+    Req r[3] = {{.arrival_us = 0, .prompt = 20, .output = 3},
+                {.arrival_us = 0, .prompt = 10, .output = 2},
+                {.arrival_us = 1000, .prompt = 30, .output = 4}};
+    LlmEngine *e = engine(4, 40, chunk, 64, tm);
+    cr_assert_eq(drive(e, r, 3, SIM_TIME_MAX), iterations);
+    const char *names[3] = {"A", "B", "C"};
+    for (int i = 0; i < 3; i++)
+        expect_seq(&r[i], names[i], want[i][0], want[i][1]);
+    llm_engine_destroy(e);
+}
+
+/*
+ * Constant iteration time T = 2,385 us, no chunking.
+ *  it1 [0, T]    admit A (20) and B (10): 30 of 40 tokens; C arrives
+ *                during it.  Both prompts done: A and B sample token 1.
+ *  it2 [T, 2T]   decodes A, B (2 tokens); C's 30 fit the 38 left.
+ *                B samples its 2nd and last token; C its first.
+ *  it3 [2T, 3T]  decodes A, C: A's 3rd and last.
+ *  it4, it5      C alone: its 3rd, 4th and last at 5T.
+ * A: first T, finish 3T; B: T, 2T; C: 2T, 5T.  TTFT A = B = 2,385,
+ * C = 4,770 - 1,000 = 3,770; TPOT = T for all (decodes never stall);
+ * E2E 7,155, 4,770, 10,925.
+ */
+Test(llm_engine, three_requests_constant_time)
+{
+    const SimTime T = 2385;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    const SimTime want[3][2] = {{T, 3 * T}, {T, 2 * T}, {2 * T, 5 * T}};
+    three_requests(&tm, 0, 5, want);
+}
+
+/*
+ * The same with chunked prefill, chunk_tokens 16 (budget still 40).
+ *  it1  A gets a 16-token chunk (of 20), B its whole 10: 26 tokens.
+ *       B samples token 1 at T; A has 16 of 20.
+ *  it2  decode B (1); A's last 4; C (arrived) a first chunk of 16:
+ *       21 tokens.  B's last token (2T); A's first token (2T).
+ *  it3  decode A; C's last 14: C's first token at 3T.
+ *  it4  decodes A, C: A's 3rd and last at 4T.
+ *  it5, it6  C alone: its last at 6T.
+ * A: first 2T = 4,770, finish 4T = 9,540; B: T, 2T; C: 3T = 7,155
+ * (TTFT 6,155), 6T = 14,310 (E2E 13,310).  Chunking delays A's first
+ * token by one iteration: the price of the stall-free batches.
+ */
+Test(llm_engine, three_requests_constant_time_chunked)
+{
+    const SimTime T = 2385;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    const SimTime want[3][2] = {{2 * T, 4 * T}, {T, 2 * T}, {3 * T, 6 * T}};
+    three_requests(&tm, 16, 6, want);
+}
+
+/* iter 1,000 + new sequence 500 + 20 per prefill token + 100 per sampled
+ * token + 30 per decode + 1 per KV token a decode reads + 0.5 per unit of
+ * prefill attention work (us). */
+static LlmTimeModel linear_model(void)
+{
+    return (LlmTimeModel){.kind = LLM_TM_LINEAR,
+                          .iter_us = 1000,
+                          .new_seq_us = 500,
+                          .prefill_token_us = 20,
+                          .output_token_us = 100,
+                          .decode_seq_us = 30,
+                          .kv_token_us = 1,
+                          .attn_work_us = 0.5};
+}
+
+/*
+ * Linear model, no chunking (attention work: A 20*0 + 400/2 = 200,
+ * B 50, C 450).  A decode of a sequence with prefilled p reads p + 1.
+ *  it1  new 2, prefill 30, sampled 2, attn 250:
+ *       1000 + 1000 + 600 + 200 + 125 = 2,925 -> [0, 2925]
+ *  it2  decodes A (21), B (11); admit C: new 1, prefill 30, sampled 3,
+ *       attn 450: 1000 + 500 + 600 + 300 + 60 + 32 + 225 = 2,717
+ *       -> [2925, 5642]; B finishes, C's first token
+ *  it3  decodes A (22), C (31): 1000 + 200 + 60 + 53 = 1,313
+ *       -> [5642, 6955]; A finishes
+ *  it4  C (32): 1000 + 100 + 30 + 32 = 1,162 -> [6955, 8117]
+ *  it5  C (33): 1,163 -> [8117, 9280]; C finishes
+ * A: TTFT 2,925, TPOT (6955 - 2925) / 2 = 2,015, E2E 6,955;
+ * B: TTFT 2,925, TPOT 2,717, E2E 5,642;
+ * C: TTFT 4,642, TPOT (9280 - 5642) / 3 = 1,212.67, E2E 8,280.
+ */
+Test(llm_engine, three_requests_linear_time)
+{
+    LlmTimeModel tm = linear_model();
+    const SimTime want[3][2] = {{2925, 6955}, {2925, 5642}, {5642, 9280}};
+    three_requests(&tm, 0, 5, want);
+}
+
+/*
+ * Linear model, chunk_tokens 16.
+ *  it1  A chunk 16 (attn 0 + 128), B 10 (attn 50): new 2, prefill 26,
+ *       sampled 1 (B): 1000 + 1000 + 520 + 100 + 89 = 2,709 -> [0, 2709]
+ *  it2  decode B (11); A's last 4 (attn 4*16 + 8 = 72); C chunk 16
+ *       (new, attn 128): prefill 20, sampled 2 (B, A):
+ *       1000 + 500 + 400 + 200 + 30 + 11 + 100 = 2,241 -> [2709, 4950];
+ *       B finishes, A's first token
+ *  it3  decode A (21); C's last 14 (attn 14*16 + 98 = 322): sampled 2:
+ *       1000 + 280 + 200 + 30 + 21 + 161 = 1,692 -> [4950, 6642]
+ *  it4  decodes A (22), C (31): 1,313 -> [6642, 7955]; A finishes
+ *  it5  C (32): 1,162 -> [7955, 9117];  it6  C (33): 1,163 -> 10,280
+ * A: TTFT 4,950, TPOT 1,502.5, E2E 7,955; B: 2,709, 2,241, 4,950;
+ * C: TTFT 5,642, TPOT (10280 - 6642) / 3 = 1,212.67, E2E 9,280.
+ */
+Test(llm_engine, three_requests_linear_time_chunked)
+{
+    LlmTimeModel tm = linear_model();
+    const SimTime want[3][2] = {{4950, 7955}, {2709, 4950}, {6642, 10280}};
+    three_requests(&tm, 16, 6, want);
+}
+
+/*
+ * max_num_seqs 1, iter_us 0, new_seq_us a = 2,385, prefill_token_us
+ * p = 37, output_token_us o = 1,913: each request takes exactly
+ * a + p * prompt + o * output, back to back (its first iteration
+ * a + p * prompt + o, then output - 1 of o), and one arriving to an idle
+ * engine starts at its arrival.
+ *   R1 (100, 7)  at 0:        2385 + 3700 + 13391 = 19,476 -> 19,476
+ *   R2 (250, 1)  at 0:        2385 + 9250 +  1913 = 13,548 -> 33,024
+ *   R3 (33, 20)  at 0:        2385 + 1221 + 38260 = 41,866 -> 74,890
+ *   R4 (1, 2)    at 100,000:  2385 + 37 + 3826   =  6,248 -> 106,248
+ */
+Test(llm_engine, one_seq_reduces_to_per_request_form)
+{
+    const double a = 2385, p = 37, o = 1913;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR,
+                       .new_seq_us = a,
+                       .prefill_token_us = p,
+                       .output_token_us = o};
+    LlmEngine *e = engine(1, 512, 0, 1000, &tm);
+    Req r[4] = {{.arrival_us = 0, .prompt = 100, .output = 7},
+                {.arrival_us = 0, .prompt = 250, .output = 1},
+                {.arrival_us = 0, .prompt = 33, .output = 20},
+                {.arrival_us = 100000, .prompt = 1, .output = 2}};
+    drive(e, r, 4, SIM_TIME_MAX);
+    const SimTime finish[4] = {19476, 33024, 74890, 106248};
+    SimTime start = 0;
+    for (int i = 0; i < 4; i++) {
+        if (r[i].arrival_us > start)
+            start = r[i].arrival_us;
+        SimTime whole = (SimTime)(a + p * r[i].prompt + o * r[i].output);
+        cr_assert_eq(start + whole, finish[i]);
+        char name[8];
+        snprintf(name, sizeof name, "R%d", i + 1);
+        expect_seq(&r[i], name, start + (SimTime)(a + p * r[i].prompt + o),
+                   finish[i]);
+        start = finish[i];
+    }
+    cr_assert_eq(llm_engine_stats(e)->preemptions, 0);
+    llm_engine_destroy(e);
+}
+
+/*
+ * KV capacity.  Prompt 33, output 16: admission takes ceil(33/16) = 3
+ * blocks and the peak context 33 + 16 - 1 = 48 needs no more.  With
+ * 3N = 12 blocks, N = 4 run together from 0; the 5th waits (0 free)
+ * until the four finish at 16T, then runs alone: first token 17T,
+ * finish 32T.  With 11 blocks only 3 run at a time: the 4th and 5th
+ * start at 16T (6 of 11 blocks) and finish at 32T.
+ */
+Test(llm_engine, kv_capacity_n_run_the_next_waits)
+{
+    const SimTime T = 1000;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    for (int blocks = 12; blocks >= 11; blocks--) {
+        LlmEngine *e = engine(8, 1000, 0, blocks, &tm);
+        Req r[5];
+        for (int i = 0; i < 5; i++) {
+            r[i] = (Req){.arrival_us = 0, .prompt = 33, .output = 16};
+            r[i].seq.prompt_tokens = 33;
+            r[i].seq.output_tokens = 16;
+            llm_engine_add(e, &r[i].seq, 0);
+        }
+        int n = blocks / 3;
+        cr_assert_eq(llm_engine_begin(e, 0), T);
+        cr_assert_eq(llm_engine_running(e), n);
+        cr_assert_eq(llm_engine_waiting(e), 5 - n);
+        cr_assert_eq(llm_engine_free_blocks(e), blocks - 3 * n);
+        llm_engine_end(e, T);
+        for (SimTime t = T; t < 16 * T; t += T) {
+            cr_assert_eq(llm_engine_begin(e, t), T);
+            cr_assert_eq(llm_engine_running(e), n, "running at %lld",
+                         (long long)t);
+            cr_assert_eq(llm_engine_waiting(e), 5 - n);
+            llm_engine_end(e, t + T);
+            assert_consistent(e);
+        }
+        for (int i = 0; i < n; i++)
+            expect_seq(&r[i], "first wave", T, 16 * T);
+        cr_assert_eq(drive_from(e, r, 0, 16 * T, SIM_TIME_MAX), 16);
+        for (int i = n; i < 5; i++)
+            expect_seq(&r[i], "second wave", 17 * T, 32 * T);
+        cr_assert_eq(llm_engine_stats(e)->preemptions, 0);
+        llm_engine_destroy(e);
+    }
+}
+
+/*
+ * Preemption of the newest.  Prompt 32, output 17, 9 blocks, T = 1,000:
+ *  it1  all four admitted (2 blocks each, 8 of 9) and sample token 1
+ *  it2  each decode writes token 33: a new block each, 1 free.  S1
+ *       takes it; S2 finds none and preempts the newest, S4 (2 blocks
+ *       back, 32 KV tokens lost); S2 and S3 take theirs.  S4, waiting
+ *       again at the head, needs ceil(33/16) = 3 blocks: 0 free.
+ *  it3..17  S1-S3 decode; their 17th token at 17T, all blocks freed
+ *  it18 S4 prefills 32 + 1 tokens and samples its 2nd token (18T), then
+ *       15 decodes: its last token at 33T; first_token_us stays T.
+ * One preemption; 32 recompute tokens; prefill tokens 4 * 32 + 33 = 161;
+ * decodes 3 * 16 + 15 = 63.
+ */
+Test(llm_engine, preemption_takes_the_newest)
+{
+    const SimTime T = 1000;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmEngine *e = engine(8, 1000, 0, 9, &tm);
+    Req r[4];
+    for (int i = 0; i < 4; i++)
+        r[i] = (Req){.arrival_us = 0, .prompt = 32, .output = 17};
+    cr_assert_eq(drive(e, r, 4, SIM_TIME_MAX), 33);
+    expect_seq(&r[0], "S1", T, 17 * T);
+    expect_seq(&r[1], "S2", T, 17 * T);
+    expect_seq(&r[2], "S3", T, 17 * T);
+    expect_seq(&r[3], "S4", T, 33 * T);
+    cr_assert_eq(r[3].seq.preemptions, 1);
+    const LlmEngineStats *st = llm_engine_stats(e);
+    cr_assert_eq(st->preemptions, 1);
+    cr_assert_eq(st->recompute_tokens, 32);
+    cr_assert_eq(st->prefill_tokens, 161);
+    cr_assert_eq(st->decode_tokens, 63);
+    cr_assert_eq(st->output_tokens, 68);
+    cr_assert_eq(st->iterations, 33);
+    cr_assert_eq(llm_engine_free_blocks(e), 9);
+    llm_engine_destroy(e);
+}
+
+/*
+ * Self-preemption after many tokens.  S1, S2: prompt 16, output 40;
+ * 5 blocks; T = 2,385.  After iteration k (k >= 1) each has generated k
+ * tokens and prefilled 16 + k - 1.
+ *  it1   both prompts (1 block each)
+ *  it2   both decodes write token 17: one block each (4 used)
+ *  it18  both write token 33: S1 takes the 5th block; S2 finds none and
+ *        is itself the newest: it is preempted with 17 tokens generated
+ *        (32 KV tokens lost) and waits: its recompute needs
+ *        ceil((16 + 17) / 16) = 3 blocks, 2 free.
+ *  it34  S1 writes token 49: its 4th block (1 free).
+ *  it40  S1's 40th token: finish 40T, 4 blocks freed.
+ *  it41  S2 prefills 33 tokens and samples token 18; 22 decodes more:
+ *        its 40th token at 63T.
+ */
+Test(llm_engine, preemption_of_itself_keeps_generated_tokens)
+{
+    const SimTime T = 2385;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmEngine *e = engine(8, 1000, 0, 5, &tm);
+    Req r[2] = {{.arrival_us = 0, .prompt = 16, .output = 40},
+                {.arrival_us = 0, .prompt = 16, .output = 40}};
+    cr_assert_eq(drive(e, r, 2, SIM_TIME_MAX), 63);
+    expect_seq(&r[0], "S1", T, 40 * T);
+    expect_seq(&r[1], "S2", T, 63 * T);
+    cr_assert_eq(r[0].seq.preemptions, 0);
+    cr_assert_eq(r[1].seq.preemptions, 1);
+    const LlmEngineStats *st = llm_engine_stats(e);
+    cr_assert_eq(st->preemptions, 1);
+    cr_assert_eq(st->recompute_tokens, 32);
+    /* 16 + 16 + 33 prefilled; decodes: S1 39, S2 16 before + 22 after */
+    cr_assert_eq(st->prefill_tokens, 65);
+    cr_assert_eq(st->decode_tokens, 39 + 16 + 22);
+    llm_engine_destroy(e);
+}
+
+/* A small deterministic generator (LCG) for the property runs. */
+static uint32_t lcg(uint64_t *x)
+{
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(*x >> 33);
+}
+
+/*
+ * Token accounting on a run cut at a horizon: 300 requests, prompts
+ * 1..300, outputs 1..200 (fixed seed), arrivals every 40 ms, a cache of
+ * 120 blocks so that preemptions happen, chunked and not.  Whatever the
+ * state at the horizon:
+ *   sum of outputs = output tokens sampled + outputs still unsampled
+ *   sum of (prompt + output - 1) = prefill + decode - recompute tokens
+ *                                  + KV tokens unfinished ones still lack
+ * and the invariant check holds after every step.
+ */
+Test(llm_engine, every_token_accounted_for)
+{
+    enum { N = 300 };
+    static Req r[N];
+    LlmTimeModel tm = linear_model();
+    for (int chunk = 0; chunk <= 64; chunk += 64) {
+        uint64_t x = 2385;
+        int64_t sum_out = 0, sum_kv = 0;
+        for (int i = 0; i < N; i++) {
+            r[i] = (Req){.arrival_us = 40000 * (SimTime)i,
+                         .prompt = 1 + (int32_t)(lcg(&x) % 300),
+                         .output = 1 + (int32_t)(lcg(&x) % 200)};
+            sum_out += r[i].output;
+            sum_kv += r[i].prompt + r[i].output - 1;
+        }
+        LlmEngine *e = engine(16, 512, chunk, 120, &tm);
+        for (int i = 0; i < N; i++)
+            cr_assert(llm_engine_fits(e, r[i].prompt, r[i].output));
+        drive(e, r, N, 10000000);
+        const LlmEngineStats *st = llm_engine_stats(e);
+        int64_t unsampled = 0, lacking = 0, unfinished = 0;
+        for (int i = 0; i < N; i++) {
+            LlmSeq *s = &r[i].seq;
+            if (!s->owner) { /* never arrived */
+                unsampled += r[i].output;
+                lacking += r[i].prompt + r[i].output - 1;
+                continue;
+            }
+            llm_engine_sync(e, s);
+            if (s->state != LLM_SEQ_FINISHED)
+                unfinished++;
+            unsampled += s->output_tokens - s->generated;
+            lacking += s->prompt_tokens + s->output_tokens - 1 - s->prefilled;
+        }
+        printf("chunk %d: %llu iterations, %lld unfinished, %llu "
+               "preemptions, %llu recompute tokens\n", chunk,
+               (unsigned long long)st->iterations, (long long)unfinished,
+               (unsigned long long)st->preemptions,
+               (unsigned long long)st->recompute_tokens);
+        cr_assert_gt(st->preemptions, 0, "the run must preempt");
+        cr_assert_gt(unfinished, 0, "the horizon must cut the run");
+        cr_assert_eq((int64_t)st->output_tokens + unsampled, sum_out);
+        cr_assert_eq((int64_t)(st->prefill_tokens + st->decode_tokens -
+                               st->recompute_tokens) + lacking, sum_kv);
+        llm_engine_destroy(e);
+    }
+}
+
+/*
+ * llm_engine_fits, blocks of 16, 4 blocks (64 tokens), 50 tokens per
+ * iteration: the peak context is prompt + output - 1.
+ */
+Test(llm_engine, fits_at_its_boundaries)
+{
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1};
+    LlmEngine *e = engine(4, 50, 0, 4, &tm);
+    cr_assert(llm_engine_fits(e, 1, 1));
+    cr_assert(llm_engine_fits(e, 40, 11));      /* 50 tokens */
+    cr_assert_not(llm_engine_fits(e, 40, 12));  /* 51 > 50 per iteration */
+    cr_assert(llm_engine_fits(e, 50, 1));
+    cr_assert_not(llm_engine_fits(e, 51, 1));
+    cr_assert_not(llm_engine_fits(e, 0, 1));
+    cr_assert_not(llm_engine_fits(e, 1, 0));
+    llm_engine_destroy(e);
+    e = engine(4, 50, 8, 4, &tm);               /* chunked: only KV */
+    cr_assert(llm_engine_fits(e, 40, 12));
+    cr_assert(llm_engine_fits(e, 60, 5));       /* 64 tokens, 4 blocks */
+    cr_assert_not(llm_engine_fits(e, 60, 6));   /* 65: a 5th block */
+    cr_assert(llm_engine_fits(e, 1, 64));
+    cr_assert_not(llm_engine_fits(e, 1, 65));
+    llm_engine_destroy(e);
+}
+
+/*
+ * The token budget: 50 per iteration.  Prompts 30 and 20 fill the first
+ * iteration exactly; the third (1 token) waits; the next iteration's two
+ * decodes leave 48 and it is admitted.  FCFS: with prompts 30, 25, 5 the
+ * 25 does not fit the 20 left and the 5 behind it does not overtake.
+ */
+Test(llm_engine, token_budget_limits_admission)
+{
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 100};
+    LlmEngine *e = engine(4, 50, 0, 100, &tm);
+    LlmSeq s[3] = {{.prompt_tokens = 30, .output_tokens = 5},
+                   {.prompt_tokens = 20, .output_tokens = 5},
+                   {.prompt_tokens = 1, .output_tokens = 5}};
+    for (int i = 0; i < 3; i++)
+        llm_engine_add(e, &s[i], 0);
+    cr_assert_eq(llm_engine_begin(e, 0), 100);
+    cr_assert_eq(llm_engine_running(e), 2);
+    cr_assert_eq(llm_engine_waiting(e), 1);
+    llm_engine_end(e, 100);
+    cr_assert_eq(llm_engine_begin(e, 100), 100);
+    cr_assert_eq(llm_engine_running(e), 3);
+    llm_engine_end(e, 200);
+    assert_consistent(e);
+    llm_engine_destroy(e);
+
+    e = engine(4, 50, 0, 100, &tm);
+    LlmSeq u[3] = {{.prompt_tokens = 30, .output_tokens = 5},
+                   {.prompt_tokens = 25, .output_tokens = 5},
+                   {.prompt_tokens = 5, .output_tokens = 5}};
+    for (int i = 0; i < 3; i++)
+        llm_engine_add(e, &u[i], 0);
+    llm_engine_begin(e, 0);
+    cr_assert_eq(llm_engine_running(e), 1);
+    cr_assert_eq(llm_engine_waiting(e), 2);
+    cr_assert_eq(u[2].state, LLM_SEQ_WAITING);
+    llm_engine_end(e, 100);
+    llm_engine_destroy(e);
+}
+
+/* max_num_seqs caps the running set whatever the budget and blocks. */
+Test(llm_engine, max_num_seqs_caps_running)
+{
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmEngine *e = engine(3, 1000, 0, 100, &tm);
+    LlmSeq s[5];
+    memset(s, 0, sizeof s);
+    for (int i = 0; i < 5; i++) {
+        s[i].prompt_tokens = 4;
+        s[i].output_tokens = 3;
+        llm_engine_add(e, &s[i], 0);
+    }
+    llm_engine_begin(e, 0);
+    cr_assert_eq(llm_engine_running(e), 3);
+    llm_engine_end(e, 10);
+    llm_engine_begin(e, 10);
+    cr_assert_eq(llm_engine_running(e), 3);
+    llm_engine_end(e, 20);
+    llm_engine_begin(e, 20);
+    llm_engine_end(e, 30); /* the first three finish: 3 tokens in 3 its */
+    cr_assert_eq(s[0].finish_us, 30);
+    cr_assert_eq(s[2].finish_us, 30);
+    cr_assert_eq(llm_engine_running(e), 0);
+    llm_engine_begin(e, 30);
+    cr_assert_eq(llm_engine_running(e), 2);
+    llm_engine_end(e, 40);
+    llm_engine_destroy(e);
+}
+
+/* Removal: a waiting one leaves the queue, a running one frees its blocks
+ * even mid-iteration, and the iteration ends without it. */
+Test(llm_engine, remove_frees_blocks)
+{
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmEngine *e = engine(1, 100, 0, 10, &tm);
+    LlmSeq a = {.prompt_tokens = 40, .output_tokens = 9};
+    LlmSeq b = {.prompt_tokens = 5, .output_tokens = 2};
+    llm_engine_add(e, &a, 0);
+    llm_engine_add(e, &b, 0);
+    llm_engine_begin(e, 0);
+    cr_assert_eq(llm_engine_free_blocks(e), 7);
+    llm_engine_end(e, 10);
+    llm_engine_remove(e, &b);
+    cr_assert_eq(b.state, LLM_SEQ_REMOVED);
+    cr_assert_eq(llm_engine_waiting(e), 0);
+    llm_engine_begin(e, 10);      /* a's decode writes token 41: block 3 */
+    cr_assert_eq(llm_engine_free_blocks(e), 7);
+    llm_engine_remove(e, &a);
+    cr_assert_eq(llm_engine_free_blocks(e), 10);
+    cr_assert_eq(a.prefilled, 40);
+    cr_assert_eq(a.generated, 1);
+    cr_assert_null(llm_engine_end(e, 20));
+    assert_consistent(e);
+    cr_assert_eq(llm_engine_begin(e, 20), 0);
+    llm_engine_destroy(e);
+}
+
+/* Finished sequences come back in admission order, linked by next. */
+Test(llm_engine, finished_in_admission_order)
+{
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmEngine *e = engine(8, 100, 0, 100, &tm);
+    LlmSeq s[4] = {{.prompt_tokens = 7, .output_tokens = 2},
+                   {.prompt_tokens = 3, .output_tokens = 1},
+                   {.prompt_tokens = 9, .output_tokens = 2},
+                   {.prompt_tokens = 1, .output_tokens = 1}};
+    for (int i = 0; i < 4; i++)
+        llm_engine_add(e, &s[i], 0);
+    llm_engine_begin(e, 0);
+    LlmSeq *f = llm_engine_end(e, 10);
+    cr_assert_eq(f, &s[1]);
+    cr_assert_eq(f->next, &s[3]);
+    cr_assert_null(f->next->next);
+    llm_engine_begin(e, 10);
+    f = llm_engine_end(e, 20);
+    cr_assert_eq(f, &s[0]);
+    cr_assert_eq(f->next, &s[2]);
+    cr_assert_null(f->next->next);
+    llm_engine_destroy(e);
+}
+
+Test(llm_engine, create_refuses_unusable_configurations)
+{
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1};
+    const LlmEngineConfig bad[] = {
+        {.max_num_seqs = 0, .max_num_batched_tokens = 8, .block_tokens = 16,
+         .kv_blocks = 1},
+        {.max_num_seqs = 8, .max_num_batched_tokens = 7, .block_tokens = 16,
+         .kv_blocks = 1},
+        {.max_num_seqs = 8, .max_num_batched_tokens = 8, .block_tokens = 0,
+         .kv_blocks = 1},
+        {.max_num_seqs = 8, .max_num_batched_tokens = 8, .block_tokens = 16,
+         .kv_blocks = 0},
+        {.max_num_seqs = 8, .max_num_batched_tokens = 8, .block_tokens = 16,
+         .chunk_tokens = -1, .kv_blocks = 1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[128] = "";
+        cr_assert_null(llm_engine_create(&bad[i], &tm, err, (int)sizeof err));
+        cr_assert_neq(err[0], '\0');
+    }
+    const LlmEngineConfig ok = {.max_num_seqs = 8,
+                                .max_num_batched_tokens = 8,
+                                .block_tokens = 16,
+                                .kv_blocks = 1};
+    LlmEngine *e = llm_engine_create(&ok, &tm, NULL, 0);
+    cr_assert_not_null(e);
+    cr_assert_eq(llm_engine_begin(e, 0), 0);
+    llm_engine_destroy(e);
+    llm_engine_destroy(NULL);
+}
