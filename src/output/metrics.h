@@ -108,6 +108,7 @@
     X(kv_util_pct, "%", "KV blocks in use / KV capacity, time-average")       \
     X(preemptions, "count", "recompute preemptions")                          \
     X(iterations, "count", "engine iterations")                               \
+    X(cost_tokens_usd, "USD", "per-token API charges (platform api)")         \
     X(usd_per_1m_out, "USD", "total cost per million output tokens")
 
 enum {

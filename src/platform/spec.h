@@ -30,7 +30,8 @@ typedef struct ProvisionStep {
 typedef enum PlatformKind {
     PLATFORM_SERVERLESS = 0,
     PLATFORM_VM,
-    PLATFORM_HYBRID        /* VM base fleet + serverless overflow */
+    PLATFORM_HYBRID,       /* VM base fleet + serverless overflow */
+    PLATFORM_API           /* a hosted per-token API (platform/api.c) */
 } PlatformKind;
 
 typedef enum LbKind {
@@ -96,7 +97,7 @@ typedef enum RoutingKind {
 
 typedef struct AltSpec {
     char name[64];
-    char platform[16];     /* "serverless", "vm" or "hybrid" */
+    char platform[16];     /* "serverless", "vm", "hybrid" or "api" */
     PlatformKind kind;
     char hardware[32];     /* hardware class of the profile */
     int memory_mb;         /* configured memory, billed */

@@ -378,6 +378,10 @@ static void create_components(World *w, const AltSpec *a)
 {
     memset(w->owner, UINT8_MAX, sizeof w->owner);
     int srv = -1, vm = -1;
+    if (a->kind == PLATFORM_API) {
+        w->route_base = w->route_overflow = add_component(w, "api", a);
+        return;
+    }
     if (a->kind != PLATFORM_VM)
         srv = add_component(w, "serverless", a);
     if (a->kind != PLATFORM_SERVERLESS)

@@ -8,8 +8,12 @@
  * tokens/s and $/1M output tokens by hand: three requests of 100, 200 and
  * 300 output tokens (1,000, 2,000 and 3,000 prompt tokens) in 600 s on one
  * g6.xlarge ($0.8048/h, billed 600 s: $0.134133) give 600 output tokens,
- * 1 and 11 tokens/s, $223.556 per 1M output tokens.  Does not pin TTFT or
- * TPOT (the executors' tests do: the first token is theirs to set).
+ * 1 and 11 tokens/s, $223.556 per 1M output tokens.  The api platform
+ * by hand (a user catalog entry: $1 / $2 per 1M input / output tokens, 3
+ * requests per minute, TTFT 200 ms, 50 tokens/s): which requests the
+ * bucket rejects, TTFT, TPOT, E2E, SLO attainment, goodput, the bill of
+ * completed, timed-out and unfinished requests, $/1M output tokens.  Does
+ * not pin the executors' TTFT or TPOT (their tests do).
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -72,6 +76,28 @@ static void run(const char *dir, const char *body)
     cr_assert_eq(support_cli(argv), 0);
 }
 
+/* The value of column `name` in the row of alternative `alt` (summary.csv:
+ * rows in alternative order, `row` counted from 1). */
+static double row_value(const char *path, int row, const char *name)
+{
+    size_t n;
+    char *text = support_slurp(path, &n);
+    char *line = text;
+    for (int i = 0; i < row; i++) {
+        line = strchr(line, '\n');
+        cr_assert_not_null(line);
+        line++;
+    }
+    /* move that row up under the header, then read it as the first */
+    char *hdr_end = strchr(text, '\n');
+    memmove(hdr_end + 1, line, strlen(line) + 1);
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.row", path);
+    support_write_file(tmp, text);
+    free(text);
+    return csv_value(tmp, name, 0);
+}
+
 Test(llm_outputs, no_token_counts_no_llm_columns)
 {
     char dir[1024], models[1024], body[2048], path[1200];
@@ -132,4 +158,73 @@ Test(llm_outputs, token_counts_give_tokens_per_second_and_cost_per_token)
     snprintf(path, sizeof path, "%s/out/timeseries.csv", dir);
     /* all three complete in the first 300 s window */
     cr_assert_float_eq(csv_value(path, "out_tok_s", 0), 2.0, 1e-9);
+}
+
+Test(llm_outputs, api_platform_by_hand)
+{
+    char dir[1024], models[1024], body[4096], path[1200];
+    support_tmpdir("llmout-api", dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    /* 5 at 1 s (3 pass: the bucket holds 3), 21 s (refilled one: 20 s at
+     * 3 a minute), 22 s (rejected), 3 at 100 s (full again), 199.9 s
+     * (admitted, unfinished at the horizon: 0.1 s < TTFT) */
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    support_write_file(path, "timestamp,ctx,gen\n1.0,1000,11\n1.0,1000,11\n"
+                             "1.0,1000,11\n1.0,1000,11\n1.0,1000,11\n"
+                             "21.0,1000,11\n22.0,1000,11\n100.0,1000,11\n"
+                             "100.0,1000,11\n100.0,1000,11\n"
+                             "199.9,1000,11\n");
+    snprintf(path, sizeof path, "%s/prices.json", dir);
+    support_write_file(path,
+                       "{\"entries\": [{\"id\": \"test-api\", \"provider\": "
+                       "\"test\", \"region\": \"x\", \"date\": \"2026-12\", "
+                       "\"source\": \"test\", \"model\": \"per-token\", "
+                       "\"usd_per_1m_input\": 1.0, \"usd_per_1m_output\": 2.0, "
+                       "\"rate_limit_rpm\": 3, \"ttft_ms\": 200, "
+                       "\"output_tokens_per_s\": 50}]}");
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 200, \"timeseries_interval_s\": 0, "
+             "\"slo_ttft_ms\": 200, \"slo_tpot_ms\": 20, "
+             "\"pricing_catalog\": \"prices.json\", "
+             "\"models_dir\": \"%s\", \"model\": \"llm-7b\", \"workload\": "
+             "{\"type\": \"trace\", \"file\": \"t.csv\", \"context_column\": "
+             "\"ctx\", \"generated_column\": \"gen\"}, \"alternatives\": "
+             "[{\"name\": \"api\", \"platform\": \"api\", \"pricing\": "
+             "\"test-api\"}, {\"name\": \"api-timeout\", \"platform\": "
+             "\"api\", \"pricing\": \"test-api\", \"timeout_s\": 0.3}]}",
+             models);
+    run(dir, body);
+    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
+    cr_assert_eq(row_value(path, 1, "arrivals"), 11);
+    cr_assert_eq(row_value(path, 1, "rejected"), 3);
+    cr_assert_eq(row_value(path, 1, "completed"), 7);
+    cr_assert_eq(row_value(path, 1, "unfinished"), 1);
+    cr_assert_eq(row_value(path, 1, "cold_starts"), 0);
+    /* 11 tokens: TTFT 200 ms, 10 gaps of 20 ms, E2E 400 ms */
+    cr_assert_eq(row_value(path, 1, "ttft_p50_ms"), 200.0);
+    cr_assert_eq(row_value(path, 1, "ttft_p99_ms"), 200.0);
+    cr_assert_float_eq(row_value(path, 1, "tpot_p99_ms"), 20.0, 1e-9);
+    cr_assert_eq(row_value(path, 1, "e2e_p50_ms"), 400.0);
+    cr_assert_float_eq(row_value(path, 1, "norm_p50_ms"), 400.0 / 11, 1e-6);
+    /* at both targets exactly: 7 of 10 ended requests, 7 in 200 s */
+    cr_assert_float_eq(row_value(path, 1, "llm_slo_pct"), 70.0, 1e-9);
+    cr_assert_float_eq(row_value(path, 1, "goodput_rps"), 0.035, 1e-12);
+    cr_assert_eq(row_value(path, 1, "output_tokens"), 77);
+    /* 8 prompts of 1,000 tokens at $1 per 1M + 7 x 11 output tokens at $2
+     * per 1M (the unfinished one had none yet) */
+    double cost = 8 * 1000 * 1e-6 + 7 * 11 * 2e-6;
+    fprintf(stderr, "api cost: hand %.6f, sim %.6f\n", cost,
+            row_value(path, 1, "cost_usd"));
+    cr_assert_float_eq(row_value(path, 1, "cost_usd"), cost, 1e-12);
+    cr_assert_float_eq(row_value(path, 1, "cost_tokens_usd"), cost, 1e-12);
+    cr_assert_float_eq(row_value(path, 1, "usd_per_1m_out"), cost / 77 * 1e6,
+                       1e-9);
+    cr_assert(isnan(row_value(path, 1, "mean_running_batch")));
+    cr_assert(isnan(row_value(path, 1, "kv_util_pct")));
+    /* timeout 0.3 s: stopped after 1 + floor(0.1 x 50) = 6 tokens, billed
+     * its prompt and those; the one at 199.9 s is still unfinished */
+    cr_assert_eq(row_value(path, 2, "timed_out"), 7);
+    cr_assert_eq(row_value(path, 2, "completed"), 0);
+    cr_assert_float_eq(row_value(path, 2, "cost_usd"),
+                       8 * 1000 * 1e-6 + 7 * 6 * 2e-6, 1e-12);
 }
