@@ -1068,6 +1068,25 @@ static int limit_error(const JCtx *c, const cJSON *alt, const cJSON *defs,
                    v->msg);
 }
 
+/* The catalog entry that key "pricing" of the alternative (or of the
+ * defaults) names, into a->price: `def` when absent (NULL: required).
+ * Its id goes to price_id[64], the JSON path of the object to *path. */
+static int load_pricing(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                        const char *apath, const char *def,
+                        const Catalog *cat, AltSpec *a, char *catalog_date,
+                        char *price_id, const char **path)
+{
+    int rc;
+    const cJSON *o = from(alt, defs, "pricing", apath, path);
+    char where[300];
+    if ((rc = json_str(c, o, *path, "pricing", def == NULL, def, price_id,
+                       64)) < 0)
+        return rc;
+    snprintf(where, sizeof where, "%s: %s.pricing", c->file, *path);
+    return catalog_get(cat, price_id, &a->price, catalog_date, c->err,
+                       where);
+}
+
 /* An "api" alternative (platform/api.c): a per-token price entry, a
  * timeout, and traffic with token counts; the instance keys do not
  * apply. */
@@ -1077,14 +1096,10 @@ static int load_api(const JCtx *c, const cJSON *alt, const cJSON *defs,
 {
     int rc;
     const char *p;
-    const cJSON *o = from(alt, defs, "pricing", apath, &p);
-    char price_id[64], where[300];
-    if ((rc = json_str(c, o, p, "pricing", 1, NULL, price_id,
-                       sizeof price_id)) < 0)
-        return rc;
-    snprintf(where, sizeof where, "%s: %s.pricing", c->file, p);
-    if ((rc = catalog_get(cat, price_id, &a->price, catalog_date, c->err,
-                          where)) < 0)
+    const cJSON *o;
+    char price_id[64];
+    if ((rc = load_pricing(c, alt, defs, apath, NULL, cat, a, catalog_date,
+                           price_id, &p)) < 0)
         return rc;
     if (a->price.model != PRICE_PER_TOKEN)
         return err_set(c->err, SIM_EINPUT, c->file,
@@ -1182,14 +1197,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
             return rc;
     }
     char price_id[64];
-    o = from(alt, defs, "pricing", apath, &p);
-    if ((rc = json_str(c, o, p, "pricing", 0, "aws-lambda-x86", price_id,
-                       sizeof price_id)) < 0)
-        return rc;
-    char where[300];
-    snprintf(where, sizeof where, "%s: %s.pricing", c->file, p);
-    if ((rc = catalog_get(cat, price_id, &a->price, catalog_date, c->err,
-                          where)) < 0)
+    if ((rc = load_pricing(c, alt, defs, apath, "aws-lambda-x86", cat, a,
+                           catalog_date, price_id, &p)) < 0)
         return rc;
     if (a->price.model == PRICE_VM_HOURLY)
         return err_set(c->err, SIM_EINPUT, c->file,

@@ -23,16 +23,23 @@
 
 #include "support.h"
 
-/* The value in column `name` of the first data row of a CSV file (no
- * quoted fields in these files); NaN when empty; the test fails when the
- * column is absent unless `absent_ok` (then -1 is returned). */
-static double csv_value(const char *path, const char *name, int absent_ok)
+/* The value in column `name` of data row `row` (from 1; summary.csv has
+ * one per alternative, in order) of a CSV file without quoted fields; NaN
+ * when empty; the test fails when the column is absent unless `absent_ok`
+ * (then -1 is returned). */
+static double csv_cell(const char *path, int row, const char *name,
+                       int absent_ok)
 {
     size_t n;
     char *text = support_slurp(path, &n);
-    char *row = strchr(text, '\n');
-    cr_assert_not_null(row);
-    *row++ = '\0';
+    char *line = strchr(text, '\n');
+    cr_assert_not_null(line);
+    *line++ = '\0';
+    for (int r = 1; r < row; r++) {
+        line = strchr(line, '\n');
+        cr_assert_not_null(line, "%s: no row %d", path, row);
+        line++;
+    }
     int col = -1, i = 0;
     for (char *save = NULL, *h = strtok_r(text, ",", &save); h != NULL;
          h = strtok_r(NULL, ",", &save), i++)
@@ -44,7 +51,7 @@ static double csv_value(const char *path, const char *name, int absent_ok)
         return -1;
     }
     /* walk the row by hand: empty cells must count */
-    const char *c = row;
+    const char *c = line;
     for (i = 0; i < col; i++) {
         c = strchr(c, ',');
         cr_assert_not_null(c);
@@ -56,6 +63,11 @@ static double csv_value(const char *path, const char *name, int absent_ok)
     return v;
 }
 
+static double csv_value(const char *path, const char *name, int absent_ok)
+{
+    return csv_cell(path, 1, name, absent_ok);
+}
+
 static int file_has(const char *path, const char *needle)
 {
     size_t n;
@@ -63,6 +75,20 @@ static int file_has(const char *path, const char *needle)
     int found = strstr(text, needle) != NULL;
     free(text);
     return found;
+}
+
+/* A fresh folder (dir[1024]) for test `tag`, the models folder
+ * (models[1024]) and, unless NULL, `trace` written to dir/t.csv. */
+static void prepare(const char *tag, char *dir, char *models,
+                    const char *trace)
+{
+    char path[1200];
+    support_tmpdir(tag, dir, 1024);
+    support_src("models", models, 1024);
+    if (trace != NULL) {
+        snprintf(path, sizeof path, "%s/t.csv", dir);
+        support_write_file(path, trace);
+    }
 }
 
 static void run(const char *dir, const char *body)
@@ -76,33 +102,15 @@ static void run(const char *dir, const char *body)
     cr_assert_eq(support_cli(argv), 0);
 }
 
-/* The value of column `name` in the row of alternative `alt` (summary.csv:
- * rows in alternative order, `row` counted from 1). */
 static double row_value(const char *path, int row, const char *name)
 {
-    size_t n;
-    char *text = support_slurp(path, &n);
-    char *line = text;
-    for (int i = 0; i < row; i++) {
-        line = strchr(line, '\n');
-        cr_assert_not_null(line);
-        line++;
-    }
-    /* move that row up under the header, then read it as the first */
-    char *hdr_end = strchr(text, '\n');
-    memmove(hdr_end + 1, line, strlen(line) + 1);
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.row", path);
-    support_write_file(tmp, text);
-    free(text);
-    return csv_value(tmp, name, 0);
+    return csv_cell(path, row, name, 0);
 }
 
 Test(llm_outputs, no_token_counts_no_llm_columns)
 {
     char dir[1024], models[1024], body[2048], path[1200];
-    support_tmpdir("llmout-plain", dir, sizeof dir);
-    support_src("models", models, sizeof models);
+    prepare("llmout-plain", dir, models, NULL);
     snprintf(body, sizeof body,
              "{\"horizon_s\": 120, \"timeseries_interval_s\": 60, "
              "\"models_dir\": \"%s\", \"model\": \"resnet18\", \"workload\": "
@@ -124,11 +132,8 @@ Test(llm_outputs, no_token_counts_no_llm_columns)
 Test(llm_outputs, token_counts_give_tokens_per_second_and_cost_per_token)
 {
     char dir[1024], models[1024], body[2048], path[1200];
-    support_tmpdir("llmout-llm", dir, sizeof dir);
-    support_src("models", models, sizeof models);
-    snprintf(path, sizeof path, "%s/t.csv", dir);
-    support_write_file(path, "timestamp,ctx,gen\n1.5,1000,100\n"
-                             "2.5,2000,200\n3.5,3000,300\n");
+    prepare("llmout-llm", dir, models,
+            "timestamp,ctx,gen\n1.5,1000,100\n2.5,2000,200\n3.5,3000,300\n");
     snprintf(body, sizeof body,
              "{\"horizon_s\": 600, \"timeseries_interval_s\": 300, "
              "\"slo_ttft_ms\": 500, \"slo_tpot_ms\": 50, "
@@ -163,17 +168,13 @@ Test(llm_outputs, token_counts_give_tokens_per_second_and_cost_per_token)
 Test(llm_outputs, api_platform_by_hand)
 {
     char dir[1024], models[1024], body[4096], path[1200];
-    support_tmpdir("llmout-api", dir, sizeof dir);
-    support_src("models", models, sizeof models);
     /* 5 at 1 s (3 pass: the bucket holds 3), 21 s (refilled one: 20 s at
      * 3 a minute), 22 s (rejected), 3 at 100 s (full again), 199.9 s
      * (admitted, unfinished at the horizon: 0.1 s < TTFT) */
-    snprintf(path, sizeof path, "%s/t.csv", dir);
-    support_write_file(path, "timestamp,ctx,gen\n1.0,1000,11\n1.0,1000,11\n"
-                             "1.0,1000,11\n1.0,1000,11\n1.0,1000,11\n"
-                             "21.0,1000,11\n22.0,1000,11\n100.0,1000,11\n"
-                             "100.0,1000,11\n100.0,1000,11\n"
-                             "199.9,1000,11\n");
+    prepare("llmout-api", dir, models,
+            "timestamp,ctx,gen\n1.0,1000,11\n1.0,1000,11\n1.0,1000,11\n"
+            "1.0,1000,11\n1.0,1000,11\n21.0,1000,11\n22.0,1000,11\n"
+            "100.0,1000,11\n100.0,1000,11\n100.0,1000,11\n199.9,1000,11\n");
     snprintf(path, sizeof path, "%s/prices.json", dir);
     support_write_file(path,
                        "{\"entries\": [{\"id\": \"test-api\", \"provider\": "
