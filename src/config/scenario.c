@@ -1001,16 +1001,124 @@ static int memory_limit_cluster(const JCtx *c, AltSpec *a, const char *apath)
     return 0;
 }
 
-/* "executor": what runs inside an instance -- "single", "batch" (or an
- * object {"kind": ...}).  Without it, today's keys decide (batch when
+/* The `llm` executor's knobs in the "executor" object e (at path p) and
+ * what they give with the model on hardware hw: the time model at tp, the
+ * KV capacity (refused when the weights do not fit) and the cold start. */
+static int load_llm_exec(const JCtx *c, const cJSON *e, const char *p,
+                         const Scenario *sc, const HwProfile *hw,
+                         LlmExecSpec *sp)
+{
+    static const char *const srcs[] = {"remote", "nvme", "dram", NULL};
+    long long ll;
+    int rc, idx = LLM_LOAD_NVME;
+    char src[16], kp[300];
+    memset(sp, 0, sizeof *sp);
+    const ModelProfile *m = &sc->model;
+    if (!m->llm.present)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: 'llm' needs a model profile with an \"llm\" "
+                       "block; model '%s' has none",
+                       p, m->name);
+    if ((rc = json_int(c, e, p, "max_num_seqs", 0, 256, 1, 1 << 20, &ll)) < 0)
+        return rc;
+    sp->max_num_seqs = (int)ll;
+    if ((rc = json_int(c, e, p, "block_tokens", 0, 16, 1, 1024, &ll)) < 0)
+        return rc;
+    sp->block_tokens = (int)ll;
+    if ((rc = json_int(c, e, p, "chunk_tokens", 0, 0, 0, 1 << 24, &ll)) < 0)
+        return rc;
+    sp->chunk_tokens = ll;
+    if ((rc = json_int(c, e, p, "max_num_batched_tokens", 0, 8192, 1,
+                       1 << 24, &ll)) < 0)
+        return rc;
+    sp->max_num_batched_tokens = ll;
+    if ((rc = json_int(c, e, p, "tp", 0, 1, 1, 8, &ll)) < 0)
+        return rc;
+    sp->tp = (int)ll;
+    if (sp->tp != 1 && sp->tp != 2 && sp->tp != 4 && sp->tp != 8)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.tp: %d GPUs; an instance holds 1, 2, 4 or 8", p,
+                       sp->tp);
+    if ((rc = json_num(c, e, p, "gpu_memory_utilization", 0, 0.9,
+                       JNUM_POSITIVE, &sp->gpu_memory_utilization)) < 0)
+        return rc;
+    if (sp->gpu_memory_utilization > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.gpu_memory_utilization: %g is more than all of "
+                       "the memory (at most 1)",
+                       p, sp->gpu_memory_utilization);
+    double reserve_gb;
+    if ((rc = json_num(c, e, p, "activation_reserve_gb", 0,
+                       m->llm.activation_reserve_bytes / 1e9,
+                       JNUM_NONNEGATIVE, &reserve_gb)) < 0)
+        return rc;
+    sp->activation_reserve_bytes = reserve_gb * 1e9;
+    if ((rc = json_int(c, e, p, "default_prompt_tokens", 0, 512, 1,
+                       1 << 24, &ll)) < 0)
+        return rc;
+    sp->default_prompt_tokens = (int32_t)ll;
+    if ((rc = json_int(c, e, p, "default_output_tokens", 0, 128, 1,
+                       1 << 24, &ll)) < 0)
+        return rc;
+    sp->default_output_tokens = (int32_t)ll;
+    if ((rc = json_str(c, e, p, "weights_from", 0, "nvme", src,
+                       sizeof src)) < 0 ||
+        (rc = pick_name(c, json_path_key(kp, sizeof kp, p, "weights_from"),
+                        src, srcs, &idx)) < 0)
+        return rc;
+    sp->weights_from = (LlmLoadSource)idx;
+    sp->shape = m->llm.shape;
+    sp->gpu_memory_bytes = hw->gpu_memory_bytes;
+    /* vLLM's rule (profile_llm_kv_tokens) with this reserve */
+    ModelProfile mm = *m;
+    mm.llm.activation_reserve_bytes = sp->activation_reserve_bytes;
+    sp->kv_tokens = profile_llm_kv_tokens(&mm, hw->gpu_memory_bytes,
+                                          sp->gpu_memory_utilization,
+                                          sp->tp);
+    sp->kv_blocks = (int64_t)(sp->kv_tokens / sp->block_tokens);
+    if (sp->kv_blocks < 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.tp: the weights of '%s' (%.1f GB) and the "
+                       "activation reserve (%.2f GB per GPU) do not fit %d x "
+                       "%.1f GB at gpu_memory_utilization %g",
+                       p, m->name, m->llm.shape.weights_bytes / 1e9,
+                       reserve_gb, sp->tp, hw->gpu_memory_bytes / 1e9,
+                       sp->gpu_memory_utilization);
+    const LlmHwModel *x = profile_llm(m, hw->hw, sp->tp);
+    if (x == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.tp: model '%s' has no llm entry for hardware '%s' "
+                       "at tp %d",
+                       p, m->name, hw->hw, sp->tp);
+    sp->hwm = *x;
+    sp->load_s = profile_llm_load_s(m, hw, sp->tp, sp->weights_from);
+    sp->cold_start_s = profile_llm_cold_start_s(m, hw, x, sp->weights_from);
+    if (sp->load_s < 0 || sp->cold_start_s < 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.weights_from: model '%s' gives no '%s' load rate "
+                       "for hardware '%s'",
+                       p, m->name, src, hw->hw);
+    return 0;
+}
+
+/* "executor": what runs inside an instance -- "single", "batch", or an
+ * object {"kind": "llm", knobs...} (a bare name is that kind with its
+ * defaults).  Without it, today's keys decide (batch when
  * batching.max_batch > 1), so older scenarios run as before; with it, the
  * batching keys must agree.  `max_batch` is the part's (the alternative's
- * or its VM's); `what` names the part in errors. */
+ * or its VM's) and hw its hardware profile; `what` names the part in
+ * errors. */
 static int load_executor(const JCtx *c, const cJSON *o, const char *path,
-                         int max_batch, const char *what, ExecKind *out)
+                         int max_batch, const char *what, const Scenario *sc,
+                         const HwProfile *hw, ExecKind *out, LlmExecSpec *sp)
 {
-    static const char *const kinds[] = {"single", "batch", NULL};
+    static const char *const kinds[] = {"single", "batch", "llm", NULL};
     static const char *const ekeys[] = {"kind", "notes", NULL};
+    static const char *const lkeys[] = {
+        "kind", "max_num_seqs", "max_num_batched_tokens", "block_tokens",
+        "chunk_tokens", "gpu_memory_utilization", "tp",
+        "activation_reserve_gb", "default_prompt_tokens",
+        "default_output_tokens", "weights_from", "notes", NULL};
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "executor");
     char p[256], kp[280], name[32];
     int rc, idx = 0;
@@ -1019,27 +1127,40 @@ static int load_executor(const JCtx *c, const cJSON *o, const char *path,
         return 0;
     json_path_key(p, sizeof p, path, "executor");
     if (cJSON_IsObject(e)) {
-        if ((rc = json_check_keys(c, e, p, ekeys)) < 0 ||
-            (rc = json_str(c, e, p, "kind", 1, NULL, name, sizeof name)) < 0)
+        if ((rc = json_str(c, e, p, "kind", 1, NULL, name, sizeof name)) < 0)
             return rc;
         json_path_key(kp, sizeof kp, p, "kind");
-        snprintf(p, sizeof p, "%s", kp);
-    } else if ((rc = json_str(c, o, path, "executor", 1, NULL, name,
-                              sizeof name)) < 0) {
-        return rc;
+    } else {
+        if ((rc = json_str(c, o, path, "executor", 1, NULL, name,
+                           sizeof name)) < 0)
+            return rc;
+        snprintf(kp, sizeof kp, "%s", p);
     }
-    if ((rc = pick_name(c, p, name, kinds, &idx)) < 0)
+    if ((rc = pick_name(c, kp, name, kinds, &idx)) < 0)
         return rc;
     *out = executor_find(name);
+    if (cJSON_IsObject(e) &&
+        (rc = json_check_keys(c, e, p, *out == EXEC_LLM ? lkeys : ekeys)) < 0)
+        return rc;
     if (*out == EXEC_SINGLE && max_batch > 1)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: 'single' runs one request per slot, but %s "
                        "batching.max_batch is %d (use 'batch')",
-                       p, what, max_batch);
+                       kp, what, max_batch);
     if (*out == EXEC_BATCH && max_batch <= 1)
         return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s: 'batch' needs %s batching.max_batch > 1", p,
+                       "%s: 'batch' needs %s batching.max_batch > 1", kp,
                        what);
+    if (*out == EXEC_LLM && max_batch > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: 'llm' batches by iteration; %s batching must be "
+                       "off",
+                       kp, what);
+    if (*out == EXEC_LLM) {
+        static const cJSON empty;
+        return load_llm_exec(c, cJSON_IsObject(e) ? e : &empty, p, sc, hw,
+                             sp);
+    }
     return 0;
 }
 
@@ -1184,8 +1305,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                            &a->timeout_s)) < 0)
             return rc;
         o = from(alt, defs, "executor", apath, &p);
-        if ((rc = load_executor(c, o, p, a->vm.max_batch, "vm",
-                                &a->vm.executor)) < 0)
+        if ((rc = load_executor(c, o, p, a->vm.max_batch, "vm", sc,
+                                &a->vm.hw, &a->vm.executor, &a->vm.llm)) < 0)
             return rc;
         if (a->kind == PLATFORM_VM)
             return 0; /* the serverless keys do not apply */
@@ -1341,8 +1462,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if (!beyond && limits_check_serverless(a, &lv))
         return limit_error(c, alt, defs, apath, &lv);
     o = from(alt, defs, "executor", apath, &p);
-    if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's",
-                            &a->executor)) < 0)
+    if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's", sc,
+                            &a->hw, &a->executor, &a->llm)) < 0)
         return rc;
     return 0;
 }

@@ -35,6 +35,11 @@ typedef struct ExecUnit {
     /* llm: the engine and its pending iteration */
     struct LlmEngine *llm;
     uint32_t iter_epoch;      /* cancels a pending iteration end */
+    uint8_t in_step;          /* its iteration end is being handled: new
+                                 sequences wait for the next iteration */
+    uint8_t kick_pending;     /* an event at this microsecond begins its
+                                 next iteration */
+    SimTime created_at;       /* when the engine's KV cache was sized */
 } ExecUnit;
 
 #endif

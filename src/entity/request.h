@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../core/time.h"
+#include "../executor/llm_engine.h"
 
 struct Instance;
 struct Vm;
@@ -64,6 +65,8 @@ typedef struct Request {
                                   walk at the horizon finds it by this) */
     uint8_t comp;              /* the World's platform component that
                                   holds it (set when routed) */
+    LlmSeq seq;                /* its sequence in an llm executor's engine
+                                  (the engine's while it is there) */
 } Request;
 
 

@@ -16,8 +16,9 @@ const ExecutorOps *executor_ops(ExecKind kind)
         return &exec_single;
     case EXEC_BATCH:
         return &exec_batch;
-    case EXEC_AUTO:
     case EXEC_LLM:
+        return &exec_llm;
+    case EXEC_AUTO:
         break;
     }
     return NULL;
@@ -93,4 +94,15 @@ Request *executor_hold_pop(ExecUnit *u)
         u->held--;
     }
     return req;
+}
+
+void executor_stats(const Executor *ex, const ExecUnit *u, SimTime now,
+                    LlmRunStats *st)
+{
+    if (u == NULL) {
+        llm_stats_add(st, &ex->gone);
+        return;
+    }
+    if (ex->ops->stats != NULL)
+        ex->ops->stats(ex, u, now, st);
 }

@@ -46,9 +46,35 @@
 #include "../entity/profile.h"
 #include "../entity/request.h"
 #include "../util/pool.h"
+#include "llm_engine.h"
+#include "llm_stats.h"
 
 struct World;
-struct LlmExecSpec;
+
+/* The `llm` executor's knobs (the alternative's "executor" object) and
+ * what config/ resolved from them and the model profile. */
+typedef struct LlmExecSpec {
+    int max_num_seqs;              /* running sequences (vLLM: 256) */
+    int64_t max_num_batched_tokens;/* tokens per iteration */
+    int block_tokens;              /* KV block size (16) */
+    int64_t chunk_tokens;          /* chunked prefill budget; 0 = off */
+    double gpu_memory_utilization; /* share of each GPU's memory (0.9) */
+    int tp;                        /* GPUs of one instance: 1, 2, 4, 8 */
+    double activation_reserve_bytes; /* per GPU, beside weights and KV */
+    int32_t default_prompt_tokens; /* for requests without token counts */
+    int32_t default_output_tokens;
+    LlmLoadSource weights_from;    /* where a start loads the weights */
+    /* resolved */
+    LlmShape shape;                /* the model's */
+    LlmHwModel hwm;                /* time model and cold-start pieces of
+                                      the class at tp */
+    double gpu_memory_bytes;       /* one GPU of the class */
+    int64_t kv_blocks;             /* KV capacity of one instance */
+    double kv_tokens;              /* the same in tokens */
+    double load_s;                 /* weights from weights_from */
+    double cold_start_s;           /* container + runtime + weights + KV
+                                      allocation + warm-up */
+} LlmExecSpec;
 
 typedef enum ExecKind {
     EXEC_AUTO = 0,            /* not chosen: batch when max_batch > 1, else
@@ -72,7 +98,8 @@ typedef struct ExecConfig {
     int max_batch;            /* batch: requests per batch */
     SimTime batch_wait_us;    /* batch: longest a batch waits */
     uint32_t batch_event;     /* event kind of its batch deadlines */
-    const struct LlmExecSpec *llm; /* llm: knobs and the model (else NULL) */
+    uint32_t iter_event;      /* event kind of its LLM iteration ends */
+    const LlmExecSpec *llm;   /* llm: knobs and the model (else NULL) */
 } ExecConfig;
 
 /* What the executor tells the platform (its component state `platform`). */
@@ -125,6 +152,13 @@ typedef struct ExecutorOps {
     /* u is lost with everything on it (a spot interruption): forget its
      * requests; the platform routes them again. */
     void (*clear)(Executor *ex, ExecUnit *u);
+    /* The time an instance takes to start when the executor decides it
+     * (llm: the profile's pieces), or NULL: the platform's cold-start
+     * rule. */
+    SimTime (*start_us)(const Executor *ex);
+    /* Adds u's counters up to now into *st.  May be NULL. */
+    void (*stats)(const Executor *ex, const ExecUnit *u, SimTime now,
+                  LlmRunStats *st);
 } ExecutorOps;
 
 struct Executor {
@@ -139,9 +173,16 @@ struct Executor {
                                  requests */
     Pool share_pool;          /* processor sharing: per-unit arrays */
     int has_share_pool;
+    LlmRunStats gone;         /* llm: counters of engines already gone */
 };
 
-extern const ExecutorOps exec_single, exec_batch;
+extern const ExecutorOps exec_single, exec_batch, exec_llm;
+
+/* The counters of ex's engines: those gone (ex->gone) plus, through
+ * ops->stats, the live unit u (call once per live unit, then once with
+ * u NULL for the gone ones). */
+void executor_stats(const Executor *ex, const ExecUnit *u, SimTime now,
+                    LlmRunStats *st);
 
 /* The table for a kind (not EXEC_AUTO). */
 const ExecutorOps *executor_ops(ExecKind kind);

@@ -32,6 +32,8 @@
     X(EV_WARMUP)       /* the warm-up point: statistics start here */          \
     X(EV_SAMPLE)       /* close a timeseries window */                         \
     X(EV_DONE)         /* a request leaves its slot (obj: Request) */          \
+    X(EV_ITER)         /* an LLM engine's iteration ends (obj: ExecUnit) */    \
+    X(EV_VM_ITER)      /* the same on a VM (obj: ExecUnit) */                  \
     X(EV_SHARE)        /* a processor-shared instance's next end (obj:        \
                           ExecUnit) */                                         \
     X(EV_BATCH)        /* a forming batch's wait ends (obj: ExecUnit) */       \

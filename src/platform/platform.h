@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../executor/llm_stats.h"
 #include "host.h"
 
 typedef struct PlatformOps {
@@ -70,9 +71,8 @@ typedef struct PlatformOps {
     int64_t (*server_id)(const void *st, const Request *req);
     /* Requests it started (less starts lost to interruptions). */
     uint64_t (*served)(const void *st);
-    /* Adds the counters of the LLM engines it ran, cumulative from time 0
-     * to `now`, into *sum (llm_stats_add; set has_engines when it has
-     * any).  May be NULL: no LLM engine. */
+    /* Adds its LLM engines' counters, cumulative from time 0 to now, into
+     * *sum (executor/llm_stats.h).  May be NULL. */
     void (*llm_stats)(const void *st, SimTime now, LlmRunStats *sum);
 } PlatformOps;
 

@@ -626,7 +626,11 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     set_state(s, inst, INST_STARTING);
     gsl_rng *r_cold = world_cold_rng(s->w);
     SimTime dur;
-    if (hw->cold_mode == COLD_TOTAL) {
+    if (s->ex.ops->start_us != NULL) { /* the executor's (llm) pieces */
+        dur = s->ex.ops->start_us(&s->ex);
+        inst->init_us = dur;
+        inst->first_extra_us = 0;
+    } else if (hw->cold_mode == COLD_TOTAL) {
         /* Tc is CPU time like the warm time: slowed alike. */
         SimTime tc = draw_us(&hw->cold_total, r_cold, s->cpu_factor);
         if (trigger != NULL) {
@@ -1199,6 +1203,7 @@ static void srv_handle(void *st, const Event *ev)
         break;
     case EV_SHARE:
     case EV_BATCH:
+    case EV_ITER:
         s->ex.ops->handle(&s->ex, ev);
         break;
     case EV_READY:
@@ -1243,6 +1248,8 @@ static void srv_executor(SrvPool *s, const AltSpec *a)
     cfg.max_batch = a->max_batch > 1 ? a->max_batch : 1;
     cfg.batch_wait_us = time_from_s(a->batch_wait_s);
     cfg.batch_event = EV_BATCH;
+    cfg.iter_event = EV_ITER;
+    cfg.llm = &a->llm;
     executor_init(&s->ex, kind, &cfg, s->w, &srv_hooks, s, &s->epoch_counter,
                   &s->served);
 }
@@ -1454,6 +1461,17 @@ static uint64_t srv_served(const void *st)
     return ((const SrvPool *)st)->served;
 }
 
+/* The LLM engines' counters: live instances' and those gone. */
+static void srv_llm_stats(const void *st, SimTime now, LlmRunStats *sum)
+{
+    const SrvPool *s = st;
+    if (s->ex.ops->stats == NULL)
+        return;
+    for (const Instance *inst = s->all; inst != NULL; inst = inst->all_next)
+        executor_stats(&s->ex, &inst->unit, now, sum);
+    executor_stats(&s->ex, NULL, now, sum);
+}
+
 static void srv_destroy(void *st)
 {
     SrvPool *s = st;
@@ -1542,7 +1560,8 @@ void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
 
 const PlatformOps platform_serverless = {
     .name = "serverless",
-    .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_READY) |
+    .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_ITER) |
+              EV_BIT(EV_READY) |
               EV_BIT(EV_EXPIRE) | EV_BIT(EV_PREWARM) | EV_BIT(EV_PROVISION) |
               EV_BIT(EV_WINDOW),
     .vm_served = 0,
@@ -1562,4 +1581,5 @@ const PlatformOps platform_serverless = {
     .stats = srv_stats,
     .server_id = srv_server_id,
     .served = srv_served,
+    .llm_stats = srv_llm_stats,
 };

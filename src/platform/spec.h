@@ -80,6 +80,7 @@ typedef struct VmSpec {
     double batch_wait_s;
     ExecKind executor;     /* what runs inside a VM (EXEC_AUTO: batch when
                               max_batch > 1, else single) */
+    LlmExecSpec llm;       /* EXEC_LLM: its knobs, resolved */
 } VmSpec;
 
 typedef enum OverflowRule {
@@ -113,6 +114,7 @@ typedef struct AltSpec {
     double batch_wait_s;   /* longest a batch waits for more requests */
     ExecKind executor;     /* what runs inside an instance (EXEC_AUTO:
                               batch when max_batch > 1, else single) */
+    LlmExecSpec llm;       /* EXEC_LLM: its knobs, resolved */
     KeepaliveSpec keepalive;
     int n_prov;            /* provisioned schedule steps; 0 = none */
     ProvisionStep prov[PROV_MAX_STEPS]; /* sorted by at_s */
@@ -171,6 +173,10 @@ typedef struct RunConfig {
     void *req_sink_state;
     int32_t alt_index;     /* written into the request records */
     WarmupSpec warmup;     /* steady-state studies: warm-up deletion */
+    /* every ended request is shown here before it returns to the pool
+     * (tests: per-request times), or NULL */
+    void (*observe)(void *ctx, const struct Request *req, SimTime now);
+    void *observe_ctx;
     struct MserLog *mser;  /* set by world_run for its MSER-5 pilot */
 } RunConfig;
 

@@ -202,6 +202,8 @@ static void touch(VmFleet *f, Vm *vm)
 static SimTime load_us(VmFleet *f)
 {
     const HwProfile *hw = &f->spec->hw;
+    if (f->ex.ops->start_us != NULL) /* the executor's (llm) pieces */
+        return f->ex.ops->start_us(&f->ex);
     gsl_rng *r = world_cold_rng(f->w);
     /* CPU work, slowed like the warm time (a cold-request total too, as
      * serverless does) */
@@ -709,7 +711,8 @@ static void on_interrupt(VmFleet *f, Vm *vm)
     Held h = {f, vm, 0, 0};
     world_each_request(f->w, collect_held, &h);
     assert(h.started == (size_t)vm->in_use);
-    assert(h.n - h.started == (size_t)(vm->q_len + vm->unit.held));
+    assert(h.n - h.started ==
+           (size_t)(vm->q_len + (batching(f) ? vm->unit.held : 0)));
     if (h.n > 1) /* f->held is NULL until something was held */
         qsort(f->held, h.n, sizeof *f->held, by_arrival);
     advance(f);
@@ -810,6 +813,7 @@ static void vm_handle(void *st, const Event *ev)
         on_scale(f);
         break;
     case EV_VM_BATCH:
+    case EV_VM_ITER:
         f->ex.ops->handle(&f->ex, ev);
         break;
     default:
@@ -843,6 +847,8 @@ static void *vm_create(World *w, const AltSpec *alt)
     cfg.max_batch = spec->max_batch > 1 ? spec->max_batch : 1;
     cfg.batch_wait_us = time_from_s(spec->batch_wait_s);
     cfg.batch_event = EV_VM_BATCH;
+    cfg.iter_event = EV_VM_ITER;
+    cfg.llm = &spec->llm;
     executor_init(&f->ex, executor_resolve(spec->executor, spec->max_batch),
                   &cfg, w, &vm_hooks, f, &f->epoch_counter, &f->served);
     Dist d = profile_warm_dist(&spec->hw, 1);
@@ -960,6 +966,17 @@ static int64_t vm_server_id(const void *st, const Request *req)
     return req->vm != NULL ? (int64_t)req->vm->id : -1;
 }
 
+/* The LLM engines' counters: live VMs' and those gone. */
+static void vm_llm_stats(const void *st, SimTime now, LlmRunStats *sum)
+{
+    const VmFleet *f = st;
+    if (f->ex.ops->stats == NULL)
+        return;
+    for (int k = 0; k < f->n_vms; k++)
+        executor_stats(&f->ex, &f->vms[k]->unit, now, sum);
+    executor_stats(&f->ex, NULL, now, sum);
+}
+
 static uint64_t vm_served(const void *st)
 {
     return ((const VmFleet *)st)->served;
@@ -969,7 +986,7 @@ const PlatformOps platform_vm = {
     .name = "vm",
     .events = EV_BIT(EV_VM_READY) | EV_BIT(EV_VM_NOTICE) |
               EV_BIT(EV_VM_INTERRUPT) | EV_BIT(EV_VM_SCALE) |
-              EV_BIT(EV_VM_BATCH),
+              EV_BIT(EV_VM_BATCH) | EV_BIT(EV_VM_ITER),
     .vm_served = 1,
     .create = vm_create,
     .destroy = vm_destroy,
@@ -987,4 +1004,5 @@ const PlatformOps platform_vm = {
     .stats = vm_stats,
     .server_id = vm_server_id,
     .served = vm_served,
+    .llm_stats = vm_llm_stats,
 };

@@ -144,6 +144,8 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome)
     metrics_end(w->m, req, sim_now(w->sim));
     if (w->rc->req_sink != NULL)
         record(w, req, sim_now(w->sim));
+    if (w->rc->observe != NULL)
+        w->rc->observe(w->rc->observe_ctx, req, sim_now(w->sim));
     req->live = 0;
     pool_put(&w->req_pool, req);
 }
@@ -267,18 +269,6 @@ static void write_window(World *w, const TsRow *row)
     if (w->rc->ts_out != NULL)
         ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, row,
                      w->rc->llm);
-}
-
-/* The LLM engines' counters of every component, cumulative from time 0
- * to `now` (executor/llm_stats.h); has_engines 0 when no component runs
- * an LLM engine.  Read at the warm-up point, at each timeseries window
- * and at the horizon. */
-static void world_llm_stats(World *w, SimTime now, LlmRunStats *st)
-{
-    memset(st, 0, sizeof *st);
-    for (int i = 0; i < w->n_comp; i++)
-        if (w->comp[i].ops->llm_stats != NULL)
-            w->comp[i].ops->llm_stats(w->comp[i].state, now, st);
 }
 
 /* Closes the timeseries window ending at `now` into *row. */
@@ -457,6 +447,14 @@ void world_each_request(World *w, void (*visit)(void *obj, void *arg),
                         void *arg)
 {
     pool_each(&w->req_pool, visit, arg);
+}
+
+void world_llm_stats(World *w, SimTime now, LlmRunStats *st)
+{
+    memset(st, 0, sizeof *st);
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops->llm_stats != NULL)
+            w->comp[i].ops->llm_stats(w->comp[i].state, now, st);
 }
 
 int world_check(const World *w, char *msg, size_t size)

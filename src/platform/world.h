@@ -108,6 +108,11 @@ void world_destroy(World *w);
  * and accounting): 0, or -1 with a message.  For tests. */
 int world_check(const World *w, char *msg, size_t size);
 
+/* The LLM engines' counters of every component, cumulative from time 0
+ * to `now` (executor/llm_stats.h); has_engines 0 when no component runs
+ * an LLM engine. */
+void world_llm_stats(World *w, SimTime now, LlmRunStats *st);
+
 /* create + run to the horizon (with progress) + finish + destroy.  With
  * WARMUP_MSER5, a pilot run on the same streams picks the warm-up point
  * first (the run is then repeated with it). */
