@@ -10,10 +10,11 @@
  * g6.xlarge ($0.8048/h, billed 600 s: $0.134133) give 600 output tokens,
  * 1 and 11 tokens/s, $223.556 per 1M output tokens.  The api platform
  * by hand (a user catalog entry: $1 / $2 per 1M input / output tokens, 3
- * requests per minute, TTFT 200 ms, 50 tokens/s): which requests the
- * bucket rejects, TTFT, TPOT, E2E, SLO attainment, goodput, the bill of
- * completed, timed-out and unfinished requests, $/1M output tokens.  Does
- * not pin the executors' TTFT or TPOT (their tests do).
+ * requests per minute, TTFT 200 ms, 50 tokens/s; and 3,000 tokens per
+ * minute instead): which requests the buckets reject, TTFT, TPOT, E2E,
+ * SLO attainment, goodput, the bill of completed, timed-out and
+ * unfinished requests, $/1M output tokens.  Does not pin the executors'
+ * TTFT or TPOT (their tests do).
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -182,7 +183,12 @@ Test(llm_outputs, api_platform_by_hand)
                        "\"source\": \"test\", \"model\": \"per-token\", "
                        "\"usd_per_1m_input\": 1.0, \"usd_per_1m_output\": 2.0, "
                        "\"rate_limit_rpm\": 3, \"ttft_ms\": 200, "
-                       "\"output_tokens_per_s\": 50}]}");
+                       "\"output_tokens_per_s\": 50}, {\"id\": \"test-tpm\", "
+                       "\"provider\": \"test\", \"region\": \"x\", \"date\": "
+                       "\"2026-12\", \"source\": \"test\", \"model\": "
+                       "\"per-token\", \"usd_per_1m_input\": 1.0, "
+                       "\"usd_per_1m_output\": 2.0, \"rate_limit_tpm\": 3000, "
+                       "\"ttft_ms\": 200, \"output_tokens_per_s\": 50}]}");
     snprintf(body, sizeof body,
              "{\"horizon_s\": 200, \"timeseries_interval_s\": 0, "
              "\"slo_ttft_ms\": 200, \"slo_tpot_ms\": 20, "
@@ -192,7 +198,9 @@ Test(llm_outputs, api_platform_by_hand)
              "\"ctx\", \"generated_column\": \"gen\"}, \"alternatives\": "
              "[{\"name\": \"api\", \"platform\": \"api\", \"pricing\": "
              "\"test-api\"}, {\"name\": \"api-timeout\", \"platform\": "
-             "\"api\", \"pricing\": \"test-api\", \"timeout_s\": 0.3}]}",
+             "\"api\", \"pricing\": \"test-api\", \"timeout_s\": 0.3}, "
+             "{\"name\": \"api-tpm\", \"platform\": \"api\", \"pricing\": "
+             "\"test-tpm\"}]}",
              models);
     run(dir, body);
     snprintf(path, sizeof path, "%s/out/summary.csv", dir);
@@ -228,4 +236,12 @@ Test(llm_outputs, api_platform_by_hand)
     cr_assert_eq(row_value(path, 2, "completed"), 0);
     cr_assert_float_eq(row_value(path, 2, "cost_usd"),
                        8 * 1000 * 1e-6 + 7 * 6 * 2e-6, 1e-12);
+    /* 3,000 tokens a minute (50 a second), requests of 1,000 + 11: 2 of
+     * the 5 at 1 s (978 left); 21 s: 1,978, one passes (967); 22 s:
+     * 1,017, one passes (6); 100 s: full, 2 of 3; 199.9 s: full, passes */
+    cr_assert_eq(row_value(path, 3, "rejected"), 4);
+    cr_assert_eq(row_value(path, 3, "completed"), 6);
+    cr_assert_eq(row_value(path, 3, "unfinished"), 1);
+    cr_assert_float_eq(row_value(path, 3, "cost_usd"),
+                       7 * 1000 * 1e-6 + 6 * 11 * 2e-6, 1e-12);
 }
