@@ -175,26 +175,42 @@ typedef struct Coef {
     double *out;
 } Coef;
 
+#define LLM_MAX_KEYS 40
+
+/* Checks v's keys against the coefficients' and `extra` (NULL-ended),
+ * then reads the coefficients; *any = 1 when one of them is > 0. */
 static int load_coefs(const JCtx *c, const cJSON *v, const char *path,
-                      const Coef *k, int n)
+                      const Coef *k, int n, const char *const *extra,
+                      int *any)
 {
-    int rc;
-    for (int i = 0; i < n; i++)
+    const char *keys[LLM_MAX_KEYS];
+    int nk = 0, rc;
+    for (int i = 0; i < n && nk < LLM_MAX_KEYS - 1; i++)
+        keys[nk++] = k[i].key;
+    for (int i = 0; extra[i] != NULL && nk < LLM_MAX_KEYS - 1; i++)
+        keys[nk++] = extra[i];
+    keys[nk] = NULL;
+    if ((rc = json_check_keys(c, v, path, keys)) < 0)
+        return rc;
+    *any = 0;
+    for (int i = 0; i < n; i++) {
         if ((rc = json_num(c, v, path, k[i].key, 0, 0, JNUM_NONNEGATIVE,
                            k[i].out)) < 0)
             return rc;
+        *any |= *k[i].out > 0;
+    }
     return 0;
 }
+
+/* The keys every time model may have besides its coefficients. */
+#define LLM_TM_COMMON_KEYS "kind", "fit", "sources", "source", "notes"
 
 static int load_fitted(const JCtx *c, const cJSON *v, const char *path,
                        LlmHwModel *x)
 {
-    static const char *const keys[] = {
-        "kind", "knots_tokens", "emb_us", "layer_us", "allreduce_us",
-        "cpu_iter_us", "cpu_seq_us", "attn_decode_us", "attn_decode_seq_us",
-        "attn_decode_kv_token_us", "attn_prefill_us", "attn_prefill_seq_us",
-        "attn_prefill_token_us", "attn_prefill_work_us", "lm_head_us",
-        "lm_head_token_us", "fit", "sources", "source", "notes", NULL};
+    static const char *const extra[] = {LLM_TM_COMMON_KEYS, "knots_tokens",
+                                        "emb_us", "layer_us",
+                                        "allreduce_us", NULL};
     LlmTimeModel *tm = &x->time;
     const Coef k[] = {{"cpu_iter_us", &tm->cpu_iter_us},
                       {"cpu_seq_us", &tm->cpu_seq_us},
@@ -207,11 +223,11 @@ static int load_fitted(const JCtx *c, const cJSON *v, const char *path,
                       {"attn_prefill_work_us", &tm->attn_pre_work_us},
                       {"lm_head_us", &tm->lm_head_us},
                       {"lm_head_token_us", &tm->lm_head_token_us}};
-    int rc;
+    int rc, any;
     tm->kind = LLM_TM_FITTED;
-    if ((rc = json_check_keys(c, v, path, keys)) < 0 ||
-        (rc = load_knots(c, v, path, tm)) < 0 ||
-        (rc = load_coefs(c, v, path, k, (int)(sizeof k / sizeof k[0]))) < 0)
+    if ((rc = load_coefs(c, v, path, k, (int)(sizeof k / sizeof k[0]), extra,
+                         &any)) < 0 ||
+        (rc = load_knots(c, v, path, tm)) < 0)
         return rc;
     return load_fit(c, v, path, x);
 }
@@ -219,10 +235,7 @@ static int load_fitted(const JCtx *c, const cJSON *v, const char *path,
 static int load_linear(const JCtx *c, const cJSON *v, const char *path,
                        LlmHwModel *x)
 {
-    static const char *const keys[] = {
-        "kind", "iter_us", "new_seq_us", "prefill_token_us",
-        "output_token_us", "decode_seq_us", "kv_token_us", "attn_work_us",
-        "fit", "sources", "source", "notes", NULL};
+    static const char *const extra[] = {LLM_TM_COMMON_KEYS, NULL};
     LlmTimeModel *tm = &x->time;
     const Coef k[] = {{"iter_us", &tm->iter_us},
                       {"new_seq_us", &tm->new_seq_us},
@@ -231,15 +244,12 @@ static int load_linear(const JCtx *c, const cJSON *v, const char *path,
                       {"decode_seq_us", &tm->decode_seq_us},
                       {"kv_token_us", &tm->kv_token_us},
                       {"attn_work_us", &tm->attn_work_us}};
-    int rc;
+    int rc, any;
     tm->kind = LLM_TM_LINEAR;
-    if ((rc = json_check_keys(c, v, path, keys)) < 0 ||
-        (rc = load_coefs(c, v, path, k, (int)(sizeof k / sizeof k[0]))) < 0)
+    if ((rc = load_coefs(c, v, path, k, (int)(sizeof k / sizeof k[0]), extra,
+                         &any)) < 0)
         return rc;
-    if (!(tm->iter_us + tm->new_seq_us + tm->prefill_token_us +
-              tm->output_token_us + tm->decode_seq_us + tm->kv_token_us +
-              tm->attn_work_us >
-          0))
+    if (!any)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: a linear time model needs a coefficient > 0",
                        path);

@@ -43,6 +43,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "../platform/host.h"
 

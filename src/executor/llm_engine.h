@@ -81,7 +81,8 @@
  * shortage, finish, removal) or when the host calls llm_engine_sync(); the
  * engine keeps per-iteration sums instead, so a decode-only iteration costs
  * O(1) (llm_engine.c says how).  Waiting, prefilling, finished and removed
- * sequences are always exact.
+ * sequences are always exact.  A decoder's chunk reads 1 during an
+ * iteration (its decode) and 0 between iterations.
  */
 #ifndef SIM_EXECUTOR_LLM_ENGINE_H
 #define SIM_EXECUTOR_LLM_ENGINE_H

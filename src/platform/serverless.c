@@ -1069,13 +1069,7 @@ static void on_ready(SrvPool *s, Instance *inst)
         destroy_instance(s, inst);
         return;
     }
-    /* Spare slots take queued requests. */
-    while (has_room(s, inst) && f->q_head != NULL && !inst->retiring)
-        place(s, inst, dequeue(s, f));
-    if (inst->in_use == 0)
-        go_idle(s, inst);
-    else
-        avail_touch(s, inst);
+    hook_refill(s, &inst->unit); /* spare slots take queued requests */
 }
 
 static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
@@ -1477,6 +1471,8 @@ static void srv_destroy(void *st)
     SrvPool *s = st;
     if (s == NULL)
         return;
+    for (Instance *inst = s->all; inst != NULL; inst = inst->all_next)
+        s->ex.ops->unit_fini(&s->ex, &inst->unit); /* (llm: its engine) */
     s->ka->fini(s->ka_state);
     free(s->ka_state);
     free(s->pc_all);

@@ -332,6 +332,21 @@ static Request *next_for(VmFleet *f, Vm *vm)
     return req;
 }
 
+/* After its slots took what they could: a VM left with nothing goes idle
+ * (and a draining one terminates); one still serving stays on the
+ * free-slot list as it has room. */
+static void settle(VmFleet *f, Vm *vm)
+{
+    if (vm->in_use == 0) {
+        set_state(f, vm, INST_IDLE);
+        if (vm->draining && !vm->noticed && vm->q_len == 0) {
+            terminate(f, vm, 0);
+            return;
+        }
+    }
+    touch(f, vm);
+}
+
 /* ---- the executor's hooks -------------------------------------------- */
 
 static int batching(const VmFleet *f) { return f->ex.ops->forms_batches; }
@@ -529,14 +544,7 @@ static void on_done(VmFleet *f, Request *req)
         serve(f, vm, next);
         return;
     }
-    if (vm->in_use == 0) {
-        set_state(f, vm, INST_IDLE);
-        if (vm->draining && !vm->noticed && vm->q_len == 0) {
-            terminate(f, vm, 0);
-            return;
-        }
-    }
-    touch(f, vm);
+    settle(f, vm);
 }
 
 /* vm has booted and loaded the model: its slots are ready.  (A noticed VM
@@ -760,14 +768,7 @@ static void hook_refill(void *platform, ExecUnit *u)
     Request *req;
     while (has_room(f, vm) && (req = next_for(f, vm)) != NULL)
         serve(f, vm, req);
-    if (vm->in_use == 0) {
-        set_state(f, vm, INST_IDLE);
-        if (vm->draining && !vm->noticed && vm->q_len == 0) {
-            terminate(f, vm, 0);
-            return;
-        }
-    }
-    touch(f, vm);
+    settle(f, vm);
 }
 
 static void vm_handle(void *st, const Event *ev)
@@ -873,6 +874,8 @@ static void vm_destroy(void *st)
     VmFleet *f = st;
     if (f == NULL)
         return;
+    for (int k = 0; k < f->n_vms; k++)
+        f->ex.ops->unit_fini(&f->ex, &f->vms[k]->unit); /* (llm: engines) */
     free(f->vms);
     free(f->held);
     if (f->r_spot != NULL)

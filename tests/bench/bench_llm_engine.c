@@ -7,10 +7,14 @@
  * steady phase reports iterations/s and decode tokens/s.  With an
  * argument, the KV cache is cut to half the batch's need, so blocks run
  * short and preemptions (the slow path) are part of the loop.
+ * The `long` mode has outputs of 20,000..20,511 tokens: finishes are rare
+ * and almost every steady iteration is decode-only (the O(1) path).
+ * Usage: bench_llm_engine [ample|short|long [steady iterations]].
  * Not a test: `meson test -C build --benchmark llm-engine`.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "executor/llm_engine.h"
@@ -30,23 +34,29 @@ static uint32_t lcg(uint64_t *x)
     return (uint32_t)(*x >> 33);
 }
 
+static int32_t output_base = 64; /* 20,000 in the `long` mode */
+
 static void refill(LlmEngine *e, LlmSeq *s, uint64_t *x, SimTime t)
 {
     s->prompt_tokens = 64 + (int32_t)(lcg(x) % 512);
-    s->output_tokens = 64 + (int32_t)(lcg(x) % 512);
+    s->output_tokens = output_base + (int32_t)(lcg(x) % 512);
     llm_engine_add(e, s, t);
 }
 
 int main(int argc, char **argv)
 {
-    int tight = argc > 1;
+    const char *mode = argc > 1 ? argv[1] : "ample";
+    int tight = strcmp(mode, "short") == 0;
+    if (strcmp(mode, "long") == 0)
+        output_base = 20000;
     uint64_t steady = argc > 2 ? strtoull(argv[2], NULL, 10) : 2000000;
     LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10000};
     LlmEngineConfig cfg = {.max_num_seqs = SEQS,
                            .max_num_batched_tokens = 8192,
                            .block_tokens = 16,
                            .chunk_tokens = 0,
-                           .kv_blocks = tight ? SEQS * 36 / 2 : SEQS * 80};
+                           .kv_blocks = tight ? SEQS * 36 / 2
+                                              : SEQS * (output_base / 16 + 80)};
     char err[128];
     LlmEngine *e = llm_engine_create(&cfg, &tm, err, (int)sizeof err);
     if (!e) {
@@ -86,10 +96,10 @@ int main(int argc, char **argv)
     }
     double t3 = now_s();
     const LlmEngineStats *st = llm_engine_stats(e);
-    printf("%s KV: fill %.3f s; steady %llu iterations in %.3f s: %.3g "
+    printf("%s: fill %.3f s; steady %llu iterations in %.3f s: %.3g "
            "iterations/s, %.3g decode tokens/s (%.1f ns per iteration, "
            "mean batch %.1f); drain %.3f s; %llu preemptions\n",
-           tight ? "short" : "ample", t1 - t0, (unsigned long long)steady,
+           mode, t1 - t0, (unsigned long long)steady,
            t2 - t1, (double)steady / (t2 - t1), (double)tok / (t2 - t1),
            (t2 - t1) / (double)steady * 1e9,
            st->running_seq_us / (double)st->busy_us, t3 - t2,

@@ -10,7 +10,9 @@
  * sequence, itself included; recompute of prompt + generated tokens);
  * the token identities; llm_engine_fits at its boundaries; the token
  * budget stopping admission without overtaking; llm_engine_remove; the
- * engine's own invariant check after every step of every run.
+ * engine's own invariant check after every step of every run; the engine
+ * against a dumb reference implementation of the same rules on random
+ * runs (durations, counts, free blocks, finish order, stamps).
  * Does not pin how the engine stores its state, nor the time model's
  * fitted kind.
  */
@@ -89,6 +91,12 @@ static LlmEngine *engine(int max_seqs, int64_t max_tokens, int64_t chunk,
     return e;
 }
 
+/* Every iteration takes t_us, whatever it holds. */
+static LlmTimeModel constant_model(SimTime t_us)
+{
+    return (LlmTimeModel){.kind = LLM_TM_LINEAR, .iter_us = (double)t_us};
+}
+
 static void expect_seq(const Req *q, const char *name, SimTime first_us,
                        SimTime finish_us)
 {
@@ -143,7 +151,7 @@ static void three_requests(const LlmTimeModel *tm, int64_t chunk,
 Test(llm_engine, three_requests_constant_time)
 {
     const SimTime T = 2385;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     const SimTime want[3][2] = {{T, 3 * T}, {T, 2 * T}, {2 * T, 5 * T}};
     three_requests(&tm, 0, 5, want);
 }
@@ -164,7 +172,7 @@ Test(llm_engine, three_requests_constant_time)
 Test(llm_engine, three_requests_constant_time_chunked)
 {
     const SimTime T = 2385;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     const SimTime want[3][2] = {{2 * T, 4 * T}, {T, 2 * T}, {3 * T, 6 * T}};
     three_requests(&tm, 16, 6, want);
 }
@@ -281,7 +289,7 @@ Test(llm_engine, one_seq_reduces_to_per_request_form)
 Test(llm_engine, kv_capacity_n_run_the_next_waits)
 {
     const SimTime T = 1000;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     for (int blocks = 12; blocks >= 11; blocks--) {
         LlmEngine *e = engine(8, 1000, 0, blocks, &tm);
         Req r[5];
@@ -331,7 +339,7 @@ Test(llm_engine, kv_capacity_n_run_the_next_waits)
 Test(llm_engine, preemption_takes_the_newest)
 {
     const SimTime T = 1000;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     LlmEngine *e = engine(8, 1000, 0, 9, &tm);
     Req r[4];
     for (int i = 0; i < 4; i++)
@@ -371,7 +379,7 @@ Test(llm_engine, preemption_takes_the_newest)
 Test(llm_engine, preemption_of_itself_keeps_generated_tokens)
 {
     const SimTime T = 2385;
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    LlmTimeModel tm = constant_model(T);
     LlmEngine *e = engine(8, 1000, 0, 5, &tm);
     Req r[2] = {{.arrival_us = 0, .prompt = 16, .output = 40},
                 {.arrival_us = 0, .prompt = 16, .output = 40}};
@@ -387,6 +395,67 @@ Test(llm_engine, preemption_of_itself_keeps_generated_tokens)
     cr_assert_eq(st->prefill_tokens, 65);
     cr_assert_eq(st->decode_tokens, 39 + 16 + 22);
     llm_engine_destroy(e);
+}
+
+/*
+ * vLLM's allocation rule at its edge: a prompt of exactly one block (16)
+ * is admitted on 1 block; the slot of its first sampled token (the 17th
+ * KV token) is asked for by its first decode.  Two such sequences
+ * (output 2) and 2 blocks, T = 1,913:
+ *  it1  both admitted (1 block each) and sample token 1 at T
+ *  it2  both decodes need a 2nd block, none free: S1 preempts S2 (the
+ *       newest) and finishes at 2T
+ *  it3  S2 prefills 16 + 1 tokens (2 blocks), samples its last token: 3T
+ * Reserving the first decode's block at admission would instead run S1
+ * alone first (S2 first token 3T, finish 4T, no preemption).
+ */
+Test(llm_engine, first_decode_block_is_not_reserved_at_admission)
+{
+    const SimTime T = 1913;
+    LlmTimeModel tm = constant_model(T);
+    LlmEngine *e = engine(4, 100, 0, 2, &tm);
+    cr_assert(llm_engine_fits(e, 16, 2));
+    cr_assert_not(llm_engine_fits(e, 16, 18)); /* 33 tokens: 3 blocks */
+    Req r[2] = {{.arrival_us = 0, .prompt = 16, .output = 2},
+                {.arrival_us = 0, .prompt = 16, .output = 2}};
+    cr_assert_eq(drive(e, r, 2, SIM_TIME_MAX), 3);
+    expect_seq(&r[0], "S1", T, 2 * T);
+    expect_seq(&r[1], "S2", T, 3 * T);
+    cr_assert_eq(llm_engine_stats(e)->preemptions, 1);
+    cr_assert_eq(llm_engine_stats(e)->recompute_tokens, 16);
+    cr_assert_eq(llm_engine_stats(e)->prefill_tokens, 16 + 16 + 17);
+    llm_engine_destroy(e);
+}
+
+/*
+ * A prompt longer than the token budget, chunked: prompt 100, chunk_tokens
+ * 64, max_num_batched_tokens 40, T = 1,000.  Alone it is prefilled in
+ * chunks of 40, 40, 20 (the budget, not chunk_tokens, binds): first token
+ * at 3T, its 3 outputs by 5T.  Without chunking it could never run
+ * (llm_engine_fits).  The integrals: blocks 3 (ceil(40/16)), 5, 7 during
+ * the prefill, then 7, 7 (102 tokens: 7 blocks) = 29 block x T; the
+ * running batch 1 for 5T.
+ */
+Test(llm_engine, chunks_bounded_by_the_budget_and_integrals)
+{
+    const SimTime T = 1000;
+    LlmTimeModel tm = constant_model(T);
+    LlmEngine *e = engine(4, 40, 64, 100, &tm);
+    cr_assert(llm_engine_fits(e, 100, 3));
+    Req r[1] = {{.arrival_us = 0, .prompt = 100, .output = 3}};
+    cr_assert_eq(drive(e, r, 1, SIM_TIME_MAX), 5);
+    expect_seq(&r[0], "P100", 3 * T, 5 * T);
+    const LlmEngineStats *st = llm_engine_stats(e);
+    cr_assert_eq(st->prefill_tokens, 100);
+    cr_assert_eq(st->busy_us, 5 * T);
+    cr_assert_eq(st->running_seq_us, 5000.0);
+    cr_assert_eq(st->kv_block_us, 29000.0);
+    llm_engine_destroy(e);
+    LlmEngine *u = engine(4, 40, 0, 100, &tm);
+    cr_assert_not(llm_engine_fits(u, 100, 3));
+    cr_assert(llm_engine_fits(u, 38, 3));  /* 40 = the budget */
+    cr_assert_not(llm_engine_fits(u, 39, 3));
+    llm_engine_destroy(u);
 }
 
 /* A small deterministic generator (LCG) for the property runs. */
@@ -460,7 +529,7 @@ Test(llm_engine, every_token_accounted_for)
  */
 Test(llm_engine, fits_at_its_boundaries)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1};
+    LlmTimeModel tm = constant_model(1);
     LlmEngine *e = engine(4, 50, 0, 4, &tm);
     cr_assert(llm_engine_fits(e, 1, 1));
     cr_assert(llm_engine_fits(e, 40, 11));      /* 50 tokens */
@@ -487,7 +556,7 @@ Test(llm_engine, fits_at_its_boundaries)
  */
 Test(llm_engine, token_budget_limits_admission)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 100};
+    LlmTimeModel tm = constant_model(100);
     LlmEngine *e = engine(4, 50, 0, 100, &tm);
     LlmSeq s[3] = {{.prompt_tokens = 30, .output_tokens = 5},
                    {.prompt_tokens = 20, .output_tokens = 5},
@@ -521,7 +590,7 @@ Test(llm_engine, token_budget_limits_admission)
 /* max_num_seqs caps the running set whatever the budget and blocks. */
 Test(llm_engine, max_num_seqs_caps_running)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmTimeModel tm = constant_model(10);
     LlmEngine *e = engine(3, 1000, 0, 100, &tm);
     LlmSeq s[5];
     memset(s, 0, sizeof s);
@@ -551,7 +620,7 @@ Test(llm_engine, max_num_seqs_caps_running)
  * even mid-iteration, and the iteration ends without it. */
 Test(llm_engine, remove_frees_blocks)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmTimeModel tm = constant_model(10);
     LlmEngine *e = engine(1, 100, 0, 10, &tm);
     LlmSeq a = {.prompt_tokens = 40, .output_tokens = 9};
     LlmSeq b = {.prompt_tokens = 5, .output_tokens = 2};
@@ -578,7 +647,7 @@ Test(llm_engine, remove_frees_blocks)
 /* Finished sequences come back in admission order, linked by next. */
 Test(llm_engine, finished_in_admission_order)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10};
+    LlmTimeModel tm = constant_model(10);
     LlmEngine *e = engine(8, 100, 0, 100, &tm);
     LlmSeq s[4] = {{.prompt_tokens = 7, .output_tokens = 2},
                    {.prompt_tokens = 3, .output_tokens = 1},
@@ -601,7 +670,7 @@ Test(llm_engine, finished_in_admission_order)
 
 Test(llm_engine, create_refuses_unusable_configurations)
 {
-    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1};
+    LlmTimeModel tm = constant_model(1);
     const LlmEngineConfig bad[] = {
         {.max_num_seqs = 0, .max_num_batched_tokens = 8, .block_tokens = 16,
          .kv_blocks = 1},
@@ -627,4 +696,376 @@ Test(llm_engine, create_refuses_unusable_configurations)
     cr_assert_eq(llm_engine_begin(e, 0), 0);
     llm_engine_destroy(e);
     llm_engine_destroy(NULL);
+}
+
+/* ---------- the engine against a dumb reference ----------
+ *
+ * RefEngine implements llm_engine.h's rules the obvious way: arrays in
+ * admission order, every sequence's state exact at all times, blocks
+ * recounted from scratch at each iteration.  Random workloads (fixed
+ * seeds) with small KV caches (preemption on most runs), odd block sizes
+ * (1, 7, 16), chunked and not, and host removals (between iterations and
+ * mid-iteration) must give the same iteration durations, running/waiting
+ * counts, free blocks, finish order and per-sequence stamps. */
+
+enum { REF_MAX = 400 };
+
+typedef struct RefSeq {
+    int32_t prompt, output, prefilled, generated, chunk;
+    int state, decoding;
+    uint32_t preemptions;
+    SimTime first_us, finish_us;
+} RefSeq;
+
+typedef struct RefEngine {
+    LlmEngineConfig cfg;
+    RefSeq seq[REF_MAX];
+    int wait[REF_MAX], nwait;      /* FCFS, head first */
+    int run[REF_MAX], nrun;        /* admission order */
+    int64_t free_blocks;
+} RefEngine;
+
+static int64_t ref_blocks(const RefEngine *g, int64_t tokens)
+{
+    return (tokens + g->cfg.block_tokens - 1) / g->cfg.block_tokens;
+}
+
+static void ref_preempt_tail(RefEngine *g)
+{
+    int v = g->run[--g->nrun];
+    RefSeq *s = &g->seq[v];
+    g->free_blocks += ref_blocks(g, s->prefilled + s->chunk);
+    s->prefilled = s->chunk = s->decoding = 0;
+    s->state = LLM_SEQ_WAITING;
+    s->preemptions++;
+    memmove(g->wait + 1, g->wait, (size_t)g->nwait * sizeof g->wait[0]);
+    g->wait[0] = v;
+    g->nwait++;
+}
+
+/* Preempts from the tail until `need` blocks are free; 0 if seq i went. */
+static int ref_room(RefEngine *g, int i, int64_t need)
+{
+    while (g->free_blocks < need) {
+        int v = g->run[g->nrun - 1];
+        ref_preempt_tail(g);
+        if (v == i)
+            return 0;
+    }
+    g->free_blocks -= need;
+    return 1;
+}
+
+static int64_t ref_decoders(const RefEngine *g)
+{
+    int64_t n = 0;
+    for (int k = 0; k < g->nrun; k++)
+        n += g->seq[g->run[k]].decoding;
+    return n;
+}
+
+static SimTime ref_begin(RefEngine *g, const LlmTimeModel *tm)
+{
+    int64_t used = 0;
+    for (int k = 0; k < g->nrun; k++)
+        used += ref_blocks(g, g->seq[g->run[k]].prefilled);
+    g->free_blocks = g->cfg.kv_blocks - used;
+    for (int k = 0; k < g->nrun; k++) {     /* decodes */
+        int i = g->run[k];
+        RefSeq *s = &g->seq[i];
+        if (!s->decoding)
+            continue;
+        if (!ref_room(g, i, s->prefilled % g->cfg.block_tokens == 0))
+            break;
+        s->chunk = 1;
+    }
+    int64_t budget = g->cfg.max_num_batched_tokens - ref_decoders(g);
+    for (int k = 0; k < g->nrun; k++) {     /* chunks */
+        int i = g->run[k];
+        RefSeq *s = &g->seq[i];
+        if (s->decoding)
+            continue;
+        int64_t c = s->prompt + s->generated - s->prefilled;
+        c = c < g->cfg.chunk_tokens ? c : g->cfg.chunk_tokens;
+        c = c < budget ? c : budget;
+        if (!ref_room(g, i, ref_blocks(g, s->prefilled + c) -
+                                ref_blocks(g, s->prefilled)))
+            break;
+        s->chunk = (int32_t)c;
+        budget -= c;
+    }
+    budget = g->cfg.max_num_batched_tokens - ref_decoders(g);
+    for (int k = 0; k < g->nrun; k++)
+        if (!g->seq[g->run[k]].decoding)
+            budget -= g->seq[g->run[k]].chunk;
+    while (g->nwait > 0 && g->nrun < g->cfg.max_num_seqs) { /* admission */
+        RefSeq *s = &g->seq[g->wait[0]];
+        int64_t c = s->prompt + s->generated;
+        if (g->cfg.chunk_tokens > 0) {
+            c = c < g->cfg.chunk_tokens ? c : g->cfg.chunk_tokens;
+            c = c < budget ? c : budget;
+        }
+        if (c < 1 || c > budget || ref_blocks(g, c) > g->free_blocks)
+            break;
+        g->free_blocks -= ref_blocks(g, c);
+        g->run[g->nrun++] = g->wait[0];
+        memmove(g->wait, g->wait + 1, (size_t)--g->nwait * sizeof g->wait[0]);
+        s->state = LLM_SEQ_RUNNING;
+        s->chunk = (int32_t)c;
+        budget -= c;
+    }
+    if (g->nrun == 0)
+        return 0;
+    LlmBatch b = {0};
+    for (int k = 0; k < g->nrun; k++) {
+        const RefSeq *s = &g->seq[g->run[k]];
+        if (s->decoding) {
+            b.decode_seqs++;
+            b.decode_kv_tokens += s->prefilled + 1;
+            b.output_tokens++;
+        } else if (s->chunk > 0) {
+            int64_t c = s->chunk;
+            b.prefill_tokens += c;
+            b.prefill_seqs++;
+            b.prefill_attn_work += c * s->prefilled + c * c / 2;
+            b.new_seqs += s->prefilled == 0;
+            b.output_tokens += s->prefilled + c == s->prompt + s->generated;
+        }
+    }
+    return llm_time_us(tm, &b);
+}
+
+/* Ends the iteration; writes the finished sequences' indices to fin. */
+static int ref_end(RefEngine *g, SimTime now, int *fin)
+{
+    int nfin = 0, w = 0;
+    for (int k = 0; k < g->nrun; k++) {
+        int i = g->run[k];
+        RefSeq *s = &g->seq[i];
+        s->prefilled += s->chunk;
+        if (s->chunk > 0 && s->prefilled == s->prompt + s->generated) {
+            s->generated++;
+            s->decoding = 1;
+            if (s->first_us < 0)
+                s->first_us = now;
+        }
+        s->chunk = 0;
+        if (s->generated == s->output) {
+            s->state = LLM_SEQ_FINISHED;
+            s->finish_us = now;
+            fin[nfin++] = i;
+        } else {
+            g->run[w++] = i;
+        }
+    }
+    g->nrun = w;
+    return nfin;
+}
+
+static void ref_remove(RefEngine *g, int i)
+{
+    for (int k = 0; k < g->nwait; k++)
+        if (g->wait[k] == i) {
+            memmove(g->wait + k, g->wait + k + 1,
+                    (size_t)(--g->nwait - k) * sizeof g->wait[0]);
+            g->seq[i].state = LLM_SEQ_REMOVED;
+            return;
+        }
+    for (int k = 0; k < g->nrun; k++)
+        if (g->run[k] == i) {
+            memmove(g->run + k, g->run + k + 1,
+                    (size_t)(--g->nrun - k) * sizeof g->run[0]);
+            g->free_blocks += ref_blocks(g, g->seq[i].prefilled +
+                                                g->seq[i].chunk);
+            g->seq[i].state = LLM_SEQ_REMOVED;
+            return;
+        }
+}
+
+/* One random run: returns the preemptions it saw. */
+static uint64_t against_reference(uint64_t seed, const LlmEngineConfig *cfg,
+                                  int n, int max_prompt, int max_output)
+{
+    static RefEngine g;
+    static LlmSeq s[REF_MAX];
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 997,
+                       .new_seq_us = 7919, .prefill_token_us = 13,
+                       .output_token_us = 101, .decode_seq_us = 29,
+                       .kv_token_us = 3, .attn_work_us = 0.5};
+    memset(&g, 0, sizeof g);
+    memset(s, 0, sizeof s);
+    g.cfg = *cfg;
+    LlmEngine *e = llm_engine_create(cfg, &tm, NULL, 0);
+    cr_assert_not_null(e);
+    uint64_t x = seed;
+    SimTime arrival[REF_MAX];
+    SimTime t_arr = 0;
+    for (int i = 0; i < n; i++) {
+        do {
+            g.seq[i].prompt = 1 + (int32_t)(lcg(&x) % (uint32_t)max_prompt);
+            g.seq[i].output = 1 + (int32_t)(lcg(&x) % (uint32_t)max_output);
+        } while (!llm_engine_fits(e, g.seq[i].prompt, g.seq[i].output));
+        g.seq[i].first_us = g.seq[i].finish_us = -1;
+        s[i].prompt_tokens = g.seq[i].prompt;
+        s[i].output_tokens = g.seq[i].output;
+        s[i].owner = &g.seq[i];
+        t_arr += (SimTime)(lcg(&x) % 20000);
+        arrival[i] = t_arr;
+    }
+    SimTime t = 0;
+    int next = 0, fin[REF_MAX];
+    for (int step = 0;; step++) {
+        while (next < n && arrival[next] <= t) {
+            llm_engine_add(e, &s[next], t);
+            g.seq[next].state = LLM_SEQ_WAITING;
+            g.wait[g.nwait++] = next++;
+        }
+        if (lcg(&x) % 50 == 0 && next > 0) { /* a host removal */
+            int i = (int)(lcg(&x) % (uint32_t)next);
+            llm_engine_remove(e, &s[i]);
+            ref_remove(&g, i);
+        }
+        SimTime d = llm_engine_begin(e, t);
+        SimTime dr = ref_begin(&g, &tm);
+        cr_assert_eq(d, dr, "seed %llu step %d: duration %lld != ref %lld",
+                     (unsigned long long)seed, step, (long long)d,
+                     (long long)dr);
+        cr_assert_eq(llm_engine_running(e), g.nrun, "step %d running", step);
+        cr_assert_eq(llm_engine_waiting(e), g.nwait, "step %d waiting", step);
+        if (d == 0) {
+            if (next >= n)
+                break;
+            t = arrival[next];
+            continue;
+        }
+        cr_assert_eq(llm_engine_free_blocks(e), g.free_blocks,
+                     "seed %llu step %d: free blocks %lld != ref %lld",
+                     (unsigned long long)seed, step,
+                     (long long)llm_engine_free_blocks(e),
+                     (long long)g.free_blocks);
+        assert_consistent(e);
+        if (lcg(&x) % 100 == 0) { /* removal mid-iteration */
+            int i = (int)(lcg(&x) % (uint32_t)next);
+            llm_engine_remove(e, &s[i]);
+            ref_remove(&g, i);
+            assert_consistent(e);
+        }
+        t += d;
+        LlmSeq *f = llm_engine_end(e, t);
+        int nf = ref_end(&g, t, fin);
+        for (int k = 0; k < nf; k++, f = f->next) {
+            cr_assert_not_null(f, "step %d: finished list short", step);
+            cr_assert_eq(f, &s[fin[k]], "step %d: finish order", step);
+        }
+        cr_assert_null(f, "step %d: finished list long", step);
+        assert_consistent(e);
+    }
+    for (int i = 0; i < n; i++) {
+        llm_engine_sync(e, &s[i]);
+        cr_assert_eq(s[i].state, g.seq[i].state, "seq %d state", i);
+        cr_assert_eq(s[i].first_token_us, g.seq[i].first_us, "seq %d", i);
+        cr_assert_eq(s[i].finish_us, g.seq[i].finish_us, "seq %d", i);
+        cr_assert_eq(s[i].preemptions, g.seq[i].preemptions, "seq %d", i);
+        if (s[i].state == LLM_SEQ_FINISHED)
+            cr_assert_eq(s[i].generated, s[i].output_tokens);
+    }
+    uint64_t pre = llm_engine_stats(e)->preemptions;
+    llm_engine_destroy(e);
+    return pre;
+}
+
+Test(llm_engine, matches_the_reference_on_random_runs)
+{
+    const struct {
+        int max_seqs;
+        int64_t max_tokens, chunk, kv_blocks;
+        int block, max_prompt, max_output;
+    } cases[] = {
+        {16, 512, 0, 60, 16, 300, 200},  /* preemption-heavy */
+        {16, 512, 64, 60, 16, 300, 200}, /* chunked, thrashing */
+        {8, 64, 16, 40, 7, 200, 100},    /* odd block size */
+        {32, 256, 0, 2000, 1, 100, 100}, /* one token per block */
+        {32, 256, 8, 300, 1, 100, 100},
+        {4, 4, 1, 100, 16, 60, 30},      /* chunk 1, budget = max_seqs */
+        {256, 4096, 0, 100000, 16, 500, 300}, /* never short */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        LlmEngineConfig cfg = {.max_num_seqs = cases[c].max_seqs,
+                               .max_num_batched_tokens = cases[c].max_tokens,
+                               .block_tokens = cases[c].block,
+                               .chunk_tokens = cases[c].chunk,
+                               .kv_blocks = cases[c].kv_blocks};
+        uint64_t pre = 0;
+        for (uint64_t seed = 1; seed <= 4; seed++)
+            pre += against_reference(seed * 2385 + c, &cfg, REF_MAX,
+                                     cases[c].max_prompt,
+                                     cases[c].max_output);
+        printf("reference case %zu: 4 runs of %d requests agree, %llu "
+               "preemptions\n", c, REF_MAX, (unsigned long long)pre);
+    }
+}
+
+/*
+ * Little's law on the running set, in its integrated form: the integral
+ * of the running batch over busy time (stats running_seq_us) equals the
+ * sum over sequences of the time each spent running (admission at an
+ * iteration's begin to its finish, or to the begin that preempted it),
+ * exactly, since the host here never leaves the engine idle while work
+ * is running.  Mean batch = running_seq_us / busy_us.  The same for KV
+ * blocks is not pinned (blocks change inside a sequence's stay).
+ */
+Test(llm_engine, running_integral_is_the_sum_of_stays)
+{
+    enum { N = 300 };
+    static Req r[N];
+    static uint8_t before[N];
+    static SimTime since[N];
+    LlmTimeModel tm = linear_model();
+    for (int chunk = 0; chunk <= 32; chunk += 32) {
+        uint64_t x = 1913;
+        for (int i = 0; i < N; i++)
+            r[i] = (Req){.arrival_us = 15000 * (SimTime)i,
+                         .prompt = 1 + (int32_t)(lcg(&x) % 300),
+                         .output = 1 + (int32_t)(lcg(&x) % 200)};
+        LlmEngine *e = engine(16, 512, chunk, 100, &tm);
+        SimTime t = 0, stays = 0;
+        int next = 0;
+        for (;;) {
+            while (next < N && r[next].arrival_us <= t) {
+                r[next].seq.prompt_tokens = r[next].prompt;
+                r[next].seq.output_tokens = r[next].output;
+                r[next].seq.owner = &r[next];
+                llm_engine_add(e, &r[next].seq, t);
+                next++;
+            }
+            for (int i = 0; i < next; i++)
+                before[i] = r[i].seq.state;
+            SimTime d = llm_engine_begin(e, t);
+            for (int i = 0; i < next; i++) {
+                uint8_t now = r[i].seq.state;
+                if (before[i] != LLM_SEQ_RUNNING && now == LLM_SEQ_RUNNING)
+                    since[i] = t;
+                if (before[i] == LLM_SEQ_RUNNING && now != LLM_SEQ_RUNNING)
+                    stays += t - since[i];
+            }
+            if (d == 0) {
+                if (next >= N)
+                    break;
+                t = r[next].arrival_us;
+                continue;
+            }
+            t += d;
+            for (LlmSeq *f = llm_engine_end(e, t); f; f = f->next)
+                stays += t - since[(Req *)f->owner - r];
+        }
+        const LlmEngineStats *st = llm_engine_stats(e);
+        printf("chunk %d: running integral %.0f us x seq, sum of stays "
+               "%lld, mean batch %.3f, %llu preemptions\n", chunk,
+               st->running_seq_us, (long long)stays,
+               st->running_seq_us / (double)st->busy_us,
+               (unsigned long long)st->preemptions);
+        cr_assert_gt(st->preemptions, 0);
+        cr_assert_eq((SimTime)st->running_seq_us, stays);
+        llm_engine_destroy(e);
+    }
 }

@@ -8,7 +8,8 @@
  * at TP 2); the KV capacity of Llama-2-7B on an 80 GiB GPU at utilisation
  * 0.9 by hand; the cold-start sum of Llama-2-7B on gpu-a100-80 at the NVMe
  * rate by hand; llm_time_fitted_us on a hand-made model (knots,
- * extrapolation, clamping, each term); and the fit's error on held-out
+ * extrapolation, clamping, each term); a "linear" time model read from a
+ * profile, by hand; and the fit's error on held-out
  * profile rows: tests/data/vidur-*-heldout.csv are rows of Vidur's tables
  * that the importer held out; the error of the committed profiles on them
  * is printed and must not exceed the held-out maximum the profile states
@@ -172,6 +173,8 @@ Test(llm_profile, fitted_time_of_a_hand_made_model)
     LlmBatch d = {.decode_seqs = 4, .decode_kv_tokens = 4000,
                   .output_tokens = 4};
     cr_expect_float_eq(llm_time_fitted_us(&m, &d), 1124.06, 1e-9);
+    /* the engine's entry point rounds it to the microsecond */
+    cr_expect_eq(llm_time_us(&m, &d), 1124);
     /* one prefill of 201 tokens (beyond the last knot: the last segment
      * extended), work 20,200: layer 210 + all-reduce 3.0 +
      * prefill attention 4 + 20.1 + 2.02 = 239.12 per layer, x 2 = 478.24;
@@ -371,4 +374,44 @@ Test(llm_profile, held_out_attention_rows_of_the_70b_table)
         cr_expect_leq(med, 0.20);
         cr_expect_leq(err[k][n[k] - 1], 0.65);
     }
+}
+
+Test(llm_profile, a_linear_time_model_loads_beside_the_per_request_blocks)
+{
+    /* iter 100 + new_seq 1000 + prefill 2 per token + output 50 per token:
+     * a 500-token prompt's first iteration = 100 + 1000 + 1000 + 50 =
+     * 2150 us; then a decode = 150 us (llm_model.h's linear form) */
+    char dir[512], path[600];
+    support_tmpdir("llm-linear", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/lin.json", dir);
+    support_write_file(
+        path,
+        "{\"name\": \"lin\", \"size_mb\": 2, \"memory_mb\": 4, \"llm\": "
+        "{\"layers\": 2, \"hidden\": 64, \"q_heads\": 8, \"kv_heads\": 4, "
+        "\"head_dim\": 8, \"ffn\": 128, \"vocab\": 100, \"params\": 1e6, "
+        "\"dtype_bytes\": 2, \"weights_bytes\": 2e6}, \"hardware\": "
+        "{\"gpu-l4\": {\"cold_start\": {}, \"warm\": {\"a_ms\": 1, \"c_ms\": "
+        "0}, \"llm\": {\"gpu_memory_gib\": 24, \"tp\": {\"2\": "
+        "{\"time_model\": {\"kind\": \"linear\", \"iter_us\": 100, "
+        "\"new_seq_us\": 1000, \"prefill_token_us\": 2, \"output_token_us\": "
+        "50}, \"cold_start\": {\"container_start_ms\": 1000, "
+        "\"runtime_init_ms\": 2000, \"kv_alloc_ms\": 300, \"warmup_ms\": "
+        "400}}}}}}}");
+    static ModelProfile m;
+    Err err = {0};
+    cr_assert_eq(profile_load(path, &m, &err), 0, "%s", err.msg);
+    const LlmHwModel *x = profile_llm(&m, "gpu-l4", 2);
+    cr_assert_not_null(x);
+    cr_expect_eq(x->time.kind, LLM_TM_LINEAR);
+    cr_expect_eq(x->fit_median_rel_err, -1.0); /* no fit given */
+    LlmBatch first = {.prefill_tokens = 500, .prefill_seqs = 1,
+                      .new_seqs = 1, .output_tokens = 1};
+    LlmBatch decode = {.decode_seqs = 1, .decode_kv_tokens = 501,
+                       .output_tokens = 1};
+    cr_expect_eq(llm_time_us(&x->time, &first), 2150);
+    cr_expect_eq(llm_time_us(&x->time, &decode), 150);
+    /* no load rate given: the cold start is unknown (-1) */
+    const HwProfile *h = profile_hw(&m, "gpu-l4");
+    cr_expect_eq(profile_llm_cold_start_s(&m, h, x, LLM_LOAD_NVME), -1.0);
+    cr_expect_eq(profile_llm(&m, "gpu-l4", 1), NULL);
 }

@@ -14,9 +14,10 @@
  * in it); every prompt and output token accounted for; a VM's LLM start
  * is its boot plus the profile's pieces; the executor's one-line errors
  * (weights that do not fit, a model without an "llm" block, executors that
- * contradict `batching`); the run's LLM metrics (TTFT, TPOT, E2E,
- * normalised latency, tokens/s, SLO attainment, goodput, iterations, mean
- * running batch) of the three requests by hand.
+ * contradict `batching`); an explicit "executor" that names what the
+ * batching keys imply changes no metric; the run's LLM metrics (TTFT,
+ * TPOT, E2E, normalised latency, tokens/s, SLO attainment, goodput,
+ * iterations, mean running batch) of the three requests by hand.
  * Does not pin the engine's own rules (test_llm_engine.c) nor the fitted
  * coefficients (test_llm_profile.c).
  */
@@ -560,4 +561,48 @@ Test(llm_exec, summary_metrics_of_the_three_requests)
     cr_assert_eq(v[MET_preemptions], 0);
     cr_assert_float_eq(v[MET_mean_running_batch], 1.8, 1e-9);
     cr_assert(v[MET_kv_util_pct] > 0 && v[MET_kv_util_pct] < 100);
+}
+
+/* An explicit "executor" naming what the batching keys imply runs the
+ * same alternative: every metric of "batch" + batching equals batching
+ * alone, and "single" equals no key (ResNet-50 on Modal T4, Poisson 40/s,
+ * one seed). */
+Test(llm_exec, explicit_executor_equals_the_default)
+{
+    char dir[1024], text[4096];
+    support_src("models", dir, sizeof dir);
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"horizon_s\": 300, \"seed\": 5, \"model\": "
+             "\"resnet50\", \"models_dir\": \"%s\", \"workload\": {\"type\": "
+             "\"poisson\", \"rate_per_s\": 40}, \"defaults\": {\"pricing\": "
+             "\"modal-t4\", \"memory_mb\": 4096, \"vcpus\": 1}, "
+             "\"alternatives\": ["
+             "{\"name\": \"a\", \"batching\": {\"max_batch\": 8, "
+             "\"max_wait_ms\": 10}},"
+             "{\"name\": \"b\", \"batching\": {\"max_batch\": 8, "
+             "\"max_wait_ms\": 10}, \"executor\": \"batch\"},"
+             "{\"name\": \"c\"},"
+             "{\"name\": \"d\", \"executor\": {\"kind\": \"single\"}}]}",
+             dir);
+    Scenario sc;
+    Err err;
+    cr_assert_eq(scenario_load_text("x.json", text, NULL, &sc, &err), 0,
+                 "%s", err.msg);
+    cr_assert_eq(sc.alt[1].executor, EXEC_BATCH);
+    cr_assert_eq(sc.alt[3].executor, EXEC_SINGLE);
+    RunResult r[4];
+    for (int i = 0; i < 4; i++) {
+        RunConfig rc = support_config(&sc.alt[i], &sc.workload, 300, 5);
+        world_run(&rc, &r[i]);
+    }
+    cr_assert_gt(r[0].v[MET_mean_batch], 1.0);
+    for (int k = 0; k < MET_COUNT; k++) {
+        cr_assert(r[0].v[k] == r[1].v[k] ||
+                      (isnan(r[0].v[k]) && isnan(r[1].v[k])),
+                  "batch: metric %d differs", k);
+        cr_assert(r[2].v[k] == r[3].v[k] ||
+                      (isnan(r[2].v[k]) && isnan(r[3].v[k])),
+                  "single: metric %d differs", k);
+    }
+    scenario_free(&sc);
 }
