@@ -275,7 +275,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             scenario_free(&sc);
             return cli_fail(&st, &err);
         }
-        ts_write_header(ts.fp);
+        ts_write_header(ts.fp, workload_has_tokens(&sc.workload));
     }
     /* Many-function traces: one row per function, alternative, replication */
     AtomicFile fns = {0};
@@ -349,6 +349,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             rc.rep = (uint32_t)r;
             rc.horizon = time_from_s(sc.horizon_s);
             rc.slo = time_from_s(sc.slo_ms * 1e-3);
+            rc.slo_ttft = time_from_s(sc.slo_ttft_ms * 1e-3);
+            rc.slo_tpot = time_from_s(sc.slo_tpot_ms * 1e-3);
+            rc.llm = workload_has_tokens(&sc.workload);
             rc.ts_interval = want_ts ? time_from_s(sc.ts_interval_s) : 0;
             rc.ts_out = want_ts ? ts.fp : NULL;
             rc.fn_out = want_fns ? fns.fp : NULL;
@@ -380,7 +383,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
     ReportInput rep = {sc.name, sc.path, sc.description, sc.json_text,
                        sc.model.name, sc.catalog_date, SIMSRV_VERSION,
                        sc.seed, reps, sc.horizon_s, sc.slo_ms, sc.n_alt,
-                       names, prices, results};
+                       names, prices, results,
+                       workload_has_tokens(&sc.workload), sc.slo_ttft_ms,
+                       sc.slo_tpot_ms};
     OutSet set;
     outset_init(&set);
     int rc = write_outputs(dir, &rep, &set, &err);

@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,20 +67,20 @@ static void header_line(char *buf, size_t size, const SweepPlan *plan, int k,
              plan->hash, sweep_n_cells(plan), k, K, SIMSRV_VERSION);
 }
 
-static void columns_text(char *buf, size_t size)
+static void columns_text(char *buf, size_t size, const SweepPlan *plan)
 {
     size_t n = (size_t)snprintf(buf, size,
                                 "cell,point,replication,alternative");
-    for (int m = 0; m < MET_COUNT && n < size; m++)
+    for (int m = 0; m < metrics_columns(plan->llm) && n < size; m++)
         n += (size_t)snprintf(buf + n, size - n, ",%s", metric_info[m].name);
     if (n < size)
         snprintf(buf + n, size - n, ",crc32\n");
 }
 
-static void columns_line(FILE *fp)
+static void columns_line(FILE *fp, const SweepPlan *plan)
 {
     char buf[4096];
-    columns_text(buf, sizeof buf);
+    columns_text(buf, sizeof buf, plan);
     fputs(buf, fp);
 }
 
@@ -144,6 +145,9 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
         want != row_crc(line, (size_t)(crc_at - line)))
         return ROW_CHANGED;
     *crc_at = '\0';
+    int n_met = metrics_columns(plan->llm);
+    for (int m = n_met; m < MET_COUNT; m++)
+        row->v[m] = (double)NAN; /* not in the file */
     char *save = NULL, *tok;
     int field = 0;
     for (tok = strtok_r(line, ",", &save); tok != NULL;
@@ -160,7 +164,7 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
             end = tok + strlen(tok);
             if (row->alt < 0)
                 return -1;
-        } else if (field - 4 < MET_COUNT) {
+        } else if (field - 4 < n_met) {
             row->v[field - 4] = strtod(tok, &end);
         } else {
             return -1;
@@ -168,7 +172,7 @@ static int parse_row(const SweepPlan *plan, char *line, SweepRow *row)
         if (*end != '\0')
             return -1;
     }
-    if (field != 4 + MET_COUNT || row->cell < 0 ||
+    if (field != 4 + n_met || row->cell < 0 ||
         row->cell >= sweep_n_cells(plan) ||
         row->point != row->cell / plan->replications ||
         row->rep != row->cell % plan->replications)
@@ -226,7 +230,7 @@ static int read_shard(const SweepPlan *plan, const char *path, int file,
         }
         if (lineno == 2) {
             char want[4096];
-            columns_text(want, sizeof want);
+            columns_text(want, sizeof want, plan);
             if (strcmp(line, want) != 0) {
                 rc = err_set(err, SIM_EINPUT, path,
                              "line 2: not the columns of this simsrv's "
@@ -404,6 +408,8 @@ static void run_one(const Scenario *sc, int a, int rep, RunResult *res)
     rc.rep = (uint32_t)rep;
     rc.horizon = time_from_s(sc->horizon_s);
     rc.slo = time_from_s(sc->slo_ms * 1e-3);
+    rc.slo_ttft = time_from_s(sc->slo_ttft_ms * 1e-3);
+    rc.slo_tpot = time_from_s(sc->slo_tpot_ms * 1e-3);
     rc.warmup = sc->warmup;
     world_run(&rc, res);
 }
@@ -421,7 +427,7 @@ static uint64_t run_cell(const SweepPlan *plan, const Scenario *sc, int cell,
         events += res.events;
         size_t row0 = b->n;
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
-        for (int m = 0; m < MET_COUNT; m++)
+        for (int m = 0; m < metrics_columns(plan->llm); m++)
             buf_printf(b, ",%.17g", res.v[m]);
         buf_printf(b, ",%08lx\n", row_crc(b->s + row0, b->n - row0));
     }
@@ -539,7 +545,7 @@ static int write_tables(const SweepPlan *plan, const char *dir,
                     plan->n_points,       plan->value,
                     sc0->n_alt,           names,
                     plan->replications,   NULL,
-                    &reader};
+                    &reader,              plan->llm};
     /* The four outputs are independent: write them side by side (the HDF5
      * file, the slowest, on its own thread), each complete under its
      * temporary name; rename all four only once all are complete
@@ -962,7 +968,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         fp = fopen(path, "w");
         if (fp != NULL) {
             fputs(head, fp);
-            columns_line(fp);
+            columns_line(fp, &plan);
             fflush(fp);
         }
     }

@@ -21,7 +21,10 @@
  *     usd_per_1m_requests, usd_per_vcpu_s, usd_per_gib_s, usd_per_gpu_s,
  *     active_usd_per_gpu_s, granularity_ms, gpus, gpu_memory_gb, hardware;
  *   "vm-hourly" (a VM instance type): usd_per_hour, min_billed_s, vcpus,
- *     memory_gb, gpus, gpu_memory_gb, hardware (the profile class it runs).
+ *     memory_gb, gpus, gpu_memory_gb, hardware (the profile class it runs);
+ *   "per-token" (a hosted model API, platform "api"): usd_per_1m_input,
+ *     usd_per_1m_output, rate_limit_rpm, rate_limit_tpm, max_concurrent
+ *     (0 = no limit), ttft_ms, output_tokens_per_s.
  * Any entry may carry "limits" (PriceLimits in pricing.h: what a deployment
  * may configure, with its own source and date): min_memory_mb,
  * max_memory_mb, memory_increment_mb, min_vcpus, max_vcpus, mb_per_vcpu,
@@ -46,7 +49,9 @@ static const char *const entry_keys[] = {
     "free_gb_s_per_month", "notes", "usd_per_hour", "min_billed_s", "vcpus",
     "memory_gb", "gpus", "gpu_memory_gb", "hardware", "memory_step_mb",
     "min_billed_ms", "tiers", "usd_per_vcpu_s", "usd_per_gib_s",
-    "usd_per_gpu_s", "active_usd_per_gpu_s", "limits", NULL};
+    "usd_per_gpu_s", "active_usd_per_gpu_s", "limits", "usd_per_1m_input",
+    "usd_per_1m_output", "rate_limit_rpm", "rate_limit_tpm", "max_concurrent",
+    "ttft_ms", "output_tokens_per_s", NULL};
 
 /* Reads the fields present in `v` over *e.  `fresh`: a new entry, whose
  * descriptive and price fields are required. */
@@ -247,6 +252,42 @@ static int parse_instance_fields(const JCtx *c, const cJSON *v,
     return 0;
 }
 
+static int parse_token_fields(const JCtx *c, const cJSON *v,
+                              const char *path, PriceEntry *e, int fresh)
+{
+    int rc;
+    long long rpm = e->rate_rpm, tpm = e->rate_tpm, conc = e->max_concurrent;
+    if ((rc = json_num(c, v, path, "usd_per_1m_input", fresh,
+                       e->usd_per_1m_input, JNUM_NONNEGATIVE,
+                       &e->usd_per_1m_input)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_1m_output", fresh,
+                       e->usd_per_1m_output, JNUM_NONNEGATIVE,
+                       &e->usd_per_1m_output)) < 0 ||
+        (rc = json_int(c, v, path, "rate_limit_rpm", 0, rpm, 0, 100000000,
+                       &rpm)) < 0 ||
+        (rc = json_int(c, v, path, "rate_limit_tpm", 0, tpm, 0,
+                       10000000000LL, &tpm)) < 0 ||
+        (rc = json_int(c, v, path, "max_concurrent", 0, conc, 0, 100000000,
+                       &conc)) < 0 ||
+        (rc = json_num(c, v, path, "ttft_ms", fresh, e->ttft_ms,
+                       JNUM_NONNEGATIVE, &e->ttft_ms)) < 0 ||
+        (rc = json_num(c, v, path, "output_tokens_per_s", fresh,
+                       e->output_tokens_per_s, JNUM_POSITIVE,
+                       &e->output_tokens_per_s)) < 0 ||
+        (rc = json_str(c, v, path, "hardware", 0, e->hardware, e->hardware,
+                       sizeof e->hardware)) < 0)
+        return rc;
+    if (e->output_tokens_per_s <= 0) { /* an override to 0 */
+        char p[256];
+        json_path_key(p, sizeof p, path, "output_tokens_per_s");
+        return err_set(c->err, SIM_EINPUT, c->file, "%s: must be > 0", p);
+    }
+    e->rate_rpm = rpm;
+    e->rate_tpm = tpm;
+    e->max_concurrent = (int)conc;
+    return 0;
+}
+
 static int parse_serverless_fields(const JCtx *c, const cJSON *v,
                                    const char *path, PriceEntry *e, int fresh)
 {
@@ -302,7 +343,7 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
 {
     static const char *const models[] = {"request-duration", "vm-hourly",
                                          "instance-busy", "instance-life",
-                                         NULL};
+                                         "per-token", NULL};
     int rc;
     char model[32];
     snprintf(model, sizeof model, "%s",
@@ -336,6 +377,10 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
         strcmp(model, "instance-life") == 0) {
         e->model = model[9] == 'b' ? PRICE_INSTANCE_BUSY : PRICE_INSTANCE_LIFE;
         return parse_instance_fields(c, v, path, e, fresh);
+    }
+    if (strcmp(model, "per-token") == 0) {
+        e->model = PRICE_PER_TOKEN;
+        return parse_token_fields(c, v, path, e, fresh);
     }
     char p[256];
     json_path_key(p, sizeof p, path, "model");
@@ -486,6 +531,8 @@ static const char *model_name(PriceModel m)
         return "instance-busy";
     case PRICE_INSTANCE_LIFE:
         return "instance-life";
+    case PRICE_PER_TOKEN:
+        return "per-token";
     }
     return "?";
 }
@@ -575,6 +622,17 @@ static void instance_json(cJSON *o, const PriceEntry *e)
     add_num(o, "gpu_memory_gb", e->gpu_memory_gb);
 }
 
+static void token_json(cJSON *o, const PriceEntry *e)
+{
+    add_num(o, "usd_per_1m_input", e->usd_per_1m_input);
+    add_num(o, "usd_per_1m_output", e->usd_per_1m_output);
+    add_num(o, "rate_limit_rpm", (double)e->rate_rpm);
+    add_num(o, "rate_limit_tpm", (double)e->rate_tpm);
+    add_num(o, "max_concurrent", e->max_concurrent);
+    add_num(o, "ttft_ms", e->ttft_ms);
+    add_num(o, "output_tokens_per_s", e->output_tokens_per_s);
+}
+
 static void vm_json(cJSON *o, const PriceEntry *e)
 {
     add_num(o, "usd_per_hour", e->usd_per_hour);
@@ -609,6 +667,9 @@ static cJSON *entry_json(const PriceEntry *e, const cJSON *raw)
         break;
     case PRICE_VM_HOURLY:
         vm_json(o, e);
+        break;
+    case PRICE_PER_TOKEN:
+        token_json(o, e);
         break;
     }
     if (e->limits.source[0] != '\0')
@@ -659,6 +720,10 @@ static void price_line(const PriceEntry *e, char *buf, size_t size)
         snprintf(buf, size, "%.6g per hour (%g vCPU, %g GB%s)",
                  e->usd_per_hour, e->vcpus, e->memory_gb,
                  e->gpus ? ", GPU" : "");
+        break;
+    case PRICE_PER_TOKEN:
+        snprintf(buf, size, "%.6g per 1M input + %.6g per 1M output tokens",
+                 e->usd_per_1m_input, e->usd_per_1m_output);
         break;
     }
 }

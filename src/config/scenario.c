@@ -23,8 +23,9 @@
 
 static const char *const top_keys[] = {
     "name", "description", "seed", "replications", "horizon_s", "slo_ms",
-    "timeseries_interval_s", "model", "models_dir", "workload",
-    "pricing_catalog", "defaults", "alternatives", "warmup", "notes", NULL};
+    "slo_ttft_ms", "slo_tpot_ms", "timeseries_interval_s", "model",
+    "models_dir", "workload", "pricing_catalog", "defaults", "alternatives",
+    "warmup", "notes", NULL};
 
 static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
@@ -47,7 +48,7 @@ static const char *const autoscale_keys[] = {
 static const char *const lb_names[] = {"shared-queue", "round-robin",
                                        "least-outstanding", NULL};
 static const char *const platform_names[] = {"serverless", "vm", "hybrid",
-                                             NULL};
+                                             "api", NULL};
 
 /* VM price multipliers (reference/pricing.md, 2026-11): typical 1-year
  * reserved ~0.60x, 3-year ~0.40x; spot observed ~0.30x for GPUs. */
@@ -1208,6 +1209,57 @@ static int limit_error(const JCtx *c, const cJSON *alt, const cJSON *defs,
                    v->msg);
 }
 
+/* The catalog entry that key "pricing" of the alternative (or of the
+ * defaults) names, into a->price: `def` when absent (NULL: required).
+ * Its id goes to price_id[64], the JSON path of the object to *path. */
+static int load_pricing(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                        const char *apath, const char *def,
+                        const Catalog *cat, AltSpec *a, char *catalog_date,
+                        char *price_id, const char **path)
+{
+    int rc;
+    const cJSON *o = from(alt, defs, "pricing", apath, path);
+    char where[300];
+    if ((rc = json_str(c, o, *path, "pricing", def == NULL, def, price_id,
+                       64)) < 0)
+        return rc;
+    snprintf(where, sizeof where, "%s: %s.pricing", c->file, *path);
+    return catalog_get(cat, price_id, &a->price, catalog_date, c->err,
+                       where);
+}
+
+/* An "api" alternative (platform/api.c): a per-token price entry, a
+ * timeout, and traffic with token counts; the instance keys do not
+ * apply. */
+static int load_api(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                    const char *apath, const Scenario *sc,
+                    const Catalog *cat, AltSpec *a, char *catalog_date)
+{
+    int rc;
+    const char *p;
+    const cJSON *o;
+    char price_id[64];
+    if ((rc = load_pricing(c, alt, defs, apath, NULL, cat, a, catalog_date,
+                           price_id, &p)) < 0)
+        return rc;
+    if (a->price.model != PRICE_PER_TOKEN)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.pricing: '%s' is not a per-token API entry (the "
+                       "api platform takes one: 'simsrv catalog' lists them "
+                       "as per-token)",
+                       p, price_id);
+    if (!workload_has_tokens(&sc->workload))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.platform: the api platform bills per token; the "
+                       "workload must give token counts (a trace with "
+                       "context_column and generated_column)",
+                       apath);
+    snprintf(a->hardware, sizeof a->hardware, "api");
+    o = from(alt, defs, "timeout_s", apath, &p);
+    return json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
+                    &a->timeout_s);
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
@@ -1245,6 +1297,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         a->kind = PLATFORM_VM;
     else if (strcmp(a->platform, "hybrid") == 0)
         a->kind = PLATFORM_HYBRID;
+    else if (strcmp(a->platform, "api") == 0)
+        a->kind = PLATFORM_API;
     else
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.platform: unknown platform '%s' (did you mean "
@@ -1253,6 +1307,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                                     platform_names));
     a->model_size_mb = sc->model.size_mb;
     a->model_memory_mb = sc->model.memory_mb;
+    if (a->kind == PLATFORM_API)
+        return load_api(c, alt, defs, apath, sc, cat, a, catalog_date);
     if (a->kind != PLATFORM_SERVERLESS) {
         o = from(alt, defs, "vm", apath, &p);
         char vp[128];
@@ -1282,19 +1338,18 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
             return rc;
     }
     char price_id[64];
-    o = from(alt, defs, "pricing", apath, &p);
-    if ((rc = json_str(c, o, p, "pricing", 0, "aws-lambda-x86", price_id,
-                       sizeof price_id)) < 0)
-        return rc;
-    char where[300];
-    snprintf(where, sizeof where, "%s: %s.pricing", c->file, p);
-    if ((rc = catalog_get(cat, price_id, &a->price, catalog_date, c->err,
-                          where)) < 0)
+    if ((rc = load_pricing(c, alt, defs, apath, "aws-lambda-x86", cat, a,
+                           catalog_date, price_id, &p)) < 0)
         return rc;
     if (a->price.model == PRICE_VM_HOURLY)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.pricing: '%s' is not a serverless price entry (it "
                        "is a VM instance type; use it in \"vm\")",
+                       p, price_id);
+    if (a->price.model == PRICE_PER_TOKEN)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.pricing: '%s' is a per-token API entry; use it "
+                       "with \"platform\": \"api\"",
                        p, price_id);
     o = from(alt, defs, "hardware", apath, &p);
     if ((rc = json_str(c, o, p, "hardware", 0,
@@ -1497,6 +1552,10 @@ static int scenario_from_tree(const char *path, cJSON *root,
                        &sc->horizon_s)) < 0 ||
         (rc = json_num(&c, root, "", "slo_ms", 0, 1000, JNUM_POSITIVE,
                        &sc->slo_ms)) < 0 ||
+        (rc = json_num(&c, root, "", "slo_ttft_ms", 0, 0, JNUM_POSITIVE,
+                       &sc->slo_ttft_ms)) < 0 ||
+        (rc = json_num(&c, root, "", "slo_tpot_ms", 0, 0, JNUM_POSITIVE,
+                       &sc->slo_tpot_ms)) < 0 ||
         (rc = json_num(&c, root, "", "timeseries_interval_s", 0, 60,
                        JNUM_NONNEGATIVE, &sc->ts_interval_s)) < 0)
         goto fail;

@@ -28,6 +28,8 @@ typedef struct Scenario {
     int replications;
     double horizon_s;
     double slo_ms;
+    double slo_ttft_ms;     /* LLM SLO targets; 0 = none */
+    double slo_tpot_ms;
     double ts_interval_s;   /* 0 = no timeseries */
     WarmupSpec warmup;      /* warm-up deletion for steady-state studies */
     WorkloadSpec workload;

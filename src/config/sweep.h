@@ -40,6 +40,9 @@ typedef struct SweepPlan {
                                   runs, + 1 a run (the progress line) */
     struct SweepSource *src;   /* what builds the points (sweep.c) */
     int replications;
+    int llm;                   /* some point's traffic carries token
+                                  counts: the tables carry the LLM metrics
+                                  (metrics_columns) */
     uint64_t hash;             /* of the sweep and base scenario texts */
 } SweepPlan;
 

@@ -20,7 +20,8 @@ struct Vm;
 typedef enum ReqWhere {
     REQ_AT_NONE = 0,
     REQ_AT_SERVERLESS,  /* bound to, queued for or served by serverless */
-    REQ_AT_VM           /* queued for or served by a VM */
+    REQ_AT_VM,          /* queued for or served by a VM */
+    REQ_AT_API          /* served by a per-token API (platform/api.c) */
 } ReqWhere;
 
 typedef enum ReqOutcome {

@@ -11,6 +11,7 @@
 const MetricInfo metric_info[MET_COUNT] = {
 #define X(name, unit, doc) {#name, unit, doc},
     RUN_METRICS(X)
+    LLM_METRICS(X)
 #undef X
 };
 
@@ -34,6 +35,12 @@ Metrics *metrics_create(SimTime slo_us)
     hist_reset(&m->lat);
     m->win.n = 1;
     hist_reset(&m->win);
+    Hist *llm_hists[] = {&m->llm.ttft, &m->llm.tpot_ns, &m->llm.e2e,
+                         &m->llm.norm_ns, &m->llm.w_ttft};
+    for (size_t i = 0; i < sizeof llm_hists / sizeof llm_hists[0]; i++) {
+        llm_hists[i]->n = 1;
+        hist_reset(llm_hists[i]);
+    }
     return m;
 }
 
@@ -103,6 +110,53 @@ void metrics_vm(Metrics *m, SimTime now, InstState from, InstState to)
     }
 }
 
+/* The output tokens of an LLM request: as its executor counted them, or
+ * as its trace gave them. */
+static int64_t llm_tokens_out(const Request *req)
+{
+    return req->tokens_out_done > 0 ? req->tokens_out_done
+                                    : req->output_tokens;
+}
+
+/* A completed request: its tokens (when it has token counts), and with a
+ * first token its latencies; the window always, the run's statistics when
+ * it is measured (arrived after the warm-up). */
+static void llm_end(LlmAcc *a, const Request *req, SimTime now,
+                    int measured)
+{
+    int64_t n_out = llm_tokens_out(req);
+    if (n_out < 1)
+        return; /* not an LLM request */
+    a->w_output_tokens += (uint64_t)n_out;
+    if (measured) {
+        a->output_tokens += (uint64_t)n_out;
+        a->prompt_tokens += req->prompt_tokens > 0
+                                ? (uint64_t)req->prompt_tokens
+                                : 0;
+    }
+    if (req->first_token_us < 0)
+        return;
+    SimTime ttft = req->first_token_us - req->arrival;
+    hist_add(&a->w_ttft, ttft);
+    if (!measured)
+        return;
+    SimTime e2e = now - req->arrival;
+    SimTime decode = now - req->first_token_us; /* the n_out - 1 gaps */
+    a->n++;
+    hist_add(&a->ttft, ttft);
+    hist_add(&a->e2e, e2e);
+    hist_add(&a->norm_ns, llround((double)e2e * 1e3 / (double)n_out));
+    if (n_out >= 2)
+        hist_add(&a->tpot_ns,
+                 llround((double)decode * 1e3 / (double)(n_out - 1)));
+    /* TPOT <= target, compared exactly: decode <= target x gaps. */
+    int ttft_ok = a->slo_ttft_us <= 0 || ttft <= a->slo_ttft_us;
+    int tpot_ok = a->slo_tpot_us <= 0 || n_out < 2 ||
+                  (double)decode <= (double)a->slo_tpot_us * (double)(n_out - 1);
+    if (ttft_ok && tpot_ok)
+        a->slo_ok++;
+}
+
 void metrics_end(Metrics *m, const Request *req, SimTime now)
 {
     ReqOutcome outcome = (ReqOutcome)req->outcome;
@@ -126,6 +180,8 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
     case REQ_UNFINISHED:
         break;
     }
+    if (outcome == REQ_COMPLETED)
+        llm_end(&m->llm, req, now, req->arrival >= m->warmup);
     /* ... the run's statistics only those that arrived after the warm-up. */
     if (req->arrival < m->warmup) {
         m->pre_ended++;
@@ -184,6 +240,15 @@ void metrics_window(Metrics *m, SimTime now, TsRow *row)
                                m->w_vm_state_us0[INST_BUSY]) / len : 0;
     row->p95_ms = m->win.n ? hist_quantile(&m->win, 0.95) * 1e-3 : (double)NAN;
     row->cost_usd = 0;
+    LlmAcc *a = &m->llm;
+    row->ttft_p50_ms =
+        a->w_ttft.n ? hist_quantile(&a->w_ttft, 0.50) * 1e-3 : (double)NAN;
+    row->ttft_p99_ms =
+        a->w_ttft.n ? hist_quantile(&a->w_ttft, 0.99) * 1e-3 : (double)NAN;
+    row->out_tok_s = len > 0 ? (double)a->w_output_tokens / len * 1e6 : 0;
+    row->kv_util_pct = (double)NAN; /* metrics_llm_window */
+    a->w_output_tokens = 0;
+    hist_reset(&a->w_ttft);
     m->win_t0 = now;
     m->w_arrivals = m->w_completed = m->w_rejected = m->w_timed_out = 0;
     m->w_cold = 0;
@@ -192,4 +257,79 @@ void metrics_window(Metrics *m, SimTime now, TsRow *row)
         m->w_vm_state_us0[s] = m->vm_state_us[s];
     }
     hist_reset(&m->win);
+}
+
+/* ---- LLM metrics ----------------------------------------------------- */
+
+void metrics_llm_slo(Metrics *m, SimTime ttft_us, SimTime tpot_us)
+{
+    m->llm.slo_ttft_us = ttft_us;
+    m->llm.slo_tpot_us = tpot_us;
+}
+
+void metrics_llm_warmup(Metrics *m, const LlmRunStats *st)
+{
+    m->llm.at_warmup = *st;
+}
+
+/* used / capacity in %, NaN without engines or capacity. */
+static double kv_util_pct(const LlmRunStats *end, const LlmRunStats *start)
+{
+    double cap = end->kv_cap_block_us - start->kv_cap_block_us;
+    if (!end->has_engines || !(cap > 0))
+        return (double)NAN;
+    return 100.0 * (end->kv_used_block_us - start->kv_used_block_us) / cap;
+}
+
+void metrics_llm_window(Metrics *m, const LlmRunStats *st, TsRow *row)
+{
+    row->kv_util_pct = kv_util_pct(st, &m->llm.at_window);
+    m->llm.at_window = *st;
+}
+
+/* Quantiles p of h, scaled by `unit` (to ms), into out; NaN when empty. */
+static void llm_quantiles(const Hist *h, const double *p, int n, double unit,
+                          double *out)
+{
+    hist_quantiles(h, p, n, out);
+    for (int i = 0; i < n; i++)
+        out[i] = h->n ? out[i] * unit : (double)NAN;
+}
+
+void metrics_llm_result(const Metrics *m, const LlmRunStats *st,
+                        double measured_s, double *v)
+{
+    static const double ps[4] = {0.50, 0.90, 0.95, 0.99};
+    const LlmAcc *a = &m->llm;
+    llm_quantiles(&a->ttft, ps, 4, 1e-3, &v[MET_ttft_p50_ms]);
+    llm_quantiles(&a->tpot_ns, ps, 4, 1e-6, &v[MET_tpot_p50_ms]);
+    llm_quantiles(&a->e2e, ps, 4, 1e-3, &v[MET_e2e_p50_ms]);
+    llm_quantiles(&a->norm_ns, ps, 4, 1e-6, &v[MET_norm_p50_ms]);
+    v[MET_llm_requests] = (double)a->n;
+    v[MET_ttft_mean_ms] = a->ttft.n ? hist_mean(&a->ttft) * 1e-3 : (double)NAN;
+    v[MET_tpot_mean_ms] =
+        a->tpot_ns.n ? hist_mean(&a->tpot_ns) * 1e-6 : (double)NAN;
+    v[MET_output_tokens] = (double)a->output_tokens;
+    double per_s = measured_s > 0 ? 1.0 / measured_s : 0.0;
+    v[MET_output_tok_s] = (double)a->output_tokens * per_s;
+    v[MET_total_tok_s] =
+        (double)(a->prompt_tokens + a->output_tokens) * per_s;
+    uint64_t ended = m->completed + m->rejected + m->timed_out;
+    v[MET_llm_slo_pct] =
+        ended ? 100.0 * (double)a->slo_ok / (double)ended : (double)NAN;
+    v[MET_goodput_rps] = (double)a->slo_ok * per_s;
+    const LlmRunStats *w = &a->at_warmup;
+    double busy_us = st->busy_us - w->busy_us;
+    v[MET_mean_running_batch] =
+        st->has_engines && busy_us > 0
+            ? (st->running_seq_us - w->running_seq_us) / busy_us
+            : (double)NAN;
+    v[MET_kv_util_pct] = kv_util_pct(st, w);
+    v[MET_preemptions] = st->has_engines
+                             ? (double)(st->preemptions - w->preemptions)
+                             : (double)NAN;
+    v[MET_iterations] = st->has_engines
+                            ? (double)(st->iterations - w->iterations)
+                            : (double)NAN;
+    v[MET_usd_per_1m_out] = (double)NAN; /* the World's, after the cost */
 }

@@ -19,6 +19,7 @@
 
 #include "../core/time.h"
 #include "../entity/instance.h"
+#include "../executor/llm_stats.h"
 #include "../entity/request.h"
 #include "hist.h"
 
@@ -68,12 +69,66 @@
     X(usd_per_1m, "USD", "total cost per million arrivals")                    \
     X(warmup_s, "s", "deleted warm-up (statistics cover [warmup, horizon))")
 
+/* The LLM metrics, after the others: they are written only for scenarios
+ * whose requests carry token counts (metrics_llm_columns), so every other
+ * scenario's outputs keep their columns.  Per request (completed, with a
+ * first output token): TTFT = first token - arrival (queueing and cold
+ * start included); TPOT = (finish - first token) / (output tokens - 1),
+ * for requests of two tokens or more; E2E = finish - arrival; normalised
+ * latency = E2E / output tokens.  Percentiles are NaN (empty) when no
+ * request had a first token; the executor's entries are NaN when no
+ * component ran an LLM engine. */
+#define LLM_METRICS(X)                                                         \
+    X(llm_requests, "count", "completed requests with a first output token")  \
+    X(ttft_p50_ms, "ms", "median time to first token (arrival to token 1)")   \
+    X(ttft_p90_ms, "ms", "90th percentile TTFT")                              \
+    X(ttft_p95_ms, "ms", "95th percentile TTFT")                              \
+    X(ttft_p99_ms, "ms", "99th percentile TTFT")                              \
+    X(ttft_mean_ms, "ms", "mean TTFT")                                        \
+    X(tpot_p50_ms, "ms", "median time per output token after the first")      \
+    X(tpot_p90_ms, "ms", "90th percentile TPOT")                              \
+    X(tpot_p95_ms, "ms", "95th percentile TPOT")                              \
+    X(tpot_p99_ms, "ms", "99th percentile TPOT")                              \
+    X(tpot_mean_ms, "ms", "mean TPOT (requests of 2 or more tokens)")         \
+    X(e2e_p50_ms, "ms", "median end-to-end latency of those requests")        \
+    X(e2e_p90_ms, "ms", "90th percentile E2E")                                \
+    X(e2e_p95_ms, "ms", "95th percentile E2E")                                \
+    X(e2e_p99_ms, "ms", "99th percentile E2E")                                \
+    X(norm_p50_ms, "ms/token", "median normalised latency, E2E / tokens")     \
+    X(norm_p90_ms, "ms/token", "90th percentile normalised latency")          \
+    X(norm_p95_ms, "ms/token", "95th percentile normalised latency")          \
+    X(norm_p99_ms, "ms/token", "99th percentile normalised latency")          \
+    X(output_tokens, "tokens", "output tokens of completed requests")         \
+    X(output_tok_s, "tokens/s", "those output tokens / measured seconds")     \
+    X(total_tok_s, "tokens/s", "their prompt + output tokens / measured s")   \
+    X(llm_slo_pct, "%", "ended requests within slo_ttft_ms and slo_tpot_ms")  \
+    X(goodput_rps, "req/s", "requests within both LLM SLOs / measured s")     \
+    X(mean_running_batch, "sequences", "running sequences per iteration, "     \
+      "time-weighted over busy engine time")                                 \
+    X(kv_util_pct, "%", "KV blocks in use / KV capacity, time-average")       \
+    X(preemptions, "count", "recompute preemptions")                          \
+    X(iterations, "count", "engine iterations")                               \
+    X(cost_tokens_usd, "USD", "per-token API charges (platform api)")         \
+    X(usd_per_1m_out, "USD", "total cost per million output tokens")
+
 enum {
 #define X(name, unit, doc) MET_##name,
     RUN_METRICS(X)
+    LLM_METRICS(X)
 #undef X
         MET_COUNT
 };
+
+/* Where the LLM metrics start: MET_LLM_FIRST .. MET_COUNT - 1. */
+#define MET_LLM_FIRST MET_llm_requests
+
+/* How many metrics (from the first) a scenario's outputs carry: all of
+ * them when its requests carry token counts, else those before the LLM
+ * metrics. */
+static inline int metrics_columns(int llm)
+{
+    return llm ? MET_COUNT : MET_LLM_FIRST;
+}
 
 #define METRICS_BUSY_K 128 /* busy-count distribution: 0..126, 127+ */
 #define RUN_CDF_POINTS 104 /* latency quantiles kept per run */
@@ -107,7 +162,35 @@ typedef struct TsRow {
     double vm_booting, vm_ready; /* time-average VMs */
     double p95_ms;               /* NaN when nothing completed */
     double cost_usd;             /* accrued by t1 */
+    /* LLM scenarios (written only for them), of the requests completed
+     * in the interval: */
+    double ttft_p50_ms, ttft_p99_ms; /* with a first token; NaN if none */
+    double out_tok_s;            /* output tokens / interval length */
+    double kv_util_pct;          /* executor: KV blocks in use / capacity,
+                                    time-average; NaN without engines */
 } TsRow;
+
+/* The LLM part of the accumulators (see LLM_METRICS).  TPOT and
+ * normalised latency are kept in nanoseconds (a 20 ms TPOT is 2e7 ns), so
+ * that a mean gap between tokens is not rounded to whole microseconds;
+ * the histograms are indifferent to the unit. */
+typedef struct LlmAcc {
+    SimTime slo_ttft_us;         /* 0 = no TTFT target */
+    SimTime slo_tpot_us;         /* 0 = no TPOT target */
+    uint64_t n;                  /* measured, completed, with a first token */
+    uint64_t slo_ok;             /* of which within both targets */
+    uint64_t prompt_tokens, output_tokens; /* of every measured completed
+                                              request with token counts */
+    Hist ttft;                   /* us */
+    Hist tpot_ns;                /* requests of >= 2 output tokens */
+    Hist e2e;                    /* us */
+    Hist norm_ns;                /* ns per output token */
+    /* the open timeseries window (every request, warm-up included) */
+    uint64_t w_output_tokens;
+    Hist w_ttft;
+    LlmRunStats at_warmup;       /* executor counters at the warm-up point */
+    LlmRunStats at_window;       /* ... at the open window's start */
+} LlmAcc;
 
 typedef struct Metrics {
     /* Outcome counters count the requests that arrived at or after
@@ -137,6 +220,7 @@ typedef struct Metrics {
     double w_state_us0[INST_NSTATES];
     double w_vm_state_us0[INST_NSTATES];
     Hist win;
+    LlmAcc llm;
 } Metrics;
 
 Metrics *metrics_create(SimTime slo_us);
@@ -162,5 +246,26 @@ void metrics_end(Metrics *m, const Request *req, SimTime now);
 
 /* Closes the window [win_t0, now) into *row and opens the next. */
 void metrics_window(Metrics *m, SimTime now, TsRow *row);
+
+/* --- LLM metrics ------------------------------------------------------ */
+
+/* The LLM SLO targets (0 = none): a request meets the SLO when its TTFT
+ * <= ttft_us and its TPOT <= tpot_us (a one-token request has no TPOT and
+ * meets that target). */
+void metrics_llm_slo(Metrics *m, SimTime ttft_us, SimTime tpot_us);
+
+/* The executor's counters at the warm-up point (st: cumulative, see
+ * llm_stats.h). */
+void metrics_llm_warmup(Metrics *m, const LlmRunStats *st);
+
+/* The executor's part of the window [t0, t1) that metrics_window just
+ * closed into *row (st: counters at t1); the next window starts there. */
+void metrics_llm_window(Metrics *m, const LlmRunStats *st, TsRow *row);
+
+/* Fills the LLM entries of v (MET_LLM_FIRST ..) but usd_per_1m_out from
+ * the requests measured and the executor's counters at the horizon (st),
+ * over `measured_s` seconds (horizon - warm-up). */
+void metrics_llm_result(const Metrics *m, const LlmRunStats *st,
+                        double measured_s, double *v);
 
 #endif

@@ -34,14 +34,15 @@ static void put_num(FILE *fp, double x)
 
 void report_write_csv(FILE *fp, const ReportInput *in)
 {
+    int n_met = metrics_columns(in->llm);
     fputs("alternative,pricing,replications", fp);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < n_met; m++)
         fprintf(fp, ",%s,%s_ci95", metric_info[m].name, metric_info[m].name);
     fputc('\n', fp);
     for (int a = 0; a < in->n_alt; a++) {
         fprintf(fp, "%s,%s,%d", in->alt_names[a], in->alt_pricing[a],
                 in->replications);
-        for (int m = 0; m < MET_COUNT; m++) {
+        for (int m = 0; m < n_met; m++) {
             Interval iv = metric_interval(in, a, m);
             fputc(',', fp);
             put_num(fp, iv.mean);
@@ -92,6 +93,7 @@ static void json_num(FILE *fp, double x)
 
 void report_write_json(FILE *fp, const ReportInput *in)
 {
+    int n_met = metrics_columns(in->llm);
     fputs("{\n  \"simsrv_version\": ", fp);
     json_string(fp, in->version);
     fputs(",\n  \"scenario\": ", fp);
@@ -110,11 +112,17 @@ void report_write_json(FILE *fp, const ReportInput *in)
     json_num(fp, in->horizon_s);
     fputs(",\n  \"slo_ms\": ", fp);
     json_num(fp, in->slo_ms);
+    if (in->llm) { /* 0 = no target: null */
+        fputs(",\n  \"slo_ttft_ms\": ", fp);
+        json_num(fp, in->slo_ttft_ms > 0 ? in->slo_ttft_ms : (double)NAN);
+        fputs(",\n  \"slo_tpot_ms\": ", fp);
+        json_num(fp, in->slo_tpot_ms > 0 ? in->slo_tpot_ms : (double)NAN);
+    }
     fputs(",\n  \"confidence\": \"95% Student-t over replications; null "
           "with one replication\"",
           fp);
     fputs(",\n  \"metrics\": {", fp);
-    for (int m = 0; m < MET_COUNT; m++) {
+    for (int m = 0; m < n_met; m++) {
         fprintf(fp, "%s\n    \"%s\": {\"unit\": ", m ? "," : "",
                 metric_info[m].name);
         json_string(fp, metric_info[m].unit);
@@ -129,13 +137,13 @@ void report_write_json(FILE *fp, const ReportInput *in)
         fputs(",\n      \"pricing\": ", fp);
         json_string(fp, in->alt_pricing[a]);
         fputs(",\n      \"mean\": {", fp);
-        for (int m = 0; m < MET_COUNT; m++) {
+        for (int m = 0; m < n_met; m++) {
             Interval iv = metric_interval(in, a, m);
             fprintf(fp, "%s\"%s\": ", m ? ", " : "", metric_info[m].name);
             json_num(fp, iv.mean);
         }
         fputs("},\n      \"ci95\": {", fp);
-        for (int m = 0; m < MET_COUNT; m++) {
+        for (int m = 0; m < n_met; m++) {
             Interval iv = metric_interval(in, a, m);
             fprintf(fp, "%s\"%s\": ", m ? ", " : "", metric_info[m].name);
             json_num(fp, iv.half);
@@ -160,7 +168,7 @@ void report_write_json(FILE *fp, const ReportInput *in)
             const RunResult *res = &in->results[a * in->replications + r];
             fprintf(fp, "%s\n        {\"replication\": %d, \"events\": %" PRIu64,
                     r ? "," : "", r, res->events);
-            for (int m = 0; m < MET_COUNT; m++) {
+            for (int m = 0; m < n_met; m++) {
                 fprintf(fp, ", \"%s\": ", metric_info[m].name);
                 json_num(fp, res->v[m]);
             }
@@ -171,6 +179,53 @@ void report_write_json(FILE *fp, const ReportInput *in)
     fputs("\n  ],\n  \"scenario_json\": ", fp);
     json_string(fp, in->scenario_json);
     fputs("\n}\n", fp);
+}
+
+/* "%9.1f", or blanks and "-" for NaN (no LLM request, no engine). */
+static void put_cell(FILE *fp, double x, int width, int decimals)
+{
+    if (isnan(x))
+        fprintf(fp, " %*s", width, "-");
+    else
+        fprintf(fp, " %*.*f", width, decimals, x);
+}
+
+/* The LLM table: TTFT, TPOT, tokens/s, LLM SLO attainment and goodput,
+ * cost per million output tokens. */
+static void print_llm_table(FILE *fp, const ReportInput *in, int iw)
+{
+    fprintf(fp, "\nLLM: TTFT and TPOT of completed requests; SLO TTFT ");
+    if (in->slo_ttft_ms > 0)
+        fprintf(fp, "%g ms", in->slo_ttft_ms);
+    else
+        fputs("none", fp);
+    fputs(", TPOT ", fp);
+    if (in->slo_tpot_ms > 0)
+        fprintf(fp, "%g ms\n", in->slo_tpot_ms);
+    else
+        fputs("none\n", fp);
+    fprintf(fp, "%-*s %9s %9s %8s %8s %9s %7s %9s %6s %10s\n", iw,
+            "alternative", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99",
+            "out tok/s", "SLO %", "goodput/s", "batch", "$/1M out");
+    for (int a = 0; a < in->n_alt; a++) {
+        double v[MET_COUNT];
+        for (int m = MET_LLM_FIRST; m < MET_COUNT; m++)
+            v[m] = metric_interval(in, a, m).mean;
+        fprintf(fp, "%-*s", iw, in->alt_names[a]);
+        put_cell(fp, v[MET_ttft_p50_ms], 9, 1);
+        put_cell(fp, v[MET_ttft_p99_ms], 9, 1);
+        put_cell(fp, v[MET_tpot_p50_ms], 8, 2);
+        put_cell(fp, v[MET_tpot_p99_ms], 8, 2);
+        put_cell(fp, v[MET_output_tok_s], 9, 1);
+        put_cell(fp, v[MET_llm_slo_pct], 7, 2);
+        put_cell(fp, v[MET_goodput_rps], 9, 3);
+        put_cell(fp, v[MET_mean_running_batch], 6, 1);
+        put_cell(fp, v[MET_usd_per_1m_out], 10, 4);
+        fputc('\n', fp);
+    }
+    fputs("(ms; SLO % of ended requests within both targets; batch = mean "
+          "running sequences per engine iteration)\n",
+          fp);
 }
 
 void report_print_table(FILE *fp, const ReportInput *in, const char *out_dir)
@@ -203,6 +258,8 @@ void report_print_table(FILE *fp, const ReportInput *in, const char *out_dir)
                 v[MET_served_vm_pct], v[MET_cost_usd], v[MET_usd_per_1m],
                 v[MET_idle_gb_s]);
     }
+    if (in->llm)
+        print_llm_table(fp, in, iw);
     if (in->replications > 1)
         fprintf(fp, "\nMeans over %d replications; 95%% intervals",
                 in->replications);

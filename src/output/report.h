@@ -5,7 +5,8 @@
  * aggregates each RUN_METRICS entry across replications (mean and 95%
  * Student-t half-width) and writes:
  *   summary.csv   one tidy row per alternative: alternative, replications,
- *                 then <metric>,<metric>_ci95 for every metric;
+ *                 then <metric>,<metric>_ci95 for every metric (the LLM
+ *                 metrics only when `llm`);
  *   summary.json  everything: scenario text, seed, version, per-replication
  *                 values and the intervals;
  * and prints the comparison table.  Output is a pure function of the
@@ -35,6 +36,9 @@ typedef struct ReportInput {
     const char *const *alt_names;
     const char *const *alt_pricing; /* price entry id per alternative */
     const RunResult *results;    /* [alt * replications + rep] */
+    int llm;                     /* requests carry token counts: the LLM
+                                    metrics are written and printed */
+    double slo_ttft_ms, slo_tpot_ms; /* LLM SLO targets, 0 = none */
 } ReportInput;
 
 void report_write_csv(FILE *fp, const ReportInput *in);

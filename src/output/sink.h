@@ -2,7 +2,8 @@
  * sink.h - where per-request records go: a const table of functions.
  *
  * `simsrv run --requests` streams every request of every run (arrival,
- * alternative, replication, outcome, cold flag, waits, latency, server) to a
+ * alternative, replication, outcome, cold flag, waits, latency, server; for
+ * LLM requests time to first token and token counts) to a
  * sink while the runs go; memory stays one buffer, whatever the run length.
  * The HDF5 sink (sink_hdf5.c) is the only one so far; a CSV or Parquet sink
  * would be another table like it.
@@ -19,9 +20,13 @@ typedef struct ReqRecord {
     double queue_wait_ms;   /* NaN unless it started */
     double cold_wait_ms;    /* waiting for an instance start; 0 if warm */
     double latency_ms;      /* NaN unless completed */
+    double ttft_ms;         /* LLM: arrival to first output token; NaN if
+                               it had none */
     int64_t server;         /* instance or VM id, -1 if none */
     int32_t alternative;
     int32_t replication;
+    int32_t prompt_tokens;  /* LLM: from the trace, -1 if none */
+    int32_t output_tokens;  /* LLM: output tokens produced (0 if none) */
     int32_t outcome;        /* ReqOutcome: 1 completed, 2 rejected,
                                3 timed out, 4 unfinished */
     int8_t cold;

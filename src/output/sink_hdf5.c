@@ -3,8 +3,9 @@
  *
  * Layout: dataset /requests, a 1-D extendible array of a compound type
  * (arrival_s, alternative, replication, outcome, cold, on_vm, queue_wait_ms,
- * cold_wait_ms, latency_ms, server), chunks of 65,536 rows deflated at
- * level 4; attributes on / from the caller (scenario, version, seed, ...)
+ * cold_wait_ms, latency_ms, server, ttft_ms, prompt_tokens,
+ * output_tokens: the last three for LLM requests, NaN / -1 / 0 otherwise),
+ * chunks of 65,536 rows deflated at level 4; attributes on / from the caller (scenario, version, seed, ...)
  * and `outcomes` naming the outcome codes.  Rows are buffered one chunk at a
  * time and appended by extending the dataset, so memory stays ~3 MB for any
  * number of requests.  h5py reads it as a structured array:
@@ -53,6 +54,11 @@ static hid_t record_type(void)
     H5Tinsert(t, "latency_ms", HOFFSET(ReqRecord, latency_ms),
               H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "server", HOFFSET(ReqRecord, server), H5T_NATIVE_INT64);
+    H5Tinsert(t, "ttft_ms", HOFFSET(ReqRecord, ttft_ms), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "prompt_tokens", HOFFSET(ReqRecord, prompt_tokens),
+              H5T_NATIVE_INT32);
+    H5Tinsert(t, "output_tokens", HOFFSET(ReqRecord, output_tokens),
+              H5T_NATIVE_INT32);
     return t;
 }
 

@@ -91,7 +91,7 @@ int sweeptab_write_cells(FILE *fp, const SweepTable *t, Err *err)
     sweeptab_cursor_open(&cur, t, err);
     fputs("cell,point,replication,alternative", fp);
     put_param_header(fp, t);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < metrics_columns(t->llm); m++)
         fprintf(fp, ",%s", metric_info[m].name);
     fputc('\n', fp);
     const SweepRow *rows;
@@ -101,7 +101,7 @@ int sweeptab_write_cells(FILE *fp, const SweepTable *t, Err *err)
             fprintf(fp, "%d,%d,%d,%s", r->cell, r->point, r->rep,
                     t->alt_names[r->alt]);
             put_params(fp, t, r->point);
-            for (int m = 0; m < MET_COUNT; m++) {
+            for (int m = 0; m < metrics_columns(t->llm); m++) {
                 fputc(',', fp);
                 put_num(fp, r->v[m]);
             }
@@ -128,7 +128,7 @@ static int write_intervals(FILE *fp, const SweepTable *t, int base,
                 fprintf(fp, "%d,%s,%s,%d", p, t->alt_names[a],
                         t->alt_names[base], t->reps);
             put_params(fp, t, p);
-            for (int m = 0; m < MET_COUNT; m++) {
+            for (int m = 0; m < metrics_columns(t->llm); m++) {
                 for (int r = 0; r < t->reps; r++) {
                     const SweepRow *ra = &rows[r * t->n_alt + a];
                     const SweepRow *rb = &rows[r * t->n_alt + b];
@@ -146,7 +146,7 @@ int sweeptab_write_points(FILE *fp, const SweepTable *t, Err *err)
 {
     fputs("point,alternative,replications", fp);
     put_param_header(fp, t);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < metrics_columns(t->llm); m++)
         fprintf(fp, ",%s,%s_ci95", metric_info[m].name, metric_info[m].name);
     fputc('\n', fp);
     return write_intervals(fp, t, -1, err);
@@ -156,7 +156,7 @@ int sweeptab_write_diffs(FILE *fp, const SweepTable *t, Err *err)
 {
     fputs("point,alternative,baseline,replications", fp);
     put_param_header(fp, t);
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < metrics_columns(t->llm); m++)
         fprintf(fp, ",%s_diff,%s_diff_ci95", metric_info[m].name,
                 metric_info[m].name);
     fputc('\n', fp);

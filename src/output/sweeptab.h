@@ -58,6 +58,8 @@ typedef struct SweepTable {
     const SweepRow *rows;         /* [n_points * reps * n_alt], sorted; or
                                      NULL: read through reader */
     const SweepReader *reader;
+    int llm;                      /* LLM traffic: the tables carry the LLM
+                                     metrics (metrics_columns) */
 } SweepTable;
 
 /* One writer's view of the rows, a point at a time: sweeptab_point gives

@@ -142,17 +142,18 @@ static int write_file(const char *tmp, const SweepTable *t, Err *err)
 
     /* the cells and points tables, side by side, a point at a time */
     size_t nrow = (size_t)t->n_points * t->reps * t->n_alt;
-    size_t ccols = 4 + MET_COUNT, pcols = 3 + 2 * MET_COUNT;
+    int n_met = metrics_columns(t->llm);
+    size_t ccols = 4 + (size_t)n_met, pcols = 3 + 2 * (size_t)n_met;
     const char *cnames[4 + MET_COUNT] = {"cell", "point", "replication",
                                          "alternative"};
-    for (int m = 0; m < MET_COUNT; m++)
+    for (int m = 0; m < n_met; m++)
         cnames[4 + m] = metric_info[m].name;
     char (*pn)[96] = xcalloc(pcols, sizeof *pn);
     const char **pnames = xcalloc(pcols, sizeof *pnames);
     snprintf(pn[0], 96, "point");
     snprintf(pn[1], 96, "alternative");
     snprintf(pn[2], 96, "replications");
-    for (int m = 0; m < MET_COUNT; m++) {
+    for (int m = 0; m < n_met; m++) {
         snprintf(pn[3 + 2 * m], 96, "%s", metric_info[m].name);
         snprintf(pn[4 + 2 * m], 96, "%s_ci95", metric_info[m].name);
     }
@@ -181,7 +182,7 @@ static int write_file(const char *tmp, const SweepTable *t, Err *err)
             c[1] = r->point;
             c[2] = r->rep;
             c[3] = r->alt;
-            memcpy(c + 4, r->v, MET_COUNT * sizeof *c);
+            memcpy(c + 4, r->v, (size_t)n_met * sizeof *c);
         }
         rc |= slab_write(&cells, x, per);
         for (int a = 0; a < t->n_alt; a++) {
@@ -189,7 +190,7 @@ static int write_file(const char *tmp, const SweepTable *t, Err *err)
             q[0] = p;
             q[1] = a;
             q[2] = t->reps;
-            for (int m = 0; m < MET_COUNT; m++) {
+            for (int m = 0; m < n_met; m++) {
                 for (int r = 0; r < t->reps; r++)
                     y[r] = rows[r * t->n_alt + a].v[m];
                 Interval iv = stats_interval(y, t->reps);

@@ -9,6 +9,11 @@
  * and requests unfinished at the horizon included, so it equals the
  * summary's cost_usd unless a warm-up is deleted from the summary).  Rows
  * are streamed, so memory does not grow with the horizon.
+ * With `llm` (the scenario's requests carry token counts) four more:
+ * ttft_p50_ms, ttft_p99_ms (of the requests completed in the interval with
+ * a first token; empty if none), out_tok_s (the output tokens of the
+ * requests completed in it / the interval's length) and kv_util_pct (the LLM engines' KV blocks in use /
+ * capacity, time-average over the interval; empty without engines).
  */
 #ifndef SIM_OUTPUT_TIMESERIES_H
 #define SIM_OUTPUT_TIMESERIES_H
@@ -18,8 +23,8 @@
 
 #include "metrics.h"
 
-void ts_write_header(FILE *fp);
+void ts_write_header(FILE *fp, int llm);
 void ts_write_row(FILE *fp, const char *alternative, uint32_t rep,
-                  const TsRow *row);
+                  const TsRow *row, int llm);
 
 #endif

@@ -9,6 +9,7 @@
 static const PlatformOps *const platforms[] = {
     &platform_serverless,
     &platform_vm,
+    &platform_api,
 };
 
 const PlatformOps *platform_find(const char *name)

@@ -76,7 +76,7 @@ typedef struct PlatformOps {
     void (*llm_stats)(const void *st, SimTime now, LlmRunStats *sum);
 } PlatformOps;
 
-extern const PlatformOps platform_serverless, platform_vm;
+extern const PlatformOps platform_serverless, platform_vm, platform_api;
 
 /* The table of the platform named `name`, or NULL. */
 const PlatformOps *platform_find(const char *name);

@@ -377,6 +377,7 @@ static int billed_in(const SrvPool *s, const Instance *inst, InstState to)
         return inst->provisioned || to == INST_STARTING || to == INST_BUSY;
     case PRICE_REQUEST_DURATION:
     case PRICE_VM_HOURLY:
+    case PRICE_PER_TOKEN:
         return 0;
     }
     return 0;

@@ -30,7 +30,8 @@ typedef struct ProvisionStep {
 typedef enum PlatformKind {
     PLATFORM_SERVERLESS = 0,
     PLATFORM_VM,
-    PLATFORM_HYBRID        /* VM base fleet + serverless overflow */
+    PLATFORM_HYBRID,       /* VM base fleet + serverless overflow */
+    PLATFORM_API           /* a hosted per-token API (platform/api.c) */
 } PlatformKind;
 
 typedef enum LbKind {
@@ -97,7 +98,7 @@ typedef enum RoutingKind {
 
 typedef struct AltSpec {
     char name[64];
-    char platform[16];     /* "serverless", "vm" or "hybrid" */
+    char platform[16];     /* "serverless", "vm", "hybrid" or "api" */
     PlatformKind kind;
     char hardware[32];     /* hardware class of the profile */
     int memory_mb;         /* configured memory, billed */
@@ -156,6 +157,10 @@ typedef struct RunConfig {
     uint32_t rep;
     SimTime horizon;       /* arrivals and events before it count */
     SimTime slo;           /* latency target */
+    SimTime slo_ttft;      /* LLM targets: time to first token and time */
+    SimTime slo_tpot;      /* per output token; 0 = none */
+    int llm;               /* the requests carry token counts: the
+                              timeseries rows get the LLM columns */
     SimTime ts_interval;   /* 0 = no timeseries */
     FILE *ts_out;          /* timeseries rows go here, or NULL */
     FILE *fn_out;          /* per-function rows go here, or NULL

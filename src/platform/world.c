@@ -106,6 +106,13 @@ static void record(World *w, const Request *req, SimTime now)
     r.latency_ms = req->outcome == REQ_COMPLETED
                        ? time_to_ms(now - req->arrival)
                        : (double)NAN;
+    r.ttft_ms = req->first_token_us >= 0
+                    ? time_to_ms(req->first_token_us - req->arrival)
+                    : (double)NAN;
+    r.prompt_tokens = req->prompt_tokens;
+    r.output_tokens = req->tokens_out_done > 0 ? req->tokens_out_done
+                      : req->first_token_us >= 0 ? req->output_tokens
+                                                 : 0;
     r.server = -1;
     if (req->where != REQ_AT_NONE) {
         const WorldComponent *c = &w->comp[req->comp];
@@ -260,14 +267,24 @@ static double cost_so_far(World *w, SimTime now)
 static void write_window(World *w, const TsRow *row)
 {
     if (w->rc->ts_out != NULL)
-        ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, row);
+        ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, row,
+                     w->rc->llm);
+}
+
+/* Closes the timeseries window ending at `now` into *row. */
+static void close_window(World *w, SimTime now, TsRow *row)
+{
+    LlmRunStats st;
+    metrics_window(w->m, now, row);
+    world_llm_stats(w, now, &st);
+    metrics_llm_window(w->m, &st, row);
 }
 
 static void on_sample(World *w)
 {
     SimTime now = sim_now(w->sim);
     TsRow row;
-    metrics_window(w->m, now, &row);
+    close_window(w, now, &row);
     row.cost_usd = cost_so_far(w, now);
     write_window(w, &row);
     SimTime next = now + w->rc->ts_interval;
@@ -284,6 +301,9 @@ static void on_warmup(World *w)
     metrics_warmup(w->m, now);
     for (int i = 0; i < w->n_comp; i++)
         w->comp[i].ops->warmup(w->comp[i].state, now);
+    LlmRunStats st;
+    world_llm_stats(w, now, &st);
+    metrics_llm_warmup(w->m, &st);
 }
 
 static void handle(void *model, Sim *sim, const Event *ev)
@@ -348,6 +368,10 @@ static void create_components(World *w, const AltSpec *a)
 {
     memset(w->owner, UINT8_MAX, sizeof w->owner);
     int srv = -1, vm = -1;
+    if (a->kind == PLATFORM_API) {
+        w->route_base = w->route_overflow = add_component(w, "api", a);
+        return;
+    }
     if (a->kind != PLATFORM_VM)
         srv = add_component(w, "serverless", a);
     if (a->kind != PLATFORM_SERVERLESS)
@@ -364,6 +388,7 @@ World *world_create(const RunConfig *rc)
     w->alt = a;
     w->sim = sim_create(handle, w);
     w->m = metrics_create(rc->slo);
+    metrics_llm_slo(w->m, rc->slo_ttft, rc->slo_tpot);
     pool_init(&w->req_pool, sizeof(Request), 1024);
     w->r_arr = rng_create(rc->seed, rc->rep, RNG_ARRIVALS, 0);
     w->r_svc = rng_create(rc->seed, rc->rep, RNG_SERVICE, 0);
@@ -514,7 +539,7 @@ void world_finish(World *w, RunResult *out)
     TsRow last_row;
     int last_window = w->rc->ts_interval > 0 && m->win_t0 < h;
     if (last_window)
-        metrics_window(m, h, &last_row);
+        close_window(w, h, &last_row);
     uint64_t pre_unfinished;
     uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
 
@@ -606,6 +631,12 @@ void world_finish(World *w, RunResult *out)
     v[MET_cost_usd] = usd;
     v[MET_usd_per_1m] =
         m->arrivals ? v[MET_cost_usd] / (double)m->arrivals * 1e6 : 0.0;
+    LlmRunStats llm_end;
+    world_llm_stats(w, h, &llm_end);
+    metrics_llm_result(m, &llm_end, time_to_s(h - w->warmup), v);
+    if (m->llm.output_tokens > 0)
+        v[MET_usd_per_1m_out] =
+            v[MET_cost_usd] / (double)m->llm.output_tokens * 1e6;
     for (int k = 0; k < METRICS_BUSY_K; k++)
         out->busy_p[k] = m->busy_k_us[k] / hus;
     hist_quantiles(&m->lat, run_cdf_p, RUN_CDF_POINTS, out->lat_cdf_ms);

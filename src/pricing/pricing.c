@@ -80,6 +80,14 @@ int64_t pricing_spot_interrupted_billed_s(SimTime life_us, int min_s)
     return pricing_vm_billed_s(life_us, min_s);
 }
 
+double pricing_tokens_usd(const PriceEntry *p, uint64_t input,
+                          uint64_t output)
+{
+    return ((double)input * p->usd_per_1m_input +
+            (double)output * p->usd_per_1m_output) *
+           1e-6;
+}
+
 void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
                        const InstanceShape *shape, CostBreakdown *out)
 {

@@ -43,9 +43,11 @@ typedef enum PriceModel {
     PRICE_VM_HOURLY,            /* a VM instance type: per second, 60 s min */
     PRICE_INSTANCE_BUSY,        /* Cloud Run request-based: per request +
                                    instance time while starting or serving */
-    PRICE_INSTANCE_LIFE         /* instance-billed serverless (Cloud Run
+    PRICE_INSTANCE_LIFE,        /* instance-billed serverless (Cloud Run
                                    instance-based, GPU serverless): an
                                    instance's whole life, idle included */
+    PRICE_PER_TOKEN             /* a hosted model API: per input and output
+                                   token, nothing else (platform "api") */
 } PriceModel;
 
 #define PRICE_MAX_TIERS 4
@@ -109,6 +111,14 @@ typedef struct PriceEntry {
     double gpu_memory_gb;     /* per GPU (also of GPU serverless entries):
                                  the model must fit */
     char hardware[32];        /* profile class it runs: "cpu", "gpu-t4", ... */
+    /* PRICE_PER_TOKEN: a hosted model API (platform/api.c) */
+    double usd_per_1m_input;  /* prompt tokens */
+    double usd_per_1m_output; /* generated tokens */
+    int64_t rate_rpm;         /* requests per minute; 0 = no limit */
+    int64_t rate_tpm;         /* input + output tokens per minute; 0 = none */
+    int max_concurrent;       /* requests in flight; 0 = no limit */
+    double ttft_ms;           /* arrival to first output token */
+    double output_tokens_per_s; /* then one token every 1 / this s */
     PriceLimits limits;       /* what a deployment may configure */
 } PriceEntry;
 
@@ -167,6 +177,12 @@ int64_t pricing_vm_billed_s(SimTime life_us, int min_s);
  * Linux and Windows instances that Amazon EC2 interrupts in their first
  * hour are not charged; later, the seconds used are. */
 int64_t pricing_spot_interrupted_billed_s(SimTime life_us, int min_s);
+
+/* Dollars of `input` prompt and `output` generated tokens at a per-token
+ * entry: input x usd_per_1m_input / 1e6 + output x usd_per_1m_output /
+ * 1e6 (the providers' pages, as the catalog entries cite them). */
+double pricing_tokens_usd(const PriceEntry *p, uint64_t input,
+                          uint64_t output);
 
 /* Dollars from the accumulators.  `months` (the run's length in 30-day
  * months) scales the free tier and the monthly volume tiers; `shape` is

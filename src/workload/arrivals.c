@@ -314,3 +314,9 @@ int workload_multi_function(const WorkloadSpec *wl)
             strcmp(wl->type, "azure2021") == 0) &&
            wl->trace.numbered;
 }
+
+int workload_has_tokens(const WorkloadSpec *wl)
+{
+    return strcmp(wl->type, "trace") == 0 &&
+           wl->trace.generated_column[0] != '\0';
+}

@@ -101,4 +101,9 @@ double arrivals_mean_rate(const WorkloadSpec *wl);
  * on its own instances (the Azure traces). */
 int workload_multi_function(const WorkloadSpec *wl);
 
+/* Whether the workload's requests carry output token counts (LLM traffic:
+ * a trace with a generated-tokens column), so that runs report the LLM
+ * metrics (output/metrics.h, LLM_METRICS). */
+int workload_has_tokens(const WorkloadSpec *wl);
+
 #endif

@@ -271,7 +271,7 @@ Test(cli, sweep_summary_means_and_intervals_by_hand)
     char *values[2] = {v0, v1};
     const char *alts[1] = {"lambda"};
     SweepTable t = {"s", "0", 0, "{}", "{}", 1, 1, param, 2, values,
-                    1, alts, 2, rows, NULL};
+                    1, alts, 2, rows, NULL, 0};
     char buf[2048] = "";
     FILE *fp = tmpfile();
     sweeptab_print_summary(fp, &t, 12, "results/s");

@@ -375,3 +375,22 @@ Test(config, sweep_key_longer_than_127_is_an_error)
         strstr(line, "grid: a swept path is 200 characters (at most 127)"),
         "%s", line);
 }
+
+/* The api platform takes a per-token entry and traffic with token counts;
+ * a per-token entry is for it alone. */
+Test(config, api_platform_needs_a_per_token_entry_and_tokens)
+{
+    expect_error(edited("\"memory_mb\": 2048", "\"memory_mb\": 2048, "
+                        "\"pricing\": \"groq-llama-3.1-8b\""),
+                 "alternatives[0].pricing", "is a per-token API entry");
+    expect_error(edited("\"memory_mb\": 2048", "\"memory_mb\": 2048, "
+                        "\"platform\": \"api\", \"pricing\": \"modal-h100\""),
+                 "alternatives[0].pricing", "is not a per-token API entry");
+    expect_error(edited("\"memory_mb\": 2048", "\"memory_mb\": 2048, "
+                        "\"platform\": \"api\""),
+                 "alternatives[0]", "pricing");
+    expect_error(edited("\"memory_mb\": 2048", "\"memory_mb\": 2048, "
+                        "\"platform\": \"api\", \"pricing\": "
+                        "\"groq-llama-3.1-8b\""),
+                 "alternatives[0].platform", "must give token counts");
+}

@@ -4,11 +4,14 @@
  * Pins: 1 ms round-up; 5-minute provisioned round-up; the Lambda x86
  * example of reference/validation.md ($2.2167 for 1M warm 120.3 ms
  * requests at 1024 MB); provisioned concurrency n*(m/1024)*3600*H*rate;
- * the free tier subtracts 1M requests and 400,000 GB-s a month.
+ * the free tier subtracts 1M requests and 400,000 GB-s a month; per-token
+ * API entries of the built-in catalog: N requests x tokens x $/1M by hand,
+ * and the entry fields as the catalog gives them.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 
+#include "config/scenario.h"
 #include "pricing/pricing.h"
 #include "support.h"
 
@@ -76,4 +79,50 @@ Test(pricing, lambda_volume_tiers)
     double list = 0.0000166667;
     cr_assert_float_eq(b.compute_usd * 1e6, 6e9 * list + 4e9 * list * 0.9,
                        1e-3);
+}
+
+static PriceEntry builtin(const char *id)
+{
+    PriceEntry p;
+    char date[16];
+    Err err;
+    cr_assert_eq(catalog_lookup(NULL, id, &p, date, &err, "test"), 0, "%s",
+                 err.msg);
+    return p;
+}
+
+/* 1,000 requests of 1,021 prompt and 237 output tokens on Groq's 70B
+ * ($0.59 / $0.79 per 1M): 1.021M x 0.59 + 0.237M x 0.79 = $0.60239 +
+ * $0.18723 = $0.78962; on Bedrock's Llama 3 70B ($2.65 / $3.50): $2.70565
+ * + $0.8295 = $3.53515. */
+Test(pricing, per_token_api_cost_by_hand)
+{
+    PriceEntry g = builtin("groq-llama-3.3-70b");
+    cr_assert_eq(g.model, PRICE_PER_TOKEN);
+    cr_assert_float_eq(pricing_tokens_usd(&g, 1000 * 1021, 1000 * 237),
+                       0.78962, 1e-12);
+    PriceEntry b = builtin("bedrock-llama-3-70b");
+    cr_assert_float_eq(pricing_tokens_usd(&b, 1021000, 237000), 3.53515,
+                       1e-12);
+    cr_assert_eq(pricing_tokens_usd(&b, 0, 0), 0.0);
+    /* output only: 1M output tokens cost the output rate */
+    cr_assert_float_eq(pricing_tokens_usd(&g, 0, 1000000), 0.79, 1e-12);
+}
+
+Test(pricing, per_token_entries_carry_limits_and_latency)
+{
+    PriceEntry g = builtin("groq-llama-3.1-8b");
+    cr_assert_eq(g.rate_rpm, 30);
+    cr_assert_eq(g.rate_tpm, 6000);
+    cr_assert_eq(g.max_concurrent, 0);
+    cr_assert_float_eq(g.usd_per_1m_input, 0.05, 1e-15);
+    cr_assert_float_eq(g.usd_per_1m_output, 0.08, 1e-15);
+    cr_assert(g.ttft_ms > 0 && g.output_tokens_per_s > 0);
+    PriceEntry d = builtin("deepinfra-llama-3.1-8b");
+    cr_assert_eq(d.max_concurrent, 200);
+    cr_assert_eq(d.rate_rpm, 0);
+    PriceEntry h = builtin("Standard_NC40ads_H100_v5");
+    cr_assert_eq(h.model, PRICE_VM_HOURLY);
+    cr_assert_eq(h.gpus, 1);
+    cr_assert_float_eq(h.usd_per_hour, 6.98, 1e-12);
 }

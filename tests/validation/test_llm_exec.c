@@ -15,7 +15,9 @@
  * is its boot plus the profile's pieces; the executor's one-line errors
  * (weights that do not fit, a model without an "llm" block, executors that
  * contradict `batching`); an explicit "executor" that names what the
- * batching keys imply changes no metric.
+ * batching keys imply changes no metric; the run's LLM metrics (TTFT,
+ * TPOT, E2E, normalised latency, tokens/s, SLO attainment, goodput,
+ * iterations, mean running batch) of the three requests by hand.
  * Does not pin the engine's own rules (test_llm_engine.c) nor the fitted
  * coefficients (test_llm_profile.c).
  */
@@ -493,6 +495,60 @@ Test(llm_exec, executor_errors_are_one_line)
                    "{\"kind\": \"llm\", \"tp\": 2}}",
                    msg, sizeof msg);
     cr_assert_str_eq(msg, "", "llama-2-7b at tp 2 on H100 loads: %s", msg);
+}
+
+/* ---- the run's LLM metrics of the three requests ------------------------ */
+
+/* The schedule of three_requests (no chunking) in the summary (metrics.h,
+ * LLM_METRICS), by hand with T = 2,385 us and S = 1.5 s:
+ *   TTFT  A = B = S + T = 1,502.385 ms, C = 2T - 1 ms = 3.770 ms;
+ *   TPOT  T for all three (A: 2T over 2 gaps, B: T over 1, C: 3T over 3);
+ *   E2E   A = S + 3T, B = S + 2T, C = 5T - 1 ms = 10.925 ms;
+ *   E2E / tokens  C 2.73125, A 502.385, B 752.385 ms;
+ *   9 output and 60 prompt tokens in 10 s; SLO TTFT 5 ms, TPOT 2.385 ms:
+ *   C alone (its TPOT at the bound), 1 of 3, 0.1 per second;
+ *   iterations [A B], [A B C], [A C], [C], [C]: 5, and 9 T of running
+ *   sequences over 5 T busy: a mean running batch of 1.8. */
+Test(llm_exec, summary_metrics_of_the_three_requests)
+{
+    const double T = 2385e-3, S = 1500; /* ms */
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 2385};
+    AltSpec alt = llm_alt(&tm, 0, 1.5);
+    double t[3] = {0, 0, 1.501};
+    int prompt[3] = {20, 10, 30}, output[3] = {3, 2, 4};
+    WorkloadSpec wl = token_trace("llm3m", t, prompt, output, 3);
+    RunConfig rc = support_config(&alt, &wl, 10, 1);
+    rc.slo_ttft = 5000;
+    rc.slo_tpot = 2385;
+    RunResult res;
+    world_run(&rc, &res);
+    const double *v = res.v;
+    printf("TTFT p50 %.3f (hand %.3f) p99 %.3f; TPOT p50 %.6f (hand %.3f); "
+           "E2E p50 %.3f (hand %.3f); norm p50 %.3f (hand %.3f); batch %.3f "
+           "(hand 1.8); SLO %.3f%% (hand 33.333)\n",
+           v[MET_ttft_p50_ms], S + T, v[MET_ttft_p99_ms], v[MET_tpot_p50_ms],
+           T, v[MET_e2e_p50_ms], S + 2 * T, v[MET_norm_p50_ms],
+           (S + 3 * T) / 3, v[MET_mean_running_batch], v[MET_llm_slo_pct]);
+    cr_assert_eq(v[MET_llm_requests], 3);
+    cr_assert_float_eq(v[MET_ttft_p50_ms], S + T, 1e-9);
+    cr_assert_float_eq(v[MET_ttft_p99_ms], S + T, 1e-9);
+    cr_assert_float_eq(v[MET_ttft_mean_ms], (2 * (S + T) + 2 * T - 1) / 3,
+                       1e-9);
+    cr_assert_float_eq(v[MET_tpot_p50_ms], T, 1e-9);
+    cr_assert_float_eq(v[MET_tpot_p99_ms], T, 1e-9);
+    cr_assert_float_eq(v[MET_e2e_p50_ms], S + 2 * T, 1e-9);
+    cr_assert_float_eq(v[MET_e2e_p99_ms], S + 3 * T, 1e-9);
+    cr_assert_float_eq(v[MET_norm_p50_ms], (S + 3 * T) / 3, 1e-9);
+    cr_assert_float_eq(v[MET_norm_p99_ms], (S + 2 * T) / 2, 1e-9);
+    cr_assert_eq(v[MET_output_tokens], 9);
+    cr_assert_float_eq(v[MET_output_tok_s], 0.9, 1e-12);
+    cr_assert_float_eq(v[MET_total_tok_s], 6.9, 1e-12);
+    cr_assert_float_eq(v[MET_llm_slo_pct], 100.0 / 3, 1e-9);
+    cr_assert_float_eq(v[MET_goodput_rps], 0.1, 1e-12);
+    cr_assert_eq(v[MET_iterations], 5);
+    cr_assert_eq(v[MET_preemptions], 0);
+    cr_assert_float_eq(v[MET_mean_running_batch], 1.8, 1e-9);
+    cr_assert(v[MET_kv_util_pct] > 0 && v[MET_kv_util_pct] < 100);
 }
 
 /* An explicit "executor" naming what the batching keys imply runs the
