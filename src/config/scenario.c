@@ -1328,6 +1328,15 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         if ((rc = load_executor(c, o, p, a->vm.max_batch, "vm", sc,
                                 &a->vm.hw, &a->vm.executor, &a->vm.llm)) < 0)
             return rc;
+        /* an engine's slots are its sequences: without "slots" a VM under
+         * llm holds max_num_seqs requests, not one */
+        const cJSON *vo = cJSON_GetObjectItemCaseSensitive(
+            from(alt, defs, "vm", apath, &p), "vm");
+        if (a->vm.executor == EXEC_LLM &&
+            cJSON_GetObjectItemCaseSensitive(vo, "slots") == NULL)
+            a->vm.slots = a->vm.llm.max_num_seqs < 100000
+                              ? a->vm.llm.max_num_seqs
+                              : 100000;
         if (a->kind == PLATFORM_VM)
             return 0; /* the serverless keys do not apply */
         o = from(alt, defs, "overflow", apath, &p);
@@ -1485,6 +1494,18 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's", sc,
                             &a->hw, &a->executor, &a->llm)) < 0)
         return rc;
+    /* an engine batches what its instance holds: without "concurrency" an
+     * llm instance holds max_num_seqs requests (at most 1000), checked
+     * against the platform's limits again */
+    if (a->executor == EXEC_LLM &&
+        cJSON_GetObjectItemCaseSensitive(from(alt, defs, "concurrency", apath,
+                                              &p),
+                                         "concurrency") == NULL) {
+        a->concurrency = a->llm.max_num_seqs < 1000 ? a->llm.max_num_seqs
+                                                    : 1000;
+        if (!beyond && limits_check_serverless(a, &lv))
+            return limit_error(c, alt, defs, apath, &lv);
+    }
     return 0;
 }
 

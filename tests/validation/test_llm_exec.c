@@ -594,3 +594,59 @@ Test(llm_exec, explicit_executor_equals_the_default)
     }
     scenario_free(&sc);
 }
+
+/* ---- slots of an llm instance by default --------------------------------- */
+
+/* Loads one alternative and returns its serverless concurrency and VM
+ * slots (the model's default of 1 per slot would leave the engine a batch
+ * of one). */
+static void load_slots(const char *alt, int *concurrency, int *slots)
+{
+    char dir[1024], text[4096];
+    support_src("models", dir, sizeof dir);
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"horizon_s\": 10, \"model\": \"llama-2-7b\", "
+             "\"models_dir\": \"%s\", \"workload\": {\"type\": \"poisson\", "
+             "\"rate_per_s\": 1}, \"alternatives\": [%s]}",
+             dir, alt);
+    Scenario sc;
+    Err err;
+    memset(&err, 0, sizeof err);
+    char msg[600] = "";
+    int rc = scenario_load_text("x.json", text, NULL, &sc, &err);
+    if (rc < 0)
+        err_format(&err, msg, sizeof msg);
+    cr_assert_eq(rc, 0, "%s", msg);
+    *concurrency = sc.alt[0].concurrency;
+    *slots = sc.alt[0].vm.slots;
+    scenario_free(&sc);
+}
+
+Test(llm_exec, llm_instances_hold_max_num_seqs_requests_by_default)
+{
+    int conc, slots;
+    load_slots("{\"name\": \"a\", \"pricing\": \"modal-h100\", "
+               "\"memory_mb\": 32768, \"executor\": {\"kind\": \"llm\", "
+               "\"max_num_seqs\": 48}}",
+               &conc, &slots);
+    cr_assert_eq(conc, 48);
+    load_slots("{\"name\": \"a\", \"pricing\": \"modal-h100\", "
+               "\"memory_mb\": 32768, \"executor\": \"llm\"}",
+               &conc, &slots);
+    cr_assert_eq(conc, 256, "vLLM's max_num_seqs default");
+    load_slots("{\"name\": \"a\", \"pricing\": \"modal-h100\", "
+               "\"memory_mb\": 32768, \"concurrency\": 8, \"executor\": "
+               "\"llm\"}",
+               &conc, &slots);
+    cr_assert_eq(conc, 8, "an explicit concurrency is kept");
+    load_slots("{\"name\": \"a\", \"platform\": \"vm\", \"vm\": "
+               "{\"instance_type\": \"p5.48xlarge\", \"count\": 1}, "
+               "\"executor\": {\"kind\": \"llm\", \"max_num_seqs\": 96}}",
+               &conc, &slots);
+    cr_assert_eq(slots, 96);
+    load_slots("{\"name\": \"a\", \"platform\": \"vm\", \"vm\": "
+               "{\"instance_type\": \"p5.48xlarge\", \"count\": 1, "
+               "\"slots\": 4}, \"executor\": \"llm\"}",
+               &conc, &slots);
+    cr_assert_eq(slots, 4, "explicit slots are kept");
+}
