@@ -1149,7 +1149,7 @@ static void on_provision(SrvPool *s)
         world_schedule(s->w, next, EV_PROVISION, NULL, 0);
 }
 
-/* ---- the component interface (serverless.h) ------------------------- */
+/* ---- the component interface (platform.h: platform_serverless) ------ */
 
 /* A pre-warm window ended: start an instance if the function has none. */
 static void on_prewarm(SrvPool *s, SrvFn *f, uint32_t epoch)

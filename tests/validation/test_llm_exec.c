@@ -58,33 +58,23 @@ static void observe(void *ctx, const Request *req, SimTime now)
         s->n = (int)i + 1;
 }
 
-/* A trace of n requests at t_s with their prompt and output tokens. */
+/* A trace of n requests at t_s with their prompt and output tokens: the
+ * workload of support_trace, with token columns and no durations. */
 static WorkloadSpec token_trace(const char *tag, const double *t_s,
                                 const int *prompt, const int *output, int n)
 {
-    static char path[1200];
-    char dir[1024];
-    support_tmpdir(tag, dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/trace.csv", dir);
+    WorkloadSpec wl = support_trace(tag, NULL, NULL, 0);
     size_t cap = 64 + (size_t)n * 48, len = 0;
     char *text = malloc(cap);
     len += (size_t)snprintf(text, cap, "t,prompt,output\n");
     for (int i = 0; i < n; i++)
         len += (size_t)snprintf(text + len, cap - len, "%.6f,%d,%d\n",
                                 t_s[i], prompt[i], output[i]);
-    support_write_file(path, text);
+    support_write_file(wl.trace.file, text);
     free(text);
-    WorkloadSpec wl;
-    memset(&wl, 0, sizeof wl);
-    strcpy(wl.type, "trace");
-    snprintf(wl.trace.file, sizeof wl.trace.file, "%s", path);
-    strcpy(wl.trace.time_column, "t");
+    wl.trace.duration_column[0] = '\0';
     strcpy(wl.trace.context_column, "prompt");
     strcpy(wl.trace.generated_column, "output");
-    wl.trace.time_unit_s = 1;
-    wl.trace.duration_unit_s = 1;
-    wl.trace.time_scale = 1;
-    wl.trace.lookahead = 16;
     return wl;
 }
 
@@ -111,6 +101,18 @@ static AltSpec llm_alt(const LlmTimeModel *tm, int64_t chunk, double start_s)
     sp->hwm.time = *tm;
     sp->cold_start_s = start_s;
     return a;
+}
+
+/* alt on one provisioned instance, ready at 0, holding up to 1,000
+ * requests, with a KV cache of kv_blocks and up to max_seqs sequences. */
+static void one_warm(AltSpec *alt, int max_seqs, int64_t kv_blocks)
+{
+    alt->concurrency = 1000;
+    alt->n_prov = 1;
+    alt->prov[0].count = 1;
+    alt->llm.max_num_seqs = max_seqs;
+    alt->llm.max_num_batched_tokens = 8192;
+    alt->llm.kv_blocks = kv_blocks;
 }
 
 /* Runs alt on wl to the horizon with the observe hook; *st gets the
@@ -270,13 +272,8 @@ Test(llm_exec, overload_throughput_is_the_iteration_bound)
     cr_assert_not_null(x);
     LlmTimeModel tm = x->time;
     AltSpec alt = llm_alt(&tm, 0, 0);
-    alt.concurrency = 1000;
-    alt.n_prov = 1;
-    alt.prov[0].count = 1;
+    one_warm(&alt, 64, 64 * (1040 / 16 + 1));
     LlmExecSpec *sp = &alt.llm;
-    sp->max_num_seqs = 64;
-    sp->max_num_batched_tokens = 8192;
-    sp->kv_blocks = 64 * (1040 / 16 + 1);
     sp->default_prompt_tokens = 16;
     sp->default_output_tokens = 1024;
     WorkloadSpec wl = support_constant(20, 0, 900);
@@ -318,12 +315,7 @@ Test(llm_exec, littles_law_on_running_sequences)
 {
     LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 10000};
     AltSpec alt = llm_alt(&tm, 0, 0);
-    alt.concurrency = 1000;
-    alt.n_prov = 1;
-    alt.prov[0].count = 1;
-    alt.llm.max_num_seqs = 256;
-    alt.llm.max_num_batched_tokens = 8192;
-    alt.llm.kv_blocks = 100000;
+    one_warm(&alt, 256, 100000);
     WorkloadSpec wl = support_poisson(5);
     wl.end_s = 600;
     static Seen s;
@@ -373,12 +365,8 @@ Test(llm_exec, every_token_accounted_for)
                        .iter_us = 5000,
                        .prefill_token_us = 10};
     AltSpec alt = llm_alt(&tm, 0, 0);
-    alt.concurrency = 1000;
-    alt.n_prov = 1;
-    alt.prov[0].count = 1;
-    alt.llm.max_num_seqs = 32;
+    one_warm(&alt, 32, 96);
     alt.llm.max_num_batched_tokens = 2048;
-    alt.llm.kv_blocks = 96;
     static Seen s;
     LlmRunStats st;
     RunResult res = run_seen(&alt, &wl, 2000, 1, &s, &st);
