@@ -64,14 +64,7 @@ static void batch_unit_fini(Executor *ex, ExecUnit *u)
     (void)u;
 }
 
-static int batch_room(const Executor *ex, const ExecUnit *u, int in_use,
-                      int pending)
-{
-    (void)in_use; /* one batch runs while the next forms */
-    return u->held + pending < ex->cfg.max_batch;
-}
 
-static int batch_capacity(const Executor *ex) { return ex->cfg.max_batch; }
 
 static void batch_take(Executor *ex, ExecUnit *u, Request *req)
 {
@@ -86,12 +79,6 @@ static void batch_hold(Executor *ex, ExecUnit *u, Request *req)
     executor_hold_push(u, req);
 }
 
-static void batch_done(Executor *ex, ExecUnit *u, Request *req)
-{
-    (void)ex;
-    (void)u;
-    (void)req;
-}
 
 static void batch_handle(Executor *ex, const Event *ev)
 {
@@ -116,12 +103,9 @@ const ExecutorOps exec_batch = {
     .forms_batches = 1,
     .unit_init = batch_unit_init,
     .unit_fini = batch_unit_fini,
-    .room = batch_room,
-    .capacity = batch_capacity,
     .take = batch_take,
     .hold = batch_hold,
     .kick = batch_kick,
-    .done = batch_done,
     .handle = batch_handle,
     .clear = batch_clear,
 };

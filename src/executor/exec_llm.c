@@ -118,14 +118,7 @@ static void llm_stats(const Executor *ex, const ExecUnit *u, SimTime now,
         engine_stats(ex, u, now, st);
 }
 
-static int llm_room(const Executor *ex, const ExecUnit *u, int in_use,
-                    int pending)
-{
-    (void)u;
-    return in_use + pending < ex->cfg.slots;
-}
 
-static int llm_capacity(const Executor *ex) { return ex->cfg.slots; }
 
 /* An idle unit given work: its next iteration is formed by an event at
  * this microsecond, so that every request the platform hands it now (the
@@ -193,12 +186,6 @@ static void llm_kick(Executor *ex, ExecUnit *u)
     maybe_begin(ex, u);
 }
 
-static void llm_done(Executor *ex, ExecUnit *u, Request *req)
-{
-    (void)ex;
-    (void)u;
-    (void)req;
-}
 
 /* The iteration of u ends now (or an idle unit was given work): finished
  * requests end completed, refused ones rejected; the freed slots refill;
@@ -273,12 +260,9 @@ const ExecutorOps exec_llm = {
     .forms_batches = 0,
     .unit_init = llm_unit_init,
     .unit_fini = llm_unit_fini,
-    .room = llm_room,
-    .capacity = llm_capacity,
     .take = llm_take,
     .hold = llm_hold,
     .kick = llm_kick,
-    .done = llm_done,
     .handle = llm_handle,
     .clear = llm_clear,
     .start_us = llm_start_us,

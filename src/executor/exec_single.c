@@ -171,14 +171,7 @@ static void single_unit_fini(Executor *ex, ExecUnit *u)
     u->running = 0;
 }
 
-static int single_room(const Executor *ex, const ExecUnit *u, int in_use,
-                       int pending)
-{
-    (void)u;
-    return in_use + pending < ex->cfg.slots;
-}
 
-static int single_capacity(const Executor *ex) { return ex->cfg.slots; }
 
 /* Starts req on u now. */
 static void single_take(Executor *ex, ExecUnit *u, Request *req)
@@ -217,12 +210,6 @@ static void single_kick(Executor *ex, ExecUnit *u)
         single_take(ex, u, req);
 }
 
-static void single_done(Executor *ex, ExecUnit *u, Request *req)
-{
-    (void)ex;
-    (void)u;
-    (void)req;
-}
 
 static void single_handle(Executor *ex, const Event *ev)
 {
@@ -244,12 +231,9 @@ const ExecutorOps exec_single = {
     .forms_batches = 0,
     .unit_init = single_unit_init,
     .unit_fini = single_unit_fini,
-    .room = single_room,
-    .capacity = single_capacity,
     .take = single_take,
     .hold = single_hold,
     .kick = single_kick,
-    .done = single_done,
     .handle = single_handle,
     .clear = single_clear,
 };

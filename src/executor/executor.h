@@ -132,12 +132,6 @@ typedef struct ExecutorOps {
                                  only once everything on it has ended) */
     void (*unit_init)(Executor *ex, ExecUnit *u, void *owner);
     void (*unit_fini)(Executor *ex, ExecUnit *u);
-    /* Whether u, running `in_use` requests with `pending` more bound to it,
-     * has room for one more. */
-    int (*room)(const Executor *ex, const ExecUnit *u, int in_use,
-                int pending);
-    /* The requests one instance takes at once (its slots or batch). */
-    int (*capacity)(const Executor *ex);
     /* req is given to ready u (which has room): started now or held. */
     void (*take)(Executor *ex, ExecUnit *u, Request *req);
     /* req waits on u, not started (u is not ready yet, or the platform
@@ -145,8 +139,6 @@ typedef struct ExecutorOps {
     void (*hold)(Executor *ex, ExecUnit *u, Request *req);
     /* u may start what it holds (it became free or ready). */
     void (*kick)(Executor *ex, ExecUnit *u);
-    /* A DONE of req on u was handled by the platform. */
-    void (*done)(Executor *ex, ExecUnit *u, Request *req);
     /* The executor's own events (obj: the ExecUnit). */
     void (*handle)(Executor *ex, const Event *ev);
     /* u is lost with everything on it (a spot interruption): forget its
@@ -183,6 +175,24 @@ extern const ExecutorOps exec_single, exec_batch, exec_llm;
  * u NULL for the gone ones). */
 void executor_stats(const Executor *ex, const ExecUnit *u, SimTime now,
                     LlmRunStats *st);
+
+/* The requests one instance takes at once: its forming batch's
+ * max_batch (an executor that forms batches), else its slots. */
+static inline int executor_capacity(const Executor *ex)
+{
+    return ex->ops->forms_batches ? ex->cfg.max_batch : ex->cfg.slots;
+}
+
+/* Whether u, running `in_use` requests with `pending` more bound to it,
+ * has room for one more: room in the batch it forms while one runs (an
+ * executor that forms batches), else a free slot.  Inline rather than an
+ * op: the platforms ask it on every change of an instance's lists. */
+static inline int executor_room(const Executor *ex, const ExecUnit *u,
+                                int in_use, int pending)
+{
+    return ex->ops->forms_batches ? u->held + pending < ex->cfg.max_batch
+                                  : in_use + pending < ex->cfg.slots;
+}
 
 /* The table for a kind (not EXEC_AUTO). */
 const ExecutorOps *executor_ops(ExecKind kind);

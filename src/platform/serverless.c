@@ -417,7 +417,7 @@ static void set_state(SrvPool *s, Instance *inst, InstState to)
  * free slot, or room in the batch it forms while one runs). */
 static int has_room(const SrvPool *s, const Instance *inst)
 {
-    return s->ex.ops->room(&s->ex, &inst->unit, inst->in_use, 0);
+    return executor_room(&s->ex, &inst->unit, inst->in_use, 0);
 }
 
 /* Keeps inst on the right available list: there, at the head (most
@@ -664,7 +664,7 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         trigger->bound_at = now;
         instance_wait_push(inst, trigger);
     }
-    int room = s->ex.ops->capacity(&s->ex);
+    int room = executor_capacity(&s->ex);
     if (!provisioned && room > 1 && inst->bound < room)
         instlist_push_head(&f->open_starting, inst);
     return inst;
@@ -679,7 +679,7 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
         req->service_us = world_service_us(req, &s->alt->hw, s->alt->batch,
                                            s->cpu_factor);
     instance_wait_push(inst, req);
-    int full = !s->ex.ops->room(&s->ex, &inst->unit, inst->in_use,
+    int full = !executor_room(&s->ex, &inst->unit, inst->in_use,
                                 inst->bound);
     if (full && inst->list != NULL)
         instlist_remove(inst->list, inst);
@@ -908,7 +908,7 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
         avail_touch(s, inst);
         return extra;
     }
-    assert(n == 1 && s->ex.ops->room(&s->ex, u, inst->in_use, 0));
+    assert(n == 1 && executor_room(&s->ex, u, inst->in_use, 0));
     inst->in_use++;
     if (inst->state == INST_IDLE)
         set_state(s, inst, INST_BUSY);
@@ -1001,7 +1001,6 @@ static void on_done(SrvPool *s, Request *req)
     bill(s, req, req->run_us);
     end_request(s, req, outcome);
     inst->in_use--;
-    s->ex.ops->done(&s->ex, &inst->unit, req);
     if (s->ex.ops->forms_batches) {
         if (inst->in_use > 0)
             return; /* the rest of its batch ends at the same time */

@@ -181,7 +181,7 @@ static void list_remove(VmFleet *f, Vm *vm)
  * room in the batch it is forming. */
 static int has_room(const VmFleet *f, const Vm *vm)
 {
-    return f->ex.ops->room(&f->ex, &vm->unit, vm->in_use, 0);
+    return executor_room(&f->ex, &vm->unit, vm->in_use, 0);
 }
 
 /* Keeps vm on the free-slot list, at the head, iff it can take a request. */
@@ -528,7 +528,6 @@ static void on_done(VmFleet *f, Request *req)
     ReqOutcome outcome =
         req->outcome == REQ_TIMED_OUT ? REQ_TIMED_OUT : REQ_COMPLETED;
     world_end_request(f->w, req, outcome);
-    f->ex.ops->done(&f->ex, &vm->unit, req);
     if (batching(f)) {
         vm->in_use--;
         on_batch_done(f, vm);
