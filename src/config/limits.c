@@ -128,16 +128,36 @@ static int check_timeout(const AltSpec *a, LimitViolation *v)
 }
 
 /* The model on one GPU of `p` (GPU classes only: "gpu-..."). */
+/* What one GPU must hold: under the llm executor its share of the weights
+ * (weights / tp) and the activation reserve, the KV cache taking what is
+ * left; under the others the whole resident model (memory_mb), as one
+ * request runs on one GPU. */
+static double gpu_resident_mb(ExecKind k, const LlmExecSpec *sp,
+                              double model_mb)
+{
+    if (k != EXEC_LLM)
+        return model_mb;
+    return (sp->shape.weights_bytes / sp->tp + sp->activation_reserve_bytes) /
+           (1024.0 * 1024.0);
+}
+
 static int check_gpu_memory(const PriceEntry *p, const char *hw_class,
+                            ExecKind k, const LlmExecSpec *sp,
                             double model_mb, const char *key,
                             LimitViolation *v)
 {
+    double mb = gpu_resident_mb(k, sp, model_mb);
     if (p->gpus <= 0 || p->gpu_memory_gb <= 0 ||
-        strncmp(hw_class, "gpu", 3) != 0 ||
-        model_mb <= p->gpu_memory_gb * 1024)
+        strncmp(hw_class, "gpu", 3) != 0 || mb <= p->gpu_memory_gb * 1024)
         return 0;
-    char what[96], limit[64];
-    snprintf(what, sizeof what, "a model of %g MB resident", model_mb);
+    char what[128], limit[64];
+    if (k == EXEC_LLM)
+        snprintf(what, sizeof what,
+                 "%.0f MB per GPU resident (weights / tp %d + activation "
+                 "reserve)",
+                 mb, sp->tp);
+    else
+        snprintf(what, sizeof what, "a model of %g MB resident", mb);
     snprintf(limit, sizeof limit, "%g GB of memory per GPU",
              p->gpu_memory_gb);
     return violation(v, key, p, what, limit);
@@ -147,15 +167,15 @@ int limits_check_serverless(const AltSpec *a, LimitViolation *v)
 {
     return check_memory(a, v) || check_vcpus(a, v) ||
            check_concurrency(a, v) || check_timeout(a, v) ||
-           check_gpu_memory(&a->price, a->hardware, a->model_memory_mb,
-                            "pricing", v);
+           check_gpu_memory(&a->price, a->hardware, a->executor, &a->llm,
+                            a->model_memory_mb, "pricing", v);
 }
 
 int limits_check_vm(const VmSpec *vm, const char *hw_class,
                     double model_memory_mb, LimitViolation *v)
 {
-    return check_gpu_memory(&vm->type, hw_class, model_memory_mb,
-                            "instance_type", v);
+    return check_gpu_memory(&vm->type, hw_class, vm->executor, &vm->llm,
+                            model_memory_mb, "instance_type", v);
 }
 
 double limits_default_timeout_s(const PriceEntry *p)

@@ -31,7 +31,9 @@ typedef struct LimitViolation {
 int limits_check_serverless(const AltSpec *a, LimitViolation *v);
 
 /* A VM fleet: the model must fit in one GPU of a GPU instance type when it
- * runs on a GPU class.  Returns 1 (key "instance_type") or 0. */
+ * runs on a GPU class -- under the llm executor its share of one GPU,
+ * weights / tp + activation reserve (so too for limits_check_serverless).
+ * Returns 1 (key "instance_type") or 0. */
 int limits_check_vm(const VmSpec *vm, const char *hw_class,
                     double model_memory_mb, LimitViolation *v);
 

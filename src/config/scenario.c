@@ -771,6 +771,24 @@ static int load_spot(const JCtx *c, const cJSON *vm_obj, const char *vm_path,
     return 0;
 }
 
+/* A VM's host memory must hold a copy of the model per slot -- or one
+ * under the llm executor, whose slots are sequences of one engine.  Checked
+ * once the executor is known; `path` is the "vm" object's. */
+static int check_vm_host_memory(const JCtx *c, const VmSpec *vm,
+                                const char *path, const Scenario *sc)
+{
+    int copies = vm->executor == EXEC_LLM ? 1 : vm->slots;
+    double need_mb = sc->model.memory_mb * copies;
+    double have_mb = vm->type.memory_gb * 1024;
+    if (need_mb <= have_mb)
+        return 0;
+    return err_set(c->err, SIM_EINPUT, c->file,
+                   "%s.slots: %d slots of model '%s' need %g MB, more than "
+                   "%s has (%g MB)",
+                   path, vm->slots, sc->model.name, need_mb, vm->type.id,
+                   have_mb);
+}
+
 static int load_vm(const JCtx *c, const cJSON *v, const char *path,
                    const Scenario *sc, const Catalog *cat, VmSpec *vm,
                    char *catalog_date)
@@ -820,13 +838,6 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
         0)
         return rc;
     vm->slots = (int)ll;
-    double need_mb = sc->model.memory_mb * vm->slots;
-    double have_mb = vm->type.memory_gb * 1024;
-    if (need_mb > have_mb)
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.slots: %d slots of model '%s' need %g MB, more "
-                       "than %s has (%g MB)",
-                       path, vm->slots, sc->model.name, need_mb, id, have_mb);
     if ((rc = json_int(c, v, path, "count", 0, 1, 0, 1000000, &ll)) < 0)
         return rc;
     vm->count = (int)ll;
@@ -1316,10 +1327,6 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         if ((rc = load_vm(c, cJSON_GetObjectItemCaseSensitive(o, "vm"), vp,
                           sc, cat, &a->vm, catalog_date)) < 0)
             return rc;
-        if (!beyond && limits_check_vm(&a->vm, a->vm.hw.hw,
-                                       sc->model.memory_mb, &lv))
-            return err_set(c->err, SIM_EINPUT, c->file, "%s.%s: %s", vp,
-                           lv.key, lv.msg);
         o = from(alt, defs, "timeout_s", apath, &p);
         if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
                            &a->timeout_s)) < 0)
@@ -1330,13 +1337,25 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
             return rc;
         /* an engine's slots are its sequences: without "slots" a VM under
          * llm holds max_num_seqs requests, not one */
+        const char *vmp;
         const cJSON *vo = cJSON_GetObjectItemCaseSensitive(
-            from(alt, defs, "vm", apath, &p), "vm");
+            from(alt, defs, "vm", apath, &vmp), "vm");
         if (a->vm.executor == EXEC_LLM &&
             cJSON_GetObjectItemCaseSensitive(vo, "slots") == NULL)
             a->vm.slots = a->vm.llm.max_num_seqs < 100000
                               ? a->vm.llm.max_num_seqs
                               : 100000;
+        if (a->vm.executor == EXEC_LLM && a->vm.llm.tp > a->vm.type.gpus)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s.executor.tp: %d GPUs per engine; a %s has %d",
+                           p, a->vm.llm.tp, a->vm.type.id, a->vm.type.gpus);
+        if ((rc = check_vm_host_memory(c, &a->vm, vp, sc)) < 0)
+            return rc;
+        /* after the executor: the llm executor's GPU share is per TP rank */
+        if (!beyond && limits_check_vm(&a->vm, a->vm.hw.hw,
+                                       sc->model.memory_mb, &lv))
+            return err_set(c->err, SIM_EINPUT, c->file, "%s.%s: %s", vp,
+                           lv.key, lv.msg);
         if (a->kind == PLATFORM_VM)
             return 0; /* the serverless keys do not apply */
         o = from(alt, defs, "overflow", apath, &p);
@@ -1488,24 +1507,21 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if (a->keepalive.memory_limit_gb > 0 &&
         (rc = memory_limit_cluster(c, a, apath)) < 0)
         return rc;
-    if (!beyond && limits_check_serverless(a, &lv))
-        return limit_error(c, alt, defs, apath, &lv);
     o = from(alt, defs, "executor", apath, &p);
     if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's", sc,
                             &a->hw, &a->executor, &a->llm)) < 0)
         return rc;
     /* an engine batches what its instance holds: without "concurrency" an
-     * llm instance holds max_num_seqs requests (at most 1000), checked
-     * against the platform's limits again */
+     * llm instance holds max_num_seqs requests (at most 1000) */
+    const char *cp;
     if (a->executor == EXEC_LLM &&
         cJSON_GetObjectItemCaseSensitive(from(alt, defs, "concurrency", apath,
-                                              &p),
-                                         "concurrency") == NULL) {
+                                              &cp),
+                                         "concurrency") == NULL)
         a->concurrency = a->llm.max_num_seqs < 1000 ? a->llm.max_num_seqs
                                                     : 1000;
-        if (!beyond && limits_check_serverless(a, &lv))
-            return limit_error(c, alt, defs, apath, &lv);
-    }
+    if (!beyond && limits_check_serverless(a, &lv))
+        return limit_error(c, alt, defs, apath, &lv);
     return 0;
 }
 

@@ -87,8 +87,14 @@ int32_t api_tokens_by(const PriceEntry *p, int32_t output_tokens,
     SimTime ttft = api_ttft_us(p);
     if (at_us < ttft || output_tokens < 1)
         return 0;
-    /* token k (k = 1 .. n) comes at ttft + (k - 1) / rate */
-    double k = 1.0 + floor(time_to_s(at_us - ttft) * p->output_tokens_per_s +
-                           1e-9);
-    return k >= (double)output_tokens ? output_tokens : (int32_t)k;
+    /* token k (k = 1 .. n) comes at ttft + (k - 1) / rate, in microseconds
+     * as api_e2e_us rounds it: the estimate is corrected to that rounding,
+     * so a request that ran its api_e2e_us has all its tokens */
+    double est = 1.0 + floor(time_to_s(at_us - ttft) * p->output_tokens_per_s);
+    int32_t k = est >= (double)output_tokens ? output_tokens : (int32_t)est;
+    while (k < output_tokens && api_e2e_us(p, k + 1) <= at_us)
+        k++;
+    while (k > 1 && api_e2e_us(p, k) > at_us)
+        k--;
+    return k;
 }

@@ -24,7 +24,9 @@ InstanceShape spec_instance_shape(const AltSpec *alt)
     if (alt->price.model != PRICE_REQUEST_DURATION && alt->vcpus <= 0)
         sh.vcpus = 1; /* instance-billed platforms: 1 vCPU unless given */
     sh.memory_gib = alt->memory_mb / 1024.0;
-    sh.gpus = alt->price.gpus;
+    sh.gpus = alt->price.gpus; /* the llm executor: that many per TP rank */
+    if (alt->executor == EXEC_LLM && alt->llm.tp > 1)
+        sh.gpus *= alt->llm.tp;
     return sh;
 }
 

@@ -786,6 +786,33 @@ static const Case cases[] = {
     {"optimize: unknown option", "{}", {{0}}, {"--shards", "2"},
      "simsrv: optimize: unknown option '--shards' (try 'simsrv "
      "optimize --help')"},
+    /* the shipped Llama-2-70B where one GPU's share of it does not fit:
+     * the weights (138.0 GB) / tp + the reserve against 0.9 of each GPU */
+#define LLM70(alt)                                                          \
+    "{\"horizon_s\": 600, \"models_dir\": \"%M\", \"model\": "              \
+    "\"llama-2-70b\", \"workload\": " POISSON ", \"alternatives\": [" alt   \
+    "]}"
+    {"llm: 70B at TP 2 on 40 GB A100s (p4d.24xlarge)",
+     LLM70("{\"name\": \"a\", \"platform\": \"vm\", \"vm\": {\"instance_type\": "
+           "\"p4d.24xlarge\"}, \"executor\": {\"kind\": \"llm\", \"tp\": 2}}"),
+     {{NULL}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].executor.tp: the weights of "
+     "'llama-2-70b' (138.0 GB) and the activation reserve (3.05 GB per GPU) "
+     "do not fit 2 x 42.9 GB at gpu_memory_utilization 0.9"},
+    {"llm: 70B at TP 1 on one H100 (modal-h100)",
+     LLM70("{\"name\": \"a\", \"pricing\": \"modal-h100\", \"memory_mb\": "
+           "147456, \"concurrency\": 64, \"executor\": {\"kind\": \"llm\"}}"),
+     {{NULL}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].executor.tp: the weights of "
+     "'llama-2-70b' (138.0 GB) and the activation reserve (3.05 GB per GPU) "
+     "do not fit 1 x 85.9 GB at gpu_memory_utilization 0.9"},
+    {"llm: TP 2 on a one-GPU VM",
+     LLM70("{\"name\": \"a\", \"platform\": \"vm\", \"vm\": {\"instance_type\": "
+           "\"Standard_NC40ads_H100_v5\"}, \"executor\": {\"kind\": \"llm\", "
+           "\"tp\": 2}}"),
+     {{NULL}}, {NULL},
+     "simsrv: @/bad.json: alternatives[0].executor.tp: 2 GPUs per engine; a "
+     "Standard_NC40ads_H100_v5 has 1"},
 };
 
 #include "more_cases.inc"

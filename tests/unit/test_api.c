@@ -8,7 +8,8 @@
  * minute's tokens; a limit of requests in flight; rejected requests take
  * nothing from the buckets; the catalog's Groq Free-plan limits on
  * requests of 1,258 tokens (TPM binds first: 4 of 10 at once).  Tokens:
- * first at TTFT, then one per 1 / rate s.  Does not pin the platform's
+ * first at TTFT, then one per 1 / rate s, and all of them at the
+ * microsecond api_e2e_us gives (150 tokens/s, n = 2 .. 400).  Does not pin the platform's
  * routing and billing (test_api_platform.c).
  */
 #include <criterion/criterion.h>
@@ -136,4 +137,20 @@ Test(api, tokens_come_at_ttft_then_one_per_interval)
     cr_assert_eq(api_tokens_by(&p, 11, 399999), 10);
     cr_assert_eq(api_tokens_by(&p, 11, 400000), 11);
     cr_assert_eq(api_tokens_by(&p, 11, 1000 * S), 11);
+}
+
+/* At 150 tokens/s a gap is 6,666.67 us, which api_e2e_us rounds to whole
+ * microseconds: a request that ran its api_e2e_us still has every token
+ * (2 tokens: TTFT + 6,666 or 6,667 us; 202 tokens: + 201 gaps), and a
+ * microsecond earlier it lacks the last one. */
+Test(api, a_finished_request_has_all_its_tokens_at_any_rate)
+{
+    PriceEntry p = limits(0, 0, 0);
+    p.output_tokens_per_s = 150;
+    for (int32_t n = 2; n <= 400; n++) {
+        SimTime e2e = api_e2e_us(&p, n);
+        cr_assert_eq(api_tokens_by(&p, n, e2e), n, "n %d at %lld us", n,
+                     (long long)e2e);
+        cr_assert_eq(api_tokens_by(&p, n, e2e - 1), n - 1, "n %d", n);
+    }
 }

@@ -9,7 +9,8 @@
  * 10,240 MB, not 127 or 10,241; Azure 1,536, not 1,537; timeout 900 s, not
  * 901 or 0; Cloud Run 4,096 MB on 1 vCPU, not 4,097; 8,193 MB on 4, not
  * on 2); "beyond_limits": true accepts them; a model larger than the GPU
- * is rejected (serverless and VM); a user catalog overrides a limit field
+ * is rejected (serverless and VM), under the llm executor per TP rank
+ * (weights / tp + reserve, 81,920 MB fits 80 GB exactly); a user catalog overrides a limit field
  * by field; the derived cpu-arm class is the cpu
  * class with CPU work divided by 1.19 (119 ms -> 100 ms, exactly).
  */
@@ -246,6 +247,54 @@ Test(limits, gpu_memory_must_hold_the_model)
                   "alternatives[0].vm.instance_type: a model of 50000 MB "
                   "resident is beyond the limit of p4d.24xlarge: 40 GB of "
                   "memory per GPU");
+}
+
+/* Under the llm executor one GPU holds weights / tp + the activation
+ * reserve (the KV cache takes what is left), not the whole model: on
+ * modal-h100 (80 GB = 81,920 MB per GPU) 2 x 80 GiB of weights at TP 2 and
+ * no reserve is exactly 81,920 MB and fits; 2 MiB more weights (1 MB more
+ * per GPU) do not; 140 GB + 2 GB of reserve at TP 1 is
+ * (140e9 + 2e9) / 2^20 = 135,422 MB, at TP 2 68,665 MB (fits). */
+Test(limits, llm_gpu_memory_is_per_tp_rank)
+{
+    AltSpec a;
+    LimitViolation v;
+    memset(&a, 0, sizeof a);
+    a.price = entry("modal-h100");
+    snprintf(a.hardware, sizeof a.hardware, "gpu-h100");
+    a.memory_mb = 32768;
+    a.concurrency = 256;
+    a.timeout_s = 300;
+    a.model_memory_mb = 1e6; /* the whole model: ignored under llm */
+    a.executor = EXEC_LLM;
+    a.llm.tp = 2;
+    a.llm.shape.weights_bytes = 2.0 * 80 * 1073741824.0;
+    cr_assert_eq(limits_check_serverless(&a, &v), 0, "%s", v.msg);
+    a.llm.shape.weights_bytes += 2.0 * 1048576;
+    cr_assert_eq(limits_check_serverless(&a, &v), 1);
+    cr_assert_str_eq(v.key, "pricing");
+    a.llm.shape.weights_bytes = 140e9;
+    a.llm.activation_reserve_bytes = 2e9;
+    cr_assert_eq(limits_check_serverless(&a, &v), 0, "%s", v.msg);
+    a.llm.tp = 1;
+    cr_assert_eq(limits_check_serverless(&a, &v), 1);
+    printf("%s\n", v.msg);
+    cr_assert_not_null(strstr(v.msg, "135422 MB per GPU resident (weights / "
+                                     "tp 1 + activation reserve) is beyond "
+                                     "the limit of modal-h100: 80 GB of "
+                                     "memory per GPU"),
+                       "%s", v.msg);
+    /* the same rule on a VM: p4d.24xlarge has 40 GB (40,960 MB) per GPU */
+    VmSpec vm;
+    memset(&vm, 0, sizeof vm);
+    vm.type = entry("p4d.24xlarge");
+    vm.executor = EXEC_LLM;
+    vm.llm = a.llm;
+    vm.llm.tp = 4; /* 35e9 + 2e9 bytes = 35,286 MB */
+    cr_assert_eq(limits_check_vm(&vm, "gpu-a100", 1e6, &v), 0, "%s", v.msg);
+    vm.llm.tp = 2; /* 70e9 + 2e9 bytes = 68,665 MB */
+    cr_assert_eq(limits_check_vm(&vm, "gpu-a100", 1e6, &v), 1);
+    cr_assert_str_eq(v.key, "instance_type");
 }
 
 Test(limits, beyond_limits_accepts)

@@ -6,10 +6,13 @@
  * requests at 1024 MB); provisioned concurrency n*(m/1024)*3600*H*rate;
  * the free tier subtracts 1M requests and 400,000 GB-s a month; per-token
  * API entries of the built-in catalog: N requests x tokens x $/1M by hand,
- * and the entry fields as the catalog gives them.
+ * and the entry fields as the catalog gives them; a serverless llm
+ * instance at TP 2 pays two GPUs ($0.0026185 per s on modal-h100).
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "config/scenario.h"
 #include "pricing/pricing.h"
@@ -125,4 +128,30 @@ Test(pricing, per_token_entries_carry_limits_and_latency)
     cr_assert_eq(h.model, PRICE_VM_HOURLY);
     cr_assert_eq(h.gpus, 1);
     cr_assert_float_eq(h.usd_per_hour, 6.98, 1e-12);
+}
+
+/* A serverless instance of the llm executor at tp N holds N of the entry's
+ * GPUs and pays for them: modal-h100 with 8 vCPU and 144 GiB at TP 2 is
+ * 2 x 0.001097 + 8 x 0.0000131 + 144 x 0.00000222 = $0.0026185 per s
+ * (at TP 1, $0.001097 less); other executors keep the entry's GPU. */
+Test(pricing, llm_instance_at_tp_pays_its_gpus)
+{
+    AltSpec a;
+    memset(&a, 0, sizeof a);
+    a.price = builtin("modal-h100");
+    a.memory_mb = 147456;
+    a.vcpus = 8;
+    a.executor = EXEC_LLM;
+    a.llm.tp = 2;
+    InstanceShape sh = spec_instance_shape(&a);
+    cr_assert_eq(sh.gpus, 2);
+    double usd_s = pricing_instance_usd_per_s(&a.price, &sh, 0);
+    printf("modal-h100 at TP 2: %.7f USD/s, by hand 0.0026185\n", usd_s);
+    cr_assert_float_eq(usd_s, 2 * 0.001097 + 8 * 1.31e-5 + 144 * 2.22e-6,
+                       1e-15);
+    a.llm.tp = 1;
+    cr_assert_eq(spec_instance_shape(&a).gpus, 1);
+    a.executor = EXEC_SINGLE;
+    a.llm.tp = 4;
+    cr_assert_eq(spec_instance_shape(&a).gpus, 1);
 }

@@ -465,8 +465,8 @@ Test(llm_exec, executor_errors_are_one_line)
                           "'llama-2-70b'") != NULL,
               "%s", msg);
     cr_assert(strstr(msg, "do not fit 1 x ") != NULL, "%s", msg);
-    load_alt_error("llm-7b",
-                   "{\"name\": \"a\", \"pricing\": \"modal-h100\", "
+    load_alt_error("resnet50",
+                   "{\"name\": \"a\", \"pricing\": \"modal-l4\", "
                    "\"memory_mb\": 32768, \"executor\": \"llm\"}",
                    msg, sizeof msg);
     printf("%s\n", msg);

@@ -138,7 +138,7 @@ Test(llm_outputs, token_counts_give_tokens_per_second_and_cost_per_token)
     snprintf(body, sizeof body,
              "{\"horizon_s\": 600, \"timeseries_interval_s\": 300, "
              "\"slo_ttft_ms\": 500, \"slo_tpot_ms\": 50, "
-             "\"models_dir\": \"%s\", \"model\": \"llm-7b\", \"workload\": "
+             "\"models_dir\": \"%s\", \"model\": \"llama-2-7b\", \"workload\": "
              "{\"type\": \"trace\", \"file\": \"t.csv\", \"context_column\": "
              "\"ctx\", \"generated_column\": \"gen\"}, \"alternatives\": "
              "[{\"name\": \"l4\", \"platform\": \"vm\", \"vm\": "
@@ -193,7 +193,7 @@ Test(llm_outputs, api_platform_by_hand)
              "{\"horizon_s\": 200, \"timeseries_interval_s\": 0, "
              "\"slo_ttft_ms\": 200, \"slo_tpot_ms\": 20, "
              "\"pricing_catalog\": \"prices.json\", "
-             "\"models_dir\": \"%s\", \"model\": \"llm-7b\", \"workload\": "
+             "\"models_dir\": \"%s\", \"model\": \"llama-2-7b\", \"workload\": "
              "{\"type\": \"trace\", \"file\": \"t.csv\", \"context_column\": "
              "\"ctx\", \"generated_column\": \"gen\"}, \"alternatives\": "
              "[{\"name\": \"api\", \"platform\": \"api\", \"pricing\": "
