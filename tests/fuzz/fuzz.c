@@ -10,6 +10,7 @@
 #define _XOPEN_SOURCE 700
 #include "fuzz.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/err.h"
 #include "workload/trace.h"
 
 #ifndef FUZZ_SOURCE_ROOT
@@ -81,43 +83,41 @@ static void link_or_die(const char *target, const char *name)
         die("cannot link", name);
 }
 
+/* fuzz_dir()/folder made and filled with put(source file, its name there)
+ * for each file of the source tree's `folder` ending in `ext`. */
+static void mirror(const char *folder, const char *ext,
+                   void (*put)(const char *, const char *))
+{
+    char src[PATH_MAX], dst[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+    join(src, sizeof src, FUZZ_SOURCE_ROOT, folder);
+    join(dst, sizeof dst, dir, folder);
+    if (mkdir(dst, 0700) != 0)
+        die("cannot make", dst);
+    DIR *d = opendir(src);
+    if (d == NULL)
+        die("cannot list", src);
+    const struct dirent *e;
+    size_t n_ext = strlen(ext);
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n <= n_ext || strcmp(e->d_name + n - n_ext, ext) != 0)
+            continue;
+        join(a, sizeof a, src, e->d_name);
+        join(b, sizeof b, dst, e->d_name);
+        put(a, b);
+    }
+    closedir(d);
+}
+
 /* models/ -> the source tree's; scenarios/ of links; traces/ of heads. */
 static void lay_out(void)
 {
-    static const char *const scenarios[] = {
-        "azure2019-replay.json", "azure2021-replay.json",
-        "duty-cycle-base.json",  "gpu-image.json",
-        "keepalive-base.json",   "llm-replay.json",
-        "replay-log.json",       "spiky.json",
-        "sweep-duty-cycle.json", "sweep-keepalive.json", NULL};
-    static const char *const traces[] = {
-        "azure2019-durations.csv", "azure2019-invocations.csv",
-        "azure2019-memory.csv",    "azure2021-invocations.csv",
-        "example-llm.csv",         "example-log.csv", NULL};
     char a[PATH_MAX], b[PATH_MAX];
     join(a, sizeof a, FUZZ_SOURCE_ROOT, "models");
     join(b, sizeof b, dir, "models");
     link_or_die(a, b);
-    join(b, sizeof b, dir, "scenarios");
-    if (mkdir(b, 0700) != 0)
-        die("cannot make", b);
-    for (int i = 0; scenarios[i] != NULL; i++) {
-        char rel[128];
-        snprintf(rel, sizeof rel, "scenarios/%s", scenarios[i]);
-        join(a, sizeof a, FUZZ_SOURCE_ROOT, rel);
-        join(b, sizeof b, dir, rel);
-        link_or_die(a, b);
-    }
-    join(b, sizeof b, dir, "traces");
-    if (mkdir(b, 0700) != 0)
-        die("cannot make", b);
-    for (int i = 0; traces[i] != NULL; i++) {
-        char rel[128];
-        snprintf(rel, sizeof rel, "traces/%s", traces[i]);
-        join(a, sizeof a, FUZZ_SOURCE_ROOT, rel);
-        join(b, sizeof b, dir, rel);
-        copy_head(a, b);
-    }
+    mirror("scenarios", ".json", link_or_die);
+    mirror("traces", ".csv", copy_head);
 }
 
 const char *fuzz_dir(void)
@@ -162,6 +162,18 @@ const uint8_t *fuzz_split(const uint8_t *data, size_t n, uint8_t sep,
     return p + 1;
 }
 
+void fuzz_report(int rc, const Err *err)
+{
+    static int verbose = -1;
+    if (verbose < 0)
+        verbose = getenv("SIMSRV_FUZZ_VERBOSE") != NULL;
+    if (!verbose)
+        return;
+    char line[1024];
+    err_format(err, line, sizeof line);
+    fprintf(stderr, "fuzz: %s\n", rc == 0 ? "accepted" : line);
+}
+
 int fuzz_trace(TraceSpec *spec, const uint8_t *data, size_t n)
 {
     fuzz_write("trace.csv", data, n, spec->file, sizeof spec->file);
@@ -169,6 +181,7 @@ int fuzz_trace(TraceSpec *spec, const uint8_t *data, size_t n)
     Err err;
     err_clear(&err);
     int rc = trace_check(spec, &rows, &fns, &err);
+    fuzz_report(rc, &err);
     if (rc < 0 || rows == 0)
         return rc;
     TraceReader *r = trace_open(spec, &err);

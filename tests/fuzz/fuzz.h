@@ -40,6 +40,11 @@ const char *fuzz_write(const char *name, const uint8_t *data, size_t n,
 const uint8_t *fuzz_split(const uint8_t *data, size_t n, uint8_t sep,
                           size_t *head_n, size_t *rest_n);
 
+/* With SIMSRV_FUZZ_VERBOSE set, prints "accepted" or the error's one
+ * line to stderr (to see what an input does: fuzz_TARGET FILE...). */
+struct Err;
+void fuzz_report(int rc, const struct Err *err);
+
 /* The trace targets' common part: writes data (n bytes) to trace.csv of
  * the private folder, names it in spec->file, reads it all with
  * trace_check() as the scenario loader does, and, when that passes, opens

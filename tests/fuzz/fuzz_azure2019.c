@@ -81,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     Err err;
     err_clear(&err);
     Az19 *a = az19_open(&spec, &err);
+    fuzz_report(a != NULL ? 0 : -1, &err);
     if (a != NULL) {
         replay(a);
         az19_close(a);

@@ -22,6 +22,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     ModelProfile m;
     Err err;
     err_clear(&err);
-    (void)profile_load(path, &m, &err);
+    fuzz_report(profile_load(path, &m, &err), &err);
     return 0;
 }

@@ -25,7 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     Scenario sc;
     Err err;
     err_clear(&err);
-    if (scenario_load(path, &ov, &sc, &err) == 0)
+    int rc = scenario_load(path, &ov, &sc, &err);
+    fuzz_report(rc, &err);
+    if (rc == 0)
         scenario_free(&sc);
     return 0;
 }

@@ -64,7 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     SweepPlan plan;
     Err err;
     err_clear(&err);
-    if (sweep_load(path, &ov, &plan, &err) == 0)
+    int rc = sweep_load(path, &ov, &plan, &err);
+    fuzz_report(rc, &err);
+    if (rc == 0)
         sweep_free(&plan);
     return 0;
 }
