@@ -216,8 +216,18 @@ void fuzz_trace_window(TraceSpec *spec, uint8_t opt)
     spec->time_scale = (opt & 16) ? 0.5 : 1;
 }
 
-/* 1 if path is a regular file inside the private folder or the source
- * tree (after links are resolved). */
+/* 1 if real (a resolved path) lies in folder `dir` of the source tree. */
+static int in_source(const char *real, const char *dir_name)
+{
+    size_t ns = strlen(src_real), nd = strlen(dir_name);
+    return strncmp(real, src_real, ns) == 0 && real[ns] == '/' &&
+           strncmp(real + ns + 1, dir_name, nd) == 0 && real[ns + 1 + nd] == '/';
+}
+
+/* 1 if path is a regular file inside the private folder, or (through its
+ * links) the source tree's models/ or scenarios/, after links are
+ * resolved: not the source tree's own traces or build outputs, which are
+ * large. */
 static int readable(const char *path)
 {
     char real[PATH_MAX];
@@ -226,9 +236,9 @@ static int readable(const char *path)
         return 0;
     if (!S_ISREG(st.st_mode))
         return 0;
-    size_t nd = strlen(dir_real), ns = strlen(src_real);
+    size_t nd = strlen(dir_real);
     return (strncmp(real, dir_real, nd) == 0 && real[nd] == '/') ||
-           (strncmp(real, src_real, ns) == 0 && real[ns] == '/');
+           in_source(real, "models") || in_source(real, "scenarios");
 }
 
 /* The guarded opens (see fuzz.h): reads only of readable() files; a

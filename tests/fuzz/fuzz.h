@@ -15,9 +15,10 @@
  * length (a sweep of many points, an Azure 2019 minute of millions of
  * arrivals).  A scenario names files by any path, so the harnesses are
  * linked with -Wl,--wrap=fopen,--wrap=gzopen: a file opened for reading
- * must be a regular file inside the private folder or the source tree, or
- * the open fails with EACCES (as for a file the user may not read) -- never
- * /dev/zero or a FIFO, which would never end.
+ * must be a regular file inside the private folder (or, through its links,
+ * the source tree's models/ and scenarios/), or the open fails with EACCES
+ * (as for a file the user may not read) -- never /dev/zero or a FIFO,
+ * which would never end, nor a large file such as a build output.
  */
 #ifndef SIMSRV_TESTS_FUZZ_H
 #define SIMSRV_TESTS_FUZZ_H
