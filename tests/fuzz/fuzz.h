@@ -6,8 +6,8 @@
  * tree: models/ is the source tree's models folder (a link), scenarios/
  * holds links to the shipped scenarios, and traces/ holds the shipped
  * example traces cut to their first FUZZ_TRACE_LINES lines, so that a
- * scenario or sweep naming "../traces/example-log.csv" validates in well
- * under a millisecond.  An input is written into that folder under a fixed
+ * scenario or sweep naming "../traces/example-log.csv" validates quickly
+ * (the whole file is 725 kB).  An input is written into that folder under a fixed
  * name and read back by the code under test; every execution overwrites it.
  *
  * Bounded executions.  Inputs are at most -max_len bytes; a harness skips
