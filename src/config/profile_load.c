@@ -199,17 +199,12 @@ static int load_calibration(const JCtx *c, const cJSON *v, ModelProfile *m)
     if (d != NULL) {
         if ((rc = json_expect_object(c, d, "calibration.dims")) < 0)
             return rc;
-        /* sizes beyond 10^9 elements are no input anyone measures; the
-         * bound also keeps the cast to long long defined */
         for (const cJSON *e = d->child; e != NULL; e = e->next) {
             if (m->n_calib_dims == PROFILE_MAX_CALIB ||
                 strlen(e->string) >= sizeof m->calib_dim_name[0] ||
-                !cJSON_IsNumber(e) || e->valuedouble < 1 ||
-                e->valuedouble > 1e9 ||
-                e->valuedouble != (long long)e->valuedouble)
+                !cJSON_IsNumber(e) || e->valuedouble < 1)
                 return err_set(c->err, SIM_EINPUT, c->file,
-                               "calibration.dims.%s: not a dimension size "
-                               "(an integer in 1..1000000000)",
+                               "calibration.dims.%s: not a dimension size",
                                e->string);
             snprintf(m->calib_dim_name[m->n_calib_dims],
                      sizeof m->calib_dim_name[0], "%s", e->string);

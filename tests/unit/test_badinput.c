@@ -418,21 +418,6 @@ static const Case cases[] = {
      {NULL},
      "simsrv: @/bad.json: colour: unknown key 'colour' (did you mean "
      "'points'?)"},
-    /* fuzz findings (tests/fuzz): each input a harness crashed on */
-    {"profile: calibration dimension 1e300 (cast overflow)",
-     "{\"horizon_s\": 600, \"models_dir\": \"m\", \"model\": \"x\", "
-     "\"workload\": " POISSON ", \"alternatives\": [{\"name\": \"a\"}]}",
-     {{"m", NULL, 0},
-      {"m/x.json",
-       "{\"name\": \"x\", \"size_mb\": 1, \"memory_mb\": 1, \"hardware\": "
-       "{\"cpu\": {\"cold_start\": {\"sandbox\": {\"dist\": \"constant\", "
-       "\"value_ms\": 1}}, \"warm\": {\"dist\": \"constant\", \"value_ms\": "
-       "1}}}, \"calibration\": {\"model_file\": \"x.onnx\", \"batches\": "
-       "[1], \"dims\": {\"n\": 1e300}}}",
-       0}},
-     {NULL},
-     "simsrv: @/m/x.json: calibration.dims.n: not a dimension size (an "
-     "integer in 1..1000000000)"},
 };
 
 static int count_lines(const char *s)
