@@ -426,10 +426,10 @@ Test(llm_exec, vm_start_is_boot_plus_llm_pieces)
 
 /* ---- the executor's errors --------------------------------------------- */
 
-/* Loads one alternative `alt` (JSON) of a scenario on model `model`; the
- * error line, or "" when it loads. */
-static const char *load_alt_error(const char *model, const char *alt,
-                                  char *msg, size_t size)
+/* Loads a scenario of one alternative `alt` (JSON) on model `model` into
+ * *sc: 0, or -1 with the error line in msg. */
+static int load_alt(const char *model, const char *alt, Scenario *sc,
+                    char *msg, size_t size)
 {
     char dir[1024], text[4096];
     support_src("models", dir, sizeof dir);
@@ -438,16 +438,22 @@ static const char *load_alt_error(const char *model, const char *alt,
              "\"models_dir\": \"%s\", \"workload\": {\"type\": \"poisson\", "
              "\"rate_per_s\": 1}, \"alternatives\": [%s]}",
              model, dir, alt);
-    Scenario sc;
     Err err;
     memset(&err, 0, sizeof err);
-    int rc = scenario_load_text("x.json", text, NULL, &sc, &err);
-    if (rc == 0) {
-        scenario_free(&sc);
-        snprintf(msg, size, "%s", "");
-    } else {
+    snprintf(msg, size, "%s", "");
+    int rc = scenario_load_text("x.json", text, NULL, sc, &err);
+    if (rc < 0)
         err_format(&err, msg, size);
-    }
+    return rc;
+}
+
+/* The error line of load_alt, or "" when it loads. */
+static const char *load_alt_error(const char *model, const char *alt,
+                                  char *msg, size_t size)
+{
+    Scenario sc;
+    if (load_alt(model, alt, &sc, msg, size) == 0)
+        scenario_free(&sc);
     return msg;
 }
 
@@ -597,26 +603,15 @@ Test(llm_exec, explicit_executor_equals_the_default)
 
 /* ---- slots of an llm instance by default --------------------------------- */
 
-/* Loads one alternative and returns its serverless concurrency and VM
- * slots (the model's default of 1 per slot would leave the engine a batch
- * of one). */
+/* The serverless concurrency and VM slots of one alternative on
+ * llama-2-7b (one request per slot would leave the engine a batch of
+ * one). */
 static void load_slots(const char *alt, int *concurrency, int *slots)
 {
-    char dir[1024], text[4096];
-    support_src("models", dir, sizeof dir);
-    snprintf(text, sizeof text,
-             "{\"name\": \"t\", \"horizon_s\": 10, \"model\": \"llama-2-7b\", "
-             "\"models_dir\": \"%s\", \"workload\": {\"type\": \"poisson\", "
-             "\"rate_per_s\": 1}, \"alternatives\": [%s]}",
-             dir, alt);
     Scenario sc;
-    Err err;
-    memset(&err, 0, sizeof err);
-    char msg[600] = "";
-    int rc = scenario_load_text("x.json", text, NULL, &sc, &err);
-    if (rc < 0)
-        err_format(&err, msg, sizeof msg);
-    cr_assert_eq(rc, 0, "%s", msg);
+    char msg[600];
+    cr_assert_eq(load_alt("llama-2-7b", alt, &sc, msg, sizeof msg), 0, "%s",
+                 msg);
     *concurrency = sc.alt[0].concurrency;
     *slots = sc.alt[0].vm.slots;
     scenario_free(&sc);
