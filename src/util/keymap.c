@@ -4,6 +4,7 @@
 #include "keymap.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "xalloc.h"
 
@@ -31,10 +32,11 @@ void keymap_init(KeyMap *m, size_t n)
     m->cap = 16;
     while (m->cap < 2 * n + 16)
         m->cap *= 2;
-    m->key = xcalloc(m->cap, sizeof *m->key);
+    /* a slot is empty while its value is -1 (all bits set, so one memset
+     * marks them all); an empty slot's key is never read */
+    m->key = xmalloc(m->cap * sizeof *m->key);
     m->val = xmalloc(m->cap * sizeof *m->val);
-    for (size_t i = 0; i < m->cap; i++)
-        m->val[i] = -1;
+    memset(m->val, 0xff, m->cap * sizeof *m->val);
 }
 
 static void grow(KeyMap *m)
