@@ -40,6 +40,8 @@ typedef struct ExecUnit {
     uint8_t kick_pending;     /* an event at this microsecond begins its
                                  next iteration */
     SimTime created_at;       /* when the engine's KV cache was sized */
+    uint8_t deadline_pending; /* llm: a timeout check is scheduled (its
+                                 epoch is batch_epoch) */
 } ExecUnit;
 
 #endif

@@ -35,9 +35,20 @@
  * class's load rate from `weights_from` + KV-cache allocation + warm-up,
  * the profile's pieces (profile_llm_cold_start_s), on VMs after boot.
  *
- * Not modelled: the platform's timeout_s (a request is never cut inside
- * an iteration; the engine would need a walk of its running sequences),
- * and swapping preempted KV to the CPU (vLLM's default is recompute).
+ * Timeout (the platform's timeout_s, T > 0): a request still in the
+ * engine, running or waiting, T after it was given to the unit is taken
+ * out at that microsecond -- mid-iteration too: the iteration runs on and
+ * simply no longer holds it, as vLLM aborts a request between its steps --
+ * and ends timed out after running T (billed up to it), with the tokens
+ * it had.  Requests are given to a unit in time order, so their deadlines
+ * are too: one pending check per unit (cfg.batch_event, which this
+ * executor does not otherwise use, epoch u->batch_epoch) at the earliest
+ * deadline of what the engine holds; each check walks the engine once
+ * (O(held)) and is set again for the earliest left, so there are at most
+ * as many checks as requests.
+ *
+ * Not modelled: swapping preempted KV to the CPU (vLLM's default is
+ * recompute).
  */
 #include "executor.h"
 
@@ -75,6 +86,7 @@ static void llm_unit_init(Executor *ex, ExecUnit *u, void *owner)
     u->share = NULL;
     u->in_step = 0;
     u->kick_pending = 0;
+    u->deadline_pending = 0;
     u->created_at = now_of(ex);
     LlmEngineConfig c = engine_config(sp);
     char err[160];
@@ -109,6 +121,8 @@ static void llm_unit_fini(Executor *ex, ExecUnit *u)
     engine_stats(ex, u, now_of(ex), &ex->gone);
     llm_engine_destroy(u->llm);
     u->llm = NULL;
+    u->batch_epoch = ++*ex->epochs; /* a pending timeout check is stale */
+    u->deadline_pending = 0;
 }
 
 static void llm_stats(const Executor *ex, const ExecUnit *u, SimTime now,
@@ -155,6 +169,14 @@ static void seq_tokens(const LlmExecSpec *sp, const Request *req,
                                       : sp->default_output_tokens;
 }
 
+/* Schedules u's timeout check at `at` (the earliest deadline it holds). */
+static void set_deadline(Executor *ex, ExecUnit *u, SimTime at)
+{
+    u->batch_epoch = ++*ex->epochs;
+    u->deadline_pending = 1;
+    world_schedule(ex->w, at, ex->cfg.batch_event, u, u->batch_epoch);
+}
+
 static void llm_take(Executor *ex, ExecUnit *u, Request *req)
 {
     SimTime now = now_of(ex);
@@ -171,6 +193,8 @@ static void llm_take(Executor *ex, ExecUnit *u, Request *req)
     } else {
         llm_engine_add(u->llm, s, now);
         u->running++;
+        if (ex->cfg.timeout_us > 0 && !u->deadline_pending)
+            set_deadline(ex, u, now + ex->cfg.timeout_us);
     }
     maybe_begin(ex, u);
 }
@@ -186,6 +210,19 @@ static void llm_kick(Executor *ex, ExecUnit *u)
     maybe_begin(ex, u);
 }
 
+
+/* s, out of u's engine, ends now with `outcome`: its request gets its
+ * first token, the tokens it had and its time on the unit. */
+static void end_seq(Executor *ex, ExecUnit *u, LlmSeq *s, SimTime now,
+                    ReqOutcome outcome)
+{
+    Request *req = s->owner;
+    req->first_token_us = s->first_token_us;
+    req->tokens_out_done = s->generated;
+    req->run_us = now - req->start;
+    u->running--;
+    ex->hooks->ended(ex->platform, u, req, outcome);
+}
 
 /* The iteration of u ends now (or an idle unit was given work): finished
  * requests end completed, refused ones rejected; the freed slots refill;
@@ -203,12 +240,7 @@ static void on_iter(Executor *ex, ExecUnit *u, uint32_t epoch)
                                           : NULL;
     for (LlmSeq *s = fin, *next; s != NULL; s = next) {
         next = s->next;
-        Request *req = s->owner;
-        req->first_token_us = s->first_token_us;
-        req->tokens_out_done = s->generated;
-        req->run_us = now - req->start;
-        u->running--;
-        ex->hooks->ended(ex->platform, u, req, REQ_COMPLETED);
+        end_seq(ex, u, s, now, REQ_COMPLETED);
     }
     Request *req;
     while ((req = executor_hold_pop(u)) != NULL) {
@@ -223,9 +255,43 @@ static void on_iter(Executor *ex, ExecUnit *u, uint32_t epoch)
         begin(ex, u);
 }
 
+/* u's timeout check: what it was given T ago or earlier ends timed out
+ * now; the check is set again for the earliest deadline left.  Freed
+ * slots refill at the running iteration's end (or at once when none runs,
+ * which, with sequences held, cannot be: an idle engine holds nothing
+ * it could run). */
+static void on_deadline(Executor *ex, ExecUnit *u, uint32_t epoch)
+{
+    if (epoch != u->batch_epoch) {
+        world_count_stale(ex->w);
+        return;
+    }
+    u->deadline_pending = 0;
+    SimTime now = now_of(ex), next_added;
+    LlmSeq *out = llm_engine_remove_added_before(
+        u->llm, now - ex->cfg.timeout_us, &next_added);
+    int ended = 0;
+    for (LlmSeq *s = out, *next; s != NULL; s = next) {
+        next = s->next;
+        end_seq(ex, u, s, now, REQ_TIMED_OUT);
+        ended++;
+    }
+    if (next_added != SIM_TIME_MAX)
+        set_deadline(ex, u, next_added + ex->cfg.timeout_us);
+    if (ended > 0 && !u->in_step && !u->kick_pending &&
+        !llm_engine_busy(u->llm)) {
+        ex->hooks->refill(ex->platform, u);
+        if (u->llm != NULL)
+            begin(ex, u);
+    }
+}
+
 static void llm_handle(Executor *ex, const Event *ev)
 {
-    on_iter(ex, ev->obj, ev->epoch);
+    if (ev->kind == ex->cfg.batch_event)
+        on_deadline(ex, ev->obj, ev->epoch);
+    else
+        on_iter(ex, ev->obj, ev->epoch);
 }
 
 /* The unit is lost: its engine is replaced by an empty one (what it held
@@ -247,6 +313,8 @@ static void llm_clear(Executor *ex, ExecUnit *u)
     u->running = 0;
     u->kick_pending = 0;
     u->iter_epoch = ++*ex->epochs; /* a pending iteration end is stale */
+    u->batch_epoch = ++*ex->epochs; /* and a pending timeout check */
+    u->deadline_pending = 0;
 }
 
 static SimTime llm_start_us(const Executor *ex)

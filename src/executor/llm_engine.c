@@ -596,6 +596,43 @@ void llm_engine_remove(LlmEngine *e, LlmSeq *s)
     s->state = LLM_SEQ_REMOVED;
 }
 
+/* Moves every sequence of list `head` added at or before cutoff onto
+ * *out (through `next`); the earliest added_us of those left lowers
+ * *next_added. */
+static void remove_added_before(LlmEngine *e, LlmSeq *head, SimTime cutoff,
+                                LlmSeq **out, SimTime *next_added)
+{
+    for (LlmSeq *s = head, *nx; s != NULL; s = nx) {
+        nx = s->next;
+        if (s->added_us > cutoff) {
+            if (s->added_us < *next_added)
+                *next_added = s->added_us;
+            continue;
+        }
+        llm_engine_remove(e, s);
+        s->next = *out;
+        *out = s;
+    }
+}
+
+LlmSeq *llm_engine_remove_added_before(LlmEngine *e, SimTime cutoff,
+                                       SimTime *next_added)
+{
+    LlmSeq *out = NULL;
+    *next_added = SIM_TIME_MAX;
+    remove_added_before(e, e->run_head, cutoff, &out, next_added);
+    remove_added_before(e, e->wait_head, cutoff, &out, next_added);
+    /* reversed while collected: back to list order */
+    LlmSeq *rev = NULL;
+    while (out != NULL) {
+        LlmSeq *nx = out->next;
+        out->next = rev;
+        rev = out;
+        out = nx;
+    }
+    return rev;
+}
+
 int llm_engine_busy(const LlmEngine *e) { return e->busy; }
 int llm_engine_running(const LlmEngine *e) { return e->n_running; }
 int llm_engine_waiting(const LlmEngine *e) { return e->n_waiting; }

@@ -176,6 +176,14 @@ void llm_engine_add(LlmEngine *e, LlmSeq *s, SimTime now);
  * llm_engine_end as usual (s is then simply absent). */
 void llm_engine_remove(LlmEngine *e, LlmSeq *s);
 
+/* Takes out (as llm_engine_remove) every sequence added at or before
+ * `cutoff`, running or waiting -- the host's timeout -- and returns them
+ * linked through `next`, the running ones first, each list in its order;
+ * *next_added gets the earliest added_us of the sequences left
+ * (SIM_TIME_MAX when none).  O(running + waiting). */
+LlmSeq *llm_engine_remove_added_before(LlmEngine *e, SimTime cutoff,
+                                       SimTime *next_added);
+
 /* With no iteration running: forms the next one at `now` and returns its
  * duration (>= 1 us), or 0 when there is nothing to run. */
 SimTime llm_engine_begin(LlmEngine *e, SimTime now);

@@ -644,6 +644,45 @@ Test(llm_engine, remove_frees_blocks)
     llm_engine_destroy(e);
 }
 
+/* The host's timeout: every sequence added at or before the cutoff
+ * leaves, running ones first then waiting ones, each in list order, even
+ * in the middle of an iteration; the earliest addition left is reported. */
+Test(llm_engine, remove_added_before_takes_the_old_ones)
+{
+    LlmTimeModel tm = constant_model(10);
+    LlmEngine *e = engine(2, 100, 0, 10, &tm);
+    LlmSeq a = {.prompt_tokens = 20, .output_tokens = 5};
+    LlmSeq b = {.prompt_tokens = 10, .output_tokens = 3};
+    LlmSeq c = {.prompt_tokens = 5, .output_tokens = 2};
+    LlmSeq d = {.prompt_tokens = 5, .output_tokens = 2};
+    llm_engine_add(e, &a, 0);
+    llm_engine_add(e, &b, 3);
+    llm_engine_add(e, &c, 3);     /* waits: max_num_seqs 2 */
+    llm_engine_add(e, &d, 7);
+    cr_assert_eq(llm_engine_begin(e, 7), 10);
+    cr_assert_eq(llm_engine_free_blocks(e), 10 - 2 - 1);
+    SimTime next = 0;
+    LlmSeq *out = llm_engine_remove_added_before(e, 3, &next);
+    cr_assert_eq(out, &a);
+    cr_assert_eq(a.next, &b);
+    cr_assert_eq(b.next, &c);
+    cr_assert_null(c.next);
+    cr_assert_eq(next, 7, "earliest left: d, added at 7");
+    cr_assert_eq(a.state, LLM_SEQ_REMOVED);
+    cr_assert_eq(c.state, LLM_SEQ_REMOVED);
+    cr_assert_eq(llm_engine_running(e), 0);
+    cr_assert_eq(llm_engine_waiting(e), 1);
+    cr_assert_eq(llm_engine_free_blocks(e), 10);
+    cr_assert_null(llm_engine_end(e, 17)); /* the iteration ends empty */
+    assert_consistent(e);
+    cr_assert_null(llm_engine_remove_added_before(e, 6, &next));
+    cr_assert_eq(next, 7);
+    cr_assert_eq(llm_engine_remove_added_before(e, 7, &next), &d);
+    cr_assert_eq(next, SIM_TIME_MAX);
+    cr_assert_eq(llm_engine_begin(e, 17), 0);
+    llm_engine_destroy(e);
+}
+
 /* Finished sequences come back in admission order, linked by next. */
 Test(llm_engine, finished_in_admission_order)
 {

@@ -17,7 +17,8 @@
  * contradict `batching`); an explicit "executor" that names what the
  * batching keys imply changes no metric; the run's LLM metrics (TTFT,
  * TPOT, E2E, normalised latency, tokens/s, SLO attainment, goodput,
- * iterations, mean running batch) of the three requests by hand.
+ * iterations, mean running batch) of the three requests by hand; the
+ * platform's timeout cutting a sequence at its deadline, mid-iteration.
  * Does not pin the engine's own rules (test_llm_engine.c) nor the fitted
  * coefficients (test_llm_profile.c).
  */
@@ -249,6 +250,51 @@ Test(llm_exec, one_sequence_reduces_to_single)
            "(a + p prompt + o output, longest queue wait %.1f ms)\n", N,
            (double)worst / 1e3);
     cr_assert_gt(worst, 0, "the requests must queue for the test to bite");
+}
+
+/* ---- the platform's timeout inside the engine -------------------------- */
+
+/* One warm instance, iterations of T = 2,385 us, timeout 10 ms.  A (20
+ * prompt, 100 output tokens) and B (10, 2) arrive at 0, D (5, 100) at
+ * 1 ms, C (5, 3) at 20 ms.  A's arrival begins an iteration at 0 that B,
+ * the next arrival event at that microsecond, does not join: B and D run
+ * from T, and B finishes at 3T.  Iterations end at T, 2T, 3T, 4T = 9,540
+ * us; the fifth would end at 11,925 us.  A is taken out at 10,000 us
+ * exactly, timed out with its 4 tokens (first at T); the check is set
+ * again for D, taken out at 11,000 us with 3 tokens (first at 2T).  C,
+ * alone, starts at 20 ms and finishes at 20 ms + 3T. */
+Test(llm_exec, timeout_cuts_a_sequence_at_its_deadline)
+{
+    const SimTime T = 2385;
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = (double)T};
+    AltSpec alt = llm_alt(&tm, 0, 0);
+    one_warm(&alt, 4, 64);
+    alt.timeout_s = 0.010;
+    double t[4] = {0, 0, 0.001, 0.020};
+    int prompt[4] = {20, 10, 5, 5}, output[4] = {100, 2, 100, 3};
+    WorkloadSpec wl = token_trace("llmto", t, prompt, output, 4);
+    Seen s;
+    RunResult res = run_seen(&alt, &wl, 10, 1, &s, NULL);
+    printf("timeout 10 ms: A ends %lld us (%s, %d tokens), B %lld us, "
+           "D %lld us (%d tokens), C %lld us\n", (long long)s.end[0],
+           s.outcome[0] == REQ_TIMED_OUT ? "timed out" : "not timed out",
+           s.done[0], (long long)s.end[1], (long long)s.end[2], s.done[2],
+           (long long)s.end[3]);
+    cr_assert_eq(res.v[MET_timed_out], 2);
+    cr_assert_eq(res.v[MET_completed], 2);
+    cr_assert_eq(s.outcome[0], REQ_TIMED_OUT);
+    cr_assert_eq(s.end[0], 10000);
+    cr_assert_eq(s.first[0], T);
+    cr_assert_eq(s.done[0], 4);
+    cr_assert_eq(s.outcome[1], REQ_COMPLETED);
+    cr_assert_eq(s.end[1], 3 * T);
+    cr_assert_eq(s.outcome[2], REQ_TIMED_OUT);
+    cr_assert_eq(s.end[2], 11000);
+    cr_assert_eq(s.first[2], 2 * T);
+    cr_assert_eq(s.done[2], 3);
+    cr_assert_eq(s.outcome[3], REQ_COMPLETED);
+    cr_assert_eq(s.end[3], 20000 + 3 * T);
+    cr_assert_eq(s.done[3], 3);
 }
 
 /* ---- throughput bound on the fitted profile ---------------------------- */
