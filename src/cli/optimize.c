@@ -849,6 +849,20 @@ static void print_summary(FILE *out, const OptPlan *p, const OptOutcome *o,
 
 /* ---- the command ------------------------------------------------------- */
 
+/* The names of the stored columns, "objective,<constraints>,usd_per_month,
+ * <latency>,arrivals" (the log's columns line). */
+static void columns_text(const OptPlan *p, char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size, "%s",
+                                optimize_metric_name(p->objective));
+    for (int j = 0; j < p->n_con && n < size; j++)
+        n += (size_t)snprintf(buf + n, size - n, ",%s",
+                              optimize_metric_name(p->con[j].metric));
+    if (n < size)
+        snprintf(buf + n, size - n, ",usd_per_month,%s,arrivals",
+                 optimize_metric_name(latency_metric(p)));
+}
+
 /* An unsharded run writes the folder's outputs: it takes the folder's
  * lock (and sweeps up dead runs' temporaries).  A shard writes only its
  * own log, beside the others (perhaps on other hosts): it locks that. */
@@ -1023,8 +1037,10 @@ int optimize_cmd_shard(int argc, char **argv, FILE *out, FILE *errf,
     int rc = mkdir_p(dir, &err);
     if (rc == 0)
         rc = lock_dir(dir, k, K, lock, sizeof lock, &err);
-    if (rc == 0 && (rc = optlog_open(&log, &plan, ncol(&plan), dir, k, K,
-                                     &err)) == 0) {
+    char columns[1024];
+    columns_text(&plan, columns, sizeof columns);
+    if (rc == 0 && (rc = optlog_open(&log, &plan, ncol(&plan), columns, dir,
+                                     k, K, &err)) == 0) {
         int read = log.read;
         wait = optimize_solve_log(&plan, co.threads, &log, &o);
         rc = optlog_close(&log, &err);

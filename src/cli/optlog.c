@@ -198,7 +198,8 @@ static int read_others(OptLog *log, const OptPlan *plan, const char *dir,
 
 /* Opens this shard's file to append: read (torn tail cut) if it exists,
  * else created with its two header lines. */
-static int open_own(OptLog *log, const OptPlan *plan, Err *err)
+static int open_own(OptLog *log, const OptPlan *plan, const char *columns,
+                    Err *err)
 {
     long valid = 0;
     if (access(log->path, F_OK) == 0) {
@@ -215,10 +216,7 @@ static int open_own(OptLog *log, const OptPlan *plan, Err *err)
         char head[256];
         header_text(head, sizeof head, plan, log->n_cells, log->k, log->K);
         fputs(head, log->fp);
-        fputs("candidate,replication,events", log->fp);
-        for (int q = 0; q < log->ncol; q++)
-            fprintf(log->fp, ",v%d", q);
-        fputs(",crc32\n", log->fp);
+        fprintf(log->fp, "candidate,replication,events,%s,crc32\n", columns);
         fflush(log->fp);
     }
     if (log->fp == NULL)
@@ -227,8 +225,8 @@ static int open_own(OptLog *log, const OptPlan *plan, Err *err)
     return 0;
 }
 
-int optlog_open(OptLog *log, const OptPlan *plan, int ncol, const char *dir,
-                int k, int K, Err *err)
+int optlog_open(OptLog *log, const OptPlan *plan, int ncol,
+                const char *columns, const char *dir, int k, int K, Err *err)
 {
     memset(log, 0, sizeof *log);
     log->k = k;
@@ -247,7 +245,7 @@ int optlog_open(OptLog *log, const OptPlan *plan, int ncol, const char *dir,
              K);
     int rc = read_others(log, plan, dir, log->path, err);
     if (rc == 0)
-        rc = open_own(log, plan, err);
+        rc = open_own(log, plan, columns, err);
     if (rc < 0)
         optlog_free(log);
     return rc;

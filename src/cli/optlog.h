@@ -52,10 +52,10 @@ typedef struct OptLog {
 } OptLog;
 
 /* Reads every DIR/opt-shard-*-of-*.csv of this plan, then opens shard
- * k/K's file to append (created with its header lines if absent, its torn
- * tail cut).  Errors: one line naming the file (and line). */
-int optlog_open(OptLog *log, const OptPlan *plan, int ncol, const char *dir,
-                int k, int K, Err *err);
+ * k/K's file to append (created with its header lines if absent, the
+ * stored columns named by `columns`, "a,b,c"; its torn tail cut).  Errors: one line naming the file (and line). */
+int optlog_open(OptLog *log, const OptPlan *plan, int ncol,
+                const char *columns, const char *dir, int k, int K, Err *err);
 
 /* Whether this shard runs cell `cell`. */
 int optlog_owns(const OptLog *log, int cell);
