@@ -34,6 +34,7 @@
  * Fixed seeds; nothing depends on timing.
  */
 #include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +263,67 @@ Test(optimize, generated_problems_match_theory_and_exhaustive_search,
     cr_assert_eq(wrong, 0, "an infeasible candidate was chosen");
     cr_assert_geq(ok, (int)ceil(0.95 * n_prob));
     cr_assert_geq(ok_exh, (int)ceil(0.95 * n_prob));
+}
+
+/* ---- the wrong-selection rate over seeds -------------------------------- */
+
+/* 20 seeds by default; SIMSRV_OPT_SEEDS=200 runs the study README
+ * quotes. */
+static int n_seeds(void)
+{
+    const char *s = getenv("SIMSRV_OPT_SEEDS");
+    return s != NULL && atoi(s) > 0 ? atoi(s) : 20;
+}
+
+/* Clopper-Pearson 95% interval of a rate of x in n. */
+static void rate_interval(int x, int n, double *lo, double *hi)
+{
+    *lo = x > 0 ? gsl_cdf_beta_Pinv(0.025, x, n - x + 1) : 0;
+    *hi = x < n ? gsl_cdf_beta_Pinv(0.975, x + 1, n - x) : 1;
+}
+
+Test(optimize, wrong_selection_rate_over_seeds_stays_below_five_percent,
+     .timeout = 600)
+{
+    /* The Erlang C problem of the first test (c = 5..10, P(wait) <= 10% at
+     * a = 4: the answer is c = 8, and c = 9 costs 12.5% more, beyond the
+     * 1% indifference, so "within the indifference of the optimum" is
+     * "c = 8"), run on a fresh seed each time.  A run that declines (none
+     * shown feasible) counts as wrong. */
+    int n = n_seeds(), wrong = 0, declined = 0;
+    long runs = 0;
+    for (int i = 0; i < n; i++) {
+        write_base("opt_seeds", 4.0, 1000, 1, 1000 + i);
+        OptPlan plan;
+        load("{\"scenario\": \"base.json\", \"alternatives\": [\"c7i\"], "
+             "\"space\": {\"alternatives[0].vm.count\": {\"range\": [5, "
+             "10]}}, \"constraints\": [{\"metric\": \"waited_pct\", \"<=\": "
+             "10}], \"objective\": \"cost_usd\", \"replications\": "
+             "{\"initial\": 5, \"batch\": 5, \"max\": 40}}",
+             &plan);
+        OptOutcome o;
+        optimize_solve(&plan, 0, &o);
+        declined += o.chosen < 0;
+        wrong += o.chosen < 0 || slots_of(&plan, o.chosen) != 8;
+        runs += o.runs;
+        optimize_outcome_free(&o);
+        optimize_free(&plan);
+    }
+    double lo, hi;
+    rate_interval(wrong, n, &lo, &hi);
+    fprintf(stderr,
+            "wrong selections over %d seeds of the Erlang C problem (c = 8 "
+            "by theory): %d (%.1f%%, 95%% interval [%.1f%%, %.1f%%]), %d of "
+            "them declined; %.1f runs a problem of the 240 an exhaustive "
+            "search makes\n",
+            n, wrong, 100.0 * wrong / n, 100 * lo, 100 * hi, declined,
+            (double)runs / n);
+    /* 20 seeds: at a true rate of 5%, 4 or more wrong has probability
+     * 1.6%; 100 or more: the rate itself */
+    if (n >= 100)
+        cr_assert_lt((double)wrong / n, 0.05, "the wrong-selection rate");
+    else
+        cr_assert_leq(wrong, 3, "%d wrong in %d seeds", wrong, n);
 }
 
 Test(optimize, monthly_projection_by_hand)
