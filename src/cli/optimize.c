@@ -744,8 +744,13 @@ static void write_pareto(FILE *fp, const OptPlan *p, const OptOutcome *o)
     double *y = xcalloc((size_t)p->n_cand, sizeof *y);
     double *lat = xcalloc((size_t)p->n_cand, sizeof *lat);
     front_means(p, o, y, lat);
-    fprintf(fp, "candidate,alternative,values,%s_mean,%s_mean,status\n",
+    char bound[64] = ""; /* the latency metric's constraint, if any */
+    for (int j = p->n_con - 1; j >= 0; j--)
+        if (p->con[j].metric == latency_metric(p))
+            snprintf(bound, sizeof bound, "%.6g", p->con[j].bound);
+    fprintf(fp, "candidate,alternative,values,%s_mean,%s_mean,status,%s_bound\n",
             optimize_metric_name(p->objective),
+            optimize_metric_name(latency_metric(p)),
             optimize_metric_name(latency_metric(p)));
     for (int c = 0; c < p->n_cand; c++) {
         if (!on_front(p, o, y, lat, c))
@@ -757,8 +762,8 @@ static void write_pareto(FILE *fp, const OptPlan *p, const OptOutcome *o)
         csv_put_field(fp, p->points[k->point].alt[k->alt].name);
         fputc(',', fp);
         csv_put_field(fp, vals);
-        fprintf(fp, ",%.6g,%.6g,%s\n", p->maximize ? -y[c] : y[c], lat[c],
-                status_name(o->cand[c].status));
+        fprintf(fp, ",%.6g,%.6g,%s,%s\n", p->maximize ? -y[c] : y[c], lat[c],
+                status_name(o->cand[c].status), bound);
     }
     free(lat);
     free(y);
