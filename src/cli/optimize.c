@@ -1046,16 +1046,15 @@ int optimize_cmd_shard(int argc, char **argv, FILE *out, FILE *errf,
     columns_text(&plan, columns, sizeof columns);
     if (rc == 0 && (rc = optlog_open(&log, &plan, ncol(&plan), columns, dir,
                                      k, K, &err)) == 0) {
-        int read = log.read;
         wait = optimize_solve_log(&plan, co.threads, &log, &o);
         rc = optlog_close(&log, &err);
         if (rc == 0 && K > 1)
             print_shard(out, &plan, &log, k, K, wait, file, dir);
         if (rc == 0 && K == 1) {
-            if (read > 0)
+            if (log.read > 0)
                 fprintf(out, "resumed: %d runs read from %s/opt-shard-*.csv, "
                              "%d made now\n",
-                        read, dir, (int)o.runs - read);
+                        log.read, dir, log.ran);
             rc = write_outputs(&plan, &o, dir, &err);
             if (rc == 0)
                 print_summary(out, &plan, &o, dir);

@@ -92,6 +92,8 @@ for prob in all mono; do
     [ "$rc" = 137 ] || bad "$prob: the kill hook did not fire (rc $rc)"
     [ ! -f "$work/$prob-kill/finalists.csv" ] ||
         bad "$prob: a killed run wrote outputs"
+    # and a torn last line, as a kill in the middle of a write leaves
+    printf '0,11,1234,0.5' >> "$work/$prob-kill/opt-shard-0-of-1.csv"
     "$simsrv" optimize "$work/$prob.json" --out "$work/$prob-kill" --quiet \
         > "$work/$prob-kill.out"
     if grep -q "^resumed: 10 runs read from" "$work/$prob-kill.out"; then
@@ -107,6 +109,15 @@ for prob in all mono; do
         bad "$prob: the resumed run printed another summary"
     fi
 done
+
+# a rerun of a finished optimisation makes nothing
+"$simsrv" optimize "$work/all.json" --out "$work/all-t1" --quiet > "$work/again.out"
+runs=$(sed -n 's/^[0-9]* candidates, [0-9]* stages, \([0-9]*\) runs.*/\1/p' "$work/all-t1.out")
+if grep -q "^resumed: $runs runs read from $work/all-t1/opt-shard-\*.csv, 0 made now$" "$work/again.out"; then
+    ok "a rerun of a finished optimisation reads its $runs runs and makes none"
+else
+    bad "the rerun said: $(head -1 "$work/again.out")"
+fi
 
 # a first round of 2 shards: shard 0 lacks shard 1's runs of stage 1
 "$simsrv" optimize "$work/all.json" --shard 0/2 --out "$work/first" --quiet \
