@@ -28,20 +28,29 @@
 #include "optimize.h"
 #include "sweep.h"
 
-/* `simsrv-mpi optimize FILE [options]`: rounds of shard runs, then rank 0
- * writes the outputs.  argv[0] is "optimize". */
-static int optimize_mpi(int argc, char **argv, int rank, int size)
+/* args = cmd, argv[1 ..] (at most 59 of them), "--shard", shard,
+ * "--quiet", NULL; returns their number. */
+static int shard_args(char **args, const char *cmd, int argc, char **argv,
+                      char *shard)
 {
-    char shard[32];
-    snprintf(shard, sizeof shard, "%d/%d", rank, size);
-    char *args[64];
     int n = 0;
-    for (int i = 0; i < argc && n < 60; i++)
+    args[n++] = (char *)cmd;
+    for (int i = 1; i < argc && n < 60; i++)
         args[n++] = argv[i];
     args[n++] = (char *)"--shard";
     args[n++] = shard;
     args[n++] = (char *)"--quiet";
     args[n] = NULL;
+    return n;
+}
+
+/* `simsrv-mpi optimize FILE [options]`: rounds of shard runs, then rank 0
+ * writes the outputs.  argv[0] is "optimize". */
+static int optimize_mpi(int argc, char **argv, int rank, int size)
+{
+    char shard[32], *args[64];
+    snprintf(shard, sizeof shard, "%d/%d", rank, size);
+    int n = shard_args(args, argv[0], argc, argv, shard);
     FILE *quiet = fopen("/dev/null", "w");
     int worst = 0;
     for (;;) {
@@ -88,14 +97,7 @@ int main(int argc, char **argv)
     snprintf(shard, sizeof shard, "%d/%d", rank, size);
     /* sweep SWEEP_FILE [user options] --shard r/n --quiet */
     char *args[64];
-    int n = 0;
-    args[n++] = (char *)"sweep";
-    for (int i = 1; i < argc && n < 60; i++)
-        args[n++] = argv[i];
-    args[n++] = (char *)"--shard";
-    args[n++] = shard;
-    args[n++] = (char *)"--quiet";
-    args[n] = NULL;
+    int n = shard_args(args, "sweep", argc, argv, shard);
     FILE *out = rank == 0 ? stdout : fopen("/dev/null", "w");
     int rc = sweep_cmd(n, args, out, stderr);
     int worst = 0;

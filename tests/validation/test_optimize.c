@@ -52,6 +52,19 @@
 
 static char dir[1024];
 
+/* The start of every base scenario here, up to its alternatives. */
+static int base_head(char *buf, size_t size, int horizon_s, int seed,
+                     double rate)
+{
+    return snprintf(buf, size,
+                    "{\"horizon_s\": %d, \"seed\": %d, \"models_dir\": \".\", "
+                    "\"model\": \"expo\", \"timeseries_interval_s\": 0, "
+                    "\"slo_ms\": 5000, \"workload\": {\"type\": \"poisson\", "
+                    "\"rate_per_s\": %.6g}, \"defaults\": {\"timeout_s\": "
+                    "900}, \"alternatives\": [",
+                    horizon_s, seed, rate);
+}
+
 /* A model with Exp(1 s) warm service and an instant start, and a base
  * scenario with a c7i.large fleet (`c7i_slots` slots per VM, one per vCPU
  * or fewer: no slowdown) and an m7i.xlarge fleet (4 slots). */
@@ -67,19 +80,15 @@ static void write_base(const char *tag, double rate, int horizon_s,
               "{\"dist\": \"constant\", \"value_ms\": 1}, \"warm\": "
               "{\"dist\": \"exponential\", \"mean_ms\": 1000}}}}");
     snprintf(path, sizeof path, "%s/base.json", dir);
-    snprintf(body, sizeof body,
-             "{\"horizon_s\": %d, \"seed\": %d, \"models_dir\": \".\", "
-             "\"model\": \"expo\", \"timeseries_interval_s\": 0, "
-             "\"slo_ms\": 5000, \"workload\": {\"type\": \"poisson\", "
-             "\"rate_per_s\": %.6g}, \"defaults\": {\"timeout_s\": 900}, "
-             "\"alternatives\": ["
+    int n = base_head(body, sizeof body, horizon_s, seed, rate);
+    snprintf(body + n, sizeof body - (size_t)n,
              "{\"name\": \"c7i\", \"platform\": \"vm\", \"vm\": "
              "{\"instance_type\": \"c7i.large\", \"count\": 1, \"slots\": %d, "
              "\"boot_s\": 0}}, "
              "{\"name\": \"m7i\", \"platform\": \"vm\", \"vm\": "
              "{\"instance_type\": \"m7i.xlarge\", \"count\": 1, \"slots\": 4, "
              "\"boot_s\": 0}}]}",
-             horizon_s, seed, rate, c7i_slots);
+             c7i_slots);
     support_write_file(path, body);
 }
 
@@ -180,12 +189,8 @@ static void write_mixed_base(const char *tag, double rate, int memory_mb,
     char path[1200], body[4096];
     write_base(tag, rate, horizon_s, 1, seed); /* the folder and the model */
     snprintf(path, sizeof path, "%s/base.json", dir);
-    snprintf(body, sizeof body,
-             "{\"horizon_s\": %d, \"seed\": %d, \"models_dir\": \".\", "
-             "\"model\": \"expo\", \"timeseries_interval_s\": 0, "
-             "\"slo_ms\": 5000, \"workload\": {\"type\": \"poisson\", "
-             "\"rate_per_s\": %.6g}, \"defaults\": {\"timeout_s\": 900}, "
-             "\"alternatives\": ["
+    int n = base_head(body, sizeof body, horizon_s, seed, rate);
+    snprintf(body + n, sizeof body - (size_t)n,
              "{\"name\": \"lambda\", \"platform\": \"serverless\", "
              "\"pricing\": \"aws-lambda-x86\", \"memory_mb\": %d}, "
              "{\"name\": \"vm\", \"platform\": \"vm\", \"vm\": "
@@ -195,7 +200,7 @@ static void write_mixed_base(const char *tag, double rate, int memory_mb,
              "\"aws-lambda-x86\", \"memory_mb\": %d, \"vm\": "
              "{\"instance_type\": \"c7i.large\", \"count\": 1, \"slots\": 2, "
              "\"boot_s\": 0}, \"overflow\": {\"rule\": \"free-slot\"}}]}",
-             horizon_s, seed, rate, memory_mb, memory_mb);
+             memory_mb, memory_mb);
     support_write_file(path, body);
 }
 
