@@ -37,6 +37,18 @@ int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
         o->threads = (int)n;
         return 1;
     }
+    if (strcmp(a, "--shard") == 0) {
+        char *end;
+        long k = strtol(argv[++*i], &end, 10), K = -1;
+        if (*end == '/')
+            K = strtol(end + 1, &end, 10);
+        if (*end != '\0' || K < 1 || K > 1000000 || k < 0 || k >= K)
+            return cmdopts_usage(st, cmd, "--shard: '%s' is not k/K with "
+                                 "0 <= k < K", argv[*i]);
+        o->shard_k = (int)k;
+        o->shard_K = (int)K;
+        return 1;
+    }
     if (strcmp(a, "--out") == 0) {
         o->out_dir = argv[++*i];
         if (strlen(o->out_dir) > CLI_OUT_MAX)

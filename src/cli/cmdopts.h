@@ -1,6 +1,7 @@
 /*
  * cmdopts.h - the options that the commands over many runs share
- * (--threads N, --out DIR, -q/--quiet), and their one-line usage errors.
+ * (--threads N, --out DIR, --shard k/K, -q/--quiet), and their one-line
+ * usage errors.
  *
  * Used by `simsrv optimize`; `sweep` parses the same options with the same
  * messages in its own loop.
@@ -14,6 +15,7 @@ typedef struct CmdOpts {
     int threads;         /* 0: OpenMP's default */
     const char *out_dir; /* NULL: results/<name> */
     int quiet;
+    int shard_k, shard_K; /* --shard k/K; shard_K 0: not given (0/1) */
 } CmdOpts;
 
 /* Prints "simsrv: <msg with arg> (try 'simsrv <cmd> --help')"; returns 2. */

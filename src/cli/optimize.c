@@ -60,7 +60,19 @@
  * Every stage's runs go through sweep_run_tasks (the sweep's OpenMP
  * runner), results indexed by task, and every decision is taken after the
  * stage on those numbers, so the outcome and the files are the same bytes
- * for any thread count.  A stopped optimisation is not resumed: it reruns.
+ * for any thread count.
+ *
+ * Shards and resume (cli/optlog.h): every run is a cell c * max + r,
+ * shard k of K owns the cells = k mod K, and each finished run is
+ * appended to the shard's log at once.  A run reads every log in the
+ * folder and replays the procedure: a stage's runs found in a log are
+ * taken from it, this shard's missing ones are made, and if another
+ * shard's are missing the shard stops after making its own, saying which
+ * it lacks.  Since the decisions are a pure function of the runs, and a
+ * run of (c, r) is the same bytes wherever it is made, a resumed, sharded
+ * or MPI optimisation takes the decisions an uninterrupted one takes; the
+ * unsharded command (K = 1: it owns every cell) finishes from whatever is
+ * there and writes the outputs.
  */
 #include "optimize.h"
 
@@ -75,6 +87,7 @@
 #include "../util/outset.h"
 #include "../util/xalloc.h"
 #include "cmdopts.h"
+#include "optlog.h"
 #include "streams.h"
 #include "sweep.h"
 
@@ -161,49 +174,119 @@ void optimize_interval(const OptPlan *plan, const OptOutcome *out, int c,
 
 /* ---- one stage ------------------------------------------------------- */
 
+/* How a stage's runs are made: the threads, the events per candidate so
+ * far, and the run log (NULL: none; cli/optlog.h) that holds runs already
+ * made and hears of each new one. */
+typedef struct Runner {
+    int threads;
+    double *events_of; /* [n_cand] */
+    OptLog *log;
+} Runner;
+
+/* The stored columns of one run (the layout of OptOutcome.x). */
+static void row_of(const OptPlan *p, const Scenario *sc, const RunResult *res,
+                   double *row)
+{
+    row[0] = optimize_metric_value(sc, res, p->objective);
+    for (int j = 0; j < p->n_con; j++)
+        row[1 + j] = optimize_metric_value(sc, res, p->con[j].metric);
+    row[q_month(p)] = optimize_metric_value(sc, res, OPT_USD_PER_MONTH);
+    row[q_latency(p)] = optimize_metric_value(sc, res, latency_metric(p));
+    row[q_arrivals(p)] = res->v[MET_arrivals];
+}
+
+/* The runs a stage makes here, while they finish (sweep_run_tasks calls
+ * run_done one at a time): each one's row, appended to the log at once so
+ * that a kill loses no finished run. */
+typedef struct StageRuns {
+    const OptPlan *p;
+    const SweepTask *tasks;
+    const int *cell;
+    double *rows; /* [n * ncol] */
+    OptLog *log;
+} StageRuns;
+
+static void run_done(void *ctx, int i, const RunResult *res)
+{
+    StageRuns *s = ctx;
+    double *row = &s->rows[(size_t)i * (size_t)ncol(s->p)];
+    row_of(s->p, &s->p->points[s->tasks[i].point], res, row);
+    if (s->log != NULL)
+        optlog_append(s->log, s->cell[i], res->events, row);
+}
+
+/* Notes a cell another shard owns and has not written. */
+static void note_missing(OptLog *log, int cell)
+{
+    log->missing++;
+    log->missing_of[cell % log->K]++;
+    if (log->first_missing < 0)
+        log->first_missing = cell;
+}
+
 /* Runs replications [from, to) of every candidate still in contention
  * (only >= 0: of that one alone), skipping those it already has, and
- * stores their metrics. */
-static void run_stage(const OptPlan *p, OptOutcome *o, int from, int to,
-                      int only, int threads, double *events_of)
+ * stores their metrics.  With a log, a run it holds is taken from it and
+ * only this shard's runs are made; -1 (nothing stored) if another shard's
+ * runs of the stage are missing, else 0. */
+static int run_stage(const OptPlan *p, OptOutcome *o, int from, int to,
+                     int only, const Runner *ru)
 {
-    int n = 0;
-    SweepTask *tasks = xcalloc((size_t)p->n_cand * (size_t)(to - from) + 1,
-                               sizeof *tasks);
-    int *owner = xcalloc((size_t)p->n_cand * (size_t)(to - from) + 1,
-                         sizeof *owner);
+    size_t most = (size_t)p->n_cand * (size_t)(to - from) + 1;
+    int *cell = xcalloc(most, sizeof *cell), n = 0;
     for (int c = 0; c < p->n_cand; c++) {
         if (o->cand[c].status != OPT_ALIVE || (only >= 0 && c != only))
             continue;
         int r0 = o->cand[c].reps > from ? o->cand[c].reps : from;
-        for (int r = r0; r < to; r++, n++) {
-            tasks[n] = (SweepTask){p->cand[c].point, p->cand[c].alt, r};
-            owner[n] = c;
-        }
+        for (int r = r0; r < to; r++)
+            cell[n++] = c * p->rep_max + r;
     }
-    RunResult *res = xcalloc((size_t)n + 1, sizeof *res);
-    o->events += sweep_run_tasks(p->points, tasks, n, threads, res);
-    o->runs += n;
+    OptLog *log = ru->log;
+    SweepTask *tasks = xcalloc((size_t)n + 1, sizeof *tasks);
+    int *run_cell = xcalloc((size_t)n + 1, sizeof *run_cell);
+    int *slot = xcalloc((size_t)n + 1, sizeof *slot); /* -1: from the log */
+    int m = 0;
+    long missing = 0;
     for (int i = 0; i < n; i++) {
-        int c = owner[i], r = tasks[i].rep;
-        const Scenario *sc = &p->points[tasks[i].point];
-        double *row = &o->x[((size_t)c * (size_t)p->rep_max + (size_t)r) *
-                            (size_t)ncol(p)];
-        row[0] = optimize_metric_value(sc, &res[i], p->objective);
-        for (int j = 0; j < p->n_con; j++)
-            row[1 + j] = optimize_metric_value(sc, &res[i], p->con[j].metric);
-        row[q_month(p)] =
-            optimize_metric_value(sc, &res[i], OPT_USD_PER_MONTH);
-        row[q_latency(p)] =
-            optimize_metric_value(sc, &res[i], latency_metric(p));
-        row[q_arrivals(p)] = res[i].v[MET_arrivals];
-        events_of[c] += (double)res[i].events;
+        int c = cell[i] / p->rep_max;
+        slot[i] = -1;
+        if (log != NULL && log->have[cell[i]])
+            continue;
+        if (log != NULL && !optlog_owns(log, cell[i])) {
+            note_missing(log, cell[i]);
+            missing++;
+            continue;
+        }
+        tasks[m] = (SweepTask){p->cand[c].point, p->cand[c].alt,
+                               cell[i] % p->rep_max};
+        run_cell[m] = cell[i];
+        slot[i] = m++;
+    }
+    RunResult *res = xcalloc((size_t)m + 1, sizeof *res);
+    double *rows = xcalloc((size_t)m * (size_t)ncol(p) + 1, sizeof *rows);
+    StageRuns sr = {p, tasks, run_cell, rows, log};
+    sweep_run_tasks(p->points, tasks, m, ru->threads, res, run_done, &sr);
+    for (int i = 0; i < n && missing == 0; i++) {
+        int c = cell[i] / p->rep_max, r = cell[i] % p->rep_max;
+        const double *src = slot[i] >= 0
+                                ? &rows[(size_t)slot[i] * (size_t)ncol(p)]
+                                : &log->x[(size_t)cell[i] * (size_t)ncol(p)];
+        uint64_t ev = slot[i] >= 0 ? res[slot[i]].events : log->events[cell[i]];
+        memcpy(&o->x[(size_t)cell[i] * (size_t)ncol(p)], src,
+               (size_t)ncol(p) * sizeof *src);
+        o->events += ev;
+        o->runs++;
+        ru->events_of[c] += (double)ev;
         if (r + 1 > o->cand[c].reps)
             o->cand[c].reps = r + 1;
     }
+    free(rows);
     free(res);
-    free(owner);
+    free(slot);
+    free(run_cell);
     free(tasks);
+    free(cell);
+    return missing > 0 ? -1 : 0;
 }
 
 /* The least half-width of a percentage of requests (a metric in "%"):
@@ -342,14 +425,21 @@ static int rule_stop(const OptPlan *p, OptOutcome *o, int L, int n, double t)
 
 /* Decides one candidate's feasibility alone, adding batches of
  * replications: 1 shown feasible, 0 shown infeasible (why_con set), -1
- * undecided at the maximum. */
-static int probe(const OptPlan *p, OptOutcome *o, int c, double a, int threads,
-                 double *events_of)
+ * undecided at the maximum; PROBE_WAITING if another shard's runs are
+ * missing. */
+enum { PROBE_WAITING = -2 };
+
+static int probe(const OptPlan *p, OptOutcome *o, int c, double a,
+                 const Runner *ru)
 {
     for (int n = p->rep_initial;; n += p->rep_batch) {
         if (n > p->rep_max)
             n = p->rep_max;
-        run_stage(p, o, 0, n, c, threads, events_of);
+        if (ru->log != NULL)
+            snprintf(ru->log->where, sizeof ru->log->where,
+                     "the monotone search's probe of candidate %d", c);
+        if (run_stage(p, o, 0, n, c, ru) < 0)
+            return PROBE_WAITING;
         double t = gsl_cdf_tdist_Pinv(1 - a, n - 1);
         int in = 1;
         for (int j = 0; j < p->n_con; j++) {
@@ -383,8 +473,8 @@ static int probes_for(int m)
  * shown feasible; every other candidate is set aside (OPT_SKIPPED, or
  * OPT_INFEASIBLE when a probe showed it).  Uses half of the error
  * budget: a = (1 - confidence) / 2 / (probes x J x S). */
-static void monotone_search(const OptPlan *p, OptOutcome *o, int S,
-                            int threads, double *events_of)
+static int monotone_search(const OptPlan *p, OptOutcome *o, int S,
+                           const Runner *ru)
 {
     int probes = 0;
     for (int g0 = 0, g1; g0 < p->n_cand; g0 = g1) {
@@ -400,7 +490,9 @@ static void monotone_search(const OptPlan *p, OptOutcome *o, int S,
         int lo = -1, hi = g1 - g0; /* lo: not shown feasible; hi: shown */
         while (hi - lo > 1) {
             int mid = (lo + hi) / 2, c = g0 + mid;
-            int ok = p->n_con == 0 ? 1 : probe(p, o, c, a, threads, events_of);
+            int ok = p->n_con == 0 ? 1 : probe(p, o, c, a, ru);
+            if (ok == PROBE_WAITING)
+                return -1;
             if (ok == 0)
                 o->cand[c].status = OPT_INFEASIBLE;
             if (ok == 1)
@@ -415,9 +507,16 @@ static void monotone_search(const OptPlan *p, OptOutcome *o, int S,
                 cr->status = OPT_SKIPPED;
         }
     }
+    return 0;
 }
 
 void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
+{
+    optimize_solve_log(p, threads, NULL, o);
+}
+
+int optimize_solve_log(const OptPlan *p, int threads, OptLog *log,
+                       OptOutcome *o)
 {
     memset(o, 0, sizeof *o);
     o->chosen = -1;
@@ -425,12 +524,16 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
     o->x = xcalloc((size_t)p->n_cand * (size_t)p->rep_max * (size_t)ncol(p),
                    sizeof *o->x);
     double *events_of = xcalloc((size_t)p->n_cand, sizeof *events_of);
+    Runner ru = {threads, events_of, log};
     int S = 1 + (p->rep_max - p->rep_initial + p->rep_batch - 1) /
                     p->rep_batch;
     int K = p->n_cand;
     double alpha = 1 - p->confidence;
     if (p->monotone) {
-        monotone_search(p, o, S, threads, events_of);
+        if (monotone_search(p, o, S, &ru) < 0) {
+            free(events_of);
+            return 1;
+        }
         alpha /= 2; /* the other half went to the search */
         K = 0;
         for (int c = 0; c < p->n_cand; c++)
@@ -442,7 +545,12 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
         int to = stage == 1 ? p->rep_initial : n + p->rep_batch;
         if (to > p->rep_max)
             to = p->rep_max;
-        run_stage(p, o, n, to, -1, threads, events_of);
+        if (log != NULL)
+            snprintf(log->where, sizeof log->where, "stage %d", stage);
+        if (run_stage(p, o, n, to, -1, &ru) < 0) {
+            free(events_of);
+            return 1;
+        }
         n = to;
         o->stages = stage;
         double t = n > 1 ? gsl_cdf_tdist_Pinv(1 - a, n - 1) : HUGE_VAL;
@@ -482,6 +590,7 @@ void optimize_solve(const OptPlan *p, int threads, OptOutcome *o)
         o->cand[o->chosen].stage = o->stages;
     }
     free(events_of);
+    return 0;
 }
 
 void optimize_outcome_free(OptOutcome *o)
@@ -635,8 +744,13 @@ static void write_pareto(FILE *fp, const OptPlan *p, const OptOutcome *o)
     double *y = xcalloc((size_t)p->n_cand, sizeof *y);
     double *lat = xcalloc((size_t)p->n_cand, sizeof *lat);
     front_means(p, o, y, lat);
-    fprintf(fp, "candidate,alternative,values,%s_mean,%s_mean,status\n",
+    char bound[64] = ""; /* the latency metric's constraint, if any */
+    for (int j = p->n_con - 1; j >= 0; j--)
+        if (p->con[j].metric == latency_metric(p))
+            snprintf(bound, sizeof bound, "%.6g", p->con[j].bound);
+    fprintf(fp, "candidate,alternative,values,%s_mean,%s_mean,status,%s_bound\n",
             optimize_metric_name(p->objective),
+            optimize_metric_name(latency_metric(p)),
             optimize_metric_name(latency_metric(p)));
     for (int c = 0; c < p->n_cand; c++) {
         if (!on_front(p, o, y, lat, c))
@@ -648,8 +762,8 @@ static void write_pareto(FILE *fp, const OptPlan *p, const OptOutcome *o)
         csv_put_field(fp, p->points[k->point].alt[k->alt].name);
         fputc(',', fp);
         csv_put_field(fp, vals);
-        fprintf(fp, ",%.6g,%.6g,%s\n", p->maximize ? -y[c] : y[c], lat[c],
-                status_name(o->cand[c].status));
+        fprintf(fp, ",%.6g,%.6g,%s,%s\n", p->maximize ? -y[c] : y[c], lat[c],
+                status_name(o->cand[c].status), bound);
     }
     free(lat);
     free(y);
@@ -740,6 +854,81 @@ static void print_summary(FILE *out, const OptPlan *p, const OptOutcome *o,
 
 /* ---- the command ------------------------------------------------------- */
 
+/* The names of the stored columns, "objective,<constraints>,usd_per_month,
+ * <latency>,arrivals" (the log's columns line). */
+static void columns_text(const OptPlan *p, char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size, "%s",
+                                optimize_metric_name(p->objective));
+    for (int j = 0; j < p->n_con && n < size; j++)
+        n += (size_t)snprintf(buf + n, size - n, ",%s",
+                              optimize_metric_name(p->con[j].metric));
+    if (n < size)
+        snprintf(buf + n, size - n, ",usd_per_month,%s,arrivals",
+                 optimize_metric_name(latency_metric(p)));
+}
+
+/* An unsharded run writes the folder's outputs: it takes the folder's
+ * lock (and sweeps up dead runs' temporaries).  A shard writes only its
+ * own log, beside the others (perhaps on other hosts): it locks that. */
+static int lock_dir(const char *dir, int k, int K, char *lock, size_t size,
+                    Err *err)
+{
+    if (K > 1) {
+        char name[96];
+        snprintf(name, sizeof name, ".opt-shard-%d-of-%d.lock", k, K);
+        return outset_lock_named(dir, name, lock, size, err);
+    }
+    int rc = outset_lock(dir, lock, size, err);
+    if (rc == 0)
+        outset_remove_stale(dir);
+    return rc;
+}
+
+/* "0, 2" (at most 8 named, then "..."): the shards that cells are
+ * missing from. */
+static void shard_list(const OptLog *log, char *buf, size_t size)
+{
+    size_t used = 0;
+    int named = 0;
+    buf[0] = '\0';
+    for (int s = 0; s < log->K && used < size; s++) {
+        if (log->missing_of[s] == 0)
+            continue;
+        if (named++ == 8) {
+            snprintf(buf + used, size - used, ", ...");
+            break;
+        }
+        used += (size_t)snprintf(buf + used, size - used, "%s%d",
+                                 used ? ", " : "", s);
+    }
+}
+
+/* What a shard run did, on stdout: waiting for other shards' runs, or
+ * every run present. */
+static void print_shard(FILE *out, const OptPlan *p, const OptLog *log, int k,
+                        int K, int waiting, const char *file, const char *dir)
+{
+    if (waiting) {
+        char shards[128];
+        shard_list(log, shards, sizeof shards);
+        fprintf(out, "shard %d/%d: %s lacks %ld runs of shard%s %s (the "
+                     "first: candidate %d replication %d); %d runs made "
+                     "here.  Run %s, then this shard again; or finish with "
+                     "'simsrv optimize %s --out %s'\n",
+                k, K, log->where, log->missing,
+                strchr(shards, ',') ? "s" : "", shards,
+                log->first_missing / p->rep_max,
+                log->first_missing % p->rep_max, log->ran,
+                strchr(shards, ',') ? "them" : "it", file, dir);
+    } else {
+        fprintf(out, "shard %d/%d: every run of the optimisation is in %s "
+                     "(%d made here); write its outputs with 'simsrv "
+                     "optimize %s --out %s'\n",
+                k, K, dir, log->ran, file, dir);
+    }
+}
+
 /* Writes recommended.json, finalists.csv and pareto.csv as one set. */
 static int write_outputs(const OptPlan *p, const OptOutcome *o,
                          const char *dir, Err *err)
@@ -783,15 +972,21 @@ static int write_outputs(const OptPlan *p, const OptOutcome *o,
 
 int optimize_cmd(int argc, char **argv, FILE *out, FILE *errf)
 {
+    return optimize_cmd_shard(argc, argv, out, errf, NULL);
+}
+
+int optimize_cmd_shard(int argc, char **argv, FILE *out, FILE *errf,
+                       int *waiting)
+{
     Streams st = {out, errf};
     const char *file = NULL;
-    CmdOpts co = {0, NULL, 0};
+    CmdOpts co = {0, NULL, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         int took;
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs("usage: simsrv optimize FILE [--threads N] [--out DIR] "
-                  "[--quiet]\n\n"
+            fputs("usage: simsrv optimize FILE [--threads N] [--shard k/K] "
+                  "[--out DIR] [--quiet]\n\n"
                   "Finds the candidate of FILE's search space (points x "
                   "alternatives) that\nmeets every constraint and is best on "
                   "the objective, within the\nindifference at the stated "
@@ -801,8 +996,14 @@ int optimize_cmd(int argc, char **argv, FILE *out, FILE *errf)
                   "or worse than a\nfeasible one (Bonferroni-corrected "
                   "t-intervals; see README,\n\"Optimisation\").  Writes "
                   "recommended.json (a runnable scenario),\nfinalists.csv and "
-                  "pareto.csv into DIR (default results/<name>).\nThe same "
-                  "bytes for any thread count.\n",
+                  "pareto.csv into DIR (default results/<name>).\nEvery "
+                  "run is appended to DIR/opt-shard-k-of-K.csv as it ends: "
+                  "a rerun\nresumes.  --shard k/K makes only shard k's runs "
+                  "of each stage and stops\nat a stage that lacks other "
+                  "shards' runs (rerun the shards to go on);\nthe unsharded "
+                  "command finishes from what is there and writes the\n"
+                  "outputs.  The same bytes for any thread count, split and "
+                  "resume point.\n",
                   out);
             return 0;
         } else if ((took = cmdopts_take(&st, "optimize", argc, argv, &i,
@@ -833,18 +1034,36 @@ int optimize_cmd(int argc, char **argv, FILE *out, FILE *errf)
     if (!co.quiet)
         fprintf(errf, "optimize: %d candidates, %d to %d replications each\n",
                 plan.n_cand, plan.rep_initial, plan.rep_max);
+    int k = co.shard_k, K = co.shard_K > 0 ? co.shard_K : 1, wait = 0;
+    OptLog log;
     OptOutcome o;
-    optimize_solve(&plan, co.threads, &o);
+    memset(&o, 0, sizeof o);
+    memset(&log, 0, sizeof log);
     int rc = mkdir_p(dir, &err);
     if (rc == 0)
-        rc = outset_lock(dir, lock, sizeof lock, &err);
-    if (rc == 0) {
-        outset_remove_stale(dir);
-        rc = write_outputs(&plan, &o, dir, &err);
+        rc = lock_dir(dir, k, K, lock, sizeof lock, &err);
+    char columns[1024];
+    columns_text(&plan, columns, sizeof columns);
+    if (rc == 0 && (rc = optlog_open(&log, &plan, ncol(&plan), columns, dir,
+                                     k, K, &err)) == 0) {
+        wait = optimize_solve_log(&plan, co.threads, &log, &o);
+        rc = optlog_close(&log, &err);
+        if (rc == 0 && K > 1)
+            print_shard(out, &plan, &log, k, K, wait, file, dir);
+        if (rc == 0 && K == 1) {
+            if (log.read > 0)
+                fprintf(out, "resumed: %d runs read from %s/opt-shard-*.csv, "
+                             "%d made now\n",
+                        log.read, dir, log.ran);
+            rc = write_outputs(&plan, &o, dir, &err);
+            if (rc == 0)
+                print_summary(out, &plan, &o, dir);
+        }
     }
+    if (waiting != NULL)
+        *waiting = wait;
     outset_unlock(lock);
-    if (rc == 0)
-        print_summary(out, &plan, &o, dir);
+    optlog_free(&log);
     optimize_outcome_free(&o);
     optimize_free(&plan);
     return rc < 0 ? cli_fail(&st, &err) : 0;

@@ -2,7 +2,7 @@
  * optimize.h - `simsrv optimize`: the best feasible candidate of a search
  * space, by sequential elimination with common random numbers.
  *
- *   simsrv optimize FILE [--threads N] [--out DIR] [--quiet]
+ *   simsrv optimize FILE [--threads N] [--shard k/K] [--out DIR] [--quiet]
  *
  * The file (config/optimize.h) names a base scenario, a space, constraints
  * and an objective.  The procedure and its guarantee are stated at the top
@@ -64,6 +64,15 @@ typedef struct OptOutcome {
 /* Runs the procedure with `threads` OpenMP threads (0: default).  The
  * outcome is the same for any thread count. */
 void optimize_solve(const OptPlan *plan, int threads, OptOutcome *out);
+
+/* The same with a run log (cli/optlog.h): runs it holds are not made
+ * again, only the log's shard's are made, and each is appended as it
+ * ends.  0: the procedure ended (out is complete); 1: it stopped at a
+ * stage lacking other shards' runs (log->missing says which; out holds
+ * only what came before). */
+struct OptLog;
+int optimize_solve_log(const OptPlan *plan, int threads, struct OptLog *log,
+                       OptOutcome *out);
 void optimize_outcome_free(OptOutcome *out);
 
 /* Mean and t-interval half-width (two-sided, `confidence`) of metric
@@ -73,5 +82,11 @@ void optimize_interval(const OptPlan *plan, const OptOutcome *out, int c,
 
 /* The process exit status (0, or 2 after a one-line error). */
 int optimize_cmd(int argc, char **argv, FILE *out, FILE *err);
+
+/* The same; *waiting (if not NULL) is set to 1 when a shard run stopped
+ * at a stage lacking other shards' runs (simsrv-mpi then runs another
+ * round), else 0. */
+int optimize_cmd_shard(int argc, char **argv, FILE *out, FILE *err,
+                       int *waiting);
 
 #endif

@@ -1080,7 +1080,8 @@ out:
 /* ---- runs for other drivers (optimize) ------------------------------ */
 
 uint64_t sweep_run_tasks(const Scenario *points, const SweepTask *tasks,
-                         int n, int threads, RunResult *res)
+                         int n, int threads, RunResult *res,
+                         SweepTaskDone done, void *ctx)
 {
     uint64_t events = 0;
     if (threads > 0)
@@ -1090,6 +1091,10 @@ uint64_t sweep_run_tasks(const Scenario *points, const SweepTask *tasks,
         const SweepTask *t = &tasks[i];
         run_one(&points[t->point], t->alt, t->rep, &res[i]);
         events += res[i].events;
+        if (done != NULL) {
+#pragma omp critical(sweep_task_done)
+            done(ctx, i, &res[i]);
+        }
     }
     return events;
 }

@@ -39,11 +39,17 @@ typedef struct SweepTask {
     int point, alt, rep;
 } SweepTask;
 
+/* Called as each task finishes, one call at a time (a critical section),
+ * in the order tasks finish: i, the task's index, and its result. */
+typedef void (*SweepTaskDone)(void *ctx, int i, const RunResult *res);
+
 /* Runs the n tasks with `threads` OpenMP threads (0: the default) into
  * res[0 .. n-1], task t on points[t.point] (the caller builds the points
  * it runs: sweep_point_load); each result depends only on its task, never
- * on the thread count or order.  Returns the events dispatched in all. */
+ * on the thread count or order.  `done` (NULL: none) hears of each
+ * finished task.  Returns the events dispatched in all. */
 uint64_t sweep_run_tasks(const Scenario *points, const SweepTask *tasks,
-                         int n, int threads, RunResult *res);
+                         int n, int threads, RunResult *res,
+                         SweepTaskDone done, void *ctx);
 
 #endif

@@ -435,6 +435,9 @@ int optimize_load(const char *path, OptPlan *plan, Err *err)
         (rc = build_points(plan, err)) < 0)
         goto done;
     plan->monotone = strcmp(search, "monotone") == 0;
+    plan->hash = plan->sweep.hash;
+    for (const char *t = text; *t; t++) /* FNV-1a 64 */
+        plan->hash = (plan->hash ^ (unsigned char)*t) * 0x100000001b3ULL;
     if ((rc = read_candidates(&c, root, plan)) < 0 ||
         (plan->monotone && (rc = check_monotone(&c, plan)) < 0))
         goto done;

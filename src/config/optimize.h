@@ -83,6 +83,9 @@ typedef struct OptPlan {
     double indiff_abs;     /* > 0: overrides indiff_rel (objective unit) */
     int rep_initial, rep_batch, rep_max;
     int monotone;      /* "search": "monotone" (cli/optimize.c) */
+    uint64_t hash;     /* FNV-1a 64 of the file's text over the sweep's
+                          plan hash (the base scenario, the space, the
+                          version): names the plan in run logs */
 } OptPlan;
 
 /* Reads and validates an optimisation file and every point it implies.

@@ -49,6 +49,34 @@ check "$work/ka.png"
 "$s/plot_heatmap.py" "$work/sweep/points.csv" --out "$work/heat.png" > /dev/null
 check "$work/heat.png"
 
+# an optimisation's two figures: every evaluated candidate, the front, the
+# bound and the star; each evaluated candidate with its reason
+cat > "$work/opt.json" <<JSON
+{"scenario": "base.json", "space": {"alternatives[2].vm.count": {"range": [1, 3]}},
+ "constraints": [{"metric": "p99_ms", "<=": 2000}],
+ "replications": {"initial": 3, "batch": 3, "max": 6}}
+JSON
+"$simsrv" optimize "$work/opt.json" --out "$work/opt" --quiet > /dev/null
+"$s/plot_optimize.py" "$work/opt" --out "$work/opt" > /dev/null
+check "$work/opt-pareto.png"
+check "$work/opt-finalists.png"
+/usr/bin/python3 - "$s" "$work/opt" <<'PY' || { echo "FAIL: optimize figure checks"; exit 1; }
+import sys
+sys.path.insert(0, sys.argv[1])
+import plot_optimize
+fin, par, obj, lat = plot_optimize.read(sys.argv[2])
+assert (obj, lat) == ("cost_usd", "p99_ms"), (obj, lat)
+ax = plot_optimize.draw_pareto(fin, par, obj, lat).axes[0]
+labels = [l.get_label() for l in ax.get_lines()]
+assert "Pareto front" in labels and "recommended" in labels, labels
+assert any(list(l.get_xdata()) == [2000, 2000] for l in ax.get_lines()), "no bound line"
+ax = plot_optimize.draw_finalists(fin, obj).axes[0]
+assert len(ax.texts) == len(fin) == 5, (len(ax.texts), len(fin))
+assert all(t.get_text() for t in ax.texts), "a candidate without its reason"
+print("ok: optimize: %d candidates, front, bound at 2000 ms, star; each with its reason"
+      % len(fin))
+PY
+
 # 12 alternatives: more than the 10 colours of the default cycle
 /usr/bin/python3 - "$work/base.json" "$work/base12.json" <<'PY'
 import json, sys
@@ -103,7 +131,7 @@ print("ok: Pareto: 12 distinct marker styles, every point labelled, SLO line at 
 PY
 
 # --help shows the docstring's whole first paragraph, a complete sentence
-for p in plot_cdf plot_pareto plot_timeseries plot_keepalive plot_heatmap; do
+for p in plot_cdf plot_pareto plot_timeseries plot_keepalive plot_heatmap plot_optimize; do
     "$s/$p.py" --help > "$work/help.txt" || { echo "FAIL: $p --help exits non-zero"; exit 1; }
     /usr/bin/python3 - "$s/$p.py" "$work/help.txt" <<'PY' || { echo "FAIL: $p --help"; exit 1; }
 import ast, sys
