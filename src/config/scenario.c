@@ -31,8 +31,8 @@ static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
-    "overflow", "cluster", "routing", "beyond_limits", "executor", "notes",
-    NULL};
+    "overflow", "cluster", "routing", "beyond_limits", "executor", "queue",
+    "notes", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -1271,6 +1271,115 @@ static int load_api(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     &a->timeout_s);
 }
 
+/* "queue": an SQS event source in front of the function (platform/
+ * queue.c).  Limits and defaults, Lambda Developer Guide, "Lambda parameters
+ * for Amazon SQS event source mappings" and "Configuring maximum concurrency
+ * for Amazon SQS event sources" (docs.aws.amazon.com/lambda/latest/dg/
+ * services-sqs-parameters.html, services-sqs-scaling.html, read 2026-12):
+ * BatchSize default 10, at most 10,000 for a standard queue, and a batch
+ * window of at least 1 s when above 10; MaximumBatchingWindowInSeconds 0 to
+ * 300 s, default 0; maximum concurrency 2 to 1,000.  SQS Developer Guide
+ * ("Amazon SQS visibility timeout", "Using dead-letter queues", read
+ * 2026-12): visibility timeout 0 s to 12 h, default 30 s; maxReceiveCount 1
+ * to 1,000.  CreateEventSourceMapping refuses a queue whose visibility
+ * timeout is shorter than the function's timeout, and so does this. */
+static const char *const queue_keys[] = {
+    "batch_size", "batch_window_s", "max_concurrency", "visibility_timeout_s",
+    "max_receives", "failure_prob", "backoff_s", "backoff_factor", "notes",
+    NULL};
+
+static int load_queue(const JCtx *c, const cJSON *v, const char *path,
+                      const Scenario *sc, AltSpec *a)
+{
+    int rc;
+    long long ll;
+    QueueSpec *q = &a->queue;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, queue_keys)) < 0)
+        return rc;
+    q->enabled = 1;
+    if ((rc = json_int(c, v, path, "batch_size", 0, 10, 1, 10000, &ll)) < 0)
+        return rc;
+    q->batch_size = (int)ll;
+    if ((rc = json_num(c, v, path, "batch_window_s", 0, 0, JNUM_NONNEGATIVE,
+                       &q->batch_window_s)) < 0)
+        return rc;
+    if (q->batch_window_s > 300)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.batch_window_s: %g s; the batching window is at "
+                       "most 300 s",
+                       path, q->batch_window_s);
+    if (q->batch_size > 10 && q->batch_window_s < 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.batch_size: %d above 10 needs batch_window_s of "
+                       "at least 1 s",
+                       path, q->batch_size);
+    if ((rc = json_int(c, v, path, "max_concurrency", 0, 0, 0, 1000, &ll)) <
+        0)
+        return rc;
+    q->max_concurrency = (int)ll;
+    if (q->max_concurrency == 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.max_concurrency: 1; it is 2 to 1000 (0 = no limit)",
+                       path);
+    if ((rc = json_num(c, v, path, "visibility_timeout_s", 0, 30,
+                       JNUM_NONNEGATIVE, &q->visibility_s)) < 0)
+        return rc;
+    if (q->visibility_s > 43200)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.visibility_timeout_s: %g s; it is at most 43200 s "
+                       "(12 h)",
+                       path, q->visibility_s);
+    if (q->visibility_s < a->timeout_s)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.visibility_timeout_s: %g s is less than the "
+                       "function's timeout_s (%g s)",
+                       path, q->visibility_s, a->timeout_s);
+    if ((rc = json_int(c, v, path, "max_receives", 0, 3, 1, 1000, &ll)) < 0)
+        return rc;
+    q->max_receives = (int)ll;
+    if ((rc = json_num(c, v, path, "failure_prob", 0, 0, JNUM_NONNEGATIVE,
+                       &q->failure_prob)) < 0)
+        return rc;
+    if (q->failure_prob > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.failure_prob: %g is not a probability (0 to 1)",
+                       path, q->failure_prob);
+    if ((rc = json_num(c, v, path, "backoff_s", 0, 0, JNUM_NONNEGATIVE,
+                       &q->backoff_s)) < 0 ||
+        (rc = json_num(c, v, path, "backoff_factor", 0, 2, JNUM_POSITIVE,
+                       &q->backoff_factor)) < 0)
+        return rc;
+    if (q->backoff_s > 43200 || q->backoff_factor > 10)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.%s: %g is above its limit (%s)", path,
+                       q->backoff_s > 43200 ? "backoff_s" : "backoff_factor",
+                       q->backoff_s > 43200 ? q->backoff_s
+                                            : q->backoff_factor,
+                       q->backoff_s > 43200 ? "43200 s, SQS's longest "
+                                              "visibility"
+                                            : "10");
+    if (a->kind != PLATFORM_SERVERLESS || a->max_batch > 1 || a->batch > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: an event source feeds a serverless alternative "
+                       "without \"batch\" or \"batching\" (the queue forms "
+                       "the batches)",
+                       path);
+    if (a->executor == EXEC_LLM || !a->hw.warm_affine)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: the '%s' profile gives no per-batch latency (warm "
+                       "a_ms + c_ms * b) for the queue's batches",
+                       path, a->hardware);
+    if (workload_multi_function(&sc->workload))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: one queue feeds one function and this workload "
+                       "(%s) has many",
+                       path, sc->workload.type);
+    return 0;
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
@@ -1356,8 +1465,12 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                        sc->model.memory_mb, &lv))
             return err_set(c->err, SIM_EINPUT, c->file, "%s.%s: %s", vp,
                            lv.key, lv.msg);
-        if (a->kind == PLATFORM_VM)
-            return 0; /* the serverless keys do not apply */
+        if (a->kind == PLATFORM_VM) {
+            o = from(alt, defs, "queue", apath, &p);
+            json_path_key(kp, sizeof kp, p, "queue");
+            return load_queue(c, cJSON_GetObjectItemCaseSensitive(o, "queue"),
+                              kp, sc, a); /* refuses one */
+        }
         o = from(alt, defs, "overflow", apath, &p);
         json_path_key(vp, sizeof vp, p, "overflow");
         if ((rc = load_overflow(c, cJSON_GetObjectItemCaseSensitive(
@@ -1522,6 +1635,17 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                                     : 1000;
     if (!beyond && limits_check_serverless(a, &lv))
         return limit_error(c, alt, defs, apath, &lv);
+    o = from(alt, defs, "queue", apath, &p);
+    json_path_key(kp, sizeof kp, p, "queue");
+    return load_queue(c, cJSON_GetObjectItemCaseSensitive(o, "queue"), kp, sc,
+                      a);
+}
+
+int scenario_has_queue(const Scenario *sc)
+{
+    for (int i = 0; i < sc->n_alt; i++)
+        if (sc->alt[i].queue.enabled)
+            return 1;
     return 0;
 }
 

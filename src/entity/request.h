@@ -65,6 +65,10 @@ typedef struct Request {
                                   walk at the horizon finds it by this) */
     uint8_t comp;              /* the World's platform component that
                                   holds it (set when routed) */
+    uint8_t carrier;           /* 0: an arrival; else 1 + the component
+                                  that made it to carry others (a queue's
+                                  invocation: world_carrier_new) */
+    uint16_t receives;         /* times a queue handed it to an invocation */
     LlmSeq seq;                /* its sequence in an llm executor's engine
                                   (the engine's while it is there) */
 } Request;

@@ -10,6 +10,7 @@ static const PlatformOps *const platforms[] = {
     &platform_serverless,
     &platform_vm,
     &platform_api,
+    &platform_queue,
 };
 
 const PlatformOps *platform_find(const char *name)

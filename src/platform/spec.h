@@ -96,6 +96,22 @@ typedef enum RoutingKind {
     ROUTE_RANDOM           /* uniform, from the routing stream */
 } RoutingKind;
 
+/* An SQS event source in front of a serverless alternative (platform/
+ * queue.c): arrivals are messages; a poller hands up to batch_size of them,
+ * or what arrived within batch_window_s, to one invocation. */
+typedef struct QueueSpec {
+    int enabled;
+    int batch_size;        /* messages per invocation at most (BatchSize) */
+    double batch_window_s; /* MaximumBatchingWindowInSeconds (0: none) */
+    int max_concurrency;   /* invocations in flight at most; 0 = no limit */
+    double visibility_s;   /* visibility timeout of a received message */
+    int max_receives;      /* maxReceiveCount: then to the dead-letter queue */
+    double failure_prob;   /* an invocation fails with this probability */
+    double backoff_s;      /* after the k-th failed receive a message waits
+                              at least backoff_s * backoff_factor^(k-1) */
+    double backoff_factor;
+} QueueSpec;
+
 typedef struct AltSpec {
     char name[64];
     char platform[16];     /* "serverless", "vm", "hybrid" or "api" */
@@ -126,6 +142,7 @@ typedef struct AltSpec {
     VmSpec vm;             /* PLATFORM_VM and PLATFORM_HYBRID */
     OverflowRule overflow; /* PLATFORM_HYBRID */
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
+    QueueSpec queue;       /* PLATFORM_SERVERLESS: an event source */
 } AltSpec;
 
 typedef enum WarmupMethod {
@@ -161,6 +178,8 @@ typedef struct RunConfig {
     SimTime slo_tpot;      /* per output token; 0 = none */
     int llm;               /* the requests carry token counts: the
                               timeseries rows get the LLM columns */
+    int queue;             /* an alternative has an event source: the
+                              timeseries rows get the backlog column */
     SimTime ts_interval;   /* 0 = no timeseries */
     FILE *ts_out;          /* timeseries rows go here, or NULL */
     FILE *fn_out;          /* per-function rows go here, or NULL
