@@ -169,6 +169,8 @@ static SimTime return_time(const Queue *q, const Request *m, SimTime received,
                            SimTime now)
 {
     SimTime t = received + q->visibility_us;
+    if (t < now) /* it ran past its visibility (a long cold start) */
+        t = now;
     if (q->spec->backoff_s > 0) {
         double s = q->spec->backoff_s *
                    pow(q->spec->backoff_factor, (double)(m->receives - 1));
