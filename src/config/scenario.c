@@ -1299,6 +1299,12 @@ static int load_queue(const JCtx *c, const cJSON *v, const char *path,
     if ((rc = json_expect_object(c, v, path)) < 0 ||
         (rc = json_check_keys(c, v, path, queue_keys)) < 0)
         return rc;
+    if (a->kind != PLATFORM_SERVERLESS || a->max_batch > 1 || a->batch > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: an event source feeds a serverless alternative "
+                       "without \"batch\" or \"batching\" (the queue forms "
+                       "the batches)",
+                       path);
     q->enabled = 1;
     if ((rc = json_int(c, v, path, "batch_size", 0, 10, 1, 10000, &ll)) < 0)
         return rc;
@@ -1361,12 +1367,6 @@ static int load_queue(const JCtx *c, const cJSON *v, const char *path,
                        q->backoff_s > 43200 ? "43200 s, SQS's longest "
                                               "visibility"
                                             : "10");
-    if (a->kind != PLATFORM_SERVERLESS || a->max_batch > 1 || a->batch > 1)
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s: an event source feeds a serverless alternative "
-                       "without \"batch\" or \"batching\" (the queue forms "
-                       "the batches)",
-                       path);
     if (a->executor == EXEC_LLM || !a->hw.warm_affine)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: the '%s' profile gives no per-batch latency (warm "
