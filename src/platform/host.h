@@ -40,6 +40,7 @@
     X(EV_VM_BATCH)     /* the same on a VM (obj: ExecUnit) */                  \
     X(EV_READY)        /* a serverless instance finished starting */           \
     X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
+    X(EV_KN_READY)     /* a Knative pod is ready (obj: the pod) */             \
     X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \
                           NULL: a forced notice for the oldest VM) */          \
     X(EV_VM_INTERRUPT) /* the provider reclaims a spot VM (obj: Vm) */         \
@@ -52,7 +53,8 @@
     X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \
     X(EV_PROVISION)    /* provisioned count changes */                         \
     X(EV_WINDOW)       /* a new 10 s scaling window opens */                   \
-    X(EV_VM_SCALE)     /* the autoscaler evaluates its target */
+    X(EV_VM_SCALE)     /* the autoscaler evaluates its target */            \
+    X(EV_KN_TICK)      /* the Knative pod autoscaler's tick */
 
 enum {
 #define X(name) name,

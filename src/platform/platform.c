@@ -11,6 +11,7 @@ static const PlatformOps *const platforms[] = {
     &platform_vm,
     &platform_api,
     &platform_queue,
+    &platform_knative,
 };
 
 const PlatformOps *platform_find(const char *name)

@@ -80,7 +80,7 @@ typedef struct PlatformOps {
 } PlatformOps;
 
 extern const PlatformOps platform_serverless, platform_vm, platform_api,
-    platform_queue;
+    platform_queue, platform_knative;
 
 /* The table of the platform named `name`, or NULL. */
 const PlatformOps *platform_find(const char *name);

@@ -31,7 +31,8 @@ typedef enum PlatformKind {
     PLATFORM_SERVERLESS = 0,
     PLATFORM_VM,
     PLATFORM_HYBRID,       /* VM base fleet + serverless overflow */
-    PLATFORM_API           /* a hosted per-token API (platform/api.c) */
+    PLATFORM_API,          /* a hosted per-token API (platform/api.c) */
+    PLATFORM_KNATIVE       /* Knative Serving on a node pool (knative.c) */
 } PlatformKind;
 
 typedef enum LbKind {
@@ -112,9 +113,28 @@ typedef struct QueueSpec {
     double backoff_factor;
 } QueueSpec;
 
+/* Knative Serving's pod autoscaler (KPA) and its pods (platform/
+ * knative.c); the node pool is the alternative's VmSpec. */
+typedef struct KnativeSpec {
+    double target;         /* concurrent requests per pod it aims at */
+    double utilization;    /* of the target (target-utilization-percentage
+                              / 100) */
+    int container_concurrency; /* hard limit per pod; 0 = none */
+    int stable_window_s;   /* averages of 1 s buckets over these */
+    int panic_window_s;
+    double panic_threshold; /* panic-threshold-percentage / 100 */
+    double max_scale_up_rate, max_scale_down_rate;
+    double scale_to_zero_grace_s;
+    int min_scale, max_scale, initial_scale; /* max 0 = no limit */
+    int tick_s;            /* the autoscaler's period */
+    double pod_vcpus;      /* what a pod requests on its node */
+    double pod_memory_mb;
+} KnativeSpec;
+
 typedef struct AltSpec {
     char name[64];
-    char platform[16];     /* "serverless", "vm", "hybrid" or "api" */
+    char platform[16];     /* "serverless", "vm", "hybrid", "api" or
+                              "knative" */
     PlatformKind kind;
     char hardware[32];     /* hardware class of the profile */
     int memory_mb;         /* configured memory, billed */
@@ -143,6 +163,7 @@ typedef struct AltSpec {
     OverflowRule overflow; /* PLATFORM_HYBRID */
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
     QueueSpec queue;       /* PLATFORM_SERVERLESS: an event source */
+    KnativeSpec kn;        /* PLATFORM_KNATIVE (nodes: vm) */
 } AltSpec;
 
 typedef enum WarmupMethod {

@@ -421,6 +421,10 @@ static void create_components(World *w, const AltSpec *a)
         w->route_base = w->route_overflow = add_component(w, "api", a);
         return;
     }
+    if (a->kind == PLATFORM_KNATIVE) {
+        w->route_base = w->route_overflow = add_component(w, "knative", a);
+        return;
+    }
     if (a->kind != PLATFORM_VM)
         srv = add_component(w, "serverless", a);
     if (a->queue.enabled) { /* arrivals go to the queue in front */
