@@ -322,8 +322,7 @@ static void on_done(Knative *k, Request *req)
     ReqOutcome outcome =
         req->outcome == REQ_TIMED_OUT ? REQ_TIMED_OUT : REQ_COMPLETED;
     conc_add(k, -1);
-    req->pod = NULL;
-    world_end_request(k->w, req, outcome);
+    world_end_request(k->w, req, outcome); /* its record names p */
     if (--p->in_use == 0) {
         if (p->draining) {
             remove_pod(k, p);
@@ -601,11 +600,15 @@ static double kn_cost_usd(void *st, SimTime now, int final, int since_warmup,
     return usd;
 }
 
+/* Node memory in use, and the memory idle pods hold (pod-seconds idle
+ * from the warm-up point on x pod_memory_mb). */
 static void kn_stats(void *st, SimTime h, double *v, FILE *fn_out)
 {
     Knative *k = st;
     (void)fn_out;
     v[MET_node_mem_util_pct] = 100.0 * cluster_mem_utilization(&k->cl, h);
+    v[MET_idle_gb_s] = k->m->state_us[INST_IDLE] * 1e-6 *
+                       k->kn->pod_memory_mb / 1024.0;
 }
 
 static int64_t kn_server_id(const void *st, const Request *req)

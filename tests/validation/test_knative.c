@@ -218,6 +218,8 @@ Test(knative, activator_buffers_requests_while_the_first_pod_starts)
     cr_assert_eq(res.v[MET_cold_starts], 1);
     cr_assert_float_eq(res.v[MET_mean_cold_wait_ms], (10 + 9.5 + 9) / 3 * 1e3,
                        1e-6);
+    /* the pod idles 16-30 and 31-40 s with 1024 MB: 23 GB-s */
+    cr_assert_float_eq(res.v[MET_idle_gb_s], 23.0, 1e-9);
 }
 
 Test(knative, node_pool_bill_is_nodes_times_seconds_times_rate)
