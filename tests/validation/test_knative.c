@@ -103,15 +103,27 @@ static void run_checked(World *w, SimTime horizon)
         cr_assert_eq(world_check(w, msg, sizeof msg), 0, "%s", msg);
 }
 
+/* A checked run of alt on wl to horizon_s (rc: its configuration, which
+ * the World borrows); *log, *n: its ticks, valid until it is destroyed. */
+static World *run_ticks(RunConfig *rc, const AltSpec *alt,
+                        const WorkloadSpec *wl, double horizon_s,
+                        const KnTick **log, int *n)
+{
+    *rc = support_config(alt, wl, horizon_s, 1);
+    World *w = world_create(rc);
+    run_checked(w, rc->horizon);
+    *log = knative_ticks(kn_state(w), n);
+    return w;
+}
+
 Test(knative, autoscaler_on_a_load_step_follows_the_hand_worked_trace)
 {
     AltSpec alt = kn_alt(10);
     WorkloadSpec wl = step_load();
-    RunConfig rc = support_config(&alt, &wl, 400, 1);
-    World *w = world_create(&rc);
-    run_checked(w, rc.horizon);
+    RunConfig rc;
     int n;
-    const KnTick *log = knative_ticks(kn_state(w), &n);
+    const KnTick *log;
+    World *w = run_ticks(&rc, &alt, &wl, 400, &log, &n);
     cr_assert_eq(n, 199); /* ticks at 2, 4, ..., 398 */
     for (int i = 0; i < n; i++) {
         int t = (int)(log[i].t / 1000000);
@@ -142,9 +154,7 @@ Test(knative, autoscaler_on_a_load_step_follows_the_hand_worked_trace)
 
     /* a 36 s grace: the last pod goes at the tick of 396 instead */
     alt.kn.scale_to_zero_grace_s = 36;
-    w = world_create(&rc);
-    run_checked(w, rc.horizon);
-    log = knative_ticks(kn_state(w), &n);
+    w = run_ticks(&rc, &alt, &wl, 400, &log, &n);
     cr_assert_eq(log[195].desired, 1); /* 392 */
     cr_assert_eq(log[196].desired, 1); /* 394 */
     cr_assert_eq(log[197].desired, 0); /* 396 */
@@ -159,11 +169,10 @@ Test(knative, max_scale_up_rate_limits_the_step)
     AltSpec alt = kn_alt(10);
     alt.kn.max_scale_up_rate = 1.5;
     WorkloadSpec wl = step_load();
-    RunConfig rc = support_config(&alt, &wl, 200, 1);
-    World *w = world_create(&rc);
-    run_checked(w, rc.horizon);
+    RunConfig rc;
     int n;
-    const KnTick *log = knative_ticks(kn_state(w), &n);
+    const KnTick *log;
+    World *w = run_ticks(&rc, &alt, &wl, 200, &log, &n);
     cr_assert_eq(log[50].desired, 2); /* 102 */
     cr_assert_eq(log[51].desired, 2); /* 104 */
     cr_assert_eq(log[52].desired, 2); /* 106 */
