@@ -4,7 +4,9 @@
  * Pins: the pod autoscaler on a load step against a hand-worked trace of
  * its algorithm (the desired pods at every tick, panic mode entered and
  * left, the pods ready as they start, the scale-down limited by the
- * stable window, the last pod kept for the scale-to-zero grace period);
+ * stable window, the last pod kept for the scale-to-zero grace period;
+ * panic mode holding its largest count through a spike, then the
+ * scale-down by at most half per tick);
  * the activator buffering requests while the first pod starts (their
  * latencies and cold flags by hand); and the bill of the node pool, nodes
  * x billed seconds x hourly rate / 3600 whatever the pods do, with the
@@ -180,6 +182,41 @@ Test(knative, max_scale_up_rate_limits_the_step)
     cr_assert_eq(log[55].desired, 3); /* ceil(1.5 x 2) */
     cr_assert_eq(log[60].ready, 3);   /* 122: the pod of 112 */
     cr_assert_eq(log[60].desired, 5); /* ceil(1.5 x 3) = 5 >= 5 */
+    RunResult res;
+    world_finish(w, &res);
+    world_destroy(w);
+}
+
+Test(knative, panic_mode_keeps_its_largest_count_then_scales_down_by_half)
+{
+    /* 5 requests from 0 to 300 s and a spike of 45 from 100 to 104 s.
+     * Panic window: 102: 20 -> 2 (panic); 104: 35 -> 4; 106: (4 x 50 +
+     * 2 x 5)/6 = 35 -> 4; 108: (2 x 50 + 4 x 5)/6 = 20 -> 2, and 2/1 ready
+     * >= 200% extends the panic to 108; 110: 5 -> 1.  In panic the count
+     * stays at 4 until the first tick after 108 + 60, 170: then stable
+     * (ceil(5/10) = 1) limited to floor(4 ready / 2) = 2; at 172, 1. */
+    static double t[50], d[50];
+    for (int i = 0; i < 50; i++) {
+        t[i] = i < 5 ? 0 : 100;
+        d[i] = i < 5 ? 300 : 4;
+    }
+    AltSpec alt = kn_alt(10);
+    WorkloadSpec wl = support_trace("knative-spike", t, d, 50);
+    RunConfig rc;
+    int n;
+    const KnTick *log;
+    World *w = run_ticks(&rc, &alt, &wl, 200, &log, &n);
+    for (int i = 49; i <= 85; i++) { /* ticks 100 .. 172 */
+        int tick = 2 * (i + 1);
+        int want = tick == 100 ? 1 : tick == 102 ? 2 : tick <= 168 ? 4
+                   : tick == 170 ? 2 : 1;
+        cr_assert_eq(log[i].desired, want, "tick %d s: %d, hand-worked %d",
+                     tick, log[i].desired, want);
+        cr_assert_eq(log[i].panic, tick >= 102 && tick <= 168, "tick %d s",
+                     tick);
+    }
+    cr_assert_float_eq(log[53].panic_avg, 20.0, 1e-12, "108 s: %.17g",
+                       log[53].panic_avg);
     RunResult res;
     world_finish(w, &res);
     world_destroy(w);
