@@ -4,7 +4,8 @@
  *
  * Pods of one revision run on a fixed pool of VM nodes of one catalog type
  * (the alternative's "vm": instance_type, count, pricing), each pod taking
- * pod_vcpus and pod_memory_mb of its node (entity/cluster.c, first-fit);
+ * pod_vcpus and pod_memory_mb of its node, and one GPU on a GPU type
+ * (entity/cluster.c, first-fit);
  * the nodes are billed per second for the whole run, 60 s minimum, busy or
  * not, so scaling pods to zero saves nothing on the bill of a fixed pool:
  * it frees room for other work.  A pod serves at most container_concurrency
@@ -473,9 +474,12 @@ static void *kn_create(World *w, const AltSpec *a)
     k->cl_spec.kind[0].count = a->vm.count;
     k->cl_spec.kind[0].vcpus = type->vcpus;
     k->cl_spec.kind[0].memory_gb = type->memory_gb;
+    k->cl_spec.kind[0].gpus = type->gpus;
     k->cl_spec.place = PLACE_FIRST_FIT;
     cluster_init(&k->cl, &k->cl_spec, "");
-    k->dem = cluster_demand(a->kn.pod_vcpus, a->kn.pod_memory_mb, 0, 0);
+    /* on a GPU node type a pod takes one whole GPU */
+    k->dem = cluster_demand(a->kn.pod_vcpus, a->kn.pod_memory_mb,
+                            type->gpus > 0 ? 1 : 0, 0);
     k->cpu_factor = spec_cpu_class(a->vm.hw.hw)
                         ? spec_cpu_factor(a->vm.hw.ref_vcpus, a->kn.pod_vcpus)
                         : 1.0;
