@@ -275,7 +275,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             scenario_free(&sc);
             return cli_fail(&st, &err);
         }
-        ts_write_header(ts.fp, workload_has_tokens(&sc.workload));
+        ts_write_header(ts.fp, workload_has_tokens(&sc.workload),
+                        scenario_has_queue(&sc));
     }
     /* Many-function traces: one row per function, alternative, replication */
     AtomicFile fns = {0};
@@ -352,6 +353,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             rc.slo_ttft = time_from_s(sc.slo_ttft_ms * 1e-3);
             rc.slo_tpot = time_from_s(sc.slo_tpot_ms * 1e-3);
             rc.llm = workload_has_tokens(&sc.workload);
+            rc.queue = scenario_has_queue(&sc);
             rc.ts_interval = want_ts ? time_from_s(sc.ts_interval_s) : 0;
             rc.ts_out = want_ts ? ts.fp : NULL;
             rc.fn_out = want_fns ? fns.fp : NULL;

@@ -31,8 +31,8 @@ static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
-    "overflow", "cluster", "routing", "beyond_limits", "executor", "notes",
-    NULL};
+    "overflow", "cluster", "routing", "beyond_limits", "executor", "queue",
+    "knative", "notes", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -48,7 +48,7 @@ static const char *const autoscale_keys[] = {
 static const char *const lb_names[] = {"shared-queue", "round-robin",
                                        "least-outstanding", NULL};
 static const char *const platform_names[] = {"serverless", "vm", "hybrid",
-                                             "api", NULL};
+                                             "api", "knative", NULL};
 
 /* VM price multipliers (reference/pricing.md, 2026-11): typical 1-year
  * reserved ~0.60x, 3-year ~0.40x; spot observed ~0.30x for GPUs. */
@@ -1271,6 +1271,264 @@ static int load_api(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     &a->timeout_s);
 }
 
+/* "queue": an SQS event source in front of the function (platform/
+ * queue.c).  Limits and defaults, Lambda Developer Guide, "Lambda parameters
+ * for Amazon SQS event source mappings" and "Configuring maximum concurrency
+ * for Amazon SQS event sources" (docs.aws.amazon.com/lambda/latest/dg/
+ * services-sqs-parameters.html, services-sqs-scaling.html, read 2026-12):
+ * BatchSize default 10, at most 10,000 for a standard queue, and a batch
+ * window of at least 1 s when above 10; MaximumBatchingWindowInSeconds 0 to
+ * 300 s, default 0; maximum concurrency 2 to 1,000.  SQS Developer Guide
+ * ("Amazon SQS visibility timeout", "Using dead-letter queues", read
+ * 2026-12): visibility timeout 0 s to 12 h, default 30 s; maxReceiveCount 1
+ * to 1,000.  CreateEventSourceMapping refuses a queue whose visibility
+ * timeout is shorter than the function's timeout, and so does this. */
+static const char *const queue_keys[] = {
+    "batch_size", "batch_window_s", "max_concurrency", "visibility_timeout_s",
+    "max_receives", "failure_prob", "backoff_s", "backoff_factor", "notes",
+    NULL};
+
+static int load_queue(const JCtx *c, const cJSON *v, const char *path,
+                      const Scenario *sc, AltSpec *a)
+{
+    int rc;
+    long long ll;
+    QueueSpec *q = &a->queue;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, queue_keys)) < 0)
+        return rc;
+    if (a->kind != PLATFORM_SERVERLESS || a->max_batch > 1 || a->batch > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: an event source feeds a serverless alternative "
+                       "without \"batch\" or \"batching\" (the queue forms "
+                       "the batches)",
+                       path);
+    q->enabled = 1;
+    if ((rc = json_int(c, v, path, "batch_size", 0, 10, 1, 10000, &ll)) < 0)
+        return rc;
+    q->batch_size = (int)ll;
+    if ((rc = json_num(c, v, path, "batch_window_s", 0, 0, JNUM_NONNEGATIVE,
+                       &q->batch_window_s)) < 0)
+        return rc;
+    if (q->batch_window_s > 300)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.batch_window_s: %g s; the batching window is at "
+                       "most 300 s",
+                       path, q->batch_window_s);
+    if (q->batch_size > 10 && q->batch_window_s < 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.batch_size: %d above 10 needs batch_window_s of "
+                       "at least 1 s",
+                       path, q->batch_size);
+    if ((rc = json_int(c, v, path, "max_concurrency", 0, 0, 0, 1000, &ll)) <
+        0)
+        return rc;
+    q->max_concurrency = (int)ll;
+    if (q->max_concurrency == 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.max_concurrency: 1; it is 2 to 1000 (0 = no limit)",
+                       path);
+    if ((rc = json_num(c, v, path, "visibility_timeout_s", 0, 30,
+                       JNUM_NONNEGATIVE, &q->visibility_s)) < 0)
+        return rc;
+    if (q->visibility_s > 43200)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.visibility_timeout_s: %g s; it is at most 43200 s "
+                       "(12 h)",
+                       path, q->visibility_s);
+    if (q->visibility_s < a->timeout_s)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.visibility_timeout_s: %g s is less than the "
+                       "function's timeout_s (%g s)",
+                       path, q->visibility_s, a->timeout_s);
+    if ((rc = json_int(c, v, path, "max_receives", 0, 3, 1, 1000, &ll)) < 0)
+        return rc;
+    q->max_receives = (int)ll;
+    if ((rc = json_num(c, v, path, "failure_prob", 0, 0, JNUM_NONNEGATIVE,
+                       &q->failure_prob)) < 0)
+        return rc;
+    if (q->failure_prob > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.failure_prob: %g is not a probability (0 to 1)",
+                       path, q->failure_prob);
+    if ((rc = json_num(c, v, path, "backoff_s", 0, 0, JNUM_NONNEGATIVE,
+                       &q->backoff_s)) < 0 ||
+        (rc = json_num(c, v, path, "backoff_factor", 0, 2, JNUM_POSITIVE,
+                       &q->backoff_factor)) < 0)
+        return rc;
+    if (q->backoff_s > 43200 || q->backoff_factor > 10)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.%s: %g is above its limit (%s)", path,
+                       q->backoff_s > 43200 ? "backoff_s" : "backoff_factor",
+                       q->backoff_s > 43200 ? q->backoff_s
+                                            : q->backoff_factor,
+                       q->backoff_s > 43200 ? "43200 s, SQS's longest "
+                                              "visibility"
+                                            : "10");
+    if (a->executor == EXEC_LLM || !a->hw.warm_affine)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: the '%s' profile gives no per-batch latency (warm "
+                       "a_ms + c_ms * b) for the queue's batches",
+                       path, a->hardware);
+    if (workload_multi_function(&sc->workload))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: one queue feeds one function and this workload "
+                       "(%s) has many",
+                       path, sc->workload.type);
+    return 0;
+}
+
+/* "knative": the pod autoscaler and the pods of a "platform": "knative"
+ * alternative; its "vm" is the node pool.  Keys, defaults and bounds of the
+ * Knative Serving docs (knative.dev/docs/serving/autoscaling, "Configuring
+ * targets", "Additional autoscaling configuration for Knative Pod
+ * Autoscaler", "Configuring scale bounds", "Configure scale to zero"; and
+ * "Configuring concurrency", read 2026-12): target 100
+ * (container-concurrency-target-default), and when only
+ * containerConcurrency is set the target is it; target-utilization-
+ * percentage 70; containerConcurrency 0 (no limit); stable-window 60 s (6 s
+ * to 1 h); panic-window-percentage 10 (1 to 100); panic-threshold-
+ * percentage 200 (110 to 1000); max-scale-up-rate 1000 and
+ * max-scale-down-rate 2 (above 1); scale-to-zero-grace-period 30 s (at
+ * least 6 s); initial-scale 1; min-scale 0; max-scale 0 (none); and the
+ * autoscaler's tick-interval of 2 s (config-autoscaler).  The revision
+ * timeout, 300 s, is the alternative's timeout_s default. */
+static const char *const knative_keys[] = {
+    "target", "target_utilization_pct", "container_concurrency",
+    "stable_window_s", "panic_window_pct", "panic_threshold_pct",
+    "max_scale_up_rate", "max_scale_down_rate", "scale_to_zero_grace_s",
+    "min_scale", "max_scale", "initial_scale", "tick_s", "pod_vcpus",
+    "pod_memory_mb", "notes", NULL};
+
+static int load_knative(const JCtx *c, const cJSON *v, const char *path,
+                        const char *vm_path, const Scenario *sc, AltSpec *a)
+{
+    int rc;
+    long long ll;
+    double x;
+    KnativeSpec *kn = &a->kn;
+    static const cJSON empty_obj = {.type = cJSON_Object};
+    if (v == NULL)
+        v = &empty_obj; /* every default */
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, knative_keys)) < 0)
+        return rc;
+    if ((rc = json_int(c, v, path, "container_concurrency", 0, 0, 0, 1000,
+                       &ll)) < 0)
+        return rc;
+    kn->container_concurrency = (int)ll;
+    if ((rc = json_num(c, v, path, "target", 0,
+                       kn->container_concurrency > 0
+                           ? kn->container_concurrency
+                           : 100,
+                       JNUM_POSITIVE, &kn->target)) < 0)
+        return rc;
+    if (kn->target < 0.01 || (kn->container_concurrency > 0 &&
+                              kn->target > kn->container_concurrency))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.target: %g concurrent requests per pod; it is at "
+                       "least 0.01 and at most container_concurrency (%d)",
+                       path, kn->target, kn->container_concurrency);
+    if ((rc = json_num(c, v, path, "target_utilization_pct", 0, 70,
+                       JNUM_POSITIVE, &x)) < 0)
+        return rc;
+    if (x > 100)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.target_utilization_pct: %g%%; it is at most 100",
+                       path, x);
+    kn->utilization = x / 100;
+    if ((rc = json_int(c, v, path, "stable_window_s", 0, 60, 6, 3600, &ll)) <
+        0)
+        return rc;
+    kn->stable_window_s = (int)ll;
+    if ((rc = json_num(c, v, path, "panic_window_pct", 0, 10, JNUM_POSITIVE,
+                       &x)) < 0)
+        return rc;
+    if (x < 1 || x > 100)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.panic_window_pct: %g%%; it is 1 to 100", path, x);
+    /* the windows are whole 1 s buckets: 10% of 60 s is 6 */
+    kn->panic_window_s = (int)floor(kn->stable_window_s * x / 100 + 0.5);
+    if (kn->panic_window_s < 1)
+        kn->panic_window_s = 1;
+    if ((rc = json_num(c, v, path, "panic_threshold_pct", 0, 200,
+                       JNUM_POSITIVE, &x)) < 0)
+        return rc;
+    if (x < 110 || x > 1000)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.panic_threshold_pct: %g%%; it is 110 to 1000",
+                       path, x);
+    kn->panic_threshold = x / 100;
+    if ((rc = json_num(c, v, path, "max_scale_up_rate", 0, 1000,
+                       JNUM_POSITIVE, &kn->max_scale_up_rate)) < 0 ||
+        (rc = json_num(c, v, path, "max_scale_down_rate", 0, 2,
+                       JNUM_POSITIVE, &kn->max_scale_down_rate)) < 0)
+        return rc;
+    if (kn->max_scale_up_rate <= 1 || kn->max_scale_down_rate <= 1 ||
+        kn->max_scale_up_rate > 1e6 || kn->max_scale_down_rate > 1e6)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.%s: %g; the scale rates are above 1 (and at most "
+                       "1e6)",
+                       path,
+                       kn->max_scale_up_rate <= 1 ||
+                               kn->max_scale_up_rate > 1e6
+                           ? "max_scale_up_rate"
+                           : "max_scale_down_rate",
+                       kn->max_scale_up_rate <= 1 ||
+                               kn->max_scale_up_rate > 1e6
+                           ? kn->max_scale_up_rate
+                           : kn->max_scale_down_rate);
+    if ((rc = json_num(c, v, path, "scale_to_zero_grace_s", 0, 30,
+                       JNUM_POSITIVE, &kn->scale_to_zero_grace_s)) < 0)
+        return rc;
+    if (kn->scale_to_zero_grace_s < 6 || kn->scale_to_zero_grace_s > 86400)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.scale_to_zero_grace_s: %g s; it is 6 s to a day",
+                       path, kn->scale_to_zero_grace_s);
+    if ((rc = json_int(c, v, path, "max_scale", 0, 0, 0, 100000, &ll)) < 0)
+        return rc;
+    kn->max_scale = (int)ll;
+    long long cap = kn->max_scale > 0 ? kn->max_scale : 100000;
+    if ((rc = json_int(c, v, path, "min_scale", 0, 0, 0, cap, &ll)) < 0)
+        return rc;
+    kn->min_scale = (int)ll;
+    if ((rc = json_int(c, v, path, "initial_scale", 0,
+                       kn->min_scale > 1 ? kn->min_scale : 1, kn->min_scale,
+                       cap, &ll)) < 0)
+        return rc;
+    kn->initial_scale = (int)ll;
+    if ((rc = json_int(c, v, path, "tick_s", 0, 2, 1, 60, &ll)) < 0)
+        return rc;
+    kn->tick_s = (int)ll;
+    if ((rc = json_num(c, v, path, "pod_vcpus", 0, a->vm.hw.ref_vcpus,
+                       JNUM_POSITIVE, &kn->pod_vcpus)) < 0 ||
+        (rc = json_num(c, v, path, "pod_memory_mb", 1, 0, JNUM_POSITIVE,
+                       &kn->pod_memory_mb)) < 0)
+        return rc;
+    if (kn->pod_memory_mb < sc->model.memory_mb)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.pod_memory_mb: %g MB is less than model '%s' needs "
+                       "resident (%g MB)",
+                       path, kn->pod_memory_mb, sc->model.name,
+                       sc->model.memory_mb);
+    if (kn->pod_vcpus > a->vm.type.vcpus ||
+        kn->pod_memory_mb > a->vm.type.memory_gb * 1024)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: a pod of %g vCPUs and %g MB does not fit a %s "
+                       "node (%g vCPUs, %g GB)",
+                       path, kn->pod_vcpus, kn->pod_memory_mb, a->vm.type.id,
+                       a->vm.type.vcpus, a->vm.type.memory_gb);
+    if (a->vm.executor == EXEC_LLM || a->vm.max_batch > 1 || a->vm.as.enabled ||
+        a->vm.spot.enabled)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: a Knative node pool is a fixed count of nodes "
+                       "(no autoscale, spot, batching or llm executor)",
+                       vm_path);
+    return 0;
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
@@ -1310,6 +1568,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         a->kind = PLATFORM_HYBRID;
     else if (strcmp(a->platform, "api") == 0)
         a->kind = PLATFORM_API;
+    else if (strcmp(a->platform, "knative") == 0)
+        a->kind = PLATFORM_KNATIVE;
     else
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.platform: unknown platform '%s' (did you mean "
@@ -1328,8 +1588,9 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                           sc, cat, &a->vm, catalog_date)) < 0)
             return rc;
         o = from(alt, defs, "timeout_s", apath, &p);
-        if ((rc = json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
-                           &a->timeout_s)) < 0)
+        if ((rc = json_num(c, o, p, "timeout_s", 0,
+                           a->kind == PLATFORM_KNATIVE ? 300 : 900,
+                           JNUM_NONNEGATIVE, &a->timeout_s)) < 0)
             return rc;
         o = from(alt, defs, "executor", apath, &p);
         if ((rc = load_executor(c, o, p, a->vm.max_batch, "vm", sc,
@@ -1356,8 +1617,19 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                        sc->model.memory_mb, &lv))
             return err_set(c->err, SIM_EINPUT, c->file, "%s.%s: %s", vp,
                            lv.key, lv.msg);
-        if (a->kind == PLATFORM_VM)
-            return 0; /* the serverless keys do not apply */
+        if (a->kind == PLATFORM_KNATIVE) {
+            o = from(alt, defs, "knative", apath, &p);
+            json_path_key(kp, sizeof kp, p, "knative");
+            return load_knative(c, cJSON_GetObjectItemCaseSensitive(o,
+                                                                    "knative"),
+                                kp, vp, sc, a);
+        }
+        if (a->kind == PLATFORM_VM) {
+            o = from(alt, defs, "queue", apath, &p);
+            json_path_key(kp, sizeof kp, p, "queue");
+            return load_queue(c, cJSON_GetObjectItemCaseSensitive(o, "queue"),
+                              kp, sc, a); /* refuses one */
+        }
         o = from(alt, defs, "overflow", apath, &p);
         json_path_key(vp, sizeof vp, p, "overflow");
         if ((rc = load_overflow(c, cJSON_GetObjectItemCaseSensitive(
@@ -1522,6 +1794,17 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                                     : 1000;
     if (!beyond && limits_check_serverless(a, &lv))
         return limit_error(c, alt, defs, apath, &lv);
+    o = from(alt, defs, "queue", apath, &p);
+    json_path_key(kp, sizeof kp, p, "queue");
+    return load_queue(c, cJSON_GetObjectItemCaseSensitive(o, "queue"), kp, sc,
+                      a);
+}
+
+int scenario_has_queue(const Scenario *sc)
+{
+    for (int i = 0; i < sc->n_alt; i++)
+        if (sc->alt[i].queue.enabled)
+            return 1;
     return 0;
 }
 

@@ -69,6 +69,9 @@ int scenario_load_text(const char *path, const char *text,
 
 void scenario_free(Scenario *sc);
 
+/* Whether an alternative has an event source ("queue"). */
+int scenario_has_queue(const Scenario *sc);
+
 /* Reads a model profile file (models/<name>.json). */
 int profile_load(const char *path, ModelProfile *m, Err *err);
 

@@ -29,6 +29,7 @@ typedef enum RngStream {
     RNG_POLICY = 3,   /* randomised policy decisions */
     RNG_ROUTING = 4,  /* random warm routing (routing "random") */
     RNG_SPOT = 5,     /* spot VM interruption notices */
+    RNG_QUEUE = 6,    /* a queue's invocation failures and quantiles */
     RNG_NSTREAMS
 } RngStream;
 

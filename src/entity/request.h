@@ -16,12 +16,14 @@
 
 struct Instance;
 struct Vm;
+struct KnPod;
 
 typedef enum ReqWhere {
     REQ_AT_NONE = 0,
     REQ_AT_SERVERLESS,  /* bound to, queued for or served by serverless */
     REQ_AT_VM,          /* queued for or served by a VM */
-    REQ_AT_API          /* served by a per-token API (platform/api.c) */
+    REQ_AT_API,         /* served by a per-token API (platform/api.c) */
+    REQ_AT_POD          /* buffered for or served by a Knative pod */
 } ReqWhere;
 
 typedef enum ReqOutcome {
@@ -36,6 +38,7 @@ typedef struct Request {
     struct Request *next;      /* FIFO links (function queue, start waiters) */
     struct Instance *inst;     /* the instance serving or starting for it */
     struct Vm *vm;             /* the VM serving it or whose queue holds it */
+    struct KnPod *pod;         /* the Knative pod serving it */
     double u_service;          /* service-time quantile, drawn at arrival */
     SimTime given_us;          /* service time given by a trace, or -1 */
     int32_t prompt_tokens;     /* from an LLM trace, or -1 */
@@ -65,6 +68,10 @@ typedef struct Request {
                                   walk at the horizon finds it by this) */
     uint8_t comp;              /* the World's platform component that
                                   holds it (set when routed) */
+    uint8_t carrier;           /* 0: an arrival; else 1 + the component
+                                  that made it to carry others (a queue's
+                                  invocation: world_carrier_new) */
+    uint16_t receives;         /* times a queue handed it to an invocation */
     LlmSeq seq;                /* its sequence in an llm executor's engine
                                   (the engine's while it is there) */
 } Request;

@@ -162,6 +162,8 @@ typedef struct TsRow {
     double vm_booting, vm_ready; /* time-average VMs */
     double p95_ms;               /* NaN when nothing completed */
     double cost_usd;             /* accrued by t1 */
+    int backlog;                 /* messages a queue holds at t1 (written
+                                    only for scenarios with a queue) */
     /* LLM scenarios (written only for them), of the requests completed
      * in the interval: */
     double ttft_p50_ms, ttft_p99_ms; /* with a first token; NaN if none */

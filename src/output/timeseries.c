@@ -6,12 +6,14 @@
 #include <inttypes.h>
 #include <math.h>
 
-void ts_write_header(FILE *fp, int llm)
+void ts_write_header(FILE *fp, int llm, int queue)
 {
     fputs("alternative,replication,t0_s,t1_s,arrivals,completed,rejected,"
           "timed_out,cold,starting,idle,busy,vm_booting,vm_ready,p95_ms,"
           "cost_usd",
           fp);
+    if (queue)
+        fputs(",backlog", fp);
     if (llm)
         fputs(",ttft_p50_ms,ttft_p99_ms,out_tok_s,kv_util_pct", fp);
     fputc('\n', fp);
@@ -26,7 +28,7 @@ static void put_cell(FILE *fp, double x, int decimals)
 }
 
 void ts_write_row(FILE *fp, const char *alternative, uint32_t rep,
-                  const TsRow *r, int llm)
+                  const TsRow *r, int llm, int queue)
 {
     fprintf(fp,
             "%s,%" PRIu32 ",%.6f,%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
@@ -37,6 +39,8 @@ void ts_write_row(FILE *fp, const char *alternative, uint32_t rep,
     if (!isnan(r->p95_ms))
         fprintf(fp, "%.3f", r->p95_ms);
     fprintf(fp, ",%.6f", r->cost_usd);
+    if (queue)
+        fprintf(fp, ",%d", r->backlog);
     if (llm) {
         put_cell(fp, r->ttft_p50_ms, 3);
         put_cell(fp, r->ttft_p99_ms, 3);

@@ -14,6 +14,10 @@
  * a first token; empty if none), out_tok_s (the output tokens of the
  * requests completed in it / the interval's length) and kv_util_pct (the LLM engines' KV blocks in use /
  * capacity, time-average over the interval; empty without engines).
+ * With `queue` (an alternative has an event source, platform/queue.c) one
+ * more before them: backlog, the messages its queue holds at t1 (visible,
+ * in an invocation, or waiting out a visibility timeout; 0 for the
+ * alternatives without one).
  */
 #ifndef SIM_OUTPUT_TIMESERIES_H
 #define SIM_OUTPUT_TIMESERIES_H
@@ -23,8 +27,8 @@
 
 #include "metrics.h"
 
-void ts_write_header(FILE *fp, int llm);
+void ts_write_header(FILE *fp, int llm, int queue);
 void ts_write_row(FILE *fp, const char *alternative, uint32_t rep,
-                  const TsRow *row, int llm);
+                  const TsRow *row, int llm, int queue);
 
 #endif

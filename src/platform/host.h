@@ -40,15 +40,21 @@
     X(EV_VM_BATCH)     /* the same on a VM (obj: ExecUnit) */                  \
     X(EV_READY)        /* a serverless instance finished starting */           \
     X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
+    X(EV_KN_READY)     /* a Knative pod is ready (obj: the pod) */             \
     X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \
                           NULL: a forced notice for the oldest VM) */          \
     X(EV_VM_INTERRUPT) /* the provider reclaims a spot VM (obj: Vm) */         \
     X(EV_ARRIVAL)      /* the next request */                                  \
+    X(EV_QUEUE_POLL)   /* a queue's poller looks again (a batch window     \
+                          ends, an invocation ended) */                        \
+    X(EV_QUEUE_RETURN) /* failed messages become visible again (obj: the  \
+                          first, linked through next) */                       \
     X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
     X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \
     X(EV_PROVISION)    /* provisioned count changes */                         \
     X(EV_WINDOW)       /* a new 10 s scaling window opens */                   \
-    X(EV_VM_SCALE)     /* the autoscaler evaluates its target */
+    X(EV_VM_SCALE)     /* the autoscaler evaluates its target */            \
+    X(EV_KN_TICK)      /* the Knative pod autoscaler's tick */
 
 enum {
 #define X(name) name,
@@ -115,6 +121,22 @@ SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
 SimTime world_start_batch(World *w, Request *first, int b, SimTime run_us,
                           SimTime timeout_us, int on_provisioned,
                           uint64_t *served);
+
+/* A front component (platform/queue.c) serves its requests through another
+ * component.  world_component_of: the index of the run's component with
+ * table `ops`, or -1.  world_carrier_new: a zeroed live request made by
+ * component `owner` to carry others (a queue's invocation of a batch of
+ * messages); it is no arrival and counts in no metric: when the component
+ * that serves it ends it, the owner's carrier_ended op is told the outcome
+ * instead, and at the horizon it is billed for what it ran and dropped
+ * (the requests it carries are the owner's to account for).
+ * world_carrier_route: hands it to component `to`.  world_count_batch: n
+ * requests ran as one batch (mean_batch). */
+struct PlatformOps;
+int world_component_of(const World *w, const struct PlatformOps *ops);
+Request *world_carrier_new(World *w, int owner);
+void world_carrier_route(World *w, int to, Request *req);
+void world_count_batch(World *w, int n);
 
 /* Schedules an event of `kind` at its priority. */
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,

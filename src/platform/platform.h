@@ -74,9 +74,13 @@ typedef struct PlatformOps {
     /* Adds its LLM engines' counters, cumulative from time 0 to now, into
      * *sum (executor/llm_stats.h).  May be NULL. */
     void (*llm_stats)(const void *st, SimTime now, LlmRunStats *sum);
+    /* A request it made with world_carrier_new ended with `outcome` (then
+     * returns to the pool).  NULL for components that make none. */
+    void (*carrier_ended)(void *st, Request *carrier, ReqOutcome outcome);
 } PlatformOps;
 
-extern const PlatformOps platform_serverless, platform_vm, platform_api;
+extern const PlatformOps platform_serverless, platform_vm, platform_api,
+    platform_queue, platform_knative;
 
 /* The table of the platform named `name`, or NULL. */
 const PlatformOps *platform_find(const char *name);

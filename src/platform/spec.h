@@ -31,7 +31,8 @@ typedef enum PlatformKind {
     PLATFORM_SERVERLESS = 0,
     PLATFORM_VM,
     PLATFORM_HYBRID,       /* VM base fleet + serverless overflow */
-    PLATFORM_API           /* a hosted per-token API (platform/api.c) */
+    PLATFORM_API,          /* a hosted per-token API (platform/api.c) */
+    PLATFORM_KNATIVE       /* Knative Serving on a node pool (knative.c) */
 } PlatformKind;
 
 typedef enum LbKind {
@@ -96,9 +97,44 @@ typedef enum RoutingKind {
     ROUTE_RANDOM           /* uniform, from the routing stream */
 } RoutingKind;
 
+/* An SQS event source in front of a serverless alternative (platform/
+ * queue.c): arrivals are messages; a poller hands up to batch_size of them,
+ * or what arrived within batch_window_s, to one invocation. */
+typedef struct QueueSpec {
+    int enabled;
+    int batch_size;        /* messages per invocation at most (BatchSize) */
+    double batch_window_s; /* MaximumBatchingWindowInSeconds (0: none) */
+    int max_concurrency;   /* invocations in flight at most; 0 = no limit */
+    double visibility_s;   /* visibility timeout of a received message */
+    int max_receives;      /* maxReceiveCount: then to the dead-letter queue */
+    double failure_prob;   /* an invocation fails with this probability */
+    double backoff_s;      /* after the k-th failed receive a message waits
+                              at least backoff_s * backoff_factor^(k-1) */
+    double backoff_factor;
+} QueueSpec;
+
+/* Knative Serving's pod autoscaler (KPA) and its pods (platform/
+ * knative.c); the node pool is the alternative's VmSpec. */
+typedef struct KnativeSpec {
+    double target;         /* concurrent requests per pod it aims at */
+    double utilization;    /* of the target (target-utilization-percentage
+                              / 100) */
+    int container_concurrency; /* hard limit per pod; 0 = none */
+    int stable_window_s;   /* averages of 1 s buckets over these */
+    int panic_window_s;
+    double panic_threshold; /* panic-threshold-percentage / 100 */
+    double max_scale_up_rate, max_scale_down_rate;
+    double scale_to_zero_grace_s;
+    int min_scale, max_scale, initial_scale; /* max 0 = no limit */
+    int tick_s;            /* the autoscaler's period */
+    double pod_vcpus;      /* what a pod requests on its node */
+    double pod_memory_mb;
+} KnativeSpec;
+
 typedef struct AltSpec {
     char name[64];
-    char platform[16];     /* "serverless", "vm", "hybrid" or "api" */
+    char platform[16];     /* "serverless", "vm", "hybrid", "api" or
+                              "knative" */
     PlatformKind kind;
     char hardware[32];     /* hardware class of the profile */
     int memory_mb;         /* configured memory, billed */
@@ -126,6 +162,8 @@ typedef struct AltSpec {
     VmSpec vm;             /* PLATFORM_VM and PLATFORM_HYBRID */
     OverflowRule overflow; /* PLATFORM_HYBRID */
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
+    QueueSpec queue;       /* PLATFORM_SERVERLESS: an event source */
+    KnativeSpec kn;        /* PLATFORM_KNATIVE (nodes: vm) */
 } AltSpec;
 
 typedef enum WarmupMethod {
@@ -161,6 +199,8 @@ typedef struct RunConfig {
     SimTime slo_tpot;      /* per output token; 0 = none */
     int llm;               /* the requests carry token counts: the
                               timeseries rows get the LLM columns */
+    int queue;             /* an alternative has an event source: the
+                              timeseries rows get the backlog column */
     SimTime ts_interval;   /* 0 = no timeseries */
     FILE *ts_out;          /* timeseries rows go here, or NULL */
     FILE *fn_out;          /* per-function rows go here, or NULL

@@ -135,8 +135,22 @@ static void mser_log(MserLog *log, double latency_ms, SimTime now)
     }
 }
 
+/* A carrier's end goes to the component that made it. */
+static void end_carrier(World *w, Request *req, ReqOutcome outcome)
+{
+    const WorldComponent *c = &w->comp[req->carrier - 1];
+    req->outcome = (uint8_t)outcome;
+    c->ops->carrier_ended(c->state, req, outcome);
+    req->live = 0;
+    pool_put(&w->req_pool, req);
+}
+
 void world_end_request(World *w, Request *req, ReqOutcome outcome)
 {
+    if (req->carrier) {
+        end_carrier(w, req, outcome);
+        return;
+    }
     req->outcome = (uint8_t)outcome;
     if (w->rc->mser != NULL && outcome == REQ_COMPLETED)
         mser_log(w->rc->mser, time_to_ms(sim_now(w->sim) - req->arrival),
@@ -228,6 +242,39 @@ void world_retry_request(World *w, Request *req)
     route(w, req);
 }
 
+int world_component_of(const World *w, const PlatformOps *ops)
+{
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops == ops)
+            return i;
+    return -1;
+}
+
+Request *world_carrier_new(World *w, int owner)
+{
+    Request *req = pool_get(&w->req_pool);
+    req->carrier = (uint8_t)(owner + 1);
+    req->bound_at = -1;
+    req->start = -1;
+    req->given_us = -1;
+    req->prompt_tokens = req->output_tokens = -1;
+    req->first_token_us = -1;
+    req->live = 1;
+    return req;
+}
+
+void world_carrier_route(World *w, int to, Request *req)
+{
+    req->comp = (uint8_t)to;
+    w->comp[to].ops->route(w->comp[to].state, req);
+}
+
+void world_count_batch(World *w, int n)
+{
+    w->batches++;
+    w->batched += (uint64_t)n;
+}
+
 static void on_arrival(World *w)
 {
     double given_s = w->next.dur_s;
@@ -268,7 +315,7 @@ static void write_window(World *w, const TsRow *row)
 {
     if (w->rc->ts_out != NULL)
         ts_write_row(w->rc->ts_out, w->alt->name, w->rc->rep, row,
-                     w->rc->llm);
+                     w->rc->llm, w->rc->queue);
 }
 
 /* Closes the timeseries window ending at `now` into *row. */
@@ -276,6 +323,8 @@ static void close_window(World *w, SimTime now, TsRow *row)
 {
     LlmRunStats st;
     metrics_window(w->m, now, row);
+    int q = world_component_of(w, &platform_queue);
+    row->backlog = q >= 0 ? w->comp[q].ops->queued(w->comp[q].state) : 0;
     world_llm_stats(w, now, &st);
     metrics_llm_window(w->m, &st, row);
 }
@@ -372,8 +421,16 @@ static void create_components(World *w, const AltSpec *a)
         w->route_base = w->route_overflow = add_component(w, "api", a);
         return;
     }
+    if (a->kind == PLATFORM_KNATIVE) {
+        w->route_base = w->route_overflow = add_component(w, "knative", a);
+        return;
+    }
     if (a->kind != PLATFORM_VM)
         srv = add_component(w, "serverless", a);
+    if (a->queue.enabled) { /* arrivals go to the queue in front */
+        w->route_base = w->route_overflow = add_component(w, "queue", a);
+        return;
+    }
     if (a->kind != PLATFORM_SERVERLESS)
         vm = add_component(w, "vm", a);
     w->route_base = vm >= 0 ? vm : srv;
@@ -504,6 +561,11 @@ static void close_one(void *obj, void *arg)
         const WorldComponent *c = &w->comp[req->comp];
         if (c->ops->bill_partial != NULL)
             c->ops->bill_partial(c->state, req, u->horizon - req->start);
+    }
+    if (req->carrier) { /* what it carries is counted on its own */
+        req->live = 0;
+        pool_put(&w->req_pool, req);
+        return;
     }
     req->live = 0;
     req->outcome = REQ_UNFINISHED;
