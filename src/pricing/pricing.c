@@ -83,9 +83,8 @@ int64_t pricing_spot_interrupted_billed_s(SimTime life_us, int min_s)
 int64_t pricing_vm_entry_billed_s(const PriceEntry *p, SimTime life_us)
 {
     int64_t inc = p->billing_increment_s > 1 ? p->billing_increment_s : 1;
-    int64_t s = (life_us + SIM_US_PER_S - 1) / SIM_US_PER_S;
-    s = (s + inc - 1) / inc * inc;
-    return s < p->min_billed_s ? p->min_billed_s : s;
+    int64_t s = pricing_vm_billed_s(life_us, p->min_billed_s);
+    return (s + inc - 1) / inc * inc;
 }
 
 double pricing_cpu_ghz(const PriceEntry *p, int memory_mb)
