@@ -24,12 +24,17 @@
  *     memory_gb, gpus, gpu_memory_gb, hardware (the profile class it runs);
  *   "per-token" (a hosted model API, platform "api"): usd_per_1m_input,
  *     usd_per_1m_output, rate_limit_rpm, rate_limit_tpm, max_concurrent
- *     (0 = no limit), ttft_ms, output_tokens_per_s.
+ *     (0 = no limit), ttft_ms, output_tokens_per_s;
+ *   "task-hourly" (a VM fleet priced per task size, Fargate) and "gateway"
+ *     (API Gateway calls), and the optional rule fields of any entry --
+ *     data processed, CPU clock by memory, billing increments, neurons --
+ *     in catalog_extras.c (catalog_int.h lists them).
  * Any entry may carry "limits" (PriceLimits in pricing.h: what a deployment
  * may configure, with its own source and date): min_memory_mb,
  * max_memory_mb, memory_increment_mb, min_vcpus, max_vcpus, mb_per_vcpu,
  * vcpu_rules ([{above_mb, min_vcpus}]), max_concurrency, max_timeout_s,
- * source, date.  A user file overrides them field by field too.
+ * source, date, and those of catalog_extras.c (instances, package,
+ * payload, task sizes).  A user file overrides them field by field too.
  */
 #include <stdio.h>
 #include <stdlib.h>
