@@ -242,6 +242,8 @@ int catalog_parse_limit_extras(const JCtx *c, const cJSON *v, const char *p,
                        &mx)) < 0 ||
         (rc = json_int(c, v, p, "min_instances", 0, mn, 0, 100000000,
                        &mn)) < 0 ||
+        (rc = json_bool(c, v, p, "cpu_only", l->cpu_only, &l->cpu_only)) <
+            0 ||
         (rc = json_num(c, v, p, "max_zip_mb", 0, l->max_zip_mb,
                        JNUM_NONNEGATIVE, &l->max_zip_mb)) < 0 ||
         (rc = json_num(c, v, p, "max_image_mb", 0, l->max_image_mb,
@@ -309,6 +311,8 @@ void catalog_limit_extras_json(cJSON *o, const PriceLimits *l)
 {
     num(o, "max_instances", l->max_instances);
     num(o, "min_instances", l->min_instances);
+    if (l->cpu_only)
+        cJSON_AddBoolToObject(o, "cpu_only", 1);
     num(o, "max_zip_mb", l->max_zip_mb);
     num(o, "max_image_mb", l->max_image_mb);
     num(o, "max_request_kb", l->max_request_kb);

@@ -19,7 +19,7 @@
         "free_neurons_per_day", "call_tiers", "meter_kb",                     \
         "integration_timeout_s"
 #define CATALOG_LIMIT_EXTRA_KEYS                                               \
-    "max_instances", "min_instances", "max_zip_mb", "max_image_mb",           \
+    "max_instances", "min_instances", "cpu_only", "max_zip_mb", "max_image_mb", \
         "max_request_kb", "max_response_kb", "task_sizes"
 
 /* The optional rule fields present in entry `v`, over *e (any model). */

@@ -196,10 +196,21 @@ static int check_max_instances(const AltSpec *a, LimitViolation *v)
     return violation(v, "max_instances", &a->price, what, limit);
 }
 
+/* A GPU hardware class on a CPU-only entry. */
+static int check_cpu_only(const AltSpec *a, LimitViolation *v)
+{
+    if (!a->price.limits.cpu_only || strncmp(a->hardware, "gpu", 3) != 0)
+        return 0;
+    char what[64];
+    snprintf(what, sizeof what, "hardware class %s", a->hardware);
+    return violation(v, "hardware", &a->price, what, "CPU only (no GPUs)");
+}
+
 int limits_check_serverless(const AltSpec *a, LimitViolation *v)
 {
     return check_memory(a, v) || check_memory_choice(a, v) ||
-           check_max_instances(a, v) || check_vcpus(a, v) ||
+           check_max_instances(a, v) || check_cpu_only(a, v) ||
+           check_vcpus(a, v) ||
            check_concurrency(a, v) || check_timeout(a, v) ||
            check_gpu_memory(&a->price, a->hardware, a->executor, &a->llm,
                             a->model_memory_mb, "pricing", v);

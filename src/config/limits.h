@@ -27,8 +27,8 @@ typedef struct LimitViolation {
 /* The serverless part of `a` (serverless and hybrid alternatives) against
  * a->price.limits and the entry's GPU memory.  Returns 1 and fills *v on
  * the first violation (checked in the order memory, memory size of a
- * per-GHz table, instances, vCPUs, concurrency, timeout, GPU memory), else
- * 0. */
+ * per-GHz table, instances, a GPU class on a CPU-only entry, vCPUs,
+ * concurrency, timeout, GPU memory), else 0. */
 int limits_check_serverless(const AltSpec *a, LimitViolation *v);
 
 /* A VM fleet: the model must fit in one GPU of a GPU instance type when it

@@ -85,6 +85,8 @@ typedef struct PriceLimits {
                                  (none) is beyond the limit too */
     int max_instances;        /* instances (SageMaker: concurrency per
                                  endpoint) */
+    int cpu_only;             /* no GPU hardware classes (SageMaker
+                                 Serverless) */
     int min_instances;        /* VM fleets that cannot scale to zero
                                  (Vertex AI: minReplicaCount >= 1) */
     double max_zip_mb;        /* deployment package: zip, unzipped */

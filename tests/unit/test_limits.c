@@ -501,7 +501,7 @@ Test(limits, lambda_package_and_payload)
 
 /* Pins: SageMaker Serverless takes 1,024 to 6,144 MB in 1,024 MB steps
  * (1,536 rejected) and at most 200 instances, which is also its default
- * max_instances; payloads of 4,096 KB.  Cloud Functions 1st gen takes
+ * max_instances; payloads of 4,096 KB; no GPU classes.  Cloud Functions 1st gen takes
  * only its table's sizes (1,000 MB rejected, 2,048 accepted) and a
  * 540 s timeout. */
 Test(limits, sagemaker_and_cloud_functions)
@@ -529,6 +529,11 @@ Test(limits, sagemaker_and_cloud_functions)
                   "\"aws-sagemaker-serverless\", \"timeout_s\": 60, "
                   "\"payload\": {\"request_kb\": 4097}",
                   "requests of at most 4096 KB");
+    expect_beyond("50", "\"memory_mb\": 2048, \"pricing\": "
+                  "\"aws-sagemaker-serverless\", \"timeout_s\": 60, "
+                  "\"hardware\": \"gpu-t4\"",
+                  "alternatives[0].hardware: hardware class gpu-t4 is beyond "
+                  "the limit of aws-sagemaker-serverless: CPU only (no GPUs)");
     load_ok("50", "\"memory_mb\": 2048, \"pricing\": "
             "\"gcp-cloud-functions-gen1\", \"timeout_s\": 540",
             &sc);
@@ -604,6 +609,14 @@ Test(limits, fargate_task_sizes_and_vertex_minimum)
                   "alternatives[0].vm.autoscale: a fleet of 0");
 }
 
+/* `v`'s message behind the longest path `prefix` fits one error line. */
+static void assert_fits(const char *prefix, const LimitViolation *v,
+                        const char *id)
+{
+    size_t n = strlen(prefix) + strlen(v->key) + 2 + strlen(v->msg);
+    cr_assert_lt(n, sizeof(((Err *)0)->msg), "%s: %zu: %s", id, n, v->msg);
+}
+
 /* The new entries' messages fit one error line too. */
 Test(limits, new_entries_messages_fit_one_error_line)
 {
@@ -618,10 +631,7 @@ Test(limits, new_entries_messages_fit_one_error_line)
         a.memory_mb = 1048576;
         a.concurrency = 1;
         cr_assert_eq(limits_check_serverless(&a, &v), 1, "%s", ids[i]);
-        size_t n = strlen("alternatives[999].defaults.") + strlen(v.key) +
-                   2 + strlen(v.msg);
-        cr_assert_lt(n, sizeof(((Err *)0)->msg), "%s: %zu: %s", ids[i], n,
-                     v.msg);
+        assert_fits("alternatives[999].defaults.", &v, ids[i]);
     }
     static const char *vms[] = {"aws-fargate-x86", "aws-fargate-arm",
                                 "vertex-n1-standard-4", NULL};
@@ -632,10 +642,7 @@ Test(limits, new_entries_messages_fit_one_error_line)
         vm.type = entry(vms[i]);
         vm.type.vcpus = 3;
         cr_assert_eq(limits_check_fleet(&vm, &v), 1, "%s", vms[i]);
-        size_t n = strlen("alternatives[999].defaults.vm.") + strlen(v.key) +
-                   2 + strlen(v.msg);
-        cr_assert_lt(n, sizeof(((Err *)0)->msg), "%s: %zu: %s", vms[i], n,
-                     v.msg);
+        assert_fits("alternatives[999].defaults.vm.", &v, vms[i]);
     }
     AddonSpec ad;
     LimitViolation v;
@@ -645,5 +652,5 @@ Test(limits, new_entries_messages_fit_one_error_line)
     ad.gw = entry("aws-api-gateway-rest");
     PriceEntry run = entry("gcp-cloud-run-request");
     cr_assert_eq(limits_check_addon(&ad, &run, &v), 1);
-    cr_assert_lt(strlen(v.msg) + 40, sizeof(((Err *)0)->msg), "%s", v.msg);
+    assert_fits("alternatives[999].defaults.", &v, "aws-api-gateway-rest");
 }
