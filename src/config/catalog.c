@@ -24,18 +24,24 @@
  *     memory_gb, gpus, gpu_memory_gb, hardware (the profile class it runs);
  *   "per-token" (a hosted model API, platform "api"): usd_per_1m_input,
  *     usd_per_1m_output, rate_limit_rpm, rate_limit_tpm, max_concurrent
- *     (0 = no limit), ttft_ms, output_tokens_per_s.
+ *     (0 = no limit), ttft_ms, output_tokens_per_s;
+ *   "task-hourly" (a VM fleet priced per task size, Fargate) and "gateway"
+ *     (API Gateway calls), and the optional rule fields of any entry --
+ *     data processed, CPU clock by memory, billing increments, neurons --
+ *     in catalog_extras.c (catalog_int.h lists them).
  * Any entry may carry "limits" (PriceLimits in pricing.h: what a deployment
  * may configure, with its own source and date): min_memory_mb,
  * max_memory_mb, memory_increment_mb, min_vcpus, max_vcpus, mb_per_vcpu,
  * vcpu_rules ([{above_mb, min_vcpus}]), max_concurrency, max_timeout_s,
- * source, date.  A user file overrides them field by field too.
+ * source, date, and those of catalog_extras.c (instances, package,
+ * payload, task sizes).  A user file overrides them field by field too.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/xalloc.h"
+#include "catalog_int.h"
 #include "json.h"
 #include "scenario.h"
 
@@ -51,7 +57,7 @@ static const char *const entry_keys[] = {
     "min_billed_ms", "tiers", "usd_per_vcpu_s", "usd_per_gib_s",
     "usd_per_gpu_s", "active_usd_per_gpu_s", "limits", "usd_per_1m_input",
     "usd_per_1m_output", "rate_limit_rpm", "rate_limit_tpm", "max_concurrent",
-    "ttft_ms", "output_tokens_per_s", NULL};
+    "ttft_ms", "output_tokens_per_s", CATALOG_EXTRA_KEYS, NULL};
 
 /* Reads the fields present in `v` over *e.  `fresh`: a new entry, whose
  * descriptive and price fields are required. */
@@ -171,7 +177,8 @@ static int parse_limits(const JCtx *c, const cJSON *entry, const char *epath,
     static const char *const keys[] = {
         "min_memory_mb", "max_memory_mb", "memory_increment_mb", "min_vcpus",
         "max_vcpus", "mb_per_vcpu", "vcpu_rules", "max_concurrency",
-        "max_timeout_s", "source", "date", "notes", NULL};
+        "max_timeout_s", "source", "date", "notes", CATALOG_LIMIT_EXTRA_KEYS,
+        NULL};
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, "limits");
     if (v == NULL)
         return 0;
@@ -202,7 +209,8 @@ static int parse_limits(const JCtx *c, const cJSON *entry, const char *epath,
         (rc = json_str(c, v, p, "source", l->source[0] == '\0', l->source,
                        l->source, sizeof l->source)) < 0 ||
         (rc = json_str(c, v, p, "date", l->date[0] == '\0', l->date,
-                       l->date, sizeof l->date)) < 0)
+                       l->date, sizeof l->date)) < 0 ||
+        (rc = catalog_parse_limit_extras(c, v, p, l)) < 0)
         return rc;
     if (mx > 0 && mn > mx)
         return err_set(c->err, SIM_EINPUT, c->file,
@@ -257,6 +265,11 @@ static int parse_token_fields(const JCtx *c, const cJSON *v,
 {
     int rc;
     long long rpm = e->rate_rpm, tpm = e->rate_tpm, conc = e->max_concurrent;
+    int derived;
+    if ((rc = catalog_parse_neurons(c, v, path, e, &derived)) < 0)
+        return rc;
+    if (derived)
+        fresh = 0; /* the per-token prices derive from the neurons */
     if ((rc = json_num(c, v, path, "usd_per_1m_input", fresh,
                        e->usd_per_1m_input, JNUM_NONNEGATIVE,
                        &e->usd_per_1m_input)) < 0 ||
@@ -343,11 +356,14 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
 {
     static const char *const models[] = {"request-duration", "vm-hourly",
                                          "instance-busy", "instance-life",
-                                         "per-token", NULL};
+                                         "per-token", "gateway",
+                                         "task-hourly", NULL};
     int rc;
     char model[32];
     snprintf(model, sizeof model, "%s",
-             fresh ? "request-duration" : models[e->model]);
+             fresh            ? "request-duration"
+             : e->task_priced ? "task-hourly"
+                              : models[e->model]);
     if ((rc = json_expect_object(c, v, path)) < 0 ||
         (rc = json_check_keys(c, v, path, entry_keys)) < 0 ||
         (rc = json_str(c, v, path, "provider", fresh, e->provider,
@@ -363,7 +379,8 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
         (rc = json_str(c, v, path, "model", 0, model, model,
                        sizeof model)) < 0)
         return rc;
-    if ((rc = parse_limits(c, v, path, &e->limits)) < 0)
+    if ((rc = parse_limits(c, v, path, &e->limits)) < 0 ||
+        (rc = catalog_parse_extras(c, v, path, e)) < 0)
         return rc;
     if (strcmp(model, "request-duration") == 0) {
         e->model = PRICE_REQUEST_DURATION;
@@ -381,6 +398,14 @@ static int parse_entry(const JCtx *c, const cJSON *v, const char *path,
     if (strcmp(model, "per-token") == 0) {
         e->model = PRICE_PER_TOKEN;
         return parse_token_fields(c, v, path, e, fresh);
+    }
+    if (strcmp(model, "task-hourly") == 0) {
+        e->model = PRICE_VM_HOURLY;
+        return catalog_parse_task(c, v, path, e, fresh);
+    }
+    if (strcmp(model, "gateway") == 0) {
+        e->model = PRICE_GATEWAY;
+        return catalog_parse_gateway(c, v, path, e, fresh);
     }
     char p[256];
     json_path_key(p, sizeof p, path, "model");
@@ -533,6 +558,8 @@ static const char *model_name(PriceModel m)
         return "instance-life";
     case PRICE_PER_TOKEN:
         return "per-token";
+    case PRICE_GATEWAY:
+        return "gateway";
     }
     return "?";
 }
@@ -587,6 +614,7 @@ static cJSON *limits_json(const PriceLimits *l)
     }
     add_num_set(o, "max_concurrency", l->max_concurrency);
     add_num_set(o, "max_timeout_s", l->max_timeout_s);
+    catalog_limit_extras_json(o, l);
     cJSON_AddStringToObject(o, "source", l->source);
     cJSON_AddStringToObject(o, "date", l->date);
     return o;
@@ -654,7 +682,9 @@ static cJSON *entry_json(const PriceEntry *e, const cJSON *raw)
     cJSON_AddStringToObject(o, "date", e->date);
     cJSON_AddStringToObject(o, "source", e->source);
     cJSON_AddBoolToObject(o, "confirmed", e->confirmed);
-    cJSON_AddStringToObject(o, "model", model_name(e->model));
+    cJSON_AddStringToObject(o, "model", e->task_priced
+                                            ? "task-hourly"
+                                            : model_name(e->model));
     cJSON_AddStringToObject(o, "hardware", e->hardware[0] ? e->hardware
                                                           : "cpu");
     switch (e->model) {
@@ -671,7 +701,10 @@ static cJSON *entry_json(const PriceEntry *e, const cJSON *raw)
     case PRICE_PER_TOKEN:
         token_json(o, e);
         break;
+    case PRICE_GATEWAY:
+        break;
     }
+    catalog_extras_json(o, e);
     if (e->limits.source[0] != '\0')
         cJSON_AddItemToObject(o, "limits", limits_json(&e->limits));
     const cJSON *notes = cJSON_GetObjectItemCaseSensitive(raw, "notes");
@@ -725,7 +758,16 @@ static void price_line(const PriceEntry *e, char *buf, size_t size)
         snprintf(buf, size, "%.6g per 1M input + %.6g per 1M output tokens",
                  e->usd_per_1m_input, e->usd_per_1m_output);
         break;
+    case PRICE_GATEWAY:
+        snprintf(buf, size, "%.6g per 1M calls (first tier), timeout %g s",
+                 e->call_tier_usd_per_1m[0], e->integration_timeout_s);
+        break;
     }
+    if (e->task_priced)
+        snprintf(buf, size, "%.6g per vCPU-hour + %.6g per GB-hour",
+                 e->usd_per_vcpu_hour, e->usd_per_gb_hour);
+    add_price(buf, size, e->usd_per_ghz_s, "per GHz-s");
+    add_price(buf, size, e->usd_per_gb_data, "per GB data");
 }
 
 /* The built-in catalog, parsed twice over: the raw tree (ids, order,
@@ -799,7 +841,10 @@ int catalog_print(FILE *fp, Err *err)
             break;
         price_line(&e, price, sizeof price);
         fprintf(fp, "%-28s %-17s %-11s %s  [%s%s]\n", e.id,
-                model_name(e.model), e.hardware[0] ? e.hardware : "cpu",
+                e.task_priced ? "task-hourly" : model_name(e.model),
+                e.model == PRICE_GATEWAY ? "-"
+                : e.hardware[0]          ? e.hardware
+                                         : "cpu",
                 price, e.date, e.confirmed ? "" : " *");
     }
     listing_close(&l);

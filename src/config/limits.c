@@ -163,9 +163,54 @@ static int check_gpu_memory(const PriceEntry *p, const char *hw_class,
     return violation(v, key, p, what, limit);
 }
 
+/* Memory sizes a per-GHz-s entry prices: one of its table's. */
+static int check_memory_choice(const AltSpec *a, LimitViolation *v)
+{
+    const PriceEntry *p = &a->price;
+    if (p->n_ghz == 0 || pricing_cpu_ghz(p, a->memory_mb) > 0)
+        return 0;
+    char what[64], limit[256];
+    int n = snprintf(limit, sizeof limit, "one of");
+    for (int i = 0; i < p->n_ghz && n > 0 && (size_t)n < sizeof limit; i++)
+        n += snprintf(limit + n, sizeof limit - (size_t)n, "%s %d", i ? "," : "",
+                      p->ghz_memory_mb[i]);
+    if (n > 0 && (size_t)n < sizeof limit)
+        snprintf(limit + n, sizeof limit - (size_t)n, " MB");
+    snprintf(what, sizeof what, "%d MB", a->memory_mb);
+    return violation(v, "memory_mb", p, what, limit);
+}
+
+static int check_max_instances(const AltSpec *a, LimitViolation *v)
+{
+    const PriceLimits *l = &a->price.limits;
+    if (l->max_instances <= 0 ||
+        (a->max_instances > 0 && a->max_instances <= l->max_instances))
+        return 0;
+    char what[64], limit[64];
+    if (a->max_instances > 0)
+        snprintf(what, sizeof what, "%d instances", a->max_instances);
+    else
+        snprintf(what, sizeof what, "0 (unlimited instances)");
+    snprintf(limit, sizeof limit, "at most %d instances (concurrency)",
+             l->max_instances);
+    return violation(v, "max_instances", &a->price, what, limit);
+}
+
+/* A GPU hardware class on a CPU-only entry. */
+static int check_cpu_only(const AltSpec *a, LimitViolation *v)
+{
+    if (!a->price.limits.cpu_only || strncmp(a->hardware, "gpu", 3) != 0)
+        return 0;
+    char what[64];
+    snprintf(what, sizeof what, "hardware class %s", a->hardware);
+    return violation(v, "hardware", &a->price, what, "CPU only (no GPUs)");
+}
+
 int limits_check_serverless(const AltSpec *a, LimitViolation *v)
 {
-    return check_memory(a, v) || check_vcpus(a, v) ||
+    return check_memory(a, v) || check_memory_choice(a, v) ||
+           check_max_instances(a, v) || check_cpu_only(a, v) ||
+           check_vcpus(a, v) ||
            check_concurrency(a, v) || check_timeout(a, v) ||
            check_gpu_memory(&a->price, a->hardware, a->executor, &a->llm,
                             a->model_memory_mb, "pricing", v);
@@ -176,6 +221,104 @@ int limits_check_vm(const VmSpec *vm, const char *hw_class,
 {
     return check_gpu_memory(&vm->type, hw_class, vm->executor, &vm->llm,
                             model_memory_mb, "instance_type", v);
+}
+
+/* The deployment package against entry `p`: a zip's unzipped size
+ * against max_zip_mb, an image against max_image_mb. */
+static int check_package(const AddonSpec *ad, const PriceEntry *p,
+                         LimitViolation *v)
+{
+    const PriceLimits *l = &p->limits;
+    double max_mb = ad->package_zip ? l->max_zip_mb : l->max_image_mb;
+    if (!(max_mb > 0) || ad->package_mb <= max_mb)
+        return 0;
+    char what[96], limit[96];
+    snprintf(what, sizeof what, "a %s of %g MB", ad->package_zip ? "zip package"
+                                                                 : "container image",
+             ad->package_mb);
+    snprintf(limit, sizeof limit, "%s of at most %g MB",
+             ad->package_zip ? "a zip package (unzipped)" : "a container image",
+             max_mb);
+    return violation(v, "package", p, what, limit);
+}
+
+/* Request and response payloads against entry `p`'s limits. */
+static int check_payload(const AddonSpec *ad, const PriceEntry *p,
+                         LimitViolation *v)
+{
+    const PriceLimits *l = &p->limits;
+    char what[64], limit[64];
+    if (l->max_request_kb > 0 && ad->request_kb > l->max_request_kb) {
+        snprintf(what, sizeof what, "a request of %g KB", ad->request_kb);
+        snprintf(limit, sizeof limit, "requests of at most %g KB",
+                 l->max_request_kb);
+        return violation(v, "payload", p, what, limit);
+    }
+    if (l->max_response_kb > 0 && ad->response_kb > l->max_response_kb) {
+        snprintf(what, sizeof what, "a response of %g KB", ad->response_kb);
+        snprintf(limit, sizeof limit, "responses of at most %g KB",
+                 l->max_response_kb);
+        return violation(v, "payload", p, what, limit);
+    }
+    return 0;
+}
+
+int limits_check_addon(const AddonSpec *ad, const PriceEntry *p,
+                       LimitViolation *v)
+{
+    if (check_package(ad, p, v) || check_payload(ad, p, v))
+        return 1;
+    return ad->gateway && check_payload(ad, &ad->gw, v);
+}
+
+/* A task size (Fargate): vCPUs one of the table's, memory within that
+ * size's range and on its steps. */
+static int check_task(const VmSpec *vm, LimitViolation *v)
+{
+    const PriceLimits *l = &vm->type.limits;
+    if (!vm->type.task_priced || l->n_task_sizes == 0)
+        return 0;
+    double vc = vm->type.vcpus, gb = vm->type.memory_gb;
+    char what[64], limit[160];
+    snprintf(what, sizeof what, "%g vCPU with %g GB", vc, gb);
+    for (int i = 0; i < l->n_task_sizes; i++) {
+        if (l->task_vcpus[i] != vc)
+            continue;
+        double k = (gb - l->task_min_gb[i]) / l->task_step_gb[i];
+        if (gb >= l->task_min_gb[i] && gb <= l->task_max_gb[i] &&
+            fabs(k - floor(k + 0.5)) < 1e-9)
+            return 0;
+        snprintf(limit, sizeof limit, "%g vCPU takes %g to %g GB in %g GB "
+                 "steps",
+                 vc, l->task_min_gb[i], l->task_max_gb[i], l->task_step_gb[i]);
+        return violation(v, "task", &vm->type, what, limit);
+    }
+    int n = snprintf(limit, sizeof limit, "vCPUs one of");
+    for (int i = 0; i < l->n_task_sizes && n > 0 && (size_t)n < sizeof limit;
+         i++)
+        n += snprintf(limit + n, sizeof limit - (size_t)n, "%s %g",
+                      i ? "," : "", l->task_vcpus[i]);
+    return violation(v, "task", &vm->type, what, limit);
+}
+
+/* A fleet that cannot scale below min_instances (Vertex AI). */
+static int check_min_fleet(const VmSpec *vm, LimitViolation *v)
+{
+    int mn = vm->type.limits.min_instances;
+    int lowest = vm->as.enabled ? vm->as.min_vms : vm->count;
+    if (mn <= 0 || lowest >= mn)
+        return 0;
+    char what[64], limit[64];
+    snprintf(what, sizeof what, "a fleet of %d", lowest);
+    snprintf(limit, sizeof limit, "at least %d replica%s", mn,
+             mn == 1 ? "" : "s");
+    return violation(v, vm->as.enabled ? "autoscale" : "count", &vm->type,
+                     what, limit);
+}
+
+int limits_check_fleet(const VmSpec *vm, LimitViolation *v)
+{
+    return check_task(vm, v) || check_min_fleet(vm, v);
 }
 
 double limits_default_timeout_s(const PriceEntry *p)

@@ -26,8 +26,9 @@ typedef struct LimitViolation {
 
 /* The serverless part of `a` (serverless and hybrid alternatives) against
  * a->price.limits and the entry's GPU memory.  Returns 1 and fills *v on
- * the first violation (checked in the order memory, vCPUs, concurrency,
- * timeout, GPU memory), else 0. */
+ * the first violation (checked in the order memory, memory size of a
+ * per-GHz table, instances, a GPU class on a CPU-only entry, vCPUs,
+ * concurrency, timeout, GPU memory), else 0. */
 int limits_check_serverless(const AltSpec *a, LimitViolation *v);
 
 /* A VM fleet: the model must fit in one GPU of a GPU instance type when it
@@ -36,6 +37,20 @@ int limits_check_serverless(const AltSpec *a, LimitViolation *v);
  * Returns 1 (key "instance_type") or 0. */
 int limits_check_vm(const VmSpec *vm, const char *hw_class,
                     double model_memory_mb, LimitViolation *v);
+
+/* The package and payloads of an alternative (AddonSpec) against entry
+ * `p` (its serverless price entry or VM type) and its gateway's entry:
+ * package_mb against max_zip_mb or max_image_mb, request_kb and
+ * response_kb against max_request_kb and max_response_kb.  Returns 1 (key
+ * "package" or "payload") or 0. */
+int limits_check_addon(const AddonSpec *ad, const PriceEntry *p,
+                       LimitViolation *v);
+
+/* A VM fleet's own limits: a task-priced type's task size must be one of
+ * limits.task_sizes (key "task"), and a fleet may not go below
+ * limits.min_instances (key "count", or "autoscale" when autoscaled).
+ * Returns 1 or 0. */
+int limits_check_fleet(const VmSpec *vm, LimitViolation *v);
 
 /* The timeout an alternative gets when it gives none: 900 s, or the
  * entry's maximum when that is shorter. */

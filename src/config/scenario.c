@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../util/xalloc.h"
+#include "addons.h"
 #include "json.h"
 #include "limits.h"
 
@@ -32,14 +33,15 @@ static const char *const alt_keys[] = {
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
     "overflow", "cluster", "routing", "beyond_limits", "executor", "queue",
-    "knative", "notes", NULL};
+    "knative", "notes", "package", "payload", "gateway", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
 
 static const char *const vm_keys[] = {
     "instance_type", "count", "slots", "lb", "max_queue", "boot_s",
-    "pricing", "hardware", "autoscale", "batching", "spot", "notes", NULL};
+    "pricing", "hardware", "autoscale", "batching", "spot", "notes", "task",
+    NULL};
 
 static const char *const autoscale_keys[] = {
     "min", "max", "metric", "target", "period_s", "cooldown_s", "notes",
@@ -815,6 +817,8 @@ static int load_vm(const JCtx *c, const cJSON *v, const char *path,
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.instance_type: '%s' is not a VM instance type",
                        path, id);
+    if ((rc = addons_task_size(c, v, path, vm)) < 0)
+        return rc;
     char hw_name[32];
     if ((rc = json_str(c, v, path, "hardware", 0, vm->type.hardware, hw_name,
                        sizeof hw_name)) < 0)
@@ -1239,6 +1243,26 @@ static int load_pricing(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        where);
 }
 
+/* Keys "package", "payload" and "gateway" (addons.h), from the
+ * alternative or the defaults. */
+static int load_addons(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                       const char *apath, const Catalog *cat,
+                       const Scenario *sc, AltSpec *a, char *catalog_date)
+{
+    char pp[3][160];
+    const char *p;
+    const cJSON *o[3];
+    static const char *const keys[] = {"package", "payload", "gateway"};
+    for (int k = 0; k < 3; k++) {
+        const cJSON *holder = from(alt, defs, keys[k], apath, &p);
+        o[k] = cJSON_GetObjectItemCaseSensitive(holder, keys[k]);
+        json_path_key(pp[k], sizeof pp[k], p, keys[k]);
+    }
+    AddonKeys ak = {o[0], o[1], o[2], pp[0], pp[1], pp[2]};
+    return addons_load(c, &ak, cat, sc->model.size_mb, &a->addon,
+                       catalog_date);
+}
+
 /* An "api" alternative (platform/api.c): a per-token price entry, a
  * timeout, and traffic with token counts; the instance keys do not
  * apply. */
@@ -1580,6 +1604,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     a->model_memory_mb = sc->model.memory_mb;
     if (a->kind == PLATFORM_API)
         return load_api(c, alt, defs, apath, sc, cat, a, catalog_date);
+    if ((rc = load_addons(c, alt, defs, apath, cat, sc, a, catalog_date)) < 0)
+        return rc;
     if (a->kind != PLATFORM_SERVERLESS) {
         o = from(alt, defs, "vm", apath, &p);
         char vp[128];
@@ -1612,6 +1638,13 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                            p, a->vm.llm.tp, a->vm.type.id, a->vm.type.gpus);
         if ((rc = check_vm_host_memory(c, &a->vm, vp, sc)) < 0)
             return rc;
+        addons_task_start(vo, &a->addon, &a->vm);
+        if (!beyond && limits_check_fleet(&a->vm, &lv))
+            return err_set(c->err, SIM_EINPUT, c->file, "%s.%s: %s", vp,
+                           lv.key, lv.msg);
+        if (!beyond && a->kind == PLATFORM_VM &&
+            limits_check_addon(&a->addon, &a->vm.type, &lv))
+            return limit_error(c, alt, defs, apath, &lv);
         /* after the executor: the llm executor's GPU share is per TP rank */
         if (!beyond && limits_check_vm(&a->vm, a->vm.hw.hw,
                                        sc->model.memory_mb, &lv))
@@ -1675,6 +1708,7 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if ((rc = json_int(c, o, p, "memory_mb", 1, 0, 1, 1048576, &ll)) < 0)
         return rc;
     a->memory_mb = (int)ll;
+    a->price.cpu_ghz = pricing_cpu_ghz(&a->price, a->memory_mb);
     if (a->memory_mb < sc->model.memory_mb)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.memory_mb: %d MB is less than model '%s' needs "
@@ -1692,8 +1726,10 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if ((rc = load_routing(c, o, p, a)) < 0)
         return rc;
     o = from(alt, defs, "max_instances", apath, &p);
-    if ((rc = json_int(c, o, p, "max_instances", 0, 1000, 0, 10000000, &ll)) <
-        0)
+    int max_inst = a->price.limits.max_instances;
+    if ((rc = json_int(c, o, p, "max_instances", 0,
+                       max_inst > 0 && max_inst < 1000 ? max_inst : 1000, 0,
+                       10000000, &ll)) < 0)
         return rc;
     a->max_instances = (int)ll;
     o = from(alt, defs, "queue_length", apath, &p);
@@ -1792,7 +1828,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                          "concurrency") == NULL)
         a->concurrency = a->llm.max_num_seqs < 1000 ? a->llm.max_num_seqs
                                                     : 1000;
-    if (!beyond && limits_check_serverless(a, &lv))
+    if (!beyond && (limits_check_serverless(a, &lv) ||
+                    limits_check_addon(&a->addon, &a->price, &lv)))
         return limit_error(c, alt, defs, apath, &lv);
     o = from(alt, defs, "queue", apath, &p);
     json_path_key(kp, sizeof kp, p, "queue");

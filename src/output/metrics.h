@@ -65,6 +65,9 @@
     X(cost_prov_compute_usd, "USD", "duration on provisioned instances")       \
     X(cost_vm_usd, "USD", "VM time, per second with a 60 s minimum")          \
     X(cost_instance_usd, "USD", "serverless instance time (instance billing)") \
+    X(cost_data_usd, "USD", "data processed (request + response bytes)")  \
+    X(cost_gateway_usd, "USD", "API gateway calls")                          \
+    X(gateway_timeouts, "count", "completed after the gateway's timeout")   \
     X(cost_usd, "USD", "total cost")                                           \
     X(usd_per_1m, "USD", "total cost per million arrivals")                    \
     X(warmup_s, "s", "deleted warm-up (statistics cover [warmup, horizon))")

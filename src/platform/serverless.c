@@ -378,6 +378,7 @@ static int billed_in(const SrvPool *s, const Instance *inst, InstState to)
     case PRICE_REQUEST_DURATION:
     case PRICE_VM_HOURLY:
     case PRICE_PER_TOKEN:
+    case PRICE_GATEWAY:
         return 0;
     }
     return 0;
@@ -445,19 +446,25 @@ static void avail_touch(SrvPool *s, Instance *inst)
 static void bill(SrvPool *s, const Request *req, SimTime ran_us)
 {
     const PriceEntry *p = &s->alt->price;
+    const AddonSpec *ad = &s->alt->addon;
     s->cost.requests++;
+    s->cost.data_bytes +=
+        (int64_t)llround((ad->request_kb + ad->response_kb) * 1024);
     if (p->model != PRICE_REQUEST_DURATION)
         return; /* instance time is billed by the instance's states */
     int64_t mem = pricing_billed_mb(p, s->alt->memory_mb);
     if (req->batch > 1 && !req->batch_leader)
         ran_us = 0; /* a batch's duration is billed once, to its leader */
     if (req->on_provisioned) {
-        s->cost.pc_dur_mb_ms += pricing_exec_ms(p, ran_us) * mem;
+        int64_t ms = pricing_exec_ms(p, ran_us);
+        s->cost.pc_dur_mb_ms += ms * mem;
+        s->cost.pc_dur_ms += ms;
     } else {
         SimTime init = p->bill_init ? req->init_billed_us : 0;
         int64_t all = pricing_exec_ms(p, ran_us + init);
         int64_t run = pricing_exec_ms(p, ran_us);
         s->cost.od_mb_ms += all * mem;
+        s->cost.od_ms += all;
         s->cost.od_init_mb_ms += (all - run) * mem;
     }
 }
@@ -1379,6 +1386,9 @@ static double srv_cost_usd(void *st, SimTime now, int final,
         acc.pc_mb_s -= c0->pc_mb_s;
         acc.inst_od_ms -= c0->inst_od_ms;
         acc.inst_pc_ms -= c0->inst_pc_ms;
+        acc.od_ms -= c0->od_ms;
+        acc.pc_dur_ms -= c0->pc_dur_ms;
+        acc.data_bytes -= c0->data_bytes;
     }
     if (since_warmup)
         span = now - warmup;
@@ -1390,6 +1400,7 @@ static double srv_cost_usd(void *st, SimTime now, int final,
         v[MET_cost_provisioned_usd] += b.provisioned_usd;
         v[MET_cost_prov_compute_usd] += b.prov_compute_usd;
         v[MET_cost_instance_usd] += b.instance_usd;
+        v[MET_cost_data_usd] += b.data_usd;
     }
     return b.total_usd;
 }

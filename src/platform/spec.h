@@ -130,6 +130,20 @@ typedef struct KnativeSpec {
     double pod_vcpus;      /* what a pod requests on its node */
     double pod_memory_mb;
 } KnativeSpec;
+/* What travels with every request and the deployment around it: the
+ * package the platform's size limits apply to, the payload sizes that
+ * data-processing fees and payload limits read, and an optional API
+ * gateway in front of the alternative (scenario keys "package",
+ * "payload", "gateway"; README, Platform limits). */
+typedef struct AddonSpec {
+    double package_mb;     /* deployment package; default the model size */
+    int package_zip;       /* 1: a zip archive (unzipped size), 0: image */
+    double request_kb;     /* payload per request (default 10) */
+    double response_kb;    /* per response (default 10) */
+    int gateway;           /* 1: an API gateway bills and times calls */
+    PriceEntry gw;         /* its catalog entry */
+    double gw_timeout_s;   /* integration timeout (default the entry's) */
+} AddonSpec;
 
 typedef struct AltSpec {
     char name[64];
@@ -164,6 +178,7 @@ typedef struct AltSpec {
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
     QueueSpec queue;       /* PLATFORM_SERVERLESS: an event source */
     KnativeSpec kn;        /* PLATFORM_KNATIVE (nodes: vm) */
+    AddonSpec addon;       /* package, payload, gateway */
 } AltSpec;
 
 typedef enum WarmupMethod {

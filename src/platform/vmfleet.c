@@ -280,7 +280,8 @@ static void terminate(VmFleet *f, Vm *vm, int interrupted)
     SimTime life = now - vm->launched_at;
     int min_s = f->spec->type.min_billed_s;
     f->billed_s += interrupted ? pricing_spot_interrupted_billed_s(life, min_s)
-                               : pricing_vm_billed_s(life, min_s);
+                               : pricing_vm_entry_billed_s(&f->spec->type,
+                                                           life);
     vm->life_epoch = 0; /* its pending events are stale */
     f->ex.ops->unit_fini(&f->ex, &vm->unit);
     Vm *last = f->vms[--f->n_vms];
@@ -913,8 +914,8 @@ static void vm_close(void *st, SimTime horizon)
     assert(!f->closed);
     advance(f);
     for (int k = 0; k < f->n_vms; k++)
-        f->billed_s += pricing_vm_billed_s(horizon - f->vms[k]->launched_at,
-                                           f->spec->type.min_billed_s);
+        f->billed_s += pricing_vm_entry_billed_s(
+            &f->spec->type, horizon - f->vms[k]->launched_at);
     f->closed = 1;
 }
 

@@ -145,6 +145,31 @@ static void end_carrier(World *w, Request *req, ReqOutcome outcome)
     pool_put(&w->req_pool, req);
 }
 
+/* API gateway (AddonSpec): a request that completes after the gateway's
+ * integration timeout has failed for its client (the gateway answered
+ * 504 at the timeout), while the function ran on and is billed: it stays
+ * completed in the outcome counts and is counted in gateway_timeouts. */
+static void gateway_end(World *w, const Request *req, ReqOutcome outcome)
+{
+    const AddonSpec *ad = &w->alt->addon;
+    if (!ad->gateway || outcome != REQ_COMPLETED || req->arrival < w->warmup)
+        return;
+    if (sim_now(w->sim) - req->arrival > time_from_s(ad->gw_timeout_s))
+        w->gw_timeouts++;
+}
+
+/* Dollars of the gateway calls since time 0, or since the warm-up point,
+ * over a span of `span` (the monthly tiers). */
+static double gateway_usd(const World *w, SimTime span, int since_warmup)
+{
+    const AddonSpec *ad = &w->alt->addon;
+    if (!ad->gateway)
+        return 0;
+    uint64_t calls = w->gw_calls - (since_warmup ? w->gw_calls_w : 0);
+    return pricing_gateway_usd(&ad->gw, (double)calls,
+                               time_to_s(span) / (30.0 * 86400.0));
+}
+
 void world_end_request(World *w, Request *req, ReqOutcome outcome)
 {
     if (req->carrier) {
@@ -152,6 +177,7 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome)
         return;
     }
     req->outcome = (uint8_t)outcome;
+    gateway_end(w, req, outcome);
     if (w->rc->mser != NULL && outcome == REQ_COMPLETED)
         mser_log(w->rc->mser, time_to_ms(sim_now(w->sim) - req->arrival),
                  sim_now(w->sim));
@@ -294,6 +320,10 @@ static void on_arrival(World *w)
     req->first_token_us = -1;
     req->live = 1;
     metrics_arrival(w->m, req->arrival);
+    if (w->alt->addon.gateway)
+        w->gw_calls += (uint64_t)pricing_gateway_calls(
+            &w->alt->addon.gw, w->alt->addon.request_kb +
+                                   w->alt->addon.response_kb);
     route(w, req);
 }
 
@@ -308,7 +338,7 @@ static double cost_so_far(World *w, SimTime now)
     double usd = 0;
     for (int i = 0; i < w->n_comp; i++)
         usd += w->comp[i].ops->cost_usd(w->comp[i].state, now, 0, 0, NULL);
-    return usd;
+    return usd + gateway_usd(w, now, 0);
 }
 
 static void write_window(World *w, const TsRow *row)
@@ -348,6 +378,7 @@ static void on_warmup(World *w)
 {
     SimTime now = sim_now(w->sim);
     metrics_warmup(w->m, now);
+    w->gw_calls_w = w->gw_calls;
     for (int i = 0; i < w->n_comp; i++)
         w->comp[i].ops->warmup(w->comp[i].state, now);
     LlmRunStats st;
@@ -685,12 +716,14 @@ void world_finish(World *w, RunResult *out)
         for (int i = 0; i < w->n_comp; i++)
             usd_all += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 0,
                                                 NULL);
-        last_row.cost_usd = usd_all;
+        last_row.cost_usd = usd_all + gateway_usd(w, h, 0);
         write_window(w, &last_row);
     }
     for (int i = 0; i < w->n_comp; i++)
         usd += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 1, v);
-    v[MET_cost_usd] = usd;
+    v[MET_cost_gateway_usd] = gateway_usd(w, h - w->warmup, 1);
+    v[MET_gateway_timeouts] = (double)w->gw_timeouts;
+    v[MET_cost_usd] = usd + v[MET_cost_gateway_usd];
     v[MET_usd_per_1m] =
         m->arrivals ? v[MET_cost_usd] / (double)m->arrivals * 1e6 : 0.0;
     LlmRunStats llm_end;

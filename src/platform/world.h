@@ -73,6 +73,10 @@ typedef struct World {
     uint64_t stale;         /* lazily cancelled events dropped */
     uint64_t batches, batched;      /* batches run, requests in them */
     SimTime warmup;                 /* 0 = no warm-up deletion */
+    uint64_t gw_calls, gw_calls_w;  /* gateway calls metered (all; at the
+                                       warm-up point) */
+    uint64_t gw_timeouts;           /* completed after its timeout, from
+                                       the warm-up on */
 } World;
 
 /* MSER-5 pilot: batch means of 5 consecutive completed latencies and the

@@ -80,6 +80,60 @@ int64_t pricing_spot_interrupted_billed_s(SimTime life_us, int min_s)
     return pricing_vm_billed_s(life_us, min_s);
 }
 
+int64_t pricing_vm_entry_billed_s(const PriceEntry *p, SimTime life_us)
+{
+    int64_t inc = p->billing_increment_s > 1 ? p->billing_increment_s : 1;
+    int64_t s = pricing_vm_billed_s(life_us, p->min_billed_s);
+    return (s + inc - 1) / inc * inc;
+}
+
+double pricing_cpu_ghz(const PriceEntry *p, int memory_mb)
+{
+    for (int i = 0; i < p->n_ghz; i++)
+        if (p->ghz_memory_mb[i] == memory_mb)
+            return p->ghz[i];
+    return 0;
+}
+
+double pricing_task_usd_per_hour(const PriceEntry *p, double vcpus,
+                                 double memory_gb)
+{
+    return vcpus * p->usd_per_vcpu_hour + memory_gb * p->usd_per_gb_hour;
+}
+
+double pricing_task_start_s(const PriceEntry *p, double image_mb)
+{
+    double pull = p->image_pull_mb_per_s > 0 ? image_mb / p->image_pull_mb_per_s
+                                             : 0;
+    return p->start_base_s + pull;
+}
+
+int64_t pricing_gateway_calls(const PriceEntry *p, double payload_kb)
+{
+    if (!(p->meter_kb > 0) || !(payload_kb > p->meter_kb))
+        return 1;
+    return (int64_t)ceil(payload_kb / p->meter_kb);
+}
+
+double pricing_gateway_usd(const PriceEntry *p, double calls, double months)
+{
+    if (p->n_call_tiers == 0 || !(calls > 0))
+        return 0;
+    if (!(months > 0))
+        return calls * p->call_tier_usd_per_1m[0] * 1e-6;
+    double monthly = calls / months, usd = 0;
+    for (int i = 0; i < p->n_call_tiers; i++) {
+        double lo = p->call_tier_from[i];
+        double hi = i + 1 < p->n_call_tiers ? p->call_tier_from[i + 1]
+                                            : HUGE_VAL;
+        if (monthly <= lo)
+            break;
+        usd += ((monthly < hi ? monthly : hi) - lo) *
+               p->call_tier_usd_per_1m[i] * 1e-6;
+    }
+    return usd * months;
+}
+
 double pricing_tokens_usd(const PriceEntry *p, uint64_t input,
                           uint64_t output)
 {
@@ -111,6 +165,13 @@ void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
     out->provisioned_usd = (double)acc->pc_mb_s / 1024.0 * p->prov_usd_per_gb_s;
     out->prov_compute_usd = (double)acc->pc_dur_mb_ms * gb_s_per_mb_ms *
                             p->prov_duration_usd_per_gb_s;
+    /* CPU clock time (per-GHz-s entries), untiered */
+    out->compute_usd += (double)acc->od_ms * 1e-3 * p->cpu_ghz *
+                        p->usd_per_ghz_s;
+    out->prov_compute_usd += (double)acc->pc_dur_ms * 1e-3 * p->cpu_ghz *
+                             p->usd_per_ghz_s;
+    out->data_usd = (double)acc->data_bytes / (1024.0 * 1024.0 * 1024.0) *
+                    p->usd_per_gb_data;
     out->instance_usd = 0;
     if (shape != NULL)
         out->instance_usd =
@@ -120,5 +181,5 @@ void pricing_breakdown(const CostAcc *acc, const PriceEntry *p, double months,
                 pricing_instance_usd_per_s(p, shape, 1);
     out->total_usd = out->requests_usd + out->compute_usd +
                      out->provisioned_usd + out->prov_compute_usd +
-                     out->instance_usd;
+                     out->instance_usd + out->data_usd;
 }

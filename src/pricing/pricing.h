@@ -30,6 +30,16 @@
  * instance starts or serves at least one request (Cloud Run request-based,
  * docs "Billing settings"), INSTANCE_LIFE its whole life until scale-down
  * (Cloud Run instance-based; Modal, RunPod and Replicate deployments).
+ *
+ * Further rules on request-duration entries: data processed, (request +
+ * response bytes) / 2^30 x usd_per_gb_data (SageMaker Serverless
+ * Inference); CPU clock time, billed ms / 1000 x GHz x usd_per_ghz_s, the
+ * GHz fixed by the memory size (Cloud Functions 1st gen: 128 MB gets
+ * 0.2 GHz, ...).  VM entries may round to a billing increment (Vertex AI
+ * prediction nodes: 30 s) and be priced per task size (Fargate: vCPU-hours
+ * + GB-hours, per second with a 1-minute minimum).  A gateway entry bills
+ * each call, metered per meter_kb of payload, at per-million rates tiered
+ * by calls a month (API Gateway REST and HTTP APIs).
  */
 #ifndef SIM_PRICING_PRICING_H
 #define SIM_PRICING_PRICING_H
@@ -46,12 +56,16 @@ typedef enum PriceModel {
     PRICE_INSTANCE_LIFE,        /* instance-billed serverless (Cloud Run
                                    instance-based, GPU serverless): an
                                    instance's whole life, idle included */
-    PRICE_PER_TOKEN             /* a hosted model API: per input and output
+    PRICE_PER_TOKEN,            /* a hosted model API: per input and output
                                    token, nothing else (platform "api") */
+    PRICE_GATEWAY               /* an API gateway in front of an
+                                   alternative: per call, tiered a month */
 } PriceModel;
 
 #define PRICE_MAX_TIERS 4
 #define PRICE_MAX_VCPU_RULES 8
+#define PRICE_MAX_GHZ 12         /* CPU clock by memory size (GCF 1st gen) */
+#define PRICE_MAX_TASK_SIZES 8   /* task vCPU sizes (Fargate) */
 
 /* What the provider lets a deployment configure (the catalog entry's
  * "limits"; 0 = no limit of that kind).  Enforced by config/limits.c when a
@@ -69,6 +83,22 @@ typedef struct PriceLimits {
     int max_concurrency;      /* requests per instance */
     double max_timeout_s;     /* longest a request may run; then timeout_s 0
                                  (none) is beyond the limit too */
+    int max_instances;        /* instances (SageMaker: concurrency per
+                                 endpoint) */
+    int cpu_only;             /* no GPU hardware classes (SageMaker
+                                 Serverless) */
+    int min_instances;        /* VM fleets that cannot scale to zero
+                                 (Vertex AI: minReplicaCount >= 1) */
+    double max_zip_mb;        /* deployment package: zip, unzipped */
+    double max_image_mb;      /* deployment package: container image */
+    double max_request_kb;    /* request payload of a synchronous call */
+    double max_response_kb;   /* response payload */
+    int n_task_sizes;         /* task sizes: vCPUs and the memory each
+                                 allows, min..max GB in steps (Fargate) */
+    double task_vcpus[PRICE_MAX_TASK_SIZES];
+    double task_min_gb[PRICE_MAX_TASK_SIZES];
+    double task_max_gb[PRICE_MAX_TASK_SIZES];
+    double task_step_gb[PRICE_MAX_TASK_SIZES];
     char source[512];         /* where these limits were read */
     char date[16];
 } PriceLimits;
@@ -102,9 +132,26 @@ typedef struct PriceEntry {
     double usd_per_gpu_s;
     double active_usd_per_gpu_s; /* provisioned ("active") instances; 0 =
                                     the same as usd_per_gpu_s */
+    /* PRICE_REQUEST_DURATION extras */
+    double usd_per_gb_data;   /* data processed, request + response
+                                 (SageMaker Serverless) */
+    double usd_per_ghz_s;     /* CPU clock time (Cloud Functions 1st gen) */
+    int n_ghz;                /* the CPU clock each memory size gets */
+    int ghz_memory_mb[PRICE_MAX_GHZ]; /* rising; the allowed sizes */
+    double ghz[PRICE_MAX_GHZ];
+    double cpu_ghz;           /* resolved for the alternative's memory */
     /* PRICE_VM_HOURLY */
     double usd_per_hour;      /* on-demand, Linux */
     int min_billed_s;         /* 60 for EC2 */
+    int billing_increment_s;  /* billed time rounds up to this (1; Vertex
+                                 AI: 30) */
+    int task_priced;          /* priced per task size (Fargate): vcpus,
+                                 memory_gb and usd_per_hour come from the
+                                 alternative's "task" */
+    double usd_per_vcpu_hour; /* task_priced */
+    double usd_per_gb_hour;
+    double start_base_s;      /* task start: base + image / pull rate */
+    double image_pull_mb_per_s;
     double vcpus;
     double memory_gb;
     int gpus;
@@ -119,6 +166,17 @@ typedef struct PriceEntry {
     int max_concurrent;       /* requests in flight; 0 = no limit */
     double ttft_ms;           /* arrival to first output token */
     double output_tokens_per_s; /* then one token every 1 / this s */
+    double neurons_per_1m_input;  /* Workers AI: neurons per 1M tokens; */
+    double neurons_per_1m_output; /* the per-token prices derive from them */
+    double usd_per_1k_neurons;
+    double free_neurons_per_day;  /* listed; not applied */
+    /* PRICE_GATEWAY: per call, tiers by calls a month */
+    int n_call_tiers;
+    double call_tier_from[PRICE_MAX_TIERS]; /* calls a month */
+    double call_tier_usd_per_1m[PRICE_MAX_TIERS];
+    double meter_kb;          /* a call is metered per this many KB of
+                                 payload (HTTP API: 512); 0 = one call */
+    double integration_timeout_s; /* requests longer fail at the gateway */
     PriceLimits limits;       /* what a deployment may configure */
 } PriceEntry;
 
@@ -131,6 +189,9 @@ typedef struct CostAcc {
     int64_t pc_mb_s;          /* provisioned MB x s, periods rounded up */
     int64_t inst_od_ms;       /* billed instance-ms, on-demand instances */
     int64_t inst_pc_ms;       /* billed instance-ms, provisioned instances */
+    int64_t od_ms;            /* billed ms, on-demand (CPU clock time) */
+    int64_t pc_dur_ms;        /* billed ms, on provisioned instances */
+    int64_t data_bytes;       /* request + response payloads processed */
 } CostAcc;
 
 /* What one serverless instance holds, for per-instance-second prices. */
@@ -147,6 +208,7 @@ typedef struct CostBreakdown {
     double provisioned_usd;  /* configured provisioned concurrency */
     double prov_compute_usd; /* duration on provisioned instances */
     double instance_usd;     /* instance time (instance-billed models) */
+    double data_usd;         /* data processed */
     double total_usd;
 } CostBreakdown;
 
@@ -183,6 +245,32 @@ int64_t pricing_spot_interrupted_billed_s(SimTime life_us, int min_s);
  * 1e6 (the providers' pages, as the catalog entries cite them). */
 double pricing_tokens_usd(const PriceEntry *p, uint64_t input,
                           uint64_t output);
+
+/* Billed seconds of a VM alive for `life_us` under an entry: rounded up to
+ * billing_increment_s (1 when unset), at least min_billed_s. */
+int64_t pricing_vm_entry_billed_s(const PriceEntry *p, SimTime life_us);
+
+/* The CPU clock (GHz) that `memory_mb` gets under a per-GHz-s entry: the
+ * entry of the table for exactly that memory size, or 0 when the size is
+ * not one of the table's (Cloud Functions 1st gen pricing page). */
+double pricing_cpu_ghz(const PriceEntry *p, int memory_mb);
+
+/* Dollars an hour of a task of `vcpus` and `memory_gb` at a task-priced
+ * entry: vcpus x usd_per_vcpu_hour + memory_gb x usd_per_gb_hour. */
+double pricing_task_usd_per_hour(const PriceEntry *p, double vcpus,
+                                 double memory_gb);
+
+/* Seconds from a task's launch to its container running: start_base_s +
+ * image_mb / image_pull_mb_per_s (an estimate; see the catalog entry). */
+double pricing_task_start_s(const PriceEntry *p, double image_mb);
+
+/* Calls a gateway meters for one request of `payload_kb` (request +
+ * response): ceil(payload_kb / meter_kb), at least 1; 1 when unmetered. */
+int64_t pricing_gateway_calls(const PriceEntry *p, double payload_kb);
+
+/* Dollars of `calls` gateway calls in a run of `months` (30-day months),
+ * with the monthly tiers applied to calls / months. */
+double pricing_gateway_usd(const PriceEntry *p, double calls, double months);
 
 /* Dollars from the accumulators.  `months` (the run's length in 30-day
  * months) scales the free tier and the monthly volume tiers; `shape` is

@@ -12,7 +12,12 @@
  * is rejected (serverless and VM), under the llm executor per TP rank
  * (weights / tp + reserve, 81,920 MB fits 80 GB exactly); a user catalog overrides a limit field
  * by field; the derived cpu-arm class is the cpu
- * class with CPU work divided by 1.19 (119 ms -> 100 ms, exactly).
+ * class with CPU work divided by 1.19 (119 ms -> 100 ms, exactly); the
+ * package, payload and gateway limits (Lambda zip 250 MB unzipped, image
+ * 10,240 MB, 6,144 KB payloads, the gateway's 10,240 KB), SageMaker
+ * Serverless (1,024 MB steps, 200 instances, 60 s, 4,096 KB), Cloud
+ * Functions 1st gen memory sizes, Fargate task sizes and start time, and
+ * Vertex AI's one-replica minimum, each at and past its boundary.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -454,4 +459,198 @@ Test(limits, a_user_catalog_overrides_a_limit)
     cr_assert_lt(scenario_load(file, NULL, &sc, &err), 0);
     err_format(&err, line, sizeof line);
     cr_assert_not_null(strstr(line, "128 to 20480 MB"), "%s", line);
+}
+
+/* ---- package, payload, gateway, and the other platforms' limits ------ */
+
+/* Pins: Lambda's zip holds 250 MB unzipped and its image 10,240 MB (250
+ * and 10,240 accepted, 250.5 and 10,241 not);
+ * synchronous payloads of 6,144 KB each way (6,145 rejected, key
+ * "payload"); a gateway's 10,240 KB request limit applies on top. */
+Test(limits, lambda_package_and_payload)
+{
+    const char *m = "\"memory_mb\": 1024, ";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s\"package\": {\"type\": \"zip\", "
+             "\"size_mb\": 250}", m);
+    expect_ok(buf);
+    snprintf(buf, sizeof buf, "%s\"package\": {\"type\": \"zip\", "
+             "\"size_mb\": 250.5}", m);
+    const char *line = expect_beyond("50", buf, "alternatives[0].package: a "
+                                     "zip package of 250.5 MB is beyond the "
+                                     "limit of aws-lambda-x86: a zip package "
+                                     "(unzipped) of at most 250 MB");
+    cr_assert_not_null(strstr(line, "zip 250 MB unzipped"), "%s", line);
+    snprintf(buf, sizeof buf, "%s\"package\": {\"size_mb\": 10240}", m);
+    expect_ok(buf);
+    snprintf(buf, sizeof buf, "%s\"package\": {\"size_mb\": 10241}", m);
+    expect_beyond("50", buf, "a container image of 10241 MB");
+    snprintf(buf, sizeof buf, "%s\"payload\": {\"request_kb\": 6144, "
+             "\"response_kb\": 6144}", m);
+    expect_ok(buf);
+    snprintf(buf, sizeof buf, "%s\"payload\": {\"response_kb\": 6145}", m);
+    expect_beyond("50", buf, "alternatives[0].payload: a response of 6145 KB");
+    snprintf(buf, sizeof buf, "%s\"payload\": {\"request_kb\": 6000}, "
+             "\"gateway\": {\"type\": \"rest\"}", m);
+    expect_ok(buf);
+    snprintf(buf, sizeof buf, "%s\"pricing\": \"gcp-cloud-run-request\", "
+             "\"payload\": {\"request_kb\": 10241}, \"gateway\": {}", m);
+    expect_beyond("50", buf, "limit of aws-api-gateway-http: requests of at "
+                  "most 10240 KB");
+}
+
+/* Pins: SageMaker Serverless takes 1,024 to 6,144 MB in 1,024 MB steps
+ * (1,536 rejected) and at most 200 instances, which is also its default
+ * max_instances; payloads of 4,096 KB; no GPU classes.  Cloud Functions 1st gen takes
+ * only its table's sizes (1,000 MB rejected, 2,048 accepted) and a
+ * 540 s timeout. */
+Test(limits, sagemaker_and_cloud_functions)
+{
+    Scenario sc;
+    load_ok("50", "\"memory_mb\": 6144, \"pricing\": "
+            "\"aws-sagemaker-serverless\", \"timeout_s\": 60",
+            &sc);
+    cr_assert_eq(sc.alt[0].max_instances, 200);
+    cr_assert_eq(sc.alt[0].addon.request_kb, 10, "the default payload");
+    cr_assert_eq(sc.alt[0].addon.package_mb, 10, "the model's size_mb");
+    scenario_free(&sc);
+    expect_beyond("50", "\"memory_mb\": 1536, \"pricing\": "
+                  "\"aws-sagemaker-serverless\", \"timeout_s\": 60",
+                  "1024 to 6144 MB in 1024 MB steps");
+    expect_beyond("50", "\"memory_mb\": 2048, \"pricing\": "
+                  "\"aws-sagemaker-serverless\", \"timeout_s\": 60, "
+                  "\"max_instances\": 201",
+                  "201 instances is beyond the limit of "
+                  "aws-sagemaker-serverless: at most 200 instances");
+    expect_beyond("50", "\"memory_mb\": 2048, \"pricing\": "
+                  "\"aws-sagemaker-serverless\", \"timeout_s\": 61",
+                  "a timeout of at most 60 s");
+    expect_beyond("50", "\"memory_mb\": 2048, \"pricing\": "
+                  "\"aws-sagemaker-serverless\", \"timeout_s\": 60, "
+                  "\"payload\": {\"request_kb\": 4097}",
+                  "requests of at most 4096 KB");
+    expect_beyond("50", "\"memory_mb\": 2048, \"pricing\": "
+                  "\"aws-sagemaker-serverless\", \"timeout_s\": 60, "
+                  "\"hardware\": \"gpu-t4\"",
+                  "alternatives[0].hardware: hardware class gpu-t4 is beyond "
+                  "the limit of aws-sagemaker-serverless: CPU only (no GPUs)");
+    load_ok("50", "\"memory_mb\": 2048, \"pricing\": "
+            "\"gcp-cloud-functions-gen1\", \"timeout_s\": 540",
+            &sc);
+    cr_assert_eq(sc.alt[0].price.cpu_ghz, 2.4);
+    scenario_free(&sc);
+    expect_beyond("50", "\"memory_mb\": 1000, \"pricing\": "
+                  "\"gcp-cloud-functions-gen1\", \"timeout_s\": 540",
+                  "1000 MB is beyond the limit of gcp-cloud-functions-gen1: "
+                  "one of 128, 256, 512, 1024, 2048, 4096, 8192 MB");
+}
+
+/* Pins: Fargate tasks must be a valid size (1 vCPU with 2..8 GB in 1 GB
+ * steps: 8 accepted, 9 and 2.5 not; 0.3 vCPU not a size; 8 vCPU with 20
+ * GB accepted, 18 not), "task" is required by and only allowed with a
+ * task-priced type, and a task without boot_s starts in 15 s + package /
+ * 50 MB/s (a 500 MB image: 25 s).  Vertex AI fleets keep at least one
+ * replica (count 0 and autoscale min 0 rejected). */
+Test(limits, fargate_task_sizes_and_vertex_minimum)
+{
+    const char *f = "\"platform\": \"vm\", \"package\": {\"size_mb\": 500}, "
+                    "\"vm\": {\"instance_type\": \"aws-fargate-x86\", ";
+    char buf[512];
+    Scenario sc;
+    snprintf(buf, sizeof buf, "%s\"task\": {\"vcpus\": 1, \"memory_gb\": 8}}",
+             f);
+    load_ok("50", buf, &sc);
+    cr_assert_float_eq(sc.alt[0].vm.boot_s, 25, 1e-12);
+    cr_assert_float_eq(sc.alt[0].vm.type.usd_per_hour,
+                       0.04048 + 8 * 0.004445, 1e-15);
+    cr_assert_eq(sc.alt[0].vm.type.vcpus, 1);
+    scenario_free(&sc);
+    snprintf(buf, sizeof buf, "%s\"task\": {\"vcpus\": 1, \"memory_gb\": 8}, "
+             "\"boot_s\": 40}", f);
+    load_ok("50", buf, &sc);
+    cr_assert_eq(sc.alt[0].vm.boot_s, 40);
+    scenario_free(&sc);
+    snprintf(buf, sizeof buf, "%s\"task\": {\"vcpus\": 1, \"memory_gb\": 9}}",
+             f);
+    expect_beyond("50", buf, "alternatives[0].vm.task: 1 vCPU with 9 GB is "
+                  "beyond the limit of aws-fargate-x86: 1 vCPU takes 2 to 8 "
+                  "GB in 1 GB steps");
+    snprintf(buf, sizeof buf,
+             "%s\"task\": {\"vcpus\": 1, \"memory_gb\": 2.5}}", f);
+    expect_beyond("50", buf, "1 vCPU with 2.5 GB");
+    snprintf(buf, sizeof buf,
+             "%s\"task\": {\"vcpus\": 0.3, \"memory_gb\": 1}}", f);
+    expect_beyond("50", buf, "vCPUs one of 0.25, 0.5, 1, 2, 4, 8, 16");
+    snprintf(buf, sizeof buf,
+             "%s\"task\": {\"vcpus\": 8, \"memory_gb\": 20}}", f);
+    expect_ok(buf);
+    snprintf(buf, sizeof buf,
+             "%s\"task\": {\"vcpus\": 8, \"memory_gb\": 18}}", f);
+    expect_beyond("50", buf, "8 vCPU takes 16 to 60 GB in 4 GB steps");
+    char file[1100], line[1024];
+    snprintf(buf, sizeof buf, "%s\"count\": 1}", f);
+    cr_assert_lt(load("50", buf, &sc, file, line, sizeof line), 0);
+    cr_assert_not_null(strstr(line, "vm.task: missing"), "%s", line);
+    cr_assert_lt(load("50", "\"platform\": \"vm\", \"vm\": {\"instance_type\": "
+                      "\"c7i.large\", \"task\": {\"vcpus\": 1, "
+                      "\"memory_gb\": 2}}",
+                      &sc, file, line, sizeof line),
+                 0);
+    cr_assert_not_null(strstr(line, "not priced per task size"), "%s", line);
+    expect_ok("\"platform\": \"vm\", \"vm\": {\"instance_type\": "
+              "\"vertex-n1-standard-4\", \"count\": 1}");
+    expect_beyond("50", "\"platform\": \"vm\", \"vm\": {\"instance_type\": "
+                  "\"vertex-n1-standard-4\", \"count\": 0}",
+                  "alternatives[0].vm.count: a fleet of 0 is beyond the limit "
+                  "of vertex-n1-standard-4: at least 1 replica");
+    expect_beyond("50", "\"platform\": \"vm\", \"vm\": {\"instance_type\": "
+                  "\"vertex-n1-standard-4\", \"autoscale\": {\"min\": 0, "
+                  "\"max\": 4, \"target\": 0.6}}",
+                  "alternatives[0].vm.autoscale: a fleet of 0");
+}
+
+/* `v`'s message behind the longest path `prefix` fits one error line. */
+static void assert_fits(const char *prefix, const LimitViolation *v,
+                        const char *id)
+{
+    size_t n = strlen(prefix) + strlen(v->key) + 2 + strlen(v->msg);
+    cr_assert_lt(n, sizeof(((Err *)0)->msg), "%s: %zu: %s", id, n, v->msg);
+}
+
+/* The new entries' messages fit one error line too. */
+Test(limits, new_entries_messages_fit_one_error_line)
+{
+    static const char *ids[] = {"aws-sagemaker-serverless",
+                                "gcp-cloud-functions-gen1",
+                                "gcp-cloud-run-functions", NULL};
+    for (int i = 0; ids[i] != NULL; i++) {
+        AltSpec a;
+        LimitViolation v;
+        memset(&a, 0, sizeof a);
+        a.price = entry(ids[i]);
+        a.memory_mb = 1048576;
+        a.concurrency = 1;
+        cr_assert_eq(limits_check_serverless(&a, &v), 1, "%s", ids[i]);
+        assert_fits("alternatives[999].defaults.", &v, ids[i]);
+    }
+    static const char *vms[] = {"aws-fargate-x86", "aws-fargate-arm",
+                                "vertex-n1-standard-4", NULL};
+    for (int i = 0; vms[i] != NULL; i++) {
+        VmSpec vm;
+        LimitViolation v;
+        memset(&vm, 0, sizeof vm);
+        vm.type = entry(vms[i]);
+        vm.type.vcpus = 3;
+        cr_assert_eq(limits_check_fleet(&vm, &v), 1, "%s", vms[i]);
+        assert_fits("alternatives[999].defaults.vm.", &v, vms[i]);
+    }
+    AddonSpec ad;
+    LimitViolation v;
+    memset(&ad, 0, sizeof ad);
+    ad.request_kb = 1e6;
+    ad.gateway = 1;
+    ad.gw = entry("aws-api-gateway-rest");
+    PriceEntry run = entry("gcp-cloud-run-request");
+    cr_assert_eq(limits_check_addon(&ad, &run, &v), 1);
+    assert_fits("alternatives[999].defaults.", &v, "aws-api-gateway-rest");
 }

@@ -7,7 +7,13 @@
  * the free tier subtracts 1M requests and 400,000 GB-s a month; per-token
  * API entries of the built-in catalog: N requests x tokens x $/1M by hand,
  * and the entry fields as the catalog gives them; a serverless llm
- * instance at TP 2 pays two GPUs ($0.0026185 per s on modal-h100).
+ * instance at TP 2 pays two GPUs ($0.0026185 per s on modal-h100); and
+ * the other platforms' rules, each worked in its test: Cloud Functions 1st
+ * gen GB-s + GHz-s per 100 ms ($1.09375 for 1M x 260 ms at 128 MB),
+ * SageMaker Serverless duration + data ($5.14517578125), API Gateway
+ * monthly call tiers and 512 KB metering, Fargate task prices and the
+ * 60 s minimum, Vertex AI's 30 s increments, Workers AI neurons -> $ per
+ * token, Container Apps GPU-seconds.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -154,4 +160,128 @@ Test(pricing, llm_instance_at_tp_pays_its_gpus)
     a.executor = EXEC_SINGLE;
     a.llm.tp = 4;
     cr_assert_eq(spec_instance_shape(&a).gpus, 1);
+}
+
+/* ---- the other platforms: their billing rules by hand ---------- */
+
+
+/* Cloud Functions 1st gen: the page's per-100 ms price of 128 MB,
+ * $0.000000231 = 0.0125 GB-s x $0.0000025 + 0.02 GHz-s x $0.00001, and
+ * 1M requests of 260 ms (billed 300 ms) = $0.40 + 1e6 x 0.3 x 2.3125e-6 =
+ * $1.09375. */
+Test(pricing, cloud_functions_gen1_gb_s_plus_ghz_s)
+{
+    PriceEntry p = builtin("gcp-cloud-functions-gen1");
+    cr_assert_eq(pricing_cpu_ghz(&p, 128), 0.2);
+    cr_assert_eq(pricing_cpu_ghz(&p, 2048), 2.4);
+    cr_assert_eq(pricing_cpu_ghz(&p, 1000), 0, "not one of the sizes");
+    p.cpu_ghz = pricing_cpu_ghz(&p, 128);
+    CostAcc acc = {0};
+    acc.requests = 1;
+    acc.od_ms = pricing_exec_ms(&p, 100000);
+    acc.od_mb_ms = acc.od_ms * 128;
+    CostBreakdown b;
+    pricing_breakdown(&acc, &p, 1.0, NULL, &b);
+    cr_assert_float_eq(b.compute_usd, 0.000000231, 5e-10);
+    cr_assert_float_eq(b.compute_usd, 2.3125e-7, 1e-18);
+    acc.requests = 1000000;
+    acc.od_ms = 1000000LL * pricing_exec_ms(&p, 260000);
+    cr_assert_eq(acc.od_ms, 300000000LL, "260 ms bills 300 ms");
+    acc.od_mb_ms = acc.od_ms * 128;
+    pricing_breakdown(&acc, &p, 1.0, NULL, &b);
+    fprintf(stderr, "GCF gen1 1M x 260 ms at 128 MB: $%.6f (hand 1.09375)\n",
+            b.total_usd);
+    cr_assert_float_eq(b.total_usd, 1.09375, 1e-12);
+}
+
+/* SageMaker Serverless: 1M requests of 121 ms at 2 GB with 10 + 10 KB:
+ * 1e6 x 0.121 x 2 x $0.00002 = $4.84 and 1e6 x 20 KB = 19.0734863 GB x
+ * $0.016 = $0.30517578125; no request fee. */
+Test(pricing, sagemaker_serverless_duration_plus_data)
+{
+    PriceEntry p = builtin("aws-sagemaker-serverless");
+    CostAcc acc = {0};
+    acc.requests = 1000000;
+    acc.od_mb_ms = 1000000LL * 121 * 2048;
+    acc.data_bytes = 1000000LL * 20 * 1024;
+    CostBreakdown b;
+    pricing_breakdown(&acc, &p, 1.0, NULL, &b);
+    cr_assert_eq(b.requests_usd, 0);
+    cr_assert_float_eq(b.compute_usd, 4.84, 1e-12);
+    cr_assert_float_eq(b.data_usd, 0.30517578125, 1e-15);
+    cr_assert_float_eq(b.total_usd, 5.14517578125, 1e-12);
+}
+
+/* API Gateway: REST 500M calls in one month = 333M x $3.50 + 167M x
+ * $2.80 = $1,633.10 (twice that for 1e9 calls in two months); HTTP 400M
+ * = 300M x $1.00 + 100M x $0.90 = $390; 1.5e9 REST calls in a month =
+ * 333 x 3.5 + 667 x 2.8 + 500 x 2.38 = $4,223.10; HTTP meters 512 KB. */
+Test(pricing, gateway_calls_in_monthly_tiers)
+{
+    PriceEntry rest = builtin("aws-api-gateway-rest");
+    PriceEntry http = builtin("aws-api-gateway-http");
+    cr_assert_float_eq(pricing_gateway_usd(&rest, 5e8, 1), 1633.1, 1e-9);
+    cr_assert_float_eq(pricing_gateway_usd(&rest, 1e9, 2), 3266.2, 1e-9);
+    cr_assert_float_eq(pricing_gateway_usd(&rest, 1.5e9, 1), 4223.1, 1e-9);
+    cr_assert_float_eq(pricing_gateway_usd(&http, 4e8, 1), 390, 1e-9);
+    cr_assert_float_eq(pricing_gateway_usd(&http, 1e6, 0.5), 1.0, 1e-12);
+    cr_assert_eq(pricing_gateway_calls(&http, 512), 1);
+    cr_assert_eq(pricing_gateway_calls(&http, 513), 2);
+    cr_assert_eq(pricing_gateway_calls(&http, 1000), 2);
+    cr_assert_eq(pricing_gateway_calls(&http, 1537), 4);
+    cr_assert_eq(pricing_gateway_calls(&rest, 5000), 1, "REST: per call");
+    cr_assert_eq(rest.integration_timeout_s, 29);
+    cr_assert_eq(http.integration_timeout_s, 30);
+}
+
+/* Fargate: 1 vCPU + 2 GB = $0.04048 + 2 x $0.004445 = $0.04937 an hour;
+ * 45 s bills 60 s, 61.2 s bills 62 s; a 1,000 MB image starts in 15 +
+ * 1000 / 50 = 35 s.  Vertex AI: 30 s increments, 31 s -> 60 s. */
+Test(pricing, fargate_tasks_and_vertex_increments)
+{
+    PriceEntry f = builtin("aws-fargate-x86");
+    cr_assert(f.task_priced);
+    cr_assert_float_eq(pricing_task_usd_per_hour(&f, 1, 2), 0.04937, 1e-15);
+    cr_assert_float_eq(pricing_task_usd_per_hour(&f, 0.25, 0.5),
+                       0.25 * 0.04048 + 0.5 * 0.004445, 1e-15);
+    cr_assert_eq(pricing_vm_entry_billed_s(&f, 45 * SIM_US_PER_S), 60);
+    cr_assert_eq(pricing_vm_entry_billed_s(&f, 61200000), 62);
+    cr_assert_float_eq(pricing_task_start_s(&f, 1000), 35, 1e-12);
+    PriceEntry v = builtin("vertex-n1-standard-4");
+    cr_assert_eq(pricing_vm_entry_billed_s(&v, 31 * SIM_US_PER_S), 60);
+    cr_assert_eq(pricing_vm_entry_billed_s(&v, 30 * SIM_US_PER_S), 30);
+    cr_assert_eq(pricing_vm_entry_billed_s(&v, 1), 30);
+    cr_assert_eq(pricing_vm_entry_billed_s(&v, 3601LL * SIM_US_PER_S), 3630);
+    PriceEntry ec2 = builtin("c7i.large"); /* unchanged: per second, 60 s */
+    cr_assert_eq(pricing_vm_entry_billed_s(&ec2, 61200000), 62);
+    cr_assert_eq(pricing_vm_entry_billed_s(&ec2, 1), 60);
+}
+
+/* Workers AI: $ per 1M tokens = neurons per 1M x $0.011 / 1,000:
+ * Llama 3.1 8B 25,608 -> $0.281688 in, 75,147 -> $0.826617 out (the page
+ * rounds them to $0.282 and $0.827); 1,000 requests of 500 + 200 tokens
+ * cost 0.5M x 0.281688 + 0.2M x 0.826617 = $0.3061674. */
+Test(pricing, workers_ai_neurons_to_tokens)
+{
+    PriceEntry p = builtin("workers-ai-llama-3.1-8b");
+    cr_assert_float_eq(p.usd_per_1m_input, 0.281688, 1e-12);
+    cr_assert_float_eq(p.usd_per_1m_output, 0.826617, 1e-12);
+    cr_assert_float_eq(pricing_tokens_usd(&p, 500000, 200000), 0.3061674,
+                       1e-12);
+    cr_assert_eq(p.free_neurons_per_day, 10000);
+    PriceEntry q = builtin("workers-ai-llama-3.3-70b");
+    cr_assert_float_eq(q.usd_per_1m_output, 204805 * 0.011 / 1000, 1e-12);
+}
+
+/* Container Apps serverless GPU: one GPU-second rate per replica. */
+Test(pricing, container_apps_gpu_seconds)
+{
+    PriceEntry t4 = builtin("azure-container-apps-t4");
+    InstanceShape sh = {8, 56, 1};
+    cr_assert_float_eq(pricing_instance_usd_per_s(&t4, &sh, 0), 0.000209,
+                       1e-15);
+    PriceEntry a100 = builtin("azure-container-apps-a100");
+    cr_assert_float_eq(pricing_instance_usd_per_s(&a100, &sh, 0), 0.00102,
+                       1e-15);
+    cr_assert_eq(a100.gpu_memory_gb, 80);
 }
