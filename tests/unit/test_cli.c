@@ -36,7 +36,7 @@
 
 typedef struct Outcome {
     int status;
-    char out[65536]; /* the whole catalog as JSON fits */
+    char out[1 << 18]; /* the whole catalog as JSON fits (run_cli checks) */
     char err[4096];
 } Outcome;
 
@@ -49,6 +49,7 @@ static Outcome run_cli(int argc, const char **argv)
     rewind(out);
     rewind(err);
     size_t n = fread(o.out, 1, sizeof o.out - 1, out);
+    cr_assert_lt(n, sizeof o.out - 1, "standard output cut at %zu bytes", n);
     o.out[n] = '\0';
     n = fread(o.err, 1, sizeof o.err - 1, err);
     o.err[n] = '\0';
