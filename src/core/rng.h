@@ -29,6 +29,7 @@ typedef enum RngStream {
     RNG_POLICY = 3,   /* randomised policy decisions */
     RNG_ROUTING = 4,  /* random warm routing (routing "random") */
     RNG_SPOT = 5,     /* spot VM interruption notices */
+    RNG_SPLIT = 6,    /* a rollout's traffic split between versions */
     RNG_NSTREAMS
 } RngStream;
 

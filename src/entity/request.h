@@ -65,6 +65,13 @@ typedef struct Request {
                                   walk at the horizon finds it by this) */
     uint8_t comp;              /* the World's platform component that
                                   holds it (set when routed) */
+    uint8_t tag;               /* the sub-world holding it (a pipeline's
+                                  stage, a rollout's version): 0 = none */
+    uint8_t part;              /* a composite's part it is in or enters
+                                  next (platform/compose.c) */
+    uint8_t cold_parts;        /* a pipeline: bit k = cold at stage k */
+    SimTime origin;            /* arrival at the top World (a sub-world
+                                  sets `arrival` to its own entry) */
     LlmSeq seq;                /* its sequence in an llm executor's engine
                                   (the engine's while it is there) */
 } Request;

@@ -10,6 +10,8 @@ static const PlatformOps *const platforms[] = {
     &platform_serverless,
     &platform_vm,
     &platform_api,
+    &platform_pipeline,
+    &platform_rollout,
 };
 
 const PlatformOps *platform_find(const char *name)

@@ -77,6 +77,7 @@ typedef struct PlatformOps {
 } PlatformOps;
 
 extern const PlatformOps platform_serverless, platform_vm, platform_api;
+extern const PlatformOps platform_pipeline, platform_rollout; /* compose.c */
 
 /* The table of the platform named `name`, or NULL. */
 const PlatformOps *platform_find(const char *name);

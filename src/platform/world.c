@@ -31,7 +31,9 @@
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch)
 {
-    sim_schedule(w->sim, t, PRIO(kind), kind, obj, epoch);
+    /* a sub-world's events carry its tag, so the root hands them back */
+    sim_schedule(w->sim, t, PRIO(kind), kind | w->tag << WORLD_TAG_SHIFT, obj,
+                 epoch);
 }
 
 SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
@@ -115,7 +117,8 @@ static void record(World *w, const Request *req, SimTime now)
                                                  : 0;
     r.server = -1;
     if (req->where != REQ_AT_NONE) {
-        const WorldComponent *c = &w->comp[req->comp];
+        const World *hw = req->tag ? w->sub[req->tag - 1] : w;
+        const WorldComponent *c = &hw->comp[req->comp];
         r.server = c->ops->server_id(c->state, req);
     }
     w->rc->req_sink->write(w->rc->req_sink_state, &r);
@@ -138,6 +141,13 @@ static void mser_log(MserLog *log, double latency_ms, SimTime now)
 void world_end_request(World *w, Request *req, ReqOutcome outcome)
 {
     req->outcome = (uint8_t)outcome;
+    if (w->on_end != NULL) { /* a sub-world: its part ends, not the request */
+        metrics_end(w->m, req, sim_now(w->sim));
+        if (w->rc->observe != NULL)
+            w->rc->observe(w->rc->observe_ctx, req, sim_now(w->sim));
+        w->on_end(w->on_end_ctx, req, outcome);
+        return;
+    }
     if (w->rc->mser != NULL && outcome == REQ_COMPLETED)
         mser_log(w->rc->mser, time_to_ms(sim_now(w->sim) - req->arrival),
                  sim_now(w->sim));
@@ -206,9 +216,9 @@ static void route(World *w, Request *req)
     w->comp[i].ops->route(w->comp[i].state, req);
 }
 
-void world_retry_request(World *w, Request *req)
+/* Forgets where req was placed and how it was served. */
+static void forget_placement(Request *req)
 {
-    assert(req->live);
     req->next = NULL;
     req->inst = NULL;
     req->vm = NULL;
@@ -225,6 +235,12 @@ void world_retry_request(World *w, Request *req)
     req->batch_leader = 0;
     req->tokens_out_done = 0; /* its tokens are generated again */
     req->first_token_us = -1;
+}
+
+void world_retry_request(World *w, Request *req)
+{
+    assert(req->live);
+    forget_placement(req);
     route(w, req);
 }
 
@@ -236,7 +252,7 @@ static void on_arrival(World *w)
     advance_arrivals(w);
     Request *req = pool_get(&w->req_pool);
     req->id = w->next_req_id++;
-    req->arrival = sim_now(w->sim);
+    req->arrival = req->origin = sim_now(w->sim);
     req->bound_at = -1;
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
@@ -306,10 +322,9 @@ static void on_warmup(World *w)
     metrics_llm_warmup(w->m, &st);
 }
 
-static void handle(void *model, Sim *sim, const Event *ev)
+/* Runs one event of w's own (untagged) kinds. */
+static void dispatch(World *w, const Event *ev)
 {
-    World *w = model;
-    (void)sim;
     switch (ev->kind) {
     case EV_WARMUP:
         on_warmup(w);
@@ -335,6 +350,21 @@ static void handle(void *model, Sim *sim, const Event *ev)
         const WorldComponent *c = &w->comp[w->owner[ev->kind]];
         c->ops->handle(c->state, ev);
     }
+    }
+}
+
+static void handle(void *model, Sim *sim, const Event *ev)
+{
+    World *w = model;
+    (void)sim;
+    uint32_t tag = ev->kind >> WORLD_TAG_SHIFT;
+    if (tag != 0) { /* a sub-world's event, without its tag */
+        assert(tag <= (uint32_t)w->n_sub);
+        Event e = *ev;
+        e.kind &= ((uint32_t)1 << WORLD_TAG_SHIFT) - 1;
+        dispatch(w->sub[tag - 1], &e);
+    } else {
+        dispatch(w, ev);
     }
     size_t pending = sim_pending(w->sim);
     if (pending > w->peak_pending)
@@ -368,8 +398,13 @@ static void create_components(World *w, const AltSpec *a)
 {
     memset(w->owner, UINT8_MAX, sizeof w->owner);
     int srv = -1, vm = -1;
-    if (a->kind == PLATFORM_API) {
-        w->route_base = w->route_overflow = add_component(w, "api", a);
+    static const char *const single[] = {
+        [PLATFORM_API] = "api", [PLATFORM_PIPELINE] = "pipeline",
+        [PLATFORM_ROLLOUT] = "rollout"};
+    if (a->kind == PLATFORM_API || a->kind == PLATFORM_PIPELINE ||
+        a->kind == PLATFORM_ROLLOUT) {
+        w->route_base = w->route_overflow = add_component(w, single[a->kind],
+                                                          a);
         return;
     }
     if (a->kind != PLATFORM_VM)
@@ -386,6 +421,7 @@ World *world_create(const RunConfig *rc)
     World *w = xcalloc(1, sizeof *w);
     w->rc = rc;
     w->alt = a;
+    w->root = w;
     w->sim = sim_create(handle, w);
     w->m = metrics_create(rc->slo);
     metrics_llm_slo(w->m, rc->slo_ttft, rc->slo_tpot);
@@ -425,8 +461,11 @@ gsl_rng *world_cold_rng(World *w) { return w->r_cold; }
 void world_count_stale(World *w) { w->stale++; }
 int world_functions(const World *w) { return w->n_fn; }
 
+World *world_root(World *w) { return w->root; }
+
 double world_function_memory_mb(World *w, int fn)
 {
+    w = w->root;
     return w->arr_type->function_memory_mb != NULL
                ? w->arr_type->function_memory_mb(&w->arr, fn)
                : 0.0;
@@ -435,6 +474,7 @@ double world_function_memory_mb(World *w, int fn)
 void world_function_names(World *w, int fn, const char **app,
                           const char **id)
 {
+    w = w->root;
     *app = "";
     *id = NULL;
     if (w->arr_type->function_ids != NULL)
@@ -446,7 +486,7 @@ void world_function_names(World *w, int fn, const char **app,
 void world_each_request(World *w, void (*visit)(void *obj, void *arg),
                         void *arg)
 {
-    pool_each(&w->req_pool, visit, arg);
+    pool_each(&w->root->req_pool, visit, arg);
 }
 
 void world_llm_stats(World *w, SimTime now, LlmRunStats *st)
@@ -500,15 +540,24 @@ static void close_one(void *obj, void *arg)
     World *w = u->w;
     if (!req->live)
         return;
+    World *hw = req->tag ? w->sub[req->tag - 1] : w; /* who holds it */
     if (req->start >= 0 && req->where != REQ_AT_NONE) {
-        const WorldComponent *c = &w->comp[req->comp];
+        const WorldComponent *c = &hw->comp[req->comp];
         if (c->ops->bill_partial != NULL)
             c->ops->bill_partial(c->state, req, u->horizon - req->start);
+    }
+    if (hw != w) { /* unfinished in its sub-world too */
+        if (req->arrival < hw->warmup)
+            hw->sub_pre_unfinished++;
+        else
+            hw->sub_unfinished++;
+        req->arrival = req->origin;
     }
     req->live = 0;
     req->outcome = REQ_UNFINISHED;
     if (w->rc->req_sink != NULL)
         record(w, req, u->horizon);
+    req->tag = 0;
     if (req->arrival < w->warmup)
         u->pre++;
     else
@@ -524,38 +573,33 @@ static uint64_t close_unfinished(World *w, SimTime horizon, uint64_t *pre)
     return u.n;
 }
 
-void world_finish(World *w, RunResult *out)
+/* Conservation (DESIGN.md section 3): counted in four places -- for the
+ * requests measured, and apart for those deleted as warm-up.  A violation
+ * is a bug: it aborts. */
+static void check_conservation(const World *w, uint64_t unfinished,
+                               uint64_t pre_unfinished)
 {
-    SimTime h = w->rc->horizon;
-    Metrics *m = w->m;
-    memset(out, 0, sizeof *out);
-    if (sim_now(w->sim) < h)
-        sim_run(w->sim, h); /* moves the clock to h */
-    for (int i = 0; i < w->n_comp; i++)
-        if (w->comp[i].ops->close != NULL)
-            w->comp[i].ops->close(w->comp[i].state, h);
-    metrics_advance(m, h);
-    /* The last window closes now; its row waits for the final cost. */
-    TsRow last_row;
-    int last_window = w->rc->ts_interval > 0 && m->win_t0 < h;
-    if (last_window)
-        close_window(w, h, &last_row);
-    uint64_t pre_unfinished;
-    uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
-
-    /* Conservation (DESIGN.md section 3): counted in four places -- for the
-     * requests measured, and apart for those deleted as warm-up. */
+    const Metrics *m = w->m;
     if (m->arrivals != m->completed + m->rejected + m->timed_out + unfinished ||
         m->pre_arrivals != m->pre_ended + pre_unfinished) {
         fprintf(stderr,
-                "simsrv: BUG: conservation violated: %" PRIu64
+                "simsrv: BUG: conservation violated%s%s: %" PRIu64
                 " arrivals != %" PRIu64 " completed + %" PRIu64
                 " rejected + %" PRIu64 " timed out + %" PRIu64 " unfinished\n",
+                w->tag ? " in part " : "", w->tag ? w->alt->name : "",
                 m->arrivals, m->completed, m->rejected, m->timed_out,
                 unfinished);
         abort();
     }
+}
 
+/* The summary of a closed World into *out; the last timeseries row waits
+ * in *last_row for the final cost (NULL: none). */
+static void summarize(World *w, SimTime h, uint64_t unfinished,
+                      TsRow *last_row, RunResult *out)
+{
+    Metrics *m = w->m;
+    memset(out, 0, sizeof *out);
     /* Integrals and costs over [warmup, horizon). */
     for (int st = 0; st < INST_NSTATES; st++) {
         m->state_us[st] -= m->state_us_w[st];
@@ -599,6 +643,11 @@ void world_finish(World *w, RunResult *out)
     v[MET_instances_mean] =
         v[MET_busy_mean] + v[MET_idle_mean] + v[MET_starting_mean];
     v[MET_peak_instances] = (double)m->peak_alive;
+    v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
+                       m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
+                      hus;
+    v[MET_vm_peak] = (double)m->vm_peak;
+    /* (a composite's stats sum its parts' instances and VMs into these) */
     uint64_t served = 0, served_vm = 0;
     for (int i = 0; i < w->n_comp; i++) {
         const WorldComponent *c = &w->comp[i];
@@ -608,10 +657,6 @@ void world_finish(World *w, RunResult *out)
         if (c->ops->vm_served)
             served_vm += n;
     }
-    v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
-                       m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
-                      hus;
-    v[MET_vm_peak] = (double)m->vm_peak;
     v[MET_served_vm_pct] =
         served ? 100.0 * (double)served_vm / (double)served : 0.0;
     v[MET_mean_batch] =
@@ -619,12 +664,12 @@ void world_finish(World *w, RunResult *out)
     /* Costs: the whole run for the last timeseries row, then from the
      * warm-up point on, each component's parts into v. */
     double usd_all = 0, usd = 0;
-    if (last_window) {
+    if (last_row != NULL) {
         for (int i = 0; i < w->n_comp; i++)
             usd_all += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 0,
                                                 NULL);
-        last_row.cost_usd = usd_all;
-        write_window(w, &last_row);
+        last_row->cost_usd = usd_all;
+        write_window(w, last_row);
     }
     for (int i = 0; i < w->n_comp; i++)
         usd += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 1, v);
@@ -648,10 +693,32 @@ void world_finish(World *w, RunResult *out)
     out->cold_requests = m->cold;
 }
 
+void world_finish(World *w, RunResult *out)
+{
+    SimTime h = w->rc->horizon;
+    Metrics *m = w->m;
+    if (sim_now(w->sim) < h)
+        sim_run(w->sim, h); /* moves the clock to h */
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops->close != NULL)
+            w->comp[i].ops->close(w->comp[i].state, h);
+    metrics_advance(m, h);
+    /* The last window closes now; its row waits for the final cost. */
+    TsRow last_row;
+    int last_window = w->rc->ts_interval > 0 && m->win_t0 < h;
+    if (last_window)
+        close_window(w, h, &last_row);
+    uint64_t pre_unfinished;
+    uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
+    check_conservation(w, unfinished, pre_unfinished);
+    summarize(w, h, unfinished, last_window ? &last_row : NULL, out);
+}
+
 void world_destroy(World *w)
 {
     if (w == NULL)
         return;
+    assert(w->root == w); /* sub-worlds go by world_sub_destroy */
     for (int i = 0; i < w->n_comp; i++)
         w->comp[i].ops->destroy(w->comp[i].state);
     if (w->arr_type->fini != NULL)
@@ -663,6 +730,106 @@ void world_destroy(World *w)
     metrics_destroy(w->m);
     sim_destroy(w->sim);
     free(w);
+}
+
+/* ---- sub-worlds ------------------------------------------------------ */
+
+World *world_sub_create(World *parent, const AltSpec *alt, uint32_t stream,
+                        void (*on_end)(void *ctx, Request *req,
+                                       ReqOutcome outcome),
+                        void *ctx)
+{
+    World *root = parent->root;
+    assert(root->n_sub < WORLD_MAX_SUBS && stream >= 1);
+    World *w = xcalloc(1, sizeof *w);
+    w->own_rc = *root->rc;
+    w->own_rc.alt = alt;
+    w->own_rc.ts_out = NULL; /* the root writes the run's rows */
+    w->own_rc.fn_out = NULL;
+    w->own_rc.stages_out = NULL;
+    w->own_rc.req_sink = NULL;
+    w->own_rc.progress = NULL;
+    w->own_rc.mser = NULL; /* `observe` stays: tests see every part end */
+    w->rc = &w->own_rc;
+    w->alt = alt;
+    w->root = root;
+    w->sim = root->sim;
+    w->m = metrics_create(root->rc->slo);
+    metrics_llm_slo(w->m, root->rc->slo_ttft, root->rc->slo_tpot);
+    w->r_svc = rng_create(root->rc->seed, root->rc->rep, RNG_SERVICE, stream);
+    w->r_cold = rng_create(root->rc->seed, root->rc->rep, RNG_COLDSTART,
+                           stream);
+    w->arr_type = root->arr_type;
+    w->n_fn = root->n_fn;
+    w->warmup = w->m->warmup = root->warmup;
+    w->on_end = on_end;
+    w->on_end_ctx = ctx;
+    root->sub[root->n_sub++] = w;
+    w->tag = (uint32_t)root->n_sub;
+    create_components(w, alt);
+    return w;
+}
+
+void world_sub_destroy(World *w)
+{
+    if (w == NULL)
+        return;
+    for (int i = 0; i < w->n_comp; i++)
+        w->comp[i].ops->destroy(w->comp[i].state);
+    gsl_rng_free(w->r_svc);
+    gsl_rng_free(w->r_cold);
+    metrics_destroy(w->m);
+    free(w);
+}
+
+void world_sub_enter(World *sub, Request *req, int redraw)
+{
+    forget_placement(req);
+    req->arrival = sim_now(sub->sim);
+    req->tag = (uint8_t)sub->tag;
+    if (redraw) {
+        req->u_service = gsl_rng_uniform_pos(sub->r_svc);
+        req->given_us = -1; /* a trace's duration is not this part's */
+    }
+    metrics_arrival(sub->m, req->arrival);
+    route(sub, req);
+}
+
+void world_sub_warmup(World *sub, SimTime now) { on_warmup(sub); (void)now; }
+
+void world_sub_close(World *sub, SimTime horizon)
+{
+    for (int i = 0; i < sub->n_comp; i++)
+        if (sub->comp[i].ops->close != NULL)
+            sub->comp[i].ops->close(sub->comp[i].state, horizon);
+    metrics_advance(sub->m, horizon);
+}
+
+double world_sub_cost_usd(World *sub, SimTime now, int final, int since_warmup,
+                          double *v)
+{
+    double usd = 0;
+    for (int i = 0; i < sub->n_comp; i++)
+        usd += sub->comp[i].ops->cost_usd(sub->comp[i].state, now, final,
+                                          since_warmup, v);
+    return usd;
+}
+
+void world_sub_finish(World *sub, RunResult *out)
+{
+    check_conservation(sub, sub->sub_unfinished, sub->sub_pre_unfinished);
+    summarize(sub, sub->rc->horizon, sub->sub_unfinished, NULL, out);
+}
+
+void world_sub_counts(const World *sub, uint64_t c[6])
+{
+    const Metrics *m = sub->m;
+    c[0] = m->arrivals;
+    c[1] = m->completed;
+    c[2] = m->rejected;
+    c[3] = m->timed_out;
+    c[4] = m->cold;
+    c[5] = m->instance_starts;
 }
 
 SimTime world_mser5_warmup(const RunConfig *rc)
