@@ -284,3 +284,132 @@ Test(compose, pipeline_identities_and_little_per_stage)
     cr_assert_float_eq(r.v[MET_cost_usd], parts_usd + seen.express_usd,
                        1e-9 * r.v[MET_cost_usd]);
 }
+
+/* A rollout of `n` versions with `np` phases: at_s[p], weight of version v
+ * in phase p = w[p * n + v]. */
+static AltSpec rollout(AltSpec *versions, int n, const double *at_s,
+                       const double *w, int np)
+{
+    AltSpec a = composite(PLATFORM_ROLLOUT, versions, n);
+    a.n_phases = np;
+    for (int p = 0; p < np; p++) {
+        a.phase[p].at_s = at_s[p];
+        for (int v = 0; v < n; v++)
+            a.phase[p].weight[v] = w[p * n + v];
+    }
+    return a;
+}
+
+/* The row of version v in phase p (-1: the whole run). */
+static const Row *row_of(const Row *rows, int n, int v, int p)
+{
+    for (int i = 0; i < n; i++)
+        if (rows[i].part == v && rows[i].phase == p)
+            return &rows[i];
+    cr_assert_fail("no row for version %d, phase %d", v, p);
+    return NULL;
+}
+
+Test(compose, hand_worked_rollout_schedule)
+{
+    /* Arrivals every 1 s from 0 to 9; v0 until 3 s, v1 from 3 s, v0 again
+     * from 6 s (a rollback).  Service 0.25 s, start 0.5 s, keep-alive
+     * 600 s: r0 cold on v0, r1 r2 warm; r3 cold on v1, r4 r5 warm; r6-r9
+     * warm on v0 (idle since 2.25).  Latencies 0.75 x 2 and 0.25 x 8.
+     * Phase rows: v0 3 + 0 + 4 arrivals, v1 0 + 3 + 0, one start each. */
+    AltSpec v[2] = {fixed_stage("v1.0", 0.25, 0.5),
+                    fixed_stage("v1.1", 0.25, 0.5)};
+    const double at[3] = {0, 3, 6}, w[6] = {1, 0, 0, 1, 1, 0};
+    AltSpec alt = rollout(v, 2, at, w, 3);
+    WorkloadSpec wl = support_constant(1, 0, 9.5);
+    static Seen seen;
+    memset(&seen, 0, sizeof seen);
+    Row rows[MAX_ROWS];
+    int n;
+    RunResult r = run_with(&alt, &wl, 20, 7, &seen, rows, &n);
+    cr_assert_eq(r.v[MET_completed], 10);
+    cr_assert_eq(r.v[MET_cold_starts], 2);
+    cr_assert_float_eq(r.v[MET_cold_pct], 20.0, 1e-12);
+    cr_assert_float_eq(r.v[MET_mean_ms], (2 * 750.0 + 8 * 250.0) / 10, 1e-9);
+    cr_assert_eq(n, 2 * (1 + 3));
+    const double arrivals[2][3] = {{3, 0, 4}, {0, 3, 0}};
+    const double starts[2][3] = {{1, 0, 0}, {0, 1, 0}};
+    for (int k = 0; k < 2; k++) {
+        double usd = 0;
+        for (int p = 0; p < 3; p++) {
+            const Row *x = row_of(rows, n, k, p);
+            cr_assert_float_eq(x->from_s, at[p], 1e-12);
+            cr_assert_float_eq(x->to_s, p < 2 ? at[p + 1] : 20, 1e-12);
+            cr_assert_float_eq(x->weight_pct, 100 * w[p * 2 + k], 1e-12);
+            cr_assert_eq(x->arrivals, arrivals[k][p]);
+            cr_assert_eq(x->starts, starts[k][p]);
+            usd += x->cost_usd;
+        }
+        const Row *all = row_of(rows, n, k, -1);
+        cr_assert_eq(all->starts, 1);
+        cr_assert_float_eq(all->cold_share_pct, 50.0, 1e-12);
+        cr_assert_float_eq(usd, all->cost_usd, 1e-12);
+    }
+    cr_assert_float_eq(row_of(rows, n, 0, -1)->cost_usd +
+                           row_of(rows, n, 1, -1)->cost_usd,
+                       r.v[MET_cost_usd], 1e-12);
+}
+
+Test(compose, rollout_split_fractions_per_phase)
+{
+    /* 5% -> 25% -> 50% -> 100% of Poisson 4/s to the new version, 500 s
+     * per phase.  In each phase the new version's share of the phase's
+     * arrivals is binomial(n, p): inside p +- 3.29 sqrt(p (1 - p) / n)
+     * (99.9%), and exactly 1 in the last phase.  Bill: each version's
+     * phases add up to its total, the versions to the run's. */
+    AltSpec v[2] = {support_alt(0.1, 0.8), support_alt(0.1, 0.8)};
+    snprintf(v[0].name, sizeof v[0].name, "old");
+    snprintf(v[1].name, sizeof v[1].name, "new");
+    const double at[4] = {0, 500, 1000, 1500};
+    const double w[8] = {0.95, 0.05, 0.75, 0.25, 0.5, 0.5, 0, 1};
+    AltSpec alt = rollout(v, 2, at, w, 4);
+    WorkloadSpec wl = support_poisson(4);
+    static Seen seen;
+    memset(&seen, 0, sizeof seen);
+    Row rows[MAX_ROWS];
+    int n;
+    RunResult r = run_with(&alt, &wl, 2000, 20261202, &seen, rows, &n);
+    for (int p = 0; p < 4; p++) {
+        double a0 = row_of(rows, n, 0, p)->arrivals;
+        double a1 = row_of(rows, n, 1, p)->arrivals;
+        double q = w[p * 2 + 1], frac = a1 / (a0 + a1);
+        double h = 3.29 * sqrt(q * (1 - q) / (a0 + a1));
+        printf("rollout phase %d: new share %.5f, binomial %.2f +- %.5f "
+               "(n = %g)\n",
+               p, frac, q, h, a0 + a1);
+        cr_assert(fabs(frac - q) <= h, "phase %d", p);
+    }
+    double total = 0;
+    for (int k = 0; k < 2; k++) {
+        double usd = 0;
+        for (int p = 0; p < 4; p++)
+            usd += row_of(rows, n, k, p)->cost_usd;
+        cr_assert_float_eq(usd, row_of(rows, n, k, -1)->cost_usd, 1e-9);
+        total += usd;
+    }
+    cr_assert_float_eq(total, r.v[MET_cost_usd], 1e-9);
+}
+
+Test(compose, rollout_on_one_version_is_that_version_alone)
+{
+    /* Common random numbers: the split draws from its own stream and a
+     * version keeps the request's service quantile, so with all the weight
+     * on one version (constant cold starts) the run is that version's. */
+    AltSpec v[2] = {support_alt(0.2, 0.6), support_alt(0.2, 0.6)};
+    const double at[1] = {0}, w[2] = {0, 1};
+    AltSpec alt = rollout(v, 2, at, w, 1);
+    WorkloadSpec wl = support_poisson(3);
+    RunResult a = support_run(&alt, &wl, 1000, 99, 0);
+    RunResult b = support_run(&v[1], &wl, 1000, 99, 0);
+    const int keys[] = {MET_completed, MET_cold_starts, MET_p50_ms,
+                        MET_p99_ms,    MET_mean_ms,     MET_busy_mean,
+                        MET_cost_usd};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_assert_eq(a.v[keys[i]], b.v[keys[i]], "metric %d: %.17g vs %.17g",
+                     keys[i], a.v[keys[i]], b.v[keys[i]]);
+}
