@@ -205,6 +205,14 @@ static void schedule_phase(Compose *s)
         world_schedule(s->w, t, EV_STAGE, NULL, 0);
 }
 
+/* Part k's bill over phase ph: the difference of two sums, so a phase
+ * with nothing billed may differ from 0 by rounding; that is shown as 0. */
+static double phase_cost_usd(const Compose *s, int k, int ph)
+{
+    double d = s->snap[ph + 1][k].usd - s->snap[ph][k].usd;
+    return fabs(d) < 1e-12 ? 0.0 : d;
+}
+
 /* ---- the component ---------------------------------------------------- */
 
 static void *compose_create(World *w, const AltSpec *a, int pipeline)
@@ -364,7 +372,7 @@ static void write_part_row(const Compose *s, FILE *fp, int k, int phase,
             100.0 * s->alt->phase[phase].weight[k], d[0], d[1], d[2], d[3],
             d[4], d[1] > 0 ? 100.0 * d[4] / d[1] : 0.0,
             cold_phase > 0 ? 100.0 * d[4] / cold_phase : 0.0, d[5],
-            b->usd - a->usd);
+            phase_cost_usd(s, k, phase));
 }
 
 static void compose_stats(void *st, SimTime h, double *v, FILE *fn_out)
@@ -399,6 +407,40 @@ static void compose_stats(void *st, SimTime h, double *v, FILE *fn_out)
     }
 }
 
+static void compose_parts(const void *st, RunResult *out)
+{
+    const Compose *s = st;
+    double cold_total = 0;
+    for (int k = 0; k < s->n; k++)
+        cold_total += (double)s->res[k].cold_requests;
+    out->n_parts = s->n;
+    out->n_phases = s->pipeline ? 0 : s->n_snap - 1;
+    for (int ph = 0; ph < out->n_phases; ph++)
+        out->phase_from_s[ph] = time_to_s(s->snap_t[ph]);
+    for (int k = 0; k < s->n; k++) {
+        const double *v = s->res[k].v;
+        PartResult *p = &out->part[k];
+        p->arrivals = v[MET_arrivals];
+        p->completed = v[MET_completed];
+        p->rejected = v[MET_rejected];
+        p->cold_pct = v[MET_cold_pct];
+        p->cold_share_pct = cold_total > 0 ? 100.0 *
+                                                 (double)s->res[k].cold_requests /
+                                                 cold_total
+                                           : 0.0;
+        p->instance_starts = v[MET_cold_starts];
+        p->mean_ms = v[MET_mean_ms];
+        p->p99_ms = v[MET_p99_ms];
+        p->cost_usd = v[MET_cost_usd];
+        for (int ph = 0; ph < out->n_phases; ph++) {
+            const PartSnap *a = &s->snap[ph][k], *b = &s->snap[ph + 1][k];
+            p->phase_arrivals[ph] = (double)(b->c[0] - a->c[0]);
+            p->phase_starts[ph] = (double)(b->c[5] - a->c[5]);
+            p->phase_cost_usd[ph] = phase_cost_usd(s, k, ph);
+        }
+    }
+}
+
 static int64_t compose_server_id(const void *st, const Request *req)
 {
     (void)st;
@@ -420,7 +462,8 @@ static uint64_t compose_served(const void *st)
         .handle = compose_handle, .queued = compose_queued,                    \
         .warmup = compose_warmup, .close = compose_close,                      \
         .cost_usd = compose_cost_usd, .stats = compose_stats,                  \
-        .server_id = compose_server_id, .served = compose_served,              \
+        .server_id = compose_server_id, .parts = compose_parts,                \
+        .served = compose_served,                                              \
     }
 
 const PlatformOps platform_pipeline = COMPOSE_OPS("pipeline", pipeline_create);

@@ -102,8 +102,8 @@ typedef enum RoutingKind {
 
 /* A composite alternative (PLATFORM_PIPELINE, PLATFORM_ROLLOUT) holds its
  * parts -- stages or versions -- as alternatives of their own. */
-#define COMPOSE_MAX_PARTS 8
-#define ROLLOUT_MAX_PHASES 16
+#define COMPOSE_MAX_PARTS RUN_MAX_PARTS
+#define ROLLOUT_MAX_PHASES RUN_MAX_PHASES
 
 /* Orchestration between a pipeline's stages (AWS Step Functions). */
 typedef enum OrchKind {

@@ -652,6 +652,8 @@ static void summarize(World *w, SimTime h, uint64_t unfinished,
     for (int i = 0; i < w->n_comp; i++) {
         const WorldComponent *c = &w->comp[i];
         c->ops->stats(c->state, h, v, w->rc->fn_out);
+        if (c->ops->parts != NULL)
+            c->ops->parts(c->state, out);
         uint64_t n = c->ops->served(c->state);
         served += n;
         if (c->ops->vm_served)
