@@ -274,25 +274,27 @@ static void print_parts(FILE *fp, const Scenario *sc, const RunResult *res,
         if (alt->n_parts == 0)
             continue;
         if (!header++)
-            fprintf(fp, "\n%-19s %-10s %9s %7s %8s %8s %9s %9s %10s\n",
+            fprintf(fp, "\n%-19s %-8s %9s %7s %8s %7s %8s %8s %8s %9s\n",
                     "stage / version", "part", "requests", "cold %",
-                    "share %", "starts", "mean ms", "p99 ms", "cost $");
+                    "share %", "starts", "cold ms", "mean ms", "p99 ms",
+                    "cost $");
         phases |= alt->kind == PLATFORM_ROLLOUT;
         for (int k = 0; k < alt->n_parts; k++)
-            fprintf(fp, "%-19s %-10s %9.0f %7.2f %8.1f %8.1f %9.1f %9.1f "
-                        "%10.4f\n",
+            fprintf(fp, "%-19s %-8s %9.0f %7.2f %8.1f %7.1f %8.1f %8.1f "
+                        "%8.1f %9.4f\n",
                     alt->name, alt->part[k].name,
                     PART_MEAN(ra, reps, k, arrivals, 0),
                     PART_MEAN(ra, reps, k, cold_pct, 0),
                     PART_MEAN(ra, reps, k, cold_share_pct, 0),
                     PART_MEAN(ra, reps, k, instance_starts, 0),
+                    PART_MEAN(ra, reps, k, cold_wait_ms, 0),
                     PART_MEAN(ra, reps, k, mean_ms, 0),
                     PART_MEAN(ra, reps, k, p99_ms, 0),
                     PART_MEAN(ra, reps, k, cost_usd, 0));
     }
     if (!phases)
         return;
-    fprintf(fp, "\n%-19s %5s %9s %-10s %8s %9s %8s %10s\n", "rollout",
+    fprintf(fp, "\n%-19s %5s %9s %-8s %8s %9s %7s %9s\n", "rollout",
             "phase", "from s", "version", "weight %", "requests", "starts",
             "cost $");
     for (int a = 0; a < sc->n_alt; a++) {
@@ -302,7 +304,7 @@ static void print_parts(FILE *fp, const Scenario *sc, const RunResult *res,
             continue;
         for (int ph = 0; ph < ra->n_phases; ph++)
             for (int k = 0; k < alt->n_parts; k++)
-                fprintf(fp, "%-19s %5d %9.0f %-10s %8.1f %9.1f %8.1f %10.4f\n",
+                fprintf(fp, "%-19s %5d %9.0f %-8s %8.1f %9.1f %7.1f %9.4f\n",
                         alt->name, ph, ra->phase_from_s[ph],
                         alt->part[k].name, 100 * alt->phase[ph].weight[k],
                         PART_MEAN(ra, reps, k, phase_arrivals, ph),

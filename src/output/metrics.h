@@ -151,6 +151,7 @@ typedef struct PartResult {
     double arrivals, completed, rejected, cold_pct;
     double cold_share_pct;         /* of every part's cold requests */
     double instance_starts, mean_ms, p99_ms, cost_usd;
+    double cold_wait_ms;           /* mean wait of its cold requests */
     double phase_arrivals[RUN_MAX_PHASES]; /* rollouts: per phase */
     double phase_starts[RUN_MAX_PHASES];
     double phase_cost_usd[RUN_MAX_PHASES];

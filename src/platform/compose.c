@@ -346,12 +346,13 @@ static void write_part_row(const Compose *s, FILE *fp, int k, int phase,
         double cold = (double)r->cold_requests;
         fprintf(fp,
                 "-1,0,%.17g,,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-                "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
+                "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
                 time_to_s(rc->horizon), r->v[MET_arrivals],
                 r->v[MET_completed], r->v[MET_rejected], r->v[MET_timed_out],
                 cold, r->v[MET_cold_pct],
                 cold_total > 0 ? 100.0 * cold / cold_total : 0.0,
-                r->v[MET_cold_starts], r->v[MET_mean_ms], r->v[MET_p99_ms],
+                r->v[MET_cold_starts], r->v[MET_mean_cold_wait_ms],
+                r->v[MET_mean_ms], r->v[MET_p99_ms],
                 r->v[MET_busy_mean], r->v[MET_starting_mean],
                 r->v[MET_instances_mean],
                 r->v[MET_cost_usd]);
@@ -367,7 +368,7 @@ static void write_part_row(const Compose *s, FILE *fp, int k, int phase,
                                s->snap[phase][v].c[4]);
     fprintf(fp,
             "%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-            "%.17g,%.17g,,,,,,%.17g\n",
+            "%.17g,%.17g,,,,,,,%.17g\n",
             phase, time_to_s(s->snap_t[phase]), time_to_s(s->snap_t[phase + 1]),
             100.0 * s->alt->phase[phase].weight[k], d[0], d[1], d[2], d[3],
             d[4], d[1] > 0 ? 100.0 * d[4] / d[1] : 0.0,
@@ -429,6 +430,7 @@ static void compose_parts(const void *st, RunResult *out)
                                                  cold_total
                                            : 0.0;
         p->instance_starts = v[MET_cold_starts];
+        p->cold_wait_ms = v[MET_mean_cold_wait_ms];
         p->mean_ms = v[MET_mean_ms];
         p->p99_ms = v[MET_p99_ms];
         p->cost_usd = v[MET_cost_usd];

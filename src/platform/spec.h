@@ -195,8 +195,8 @@ typedef struct WarmupSpec {
 #define STAGES_CSV_HEADER                                                      \
     "alternative,replication,part,name,phase,from_s,to_s,weight_pct,"         \
     "arrivals,completed,rejected,timed_out,cold,cold_pct,cold_share_pct,"     \
-    "instance_starts,mean_ms,p99_ms,busy_mean,starting_mean,instances_mean,"   \
-    "cost_usd"
+    "instance_starts,cold_wait_ms,mean_ms,p99_ms,busy_mean,starting_mean,"  \
+    "instances_mean,cost_usd"
 
 /* Everything one (alternative, replication) run needs. */
 typedef struct RunConfig {

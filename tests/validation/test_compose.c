@@ -95,8 +95,8 @@ static AltSpec composite(PlatformKind kind, AltSpec *parts, int n)
 typedef struct Row {
     int part, phase;
     double from_s, to_s, weight_pct, arrivals, completed, rejected, cold,
-        cold_share_pct, starts, busy_mean, starting_mean, instances_mean,
-        cost_usd;
+        cold_share_pct, starts, cold_wait_ms, busy_mean, starting_mean,
+        instances_mean, cost_usd;
 } Row;
 
 /* Splits one CSV line into fields (empty fields kept). */
@@ -119,7 +119,7 @@ static int read_rows(FILE *fp, Row *rows)
     rewind(fp);
     while (fgets(line, sizeof line, fp) != NULL && n < MAX_ROWS) {
         char *f[32];
-        cr_assert_eq(split(line, f, 32), 22, "stages.csv has 22 columns");
+        cr_assert_eq(split(line, f, 32), 23, "stages.csv has 23 columns");
         Row *r = &rows[n++];
         r->part = atoi(f[2]);
         r->phase = atoi(f[4]);
@@ -132,10 +132,11 @@ static int read_rows(FILE *fp, Row *rows)
         r->cold = atof(f[12]);
         r->cold_share_pct = atof(f[14]);
         r->starts = atof(f[15]);
-        r->busy_mean = atof(f[18]);
-        r->starting_mean = atof(f[19]);
-        r->instances_mean = atof(f[20]);
-        r->cost_usd = atof(f[21]);
+        r->cold_wait_ms = atof(f[16]);
+        r->busy_mean = atof(f[19]);
+        r->starting_mean = atof(f[20]);
+        r->instances_mean = atof(f[21]);
+        r->cost_usd = atof(f[22]);
     }
     return n;
 }
@@ -211,6 +212,7 @@ Test(compose, hand_worked_three_stages_one_cold_start)
         cr_assert_eq(rows[k].completed, 4);
         cr_assert_eq(rows[k].starts, starts[k]);
         cr_assert_float_eq(rows[k].cold_share_pct, share[k], 1e-12);
+        cr_assert_float_eq(rows[k].cold_wait_ms, k == 1 ? 1500.0 : 0.0, 1e-9);
         parts_usd += rows[k].cost_usd;
     }
     /* Little on the model stage: (1.9321 + 3 x 0.4321) s over 10 s */
