@@ -1802,6 +1802,11 @@ static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
                 goto fail;
             }
     }
+    /* its pricing column: the parts' entry, or "mixed" */
+    snprintf(a->price.id, sizeof a->price.id, "%s", a->part[0].price.id);
+    for (int k = 1; k < n; k++)
+        if (strcmp(a->part[k].price.id, a->price.id) != 0)
+            snprintf(a->price.id, sizeof a->price.id, "mixed");
     a->model_size_mb = sc->model.size_mb;
     a->model_memory_mb = sc->model.memory_mb;
     json_path_key(kp, sizeof kp, apath, pipeline ? "orchestration"
