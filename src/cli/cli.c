@@ -262,6 +262,44 @@ static double part_mean(const RunResult *res, int reps, int k, size_t off,
 #define PART_MEAN(res, reps, k, field, ph)                                     \
     part_mean(res, reps, k, offsetof(PartResult, field), ph)
 
+/* A rollout's overlap: the phases in which two or more versions take
+ * traffic, and what every version is billed in them; then what versions
+ * taking no traffic are billed (idle instances left over, provisioned ones
+ * kept): the double provisioning. */
+static void print_overlap(FILE *fp, const AltSpec *alt, const RunResult *ra,
+                          int reps)
+{
+    double usd = 0, starts = 0, idle_usd = 0, from = -1, to = -1;
+    for (int ph = 0; ph < ra->n_phases; ph++) {
+        int live = 0;
+        for (int k = 0; k < alt->n_parts; k++)
+            live += alt->phase[ph].weight[k] > 0;
+        for (int k = 0; k < alt->n_parts; k++) {
+            double c = PART_MEAN(ra, reps, k, phase_cost_usd, ph);
+            if (alt->phase[ph].weight[k] <= 0)
+                idle_usd += c;
+            if (live < 2)
+                continue;
+            usd += c;
+            starts += PART_MEAN(ra, reps, k, phase_starts, ph);
+        }
+        if (live >= 2 && from < 0)
+            from = ra->phase_from_s[ph];
+        if (live >= 2)
+            to = ph + 1 < ra->n_phases ? ra->phase_from_s[ph + 1] : -1;
+    }
+    if (from < 0)
+        fprintf(fp, "%s: no phase with two versions taking traffic", alt->name);
+    else if (to < 0)
+        fprintf(fp, "%s: overlap from %.0f s to the horizon: $%.4f, %.1f "
+                    "starts",
+                alt->name, from, usd, starts);
+    else
+        fprintf(fp, "%s: overlap %.0f-%.0f s: $%.4f, %.1f starts", alt->name,
+                from, to, usd, starts);
+    fprintf(fp, "; versions without traffic billed $%.4f\n", idle_usd);
+}
+
 /* After the main table: each pipeline's stages and rollout's versions
  * (means over the replications), and each rollout's phases. */
 static void print_parts(FILE *fp, const Scenario *sc, const RunResult *res,
@@ -311,6 +349,10 @@ static void print_parts(FILE *fp, const Scenario *sc, const RunResult *res,
                         PART_MEAN(ra, reps, k, phase_starts, ph),
                         PART_MEAN(ra, reps, k, phase_cost_usd, ph));
     }
+    fputc('\n', fp);
+    for (int a = 0; a < sc->n_alt; a++)
+        if (sc->alt[a].kind == PLATFORM_ROLLOUT)
+            print_overlap(fp, &sc->alt[a], &res[a * reps], reps);
 }
 
 static int run_scenario(const Streams *s, const RunOpts *o)
