@@ -1294,6 +1294,22 @@ static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
                           const char *apath, const Scenario *sc,
                           const Catalog *cat, AltSpec *a, char *catalog_date);
 
+/* The required "name" of the deployment at `apath` into a->name. */
+static int load_alt_name(const JCtx *c, const cJSON *alt, const char *apath,
+                         AltSpec *a)
+{
+    int rc;
+    if ((rc = json_str(c, alt, apath, "name", 1, NULL, a->name,
+                       sizeof a->name)) < 0)
+        return rc;
+    if (!scenario_name_valid(a->name))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.name: '%s' may use only letters, digits, '-', '_' "
+                       "and '.', and is not '.' or '..'",
+                       apath, a->name);
+    return 0;
+}
+
 /* Whether alternative `alt` is a composite (its platform, or the
  * defaults', is "pipeline" or "rollout"). */
 static int is_composite(const cJSON *alt, const cJSON *defs)
@@ -1329,14 +1345,8 @@ static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        "version names its own model (the scenario's "
                        "\"model\" serves the alternatives)",
                        apath);
-    if ((rc = json_str(c, alt, apath, "name", 1, NULL, a->name,
-                       sizeof a->name)) < 0)
+    if ((rc = load_alt_name(c, alt, apath, a)) < 0)
         return rc;
-    if (!scenario_name_valid(a->name))
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.name: '%s' may use only letters, digits, '-', '_' "
-                       "and '.', and is not '.' or '..'",
-                       apath, a->name);
     int beyond = 0;
     LimitViolation lv;
     o = from(alt, defs, "beyond_limits", apath, &p);
@@ -1767,14 +1777,8 @@ static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
     a->kind = pipeline ? PLATFORM_PIPELINE : PLATFORM_ROLLOUT;
     if ((rc = json_check_keys(c, alt, apath,
                               pipeline ? pipe_keys : roll_keys)) < 0 ||
-        (rc = json_str(c, alt, apath, "name", 1, NULL, a->name,
-                       sizeof a->name)) < 0)
+        (rc = load_alt_name(c, alt, apath, a)) < 0)
         return rc;
-    if (!scenario_name_valid(a->name))
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s.name: '%s' may use only letters, digits, '-', '_' "
-                       "and '.', and is not '.' or '..'",
-                       apath, a->name);
     if (workload_multi_function(&sc->workload))
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.platform: a %s serves one function and this "

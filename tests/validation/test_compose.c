@@ -141,11 +141,15 @@ static int read_rows(FILE *fp, Row *rows)
     return n;
 }
 
-/* Runs alt on wl with the observe hook and stages.csv rows. */
+/* Runs alt on wl with the observe hook (*seen cleared first, its orch
+ * kept) and stages.csv rows. */
 static RunResult run_with(const AltSpec *alt, const WorkloadSpec *wl,
                           double horizon_s, uint64_t seed, Seen *seen,
                           Row *rows, int *n_rows)
 {
+    const OrchSpec *orch = seen->orch;
+    memset(seen, 0, sizeof *seen);
+    seen->orch = orch;
     RunConfig rc = support_config(alt, wl, horizon_s, seed);
     rc.observe = observe;
     rc.observe_ctx = seen;
@@ -184,7 +188,6 @@ Test(compose, hand_worked_three_stages_one_cold_start)
     alt.orch.usd_per_transition = 25e-6;
     WorkloadSpec wl = support_constant(0.5, 0, 7);
     static Seen seen;
-    memset(&seen, 0, sizeof seen);
     Row rows[MAX_ROWS];
     int n;
     RunResult r = run_with(&alt, &wl, 10, 1, &seen, rows, &n);
@@ -248,7 +251,6 @@ Test(compose, pipeline_identities_and_little_per_stage)
     alt.orch.granularity_ms = 100;
     WorkloadSpec wl = support_poisson(5);
     static Seen seen;
-    memset(&seen, 0, sizeof seen);
     seen.orch = &alt.orch;
     Row rows[MAX_ROWS];
     int n;
@@ -325,7 +327,6 @@ Test(compose, hand_worked_rollout_schedule)
     AltSpec alt = rollout(v, 2, at, w, 3);
     WorkloadSpec wl = support_constant(1, 0, 9.5);
     static Seen seen;
-    memset(&seen, 0, sizeof seen);
     Row rows[MAX_ROWS];
     int n;
     RunResult r = run_with(&alt, &wl, 20, 7, &seen, rows, &n);
@@ -372,7 +373,6 @@ Test(compose, rollout_split_fractions_per_phase)
     AltSpec alt = rollout(v, 2, at, w, 4);
     WorkloadSpec wl = support_poisson(4);
     static Seen seen;
-    memset(&seen, 0, sizeof seen);
     Row rows[MAX_ROWS];
     int n;
     RunResult r = run_with(&alt, &wl, 2000, 20261202, &seen, rows, &n);
