@@ -7,6 +7,13 @@
  * after it pulled ahead (advance_arrivals), so the queue holds only live
  * work: one completion per request in service, at most one timer per
  * instance, and a handful of control events.
+ *
+ * Sub-worlds (host.h; a composite's parts, platform/compose.c) are Worlds
+ * without arrivals, pool or engine of their own: they schedule on the
+ * root's engine with their tag in the event kind's high bits, and the
+ * root's handler strips it and dispatches the event as the sub-world's.
+ * The priority is the untagged kind's, so the order of events at equal
+ * times is the same as in one World.
  */
 #include "world.h"
 
