@@ -32,7 +32,7 @@ static const char *const alt_keys[] = {
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
     "overflow", "cluster", "routing", "beyond_limits", "executor", "notes",
-    "model", NULL};
+    "model", "after", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -1339,6 +1339,10 @@ static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
         return load_composite(c, alt, defs, apath, sc, cat, a, catalog_date);
     if ((rc = json_check_keys(c, alt, apath, alt_keys)) < 0)
         return rc;
+    if (!is_part && cJSON_GetObjectItemCaseSensitive(alt, "after") != NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.after: only a pipeline's stage waits for others",
+                       apath);
     if (!is_part && cJSON_GetObjectItemCaseSensitive(alt, "model") != NULL)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.model: only a pipeline's stage or a rollout's "
@@ -1756,6 +1760,58 @@ static int load_phases(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* Stage k's "after" (at `path`): the names of earlier stages it waits for,
+ * into its after_mask; without it, the stage before it. */
+static int load_after(const JCtx *c, const cJSON *o, const char *path,
+                      AltSpec *a, int k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "after");
+    char ap[200];
+    json_path_key(ap, sizeof ap, path, "after");
+    a->part[k].after_mask = 0;
+    if (v == NULL)
+        return 0;
+    if (k == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: the first stage runs first and waits for none",
+                       ap);
+    int n = cJSON_GetArraySize(v);
+    if (!cJSON_IsArray(v) || n < 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected a non-empty array of names of earlier "
+                       "stages",
+                       ap);
+    for (int i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(v, i);
+        int j = 0;
+        while (j < k && !(cJSON_IsString(x) &&
+                          strcmp(x->valuestring, a->part[j].name) == 0))
+            j++;
+        if (j == k)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s[%d]: not the name of an earlier stage", ap, i);
+        a->part[k].after_mask = (uint8_t)(a->part[k].after_mask | 1u << j);
+    }
+    return 0;
+}
+
+/* Every stage but the last must be waited for by a later one, so that
+ * every path ends at the last stage (which ends the request). */
+static int check_sinks(const JCtx *c, const char *kp, const AltSpec *a)
+{
+    unsigned waited = 0;
+    for (int k = 1; k < a->n_parts; k++)
+        waited |= a->part[k].after_mask ? a->part[k].after_mask
+                                        : 1u << (k - 1);
+    for (int k = 0; k + 1 < a->n_parts; k++)
+        if (!(waited & 1u << k))
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s[%d]: no later stage waits for '%s': every "
+                           "path must end at the last stage",
+                           kp, k, a->part[k].name);
+    return 0;
+}
+
 /* A pipeline ("stages", "orchestration") or a rollout ("versions",
  * "schedule") at `apath`; its parts are deployments of their own. */
 static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
@@ -1798,6 +1854,16 @@ static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
                             cat, &a->part[k], catalog_date)) < 0)
             goto fail;
         a->n_parts++;
+        const cJSON *po = cJSON_GetArrayItem(parts, k);
+        if (!pipeline && cJSON_GetObjectItemCaseSensitive(po, "after")) {
+            rc = err_set(c->err, SIM_EINPUT, c->file,
+                         "%s.after: a rollout's versions share the traffic; "
+                         "only a pipeline's stages wait for others",
+                         ip);
+            goto fail;
+        }
+        if (pipeline && (rc = load_after(c, po, ip, a, k)) < 0)
+            goto fail;
         for (int j = 0; j < k; j++)
             if (strcmp(a->part[j].name, a->part[k].name) == 0) {
                 rc = err_set(c->err, SIM_EINPUT, c->file,
@@ -1806,6 +1872,8 @@ static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
                 goto fail;
             }
     }
+    if (pipeline && (rc = check_sinks(c, kp, a)) < 0)
+        goto fail;
     /* its pricing column: the parts' entry, or "mixed" */
     snprintf(a->price.id, sizeof a->price.id, "%s", a->part[0].price.id);
     for (int k = 1; k < n; k++)

@@ -8,18 +8,25 @@
  * cold starts, keep-alive and bill, its own metrics, and its own service and
  * cold-start streams (index k + 1 for part k), on the root's engine.  The
  * component only moves requests between parts:
- *   pipeline  a request enters stage 0 on arrival; when a stage completes
- *             it, it is held here for the transition time (an EV_STAGE
- *             event, even when that time is 0, so the stage's handler ends
- *             before the request moves on) and enters the next stage; a
- *             stage that rejects or times it out ends it there.  Each
- *             stage draws the request's service quantile anew (each stage
- *             runs other code), so trace durations do not apply.
- *             End-to-end latency = the sum of the stage times (entry to
- *             completion) + the transitions (n stages: n transitions, the
- *             first before stage 0 when transition_s > 0).  A request is
- *             cold iff some stage was cold for it (bit k of cold_parts);
- *             its queue and cold waits are counted per stage only.
+ *   pipeline  a small DAG of stages in topological order: stage 0 first,
+ *             each later stage after the stages of its after_mask (by
+ *             default the one before it: a chain), the last stage after
+ *             every path (config checks it).  The request waits here; each
+ *             stage runs a branch of it (world_branch_create: the same id
+ *             and origin), so stages after a fan-out run side by side.  A
+ *             stage begins once every stage it waits for has completed,
+ *             after the transition time (an EV_STAGE event, even when that
+ *             time is 0, so the handler of the stage that just ended
+ *             finishes first); a stage that rejects or times its branch out
+ *             fails the request, which ends with that outcome once its
+ *             running branches have ended.  Each stage draws its service
+ *             quantile anew (each stage runs other code), so trace
+ *             durations do not apply.  End-to-end latency = the longest
+ *             path of stage times (entry to completion) + one transition
+ *             per stage on it (the first before stage 0 when transition_s
+ *             > 0); for a chain, the sum of all.  A request is cold iff
+ *             some stage was cold for it (bit k of cold_parts); its queue
+ *             and cold waits are counted per stage only.
  *   rollout   an arrival goes to version v with the weight of v in the
  *             phase in force (one uniform draw per arrival from the split
  *             stream, RNG_SPLIT, so the other streams draw as they would
@@ -100,19 +107,7 @@ static double express_usd(const OrchSpec *o, SimTime dur_us)
 
 /* ---- moving requests ---------------------------------------------------- */
 
-/* Parks req here between stages: no part holds it. */
-static void hold(Compose *s, Request *req)
-{
-    req->tag = 0;
-    req->comp = s->root_comp;
-    req->where = REQ_AT_NONE;
-    req->outcome = REQ_PENDING;
-    req->start = -1; /* nothing to bill at the horizon */
-    req->inst = NULL;
-    req->vm = NULL;
-}
-
-/* Stage k takes req now (a transition). */
+/* Stage k takes req (a branch) now: a transition. */
 static void enter_stage(Compose *s, Request *req, int k)
 {
     req->part = (uint8_t)k;
@@ -121,12 +116,41 @@ static void enter_stage(Compose *s, Request *req, int k)
     world_sub_enter(s->part[k], req, 1);
 }
 
-/* Sends req to stage k after the transition time. */
+/* Sends req (a branch) to stage k after the transition time. */
 static void hop(Compose *s, Request *req, int k)
 {
     req->part = (uint8_t)k;
     world_schedule(s->w, sim_now(world_sim(s->w)) + s->transition_us,
                    EV_STAGE, req, 0);
+}
+
+/* The stages stage k waits for (bit j: stage j): its after_mask, by
+ * default the stage before it. */
+static unsigned after_of(const Compose *s, int k)
+{
+    unsigned m = s->alt->part[k].after_mask;
+    return k > 0 && m == 0 ? 1u << (k - 1) : m;
+}
+
+/* Begins, each in a branch of its own, every stage of req not begun whose
+ * stages before it are all done.  Stage 0 (no stage before it) enters at
+ * once when transitions take no time: req is being routed then, inside no
+ * part's handler; the others hop, so the stage that just ended finishes
+ * its handler first. */
+static void launch_ready(Compose *s, Request *req)
+{
+    for (int k = 0; k < s->n; k++) {
+        unsigned bit = 1u << k;
+        if ((req->parts_entered & bit) || (after_of(s, k) & ~req->parts_done))
+            continue;
+        req->parts_entered = (uint8_t)(req->parts_entered | bit);
+        req->parts_live++;
+        Request *b = world_branch_create(s->w, req);
+        if (k == 0 && s->transition_us == 0)
+            enter_stage(s, b, 0);
+        else
+            hop(s, b, k);
+    }
 }
 
 /* The request ends with `outcome` on the root World. */
@@ -146,18 +170,34 @@ static void finish(Compose *s, Request *req, ReqOutcome outcome)
     world_end_request(s->w, req, outcome);
 }
 
-static void pipeline_part_end(void *ctx, Request *req, ReqOutcome outcome)
+/* A stage ended branch b of its request: the stages now ready begin; the
+ * request ends when its last branch has, completed if every stage
+ * completed, else with the first failure's outcome (stages after a failed
+ * one never begin). */
+static void pipeline_part_end(void *ctx, Request *b, ReqOutcome outcome)
 {
     Compose *s = ctx;
-    int k = req->part;
-    if (req->cold)
-        req->cold_parts |= (uint8_t)(1u << k);
-    if (outcome == REQ_COMPLETED && k + 1 < s->n) {
-        hold(s, req);
-        hop(s, req, k + 1);
+    Request *req = b->parent;
+    unsigned bit = 1u << b->part;
+    if (b->cold)
+        req->cold_parts = (uint8_t)(req->cold_parts | bit);
+    req->parts_live--;
+    world_branch_free(s->w, b);
+    if (outcome == REQ_COMPLETED) {
+        req->parts_done = (uint8_t)(req->parts_done | bit);
+        if (req->outcome == REQ_PENDING)
+            launch_ready(s, req);
+    } else if (req->outcome == REQ_PENDING) {
+        req->outcome = (uint8_t)outcome;
+    }
+    if (req->parts_live > 0)
+        return;
+    if (req->outcome != REQ_PENDING) {
+        finish(s, req, (ReqOutcome)req->outcome);
         return;
     }
-    finish(s, req, outcome);
+    assert(req->parts_done == (1u << s->n) - 1); /* the last stage ends all */
+    finish(s, req, REQ_COMPLETED);
 }
 
 static void rollout_part_end(void *ctx, Request *req, ReqOutcome outcome)
@@ -268,10 +308,8 @@ static void compose_route(void *st, Request *req)
         int v = pick_version(s);
         req->part = (uint8_t)v;
         world_sub_enter(s->part[v], req, 0);
-    } else if (s->transition_us > 0) {
-        hop(s, req, 0);
     } else {
-        enter_stage(s, req, 0);
+        launch_ready(s, req); /* req waits here; branches run its stages */
     }
 }
 

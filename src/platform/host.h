@@ -144,6 +144,14 @@ World *world_sub_create(World *parent, const AltSpec *alt, uint32_t stream,
                         void *ctx);
 void world_sub_destroy(World *sub);
 
+/* A branch of req: a request from the root's pool with req's identity
+ * (id, origin, tokens) and `parent` = req, for one stage of a pipeline
+ * that runs beside others (fan-out).  It counts in no World's arrivals;
+ * at the horizon the part holding it counts it unfinished and it goes.
+ * Free it with world_branch_free once its part ended it. */
+Request *world_branch_create(World *w, Request *req);
+void world_branch_free(World *w, Request *branch);
+
 /* The root World of w (w itself at the top). */
 World *world_root(World *w);
 

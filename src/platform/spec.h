@@ -163,6 +163,9 @@ typedef struct AltSpec {
      * built the AltSpec: scenario_free frees a scenario's) */
     int n_parts;
     struct AltSpec *part;
+    uint8_t after_mask;           /* a pipeline's stage k > 0: the stages it
+                                     waits for (bit j: stage j < k); 0 =
+                                     the one before it */
     OrchSpec orch;                /* PLATFORM_PIPELINE */
     int n_phases;                 /* PLATFORM_ROLLOUT: at least 1, the */
     RolloutPhase phase[ROLLOUT_MAX_PHASES]; /* first at 0, increasing */

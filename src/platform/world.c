@@ -470,6 +470,31 @@ int world_functions(const World *w) { return w->n_fn; }
 
 World *world_root(World *w) { return w->root; }
 
+Request *world_branch_create(World *w, Request *req)
+{
+    World *root = w->root;
+    Request *b = pool_get(&root->req_pool);
+    b->id = req->id;
+    b->arrival = b->origin = req->origin;
+    b->bound_at = b->start = -1;
+    b->u_service = req->u_service;
+    b->fn = req->fn;
+    b->given_us = req->given_us;
+    b->prompt_tokens = req->prompt_tokens;
+    b->output_tokens = req->output_tokens;
+    b->first_token_us = -1;
+    b->live = 1;
+    b->parent = req;
+    return b;
+}
+
+void world_branch_free(World *w, Request *branch)
+{
+    assert(branch->parent != NULL);
+    branch->live = 0;
+    pool_put(&w->root->req_pool, branch);
+}
+
 double world_function_memory_mb(World *w, int fn)
 {
     w = w->root;
@@ -559,6 +584,11 @@ static void close_one(void *obj, void *arg)
         else
             hw->sub_unfinished++;
         req->arrival = req->origin;
+    }
+    if (req->parent != NULL) { /* a branch: its request counts for it */
+        req->live = 0;
+        pool_put(&w->req_pool, req);
+        return;
     }
     req->live = 0;
     req->outcome = REQ_UNFINISHED;

@@ -4,7 +4,8 @@
  *
  * Pins: a hand-worked 3-stage schedule with one cold start (every stage
  * time, every end-to-end latency, the stage counts, the standard
- * orchestration fee); the latency identity per request (end-to-end = the
+ * orchestration fee); a hand-worked fan-out and join (end to end = the
+ * longest path, the stages beside each other); the latency identity per request (end-to-end = the
  * sum of its stage times + one transition per stage, exact in
  * microseconds) on a random run too; the cost identity (the pipeline's bill
  * = the sum of the stages' bills in stages.csv + the orchestration fee,
@@ -35,7 +36,7 @@ typedef struct Seen {
     SimTime stage_sum[MAX_SEEN];
     SimTime e2e[MAX_SEEN];
     int stages_done[MAX_SEEN];
-    SimTime stage_lat[3][8]; /* the hand-worked case: stage, request */
+    SimTime stage_lat[4][8]; /* the hand-worked cases: stage, request */
     double sojourn_us[8];    /* per stage: sum over completed */
     SimTime longest_us[8];
     uint64_t completed[8];
@@ -58,7 +59,7 @@ static void observe(void *ctx, const Request *req, SimTime now)
         s->completed[k]++;
         if (lat > s->longest_us[k])
             s->longest_us[k] = lat;
-        if (req->id < 8 && k < 3)
+        if (req->id < 8 && k < 4)
             s->stage_lat[k][req->id] = lat;
         return;
     }
@@ -225,6 +226,53 @@ Test(compose, hand_worked_three_stages_one_cold_start)
     cr_assert_float_eq(r.v[MET_cost_usd], parts_usd + 12 * 25e-6, 1e-12);
     cr_assert_float_eq(r.v[MET_cost_requests_usd] - 12 * 25e-6,
                        3 * 4 * 0.20e-6, 1e-15); /* Lambda $0.20 per 1M */
+}
+
+Test(compose, hand_worked_fan_out_and_join)
+{
+    /* pre (0.1 s) -> {a (0.3 s), b (0.5 s, on demand, start 1.0 s)} ->
+     * post (0.05 s) after both; pre, a and post provisioned; 10 ms
+     * transitions; arrivals at 0 and 5 s.
+     * r0: pre 0.01-0.11; a and b enter at 0.12: a done 0.42, b cold,
+     *     ready 1.12, done 1.62; post 1.63-1.68: e2e 1.68 = the longest
+     *     path 3 x 0.01 + 0.1 + (1.0 + 0.5) + 0.05, not the sum of stages.
+     * r1: the same warm: b done 5.62, post 5.63-5.68: e2e 0.68.
+     * Four transitions per request (8 at $25 per 1M); one cold start. */
+    AltSpec parts[4] = {fixed_stage("pre", 0.1, 0.25),
+                        fixed_stage("a", 0.3, 0.25),
+                        fixed_stage("b", 0.5, 1.0),
+                        fixed_stage("post", 0.05, 0.25)};
+    for (int k = 0; k < 4; k += k == 1 ? 2 : 1) {
+        parts[k].n_prov = 1;
+        parts[k].prov[0].count = 1;
+    }
+    parts[2].after_mask = 1;       /* b after pre, beside a */
+    parts[3].after_mask = 2 | 4;   /* post after a and b */
+    AltSpec alt = composite(PLATFORM_PIPELINE, parts, 4);
+    alt.orch.kind = ORCH_STANDARD;
+    alt.orch.transition_s = 0.01;
+    alt.orch.usd_per_transition = 25e-6;
+    WorkloadSpec wl = support_constant(0.2, 0, 6);
+    static Seen seen;
+    Row rows[MAX_ROWS];
+    int n;
+    RunResult r = run_with(&alt, &wl, 10, 1, &seen, rows, &n);
+    cr_assert_eq(r.v[MET_completed], 2);
+    cr_assert_eq(r.v[MET_cold_starts], 1);
+    cr_assert_float_eq(r.v[MET_cold_pct], 50.0, 1e-12);
+    cr_assert_eq(seen.e2e[0], 1680000, "r0: %lld us", (long long)seen.e2e[0]);
+    cr_assert_eq(seen.e2e[1], 680000, "r1: %lld us", (long long)seen.e2e[1]);
+    cr_assert_eq(seen.stage_lat[1][0], 300000);
+    cr_assert_eq(seen.stage_lat[2][0], 1500000);
+    cr_assert_eq(seen.stage_lat[2][1], 500000);
+    cr_assert_eq(seen.stages_done[0], 4);
+    cr_assert_eq(n, 4);
+    double parts_usd = 0;
+    for (int k = 0; k < 4; k++) {
+        cr_assert_eq(rows[k].arrivals, 2);
+        parts_usd += rows[k].cost_usd;
+    }
+    cr_assert_float_eq(r.v[MET_cost_usd], parts_usd + 8 * 25e-6, 1e-12);
 }
 
 Test(compose, pipeline_identities_and_little_per_stage)
