@@ -246,6 +246,115 @@ static int finish_into(AtomicFile *af, int want, int rc, OutSet *set,
     return rc;
 }
 
+/* The mean over a composite alternative's replications of one part field
+ * (at byte offset `off` in PartResult, plus `ph` doubles for a phase). */
+static double part_mean(const RunResult *res, int reps, int k, size_t off,
+                        int ph)
+{
+    double sum = 0;
+    for (int r = 0; r < reps; r++) {
+        const char *p = (const char *)&res[r].part[k] + off;
+        sum += ((const double *)(const void *)p)[ph];
+    }
+    return sum / reps;
+}
+
+#define PART_MEAN(res, reps, k, field, ph)                                     \
+    part_mean(res, reps, k, offsetof(PartResult, field), ph)
+
+/* A rollout's overlap: the phases in which two or more versions take
+ * traffic, and what every version is billed in them; then what versions
+ * taking no traffic are billed (idle instances left over, provisioned ones
+ * kept): the double provisioning. */
+static void print_overlap(FILE *fp, const AltSpec *alt, const RunResult *ra,
+                          int reps)
+{
+    double usd = 0, starts = 0, idle_usd = 0, from = -1, to = -1;
+    for (int ph = 0; ph < ra->n_phases; ph++) {
+        int live = 0;
+        for (int k = 0; k < alt->n_parts; k++)
+            live += alt->phase[ph].weight[k] > 0;
+        for (int k = 0; k < alt->n_parts; k++) {
+            double c = PART_MEAN(ra, reps, k, phase_cost_usd, ph);
+            if (alt->phase[ph].weight[k] <= 0)
+                idle_usd += c;
+            if (live < 2)
+                continue;
+            usd += c;
+            starts += PART_MEAN(ra, reps, k, phase_starts, ph);
+        }
+        if (live >= 2 && from < 0)
+            from = ra->phase_from_s[ph];
+        if (live >= 2)
+            to = ph + 1 < ra->n_phases ? ra->phase_from_s[ph + 1] : -1;
+    }
+    if (from < 0)
+        fprintf(fp, "%s: no phase with two versions taking traffic", alt->name);
+    else if (to < 0)
+        fprintf(fp, "%s: overlap from %.0f s to the horizon: $%.4f, %.1f "
+                    "starts",
+                alt->name, from, usd, starts);
+    else
+        fprintf(fp, "%s: overlap %.0f-%.0f s: $%.4f, %.1f starts", alt->name,
+                from, to, usd, starts);
+    fprintf(fp, "; versions without traffic billed $%.4f\n", idle_usd);
+}
+
+/* After the main table: each pipeline's stages and rollout's versions
+ * (means over the replications), and each rollout's phases. */
+static void print_parts(FILE *fp, const Scenario *sc, const RunResult *res,
+                        int reps)
+{
+    int header = 0, phases = 0;
+    for (int a = 0; a < sc->n_alt; a++) {
+        const AltSpec *alt = &sc->alt[a];
+        const RunResult *ra = &res[a * reps];
+        if (alt->n_parts == 0)
+            continue;
+        if (!header++)
+            fprintf(fp, "\n%-19s %-8s %9s %7s %8s %7s %8s %8s %8s %9s\n",
+                    "stage / version", "part", "requests", "cold %",
+                    "share %", "starts", "cold ms", "mean ms", "p99 ms",
+                    "cost $");
+        phases |= alt->kind == PLATFORM_ROLLOUT;
+        for (int k = 0; k < alt->n_parts; k++)
+            fprintf(fp, "%-19s %-8s %9.0f %7.2f %8.1f %7.1f %8.1f %8.1f "
+                        "%8.1f %9.4f\n",
+                    alt->name, alt->part[k].name,
+                    PART_MEAN(ra, reps, k, arrivals, 0),
+                    PART_MEAN(ra, reps, k, cold_pct, 0),
+                    PART_MEAN(ra, reps, k, cold_share_pct, 0),
+                    PART_MEAN(ra, reps, k, instance_starts, 0),
+                    PART_MEAN(ra, reps, k, cold_wait_ms, 0),
+                    PART_MEAN(ra, reps, k, mean_ms, 0),
+                    PART_MEAN(ra, reps, k, p99_ms, 0),
+                    PART_MEAN(ra, reps, k, cost_usd, 0));
+    }
+    if (!phases)
+        return;
+    fprintf(fp, "\n%-19s %5s %9s %-8s %8s %9s %7s %9s\n", "rollout",
+            "phase", "from s", "version", "weight %", "requests", "starts",
+            "cost $");
+    for (int a = 0; a < sc->n_alt; a++) {
+        const AltSpec *alt = &sc->alt[a];
+        const RunResult *ra = &res[a * reps];
+        if (alt->kind != PLATFORM_ROLLOUT)
+            continue;
+        for (int ph = 0; ph < ra->n_phases; ph++)
+            for (int k = 0; k < alt->n_parts; k++)
+                fprintf(fp, "%-19s %5d %9.0f %-8s %8.1f %9.1f %7.1f %9.4f\n",
+                        alt->name, ph, ra->phase_from_s[ph],
+                        alt->part[k].name, 100 * alt->phase[ph].weight[k],
+                        PART_MEAN(ra, reps, k, phase_arrivals, ph),
+                        PART_MEAN(ra, reps, k, phase_starts, ph),
+                        PART_MEAN(ra, reps, k, phase_cost_usd, ph));
+    }
+    fputc('\n', fp);
+    for (int a = 0; a < sc->n_alt; a++)
+        if (sc->alt[a].kind == PLATFORM_ROLLOUT)
+            print_overlap(fp, &sc->alt[a], &res[a * reps], reps);
+}
+
 static int run_scenario(const Streams *s, const RunOpts *o)
 {
     Streams st = *s;
@@ -291,6 +400,22 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         }
         fprintf(fns.fp, "%s\n", FN_CSV_HEADER);
     }
+    /* Pipelines and rollouts: one row per stage or version (and phase) */
+    AtomicFile stages = {0};
+    int want_stages = 0;
+    for (int a = 0; a < sc.n_alt; a++)
+        want_stages |= sc.alt[a].n_parts > 0;
+    if (want_stages) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/stages.csv", dir);
+        if (atomic_file_open(&stages, path, &err) < 0) {
+            atomic_file_abort(&ts);
+            atomic_file_abort(&fns);
+            scenario_free(&sc);
+            return cli_fail(&st, &err);
+        }
+        fprintf(stages.fp, "%s\n", STAGES_CSV_HEADER);
+    }
 
     void *sink = NULL;
     char h5_path[1100], h5_tmp[1200];
@@ -298,8 +423,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         if (sink_hdf5 == NULL) {
             err_set(&err, SIM_EINPUT, "--requests",
                     "this simsrv was built without HDF5");
-            atomic_file_abort(&ts); /* both are no-ops when not open */
+            atomic_file_abort(&ts); /* all are no-ops when not open */
             atomic_file_abort(&fns);
+            atomic_file_abort(&stages);
             scenario_free(&sc);
             return cli_fail(&st, &err);
         }
@@ -320,8 +446,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         sink = sink_hdf5->open(h5_tmp, meta, &err);
         if (sink == NULL) {
             snprintf(err.where, sizeof err.where, "%s", h5_path);
-            atomic_file_abort(&ts); /* both are no-ops when not open */
+            atomic_file_abort(&ts); /* all are no-ops when not open */
             atomic_file_abort(&fns);
+            atomic_file_abort(&stages);
             scenario_free(&sc);
             return cli_fail(&st, &err);
         }
@@ -357,6 +484,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
             rc.ts_interval = want_ts ? time_from_s(sc.ts_interval_s) : 0;
             rc.ts_out = want_ts ? ts.fp : NULL;
             rc.fn_out = want_fns ? fns.fp : NULL;
+            rc.stages_out = want_stages ? stages.fp : NULL;
             rc.req_sink = sink != NULL ? sink_hdf5 : NULL;
             rc.req_sink_state = sink;
             rc.alt_index = a;
@@ -393,6 +521,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
     int rc = write_outputs(dir, &rep, &set, &err);
     rc = finish_into(&ts, want_ts, rc, &set, &err);
     rc = finish_into(&fns, want_fns, rc, &set, &err);
+    rc = finish_into(&stages, want_stages, rc, &set, &err);
     if (sink != NULL) {
         int src = sink_hdf5->close(sink, rc == 0, &err);
         if (rc == 0 && (rc = src) == 0)
@@ -406,6 +535,8 @@ static int run_scenario(const Streams *s, const RunOpts *o)
         outset_abort(&set);
     if (rc == 0)
         report_print_table(st.out, &rep, dir);
+    if (rc == 0 && want_stages)
+        print_parts(st.out, &sc, results, reps);
     if (rc == 0 && o->ci)
         report_print_ci(st.out, &rep);
     free(names);

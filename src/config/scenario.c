@@ -33,7 +33,8 @@ static const char *const alt_keys[] = {
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
     "overflow", "cluster", "routing", "beyond_limits", "executor", "queue",
-    "knative", "notes", "package", "payload", "gateway", NULL};
+    "knative", "notes", "package", "payload", "gateway", "model", "after",
+    NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -50,7 +51,26 @@ static const char *const autoscale_keys[] = {
 static const char *const lb_names[] = {"shared-queue", "round-robin",
                                        "least-outstanding", NULL};
 static const char *const platform_names[] = {"serverless", "vm", "hybrid",
-                                             "api", "knative", NULL};
+                                             "api", "knative", "pipeline",
+                                             "rollout", NULL};
+
+/* AWS Step Functions, us-east-1 (aws.amazon.com/step-functions/pricing/,
+ * read 2026-12-02; the same rules on the page archived 2020-07-28, and the
+ * figures as quoted by wring.co, "AWS Step Functions Pricing: Standard vs
+ * Express", 2026-03-14): Standard $0.025 per 1,000 state transitions, one
+ * transition "each time a step of your workflow is executed" (retries
+ * included); Express $1.00 per 1M requests and $0.00001667 per GB-second
+ * (the first tier: up to 1,000 GB-hours a month; the cheaper tiers beyond
+ * are not modelled), the duration "rounded up to the nearest 100ms", the
+ * memory "billed in 64-MB chunks".  The memory a workflow uses depends on
+ * its definition and payloads; 64 MB (one chunk) is an estimate for a
+ * chain of a few states passing small payloads.  The free tier (4,000
+ * transitions a month) is left out, as the other entries' free tiers are. */
+#define SFN_STANDARD_USD_PER_1M_TRANSITIONS 25.0
+#define SFN_EXPRESS_USD_PER_1M_REQUESTS 1.0
+#define SFN_EXPRESS_USD_PER_GB_S 0.00001667
+#define SFN_EXPRESS_MEMORY_MB 64.0
+#define SFN_EXPRESS_GRANULARITY_MS 100.0
 
 /* VM price multipliers (reference/pricing.md, 2026-11): typical 1-year
  * reserved ~0.60x, 3-year ~0.40x; spot observed ~0.30x for GPUs. */
@@ -1553,20 +1573,15 @@ static int load_knative(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
-static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
-                    int i, const Scenario *sc, const Catalog *cat,
-                    AltSpec *a, char *catalog_date)
+static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                          const char *apath, const Scenario *sc,
+                          const Catalog *cat, AltSpec *a, char *catalog_date);
+
+/* The required "name" of the deployment at `apath` into a->name. */
+static int load_alt_name(const JCtx *c, const cJSON *alt, const char *apath,
+                         AltSpec *a)
 {
     int rc;
-    char apath[64], kp[128];
-    const char *p;
-    const cJSON *o;
-    long long ll;
-    json_path_index(apath, sizeof apath, "alternatives", i);
-    memset(a, 0, sizeof *a);
-    if ((rc = json_expect_object(c, alt, apath)) < 0 ||
-        (rc = json_check_keys(c, alt, apath, alt_keys)) < 0)
-        return rc;
     if ((rc = json_str(c, alt, apath, "name", 1, NULL, a->name,
                        sizeof a->name)) < 0)
         return rc;
@@ -1575,6 +1590,50 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        "%s.name: '%s' may use only letters, digits, '-', '_' "
                        "and '.', and is not '.' or '..'",
                        apath, a->name);
+    return 0;
+}
+
+/* Whether alternative `alt` is a composite (its platform, or the
+ * defaults', is "pipeline" or "rollout"). */
+static int is_composite(const cJSON *alt, const cJSON *defs)
+{
+    const char *p;
+    const cJSON *o = from(alt, defs, "platform", "", &p);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "platform");
+    return cJSON_IsString(v) && (strcmp(v->valuestring, "pipeline") == 0 ||
+                                 strcmp(v->valuestring, "rollout") == 0);
+}
+
+/* One deployment at `apath`: an alternative, or (is_part) a composite's
+ * stage or version, which may name its own model. */
+static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                       const char *apath, int is_part, const Scenario *sc,
+                       const Catalog *cat, AltSpec *a, char *catalog_date)
+{
+    int rc;
+    char kp[128];
+    const char *p;
+    const cJSON *o;
+    long long ll;
+    memset(a, 0, sizeof *a);
+    if ((rc = json_expect_object(c, alt, apath)) < 0)
+        return rc;
+    if (!is_part && is_composite(alt, defs))
+        return load_composite(c, alt, defs, apath, sc, cat, a, catalog_date);
+    if ((rc = json_check_keys(c, alt, apath, alt_keys)) < 0)
+        return rc;
+    if (!is_part && cJSON_GetObjectItemCaseSensitive(alt, "after") != NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.after: only a pipeline's stage waits for others",
+                       apath);
+    if (!is_part && cJSON_GetObjectItemCaseSensitive(alt, "model") != NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.model: only a pipeline's stage or a rollout's "
+                       "version names its own model (the scenario's "
+                       "\"model\" serves the alternatives)",
+                       apath);
+    if ((rc = load_alt_name(c, alt, apath, a)) < 0)
+        return rc;
     int beyond = 0;
     LimitViolation lv;
     o = from(alt, defs, "beyond_limits", apath, &p);
@@ -1594,6 +1653,12 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
         a->kind = PLATFORM_API;
     else if (strcmp(a->platform, "knative") == 0)
         a->kind = PLATFORM_KNATIVE;
+    else if (strcmp(a->platform, "pipeline") == 0 ||
+             strcmp(a->platform, "rollout") == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.platform: a stage or version is one deployment "
+                       "(serverless, vm, hybrid, api or knative), not a '%s'",
+                       p, a->platform);
     else
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s.platform: unknown platform '%s' (did you mean "
@@ -1845,6 +1910,314 @@ int scenario_has_queue(const Scenario *sc)
     return 0;
 }
 
+static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                    int i, const Scenario *sc, const Catalog *cat,
+                    AltSpec *a, char *catalog_date)
+{
+    char apath[64];
+    json_path_index(apath, sizeof apath, "alternatives", i);
+    return load_alt_at(c, alt, defs, apath, 0, sc, cat, a, catalog_date);
+}
+
+/* ---- composite alternatives (platform/compose.c) ---------------------- */
+
+/* A stage or version at `path`: a deployment, with its own model profile
+ * when it names one ("model": a name in the folder of the scenario's
+ * model, or a path from the scenario's folder). */
+static int load_part(const JCtx *c, const cJSON *o, const cJSON *defs,
+                     const char *path, const Scenario *sc, const Catalog *cat,
+                     AltSpec *a, char *catalog_date)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "model");
+    if (m == NULL)
+        return load_alt_at(c, o, defs, path, 1, sc, cat, a, catalog_date);
+    char mp[128], file[1100], dir[512];
+    json_path_key(mp, sizeof mp, path, "model");
+    if (!cJSON_IsString(m) || m->valuestring[0] == '\0')
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected a model name (a profile in models/)",
+                       mp);
+    const char *name = m->valuestring;
+    if (strchr(name, '/') != NULL || strstr(name, ".json") != NULL) {
+        dir_of(c->file, dir, sizeof dir);
+        resolve(dir, name, file, sizeof file);
+    } else {
+        dir_of(sc->model_path, dir, sizeof dir);
+        snprintf(file, sizeof file, "%s/%s.json", dir, name);
+    }
+    FILE *probe = fopen(file, "r");
+    if (probe == NULL)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: unknown model '%s' (no profile file %s)", mp,
+                       name, file);
+    fclose(probe);
+    Scenario *own = xmalloc(sizeof *own); /* sc with the part's model */
+    *own = *sc;
+    int rc = profile_load(file, &own->model, c->err);
+    if (rc == 0)
+        rc = load_alt_at(c, o, defs, path, 1, own, cat, a, catalog_date);
+    free(own);
+    return rc;
+}
+
+/* "orchestration": how a pipeline's stages are chained, and its fees. */
+static int load_orchestration(const JCtx *c, const cJSON *v,
+                              const char *path, OrchSpec *o)
+{
+    static const char *const keys[] = {
+        "type", "transition_ms", "usd_per_1m_transitions",
+        "usd_per_1m_requests", "usd_per_gb_s", "memory_mb",
+        "granularity_ms", "notes", NULL};
+    static const char *const types[] = {"none", "standard", "express", NULL};
+    int rc, idx = 0;
+    double transition_ms = 0, per_1m_tr, per_1m_req;
+    char type[16] = "none", tp[160];
+    memset(o, 0, sizeof *o);
+    if (v == NULL)
+        return 0;
+    json_path_key(tp, sizeof tp, path, "type");
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_str(c, v, path, "type", 0, "none", type, sizeof type)) <
+            0 ||
+        (rc = pick_name(c, tp, type, types, &idx)) < 0 ||
+        (rc = json_num(c, v, path, "transition_ms", 0, 0, JNUM_NONNEGATIVE,
+                       &transition_ms)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_1m_transitions", 0,
+                       SFN_STANDARD_USD_PER_1M_TRANSITIONS, JNUM_NONNEGATIVE,
+                       &per_1m_tr)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_1m_requests", 0,
+                       SFN_EXPRESS_USD_PER_1M_REQUESTS, JNUM_NONNEGATIVE,
+                       &per_1m_req)) < 0 ||
+        (rc = json_num(c, v, path, "usd_per_gb_s", 0,
+                       SFN_EXPRESS_USD_PER_GB_S, JNUM_NONNEGATIVE,
+                       &o->usd_per_gb_s)) < 0 ||
+        (rc = json_num(c, v, path, "memory_mb", 0, SFN_EXPRESS_MEMORY_MB,
+                       JNUM_POSITIVE, &o->memory_mb)) < 0 ||
+        (rc = json_num(c, v, path, "granularity_ms", 0,
+                       SFN_EXPRESS_GRANULARITY_MS, JNUM_NONNEGATIVE,
+                       &o->granularity_ms)) < 0)
+        return rc;
+    if (transition_ms > 3.6e6)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.transition_ms: at most an hour (got %g)", path,
+                       transition_ms);
+    if (o->memory_mb > 1048576)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.memory_mb: at most 1048576 (got %g)", path,
+                       o->memory_mb);
+    o->kind = (OrchKind)idx;
+    o->transition_s = transition_ms * 1e-3;
+    o->usd_per_transition = per_1m_tr * 1e-6;
+    o->usd_per_request = per_1m_req * 1e-6;
+    return 0;
+}
+
+/* One phase of a rollout's schedule into a->phase[i]. */
+static int load_phase(const JCtx *c, const cJSON *ph, const char *pp, int i,
+                      AltSpec *a)
+{
+    static const char *const keys[] = {"at_s", "weights", "notes", NULL};
+    char wp[200];
+    int rc;
+    RolloutPhase *out = &a->phase[i];
+    json_path_key(wp, sizeof wp, pp, "weights");
+    if ((rc = json_expect_object(c, ph, pp)) < 0 ||
+        (rc = json_check_keys(c, ph, pp, keys)) < 0 ||
+        (rc = json_num(c, ph, pp, "at_s", 1, 0, JNUM_NONNEGATIVE,
+                       &out->at_s)) < 0)
+        return rc;
+    if (i == 0 && out->at_s != 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.at_s: the first phase starts at 0 (got %g)", pp,
+                       out->at_s);
+    if (i > 0 && !(out->at_s > a->phase[i - 1].at_s))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.at_s: phases must start in increasing order", pp);
+    if (out->at_s > 3.15e9)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.at_s: at most 100 years (3.15e9 s)", pp);
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(ph, "weights");
+    if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) != a->n_parts)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected an array of %d percentages, one per "
+                       "version",
+                       wp, a->n_parts);
+    double sum = 0;
+    for (int k = 0; k < a->n_parts; k++) {
+        const cJSON *x = cJSON_GetArrayItem(w, k);
+        if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0) ||
+            x->valuedouble > 100)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s[%d]: expected a percentage in 0..100", wp, k);
+        out->weight[k] = x->valuedouble / 100;
+        sum += x->valuedouble;
+    }
+    if (fabs(sum - 100) > 1e-9)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: the weights sum to %g, not 100", wp, sum);
+    return 0;
+}
+
+/* "schedule": a rollout's phases, each {"at_s", "weights": percent per
+ * version, summing to 100}; the first at 0, then increasing. */
+static int load_phases(const JCtx *c, const cJSON *v, const char *path,
+                       AltSpec *a)
+{
+    int n = cJSON_GetArraySize(v);
+    if (!cJSON_IsArray(v) || n < 1 || n > ROLLOUT_MAX_PHASES)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected an array of 1 to %d phases {\"at_s\": "
+                       "start, \"weights\": [percent per version]}",
+                       path, ROLLOUT_MAX_PHASES);
+    for (int i = 0; i < n; i++) {
+        char pp[160];
+        int rc;
+        json_path_index(pp, sizeof pp, path, i);
+        if ((rc = load_phase(c, cJSON_GetArrayItem(v, i), pp, i, a)) < 0)
+            return rc;
+    }
+    a->n_phases = n;
+    return 0;
+}
+
+/* Stage k's "after" (at `path`): the names of earlier stages it waits for,
+ * into its after_mask; without it, the stage before it. */
+static int load_after(const JCtx *c, const cJSON *o, const char *path,
+                      AltSpec *a, int k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "after");
+    char ap[200];
+    json_path_key(ap, sizeof ap, path, "after");
+    a->part[k].after_mask = 0;
+    if (v == NULL)
+        return 0;
+    if (k == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: the first stage runs first and waits for none",
+                       ap);
+    int n = cJSON_GetArraySize(v);
+    if (!cJSON_IsArray(v) || n < 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected a non-empty array of names of earlier "
+                       "stages",
+                       ap);
+    for (int i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(v, i);
+        int j = 0;
+        while (j < k && !(cJSON_IsString(x) &&
+                          strcmp(x->valuestring, a->part[j].name) == 0))
+            j++;
+        if (j == k)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s[%d]: not the name of an earlier stage", ap, i);
+        a->part[k].after_mask = (uint8_t)(a->part[k].after_mask | 1u << j);
+    }
+    return 0;
+}
+
+/* Every stage but the last must be waited for by a later one, so that
+ * every path ends at the last stage (which ends the request). */
+static int check_sinks(const JCtx *c, const char *kp, const AltSpec *a)
+{
+    unsigned waited = 0;
+    for (int k = 1; k < a->n_parts; k++)
+        waited |= a->part[k].after_mask ? a->part[k].after_mask
+                                        : 1u << (k - 1);
+    for (int k = 0; k + 1 < a->n_parts; k++)
+        if (!(waited & 1u << k))
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s[%d]: no later stage waits for '%s': every "
+                           "path must end at the last stage",
+                           kp, k, a->part[k].name);
+    return 0;
+}
+
+/* A pipeline ("stages", "orchestration") or a rollout ("versions",
+ * "schedule") at `apath`; its parts are deployments of their own. */
+static int load_composite(const JCtx *c, const cJSON *alt, const cJSON *defs,
+                          const char *apath, const Scenario *sc,
+                          const Catalog *cat, AltSpec *a, char *catalog_date)
+{
+    static const char *const pipe_keys[] = {"name", "platform", "stages",
+                                            "orchestration", "notes", NULL};
+    static const char *const roll_keys[] = {"name", "platform", "versions",
+                                            "schedule", "notes", NULL};
+    int rc;
+    const char *p;
+    char kp[128], ip[160];
+    const cJSON *o = from(alt, defs, "platform", apath, &p);
+    snprintf(a->platform, sizeof a->platform, "%s",
+             cJSON_GetObjectItemCaseSensitive(o, "platform")->valuestring);
+    int pipeline = strcmp(a->platform, "pipeline") == 0;
+    const char *list = pipeline ? "stages" : "versions";
+    a->kind = pipeline ? PLATFORM_PIPELINE : PLATFORM_ROLLOUT;
+    if ((rc = json_check_keys(c, alt, apath,
+                              pipeline ? pipe_keys : roll_keys)) < 0 ||
+        (rc = load_alt_name(c, alt, apath, a)) < 0)
+        return rc;
+    if (workload_multi_function(&sc->workload))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.platform: a %s serves one function and this "
+                       "workload (%s) has many",
+                       p, a->platform, sc->workload.type);
+    const cJSON *parts = cJSON_GetObjectItemCaseSensitive(alt, list);
+    int n = cJSON_GetArraySize(parts);
+    json_path_key(kp, sizeof kp, apath, list);
+    if (!cJSON_IsArray(parts) || n < 1 + !pipeline || n > COMPOSE_MAX_PARTS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected an array of %d to %d deployments", kp,
+                       1 + !pipeline, COMPOSE_MAX_PARTS);
+    a->part = xcalloc((size_t)n, sizeof *a->part);
+    for (int k = 0; k < n; k++) {
+        json_path_index(ip, sizeof ip, kp, k);
+        if ((rc = load_part(c, cJSON_GetArrayItem(parts, k), defs, ip, sc,
+                            cat, &a->part[k], catalog_date)) < 0)
+            goto fail;
+        a->n_parts++;
+        const cJSON *po = cJSON_GetArrayItem(parts, k);
+        if (!pipeline && cJSON_GetObjectItemCaseSensitive(po, "after")) {
+            rc = err_set(c->err, SIM_EINPUT, c->file,
+                         "%s.after: a rollout's versions share the traffic; "
+                         "only a pipeline's stages wait for others",
+                         ip);
+            goto fail;
+        }
+        if (pipeline && (rc = load_after(c, po, ip, a, k)) < 0)
+            goto fail;
+        for (int j = 0; j < k; j++)
+            if (strcmp(a->part[j].name, a->part[k].name) == 0) {
+                rc = err_set(c->err, SIM_EINPUT, c->file,
+                             "%s.name: '%s' is already the name of %s[%d]",
+                             ip, a->part[k].name, list, j);
+                goto fail;
+            }
+    }
+    if (pipeline && (rc = check_sinks(c, kp, a)) < 0)
+        goto fail;
+    /* its pricing column: the parts' entry, or "mixed" */
+    snprintf(a->price.id, sizeof a->price.id, "%s", a->part[0].price.id);
+    for (int k = 1; k < n; k++)
+        if (strcmp(a->part[k].price.id, a->price.id) != 0)
+            snprintf(a->price.id, sizeof a->price.id, "mixed");
+    a->model_size_mb = sc->model.size_mb;
+    a->model_memory_mb = sc->model.memory_mb;
+    json_path_key(kp, sizeof kp, apath, pipeline ? "orchestration"
+                                                 : "schedule");
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(
+        alt, pipeline ? "orchestration" : "schedule");
+    rc = pipeline ? load_orchestration(c, x, kp, &a->orch)
+                  : load_phases(c, x, kp, a);
+    if (rc < 0)
+        goto fail;
+    return 0;
+fail:
+    free(a->part);
+    a->part = NULL;
+    a->n_parts = 0;
+    return rc;
+}
+
 static int scenario_from_tree(const char *path, cJSON *root,
                               const ScenarioOverrides *ov, Scenario *sc,
                               Err *err);
@@ -2001,6 +2374,12 @@ static int scenario_from_tree(const char *path, cJSON *root,
         ((rc = json_expect_object(&c, defs, "defaults")) < 0 ||
          (rc = json_check_keys(&c, defs, "defaults", alt_keys)) < 0))
         goto fail;
+    if (defs != NULL && cJSON_GetObjectItemCaseSensitive(defs, "model")) {
+        rc = err_set(err, SIM_EINPUT, path,
+                     "defaults.model: the scenario's \"model\" is the "
+                     "default; a stage or version names its own");
+        goto fail;
+    }
     if (defs != NULL && cJSON_GetObjectItemCaseSensitive(defs, "name")) {
         rc = err_set(err, SIM_EINPUT, path,
                      "defaults.name: each alternative names itself");
@@ -2078,6 +2457,8 @@ fail:
 void scenario_free(Scenario *sc)
 {
     free(sc->json_text);
+    for (int i = 0; sc->alt != NULL && i < sc->n_alt; i++)
+        free(sc->alt[i].part);
     free(sc->alt);
     sc->json_text = NULL;
     sc->alt = NULL;

@@ -30,6 +30,7 @@ typedef enum RngStream {
     RNG_ROUTING = 4,  /* random warm routing (routing "random") */
     RNG_SPOT = 5,     /* spot VM interruption notices */
     RNG_QUEUE = 6,    /* a queue's invocation failures and quantiles */
+    RNG_SPLIT = 7,    /* a rollout's traffic split between versions */
     RNG_NSTREAMS
 } RngStream;
 

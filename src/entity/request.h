@@ -72,6 +72,18 @@ typedef struct Request {
                                   that made it to carry others (a queue's
                                   invocation: world_carrier_new) */
     uint16_t receives;         /* times a queue handed it to an invocation */
+    uint8_t tag;               /* the sub-world holding it (a pipeline's
+                                  stage, a rollout's version): 0 = none */
+    uint8_t part;              /* a composite's part it is in or enters
+                                  next (platform/compose.c) */
+    uint8_t cold_parts;        /* a pipeline: bit k = cold at stage k */
+    uint8_t parts_done;        /* a pipeline: bit k = stage k completed */
+    uint8_t parts_entered;     /* ... bit k = stage k begun */
+    uint8_t parts_live;        /* ... its branches not ended yet */
+    struct Request *parent;    /* a branch (one stage's copy of a pipeline
+                                  request): the request; else NULL */
+    SimTime origin;            /* arrival at the top World (a sub-world
+                                  sets `arrival` to its own entry) */
     LlmSeq seq;                /* its sequence in an llm executor's engine
                                   (the engine's while it is there) */
 } Request;

@@ -146,6 +146,20 @@ typedef struct MetricInfo {
 
 extern const MetricInfo metric_info[MET_COUNT];
 
+/* One part of a composite alternative (a pipeline's stage, a rollout's
+ * version) over the run, and over each rollout phase. */
+#define RUN_MAX_PARTS 8
+#define RUN_MAX_PHASES 16
+typedef struct PartResult {
+    double arrivals, completed, rejected, cold_pct;
+    double cold_share_pct;         /* of every part's cold requests */
+    double instance_starts, mean_ms, p99_ms, cost_usd;
+    double cold_wait_ms;           /* mean wait of its cold requests */
+    double phase_arrivals[RUN_MAX_PHASES]; /* rollouts: per phase */
+    double phase_starts[RUN_MAX_PHASES];
+    double phase_cost_usd[RUN_MAX_PHASES];
+} PartResult;
+
 /* The summary of one run. */
 typedef struct RunResult {
     double v[MET_COUNT];
@@ -155,6 +169,10 @@ typedef struct RunResult {
     uint64_t peak_pending;         /* most events pending at once */
     uint64_t cold_requests;        /* completed and cold */
     double lat_cdf_ms[RUN_CDF_POINTS]; /* latency at run_cdf_p, ms */
+    int n_parts;                   /* a composite's parts, else 0 */
+    int n_phases;                  /* a rollout's phases begun, else 0 */
+    double phase_from_s[RUN_MAX_PHASES];
+    PartResult part[RUN_MAX_PARTS];
 } RunResult;
 
 /* One timeseries interval. */

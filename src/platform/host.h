@@ -44,6 +44,9 @@
     X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \
                           NULL: a forced notice for the oldest VM) */          \
     X(EV_VM_INTERRUPT) /* the provider reclaims a spot VM (obj: Vm) */         \
+    X(EV_STAGE)        /* a composite's timer: a request enters its next    \
+                          stage (obj: Request), or a rollout's phase begins \
+                          (obj: NULL) */                                       \
     X(EV_ARRIVAL)      /* the next request */                                  \
     X(EV_QUEUE_POLL)   /* a queue's poller looks again (a batch window     \
                           ends, an invocation ended) */                        \
@@ -141,5 +144,61 @@ void world_count_batch(World *w, int n);
 /* Schedules an event of `kind` at its priority. */
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch);
+
+/* ---- sub-worlds: the parts of a composite alternative ------------------
+ *
+ * A pipeline's stage or a rollout's version (platform/compose.c) is a World
+ * of its own -- its alternative's components, its metrics, its cold-start
+ * and service streams -- that shares its root's engine and request pool.
+ * Its events carry its tag in the kind's high bits and the root hands them
+ * to it, so its components run unchanged.  A request enters it by
+ * world_sub_enter(); when the sub-world ends the request, its metrics count
+ * the stage (latency from entry) and `on_end` decides what comes next
+ * (another stage, or world_end_request on the root). */
+
+/* A sub-world of `parent` for alternative `alt`, with its streams at index
+ * `stream` (>= 1; the root's are index 0).  The parent's destroy must
+ * world_sub_destroy it.  At most WORLD_MAX_SUBS per root. */
+#define WORLD_MAX_SUBS 16
+World *world_sub_create(World *parent, const AltSpec *alt, uint32_t stream,
+                        void (*on_end)(void *ctx, Request *req,
+                                       ReqOutcome outcome),
+                        void *ctx);
+void world_sub_destroy(World *sub);
+
+/* A branch of req: a request from the root's pool with req's identity
+ * (id, origin, tokens) and `parent` = req, for one stage of a pipeline
+ * that runs beside others (fan-out).  It counts in no World's arrivals;
+ * at the horizon the part holding it counts it unfinished and it goes.
+ * Free it with world_branch_free once its part ended it. */
+Request *world_branch_create(World *w, Request *req);
+void world_branch_free(World *w, Request *branch);
+
+/* The root World of w (w itself at the top). */
+World *world_root(World *w);
+
+/* Routes req into sub now: its entry time becomes its `arrival` there (the
+ * first entry keeps the original in `origin`), its placement is forgotten;
+ * with `redraw` its service quantile is drawn anew from the sub-world's
+ * service stream (a pipeline's stage runs other code than the one before). */
+void world_sub_enter(World *sub, Request *req, int redraw);
+
+/* The warm-up point has come (the parent's warmup op). */
+void world_sub_warmup(World *sub, SimTime now);
+
+/* The horizon: its components stop billing (the parent's close op). */
+void world_sub_close(World *sub, SimTime horizon);
+
+/* Dollars of its components, as PlatformOps.cost_usd. */
+double world_sub_cost_usd(World *sub, SimTime now, int final, int since_warmup,
+                          double *v);
+
+/* Its summary at the horizon, after the root has closed the requests still
+ * live (those in sub count as its unfinished); checks its conservation. */
+void world_sub_finish(World *sub, RunResult *out);
+
+/* Its counters so far (since the warm-up point): arrivals, completed,
+ * rejected, timed out, cold requests and instance starts. */
+void world_sub_counts(const World *sub, uint64_t c[6]);
 
 #endif

@@ -12,6 +12,8 @@ static const PlatformOps *const platforms[] = {
     &platform_api,
     &platform_queue,
     &platform_knative,
+    &platform_pipeline,
+    &platform_rollout,
 };
 
 const PlatformOps *platform_find(const char *name)

@@ -69,6 +69,8 @@ typedef struct PlatformOps {
     void (*stats)(void *st, SimTime h, double *v, FILE *fn_out);
     /* The id of the instance or VM serving req, or -1. */
     int64_t (*server_id)(const void *st, const Request *req);
+    /* A composite's parts into out->part (after stats).  May be NULL. */
+    void (*parts)(const void *st, RunResult *out);
     /* Requests it started (less starts lost to interruptions). */
     uint64_t (*served)(const void *st);
     /* Adds its LLM engines' counters, cumulative from time 0 to now, into
@@ -81,6 +83,7 @@ typedef struct PlatformOps {
 
 extern const PlatformOps platform_serverless, platform_vm, platform_api,
     platform_queue, platform_knative;
+extern const PlatformOps platform_pipeline, platform_rollout; /* compose.c */
 
 /* The table of the platform named `name`, or NULL. */
 const PlatformOps *platform_find(const char *name);

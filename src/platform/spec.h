@@ -32,7 +32,11 @@ typedef enum PlatformKind {
     PLATFORM_VM,
     PLATFORM_HYBRID,       /* VM base fleet + serverless overflow */
     PLATFORM_API,          /* a hosted per-token API (platform/api.c) */
-    PLATFORM_KNATIVE       /* Knative Serving on a node pool (knative.c) */
+    PLATFORM_KNATIVE,      /* Knative Serving on a node pool (knative.c) */
+    PLATFORM_PIPELINE,     /* a chain of stages, each its own deployment
+                              (platform/compose.c) */
+    PLATFORM_ROLLOUT       /* versions sharing the traffic by scheduled
+                              weights (platform/compose.c) */
 } PlatformKind;
 
 typedef enum LbKind {
@@ -144,6 +148,34 @@ typedef struct AddonSpec {
     PriceEntry gw;         /* its catalog entry */
     double gw_timeout_s;   /* integration timeout (default the entry's) */
 } AddonSpec;
+/* A composite alternative (PLATFORM_PIPELINE, PLATFORM_ROLLOUT) holds its
+ * parts -- stages or versions -- as alternatives of their own. */
+#define COMPOSE_MAX_PARTS RUN_MAX_PARTS
+#define ROLLOUT_MAX_PHASES RUN_MAX_PHASES
+
+/* Orchestration between a pipeline's stages (AWS Step Functions). */
+typedef enum OrchKind {
+    ORCH_NONE = 0,         /* the stages call each other: no fee */
+    ORCH_STANDARD,         /* per state transition */
+    ORCH_EXPRESS           /* per request + GB-s of the workflow's duration */
+} OrchKind;
+
+typedef struct OrchSpec {
+    OrchKind kind;
+    double transition_s;          /* delay of each transition (entering a
+                                     stage), seconds */
+    double usd_per_transition;    /* ORCH_STANDARD */
+    double usd_per_request;       /* ORCH_EXPRESS */
+    double usd_per_gb_s;          /* ORCH_EXPRESS, duration */
+    double memory_mb;             /* ORCH_EXPRESS: billed memory, rounded
+                                     up to 64 MB */
+    double granularity_ms;        /* ORCH_EXPRESS: duration rounded up */
+} OrchSpec;
+
+typedef struct RolloutPhase {
+    double at_s;                  /* phase start, seconds from 0 */
+    double weight[COMPOSE_MAX_PARTS]; /* per version, summing to 1 */
+} RolloutPhase;
 
 typedef struct AltSpec {
     char name[64];
@@ -179,6 +211,16 @@ typedef struct AltSpec {
     QueueSpec queue;       /* PLATFORM_SERVERLESS: an event source */
     KnativeSpec kn;        /* PLATFORM_KNATIVE (nodes: vm) */
     AddonSpec addon;       /* package, payload, gateway */
+    /* PLATFORM_PIPELINE / PLATFORM_ROLLOUT: its parts (owned by whoever
+     * built the AltSpec: scenario_free frees a scenario's) */
+    int n_parts;
+    struct AltSpec *part;
+    uint8_t after_mask;           /* a pipeline's stage k > 0: the stages it
+                                     waits for (bit j: stage j < k); 0 =
+                                     the one before it */
+    OrchSpec orch;                /* PLATFORM_PIPELINE */
+    int n_phases;                 /* PLATFORM_ROLLOUT: at least 1, the */
+    RolloutPhase phase[ROLLOUT_MAX_PHASES]; /* first at 0, increasing */
 } AltSpec;
 
 typedef enum WarmupMethod {
@@ -202,6 +244,15 @@ typedef struct WarmupSpec {
     "completed,rejected,timed_out,unfinished,cold,cold_pct,instance_starts," \
     "prewarms,evictions,idle_gb_s"
 
+/* The per-part rows' header (stages.csv): one row per pipeline stage or
+ * rollout version over the run (phase -1), and per rollout version and
+ * phase. */
+#define STAGES_CSV_HEADER                                                      \
+    "alternative,replication,part,name,phase,from_s,to_s,weight_pct,"         \
+    "arrivals,completed,rejected,timed_out,cold,cold_pct,cold_share_pct,"     \
+    "instance_starts,cold_wait_ms,mean_ms,p99_ms,busy_mean,starting_mean,"  \
+    "instances_mean,cost_usd"
+
 /* Everything one (alternative, replication) run needs. */
 typedef struct RunConfig {
     const AltSpec *alt;
@@ -220,6 +271,8 @@ typedef struct RunConfig {
     FILE *ts_out;          /* timeseries rows go here, or NULL */
     FILE *fn_out;          /* per-function rows go here, or NULL
                               (columns: FN_CSV_HEADER) */
+    FILE *stages_out;      /* per-stage / per-version rows of composite
+                              alternatives, or NULL (STAGES_CSV_HEADER) */
     const char *model_name; /* names a one-function workload's function in
                                those rows (NULL: "") */
     void (*progress)(void *ctx, double frac, uint64_t events);

@@ -7,6 +7,13 @@
  * after it pulled ahead (advance_arrivals), so the queue holds only live
  * work: one completion per request in service, at most one timer per
  * instance, and a handful of control events.
+ *
+ * Sub-worlds (host.h; a composite's parts, platform/compose.c) are Worlds
+ * without arrivals, pool or engine of their own: they schedule on the
+ * root's engine with their tag in the event kind's high bits, and the
+ * root's handler strips it and dispatches the event as the sub-world's.
+ * The priority is the untagged kind's, so the order of events at equal
+ * times is the same as in one World.
  */
 #include "world.h"
 
@@ -31,7 +38,9 @@
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch)
 {
-    sim_schedule(w->sim, t, PRIO(kind), kind, obj, epoch);
+    /* a sub-world's events carry its tag, so the root hands them back */
+    sim_schedule(w->sim, t, PRIO(kind), kind | w->tag << WORLD_TAG_SHIFT, obj,
+                 epoch);
 }
 
 SimTime world_service_us(const Request *req, const HwProfile *hw, int batch,
@@ -115,7 +124,8 @@ static void record(World *w, const Request *req, SimTime now)
                                                  : 0;
     r.server = -1;
     if (req->where != REQ_AT_NONE) {
-        const WorldComponent *c = &w->comp[req->comp];
+        const World *hw = req->tag ? w->sub[req->tag - 1] : w;
+        const WorldComponent *c = &hw->comp[req->comp];
         r.server = c->ops->server_id(c->state, req);
     }
     w->rc->req_sink->write(w->rc->req_sink_state, &r);
@@ -177,6 +187,13 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome)
         return;
     }
     req->outcome = (uint8_t)outcome;
+    if (w->on_end != NULL) { /* a sub-world: its part ends, not the request */
+        metrics_end(w->m, req, sim_now(w->sim));
+        if (w->rc->observe != NULL)
+            w->rc->observe(w->rc->observe_ctx, req, sim_now(w->sim));
+        w->on_end(w->on_end_ctx, req, outcome);
+        return;
+    }
     gateway_end(w, req, outcome);
     if (w->rc->mser != NULL && outcome == REQ_COMPLETED)
         mser_log(w->rc->mser, time_to_ms(sim_now(w->sim) - req->arrival),
@@ -246,9 +263,9 @@ static void route(World *w, Request *req)
     w->comp[i].ops->route(w->comp[i].state, req);
 }
 
-void world_retry_request(World *w, Request *req)
+/* Forgets where req was placed and how it was served. */
+static void forget_placement(Request *req)
 {
-    assert(req->live);
     req->next = NULL;
     req->inst = NULL;
     req->vm = NULL;
@@ -265,6 +282,12 @@ void world_retry_request(World *w, Request *req)
     req->batch_leader = 0;
     req->tokens_out_done = 0; /* its tokens are generated again */
     req->first_token_us = -1;
+}
+
+void world_retry_request(World *w, Request *req)
+{
+    assert(req->live);
+    forget_placement(req);
     route(w, req);
 }
 
@@ -309,7 +332,7 @@ static void on_arrival(World *w)
     advance_arrivals(w);
     Request *req = pool_get(&w->req_pool);
     req->id = w->next_req_id++;
-    req->arrival = sim_now(w->sim);
+    req->arrival = req->origin = sim_now(w->sim);
     req->bound_at = -1;
     req->start = -1;
     req->u_service = gsl_rng_uniform_pos(w->r_svc);
@@ -386,10 +409,9 @@ static void on_warmup(World *w)
     metrics_llm_warmup(w->m, &st);
 }
 
-static void handle(void *model, Sim *sim, const Event *ev)
+/* Runs one event of w's own (untagged) kinds. */
+static void dispatch(World *w, const Event *ev)
 {
-    World *w = model;
-    (void)sim;
     switch (ev->kind) {
     case EV_WARMUP:
         on_warmup(w);
@@ -415,6 +437,21 @@ static void handle(void *model, Sim *sim, const Event *ev)
         const WorldComponent *c = &w->comp[w->owner[ev->kind]];
         c->ops->handle(c->state, ev);
     }
+    }
+}
+
+static void handle(void *model, Sim *sim, const Event *ev)
+{
+    World *w = model;
+    (void)sim;
+    uint32_t tag = ev->kind >> WORLD_TAG_SHIFT;
+    if (tag != 0) { /* a sub-world's event, without its tag */
+        assert(tag <= (uint32_t)w->n_sub);
+        Event e = *ev;
+        e.kind &= ((uint32_t)1 << WORLD_TAG_SHIFT) - 1;
+        dispatch(w->sub[tag - 1], &e);
+    } else {
+        dispatch(w, ev);
     }
     size_t pending = sim_pending(w->sim);
     if (pending > w->peak_pending)
@@ -448,8 +485,13 @@ static void create_components(World *w, const AltSpec *a)
 {
     memset(w->owner, UINT8_MAX, sizeof w->owner);
     int srv = -1, vm = -1;
-    if (a->kind == PLATFORM_API) {
-        w->route_base = w->route_overflow = add_component(w, "api", a);
+    static const char *const single[] = {
+        [PLATFORM_API] = "api", [PLATFORM_PIPELINE] = "pipeline",
+        [PLATFORM_ROLLOUT] = "rollout"};
+    if (a->kind == PLATFORM_API || a->kind == PLATFORM_PIPELINE ||
+        a->kind == PLATFORM_ROLLOUT) {
+        w->route_base = w->route_overflow = add_component(w, single[a->kind],
+                                                          a);
         return;
     }
     if (a->kind == PLATFORM_KNATIVE) {
@@ -474,6 +516,7 @@ World *world_create(const RunConfig *rc)
     World *w = xcalloc(1, sizeof *w);
     w->rc = rc;
     w->alt = a;
+    w->root = w;
     w->sim = sim_create(handle, w);
     w->m = metrics_create(rc->slo);
     metrics_llm_slo(w->m, rc->slo_ttft, rc->slo_tpot);
@@ -513,8 +556,36 @@ gsl_rng *world_cold_rng(World *w) { return w->r_cold; }
 void world_count_stale(World *w) { w->stale++; }
 int world_functions(const World *w) { return w->n_fn; }
 
+World *world_root(World *w) { return w->root; }
+
+Request *world_branch_create(World *w, Request *req)
+{
+    World *root = w->root;
+    Request *b = pool_get(&root->req_pool);
+    b->id = req->id;
+    b->arrival = b->origin = req->origin;
+    b->bound_at = b->start = -1;
+    b->u_service = req->u_service;
+    b->fn = req->fn;
+    b->given_us = req->given_us;
+    b->prompt_tokens = req->prompt_tokens;
+    b->output_tokens = req->output_tokens;
+    b->first_token_us = -1;
+    b->live = 1;
+    b->parent = req;
+    return b;
+}
+
+void world_branch_free(World *w, Request *branch)
+{
+    assert(branch->parent != NULL);
+    branch->live = 0;
+    pool_put(&w->root->req_pool, branch);
+}
+
 double world_function_memory_mb(World *w, int fn)
 {
+    w = w->root;
     return w->arr_type->function_memory_mb != NULL
                ? w->arr_type->function_memory_mb(&w->arr, fn)
                : 0.0;
@@ -523,6 +594,7 @@ double world_function_memory_mb(World *w, int fn)
 void world_function_names(World *w, int fn, const char **app,
                           const char **id)
 {
+    w = w->root;
     *app = "";
     *id = NULL;
     if (w->arr_type->function_ids != NULL)
@@ -534,7 +606,7 @@ void world_function_names(World *w, int fn, const char **app,
 void world_each_request(World *w, void (*visit)(void *obj, void *arg),
                         void *arg)
 {
-    pool_each(&w->req_pool, visit, arg);
+    pool_each(&w->root->req_pool, visit, arg);
 }
 
 void world_llm_stats(World *w, SimTime now, LlmRunStats *st)
@@ -588,12 +660,22 @@ static void close_one(void *obj, void *arg)
     World *w = u->w;
     if (!req->live)
         return;
+    World *hw = req->tag ? w->sub[req->tag - 1] : w; /* who holds it */
     if (req->start >= 0 && req->where != REQ_AT_NONE) {
-        const WorldComponent *c = &w->comp[req->comp];
+        const WorldComponent *c = &hw->comp[req->comp];
         if (c->ops->bill_partial != NULL)
             c->ops->bill_partial(c->state, req, u->horizon - req->start);
     }
-    if (req->carrier) { /* what it carries is counted on its own */
+    if (hw != w && !req->carrier) { /* unfinished in its sub-world too */
+        if (req->arrival < hw->warmup)
+            hw->sub_pre_unfinished++;
+        else
+            hw->sub_unfinished++;
+        req->arrival = req->origin;
+    }
+    /* a queue's invocation (its messages are counted on their own), or a
+     * branch (its request counts for it) */
+    if (req->carrier || req->parent != NULL) {
         req->live = 0;
         pool_put(&w->req_pool, req);
         return;
@@ -602,6 +684,7 @@ static void close_one(void *obj, void *arg)
     req->outcome = REQ_UNFINISHED;
     if (w->rc->req_sink != NULL)
         record(w, req, u->horizon);
+    req->tag = 0;
     if (req->arrival < w->warmup)
         u->pre++;
     else
@@ -617,38 +700,33 @@ static uint64_t close_unfinished(World *w, SimTime horizon, uint64_t *pre)
     return u.n;
 }
 
-void world_finish(World *w, RunResult *out)
+/* Conservation (DESIGN.md section 3): counted in four places -- for the
+ * requests measured, and apart for those deleted as warm-up.  A violation
+ * is a bug: it aborts. */
+static void check_conservation(const World *w, uint64_t unfinished,
+                               uint64_t pre_unfinished)
 {
-    SimTime h = w->rc->horizon;
-    Metrics *m = w->m;
-    memset(out, 0, sizeof *out);
-    if (sim_now(w->sim) < h)
-        sim_run(w->sim, h); /* moves the clock to h */
-    for (int i = 0; i < w->n_comp; i++)
-        if (w->comp[i].ops->close != NULL)
-            w->comp[i].ops->close(w->comp[i].state, h);
-    metrics_advance(m, h);
-    /* The last window closes now; its row waits for the final cost. */
-    TsRow last_row;
-    int last_window = w->rc->ts_interval > 0 && m->win_t0 < h;
-    if (last_window)
-        close_window(w, h, &last_row);
-    uint64_t pre_unfinished;
-    uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
-
-    /* Conservation (DESIGN.md section 3): counted in four places -- for the
-     * requests measured, and apart for those deleted as warm-up. */
+    const Metrics *m = w->m;
     if (m->arrivals != m->completed + m->rejected + m->timed_out + unfinished ||
         m->pre_arrivals != m->pre_ended + pre_unfinished) {
         fprintf(stderr,
-                "simsrv: BUG: conservation violated: %" PRIu64
+                "simsrv: BUG: conservation violated%s%s: %" PRIu64
                 " arrivals != %" PRIu64 " completed + %" PRIu64
                 " rejected + %" PRIu64 " timed out + %" PRIu64 " unfinished\n",
+                w->tag ? " in part " : "", w->tag ? w->alt->name : "",
                 m->arrivals, m->completed, m->rejected, m->timed_out,
                 unfinished);
         abort();
     }
+}
 
+/* The summary of a closed World into *out; the last timeseries row waits
+ * in *last_row for the final cost (NULL: none). */
+static void summarize(World *w, SimTime h, uint64_t unfinished,
+                      TsRow *last_row, RunResult *out)
+{
+    Metrics *m = w->m;
+    memset(out, 0, sizeof *out);
     /* Integrals and costs over [warmup, horizon). */
     for (int st = 0; st < INST_NSTATES; st++) {
         m->state_us[st] -= m->state_us_w[st];
@@ -692,19 +770,22 @@ void world_finish(World *w, RunResult *out)
     v[MET_instances_mean] =
         v[MET_busy_mean] + v[MET_idle_mean] + v[MET_starting_mean];
     v[MET_peak_instances] = (double)m->peak_alive;
+    v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
+                       m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
+                      hus;
+    v[MET_vm_peak] = (double)m->vm_peak;
+    /* (a composite's stats sum its parts' instances and VMs into these) */
     uint64_t served = 0, served_vm = 0;
     for (int i = 0; i < w->n_comp; i++) {
         const WorldComponent *c = &w->comp[i];
         c->ops->stats(c->state, h, v, w->rc->fn_out);
+        if (c->ops->parts != NULL)
+            c->ops->parts(c->state, out);
         uint64_t n = c->ops->served(c->state);
         served += n;
         if (c->ops->vm_served)
             served_vm += n;
     }
-    v[MET_vms_mean] = (m->vm_state_us[INST_STARTING] +
-                       m->vm_state_us[INST_IDLE] + m->vm_state_us[INST_BUSY]) /
-                      hus;
-    v[MET_vm_peak] = (double)m->vm_peak;
     v[MET_served_vm_pct] =
         served ? 100.0 * (double)served_vm / (double)served : 0.0;
     v[MET_mean_batch] =
@@ -712,12 +793,12 @@ void world_finish(World *w, RunResult *out)
     /* Costs: the whole run for the last timeseries row, then from the
      * warm-up point on, each component's parts into v. */
     double usd_all = 0, usd = 0;
-    if (last_window) {
+    if (last_row != NULL) {
         for (int i = 0; i < w->n_comp; i++)
             usd_all += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 0,
                                                 NULL);
-        last_row.cost_usd = usd_all + gateway_usd(w, h, 0);
-        write_window(w, &last_row);
+        last_row->cost_usd = usd_all + gateway_usd(w, h, 0);
+        write_window(w, last_row);
     }
     for (int i = 0; i < w->n_comp; i++)
         usd += w->comp[i].ops->cost_usd(w->comp[i].state, h, 1, 1, v);
@@ -743,10 +824,32 @@ void world_finish(World *w, RunResult *out)
     out->cold_requests = m->cold;
 }
 
+void world_finish(World *w, RunResult *out)
+{
+    SimTime h = w->rc->horizon;
+    Metrics *m = w->m;
+    if (sim_now(w->sim) < h)
+        sim_run(w->sim, h); /* moves the clock to h */
+    for (int i = 0; i < w->n_comp; i++)
+        if (w->comp[i].ops->close != NULL)
+            w->comp[i].ops->close(w->comp[i].state, h);
+    metrics_advance(m, h);
+    /* The last window closes now; its row waits for the final cost. */
+    TsRow last_row;
+    int last_window = w->rc->ts_interval > 0 && m->win_t0 < h;
+    if (last_window)
+        close_window(w, h, &last_row);
+    uint64_t pre_unfinished;
+    uint64_t unfinished = close_unfinished(w, h, &pre_unfinished);
+    check_conservation(w, unfinished, pre_unfinished);
+    summarize(w, h, unfinished, last_window ? &last_row : NULL, out);
+}
+
 void world_destroy(World *w)
 {
     if (w == NULL)
         return;
+    assert(w->root == w); /* sub-worlds go by world_sub_destroy */
     for (int i = 0; i < w->n_comp; i++)
         w->comp[i].ops->destroy(w->comp[i].state);
     if (w->arr_type->fini != NULL)
@@ -758,6 +861,106 @@ void world_destroy(World *w)
     metrics_destroy(w->m);
     sim_destroy(w->sim);
     free(w);
+}
+
+/* ---- sub-worlds ------------------------------------------------------ */
+
+World *world_sub_create(World *parent, const AltSpec *alt, uint32_t stream,
+                        void (*on_end)(void *ctx, Request *req,
+                                       ReqOutcome outcome),
+                        void *ctx)
+{
+    World *root = parent->root;
+    assert(root->n_sub < WORLD_MAX_SUBS && stream >= 1);
+    World *w = xcalloc(1, sizeof *w);
+    w->own_rc = *root->rc;
+    w->own_rc.alt = alt;
+    w->own_rc.ts_out = NULL; /* the root writes the run's rows */
+    w->own_rc.fn_out = NULL;
+    w->own_rc.stages_out = NULL;
+    w->own_rc.req_sink = NULL;
+    w->own_rc.progress = NULL;
+    w->own_rc.mser = NULL; /* `observe` stays: tests see every part end */
+    w->rc = &w->own_rc;
+    w->alt = alt;
+    w->root = root;
+    w->sim = root->sim;
+    w->m = metrics_create(root->rc->slo);
+    metrics_llm_slo(w->m, root->rc->slo_ttft, root->rc->slo_tpot);
+    w->r_svc = rng_create(root->rc->seed, root->rc->rep, RNG_SERVICE, stream);
+    w->r_cold = rng_create(root->rc->seed, root->rc->rep, RNG_COLDSTART,
+                           stream);
+    w->arr_type = root->arr_type;
+    w->n_fn = root->n_fn;
+    w->warmup = w->m->warmup = root->warmup;
+    w->on_end = on_end;
+    w->on_end_ctx = ctx;
+    root->sub[root->n_sub++] = w;
+    w->tag = (uint32_t)root->n_sub;
+    create_components(w, alt);
+    return w;
+}
+
+void world_sub_destroy(World *w)
+{
+    if (w == NULL)
+        return;
+    for (int i = 0; i < w->n_comp; i++)
+        w->comp[i].ops->destroy(w->comp[i].state);
+    gsl_rng_free(w->r_svc);
+    gsl_rng_free(w->r_cold);
+    metrics_destroy(w->m);
+    free(w);
+}
+
+void world_sub_enter(World *sub, Request *req, int redraw)
+{
+    forget_placement(req);
+    req->arrival = sim_now(sub->sim);
+    req->tag = (uint8_t)sub->tag;
+    if (redraw) {
+        req->u_service = gsl_rng_uniform_pos(sub->r_svc);
+        req->given_us = -1; /* a trace's duration is not this part's */
+    }
+    metrics_arrival(sub->m, req->arrival);
+    route(sub, req);
+}
+
+void world_sub_warmup(World *sub, SimTime now) { on_warmup(sub); (void)now; }
+
+void world_sub_close(World *sub, SimTime horizon)
+{
+    for (int i = 0; i < sub->n_comp; i++)
+        if (sub->comp[i].ops->close != NULL)
+            sub->comp[i].ops->close(sub->comp[i].state, horizon);
+    metrics_advance(sub->m, horizon);
+}
+
+double world_sub_cost_usd(World *sub, SimTime now, int final, int since_warmup,
+                          double *v)
+{
+    double usd = 0;
+    for (int i = 0; i < sub->n_comp; i++)
+        usd += sub->comp[i].ops->cost_usd(sub->comp[i].state, now, final,
+                                          since_warmup, v);
+    return usd;
+}
+
+void world_sub_finish(World *sub, RunResult *out)
+{
+    check_conservation(sub, sub->sub_unfinished, sub->sub_pre_unfinished);
+    summarize(sub, sub->rc->horizon, sub->sub_unfinished, NULL, out);
+}
+
+void world_sub_counts(const World *sub, uint64_t c[6])
+{
+    const Metrics *m = sub->m;
+    c[0] = m->arrivals;
+    c[1] = m->completed;
+    c[2] = m->rejected;
+    c[3] = m->timed_out;
+    c[4] = m->cold;
+    c[5] = m->instance_starts;
 }
 
 SimTime world_mser5_warmup(const RunConfig *rc)

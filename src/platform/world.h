@@ -77,7 +77,22 @@ typedef struct World {
                                        warm-up point) */
     uint64_t gw_timeouts;           /* completed after its timeout, from
                                        the warm-up on */
+    /* Sub-worlds (host.h): a part of a composite alternative shares its
+     * root's engine and request pool; the root hands it the events that
+     * carry its tag (kind >> WORLD_TAG_SHIFT). */
+    struct World *root;             /* itself at the top */
+    uint32_t tag;                   /* 0 at the top; k + 1 for root->sub[k] */
+    int n_sub;
+    struct World *sub[WORLD_MAX_SUBS];
+    void (*on_end)(void *ctx, Request *req, ReqOutcome outcome);
+    void *on_end_ctx;
+    RunConfig own_rc;               /* a sub-world's config (its root's,
+                                       for its own alternative) */
+    uint64_t sub_unfinished, sub_pre_unfinished; /* live in it at the
+                                       horizon, closed by the root */
 } World;
+
+#define WORLD_TAG_SHIFT 24
 
 /* MSER-5 pilot: batch means of 5 consecutive completed latencies and the
  * time the last of each batch completed (the first MSER_MAX_BATCHES). */
