@@ -315,3 +315,52 @@ Test(gpu, conservation_after_every_event_random_scenarios)
     cr_assert_gt(sum[MET_stockout_waited], 0);
     gsl_rng_free(r);
 }
+
+/* G GPUs on `nodes` nodes for instances that hold one GPU for their one
+ * exponential(1 s) request (no start, no keep-alive) under Poisson demand
+ * of `rate`: the refused fraction (on_stockout reject) is Erlang B(G, a),
+ * the waiting one (wait) Erlang C(G, a), a = rate x 1 s. */
+static void stockout_run(StockoutRule rule, int nodes, int gpus_per_node,
+                         double rate, double *frac, int R)
+{
+    AltSpec alt = gpu_alt(gpus_per_node, 16, 4096, 1024, 0);
+    alt.hw.warm.kind = DIST_EXPONENTIAL;
+    alt.hw.warm.a_s = 1.0;
+    alt.cluster.kind[0].count = nodes;
+    alt.cluster.on_stockout = rule;
+    alt.keepalive.keepalive_s = 0;
+    WorkloadSpec wl = support_poisson(rate);
+    for (int r = 0; r < R; r++) {
+        RunResult res = support_run(&alt, &wl, 20000, 4711, (uint32_t)r);
+        double n = rule == STOCKOUT_REJECT ? res.v[MET_stockout_rejected]
+                                           : res.v[MET_stockout_waited];
+        frac[r] = n / res.v[MET_arrivals];
+        if (rule == STOCKOUT_REJECT)
+            cr_assert_eq(res.v[MET_stockout_rejected], res.v[MET_rejected]);
+    }
+}
+
+Test(gpu, stockout_refused_fraction_is_erlang_b)
+{
+    enum { R = 10 };
+    double x[R];
+    /* 4 GPUs on one node, a = 3: B(4, 3) = 3.375 / 16.375 */
+    stockout_run(STOCKOUT_REJECT, 1, 4, 3.0, x, R);
+    cr_assert_float_eq(stats_erlang_b(4, 3.0), 3.375 / 16.375, 1e-12);
+    support_check_in_interval("refused, 4 GPUs, a = 3 (Erlang B)", x, R,
+                              stats_erlang_b(4, 3.0), 0);
+    /* 8 GPUs on 4 nodes of 2, a = 5 */
+    stockout_run(STOCKOUT_REJECT, 4, 2, 5.0, x, R);
+    support_check_in_interval("refused, 8 GPUs on 4 nodes, a = 5 (Erlang B)",
+                              x, R, stats_erlang_b(8, 5.0), 0);
+}
+
+Test(gpu, stockout_waiting_fraction_is_erlang_c)
+{
+    /* with on_stockout wait the starts queue FIFO for a GPU: M/M/4 */
+    enum { R = 10 };
+    double x[R];
+    stockout_run(STOCKOUT_WAIT, 1, 4, 3.0, x, R);
+    support_check_in_interval("waited, 4 GPUs, a = 3 (Erlang C)", x, R,
+                              stats_erlang_c(4, 3.0), 0);
+}
