@@ -43,6 +43,8 @@
     X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \
                           NULL: a forced notice for the oldest VM) */          \
     X(EV_VM_INTERRUPT) /* the provider reclaims a spot VM (obj: Vm) */         \
+    X(EV_NODE_NOTICE)  /* a spot node's interruption notice (obj: Node) */     \
+    X(EV_NODE_INTERRUPT) /* the provider reclaims a spot node (obj: Node) */   \
     X(EV_ARRIVAL)      /* the next request */                                  \
     X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
     X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \

@@ -117,6 +117,7 @@
 #include "../util/prefetch.h"
 #include "../util/xalloc.h"
 #include "platform.h"
+#include "spot.h"
 
 /* The priority of an event kind is its place in WORLD_EVENTS. */
 #define PRIO(kind) ((unsigned)(kind))
@@ -205,6 +206,9 @@ struct SrvPool {
     uint64_t stockout_rejected, stockout_waited;
     uint64_t spot_interruptions, spot_retried;
     gsl_rng *r_spot;      /* spot nodes' notice draws, or NULL */
+    SpotHeld held;        /* scratch: what a reclaimed node held */
+    Instance **on_node;   /* scratch: a node's instances */
+    int cap_on_node;
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
@@ -572,6 +576,11 @@ static void go_idle(SrvPool *s, Instance *inst)
         } else {
             avail_touch(s, inst);
         }
+        return;
+    }
+    if (inst->retiring) { /* its spot node is going */
+        destroy_instance(s, inst);
+        drain_queue(s);
         return;
     }
     SrvFn *f = fn_of(s, inst);
@@ -1059,6 +1068,9 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
             if (!inst->provisioned)
                 first->init_billed_us = inst->init_us;
         }
+        for (Request *req = first; req != NULL; req = req->next)
+            req->done_epoch = ++s->epoch_counter; /* (a spot node's loss
+                                                     makes it stale) */
         inst->in_use = n;
         avail_touch(s, inst);
         return extra;
@@ -1070,6 +1082,7 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
     avail_touch(s, inst);
     first->inst = inst;
     first->start = sim_now(s->sim);
+    first->done_epoch = ++s->epoch_counter;
     first->on_provisioned = inst->provisioned;
     if (!inst->served_any) {
         inst->served_any = 1;
@@ -1253,7 +1266,10 @@ static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
     }
     if (swaps_out(s, inst) && swap_out_at(s, inst) <= now) {
         swap_out(s, inst);
-        drain_queue(s); /* its GPU memory may start a queued request */
+        arm_idle_timer(s, inst);
+        drain_queue(s); /* its GPU memory may start a queued request (and
+                           inst may be evicted for room) */
+        return;
     }
     arm_idle_timer(s, inst);
 }
@@ -1264,6 +1280,12 @@ static void close_prov_period(SrvPool *s, SimTime now)
                                              s->alt->price.prov_granularity_s);
     s->cost.pc_mb_s += billed_s * (int64_t)s->pc_target * s->alt->memory_mb;
     s->pc_seg_start = now;
+}
+
+/* Whether inst's node is a spot node under notice (inst goes with it). */
+static int on_closed_node(const SrvPool *s, const Instance *inst)
+{
+    return inst->node >= 0 && s->cl.nodes[inst->node].closed;
 }
 
 /* Moves the provisioned fleet to `target` instances.  Fewer: idle ones
@@ -1293,7 +1315,7 @@ static void provision(SrvPool *s, int target)
     }
     for (int i = 0; i < s->pc_n && s->pc_active < target; i++) {
         Instance *inst = s->pc_all[i];
-        if (inst->retiring) {
+        if (inst->retiring && !on_closed_node(s, inst)) {
             inst->retiring = 0;
             s->pc_active++;
             avail_touch(s, inst);
@@ -1314,6 +1336,113 @@ static void on_provision(SrvPool *s)
     SimTime next = spec_prov_next_change(s->alt, now);
     if (next < world_config(s->w)->horizon)
         world_schedule(s->w, next, EV_PROVISION, NULL, 0);
+}
+
+/* ---- spot nodes -------------------------------------------------------- */
+
+/* Schedules node i's next interruption notice, if it is a spot node and
+ * the notice comes before the horizon. */
+static void draw_node_notice(SrvPool *s, int i)
+{
+    const NodeSpec *ns = &s->alt->cluster.kind[s->cl.nodes[i].kind];
+    SimTime at;
+    if (ns->spot_per_hour > 0 &&
+        spot_next_notice(s->r_spot, ns->spot_per_hour, sim_now(s->sim),
+                         world_config(s->w)->horizon, &at))
+        world_schedule(s->w, at, EV_NODE_NOTICE, &s->cl.nodes[i], 0);
+}
+
+/* The instances on node i, into s->on_node (they may go meanwhile). */
+static int instances_on(SrvPool *s, int i)
+{
+    int n = 0;
+    for (Instance *inst = s->all; inst != NULL; inst = inst->all_next) {
+        if (inst->node != i)
+            continue;
+        if (n == s->cap_on_node) {
+            s->cap_on_node = s->cap_on_node ? 2 * s->cap_on_node : 16;
+            s->on_node = xrealloc(s->on_node, (size_t)s->cap_on_node *
+                                                  sizeof *s->on_node);
+        }
+        s->on_node[n++] = inst;
+    }
+    return n;
+}
+
+/* Node i's notice: it takes no new instances, its idle ones go now, the
+ * others take no new requests (retiring) and go when they have nothing to
+ * do; provisioned ones are replaced elsewhere at once. */
+static void on_node_notice(SrvPool *s, int i)
+{
+    s->cl.nodes[i].closed = 1;
+    int n = instances_on(s, i), replace = 0;
+    for (int k = 0; k < n; k++) {
+        Instance *inst = s->on_node[k];
+        if (inst->retiring)
+            continue; /* (a provisioned one already retiring) */
+        if (inst->state == INST_IDLE) {
+            replace |= inst->provisioned;
+            destroy_instance(s, inst);
+            continue;
+        }
+        inst->retiring = 1;
+        if (inst->provisioned) {
+            s->pc_active--;
+            replace = 1;
+        }
+        if (inst->list != NULL) /* an available or open-starting list */
+            instlist_remove(inst->list, inst);
+        avail_touch(s, inst);
+    }
+    if (replace)
+        provision(s, s->pc_target);
+    SimTime at = sim_now(s->sim) +
+                 time_from_s(s->alt->cluster.kind[s->cl.nodes[i].kind]
+                                 .spot_notice_s);
+    if (at < world_config(s->w)->horizon)
+        world_schedule(s->w, at, EV_NODE_INTERRUPT, &s->cl.nodes[i], 0);
+    drain_queue(s);
+}
+
+static int held_on_node(const Request *req, const void *node)
+{
+    return req->where == REQ_AT_SERVERLESS && req->inst != NULL &&
+           req->inst->node == *(const int *)node;
+}
+
+/* The provider reclaims node i: its instances go with what they hold (in
+ * service, bound while starting or swapping in, in a forming batch), which
+ * is routed again, oldest first, keeping its arrival time; lost work is
+ * not billed.  An empty node of its kind replaces it at once, and its
+ * notices start anew. */
+static void on_node_interrupt(SrvPool *s, int i)
+{
+    spot_collect(s->w, &s->held, held_on_node, &i);
+    int n = instances_on(s, i);
+    for (int k = 0; k < n; k++) {
+        Instance *inst = s->on_node[k];
+        s->ex.ops->clear(&s->ex, &inst->unit);
+        inst->in_use = 0;
+        inst->bound = 0;
+        inst->wait_head = inst->wait_tail = NULL;
+        if (inst->state == INST_BUSY)
+            set_state(s, inst, INST_IDLE);
+        destroy_instance(s, inst);
+    }
+    int counted = sim_now(s->sim) >= world_warmup(s->w);
+    s->spot_interruptions += (uint64_t)counted;
+    s->cl.nodes[i].closed = 0;
+    draw_node_notice(s, i);
+    for (size_t k = 0; k < s->held.n; k++) {
+        Request *req = s->held.v[k];
+        if (req->start >= 0)
+            s->served--; /* a start lost, not a request served */
+        if (req->arrival >= world_warmup(s->w))
+            s->fn[req->fn].st.arrivals--; /* routed again, not arrived */
+        s->spot_retried += (uint64_t)counted;
+        world_retry_request(s->w, req);
+    }
+    drain_queue(s);
 }
 
 /* ---- the component interface (platform.h: platform_serverless) ------ */
@@ -1349,6 +1478,7 @@ static void srv_route(void *st, Request *req)
 {
     SrvPool *s = st;
     req->where = REQ_AT_SERVERLESS;
+    req->inst = NULL; /* (a pooled request's old value) until it binds */
     if (req->arrival >= world_warmup(s->w))
         s->fn[req->fn].st.arrivals++;
     s->ka->on_arrival(s->ka_state, (int)req->fn, sim_now(s->sim));
@@ -1382,6 +1512,12 @@ static void srv_handle(void *st, const Event *ev)
         break;
     case EV_PREWARM:
         on_prewarm(s, ev->obj, ev->epoch);
+        break;
+    case EV_NODE_NOTICE:
+        on_node_notice(s, (int)((Node *)ev->obj - s->cl.nodes));
+        break;
+    case EV_NODE_INTERRUPT:
+        on_node_interrupt(s, (int)((Node *)ev->obj - s->cl.nodes));
         break;
     default:
         assert(0 && "not a serverless event");
@@ -1452,6 +1588,14 @@ static void *srv_create(World *w, const AltSpec *a)
     if (a->cluster.enabled) {
         s->has_cluster = 1;
         cluster_init(&s->cl, &a->cluster, a->hardware);
+        /* spot nodes draw from a spot stream of their own (the VM fleet's
+         * is substream 0) */
+        for (int k = 0; k < a->cluster.n_kinds; k++)
+            if (a->cluster.kind[k].spot_per_hour > 0 && s->r_spot == NULL)
+                s->r_spot = rng_create(world_config(w)->seed,
+                                       world_config(w)->rep, RNG_SPOT, 1);
+        for (int i = 0; s->r_spot != NULL && i < s->cl.n; i++)
+            draw_node_notice(s, i);
     }
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
@@ -1655,6 +1799,10 @@ static void srv_destroy(void *st)
     free(s->fn);
     if (s->r_route != NULL)
         gsl_rng_free(s->r_route);
+    if (s->r_spot != NULL)
+        gsl_rng_free(s->r_spot);
+    spot_held_fini(&s->held);
+    free(s->on_node);
     executor_fini(&s->ex);
     free(s->evict.v);
     if (s->has_cluster)
@@ -1784,7 +1932,8 @@ const PlatformOps platform_serverless = {
     .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_ITER) |
               EV_BIT(EV_READY) |
               EV_BIT(EV_EXPIRE) | EV_BIT(EV_PREWARM) | EV_BIT(EV_PROVISION) |
-              EV_BIT(EV_WINDOW),
+              EV_BIT(EV_WINDOW) | EV_BIT(EV_NODE_NOTICE) |
+              EV_BIT(EV_NODE_INTERRUPT),
     .vm_served = 0,
     .create = srv_create,
     .destroy = srv_destroy,

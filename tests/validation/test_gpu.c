@@ -247,6 +247,10 @@ static AltSpec random_gpu_alt(gsl_rng *r)
         ns->gpu_memory_gb = uni(r, 4, 24);
         snprintf(ns->gpu_type, sizeof ns->gpu_type, "%s",
                  gsl_rng_uniform(r) < 0.2 ? "gpu-other" : "");
+        if (gsl_rng_uniform(r) < 0.3) { /* spot: ~1-17 notices in 300 s */
+            ns->spot_per_hour = uni(r, 10, 200);
+            ns->spot_notice_s = uni(r, 0, 30);
+        }
     }
     alt.price.gpus = 1 + (int)gsl_rng_uniform_int(r, 2);
     alt.model_memory_mb = uni(r, 1024, 12288);
@@ -279,9 +283,16 @@ Test(gpu, conservation_after_every_event_random_scenarios)
         if (!fits) /* the config refuses these */
             continue;
         tried++;
-        WorkloadSpec wl = random_fn_trace(r, uni(r, 0.2, 10), 300,
-                                          1 + (int)gsl_rng_uniform_int(r, 4),
+        int n_fn = 1 + (int)gsl_rng_uniform_int(r, 4);
+        WorkloadSpec wl = random_fn_trace(r, uni(r, 0.2, 10), 300, n_fn,
                                           uni(r, 0.05, 3));
+        if (n_fn == 1 && gsl_rng_uniform(r) < 0.4) { /* provisioned */
+            alt.n_prov = 2;
+            alt.prov[0].at_s = 0;
+            alt.prov[0].count = (int)gsl_rng_uniform_int(r, 3);
+            alt.prov[1].at_s = 100;
+            alt.prov[1].count = (int)gsl_rng_uniform_int(r, 4);
+        }
         RunConfig rc = support_config(&alt, &wl, 300, (uint64_t)sc);
         World *w = world_create(&rc);
         char msg[256];
@@ -313,6 +324,8 @@ Test(gpu, conservation_after_every_event_random_scenarios)
     cr_assert_gt(sum[MET_evictions], 0);
     cr_assert_gt(sum[MET_stockout_rejected], 0);
     cr_assert_gt(sum[MET_stockout_waited], 0);
+    cr_assert_gt(sum[MET_node_interruptions], 0);
+    cr_assert_gt(sum[MET_node_retried], 0);
     gsl_rng_free(r);
 }
 
@@ -363,4 +376,46 @@ Test(gpu, stockout_waiting_fraction_is_erlang_c)
     stockout_run(STOCKOUT_WAIT, 1, 4, 3.0, x, R);
     support_check_in_interval("waited, 4 GPUs, a = 3 (Erlang C)", x, R,
                               stats_erlang_c(4, 3.0), 0);
+}
+
+Test(gpu, spot_node_notice_interruption_and_retry_by_hand)
+{
+    /* Node 0 is a spot node (1 notice per node-hour, 30 s notice), node 1
+     * on demand, one GPU each, first-fit; starts 2 s, no keep-alive.  Its
+     * first notice comes at T, the first draw of the nodes' spot stream
+     * (seed 1, replication 0, substream 1); the next T2 after that.
+     *   T - 10  r0 (100 s) starts on node 0: ready T - 8
+     *   T       notice: node 0 takes no new instances
+     *   T + 5   r1 (1 s) starts on node 1: ends T + 8       (latency 3)
+     *   T + 30  node 0 reclaimed with r0: r0 routed again, starts on the
+     *           replacement node 0: ends T + 132             (latency 142)
+     * one interruption, one retried request, both requests cold. */
+    gsl_rng *sr = rng_create(1, 0, RNG_SPOT, 1);
+    double T = rng_exponential(sr, 3600), T2 = rng_exponential(sr, 3600);
+    gsl_rng_free(sr);
+    cr_assert(T > 10 && T2 > 200, "draws T %g, T2 %g do not fit the "
+              "schedule", T, T2);
+    AltSpec alt = gpu_alt(1, 16, 4096, 1024, 2.0);
+    alt.keepalive.keepalive_s = 0;
+    alt.cluster.n_kinds = 2;
+    alt.cluster.kind[1] = alt.cluster.kind[0];
+    alt.cluster.kind[0].spot_per_hour = 1;
+    alt.cluster.kind[0].spot_notice_s = 30;
+    double t[] = {T - 10, T + 5}, dur[] = {100, 1};
+    WorkloadSpec wl = support_trace("gpu_spot", t, dur, 2);
+    Seen seen = {0};
+    RunResult res = run_seen(&alt, &wl, T + 1000, &seen);
+    double notice = time_to_s(time_from_s(T)); /* as scheduled, in us */
+    double end[] = {notice + 132, notice + 8};
+    for (int i = 0; i < 2; i++) {
+        fprintf(stderr, "request %d: arrives %.6f s, ends %.6f s (hand "
+                        "%.6f)\n", i, seen.arr_s[i], seen.end_s[i], end[i]);
+        cr_assert_float_eq(seen.end_s[i], end[i], 2e-6);
+        cr_assert_eq(seen.cold[i], 1);
+    }
+    cr_assert_eq(res.v[MET_node_interruptions], 1);
+    cr_assert_eq(res.v[MET_node_retried], 1);
+    cr_assert_eq(res.v[MET_completed], 2);
+    cr_assert_eq(res.v[MET_cold_starts], 3);
+    cr_assert_float_eq(res.v[MET_max_ms], 142000, 2e-3);
 }
