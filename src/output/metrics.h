@@ -111,10 +111,30 @@
     X(cost_tokens_usd, "USD", "per-token API charges (platform api)")         \
     X(usd_per_1m_out, "USD", "total cost per million output tokens")
 
+/* The storage-tier metrics (entity/storage.h), last: written only for
+ * scenarios with a cluster with storage tiers or a snapshot (METCOLS_TIERS),
+ * with the LLM metrics before them (empty when the requests carry no token
+ * counts).  Counters cover the whole run, like evictions. */
+#define TIER_METRICS(X)                                                        \
+    X(starts_remote, "count", "instance starts loading from remote (cold)")   \
+    X(starts_ssd, "count", "instance starts loading from local SSD")          \
+    X(starts_dram, "count", "instance starts loading from host memory")       \
+    X(gpu_resident_requests, "count",                                          \
+      "completed requests served by an instance holding the model")           \
+    X(snapshot_restores, "count", "starts restored from a snapshot")          \
+    X(load_s_remote, "s", "seconds of loads from remote, in all")             \
+    X(load_s_ssd, "s", "seconds of loads from SSD, in all")                   \
+    X(load_s_dram, "s", "seconds of loads from host memory, in all")          \
+    X(read_gb_remote, "GB", "bytes read from remote (images included)")       \
+    X(read_gb_ssd, "GB", "bytes read from local SSDs")                        \
+    X(read_gb_dram, "GB", "bytes read from host memory into GPUs")            \
+    X(dram_hit_pct, "%", "starts finding their checkpoint in host memory")
+
 enum {
 #define X(name, unit, doc) MET_##name,
     RUN_METRICS(X)
     LLM_METRICS(X)
+    TIER_METRICS(X)
 #undef X
         MET_COUNT
 };
@@ -122,12 +142,21 @@ enum {
 /* Where the LLM metrics start: MET_LLM_FIRST .. MET_COUNT - 1. */
 #define MET_LLM_FIRST MET_llm_requests
 
-/* How many metrics (from the first) a scenario's outputs carry: all of
- * them when its requests carry token counts, else those before the LLM
- * metrics. */
-static inline int metrics_columns(int llm)
+/* Where the storage-tier metrics start: MET_TIER_FIRST .. MET_COUNT - 1. */
+#define MET_TIER_FIRST MET_starts_remote
+
+/* The column sets a scenario's outputs carry, as bits. */
+#define METCOLS_LLM 1   /* its requests carry token counts */
+#define METCOLS_TIERS 2 /* storage tiers or snapshots */
+
+/* How many metrics (from the first) a scenario's outputs carry (cols:
+ * METCOLS_* bits): all of them with tiers, up to the tier metrics when its
+ * requests carry token counts, else those before the LLM metrics. */
+static inline int metrics_columns(int cols)
 {
-    return llm ? MET_COUNT : MET_LLM_FIRST;
+    if (cols & METCOLS_TIERS)
+        return MET_COUNT;
+    return cols & METCOLS_LLM ? MET_TIER_FIRST : MET_LLM_FIRST;
 }
 
 #define METRICS_BUSY_K 128 /* busy-count distribution: 0..126, 127+ */
