@@ -1416,6 +1416,11 @@ static int load_start_bytes(const JCtx *c, const cJSON *alt,
     if ((rc = load_snapshot(c, cJSON_GetObjectItemCaseSensitive(o, "snapshot"),
                             kp, a)) < 0)
         return rc;
+    if (a->snapshot && a->kind == PLATFORM_VM)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: a VM alternative has no serverless starts to "
+                       "restore",
+                       kp);
     int totals = a->executor != EXEC_LLM && a->hw.cold_mode == COLD_TOTAL;
     if (totals && (a->snapshot || a->cluster.tiers))
         return err_set(c->err, SIM_EINPUT, c->file,

@@ -27,6 +27,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "config/scenario.h"
 #include "core/rng.h"
 #include "entity/link.h"
 #include "entity/storage.h"
@@ -549,4 +550,63 @@ Test(tiers, bytes_conserved_random_load_sequences_many_models)
         storage_fini(&st);
     }
     gsl_rng_free(r);
+}
+
+/* ---- the scenario keys ------------------------------------------------- */
+
+static int load_scenario(const char *alt_json, Scenario *sc)
+{
+    char models[1024], text[4096];
+    support_src("models", models, sizeof models);
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"horizon_s\": 60, \"models_dir\": \"%s\", "
+             "\"model\": \"resnet50\", \"workload\": {\"type\": \"poisson\", "
+             "\"rate_per_s\": 1}, \"alternatives\": [%s]}",
+             models, alt_json);
+    Err err;
+    int rc = scenario_load_text("t.json", text, NULL, sc, &err);
+    cr_assert_eq(rc, 0, "%s: %s", err.where, err.msg);
+    return rc;
+}
+
+Test(tiers, scenario_keys_parse_and_only_tiers_add_columns)
+{
+    Scenario sc;
+    load_scenario(
+        "{\"name\": \"a\", \"memory_mb\": 2048, \"image_gb\": 3, "
+        "\"snapshot\": {\"size_gb\": 2, \"restore_gb_per_s\": 4}, "
+        "\"cluster\": {\"remote_cap_gbps\": 40, \"cache_policy\": \"fifo\", "
+        "\"nodes\": [{\"count\": 2, \"vcpus\": 8, \"memory_gb\": 32, "
+        "\"network_gbps\": 25, \"ssd_gb\": 500, \"ssd_read_gb_per_s\": 3, "
+        "\"dram_cache_gb\": 64, \"host_to_gpu_gb_per_s\": 16}]}}",
+        &sc);
+    const AltSpec *a = &sc.alt[0];
+    const NodeSpec *ns = &a->cluster.kind[0];
+    cr_assert(a->cluster.tiers);
+    cr_assert_float_eq(ns->network_gbps, 25, 0);
+    cr_assert_float_eq(ns->ssd_gb, 500, 0);
+    cr_assert_float_eq(ns->ssd_read_gb_per_s, 3, 0);
+    cr_assert_float_eq(ns->dram_cache_gb, 64, 0);
+    cr_assert_float_eq(ns->host_to_gpu_gb_per_s, 16, 0);
+    cr_assert_float_eq(a->cluster.remote_cap_gbps, 40, 0);
+    cr_assert_str_eq(cache_policies[a->cluster.cache_policy].name, "fifo");
+    /* the checkpoint defaults to the model's size_mb (102 MB) */
+    cr_assert_float_eq(a->checkpoint_bytes, 102e6, 1);
+    cr_assert_float_eq(a->image_bytes, 3e9, 1);
+    cr_assert(a->snapshot);
+    cr_assert_float_eq(a->snapshot_bytes / a->restore_bytes_per_s, 0.5,
+                       1e-12);
+    cr_assert_eq(scenario_columns(&sc), METCOLS_TIERS);
+    cr_assert_eq(metrics_columns(scenario_columns(&sc)), MET_COUNT);
+    scenario_free(&sc);
+    /* a cluster without tier keys is today's: no tier columns */
+    load_scenario("{\"name\": \"a\", \"memory_mb\": 2048, \"checkpoint_gb\": "
+                  "7, \"cluster\": {\"nodes\": [{\"count\": 1, \"vcpus\": 8, "
+                  "\"memory_gb\": 32}]}}",
+                  &sc);
+    cr_assert_not(sc.alt[0].cluster.tiers);
+    cr_assert_float_eq(sc.alt[0].checkpoint_bytes, 7e9, 1);
+    cr_assert_eq(scenario_columns(&sc), 0);
+    cr_assert_eq(metrics_columns(0), MET_LLM_FIRST);
+    scenario_free(&sc);
 }
