@@ -48,6 +48,12 @@ typedef struct NodeSpec {
     double spot_per_hour; /* spot node: interruption notices per node-hour
                              (a Poisson process); 0 = not spot */
     double spot_notice_s; /* notice to interruption */
+    /* storage tiers (entity/storage.h); 0 = not given */
+    double network_gbps;         /* remote -> node, Gbit/s */
+    double ssd_gb;               /* local SSD cache of checkpoints, images */
+    double ssd_read_gb_per_s;    /* GB/s */
+    double dram_cache_gb;        /* host memory for cached checkpoints */
+    double host_to_gpu_gb_per_s; /* GB/s, PCIe, per GPU */
 } NodeSpec;
 
 /* What a request does when no node has room for the instance it needs
@@ -68,6 +74,11 @@ typedef struct ClusterSpec {
     StockoutRule on_stockout;
     int swap;             /* idle instances' weights leave GPU memory */
     double swap_idle_s;   /* ... after this long idle */
+    int tiers;              /* some node kind gives a storage tier key:
+                               starts load through entity/storage.h */
+    double remote_cap_gbps; /* all nodes' remote transfers together
+                               (0 = no cap) */
+    int cache_policy;       /* index in storage.h's cache_policies */
 } ClusterSpec;
 
 /* What one instance takes. */

@@ -34,18 +34,15 @@ static void put_num(FILE *fp, double x)
 
 void report_write_csv(FILE *fp, const ReportInput *in)
 {
+    int n_met = metrics_columns(in->llm);
     fputs("alternative,pricing,replications", fp);
-    for (int m = 0; m < MET_COUNT; m++)
-        if (metrics_shown(in->llm, in->gpu, m))
-            fprintf(fp, ",%s,%s_ci95", metric_info[m].name,
-                    metric_info[m].name);
+    for (int m = 0; m < n_met; m++)
+        fprintf(fp, ",%s,%s_ci95", metric_info[m].name, metric_info[m].name);
     fputc('\n', fp);
     for (int a = 0; a < in->n_alt; a++) {
         fprintf(fp, "%s,%s,%d", in->alt_names[a], in->alt_pricing[a],
                 in->replications);
-        for (int m = 0; m < MET_COUNT; m++) {
-            if (!metrics_shown(in->llm, in->gpu, m))
-                continue;
+        for (int m = 0; m < n_met; m++) {
             Interval iv = metric_interval(in, a, m);
             fputc(',', fp);
             put_num(fp, iv.mean);
@@ -96,6 +93,7 @@ static void json_num(FILE *fp, double x)
 
 void report_write_json(FILE *fp, const ReportInput *in)
 {
+    int n_met = metrics_columns(in->llm);
     fputs("{\n  \"simsrv_version\": ", fp);
     json_string(fp, in->version);
     fputs(",\n  \"scenario\": ", fp);
@@ -114,7 +112,7 @@ void report_write_json(FILE *fp, const ReportInput *in)
     json_num(fp, in->horizon_s);
     fputs(",\n  \"slo_ms\": ", fp);
     json_num(fp, in->slo_ms);
-    if (in->llm) { /* 0 = no target: null */
+    if (in->llm & METCOLS_LLM) { /* 0 = no target: null */
         fputs(",\n  \"slo_ttft_ms\": ", fp);
         json_num(fp, in->slo_ttft_ms > 0 ? in->slo_ttft_ms : (double)NAN);
         fputs(",\n  \"slo_tpot_ms\": ", fp);
@@ -124,9 +122,7 @@ void report_write_json(FILE *fp, const ReportInput *in)
           "with one replication\"",
           fp);
     fputs(",\n  \"metrics\": {", fp);
-    for (int m = 0; m < MET_COUNT; m++) {
-        if (!metrics_shown(in->llm, in->gpu, m))
-            continue;
+    for (int m = 0; m < n_met; m++) {
         fprintf(fp, "%s\n    \"%s\": {\"unit\": ", m ? "," : "",
                 metric_info[m].name);
         json_string(fp, metric_info[m].unit);
@@ -141,17 +137,13 @@ void report_write_json(FILE *fp, const ReportInput *in)
         fputs(",\n      \"pricing\": ", fp);
         json_string(fp, in->alt_pricing[a]);
         fputs(",\n      \"mean\": {", fp);
-        for (int m = 0; m < MET_COUNT; m++) {
-            if (!metrics_shown(in->llm, in->gpu, m))
-                continue;
+        for (int m = 0; m < n_met; m++) {
             Interval iv = metric_interval(in, a, m);
             fprintf(fp, "%s\"%s\": ", m ? ", " : "", metric_info[m].name);
             json_num(fp, iv.mean);
         }
         fputs("},\n      \"ci95\": {", fp);
-        for (int m = 0; m < MET_COUNT; m++) {
-            if (!metrics_shown(in->llm, in->gpu, m))
-                continue;
+        for (int m = 0; m < n_met; m++) {
             Interval iv = metric_interval(in, a, m);
             fprintf(fp, "%s\"%s\": ", m ? ", " : "", metric_info[m].name);
             json_num(fp, iv.half);
@@ -176,9 +168,7 @@ void report_write_json(FILE *fp, const ReportInput *in)
             const RunResult *res = &in->results[a * in->replications + r];
             fprintf(fp, "%s\n        {\"replication\": %d, \"events\": %" PRIu64,
                     r ? "," : "", r, res->events);
-            for (int m = 0; m < MET_COUNT; m++) {
-                if (!metrics_shown(in->llm, in->gpu, m))
-                    continue;
+            for (int m = 0; m < n_met; m++) {
                 fprintf(fp, ", \"%s\": ", metric_info[m].name);
                 json_num(fp, res->v[m]);
             }
@@ -268,7 +258,7 @@ void report_print_table(FILE *fp, const ReportInput *in, const char *out_dir)
                 v[MET_served_vm_pct], v[MET_cost_usd], v[MET_usd_per_1m],
                 v[MET_idle_gb_s]);
     }
-    if (in->llm)
+    if (in->llm & METCOLS_LLM)
         print_llm_table(fp, in, iw);
     if (in->replications > 1)
         fprintf(fp, "\nMeans over %d replications; 95%% intervals",

@@ -111,6 +111,7 @@
 #include <string.h>
 
 #include "../core/rng.h"
+#include "../entity/storage.h"
 #include "../executor/executor.h"
 #include "../util/csv.h"
 #include "../util/pool.h"
@@ -156,6 +157,9 @@ typedef struct SrvFn {
     SimTime pw_keep_us;   /* keep-alive of the instance a pre-warm starts */
     double load_scale;    /* its memory / the alternative's: scales the
                              model-load part of its starts */
+    int64_t model;        /* storage tiers: the checkpoint its instances
+                             load (its index) and that checkpoint's bytes */
+    int64_t ckpt_bytes;
     InstHeap route;       /* routing other than most-recent: the instances
                              on avail_od, by creation (or unordered) */
 } SrvFn;
@@ -209,11 +213,19 @@ struct SrvPool {
     SpotHeld held;        /* scratch: what a reclaimed node held */
     Instance **on_node;   /* scratch: a node's instances */
     int cap_on_node;
+    int has_tiers;        /* the cluster has storage tiers */
+    uint64_t snapshot_restores;
+    Storage store;        /* its nodes' tiers and links */
+    SimTime xfer_at;      /* the pending XFER event, or -1 */
+    uint32_t xfer_epoch;  /* cancels a pending XFER event */
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
 
 static void place(SrvPool *s, Instance *inst, Request *req);
+static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
+                            Request *trigger);
+static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now);
 static void drain_queue(SrvPool *s);
 static void go_idle(SrvPool *s, Instance *inst);
 static void bill(SrvPool *s, const Request *req, SimTime ran_us);
@@ -619,7 +631,6 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
                                 int provisioned, int ready_now, int node)
 {
     SimTime now = sim_now(s->sim);
-    const HwProfile *hw = &s->alt->hw;
     Instance *inst = pool_get(&s->inst_pool);
     inst->epoch = ++s->epoch_counter;
     inst->id = s->next_inst_id++;
@@ -668,10 +679,48 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         return inst;
     }
     set_state(s, inst, INST_STARTING);
+    SimTime dur = start_pieces(s, f, inst, trigger);
+    if (s->has_tiers && node >= 0 && begin_load(s, f, inst, now)) {
+        inst->after_load_us = dur; /* READY once the weights are in */
+    } else {
+        inst->ready_at = now + dur;
+        world_schedule(s->w, inst->ready_at, EV_READY, inst, inst->epoch);
+    }
+    if (trigger != NULL) {
+        trigger->cold = 1;
+        trigger->bound_at = now;
+        instance_wait_push(inst, trigger);
+    }
+    int room = executor_capacity(&s->ex);
+    if (!provisioned && room > 1 && inst->bound < room)
+        instlist_push_head(&f->open_starting, inst);
+    return inst;
+}
+
+/* The parts of a start the profile gives (sets inst's INIT and first-
+ * inference extra): the executor's pieces (llm), a total-time profile's
+ * draw, or the components.  With storage tiers the weights are left out
+ * (begin_load moves them); with a snapshot its restore takes the place of
+ * the sandbox and runtime init (container start and runtime init for
+ * llm). */
+static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
+                            Request *trigger)
+{
+    const HwProfile *hw = &s->alt->hw;
+    const AltSpec *a = s->alt;
     gsl_rng *r_cold = world_cold_rng(s->w);
     SimTime dur;
+    SimTime restore = a->snapshot ? time_from_s(a->snapshot_bytes /
+                                                a->restore_bytes_per_s)
+                                  : 0;
+    s->snapshot_restores += (uint64_t)a->snapshot;
     if (s->ex.ops->start_us != NULL) { /* the executor's (llm) pieces */
         dur = s->ex.ops->start_us(&s->ex);
+        if (s->has_tiers && inst->node >= 0)
+            dur -= time_from_s(a->llm.load_s);
+        if (a->snapshot)
+            dur += restore - time_from_s(a->llm.hwm.container_start_s +
+                                         a->llm.hwm.runtime_init_s);
         inst->init_us = dur;
         inst->first_extra_us = 0;
     } else if (hw->cold_mode == COLD_TOTAL) {
@@ -690,28 +739,85 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         inst->init_us = dur;
     } else {
         double cf = s->cpu_factor;
-        SimTime sandbox = draw_us(&hw->sandbox, r_cold, 1.0);
-        double load_s = dist_sample_s(&hw->model_load, r_cold);
-        if (hw->load_mb_per_s > 0)
-            load_s += s->alt->model_size_mb / hw->load_mb_per_s;
-        SimTime init = draw_us(&hw->runtime, r_cold, cf) +
-                       time_from_s(load_s * cf * f->load_scale);
+        SimTime sandbox = a->snapshot ? restore
+                                      : draw_us(&hw->sandbox, r_cold, 1.0);
+        SimTime load = 0;
+        if (!(s->has_tiers && inst->node >= 0)) {
+            double load_s = dist_sample_s(&hw->model_load, r_cold);
+            if (hw->load_mb_per_s > 0)
+                load_s += a->model_size_mb / hw->load_mb_per_s;
+            load = time_from_s(load_s * cf * f->load_scale);
+        }
+        SimTime init =
+            (a->snapshot ? 0 : draw_us(&hw->runtime, r_cold, cf)) + load;
         inst->first_extra_us = draw_us(&hw->first_extra, r_cold, cf);
         inst->init_us = init;
         dur = sandbox + init;
     }
-    inst->ready_at = now + dur;
-    world_schedule(s->w, inst->ready_at, EV_READY, inst,
-                 inst->epoch);
-    if (trigger != NULL) {
-        trigger->cold = 1;
-        trigger->bound_at = now;
-        instance_wait_push(inst, trigger);
+    return dur;
+}
+
+/* ---- storage tiers (entity/storage.h) -------------------------------- */
+
+/* Keeps one XFER event pending at the next transfer completion: a later
+ * pending one is cancelled (its epoch), an earlier one re-arms when it
+ * fires and finds nothing due. */
+static void arm_xfer(SrvPool *s)
+{
+    SimTime t = storage_next_finish(&s->store);
+    SimTime now = sim_now(s->sim);
+    if (t == SIM_TIME_MAX || (s->xfer_at >= 0 && s->xfer_at <= t))
+        return;
+    s->xfer_at = t > now ? t : now;
+    world_schedule(s->w, s->xfer_at, EV_XFER, NULL, ++s->xfer_epoch);
+}
+
+/* Begins moving inst's weights (and image) onto its node; 1 when they are
+ * in flight, 0 when nothing has to move. */
+static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
+{
+    StoreTier from;
+    int64_t image = (int64_t)s->alt->image_bytes;
+    int moving = storage_begin_start(&s->store, inst->node, f->model,
+                                     f->ckpt_bytes, STORE_IMAGE_KEY(0), image,
+                                     f->dem.gpus, now, inst, (int)inst->epoch,
+                                     &from);
+    inst->start_tier = (uint8_t)from;
+    if (moving)
+        arm_xfer(s);
+    return moving;
+}
+
+/* A load ended: the load counts as INIT; the rest of the start follows.
+ * (A swap-in's transfer ended: the instance is ready.)  Its tag is the
+ * instance's epoch: an instance gone meanwhile (a spot node) is stale. */
+static void on_loaded(void *arg, const StoreDone *d)
+{
+    SrvPool *s = arg;
+    Instance *inst = d->owner;
+    SimTime now = sim_now(s->sim);
+    if ((uint32_t)d->tag != inst->epoch) {
+        world_count_stale(s->w);
+        return;
     }
-    int room = executor_capacity(&s->ex);
-    if (!provisioned && room > 1 && inst->bound < room)
-        instlist_push_head(&f->open_starting, inst);
-    return inst;
+    if (inst->swapping) {
+        world_schedule(s->w, now, EV_READY, inst, inst->epoch);
+        return;
+    }
+    inst->init_us += now - d->began_us;
+    inst->ready_at = now + inst->after_load_us;
+    world_schedule(s->w, inst->ready_at, EV_READY, inst, inst->epoch);
+}
+
+static void on_xfer(SrvPool *s, uint32_t epoch)
+{
+    if (epoch != s->xfer_epoch) {
+        world_count_stale(s->w);
+        return;
+    }
+    s->xfer_at = -1;
+    storage_finish_due(&s->store, sim_now(s->sim), on_loaded, s);
+    arm_xfer(s);
 }
 
 /* Binds req to a starting (or swapping-in) instance that has a free slot:
@@ -733,19 +839,31 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
 
 /* ---- swapping weights between GPU and host memory -------------------- */
 
-/* Host-to-GPU bandwidth of one GPU's link, GB/s (1 GB = 1,024 MB, as node
- * memory): PCIe Gen4 x16 moves about 25 GB/s of its 32 GB/s theoretical
- * (reference sheet llm-serving.md, "Host-to-GPU").  An instance of g GPUs
- * moves its weights over g links at once. */
+/* Host-to-GPU bandwidth of one GPU's link where the node kind gives none
+ * (host_to_gpu_gb_per_s), GB/s: PCIe Gen4 x16 moves about 25 GB/s of its
+ * 32 GB/s theoretical (reference sheet llm-serving.md, "Host-to-GPU"). */
 #define SWAP_HOST_TO_GPU_GB_PER_S 25.0
 
-/* How long inst's weights take to come back to its GPUs: bytes /
- * bandwidth (the model's size, scaled like its load). */
+/* The bytes a swap moves: the alternative's checkpoint (checkpoint_gb, by
+ * default the model's size; 1 GB = 10^9 bytes, as the tiers count), scaled
+ * like its load. */
+static double swap_bytes(const SrvPool *s, const SrvFn *f)
+{
+    double b = s->alt->checkpoint_bytes > 0 ? s->alt->checkpoint_bytes
+                                            : s->alt->model_size_mb * 1e6;
+    return b * f->load_scale;
+}
+
+/* How long inst's weights take to come back on their own: bytes / (one
+ * GPU's host-to-GPU rate x its GPUs: a link each). */
 static SimTime swap_in_us(const SrvPool *s, const Instance *inst)
 {
     const SrvFn *f = &s->fn[inst->fn];
-    double gb = s->alt->model_size_mb * f->load_scale / 1024.0;
-    return time_from_s(gb / (SWAP_HOST_TO_GPU_GB_PER_S * f->dem.gpus));
+    double gbps = s->alt->cluster.kind[s->cl.nodes[inst->node].kind]
+                      .host_to_gpu_gb_per_s;
+    if (gbps <= 0)
+        gbps = SWAP_HOST_TO_GPU_GB_PER_S;
+    return time_from_s(swap_bytes(s, f) / (gbps * 1e9 * f->dem.gpus));
 }
 
 /* Idle inst's weights leave its GPUs for host memory (it keeps its vCPUs
@@ -802,8 +920,17 @@ static void swap_in(SrvPool *s, Instance *inst, Request *req)
     inst->swap_from = now;
     set_state(s, inst, INST_BUSY);
     avail_touch(s, inst);
-    world_schedule(s->w, now + swap_in_us(s, inst), EV_READY, inst,
-                   inst->epoch);
+    /* on a node with storage tiers and a host-to-GPU rate, the transfer
+     * shares the node's host-to-GPU link with the loads on it (READY when
+     * it ends: on_loaded); otherwise it has the link to itself */
+    if (s->has_tiers &&
+        storage_begin_h2g(&s->store, inst->node,
+                          (int64_t)llround(swap_bytes(s, f)), f->dem.gpus,
+                          now, inst, (int)inst->epoch))
+        arm_xfer(s);
+    else
+        world_schedule(s->w, now + swap_in_us(s, inst), EV_READY, inst,
+                       inst->epoch);
     s->swap_ins += req->arrival >= world_warmup(s->w);
     req->bound_at = now;
     instance_wait_push(inst, req);
@@ -1500,6 +1627,9 @@ static void srv_handle(void *st, const Event *ev)
     case EV_READY:
         on_ready(s, ev->obj, ev->epoch);
         break;
+    case EV_XFER:
+        on_xfer(s, ev->epoch);
+        break;
     case EV_EXPIRE:
         on_expire(s, ev->obj, ev->epoch);
         break;
@@ -1581,6 +1711,8 @@ static void *srv_create(World *w, const AltSpec *a)
         double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
         f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
+        f->model = i;
+        f->ckpt_bytes = (int64_t)llround(a->checkpoint_bytes * f->load_scale);
         f->route.ord = &route_order[s->routing];
         f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
                                 sh.gpus > 0 ? node_mb : 0);
@@ -1596,6 +1728,11 @@ static void *srv_create(World *w, const AltSpec *a)
                                        world_config(w)->rep, RNG_SPOT, 1);
         for (int i = 0; s->r_spot != NULL && i < s->cl.n; i++)
             draw_node_notice(s, i);
+    }
+    s->xfer_at = -1;
+    if (a->cluster.enabled && a->cluster.tiers) {
+        s->has_tiers = 1;
+        storage_init(&s->store, &a->cluster);
     }
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
@@ -1735,6 +1872,38 @@ static void write_function_rows(SrvPool *s, SimTime h, FILE *fp)
     }
 }
 
+/* The warmth ladder and what the tiers moved (TIER_METRICS). */
+static void tier_stats(SrvPool *s, SimTime h, double *v)
+{
+    uint64_t warm = 0;
+    for (int i = 0; i < s->n_fn; i++) {
+        SrvFnStats fs;
+        srvpool_fn_stats(s, i, h, &fs);
+        warm += fs.completed - fs.cold;
+    }
+    v[MET_gpu_resident_requests] = (double)warm;
+    v[MET_snapshot_restores] = (double)s->snapshot_restores;
+    if (!s->has_tiers)
+        return;
+    const StoreStats *st = &s->store.st;
+    static const int met[][3] = {
+        {MET_starts_remote, MET_load_s_remote, MET_read_gb_remote},
+        {MET_starts_ssd, MET_load_s_ssd, MET_read_gb_ssd},
+        {MET_starts_dram, MET_load_s_dram, MET_read_gb_dram},
+    };
+    for (int t = TIER_REMOTE; t <= TIER_DRAM; t++) {
+        v[met[t][0]] = (double)st->starts[t];
+        v[met[t][1]] = st->load_s[t];
+        v[met[t][2]] = st->read_bytes[t] * 1e-9;
+    }
+    uint64_t hits = 0, looks = 0;
+    for (int i = 0; i < s->store.n; i++) {
+        hits += s->store.node[i].dram.hits;
+        looks += s->store.node[i].dram.hits + s->store.node[i].dram.misses;
+    }
+    v[MET_dram_hit_pct] = looks ? 100.0 * (double)hits / (double)looks : 0.0;
+}
+
 /* Wasted memory (every function's idle MB x us, in GB-s), the cluster's
  * memory utilization and evictions, the per-function rows. */
 static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
@@ -1760,6 +1929,8 @@ static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
     v[MET_stockout_waited] += (double)s->stockout_waited;
     v[MET_node_interruptions] += (double)s->spot_interruptions;
     v[MET_node_retried] += (double)s->spot_retried;
+    if (s->has_tiers || s->alt->snapshot)
+        tier_stats(s, h, v);
 }
 
 static int64_t srv_server_id(const void *st, const Request *req)
@@ -1807,6 +1978,8 @@ static void srv_destroy(void *st)
     free(s->evict.v);
     if (s->has_cluster)
         cluster_fini(&s->cl);
+    if (s->has_tiers)
+        storage_fini(&s->store);
     pool_fini(&s->inst_pool);
     free(s);
 }
@@ -1908,6 +2081,8 @@ static int srv_check(const void *st, char *msg, size_t size)
         rc = check_node(s, i, &sum[i], gpu, msg, size);
     free(sum);
     free(gpu);
+    if (rc == 0 && s->has_tiers)
+        rc = storage_check(&s->store, sim_now(s->sim), msg, size);
     return rc;
 }
 
@@ -1930,7 +2105,7 @@ void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
 const PlatformOps platform_serverless = {
     .name = "serverless",
     .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_ITER) |
-              EV_BIT(EV_READY) |
+              EV_BIT(EV_READY) | EV_BIT(EV_XFER) |
               EV_BIT(EV_EXPIRE) | EV_BIT(EV_PREWARM) | EV_BIT(EV_PROVISION) |
               EV_BIT(EV_WINDOW) | EV_BIT(EV_NODE_NOTICE) |
               EV_BIT(EV_NODE_INTERRUPT),

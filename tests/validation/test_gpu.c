@@ -183,8 +183,9 @@ static RunResult run_seen(const AltSpec *alt, const WorkloadSpec *wl,
 Test(gpu, two_functions_one_gpu_swap_schedule_by_hand)
 {
     /* One 10 GB GPU (shared), two functions A and B of a 6 GB instance
-     * (5 GB of weights): only one is on the GPU at a time.  Starts 2 s,
-     * requests 1 s, swap after 5 s idle, swap-in 5 GB / 25 GB/s = 0.2 s.
+     * (5 GB of weights, 10^9 bytes a GB): only one is on the GPU at a
+     * time.  Starts 2 s, requests 1 s, swap after 5 s idle, swap-in 5 GB /
+     * 25 GB/s (the default PCIe rate) = 0.2 s.
      *   0    A cold: ready 2, ends 3                       (latency 3)
      *   4    B: no GPU room; A (idle) swaps out, B cold: ends 7 (3)
      *   8    A: swapped; B (idle) swaps out, A swaps in 8 -> 8.2,
@@ -193,7 +194,7 @@ Test(gpu, two_functions_one_gpu_swap_schedule_by_hand)
      *   20   B: swapped, the GPU is free: swaps in, ends 21.2 (1.2)
      *   26.2 B has idled 5 s: swaps out
      * swap-outs 4, swap-ins 2 (0.4 s), cold 2, no eviction. */
-    AltSpec alt = gpu_alt(1, 10, 6144, 5120, 2.0);
+    AltSpec alt = gpu_alt(1, 10, 6144, 5000, 2.0);
     alt.cluster.gpu_sharing = 1;
     alt.cluster.swap = 1;
     alt.cluster.swap_idle_s = 5;
@@ -218,6 +219,18 @@ Test(gpu, two_functions_one_gpu_swap_schedule_by_hand)
     cr_assert_eq(res.v[MET_cold_starts], 2);
     cr_assert_eq(res.v[MET_evictions], 0);
     cr_assert_float_eq(res.v[MET_mean_ms], 2100, 1e-6);
+    /* the node's storage tiers give its host-to-GPU rate, 10 GB/s: the
+     * swap-ins move over its link in 0.5 s (nothing else on it) */
+    alt.cluster.tiers = 1;
+    alt.cluster.kind[0].network_gbps = 10;
+    alt.cluster.kind[0].host_to_gpu_gb_per_s = 10;
+    memset(&seen, 0, sizeof seen);
+    res = run_seen(&alt, &wl, 100, &seen);
+    cr_assert_float_eq(seen.end_s[2], 9.5, 1e-9);
+    cr_assert_float_eq(seen.end_s[3], 21.5, 1e-9);
+    cr_assert_float_eq(res.v[MET_swap_s], 1.0, 1e-9);
+    cr_assert_float_eq(res.v[MET_read_gb_dram], 10, 1e-9);
+    alt.cluster.tiers = 0;
     /* without swapping the start at 4 s evicts A, and A starts cold again
      * at 8 s (B evicted): ends 11 */
     alt.cluster.swap = 0;
