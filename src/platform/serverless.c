@@ -55,6 +55,27 @@
  * else the model's footprint.  Instance-billed prices (Cloud Run, GPU
  * serverless) are accrued by the instance's state changes.
  *
+ * GPUs (entity/cluster.h books them one by one).  With gpu_sharing an
+ * instance takes its GPU memory on a GPU that has it left, so several
+ * share one.  Swapping (cluster.swap): an idle on-demand instance's weights
+ * leave its GPUs after swap_idle_s idle (its EXPIRE timer fires at the
+ * earlier of that and its keep-alive deadline), or sooner when a start
+ * needs GPU memory (before any eviction: lowest eviction priority first);
+ * it stays warm, holding its vCPUs and host memory.  A request routed to
+ * it takes GPU memory on its node again (swapping out idle instances there
+ * if needed; if none can, the request goes on as if it had no warm
+ * instance) and waits while the weights come back -- the instance busy,
+ * READY when they are there: bytes / the node's host-to-GPU rate x its
+ * GPUs, or, on a node with storage tiers, a transfer on its host-to-GPU
+ * link shared with the loads.  That wait counts as queueing, not as a cold
+ * start.  A stock-out (no node has room even after evictions) is decided
+ * by on_stockout: the queue's rule, refusal, or a wait in the function's
+ * queue whatever its length.  Spot nodes (a node kind's spot rate): at a
+ * notice the node closes (no new instances), its idle instances go and
+ * the others take no new requests; at the interruption its instances go
+ * with what they hold, which is routed again (its lost service not
+ * billed), and an empty node of its kind takes its place.
+ *
  * Pre-warm (hybrid-histogram): when the policy answers an idle instance
  * with a pre-warm window, the instance goes now and a PREWARM event for its
  * function fires at the window's end; if the function then has no instance,
