@@ -715,6 +715,9 @@ static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
 
 /* ---- storage tiers (entity/storage.h) -------------------------------- */
 
+/* What a load is for (StoreDone.tag). */
+enum { LOAD_START = 0 };
+
 /* Keeps one XFER event pending at the next transfer completion: a later
  * pending one is cancelled (its epoch), an earlier one re-arms when it
  * fires and finds nothing due. */
@@ -736,18 +739,21 @@ static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
     int64_t image = (int64_t)s->alt->image_bytes;
     int moving = storage_begin_start(&s->store, inst->node, f->model,
                                      f->ckpt_bytes, STORE_IMAGE_KEY(0), image,
-                                     f->dem.gpus, now, inst, 0, &from);
+                                     f->dem.gpus, now, inst, LOAD_START,
+                                     &from);
     inst->start_tier = (uint8_t)from;
     if (moving)
         arm_xfer(s);
     return moving;
 }
 
-/* A load ended: the load counts as INIT; the rest of the start follows. */
+/* A load ended.  A start's: the load counts as INIT; the rest of the start
+ * follows. */
 static void on_loaded(void *arg, const StoreDone *d)
 {
     SrvPool *s = arg;
     Instance *inst = d->owner;
+    assert(d->tag == LOAD_START);
     SimTime now = sim_now(s->sim);
     inst->init_us += now - d->began_us;
     inst->ready_at = now + inst->after_load_us;
@@ -1376,7 +1382,8 @@ static void *srv_create(World *w, const AltSpec *a)
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
         f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
         f->model = i;
-        f->ckpt_bytes = (int64_t)llround(a->checkpoint_bytes * f->load_scale);
+        double ckpt = a->checkpoint_bytes * f->load_scale; /* an int64 */
+        f->ckpt_bytes = ckpt < 1e18 ? (int64_t)llround(ckpt) : (int64_t)1e18;
         f->route.ord = &route_order[s->routing];
         f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
                                 sh.gpus > 0 ? node_mb : 0);
