@@ -136,7 +136,9 @@ SimTime link_xfer_finish(const Transfer *x)
 {
     if (x->left <= 0)
         return x->t_us;
-    double us = ceil(x->left / x->rate * 1e6);
+    /* rounded up, but not for the float noise of a catch-up (a picosecond):
+     * equal transfers that end together end in the same microsecond */
+    double us = ceil(x->left / x->rate * 1e6 - 1e-6);
     if (!(us < (double)SIM_TIME_MAX / 4))
         return SIM_TIME_MAX;
     return x->t_us + (SimTime)us;

@@ -780,6 +780,17 @@ static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
 
 /* ---- storage tiers (entity/storage.h) -------------------------------- */
 
+/* What a load is for and whose it is (StoreDone.tag): the purpose in bit
+ * 0, the low 30 bits of its instance's epoch above it, so that the load of
+ * an instance gone meanwhile (a spot node) no longer matches (aliasing
+ * would take 2^30 epochs in between). */
+enum { LOAD_START = 0, LOAD_SWAP_IN = 1 };
+
+static int load_tag(const Instance *inst, int purpose)
+{
+    return (int)((inst->epoch & 0x3fffffffu) << 1) | purpose;
+}
+
 /* Keeps one XFER event pending at the next transfer completion: a later
  * pending one is cancelled (its epoch), an earlier one re-arms when it
  * fires and finds nothing due. */
@@ -801,7 +812,8 @@ static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
     int64_t image = (int64_t)s->alt->image_bytes;
     int moving = storage_begin_start(&s->store, inst->node, f->model,
                                      f->ckpt_bytes, STORE_IMAGE_KEY(0), image,
-                                     f->dem.gpus, now, inst, (int)inst->epoch,
+                                     f->dem.gpus, now, inst,
+                                     load_tag(inst, LOAD_START),
                                      &from);
     inst->start_tier = (uint8_t)from;
     if (moving)
@@ -809,19 +821,20 @@ static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
     return moving;
 }
 
-/* A load ended: the load counts as INIT; the rest of the start follows.
- * (A swap-in's transfer ended: the instance is ready.)  Its tag is the
- * instance's epoch: an instance gone meanwhile (a spot node) is stale. */
+/* A load ended.  A start's: the load counts as INIT; the rest of the start
+ * follows.  A swap-in's: the instance is ready.  One whose instance went
+ * meanwhile (with its spot node) is stale. */
 static void on_loaded(void *arg, const StoreDone *d)
 {
     SrvPool *s = arg;
     Instance *inst = d->owner;
     SimTime now = sim_now(s->sim);
-    if ((uint32_t)d->tag != inst->epoch) {
+    if (d->tag != load_tag(inst, d->tag & 1)) {
         world_count_stale(s->w);
         return;
     }
-    if (inst->swapping) {
+    if ((d->tag & 1) == LOAD_SWAP_IN) {
+        assert(inst->swapping);
         world_schedule(s->w, now, EV_READY, inst, inst->epoch);
         return;
     }
@@ -947,7 +960,7 @@ static void swap_in(SrvPool *s, Instance *inst, Request *req)
     if (s->has_tiers &&
         storage_begin_h2g(&s->store, inst->node,
                           (int64_t)llround(swap_bytes(s, f)), f->dem.gpus,
-                          now, inst, (int)inst->epoch))
+                          now, inst, load_tag(inst, LOAD_SWAP_IN)))
         arm_xfer(s);
     else
         world_schedule(s->w, now + swap_in_us(s, inst), EV_READY, inst,
@@ -1733,7 +1746,8 @@ static void *srv_create(World *w, const AltSpec *a)
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
         f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
         f->model = i;
-        f->ckpt_bytes = (int64_t)llround(a->checkpoint_bytes * f->load_scale);
+        double ckpt = a->checkpoint_bytes * f->load_scale; /* an int64 */
+        f->ckpt_bytes = ckpt < 1e18 ? (int64_t)llround(ckpt) : (int64_t)1e18;
         f->route.ord = &route_order[s->routing];
         f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
                                 sh.gpus > 0 ? node_mb : 0);

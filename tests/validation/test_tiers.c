@@ -35,6 +35,12 @@
 
 #define GB 1e9
 
+static void count_done(void *arg, const StoreDone *d)
+{
+    (void)d;
+    (*(int *)arg)++;
+}
+
 /* ---- processor sharing ------------------------------------------------- */
 
 Test(tiers, ps_two_equal_transfers_end_together_at_twice_the_single_time)
@@ -55,6 +61,27 @@ Test(tiers, ps_two_equal_transfers_end_together_at_twice_the_single_time)
     link_end(&b, tb);
     cr_assert_eq(l.n, 0);
     link_fini(&l);
+}
+
+Test(tiers, ps_equal_loads_on_one_node_end_in_the_same_event)
+{
+    /* two 3 GB cold loads on one 8 Gbit/s (1 GB/s) node: 6 s, both */
+    ClusterSpec cs;
+    memset(&cs, 0, sizeof cs);
+    cs.enabled = cs.tiers = 1;
+    cs.n_kinds = 1;
+    cs.kind[0] = (NodeSpec){.count = 1, .gpus = 1, .network_gbps = 8};
+    Storage st;
+    storage_init(&st, &cs);
+    StoreTier from;
+    for (int m = 0; m < 2; m++)
+        storage_begin_start(&st, 0, m, (int64_t)(3 * GB), 0, 0, 1, 0, NULL, 0,
+                            &from);
+    cr_assert_eq(storage_next_finish(&st), time_from_s(6.0));
+    int done = 0;
+    storage_finish_due(&st, time_from_s(6.0), count_done, &done);
+    cr_assert_eq(done, 2);
+    storage_fini(&st);
 }
 
 Test(tiers, ps_staggered_pair_by_hand)
@@ -106,12 +133,6 @@ Test(tiers, ps_transfer_across_two_links_takes_the_smaller_share)
     link_fini(&n0);
     link_fini(&n1);
     link_fini(&cap);
-}
-
-static void count_done(void *arg, const StoreDone *d)
-{
-    (void)d;
-    (*(int *)arg)++;
 }
 
 /* ---- a hand-worked start sequence ------------------------------------- */
@@ -169,6 +190,12 @@ Test(tiers, hand_worked_cold_then_memory_warm)
     cr_assert_float_eq(r.v[MET_read_gb_ssd], 0.0, 1e-9);
     cr_assert_float_eq(r.v[MET_read_gb_dram], 20.0, 1e-9);
     cr_assert_float_eq(r.v[MET_dram_hit_pct], 200.0 / 3, 1e-9);
+    /* the loads are INIT (the sandbox is not): 10 + 1 + 1 s at 1 GB */
+    alt.price.free_gb_s = 0;
+    alt.price.bill_init = 1;
+    r = run_two(&alt, "tiers-init");
+    cr_assert_float_eq(r.v[MET_cost_init_usd], 12 * alt.price.usd_per_gb_s,
+                       1e-12);
 }
 
 Test(tiers, hand_worked_cold_then_disk_warm_without_dram)
@@ -248,6 +275,37 @@ Test(tiers, ladder_cold_disk_memory_on_one_node_two_models)
         storage_finish_due(&st, storage_next_finish(&st), count_done, &done);
         cr_assert_eq(done, 1);
     }
+    storage_fini(&st);
+}
+
+Test(tiers, remote_cap_shared_by_two_nodes_and_estimates_count_the_load)
+{
+    /* two nodes of 8 Gbit/s (1 GB/s) under an 8 Gbit/s cap: two cold
+     * 10 GB loads at once get 0.5 GB/s each and end at 20 s; a third on
+     * node 0 is estimated at 10 GB / min(1 / 2, 1 / 3) GB/s = 30 s */
+    ClusterSpec cs;
+    memset(&cs, 0, sizeof cs);
+    cs.enabled = cs.tiers = 1;
+    cs.remote_cap_gbps = 8;
+    cs.n_kinds = 1;
+    cs.kind[0] = (NodeSpec){.count = 2, .gpus = 1, .network_gbps = 8};
+    Storage st;
+    storage_init(&st, &cs);
+    StoreTier from;
+    cr_assert_float_eq(storage_estimate_start_s(&st, 0, 0, (int64_t)(10 * GB),
+                                                0, 0, 1),
+                       10.0, 1e-9);
+    storage_begin_start(&st, 0, 0, (int64_t)(10 * GB), 0, 0, 1, 0, NULL, 0,
+                        &from);
+    storage_begin_start(&st, 1, 0, (int64_t)(10 * GB), 0, 0, 1, 0, NULL, 0,
+                        &from);
+    cr_assert_eq(storage_next_finish(&st), time_from_s(20.0));
+    cr_assert_float_eq(storage_estimate_start_s(&st, 0, 0, (int64_t)(10 * GB),
+                                                0, 0, 1),
+                       30.0, 1e-9);
+    int done = 0;
+    storage_finish_due(&st, time_from_s(20.0), count_done, &done);
+    cr_assert_eq(done, 2);
     storage_fini(&st);
 }
 
@@ -466,14 +524,9 @@ Test(tiers, bytes_conserved_after_every_event_random_scenarios)
         WorkloadSpec wl = support_poisson(uni(r, 0.5, 10));
         RunConfig rc = support_config(&alt, &wl, 300, (uint64_t)sc);
         World *w = world_create(&rc);
-        char msg[256];
-        int n = 0;
-        while (sim_step(world_sim(w), rc.horizon)) {
-            n++;
-            cr_assert_eq(world_check(w, msg, sizeof msg), 0,
-                         "scenario %d, event %d: %s", sc, n, msg);
-        }
-        events += n;
+        char what[32];
+        snprintf(what, sizeof what, "scenario %d", sc);
+        events += support_step_checked(w, rc.horizon, what);
         RunResult res;
         world_finish(w, &res);
         world_destroy(w);
@@ -554,19 +607,54 @@ Test(tiers, bytes_conserved_random_load_sequences_many_models)
 
 /* ---- the scenario keys ------------------------------------------------- */
 
-static int load_scenario(const char *alt_json, Scenario *sc)
+static int load_model_scenario(const char *model, const char *alt_json,
+                               Scenario *sc)
 {
     char models[1024], text[4096];
     support_src("models", models, sizeof models);
     snprintf(text, sizeof text,
              "{\"name\": \"t\", \"horizon_s\": 60, \"models_dir\": \"%s\", "
-             "\"model\": \"resnet50\", \"workload\": {\"type\": \"poisson\", "
+             "\"model\": \"%s\", \"workload\": {\"type\": \"poisson\", "
              "\"rate_per_s\": 1}, \"alternatives\": [%s]}",
-             models, alt_json);
+             models, model, alt_json);
     Err err;
     int rc = scenario_load_text("t.json", text, NULL, sc, &err);
     cr_assert_eq(rc, 0, "%s: %s", err.where, err.msg);
     return rc;
+}
+
+static int load_scenario(const char *alt_json, Scenario *sc)
+{
+    return load_model_scenario("resnet50", alt_json, sc);
+}
+
+Test(tiers, llm_start_takes_its_weights_through_the_tiers)
+{
+    /* Llama-3-8B on an H100 under the llm executor: the start is the
+     * profile's pieces less its NVMe weights time, plus the 16.06 GB over
+     * a 100 Gbit/s network (12.5 GB/s): the cold wait of one request */
+    Scenario sc;
+    load_model_scenario(
+        "llama-3-8b",
+        "{\"name\": \"a\", \"pricing\": \"modal-h100\", \"hardware\": "
+        "\"gpu-h100\", \"memory_mb\": 32768, \"executor\": \"llm\", "
+        "\"cluster\": {\"nodes\": [{\"count\": 1, \"vcpus\": 32, "
+        "\"memory_gb\": 256, \"gpus\": 1, \"gpu_memory_gb\": 80, "
+        "\"network_gbps\": 100}]}}",
+        &sc);
+    const AltSpec *a = &sc.alt[0];
+    static const double t_s[] = {0};
+    static const double dur_s[] = {1};
+    WorkloadSpec wl = support_trace("tiers-llm", t_s, dur_s, 1);
+    RunResult r = support_run(a, &wl, 600, 1, 0);
+    double want_s = a->llm.cold_start_s - a->llm.load_s +
+                    16060522496.0 / 12.5e9;
+    fprintf(stderr, "llm start: profile %.3f s (weights %.3f s from NVMe), "
+                    "with tiers %.3f s\n",
+            a->llm.cold_start_s, a->llm.load_s, want_s);
+    cr_assert_float_eq(r.v[MET_mean_cold_wait_ms], 1e3 * want_s, 2e-3);
+    cr_assert_eq(r.v[MET_starts_remote], 1);
+    scenario_free(&sc);
 }
 
 Test(tiers, scenario_keys_parse_and_only_tiers_add_columns)
