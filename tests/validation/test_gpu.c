@@ -171,9 +171,7 @@ static RunResult run_seen(const AltSpec *alt, const WorkloadSpec *wl,
     rc.observe = observe;
     rc.observe_ctx = seen;
     World *w = world_create(&rc);
-    char msg[256];
-    while (sim_step(world_sim(w), rc.horizon))
-        cr_assert_eq(world_check(w, msg, sizeof msg), 0, "%s", msg);
+    support_step_checked(w, rc.horizon, "hand-worked run");
     RunResult res;
     world_finish(w, &res);
     world_destroy(w);
@@ -308,14 +306,9 @@ Test(gpu, conservation_after_every_event_random_scenarios)
         }
         RunConfig rc = support_config(&alt, &wl, 300, (uint64_t)sc);
         World *w = world_create(&rc);
-        char msg[256];
-        int n = 0;
-        while (sim_step(world_sim(w), rc.horizon)) {
-            n++;
-            cr_assert_eq(world_check(w, msg, sizeof msg), 0,
-                         "scenario %d, event %d: %s", sc, n, msg);
-        }
-        events_checked += n;
+        char what[32];
+        snprintf(what, sizeof what, "scenario %d", sc);
+        events_checked += support_step_checked(w, rc.horizon, what);
         RunResult res;
         world_finish(w, &res);
         world_destroy(w);
