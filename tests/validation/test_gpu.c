@@ -386,13 +386,15 @@ Test(gpu, stockout_waiting_fraction_is_erlang_c)
 
 Test(gpu, spot_node_notice_interruption_and_retry_by_hand)
 {
-    /* Node 0 is a spot node (1 notice per node-hour, 30 s notice), node 1
-     * on demand, one GPU each, first-fit; starts 2 s, no keep-alive.  Its
+    /* Node 0 is a spot node (1 notice per node-hour, 30 s notice) with two
+     * GPUs, node 1 on demand with one, first-fit; starts 2 s, no
+     * keep-alive.  Its
      * first notice comes at T, the first draw of the nodes' spot stream
      * (seed 1, replication 0, substream 1); the next T2 after that.
      *   T - 10  r0 (100 s) starts on node 0: ready T - 8
      *   T       notice: node 0 takes no new instances
-     *   T + 5   r1 (1 s) starts on node 1: ends T + 8       (latency 3)
+     *   T + 5   r1 (30 s): node 0 has a free GPU but is closed, so r1
+     *           starts on node 1: ends T + 37                (latency 32)
      *   T + 30  node 0 reclaimed with r0: r0 routed again, starts on the
      *           replacement node 0: ends T + 132             (latency 142)
      * one interruption, one retried request, both requests cold. */
@@ -407,12 +409,13 @@ Test(gpu, spot_node_notice_interruption_and_retry_by_hand)
     alt.cluster.kind[1] = alt.cluster.kind[0];
     alt.cluster.kind[0].spot_per_hour = 1;
     alt.cluster.kind[0].spot_notice_s = 30;
-    double t[] = {T - 10, T + 5}, dur[] = {100, 1};
+    alt.cluster.kind[0].gpus = 2;
+    double t[] = {T - 10, T + 5}, dur[] = {100, 30};
     WorkloadSpec wl = support_trace("gpu_spot", t, dur, 2);
     Seen seen = {0};
     RunResult res = run_seen(&alt, &wl, T + 1000, &seen);
     double notice = time_to_s(time_from_s(T)); /* as scheduled, in us */
-    double end[] = {notice + 132, notice + 8};
+    double end[] = {notice + 132, notice + 37};
     for (int i = 0; i < 2; i++) {
         fprintf(stderr, "request %d: arrives %.6f s, ends %.6f s (hand "
                         "%.6f)\n", i, seen.arr_s[i], seen.end_s[i], end[i]);
