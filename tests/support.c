@@ -265,3 +265,15 @@ WorkloadSpec support_trace(const char *tag, const double *t_s,
     wl.trace.lookahead = 16;
     return wl;
 }
+
+int support_step_checked(World *w, SimTime horizon, const char *what)
+{
+    char msg[256];
+    int n = 0;
+    while (sim_step(world_sim(w), horizon)) {
+        n++;
+        cr_assert_eq(world_check(w, msg, sizeof msg), 0, "%s, event %d: %s",
+                     what, n, msg);
+    }
+    return n;
+}

@@ -49,6 +49,10 @@ RunConfig support_config(const AltSpec *alt, const WorkloadSpec *wl,
 /* Arrivals at rate r0 from 0 and r1 from at_s on (workload "steps"). */
 WorkloadSpec support_steps(double r0, double at_s, double r1);
 
+/* Steps w to `horizon`, asserting world_check after every event (a failure
+ * names `what` and the event); returns the events stepped. */
+int support_step_checked(World *w, SimTime horizon, const char *what);
+
 /* Runs one replication. */
 RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,
                       double horizon_s, uint64_t seed, uint32_t rep);

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../entity/storage.h"
+#include "../output/metrics.h"
 #include "../util/xalloc.h"
 #include "addons.h"
 #include "json.h"
@@ -34,7 +36,7 @@ static const char *const alt_keys[] = {
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
     "overflow", "cluster", "routing", "beyond_limits", "executor", "queue",
     "knative", "notes", "package", "payload", "gateway", "model", "after",
-    NULL};
+    "checkpoint_gb", "image_gb", "snapshot", "swap", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -953,15 +955,124 @@ static int load_overflow(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* A node kind's "spot": the fleet's keys and defaults, interruptions at
+ * random only (forced notices are the fleet's). */
+static int load_node_spot(const JCtx *c, const cJSON *e, const char *np,
+                          NodeSpec *ns)
+{
+    SpotSpec sp;
+    char p[320];
+    int rc;
+    if (cJSON_GetObjectItemCaseSensitive(e, "spot") == NULL)
+        return 0;
+    if ((rc = load_spot(c, e, np, "spot", &sp)) < 0)
+        return rc;
+    if (sp.n_notice_at > 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.notice_at_s: forced notices are for VM fleets; a "
+                       "spot node is interrupted at random",
+                       json_path_key(p, sizeof p, np, "spot"));
+    ns->spot_per_hour = sp.per_hour;
+    ns->spot_notice_s = sp.notice_s;
+    return 0;
+}
+
+/* A storage-tier size or rate: >= 0 (> 0 when given, for a rate), at
+ * most TIER_MAX (a petabyte, a petabyte per second: bytes stay exact in
+ * an int64); 0 when absent. */
+#define TIER_MAX 1e6
+
+static int tier_num(const JCtx *c, const cJSON *obj, const char *path,
+                    const char *key, int required, JNumRule rule,
+                    double *out)
+{
+    int rc = json_num(c, obj, path, key, required, 0, rule, out);
+    if (rc < 0 || *out <= TIER_MAX)
+        return rc;
+    char p[320];
+    json_path_key(p, sizeof p, path, key);
+    return err_set(c->err, SIM_EINPUT, c->file, "%s: at most %g (got %g)", p,
+                   TIER_MAX, *out);
+}
+
+static int node_has_tiers(const NodeSpec *ns)
+{
+    return ns->network_gbps > 0 || ns->ssd_gb > 0 ||
+           ns->ssd_read_gb_per_s > 0 || ns->dram_cache_gb > 0 ||
+           ns->host_to_gpu_gb_per_s > 0;
+}
+
+/* A node kind's storage tiers (entity/storage.h): a cache needs the rate
+ * it is read at. */
+static int load_node_tiers(const JCtx *c, const cJSON *e, const char *np,
+                           NodeSpec *ns)
+{
+    int rc;
+    if ((rc = tier_num(c, e, np, "network_gbps", 0, JNUM_POSITIVE,
+                       &ns->network_gbps)) < 0 ||
+        (rc = tier_num(c, e, np, "ssd_gb", 0, JNUM_NONNEGATIVE, &ns->ssd_gb)) <
+            0 ||
+        (rc = tier_num(c, e, np, "ssd_read_gb_per_s", 0, JNUM_POSITIVE,
+                       &ns->ssd_read_gb_per_s)) < 0 ||
+        (rc = tier_num(c, e, np, "dram_cache_gb", 0, JNUM_NONNEGATIVE,
+                       &ns->dram_cache_gb)) < 0 ||
+        (rc = tier_num(c, e, np, "host_to_gpu_gb_per_s", 0, JNUM_POSITIVE,
+                       &ns->host_to_gpu_gb_per_s)) < 0)
+        return rc;
+    if (ns->ssd_gb > 0 && ns->ssd_read_gb_per_s == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.ssd_read_gb_per_s: needed with ssd_gb", np);
+    if (ns->dram_cache_gb > 0 && ns->host_to_gpu_gb_per_s == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.host_to_gpu_gb_per_s: needed with dram_cache_gb",
+                       np);
+    return 0;
+}
+
+/* The cluster-wide tier keys; with tiers, every node kind needs its
+ * network rate (the cold path). */
+static int load_cluster_tiers(const JCtx *c, const cJSON *v, const char *path,
+                              ClusterSpec *cs)
+{
+    char name[32], p[256];
+    int rc = tier_num(c, v, path, "remote_cap_gbps", 0, JNUM_NONNEGATIVE,
+                      &cs->remote_cap_gbps);
+    if (rc < 0 || (rc = json_str(c, v, path, "cache_policy", 0, "lru", name,
+                                 sizeof name)) < 0)
+        return rc;
+    cs->cache_policy = cache_policy_find(name);
+    if (cs->cache_policy < 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: unknown cache policy '%s' (known: lru, fifo)",
+                       json_path_key(p, sizeof p, path, "cache_policy"), name);
+    cs->tiers |= cs->remote_cap_gbps > 0;
+    for (int i = 0; i < cs->n_kinds && cs->tiers; i++)
+        if (cs->kind[i].network_gbps == 0) {
+            char np[300];
+            json_path_index(np, sizeof np,
+                            json_path_key(p, sizeof p, path, "nodes"), i);
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s.network_gbps: needed when the cluster has "
+                           "storage tiers",
+                           np);
+        }
+    return 0;
+}
+
 static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                         AltSpec *a)
 {
-    static const char *const keys[] = {"nodes", "placement", "notes", NULL};
-    static const char *const node_keys[] = {"count", "vcpus", "memory_gb",
-                                            "gpus", "gpu_memory_gb",
-                                            "gpu_type", "notes", NULL};
+    static const char *const keys[] = {"nodes", "placement",
+                                       "remote_cap_gbps", "cache_policy",
+                                       "gpu_sharing", "on_stockout",
+                                       "notes", NULL};
+    static const char *const node_keys[] = {
+        "count", "vcpus", "memory_gb", "gpus", "gpu_memory_gb", "gpu_type",
+        "network_gbps", "ssd_gb", "ssd_read_gb_per_s", "dram_cache_gb",
+        "host_to_gpu_gb_per_s", "spot", "notes", NULL};
     static const char *const places[] = {"first-fit", "best-fit", "spread",
                                          NULL};
+    static const char *const stockouts[] = {"queue", "reject", "wait", NULL};
     ClusterSpec *cs = &a->cluster;
     int rc, idx = 0;
     char name[32], p[256];
@@ -976,6 +1087,13 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                         name, places, &idx)) < 0)
         return rc;
     cs->place = (PlacementKind)idx;
+    if ((rc = json_bool(c, v, path, "gpu_sharing", 0, &cs->gpu_sharing)) < 0 ||
+        (rc = json_str(c, v, path, "on_stockout", 0, "queue", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "on_stockout"),
+                        name, stockouts, &idx)) < 0)
+        return rc;
+    cs->on_stockout = (StockoutRule)idx;
     const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(v, "nodes");
     json_path_key(p, sizeof p, path, "nodes");
     int n = cJSON_GetArraySize(nodes);
@@ -1002,13 +1120,19 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
             (rc = json_num(c, e, np, "gpu_memory_gb", gpus > 0, 0,
                            JNUM_NONNEGATIVE, &ns->gpu_memory_gb)) < 0 ||
             (rc = json_str(c, e, np, "gpu_type", 0, "", ns->gpu_type,
-                           sizeof ns->gpu_type)) < 0)
+                           sizeof ns->gpu_type)) < 0 ||
+            (rc = load_node_spot(c, e, np, ns)) < 0)
             return rc;
         ns->count = (int)count;
         ns->gpus = (int)gpus;
+        if ((rc = load_node_tiers(c, e, np, ns)) < 0)
+            return rc;
+        cs->tiers |= node_has_tiers(ns);
     }
     cs->n_kinds = n;
     cs->enabled = 1;
+    if ((rc = load_cluster_tiers(c, v, path, cs)) < 0)
+        return rc;
     /* an instance that fits no node could never start */
     InstanceShape sh = spec_instance_shape(a);
     Demand d = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus,
@@ -1023,6 +1147,30 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                        path, sh.vcpus, a->model_memory_mb,
                        sh.gpus ? ", a GPU of class " : "",
                        sh.gpus ? a->hardware : "");
+    return 0;
+}
+
+/* "swap": idle instances' weights leave GPU memory after idle_s; needs
+ * GPU instances on a cluster. */
+static int load_swap(const JCtx *c, const cJSON *v, const char *path,
+                     AltSpec *a)
+{
+    static const char *const keys[] = {"enabled", "idle_s", "notes", NULL};
+    ClusterSpec *cs = &a->cluster;
+    int rc;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_bool(c, v, path, "enabled", 1, &cs->swap)) < 0 ||
+        (rc = json_num(c, v, path, "idle_s", cs->swap, 0, JNUM_NONNEGATIVE,
+                       &cs->swap_idle_s)) < 0)
+        return rc;
+    if (cs->swap && (!cs->enabled || spec_instance_shape(a).gpus < 1))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: swapping moves weights out of GPU memory: it "
+                       "needs a cluster and a GPU hardware class",
+                       path);
     return 0;
 }
 
@@ -1314,6 +1462,76 @@ static int load_api(const JCtx *c, const cJSON *alt, const cJSON *defs,
     return json_num(c, o, p, "timeout_s", 0, 900, JNUM_NONNEGATIVE,
                     &a->timeout_s);
 }
+
+/* "snapshot": {"size_gb", "restore_gb_per_s"}: a start restores the
+ * snapshot (size / rate) in place of the sandbox and runtime init. */
+static int load_snapshot(const JCtx *c, const cJSON *v, const char *p,
+                         AltSpec *a)
+{
+    static const char *const keys[] = {"size_gb", "restore_gb_per_s", "notes",
+                                       NULL};
+    double gb, rate;
+    int rc;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, p)) < 0 ||
+        (rc = json_check_keys(c, v, p, keys)) < 0 ||
+        (rc = tier_num(c, v, p, "size_gb", 1, JNUM_NONNEGATIVE, &gb)) < 0 ||
+        (rc = tier_num(c, v, p, "restore_gb_per_s", 1, JNUM_POSITIVE,
+                       &rate)) < 0)
+        return rc;
+    a->snapshot = 1;
+    a->snapshot_bytes = gb * 1e9;
+    a->restore_bytes_per_s = rate * 1e9;
+    return 0;
+}
+
+/* What a start moves (checkpoint_gb: default the LLM profile's weights,
+ * else the model's size_mb; image_gb) and snapshot/restore.  Both replace
+ * pieces of a start drawn from the profile's components, so a profile that
+ * gives a cold start only as a total cannot have them. */
+static int load_start_bytes(const JCtx *c, const cJSON *alt,
+                            const cJSON *defs, const char *apath,
+                            const Scenario *sc, AltSpec *a)
+{
+    const char *p;
+    char kp[160];
+    double gb;
+    int rc;
+    double def_gb = sc->model.llm.present
+                        ? sc->model.llm.shape.weights_bytes / 1e9
+                        : sc->model.size_mb / 1e3;
+    const cJSON *o = from(alt, defs, "checkpoint_gb", apath, &p);
+    if ((rc = tier_num(c, o, p, "checkpoint_gb", 0, JNUM_NONNEGATIVE, &gb)) < 0)
+        return rc;
+    a->checkpoint_bytes =
+        (cJSON_GetObjectItemCaseSensitive(o, "checkpoint_gb") ? gb : def_gb) *
+        1e9;
+    o = from(alt, defs, "image_gb", apath, &p);
+    if ((rc = tier_num(c, o, p, "image_gb", 0, JNUM_NONNEGATIVE, &gb)) < 0)
+        return rc;
+    a->image_bytes = gb * 1e9;
+    o = from(alt, defs, "snapshot", apath, &p);
+    json_path_key(kp, sizeof kp, p, "snapshot");
+    if ((rc = load_snapshot(c, cJSON_GetObjectItemCaseSensitive(o, "snapshot"),
+                            kp, a)) < 0)
+        return rc;
+    if (a->snapshot && a->kind == PLATFORM_VM)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: a VM alternative has no serverless starts to "
+                       "restore",
+                       kp);
+    int totals = a->executor != EXEC_LLM && a->hw.cold_mode == COLD_TOTAL;
+    if (totals && (a->snapshot || a->cluster.tiers))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: the '%s' profile gives its cold start as one "
+                       "total; %s needs its components",
+                       a->snapshot ? kp : apath, a->hardware,
+                       a->snapshot ? "a snapshot" : "a cluster with storage "
+                                                    "tiers");
+    return 0;
+}
+
 
 /* "queue": an SQS event source in front of the function (platform/
  * queue.c).  Limits and defaults, Lambda Developer Guide, "Lambda parameters
@@ -1880,9 +2098,16 @@ static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
     if (a->keepalive.memory_limit_gb > 0 &&
         (rc = memory_limit_cluster(c, a, apath)) < 0)
         return rc;
+    o = from(alt, defs, "swap", apath, &p);
+    json_path_key(kp, sizeof kp, p, "swap");
+    if ((rc = load_swap(c, cJSON_GetObjectItemCaseSensitive(o, "swap"), kp,
+                        a)) < 0)
+        return rc;
     o = from(alt, defs, "executor", apath, &p);
     if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's", sc,
                             &a->hw, &a->executor, &a->llm)) < 0)
+        return rc;
+    if ((rc = load_start_bytes(c, alt, defs, apath, sc, a)) < 0)
         return rc;
     /* an engine batches what its instance holds: without "concurrency" an
      * llm instance holds max_num_seqs requests (at most 1000) */
@@ -2463,4 +2688,16 @@ void scenario_free(Scenario *sc)
     sc->json_text = NULL;
     sc->alt = NULL;
     sc->n_alt = 0;
+}
+
+int scenario_columns(const Scenario *sc)
+{
+    int cols = workload_has_tokens(&sc->workload) ? METCOLS_LLM : 0;
+    for (int a = 0; a < sc->n_alt; a++)
+        if (sc->alt[a].cluster.tiers || sc->alt[a].snapshot)
+            cols |= METCOLS_TIERS;
+    for (int a = 0; a < sc->n_alt; a++)
+        if (cluster_spec_gpu_features(&sc->alt[a].cluster))
+            cols |= METCOLS_GPU;
+    return cols;
 }

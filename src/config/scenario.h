@@ -72,6 +72,13 @@ void scenario_free(Scenario *sc);
 /* Whether an alternative has an event source ("queue"). */
 int scenario_has_queue(const Scenario *sc);
 
+/* The column sets its outputs carry (output/metrics.h METCOLS_*): the LLM
+ * metrics when its requests carry token counts, the storage-tier metrics
+ * when an alternative has a cluster with storage tiers or a snapshot, the
+ * GPU metrics when one shares GPUs, swaps, has a stock-out rule or spot
+ * nodes. */
+int scenario_columns(const Scenario *sc);
+
 /* Reads a model profile file (models/<name>.json). */
 int profile_load(const char *path, ModelProfile *m, Err *err);
 

@@ -114,23 +114,79 @@
     X(cost_tokens_usd, "USD", "per-token API charges (platform api)")         \
     X(usd_per_1m_out, "USD", "total cost per million output tokens")
 
+/* The storage-tier metrics (entity/storage.h), after the LLM ones: written
+ * only for scenarios with a cluster with storage tiers or a snapshot
+ * (METCOLS_TIERS), with the LLM metrics before them (empty when the
+ * requests carry no token counts).  Counters cover the whole run, like
+ * evictions. */
+#define TIER_METRICS(X)                                                        \
+    X(starts_remote, "count", "instance starts loading from remote (cold)")   \
+    X(starts_ssd, "count", "instance starts loading from local SSD")          \
+    X(starts_dram, "count", "instance starts loading from host memory")       \
+    X(gpu_resident_requests, "count",                                          \
+      "completed requests served by an instance holding the model")           \
+    X(snapshot_restores, "count", "starts restored from a snapshot")          \
+    X(load_s_remote, "s", "seconds of loads from remote, in all")             \
+    X(load_s_ssd, "s", "seconds of loads from SSD, in all")                   \
+    X(load_s_dram, "s", "seconds of loads from host memory, in all")          \
+    X(read_gb_remote, "GB", "bytes read from remote (images included)")       \
+    X(read_gb_ssd, "GB", "bytes read from local SSDs")                        \
+    X(read_gb_dram, "GB", "bytes read from host memory into GPUs")            \
+    X(dram_hit_pct, "%", "starts finding their checkpoint in host memory")
+
+/* The GPU-cluster metrics, last: written only for scenarios that share
+ * GPUs, swap weights, refuse or hold starts on a stock-out, or run spot
+ * nodes (METCOLS_GPU), with the LLM and tier metrics before them (empty or
+ * zero without those), so every other scenario's outputs keep their
+ * columns.  Counts are of requests that arrived (swap-ins, stock-outs) or
+ * events that happened (swap-outs, interruptions) after the warm-up. */
+#define GPU_METRICS(X)                                                         \
+    X(swap_ins, "count", "requests that waited for weights to come back to "   \
+      "their instance's GPU")                                                 \
+    X(swap_s, "s", "time instances spent moving weights host to GPU")         \
+    X(swap_outs, "count", "idle instances whose weights left GPU memory")     \
+    X(stockout_rejected, "count", "requests refused: no node had room "       \
+      "(on_stockout reject)")                                                 \
+    X(stockout_waited, "count", "requests that waited for room on a node "    \
+      "(on_stockout wait)")                                                   \
+    X(node_interruptions, "count", "spot nodes reclaimed by the provider")    \
+    X(node_retried, "count", "requests taken off reclaimed spot nodes, "      \
+      "routed again")
+
 enum {
 #define X(name, unit, doc) MET_##name,
     RUN_METRICS(X)
     LLM_METRICS(X)
+    TIER_METRICS(X)
+    GPU_METRICS(X)
 #undef X
         MET_COUNT
 };
 
-/* Where the LLM metrics start: MET_LLM_FIRST .. MET_COUNT - 1. */
+/* Where the LLM metrics start (MET_LLM_FIRST .. MET_TIER_FIRST - 1), the
+ * storage-tier ones (.. MET_GPU_FIRST - 1) and the GPU ones (.. MET_COUNT
+ * - 1). */
 #define MET_LLM_FIRST MET_llm_requests
+#define MET_TIER_FIRST MET_starts_remote
+#define MET_GPU_FIRST MET_swap_ins
 
-/* How many metrics (from the first) a scenario's outputs carry: all of
- * them when its requests carry token counts, else those before the LLM
- * metrics. */
-static inline int metrics_columns(int llm)
+/* The column sets a scenario's outputs carry, as bits. */
+#define METCOLS_LLM 1   /* its requests carry token counts */
+#define METCOLS_TIERS 2 /* storage tiers or snapshots */
+#define METCOLS_GPU 4   /* GPU sharing, swapping, stock-out rules, spot nodes */
+
+/* How many metrics (from the first) a scenario's outputs carry (cols:
+ * METCOLS_* bits): all of them with the GPU features, up to the GPU
+ * metrics with tiers, up to the tier metrics when its requests carry token
+ * counts, else those before the LLM metrics (the sets between are then
+ * empty or zero). */
+static inline int metrics_columns(int cols)
 {
-    return llm ? MET_COUNT : MET_LLM_FIRST;
+    if (cols & METCOLS_GPU)
+        return MET_COUNT;
+    if (cols & METCOLS_TIERS)
+        return MET_GPU_FIRST;
+    return cols & METCOLS_LLM ? MET_TIER_FIRST : MET_LLM_FIRST;
 }
 
 #define METRICS_BUSY_K 128 /* busy-count distribution: 0..126, 127+ */

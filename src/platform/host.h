@@ -38,6 +38,8 @@
                           ExecUnit) */                                         \
     X(EV_BATCH)        /* a forming batch's wait ends (obj: ExecUnit) */       \
     X(EV_VM_BATCH)     /* the same on a VM (obj: ExecUnit) */                  \
+    X(EV_XFER)         /* a storage-tier transfer's next completion        \
+                          (serverless with storage tiers) */                  \
     X(EV_READY)        /* a serverless instance finished starting */           \
     X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
     X(EV_KN_READY)     /* a Knative pod is ready (obj: the pod) */             \
@@ -47,6 +49,8 @@
     X(EV_STAGE)        /* a composite's timer: a request enters its next    \
                           stage (obj: Request), or a rollout's phase begins \
                           (obj: NULL) */                                       \
+    X(EV_NODE_NOTICE)  /* a spot node's interruption notice (obj: Node) */     \
+    X(EV_NODE_INTERRUPT) /* the provider reclaims a spot node (obj: Node) */   \
     X(EV_ARRIVAL)      /* the next request */                                  \
     X(EV_QUEUE_POLL)   /* a queue's poller looks again (a batch window     \
                           ends, an invocation ended) */                        \

@@ -62,6 +62,7 @@
 typedef struct KnPod {
     int id;
     int node;                  /* -1: pending, no room yet */
+    uint64_t gpus;             /* the node's GPUs it holds (a mask) */
     int in_use;                /* requests on it */
     int ready;
     int draining;              /* takes no new requests; goes when empty */
@@ -179,7 +180,7 @@ static int place(Knative *k, KnPod *p, int ready_now)
         return 0;
     SimTime now = sim_now(world_sim(k->w));
     p->node = node;
-    cluster_take(&k->cl, node, &k->dem, now);
+    p->gpus = cluster_take(&k->cl, node, &k->dem, now);
     k->n_pending--;
     pod_state(k, p, INST_STARTING);
     if (ready_now) {
@@ -225,7 +226,7 @@ static void remove_pod(Knative *k, KnPod *p)
     SimTime now = sim_now(world_sim(k->w));
     assert(p->in_use == 0);
     if (p->node >= 0)
-        cluster_release(&k->cl, p->node, &k->dem, now);
+        cluster_release(&k->cl, p->node, &k->dem, p->gpus, now);
     if (p->state != INST_GONE)
         pod_state(k, p, INST_GONE);
     k->pods[p->index] = k->pods[--k->n_pods];

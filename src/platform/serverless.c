@@ -55,6 +55,27 @@
  * else the model's footprint.  Instance-billed prices (Cloud Run, GPU
  * serverless) are accrued by the instance's state changes.
  *
+ * GPUs (entity/cluster.h books them one by one).  With gpu_sharing an
+ * instance takes its GPU memory on a GPU that has it left, so several
+ * share one.  Swapping (cluster.swap): an idle on-demand instance's weights
+ * leave its GPUs after swap_idle_s idle (its EXPIRE timer fires at the
+ * earlier of that and its keep-alive deadline), or sooner when a start
+ * needs GPU memory (before any eviction: lowest eviction priority first);
+ * it stays warm, holding its vCPUs and host memory.  A request routed to
+ * it takes GPU memory on its node again (swapping out idle instances there
+ * if needed; if none can, the request goes on as if it had no warm
+ * instance) and waits while the weights come back -- the instance busy,
+ * READY when they are there: bytes / the node's host-to-GPU rate x its
+ * GPUs, or, on a node with storage tiers, a transfer on its host-to-GPU
+ * link shared with the loads.  That wait counts as queueing, not as a cold
+ * start.  A stock-out (no node has room even after evictions) is decided
+ * by on_stockout: the queue's rule, refusal, or a wait in the function's
+ * queue whatever its length.  Spot nodes (a node kind's spot rate): at a
+ * notice the node closes (no new instances), its idle instances go and
+ * the others take no new requests; at the interruption its instances go
+ * with what they hold, which is routed again (its lost service not
+ * billed), and an empty node of its kind takes its place.
+ *
  * Pre-warm (hybrid-histogram): when the policy answers an idle instance
  * with a pre-warm window, the instance goes now and a PREWARM event for its
  * function fires at the window's end; if the function then has no instance,
@@ -111,12 +132,14 @@
 #include <string.h>
 
 #include "../core/rng.h"
+#include "../entity/storage.h"
 #include "../executor/executor.h"
 #include "../util/csv.h"
 #include "../util/pool.h"
 #include "../util/prefetch.h"
 #include "../util/xalloc.h"
 #include "platform.h"
+#include "spot.h"
 
 /* The priority of an event kind is its place in WORLD_EVENTS. */
 #define PRIO(kind) ((unsigned)(kind))
@@ -155,6 +178,9 @@ typedef struct SrvFn {
     SimTime pw_keep_us;   /* keep-alive of the instance a pre-warm starts */
     double load_scale;    /* its memory / the alternative's: scales the
                              model-load part of its starts */
+    int64_t model;        /* storage tiers: the checkpoint its instances
+                             load (its index) and that checkpoint's bytes */
+    int64_t ckpt_bytes;
     InstHeap route;       /* routing other than most-recent: the instances
                              on avail_od, by creation (or unordered) */
 } SrvFn;
@@ -199,11 +225,28 @@ struct SrvPool {
     int has_cluster;
     Cluster cl;           /* nodes, when the scenario places instances */
     uint64_t evictions, no_room;
+    /* swapping, stock-outs and spot nodes, from the warm-up point */
+    uint64_t swap_ins, swap_outs;
+    SimTime swap_us;      /* time instances spent swapping weights in */
+    uint64_t stockout_rejected, stockout_waited;
+    uint64_t spot_interruptions, spot_retried;
+    gsl_rng *r_spot;      /* spot nodes' notice draws, or NULL */
+    SpotHeld held;        /* scratch: what a reclaimed node held */
+    Instance **on_node;   /* scratch: a node's instances */
+    int cap_on_node;
+    int has_tiers;        /* the cluster has storage tiers */
+    uint64_t snapshot_restores;
+    Storage store;        /* its nodes' tiers and links */
+    SimTime xfer_at;      /* the pending XFER event, or -1 */
+    uint32_t xfer_epoch;  /* cancels a pending XFER event */
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
 
 static void place(SrvPool *s, Instance *inst, Request *req);
+static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
+                            Request *trigger);
+static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now);
 static void drain_queue(SrvPool *s);
 static void go_idle(SrvPool *s, Instance *inst);
 static void bill(SrvPool *s, const Request *req, SimTime ran_us);
@@ -429,7 +472,8 @@ static void avail_touch(SrvPool *s, Instance *inst)
     InstList *l = inst->provisioned ? &f->avail_pc : &f->avail_od;
     if (inst->list == l)
         instlist_remove(l, inst);
-    int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
+    int ready = (inst->state == INST_IDLE || inst->state == INST_BUSY) &&
+                !inst->swapping;
     if (ready && has_room(s, inst) && !inst->retiring)
         instlist_push_head(l, inst);
     if (s->routing != ROUTE_MOST_RECENT && !inst->provisioned) {
@@ -497,7 +541,7 @@ static void destroy_instance(SrvPool *s, Instance *inst)
     set_state(s, inst, INST_GONE);
     if (inst->node >= 0)
         cluster_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
-                        sim_now(s->sim));
+                        inst->gpu_mask, sim_now(s->sim));
     fn_of(s, inst)->n_inst--;
     if (inst->all_prev != NULL)
         inst->all_prev->all_next = inst->all_next;
@@ -519,14 +563,43 @@ static void destroy_instance(SrvPool *s, Instance *inst)
 
 static void arm_timer(SrvPool *s, Instance *inst, SimTime deadline)
 {
-    if (inst->ttl_us == KA_FOREVER)
-        return; /* kept until evicted or the run ends */
     if (inst->timer_at >= 0 && inst->timer_at <= deadline)
         return; /* the pending timer will re-arm itself */
     if (inst->timer_at >= 0) /* the pending one is too late: cancel it */
         inst->epoch = ++s->epoch_counter;
     inst->timer_at = deadline;
     world_schedule(s->w, deadline, EV_EXPIRE, inst, inst->epoch);
+}
+
+/* Whether idle inst's weights leave its GPU once it has idled swap_idle_s
+ * (on-demand instances holding a GPU, with swapping on). */
+static int swaps_out(const SrvPool *s, const Instance *inst)
+{
+    return s->alt->cluster.swap && inst->gpu_mask != 0 && !inst->provisioned;
+}
+
+static SimTime swap_out_at(const SrvPool *s, const Instance *inst)
+{
+    return inst->idle_since + time_from_s(s->alt->cluster.swap_idle_s);
+}
+
+/* The next thing due to idle inst -- its weights leaving the GPU, its
+ * keep-alive ending -- or SIM_TIME_MAX when nothing is. */
+static SimTime idle_deadline(const SrvPool *s, const Instance *inst)
+{
+    SimTime at = SIM_TIME_MAX;
+    if (swaps_out(s, inst))
+        at = swap_out_at(s, inst);
+    if (inst->ttl_us != KA_FOREVER && inst->idle_since + inst->ttl_us < at)
+        at = inst->idle_since + inst->ttl_us;
+    return at;
+}
+
+static void arm_idle_timer(SrvPool *s, Instance *inst)
+{
+    SimTime at = idle_deadline(s, inst);
+    if (at != SIM_TIME_MAX) /* else kept until evicted or the run ends */
+        arm_timer(s, inst, at);
 }
 
 /* inst has no request left: keep it (keep-alive) or remove it. */
@@ -543,6 +616,11 @@ static void go_idle(SrvPool *s, Instance *inst)
         } else {
             avail_touch(s, inst);
         }
+        return;
+    }
+    if (inst->retiring) { /* its spot node is going */
+        destroy_instance(s, inst);
+        drain_queue(s);
         return;
     }
     SrvFn *f = fn_of(s, inst);
@@ -572,8 +650,7 @@ static void go_idle(SrvPool *s, Instance *inst)
         heap_push(&s->evict, inst);
     }
     avail_touch(s, inst);
-    if (ttl != KA_FOREVER)
-        arm_timer(s, inst, now + ttl);
+    arm_idle_timer(s, inst);
 }
 
 /* Draws the start duration; binds `trigger` (may be NULL) to the new
@@ -582,7 +659,6 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
                                 int provisioned, int ready_now, int node)
 {
     SimTime now = sim_now(s->sim);
-    const HwProfile *hw = &s->alt->hw;
     Instance *inst = pool_get(&s->inst_pool);
     inst->epoch = ++s->epoch_counter;
     inst->id = s->next_inst_id++;
@@ -600,8 +676,8 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     inst->prewarmed = 0;
     inst->state_since = now;
     f->n_inst++;
-    if (node >= 0)
-        cluster_take(&s->cl, node, &f->dem, now);
+    inst->gpu_mask = node >= 0 ? cluster_take(&s->cl, node, &f->dem, now) : 0;
+    inst->swapped = inst->swapping = 0;
     inst->all_prev = NULL;
     inst->all_next = s->all;
     if (s->all != NULL)
@@ -631,10 +707,48 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         return inst;
     }
     set_state(s, inst, INST_STARTING);
+    SimTime dur = start_pieces(s, f, inst, trigger);
+    if (s->has_tiers && node >= 0 && begin_load(s, f, inst, now)) {
+        inst->after_load_us = dur; /* READY once the weights are in */
+    } else {
+        inst->ready_at = now + dur;
+        world_schedule(s->w, inst->ready_at, EV_READY, inst, inst->epoch);
+    }
+    if (trigger != NULL) {
+        trigger->cold = 1;
+        trigger->bound_at = now;
+        instance_wait_push(inst, trigger);
+    }
+    int room = executor_capacity(&s->ex);
+    if (!provisioned && room > 1 && inst->bound < room)
+        instlist_push_head(&f->open_starting, inst);
+    return inst;
+}
+
+/* The parts of a start the profile gives (sets inst's INIT and first-
+ * inference extra): the executor's pieces (llm), a total-time profile's
+ * draw, or the components.  With storage tiers the weights are left out
+ * (begin_load moves them); with a snapshot its restore takes the place of
+ * the sandbox and runtime init (container start and runtime init for
+ * llm). */
+static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
+                            Request *trigger)
+{
+    const HwProfile *hw = &s->alt->hw;
+    const AltSpec *a = s->alt;
     gsl_rng *r_cold = world_cold_rng(s->w);
     SimTime dur;
+    SimTime restore = a->snapshot ? time_from_s(a->snapshot_bytes /
+                                                a->restore_bytes_per_s)
+                                  : 0;
+    s->snapshot_restores += (uint64_t)a->snapshot;
     if (s->ex.ops->start_us != NULL) { /* the executor's (llm) pieces */
         dur = s->ex.ops->start_us(&s->ex);
+        if (s->has_tiers && inst->node >= 0)
+            dur -= time_from_s(a->llm.load_s);
+        if (a->snapshot)
+            dur += restore - time_from_s(a->llm.hwm.container_start_s +
+                                         a->llm.hwm.runtime_init_s);
         inst->init_us = dur;
         inst->first_extra_us = 0;
     } else if (hw->cold_mode == COLD_TOTAL) {
@@ -653,36 +767,108 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         inst->init_us = dur;
     } else {
         double cf = s->cpu_factor;
-        SimTime sandbox = draw_us(&hw->sandbox, r_cold, 1.0);
-        double load_s = dist_sample_s(&hw->model_load, r_cold);
-        if (hw->load_mb_per_s > 0)
-            load_s += s->alt->model_size_mb / hw->load_mb_per_s;
-        SimTime init = draw_us(&hw->runtime, r_cold, cf) +
-                       time_from_s(load_s * cf * f->load_scale);
+        SimTime sandbox = a->snapshot ? restore
+                                      : draw_us(&hw->sandbox, r_cold, 1.0);
+        SimTime load = 0;
+        if (!(s->has_tiers && inst->node >= 0)) {
+            double load_s = dist_sample_s(&hw->model_load, r_cold);
+            if (hw->load_mb_per_s > 0)
+                load_s += a->model_size_mb / hw->load_mb_per_s;
+            load = time_from_s(load_s * cf * f->load_scale);
+        }
+        SimTime init =
+            (a->snapshot ? 0 : draw_us(&hw->runtime, r_cold, cf)) + load;
         inst->first_extra_us = draw_us(&hw->first_extra, r_cold, cf);
         inst->init_us = init;
         dur = sandbox + init;
     }
-    inst->ready_at = now + dur;
-    world_schedule(s->w, inst->ready_at, EV_READY, inst,
-                 inst->epoch);
-    if (trigger != NULL) {
-        trigger->cold = 1;
-        trigger->bound_at = now;
-        instance_wait_push(inst, trigger);
-    }
-    int room = executor_capacity(&s->ex);
-    if (!provisioned && room > 1 && inst->bound < room)
-        instlist_push_head(&f->open_starting, inst);
-    return inst;
+    return dur;
 }
 
-/* Binds req to a starting instance that has a free slot. */
+/* ---- storage tiers (entity/storage.h) -------------------------------- */
+
+/* What a load is for and whose it is (StoreDone.tag): the purpose in bit
+ * 0, the low 30 bits of its instance's epoch above it, so that the load of
+ * an instance gone meanwhile (a spot node) no longer matches (aliasing
+ * would take 2^30 epochs in between). */
+enum { LOAD_START = 0, LOAD_SWAP_IN = 1 };
+
+static int load_tag(const Instance *inst, int purpose)
+{
+    return (int)((inst->epoch & 0x3fffffffu) << 1) | purpose;
+}
+
+/* Keeps one XFER event pending at the next transfer completion: a later
+ * pending one is cancelled (its epoch), an earlier one re-arms when it
+ * fires and finds nothing due. */
+static void arm_xfer(SrvPool *s)
+{
+    SimTime t = storage_next_finish(&s->store);
+    SimTime now = sim_now(s->sim);
+    if (t == SIM_TIME_MAX || (s->xfer_at >= 0 && s->xfer_at <= t))
+        return;
+    s->xfer_at = t > now ? t : now;
+    world_schedule(s->w, s->xfer_at, EV_XFER, NULL, ++s->xfer_epoch);
+}
+
+/* Begins moving inst's weights (and image) onto its node; 1 when they are
+ * in flight, 0 when nothing has to move. */
+static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
+{
+    StoreTier from;
+    int64_t image = (int64_t)s->alt->image_bytes;
+    int moving = storage_begin_start(&s->store, inst->node, f->model,
+                                     f->ckpt_bytes, STORE_IMAGE_KEY(0), image,
+                                     f->dem.gpus, now, inst,
+                                     load_tag(inst, LOAD_START),
+                                     &from);
+    inst->start_tier = (uint8_t)from;
+    if (moving)
+        arm_xfer(s);
+    return moving;
+}
+
+/* A load ended.  A start's: the load counts as INIT; the rest of the start
+ * follows.  A swap-in's: the instance is ready.  One whose instance went
+ * meanwhile (with its spot node) is stale. */
+static void on_loaded(void *arg, const StoreDone *d)
+{
+    SrvPool *s = arg;
+    Instance *inst = d->owner;
+    SimTime now = sim_now(s->sim);
+    if (d->tag != load_tag(inst, d->tag & 1)) {
+        world_count_stale(s->w);
+        return;
+    }
+    if ((d->tag & 1) == LOAD_SWAP_IN) {
+        assert(inst->swapping);
+        world_schedule(s->w, now, EV_READY, inst, inst->epoch);
+        return;
+    }
+    inst->init_us += now - d->began_us;
+    inst->ready_at = now + inst->after_load_us;
+    world_schedule(s->w, inst->ready_at, EV_READY, inst, inst->epoch);
+}
+
+static void on_xfer(SrvPool *s, uint32_t epoch)
+{
+    if (epoch != s->xfer_epoch) {
+        world_count_stale(s->w);
+        return;
+    }
+    s->xfer_at = -1;
+    storage_finish_due(&s->store, sim_now(s->sim), on_loaded, s);
+    arm_xfer(s);
+}
+
+/* Binds req to a starting (or swapping-in) instance that has a free slot:
+ * cold iff it waits for a start. */
 static void bind_starting(SrvPool *s, Instance *inst, Request *req)
 {
-    req->cold = 1;
+    req->cold = !inst->swapping;
     req->bound_at = sim_now(s->sim);
-    if (s->alt->hw.cold_mode == COLD_TOTAL) /* only the trigger's is Tc */
+    if (req->cold && s->alt->hw.cold_mode == COLD_TOTAL) /* only the
+                                                  trigger's is Tc */
         req->service_us = world_service_us(req, &s->alt->hw, s->alt->batch,
                                            s->cpu_factor);
     instance_wait_push(inst, req);
@@ -692,9 +878,124 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
         instlist_remove(inst->list, inst);
 }
 
-/* Room for one more instance: a node the placement policy picks, else the
- * node of the least recently used idle on-demand instance whose eviction
- * makes room (it is torn down).  Returns the node, or -1. */
+/* ---- swapping weights between GPU and host memory -------------------- */
+
+/* Host-to-GPU bandwidth of one GPU's link where the node kind gives none
+ * (host_to_gpu_gb_per_s), GB/s: PCIe Gen4 x16 moves about 25 GB/s of its
+ * 32 GB/s theoretical (reference sheet llm-serving.md, "Host-to-GPU"). */
+#define SWAP_HOST_TO_GPU_GB_PER_S 25.0
+
+/* The bytes a swap moves: the alternative's checkpoint (checkpoint_gb, by
+ * default the model's size; 1 GB = 10^9 bytes, as the tiers count), scaled
+ * like its load. */
+static double swap_bytes(const SrvPool *s, const SrvFn *f)
+{
+    double b = s->alt->checkpoint_bytes > 0 ? s->alt->checkpoint_bytes
+                                            : s->alt->model_size_mb * 1e6;
+    return b * f->load_scale;
+}
+
+/* How long inst's weights take to come back on their own: bytes / (one
+ * GPU's host-to-GPU rate x its GPUs: a link each). */
+static SimTime swap_in_us(const SrvPool *s, const Instance *inst)
+{
+    const SrvFn *f = &s->fn[inst->fn];
+    double gbps = s->alt->cluster.kind[s->cl.nodes[inst->node].kind]
+                      .host_to_gpu_gb_per_s;
+    if (gbps <= 0)
+        gbps = SWAP_HOST_TO_GPU_GB_PER_S;
+    return time_from_s(swap_bytes(s, f) / (gbps * 1e9 * f->dem.gpus));
+}
+
+/* Idle inst's weights leave its GPUs for host memory (it keeps its vCPUs
+ * and host memory, and stays warm). */
+static void swap_out(SrvPool *s, Instance *inst)
+{
+    assert(inst->state == INST_IDLE && inst->gpu_mask != 0);
+    cluster_gpu_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
+                        inst->gpu_mask);
+    inst->gpu_mask = 0;
+    inst->swapped = 1;
+    s->swap_outs += sim_now(s->sim) >= world_warmup(s->w);
+}
+
+/* The idle instance whose weights are on a GPU -- on `node`, or any node
+ * when -1 -- lowest eviction priority first; NULL if none.  A scan of the
+ * idle instances: starts and swap-ins that find GPUs full are rare next to
+ * requests. */
+static Instance *swap_victim(const SrvPool *s, int node)
+{
+    Instance *best = NULL;
+    for (int k = 0; k < s->evict.n; k++) {
+        Instance *v = s->evict.v[k];
+        if ((node < 0 || v->node == node) && v->gpu_mask != 0 &&
+            (best == NULL || evict_less(v, best)))
+            best = v;
+    }
+    return best;
+}
+
+/* Room on its node's GPUs for swapped-out inst: there, or made by swapping
+ * out idle instances of that node.  Returns whether there is. */
+static int swap_room(SrvPool *s, Instance *inst)
+{
+    const Demand *d = &fn_of(s, inst)->dem;
+    while (!cluster_gpu_fits(&s->cl, inst->node, d)) {
+        Instance *v = swap_victim(s, inst->node); /* (inst: swapped) */
+        if (v == NULL)
+            return 0;
+        swap_out(s, v);
+    }
+    return 1;
+}
+
+/* req takes swapped-out inst (swap_room said yes): its weights come back
+ * (busy meanwhile; READY when they are there), req waits for them. */
+static void swap_in(SrvPool *s, Instance *inst, Request *req)
+{
+    SimTime now = sim_now(s->sim);
+    SrvFn *f = fn_of(s, inst);
+    inst->gpu_mask = cluster_gpu_take(&s->cl, inst->node, &f->dem);
+    inst->swapped = 0;
+    inst->swapping = 1;
+    inst->swap_from = now;
+    set_state(s, inst, INST_BUSY);
+    avail_touch(s, inst);
+    /* on a node with storage tiers and a host-to-GPU rate, the transfer
+     * shares the node's host-to-GPU link with the loads on it (READY when
+     * it ends: on_loaded); otherwise it has the link to itself */
+    if (s->has_tiers &&
+        storage_begin_h2g(&s->store, inst->node,
+                          (int64_t)llround(swap_bytes(s, f)), f->dem.gpus,
+                          now, inst, load_tag(inst, LOAD_SWAP_IN)))
+        arm_xfer(s);
+    else
+        world_schedule(s->w, now + swap_in_us(s, inst), EV_READY, inst,
+                       inst->epoch);
+    s->swap_ins += req->arrival >= world_warmup(s->w);
+    req->bound_at = now;
+    instance_wait_push(inst, req);
+    int room = executor_capacity(&s->ex);
+    if (room > 1 && inst->bound < room) /* later requests may wait too */
+        instlist_push_head(&f->open_starting, inst);
+}
+
+/* Whether warm inst can take a request now: its weights are on its GPU, or
+ * can come back. */
+static int warm_usable(SrvPool *s, Instance *inst)
+{
+    return !inst->swapped || swap_room(s, inst);
+}
+
+/* Gives req to warm inst (warm_usable said yes). */
+static void use_warm(SrvPool *s, Instance *inst, Request *req)
+{
+    if (inst->swapped)
+        swap_in(s, inst, req);
+    else
+        place(s, inst, req);
+}
+
 /* Evicts idle inst for room: the policy hears of it. */
 static void evict(SrvPool *s, Instance *inst)
 {
@@ -707,18 +1008,24 @@ static void evict(SrvPool *s, Instance *inst)
 }
 
 /* Room for one more instance of f: a node the placement policy picks, else
- * idle instances are evicted lowest priority first until a node fits
+ * (swapping, GPU instances) idle instances' weights leave their GPUs, then
+ * idle instances are evicted, lowest priority first, until a node fits
  * (usually one: the first whose node then fits is the one chosen).
  * Returns the node, or -1. */
 static int find_room(SrvPool *s, SrvFn *f)
 {
     int node = cluster_pick(&s->cl, &f->dem);
+    Instance *v;
+    while (node < 0 && s->alt->cluster.swap && f->dem.gpus > 0 &&
+           (v = swap_victim(s, -1)) != NULL) {
+        swap_out(s, v); /* only its node's GPUs changed: */
+        node = cluster_fits(&s->cl, v->node, &f->dem) ? v->node : -1;
+    }
     while (node < 0 && s->evict.n > 0) {
         Instance *victim = s->evict.v[0];
         int vnode = victim->node;
-        int fits = cluster_fits(&s->cl, vnode, &f->dem, &fn_of(s, victim)->dem);
-        evict(s, victim);
-        node = fits ? vnode : cluster_pick(&s->cl, &f->dem);
+        evict(s, victim); /* only its node changed: */
+        node = cluster_fits(&s->cl, vnode, &f->dem) ? vnode : -1;
     }
     if (node < 0)
         s->no_room++;
@@ -829,13 +1136,27 @@ static Request *dequeue(SrvPool *s, SrvFn *f)
     return req;
 }
 
+/* req needs an instance no node has room for (a capacity stock-out): with
+ * on_stockout "reject" it is refused, with "wait" it waits for room. */
+static void stock_out(SrvPool *s, SrvFn *f, Request *req)
+{
+    int counted = req->arrival >= world_warmup(s->w);
+    if (s->alt->cluster.on_stockout == STOCKOUT_WAIT) {
+        s->stockout_waited += (uint64_t)counted;
+        enqueue(s, f, req);
+    } else {
+        s->stockout_rejected += (uint64_t)counted;
+        end_request(s, req, REQ_REJECTED);
+    }
+}
+
 /* Places req: warm slot, starting instance, new instance, queue, reject. */
 static void route(SrvPool *s, Request *req)
 {
     SrvFn *f = &s->fn[req->fn];
     Instance *inst = pick_warm(s, f);
-    if (inst != NULL) {
-        place(s, inst, req);
+    if (inst != NULL && warm_usable(s, inst)) {
+        use_warm(s, inst, req);
         return;
     }
     if (f->open_starting.head != NULL) {
@@ -846,6 +1167,10 @@ static void route(SrvPool *s, Request *req)
     StartBlock why = can_start(s, f, &node);
     if (why == START_OK) {
         start_instance(s, f, req, 0, 0, node);
+        return;
+    }
+    if (why == START_NOROOM && s->alt->cluster.on_stockout != STOCKOUT_QUEUE) {
+        stock_out(s, f, req);
         return;
     }
     if (s->q_len < s->alt->queue_len) {
@@ -863,8 +1188,8 @@ static int drain_fn(SrvPool *s, SrvFn *f)
 {
     while (f->q_head != NULL) {
         Instance *inst = pick_warm(s, f);
-        if (inst != NULL) {
-            place(s, inst, dequeue(s, f));
+        if (inst != NULL && warm_usable(s, inst)) {
+            use_warm(s, inst, dequeue(s, f));
             continue;
         }
         if (f->open_starting.head != NULL) {
@@ -911,6 +1236,9 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
             if (!inst->provisioned)
                 first->init_billed_us = inst->init_us;
         }
+        for (Request *req = first; req != NULL; req = req->next)
+            req->done_epoch = ++s->epoch_counter; /* (a spot node's loss
+                                                     makes it stale) */
         inst->in_use = n;
         avail_touch(s, inst);
         return extra;
@@ -922,6 +1250,7 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
     avail_touch(s, inst);
     first->inst = inst;
     first->start = sim_now(s->sim);
+    first->done_epoch = ++s->epoch_counter;
     first->on_provisioned = inst->provisioned;
     if (!inst->served_any) {
         inst->served_any = 1;
@@ -947,7 +1276,8 @@ static int hook_can_run(void *platform, const ExecUnit *u)
 {
     (void)platform;
     const Instance *inst = u->owner;
-    int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
+    int ready = (inst->state == INST_IDLE || inst->state == INST_BUSY) &&
+                !inst->swapping;
     return ready && inst->in_use == 0;
 }
 
@@ -1031,9 +1361,18 @@ static void on_done(SrvPool *s, Request *req)
         avail_touch(s, inst);
 }
 
-static void on_ready(SrvPool *s, Instance *inst)
+static void on_ready(SrvPool *s, Instance *inst, uint32_t epoch)
 {
+    if (epoch != inst->epoch) { /* it went meanwhile (a spot node) */
+        world_count_stale(s->w);
+        return;
+    }
     SrvFn *f = fn_of(s, inst);
+    if (inst->swapping) { /* its weights are back */
+        inst->swapping = 0;
+        if (inst->swap_from >= world_warmup(s->w))
+            s->swap_us += sim_now(s->sim) - inst->swap_from;
+    }
     if (inst->list == &f->open_starting)
         instlist_remove(&f->open_starting, inst);
     set_state(s, inst, INST_IDLE);
@@ -1086,15 +1425,21 @@ static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
     }
     SimTime now = sim_now(s->sim);
     inst->timer_at = -1;
-    if (inst->state != INST_IDLE || inst->ttl_us == KA_FOREVER)
+    if (inst->state != INST_IDLE)
         return; /* busy again: it re-arms when it next goes idle */
-    SimTime deadline = inst->idle_since + inst->ttl_us;
-    if (deadline <= now) {
+    if (inst->ttl_us != KA_FOREVER && inst->idle_since + inst->ttl_us <= now) {
         destroy_instance(s, inst);
         drain_queue(s);
-    } else {
-        arm_timer(s, inst, deadline);
+        return;
     }
+    if (swaps_out(s, inst) && swap_out_at(s, inst) <= now) {
+        swap_out(s, inst);
+        arm_idle_timer(s, inst);
+        drain_queue(s); /* its GPU memory may start a queued request (and
+                           inst may be evicted for room) */
+        return;
+    }
+    arm_idle_timer(s, inst);
 }
 
 static void close_prov_period(SrvPool *s, SimTime now)
@@ -1103,6 +1448,12 @@ static void close_prov_period(SrvPool *s, SimTime now)
                                              s->alt->price.prov_granularity_s);
     s->cost.pc_mb_s += billed_s * (int64_t)s->pc_target * s->alt->memory_mb;
     s->pc_seg_start = now;
+}
+
+/* Whether inst's node is a spot node under notice (inst goes with it). */
+static int on_closed_node(const SrvPool *s, const Instance *inst)
+{
+    return inst->node >= 0 && s->cl.nodes[inst->node].closed;
 }
 
 /* Moves the provisioned fleet to `target` instances.  Fewer: idle ones
@@ -1132,7 +1483,7 @@ static void provision(SrvPool *s, int target)
     }
     for (int i = 0; i < s->pc_n && s->pc_active < target; i++) {
         Instance *inst = s->pc_all[i];
-        if (inst->retiring) {
+        if (inst->retiring && !on_closed_node(s, inst)) {
             inst->retiring = 0;
             s->pc_active++;
             avail_touch(s, inst);
@@ -1153,6 +1504,113 @@ static void on_provision(SrvPool *s)
     SimTime next = spec_prov_next_change(s->alt, now);
     if (next < world_config(s->w)->horizon)
         world_schedule(s->w, next, EV_PROVISION, NULL, 0);
+}
+
+/* ---- spot nodes -------------------------------------------------------- */
+
+/* Schedules node i's next interruption notice, if it is a spot node and
+ * the notice comes before the horizon. */
+static void draw_node_notice(SrvPool *s, int i)
+{
+    const NodeSpec *ns = &s->alt->cluster.kind[s->cl.nodes[i].kind];
+    SimTime at;
+    if (ns->spot_per_hour > 0 &&
+        spot_next_notice(s->r_spot, ns->spot_per_hour, sim_now(s->sim),
+                         world_config(s->w)->horizon, &at))
+        world_schedule(s->w, at, EV_NODE_NOTICE, &s->cl.nodes[i], 0);
+}
+
+/* The instances on node i, into s->on_node (they may go meanwhile). */
+static int instances_on(SrvPool *s, int i)
+{
+    int n = 0;
+    for (Instance *inst = s->all; inst != NULL; inst = inst->all_next) {
+        if (inst->node != i)
+            continue;
+        if (n == s->cap_on_node) {
+            s->cap_on_node = s->cap_on_node ? 2 * s->cap_on_node : 16;
+            s->on_node = xrealloc(s->on_node, (size_t)s->cap_on_node *
+                                                  sizeof *s->on_node);
+        }
+        s->on_node[n++] = inst;
+    }
+    return n;
+}
+
+/* Node i's notice: it takes no new instances, its idle ones go now, the
+ * others take no new requests (retiring) and go when they have nothing to
+ * do; provisioned ones are replaced elsewhere at once. */
+static void on_node_notice(SrvPool *s, int i)
+{
+    s->cl.nodes[i].closed = 1;
+    int n = instances_on(s, i), replace = 0;
+    for (int k = 0; k < n; k++) {
+        Instance *inst = s->on_node[k];
+        if (inst->retiring)
+            continue; /* (a provisioned one already retiring) */
+        if (inst->state == INST_IDLE) {
+            replace |= inst->provisioned;
+            destroy_instance(s, inst);
+            continue;
+        }
+        inst->retiring = 1;
+        if (inst->provisioned) {
+            s->pc_active--;
+            replace = 1;
+        }
+        if (inst->list != NULL) /* an available or open-starting list */
+            instlist_remove(inst->list, inst);
+        avail_touch(s, inst);
+    }
+    if (replace)
+        provision(s, s->pc_target);
+    SimTime at = sim_now(s->sim) +
+                 time_from_s(s->alt->cluster.kind[s->cl.nodes[i].kind]
+                                 .spot_notice_s);
+    if (at < world_config(s->w)->horizon)
+        world_schedule(s->w, at, EV_NODE_INTERRUPT, &s->cl.nodes[i], 0);
+    drain_queue(s);
+}
+
+static int held_on_node(const Request *req, const void *node)
+{
+    return req->where == REQ_AT_SERVERLESS && req->inst != NULL &&
+           req->inst->node == *(const int *)node;
+}
+
+/* The provider reclaims node i: its instances go with what they hold (in
+ * service, bound while starting or swapping in, in a forming batch), which
+ * is routed again, oldest first, keeping its arrival time; lost work is
+ * not billed.  An empty node of its kind replaces it at once, and its
+ * notices start anew. */
+static void on_node_interrupt(SrvPool *s, int i)
+{
+    spot_collect(s->w, &s->held, held_on_node, &i);
+    int n = instances_on(s, i);
+    for (int k = 0; k < n; k++) {
+        Instance *inst = s->on_node[k];
+        s->ex.ops->clear(&s->ex, &inst->unit);
+        inst->in_use = 0;
+        inst->bound = 0;
+        inst->wait_head = inst->wait_tail = NULL;
+        if (inst->state == INST_BUSY)
+            set_state(s, inst, INST_IDLE);
+        destroy_instance(s, inst);
+    }
+    int counted = sim_now(s->sim) >= world_warmup(s->w);
+    s->spot_interruptions += (uint64_t)counted;
+    s->cl.nodes[i].closed = 0;
+    draw_node_notice(s, i);
+    for (size_t k = 0; k < s->held.n; k++) {
+        Request *req = s->held.v[k];
+        if (req->start >= 0)
+            s->served--; /* a start lost, not a request served */
+        if (req->arrival >= world_warmup(s->w))
+            s->fn[req->fn].st.arrivals--; /* routed again, not arrived */
+        s->spot_retried += (uint64_t)counted;
+        world_retry_request(s->w, req);
+    }
+    drain_queue(s);
 }
 
 /* ---- the component interface (platform.h: platform_serverless) ------ */
@@ -1188,6 +1646,7 @@ static void srv_route(void *st, Request *req)
 {
     SrvPool *s = st;
     req->where = REQ_AT_SERVERLESS;
+    req->inst = NULL; /* (a pooled request's old value) until it binds */
     if (req->arrival >= world_warmup(s->w))
         s->fn[req->fn].st.arrivals++;
     s->ka->on_arrival(s->ka_state, (int)req->fn, sim_now(s->sim));
@@ -1207,7 +1666,10 @@ static void srv_handle(void *st, const Event *ev)
         s->ex.ops->handle(&s->ex, ev);
         break;
     case EV_READY:
-        on_ready(s, ev->obj);
+        on_ready(s, ev->obj, ev->epoch);
+        break;
+    case EV_XFER:
+        on_xfer(s, ev->epoch);
         break;
     case EV_EXPIRE:
         on_expire(s, ev->obj, ev->epoch);
@@ -1221,6 +1683,12 @@ static void srv_handle(void *st, const Event *ev)
         break;
     case EV_PREWARM:
         on_prewarm(s, ev->obj, ev->epoch);
+        break;
+    case EV_NODE_NOTICE:
+        on_node_notice(s, (int)((Node *)ev->obj - s->cl.nodes));
+        break;
+    case EV_NODE_INTERRUPT:
+        on_node_interrupt(s, (int)((Node *)ev->obj - s->cl.nodes));
         break;
     default:
         assert(0 && "not a serverless event");
@@ -1284,6 +1752,9 @@ static void *srv_create(World *w, const AltSpec *a)
         double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
         f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
+        f->model = i;
+        double ckpt = a->checkpoint_bytes * f->load_scale; /* an int64 */
+        f->ckpt_bytes = ckpt < 1e18 ? (int64_t)llround(ckpt) : (int64_t)1e18;
         f->route.ord = &route_order[s->routing];
         f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
                                 sh.gpus > 0 ? node_mb : 0);
@@ -1291,6 +1762,19 @@ static void *srv_create(World *w, const AltSpec *a)
     if (a->cluster.enabled) {
         s->has_cluster = 1;
         cluster_init(&s->cl, &a->cluster, a->hardware);
+        /* spot nodes draw from a spot stream of their own (the VM fleet's
+         * is substream 0) */
+        for (int k = 0; k < a->cluster.n_kinds; k++)
+            if (a->cluster.kind[k].spot_per_hour > 0 && s->r_spot == NULL)
+                s->r_spot = rng_create(world_config(w)->seed,
+                                       world_config(w)->rep, RNG_SPOT, 1);
+        for (int i = 0; s->r_spot != NULL && i < s->cl.n; i++)
+            draw_node_notice(s, i);
+    }
+    s->xfer_at = -1;
+    if (a->cluster.enabled && a->cluster.tiers) {
+        s->has_tiers = 1;
+        storage_init(&s->store, &a->cluster);
     }
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
@@ -1434,6 +1918,38 @@ static void write_function_rows(SrvPool *s, SimTime h, FILE *fp)
     }
 }
 
+/* The warmth ladder and what the tiers moved (TIER_METRICS). */
+static void tier_stats(SrvPool *s, SimTime h, double *v)
+{
+    uint64_t warm = 0;
+    for (int i = 0; i < s->n_fn; i++) {
+        SrvFnStats fs;
+        srvpool_fn_stats(s, i, h, &fs);
+        warm += fs.completed - fs.cold;
+    }
+    v[MET_gpu_resident_requests] = (double)warm;
+    v[MET_snapshot_restores] = (double)s->snapshot_restores;
+    if (!s->has_tiers)
+        return;
+    const StoreStats *st = &s->store.st;
+    static const int met[][3] = {
+        {MET_starts_remote, MET_load_s_remote, MET_read_gb_remote},
+        {MET_starts_ssd, MET_load_s_ssd, MET_read_gb_ssd},
+        {MET_starts_dram, MET_load_s_dram, MET_read_gb_dram},
+    };
+    for (int t = TIER_REMOTE; t <= TIER_DRAM; t++) {
+        v[met[t][0]] = (double)st->starts[t];
+        v[met[t][1]] = st->load_s[t];
+        v[met[t][2]] = st->read_bytes[t] * 1e-9;
+    }
+    uint64_t hits = 0, looks = 0;
+    for (int i = 0; i < s->store.n; i++) {
+        hits += s->store.node[i].dram.hits;
+        looks += s->store.node[i].dram.hits + s->store.node[i].dram.misses;
+    }
+    v[MET_dram_hit_pct] = looks ? 100.0 * (double)hits / (double)looks : 0.0;
+}
+
 /* Wasted memory (every function's idle MB x us, in GB-s), the cluster's
  * memory utilization and evictions, the per-function rows. */
 static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
@@ -1452,6 +1968,15 @@ static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
     v[MET_node_mem_util_pct] = 100.0 * util;
     v[MET_evictions] = (double)s->evictions;
     v[MET_no_room] = (double)s->no_room;
+    v[MET_swap_ins] += (double)s->swap_ins;
+    v[MET_swap_s] += time_to_s(s->swap_us);
+    v[MET_swap_outs] += (double)s->swap_outs;
+    v[MET_stockout_rejected] += (double)s->stockout_rejected;
+    v[MET_stockout_waited] += (double)s->stockout_waited;
+    v[MET_node_interruptions] += (double)s->spot_interruptions;
+    v[MET_node_retried] += (double)s->spot_retried;
+    if (s->has_tiers || s->alt->snapshot)
+        tier_stats(s, h, v);
 }
 
 static int64_t srv_server_id(const void *st, const Request *req)
@@ -1491,60 +2016,119 @@ static void srv_destroy(void *st)
     free(s->fn);
     if (s->r_route != NULL)
         gsl_rng_free(s->r_route);
+    if (s->r_spot != NULL)
+        gsl_rng_free(s->r_spot);
+    spot_held_fini(&s->held);
+    free(s->on_node);
     executor_fini(&s->ex);
     free(s->evict.v);
     if (s->has_cluster)
         cluster_fini(&s->cl);
+    if (s->has_tiers)
+        storage_fini(&s->store);
     pool_fini(&s->inst_pool);
     free(s);
 }
 
+/* One instance's part of the books: its vCPUs and memory on its node, and
+ * its share on each GPU of its mask. */
+static int check_add(const SrvPool *s, const Instance *inst, Demand *sum,
+                     GpuBook *gpu, char *msg, size_t size)
+{
+    const Node *n = &s->cl.nodes[inst->node];
+    const Demand *id = &s->fn[inst->fn].dem;
+    if (id->gpus > 0 && n->gpu_type[0] != '\0' &&
+        strcmp(n->gpu_type, s->alt->hardware) != 0) {
+        snprintf(msg, size, "a %s instance on node %d with %s GPUs",
+                 s->alt->hardware, inst->node, n->gpu_type);
+        return -1;
+    }
+    int held = 0;
+    for (int g = 0; g < CLUSTER_MAX_GPUS; g++)
+        held += (int)(inst->gpu_mask >> g & 1);
+    int want = id->gpus > 0 && !inst->swapped ? id->gpus : 0;
+    uint64_t beyond = n->cap.gpus < CLUSTER_MAX_GPUS
+                          ? inst->gpu_mask >> n->cap.gpus : 0;
+    if (held != want || beyond != 0 ||
+        (inst->swapped && inst->swapping)) {
+        snprintf(msg, size, "instance %llu holds %d GPUs, not %d",
+                 (unsigned long long)inst->id, held, want);
+        return -1;
+    }
+    Demand *d = &sum[inst->node];
+    d->mvcpus += id->mvcpus;
+    d->mem_mb += id->mem_mb;
+    if (held > 0)
+        d->gpu_mem_mb += id->gpu_mem_mb;
+    for (int g = 0; g < n->cap.gpus; g++)
+        if (inst->gpu_mask >> g & 1) {
+            gpu[n->gpu0 + g].holders++;
+            gpu[n->gpu0 + g].used_mb += cluster_gpu_share_mb(id);
+        }
+    return 0;
+}
+
+/* Node i's books against the sums of its instances, and its capacity. */
+static int check_node(const SrvPool *s, int i, Demand *d, const GpuBook *gpu,
+                      char *msg, size_t size)
+{
+    const Node *n = &s->cl.nodes[i];
+    for (int g = 0; g < n->cap.gpus; g++) {
+        const GpuBook *b = &gpu[n->gpu0 + g], *book = &s->cl.gpu[n->gpu0 + g];
+        d->gpus += b->holders > 0;
+        if (b->holders != book->holders || b->used_mb != book->used_mb) {
+            snprintf(msg, size, "node %d GPU %d: books differ from its "
+                                "instances", i, g);
+            return -1;
+        }
+        if (s->cl.gpu_sharing ? b->used_mb > n->gpu_cap_mb : b->holders > 1) {
+            snprintf(msg, size, "node %d GPU %d over capacity: %d holders, "
+                                "%lld MB of %lld",
+                     i, g, b->holders, (long long)b->used_mb,
+                     (long long)n->gpu_cap_mb);
+            return -1;
+        }
+    }
+    if (d->mvcpus != n->used.mvcpus || d->mem_mb != n->used.mem_mb ||
+        d->gpus != n->used.gpus || d->gpu_mem_mb != n->used.gpu_mem_mb) {
+        snprintf(msg, size, "node %d: accounting differs from its instances",
+                 i);
+        return -1;
+    }
+    if (d->mvcpus > n->cap.mvcpus || d->mem_mb > n->cap.mem_mb ||
+        d->gpus > n->cap.gpus || d->gpu_mem_mb > n->cap.gpu_mem_mb) {
+        snprintf(msg, size,
+                 "node %d over capacity: %lld MB of %lld, %lld mvCPU of "
+                 "%lld, %d GPUs of %d",
+                 i, (long long)d->mem_mb, (long long)n->cap.mem_mb,
+                 (long long)d->mvcpus, (long long)n->cap.mvcpus, d->gpus,
+                 n->cap.gpus);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every node's books equal the sum of its instances and stay within its
+ * vCPUs, memory and GPUs; every GPU's within its memory (shared) or with
+ * one holder (whole). */
 static int srv_check(const void *st, char *msg, size_t size)
 {
     const SrvPool *s = st;
     if (!s->has_cluster)
         return 0;
     Demand *sum = xcalloc((size_t)s->cl.n, sizeof *sum);
+    GpuBook *gpu = xcalloc((size_t)(s->cl.n_gpu + 1), sizeof *gpu);
     int rc = 0;
-    for (const Instance *inst = s->all; inst != NULL; inst = inst->all_next) {
-        if (inst->node < 0)
-            continue;
-        const char *type = s->cl.nodes[inst->node].gpu_type;
-        if (s->fn[inst->fn].dem.gpus > 0 && type[0] != '\0' &&
-            strcmp(type, s->alt->hardware) != 0 && rc == 0) {
-            snprintf(msg, size, "a %s instance on node %d with %s GPUs",
-                     s->alt->hardware, inst->node, type);
-            rc = -1;
-        }
-        Demand *d = &sum[inst->node];
-        const Demand *id = &s->fn[inst->fn].dem;
-        d->mvcpus += id->mvcpus;
-        d->mem_mb += id->mem_mb;
-        d->gpus += id->gpus;
-        d->gpu_mem_mb += id->gpu_mem_mb;
-    }
-    for (int i = 0; i < s->cl.n && rc == 0; i++) {
-        const Node *n = &s->cl.nodes[i];
-        const Demand *d = &sum[i];
-        if (d->mvcpus != n->used.mvcpus || d->mem_mb != n->used.mem_mb ||
-            d->gpus != n->used.gpus || d->gpu_mem_mb != n->used.gpu_mem_mb) {
-            snprintf(msg, size, "node %d: accounting differs from its "
-                                "instances",
-                     i);
-            rc = -1;
-        } else if (d->mvcpus > n->cap.mvcpus || d->mem_mb > n->cap.mem_mb ||
-                   d->gpus > n->cap.gpus ||
-                   d->gpu_mem_mb > n->cap.gpu_mem_mb) {
-            snprintf(msg, size,
-                     "node %d over capacity: %lld MB of %lld, %lld mvCPU of "
-                     "%lld, %d GPUs of %d",
-                     i, (long long)d->mem_mb, (long long)n->cap.mem_mb,
-                     (long long)d->mvcpus, (long long)n->cap.mvcpus, d->gpus,
-                     n->cap.gpus);
-            rc = -1;
-        }
-    }
+    for (const Instance *inst = s->all; inst != NULL && rc == 0;
+         inst = inst->all_next)
+        if (inst->node >= 0)
+            rc = check_add(s, inst, sum, gpu, msg, size);
+    for (int i = 0; i < s->cl.n && rc == 0; i++)
+        rc = check_node(s, i, &sum[i], gpu, msg, size);
     free(sum);
+    free(gpu);
+    if (rc == 0 && s->has_tiers)
+        rc = storage_check(&s->store, sim_now(s->sim), msg, size);
     return rc;
 }
 
@@ -1567,9 +2151,10 @@ void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
 const PlatformOps platform_serverless = {
     .name = "serverless",
     .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_ITER) |
-              EV_BIT(EV_READY) |
+              EV_BIT(EV_READY) | EV_BIT(EV_XFER) |
               EV_BIT(EV_EXPIRE) | EV_BIT(EV_PREWARM) | EV_BIT(EV_PROVISION) |
-              EV_BIT(EV_WINDOW),
+              EV_BIT(EV_WINDOW) | EV_BIT(EV_NODE_NOTICE) |
+              EV_BIT(EV_NODE_INTERRUPT),
     .vm_served = 0,
     .create = srv_create,
     .destroy = srv_destroy,

@@ -80,6 +80,7 @@
 #include "../util/pool.h"
 #include "../util/xalloc.h"
 #include "platform.h"
+#include "spot.h"
 
 typedef struct Vm {
     struct Vm *pool_link;     /* used by the pool while free */
@@ -131,8 +132,7 @@ struct VmFleet {
     /* spot */
     gsl_rng *r_spot;          /* notice draws; NULL without random notices */
     uint64_t spot_interruptions, spot_retried; /* from the warm-up point */
-    Request **held;           /* scratch: what an interrupted VM held */
-    size_t cap_held;
+    SpotHeld held;            /* scratch: what an interrupted VM held */
     /* billing */
     int64_t billed_s;         /* terminated (or closed) VMs */
     int closed;
@@ -219,12 +219,10 @@ static void draw_notice(VmFleet *f, Vm *vm)
 {
     if (f->r_spot == NULL)
         return;
-    double wait_s = rng_exponential(f->r_spot, 3600.0 / f->spec->spot.per_hour);
-    double at_s = time_to_s(sim_now(f->sim)) + wait_s;
-    if (at_s < time_to_s(world_config(f->w)->horizon)) /* compared before converting:
-                                                 wait_s may be huge */
-        world_schedule(f->w, time_from_s(at_s), EV_VM_NOTICE, vm,
-                       vm->life_epoch);
+    SimTime at;
+    if (spot_next_notice(f->r_spot, f->spec->spot.per_hour, sim_now(f->sim),
+                         world_config(f->w)->horizon, &at))
+        world_schedule(f->w, at, EV_VM_NOTICE, vm, vm->life_epoch);
 }
 
 static Vm *launch(VmFleet *f, int ready_now)
@@ -684,47 +682,24 @@ static void on_forced_notice(VmFleet *f)
         on_notice(f, oldest);
 }
 
-typedef struct Held {
-    VmFleet *f;
-    const Vm *vm;
-    size_t n, started;
-} Held;
-
-static void collect_held(void *obj, void *arg)
+static int held_by_vm(const Request *req, const void *vm)
 {
-    Request *req = obj;
-    Held *h = arg;
-    if (!req->live || req->where != REQ_AT_VM || req->vm != h->vm)
-        return;
-    VmFleet *f = h->f;
-    if (h->n == f->cap_held) {
-        f->cap_held = f->cap_held ? 2 * f->cap_held : 16;
-        f->held = xrealloc(f->held, f->cap_held * sizeof *f->held);
-    }
-    f->held[h->n++] = req;
-    h->started += req->start >= 0;
+    return req->where == REQ_AT_VM && req->vm == vm;
 }
 
-static int by_arrival(const void *a, const void *b)
-{
-    const Request *x = *(const Request *const *)a;
-    const Request *y = *(const Request *const *)b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* The provider reclaims vm: what it holds is routed again, oldest first,
- * once the VM is gone.  The requests it holds are found by walking the
- * request pool (O(live requests), once per interruption), so serving keeps
- * no per-VM list of the requests in service. */
+/* The provider reclaims vm: what it holds (spot_collect) is routed again,
+ * oldest first, once the VM is gone. */
 static void on_interrupt(VmFleet *f, Vm *vm)
 {
-    Held h = {f, vm, 0, 0};
-    world_each_request(f->w, collect_held, &h);
-    assert(h.started == (size_t)vm->in_use);
-    assert(h.n - h.started ==
+    SpotHeld *h = &f->held;
+    spot_collect(f->w, h, held_by_vm, vm);
+    size_t started = 0;
+    for (size_t k = 0; k < h->n; k++)
+        started += h->v[k]->start >= 0;
+    assert(started == (size_t)vm->in_use);
+    assert(h->n - started ==
            (size_t)(vm->q_len + (batching(f) ? vm->unit.held : 0)));
-    if (h.n > 1) /* f->held is NULL until something was held */
-        qsort(f->held, h.n, sizeof *f->held, by_arrival);
+    (void)started;
     advance(f);
     if (vm->in_use > 0)
         f->busy_slots -= batching(f) ? 1 : vm->in_use;
@@ -738,8 +713,8 @@ static void on_interrupt(VmFleet *f, Vm *vm)
     terminate(f, vm, 1);
     int counted = sim_now(f->sim) >= world_warmup(f->w);
     f->spot_interruptions += (uint64_t)counted;
-    for (size_t k = 0; k < h.n; k++) {
-        Request *req = f->held[k];
+    for (size_t k = 0; k < h->n; k++) {
+        Request *req = h->v[k];
         if (req->start >= 0)
             f->served--; /* a start lost, not a request served */
         f->spot_retried += (uint64_t)counted;
@@ -879,7 +854,7 @@ static void vm_destroy(void *st)
     for (int k = 0; k < f->n_vms; k++)
         f->ex.ops->unit_fini(&f->ex, &f->vms[k]->unit); /* (llm: engines) */
     free(f->vms);
-    free(f->held);
+    spot_held_fini(&f->held);
     if (f->r_spot != NULL)
         gsl_rng_free(f->r_spot);
     executor_fini(&f->ex);
