@@ -263,9 +263,11 @@ Test(metrics, llm_warmup_requests_are_in_the_window_only)
 Test(metrics, llm_columns_follow_the_base_metrics)
 {
     cr_assert_eq(metrics_columns(0), MET_LLM_FIRST);
-    cr_assert_eq(metrics_columns(1), MET_COUNT);
+    cr_assert_eq(metrics_columns(METCOLS_LLM), MET_TIER_FIRST);
+    cr_assert_eq(metrics_columns(METCOLS_TIERS), MET_COUNT);
     cr_assert_str_eq(metric_info[MET_LLM_FIRST - 1].name, "warmup_s");
-    cr_assert_str_eq(metric_info[MET_COUNT - 1].name, "usd_per_1m_out");
+    cr_assert_str_eq(metric_info[MET_TIER_FIRST - 1].name, "usd_per_1m_out");
+    cr_assert_str_eq(metric_info[MET_COUNT - 1].name, "dram_hit_pct");
 }
 
 /* A completed request without a first token (an executor that does not
