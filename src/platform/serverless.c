@@ -116,6 +116,15 @@
  * holds, which gives each function its own cold-start cost (greedy-dual's
  * cost term).  An estimate: the Azure traces give memory, not load times.
  *
+ * Storage tiers (a cluster with tier keys, entity/storage.h).  The
+ * model-load piece of a start (the llm executor's weights) is replaced by a
+ * load of the function's checkpoint onto the instance's node from the
+ * fastest tier holding it, over processor-shared links; when it ends (an
+ * XFER event at the next transfer completion, one pending per pool and
+ * cancelled by its epoch when an earlier one is due) the drawn rest of the
+ * start follows, and the load counts as INIT.  A snapshot restore (size /
+ * rate) takes the place of the sandbox and runtime init.
+ *
  * Randomness.  A request's warm service time is its own quantile (drawn
  * by the World at arrival) of this hardware's distribution, so alternatives
  * on one seed serve the same requests alike (common random numbers).  Start

@@ -78,6 +78,10 @@ Test(tiers, ps_equal_loads_on_one_node_end_in_the_same_event)
         storage_begin_start(&st, 0, m, (int64_t)(3 * GB), 0, 0, 1, 0, NULL, 0,
                             &from);
     cr_assert_eq(storage_next_finish(&st), time_from_s(6.0));
+    /* a third would share the link three ways: 3 GB at 1/3 GB/s */
+    cr_assert_float_eq(storage_estimate_start_s(&st, 0, 2, (int64_t)(3 * GB),
+                                                0, 0, 1),
+                       9.0, 1e-9);
     int done = 0;
     storage_finish_due(&st, time_from_s(6.0), count_done, &done);
     cr_assert_eq(done, 2);
