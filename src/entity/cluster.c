@@ -82,23 +82,76 @@ int cluster_fits(const Cluster *c, int i, const Demand *d,
                n->cap.gpu_mem_mb;
 }
 
-int cluster_pick(const Cluster *c, const Demand *d)
+/* ---- placement policies: a score per fitting node, lowest wins ------- */
+
+typedef struct PlacePolicy {
+    /* node i's score for d (lower is better) */
+    double (*score)(const Cluster *c, int i, const Demand *d,
+                    const PlaceCost *cost);
+    int first_wins; /* every node scores alike: stop at the first fit */
+} PlacePolicy;
+
+static double mem_left_mb(const Cluster *c, int i, const Demand *d)
 {
+    return (double)(c->nodes[i].cap.mem_mb - c->nodes[i].used.mem_mb -
+                    d->mem_mb);
+}
+
+static double score_first(const Cluster *c, int i, const Demand *d,
+                          const PlaceCost *cost)
+{
+    (void)c, (void)i, (void)d, (void)cost;
+    return 0.0;
+}
+
+static double score_best(const Cluster *c, int i, const Demand *d,
+                         const PlaceCost *cost)
+{
+    (void)cost;
+    return mem_left_mb(c, i, d);
+}
+
+static double score_spread(const Cluster *c, int i, const Demand *d,
+                           const PlaceCost *cost)
+{
+    (void)cost;
+    return -mem_left_mb(c, i, d);
+}
+
+static double score_locality(const Cluster *c, int i, const Demand *d,
+                             const PlaceCost *cost)
+{
+    (void)c, (void)d;
+    return cost != NULL && cost->start_s != NULL
+               ? cost->start_s(cost->ctx, i)
+               : 0.0;
+}
+
+/* By PlacementKind. */
+static const PlacePolicy place_policies[] = {
+    {score_first, 1},
+    {score_best, 0},
+    {score_spread, 0},
+    {score_locality, 0},
+};
+
+const char *const cluster_place_names[] = {"first-fit", "best-fit", "spread",
+                                           "locality", NULL};
+
+int cluster_pick(const Cluster *c, const Demand *d, const PlaceCost *cost)
+{
+    const PlacePolicy *pol = &place_policies[c->place];
     int best = -1;
-    int64_t best_left = 0;
+    double best_score = 0.0;
     for (int i = 0; i < c->n; i++) {
         if (!cluster_fits(c, i, d, NULL))
             continue;
-        if (c->place == PLACE_FIRST_FIT)
+        if (pol->first_wins)
             return i;
-        int64_t left = c->nodes[i].cap.mem_mb - c->nodes[i].used.mem_mb -
-                       d->mem_mb;
-        int better = best < 0 ||
-                     (c->place == PLACE_BEST_FIT ? left < best_left
-                                                 : left > best_left);
-        if (better) {
+        double score = pol->score(c, i, d, cost);
+        if (best < 0 || score < best_score) {
             best = i;
-            best_left = left;
+            best_score = score;
         }
     }
     return best;

@@ -5,11 +5,19 @@
  * the node they are placed on, and a node never holds more than it has.
  * Resources are integers -- milli-vCPUs, MB, whole GPUs, MB of GPU memory --
  * so that taking and giving back never drifts and a capacity check is
- * exact.  Placement policies: first-fit (lowest-numbered node that fits),
- * best-fit (the fitting node with the least memory left after placing),
- * spread (the fitting node with the most memory left).  O(nodes) per
- * placement: clusters here have up to thousands of nodes, and a start is
- * rare next to the requests it serves.
+ * exact.  Placement policies (a const table in cluster.c, each a score the
+ * pick minimises over the nodes that fit, ties to the lowest-numbered):
+ *   first-fit  the lowest-numbered node that fits;
+ *   best-fit   the fitting node with the least memory left after placing;
+ *   spread     the fitting node with the most memory left;
+ *   locality   the fitting node with the smallest estimated start time,
+ *              given what it holds and its links' current load -- the rule
+ *              of ServerlessLLM (Fu et al., OSDI'24, section 5) -- asked of
+ *              the caller's PlaceCost, which knows the checkpoint and the
+ *              storage tiers (without one it is first-fit).
+ * O(nodes) per placement (locality: one estimate per fitting node):
+ * clusters here have up to thousands of nodes, and a start is rare next to
+ * the requests it serves.
  */
 #ifndef SIM_ENTITY_CLUSTER_H
 #define SIM_ENTITY_CLUSTER_H
@@ -23,8 +31,20 @@
 typedef enum PlacementKind {
     PLACE_FIRST_FIT = 0,
     PLACE_BEST_FIT,
-    PLACE_SPREAD
+    PLACE_SPREAD,
+    PLACE_LOCALITY
 } PlacementKind;
+
+/* Placement names as the scenario spells them, by PlacementKind, NULL
+ * ended. */
+extern const char *const cluster_place_names[];
+
+/* What locality asks of the caller: the estimated start time, in seconds,
+ * of the instance being placed if it went to node i. */
+typedef struct PlaceCost {
+    double (*start_s)(const void *ctx, int node);
+    const void *ctx;
+} PlaceCost;
 
 typedef struct NodeSpec {
     int count;
@@ -40,6 +60,13 @@ typedef struct ClusterSpec {
     int n_kinds;
     NodeSpec kind[CLUSTER_MAX_NODE_KINDS];
     PlacementKind place;
+    /* Pre-loading: the checkpoints of the preload_models most-invoked
+     * models (by the trace's counts) go into host DRAM at time 0, model of
+     * rank j onto nodes (j R + r) mod preload_nodes, r < R =
+     * preload_replicas, of the first preload_nodes nodes.  0 = none. */
+    int preload_models;
+    int preload_nodes;
+    int preload_replicas;
 } ClusterSpec;
 
 /* What one instance takes. */
@@ -80,8 +107,9 @@ Demand cluster_demand(double vcpus, double mem_mb, int gpus,
 int cluster_fits(const Cluster *c, int i, const Demand *d,
                  const Demand *freed);
 
-/* The node the policy picks for d, or -1 if none fits. */
-int cluster_pick(const Cluster *c, const Demand *d);
+/* The node the policy picks for d, or -1 if none fits.  `cost` (may be
+ * NULL) is what locality minimises; the other policies ignore it. */
+int cluster_pick(const Cluster *c, const Demand *d, const PlaceCost *cost);
 
 /* Takes / gives back d on node i at time now (asserts capacity). */
 void cluster_take(Cluster *c, int i, const Demand *d, SimTime now);

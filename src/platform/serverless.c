@@ -153,8 +153,11 @@ typedef struct SrvFn {
     Demand dem;           /* what one of its instances takes on a node */
     uint32_t pw_epoch;    /* cancels a pending pre-warm */
     SimTime pw_keep_us;   /* keep-alive of the instance a pre-warm starts */
-    double load_scale;    /* its memory / the alternative's: scales the
+    double load_scale;    /* its memory / the alternative's (or its model's
+                             checkpoint / the profile's): scales the
                              model-load part of its starts */
+    int ckpt;             /* its model in the alternative's set (0: none) */
+    double ckpt_mb;       /* that model's checkpoint size */
     InstHeap route;       /* routing other than most-recent: the instances
                              on avail_od, by creation (or unordered) */
 } SrvFn;
@@ -182,6 +185,8 @@ struct SrvPool {
     SrvFn *wait_head, *wait_tail; /* functions with queued requests */
     InstHeap evict;       /* idle on-demand instances by eviction priority */
     uint64_t idle_seq;
+    int *preload_rank;    /* pre-loading: models by arrivals, most first */
+    int n_preload_rank;
     int n_alive;          /* instances not gone, both kinds */
     int pc_active;        /* provisioned instances not retiring */
     int pc_target;        /* configured provisioned count now */
@@ -699,19 +704,35 @@ static void evict(SrvPool *s, Instance *inst)
     s->ka->on_evict(s->ka_state, fn_index(s, f), prio, f->n_inst == 0);
 }
 
+/* Locality placement asks, for each node that fits, how long a start of
+ * the function being placed would take there. */
+typedef struct PlaceJob {
+    const SrvPool *s;
+    const SrvFn *f;
+} PlaceJob;
+
+static double locality_start_s(const void *ctx, int node)
+{
+    const PlaceJob *job = ctx;
+    (void)job, (void)node;
+    return 0.0; /* no storage tiers: every node alike */
+}
+
 /* Room for one more instance of f: a node the placement policy picks, else
  * idle instances are evicted lowest priority first until a node fits
  * (usually one: the first whose node then fits is the one chosen).
  * Returns the node, or -1. */
 static int find_room(SrvPool *s, SrvFn *f)
 {
-    int node = cluster_pick(&s->cl, &f->dem);
+    PlaceJob job = {s, f};
+    PlaceCost cost = {locality_start_s, &job};
+    int node = cluster_pick(&s->cl, &f->dem, &cost);
     while (node < 0 && s->evict.n > 0) {
         Instance *victim = s->evict.v[0];
         int vnode = victim->node;
         int fits = cluster_fits(&s->cl, vnode, &f->dem, &fn_of(s, victim)->dem);
         evict(s, victim);
-        node = fits ? vnode : cluster_pick(&s->cl, &f->dem);
+        node = fits ? vnode : cluster_pick(&s->cl, &f->dem, &cost);
     }
     if (node < 0)
         s->no_room++;
@@ -1247,6 +1268,67 @@ static void srv_executor(SrvPool *s, const AltSpec *a)
                   &s->served);
 }
 
+/* ---- models and pre-loading ---------------------------------------- */
+
+typedef struct Census {
+    SrvPool *s;
+    uint64_t *model_arrivals; /* by model */
+} Census;
+
+static void census_visit(void *ctx, int fn, uint64_t arrivals,
+                         const char *app, const char *id)
+{
+    Census *cen = ctx;
+    const ModelSetSpec *ms = &cen->s->alt->models;
+    SrvFn *f = &cen->s->fn[fn];
+    f->ckpt = ms->n > 0 ? modelset_assign(ms, app, id) : 0;
+    cen->model_arrivals[f->ckpt] += arrivals;
+}
+
+typedef struct RankedModel {
+    uint64_t arrivals;
+    int model;
+} RankedModel;
+
+/* Most arrivals first, ties to the lower index. */
+static int by_arrivals_desc(const void *pa, const void *pb)
+{
+    const RankedModel *a = pa, *b = pb;
+    if (a->arrivals != b->arrivals)
+        return a->arrivals > b->arrivals ? -1 : 1;
+    return (a->model > b->model) - (a->model < b->model);
+}
+
+/* Each function's model (the trace's names hashed: modelset.h) and, for
+ * pre-loading, the models ranked by their functions' arrivals.  The
+ * workload is read once ahead only when one of them needs it. */
+static void assign_models(SrvPool *s)
+{
+    const AltSpec *a = s->alt;
+    int preload = a->cluster.enabled && a->cluster.preload_models > 0;
+    if (a->models.n == 0 && !preload)
+        return; /* every function: checkpoint 0 */
+    int n_models = a->models.n > 0 ? a->models.n : 1;
+    Census cen = {s, xcalloc((size_t)n_models, sizeof(uint64_t))};
+    world_census(s->w, census_visit, &cen);
+    if (preload) {
+        RankedModel *rm = xcalloc((size_t)n_models, sizeof *rm);
+        int n = 0;
+        for (int k = 0; k < n_models; k++)
+            if (cen.model_arrivals[k] > 0)
+                rm[n++] = (RankedModel){cen.model_arrivals[k], k};
+        qsort(rm, (size_t)n, sizeof *rm, by_arrivals_desc);
+        if (n > a->cluster.preload_models)
+            n = a->cluster.preload_models;
+        s->preload_rank = xcalloc((size_t)(n > 0 ? n : 1), sizeof(int));
+        for (int j = 0; j < n; j++)
+            s->preload_rank[j] = rm[j].model;
+        s->n_preload_rank = n;
+        free(rm);
+    }
+    free(cen.model_arrivals);
+}
+
 static void *srv_create(World *w, const AltSpec *a)
 {
     SrvPool *s = xcalloc(1, sizeof *s);
@@ -1269,17 +1351,29 @@ static void *srv_create(World *w, const AltSpec *a)
     s->n_fn = n_fn > 0 ? n_fn : 1;
     s->fn = xcalloc((size_t)s->n_fn, sizeof *s->fn);
     InstanceShape sh = spec_instance_shape(a);
+    assign_models(s);
     for (int i = 0; i < s->n_fn; i++) {
         SrvFn *f = &s->fn[i];
         double trace_mb = world_function_memory_mb(w, i);
         /* Instances take memory (and GPU memory) from the trace's function
-         * when it gives one, else from the model profile. */
+         * when it gives one, else from the model profile; with a models
+         * set, GPU memory is the function's model's. */
         double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
+        double gpu_mb = sh.gpus > 0 ? node_mb : 0;
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
         f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
+        if (a->models.n > 0) {
+            ModelEntry m = modelset_model(&a->models, f->ckpt);
+            f->ckpt_mb = m.size_mb;
+            f->load_scale = a->model_size_mb > 0 ? m.size_mb /
+                                                       a->model_size_mb
+                                                 : 1.0;
+            gpu_mb = sh.gpus > 0 ? m.mem_mb : 0;
+        } else {
+            f->ckpt_mb = a->model_size_mb;
+        }
         f->route.ord = &route_order[s->routing];
-        f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
-                                sh.gpus > 0 ? node_mb : 0);
+        f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus, gpu_mb);
     }
     if (a->cluster.enabled) {
         s->has_cluster = 1;
@@ -1484,6 +1578,7 @@ static void srv_destroy(void *st)
     free(s->evict.v);
     if (s->has_cluster)
         cluster_fini(&s->cl);
+    free(s->preload_rank);
     pool_fini(&s->inst_pool);
     free(s);
 }
@@ -1538,6 +1633,18 @@ static int srv_check(const void *st, char *msg, size_t size)
 }
 
 int srvpool_functions(const SrvPool *s) { return s->n_fn; }
+
+int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb)
+{
+    *size_mb = s->fn[fn].ckpt_mb;
+    return s->fn[fn].ckpt;
+}
+
+const int *srvpool_preload_ranking(const SrvPool *s, int *n)
+{
+    *n = s->n_preload_rank;
+    return s->preload_rank;
+}
 
 void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
 {

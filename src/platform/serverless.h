@@ -36,4 +36,16 @@ int srvpool_functions(const SrvPool *s);
 /* Function fn's counters, idle memory closed at `now`. */
 void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out);
 
+/* Function fn's checkpoint: its model's index in the alternative's models
+ * set (0 without a set: every function runs the alternative's model), and
+ * *size_mb its size (what a start moves between tiers). */
+int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb);
+
+/* The pre-loading plan (ClusterSpec.preload_*): the models ranked by the
+ * trace's arrivals to their functions, most first (ties: lower index;
+ * models without arrivals are not ranked), at most preload_models of them;
+ * *n gets how many.  A view, valid until the pool is destroyed; NULL with
+ * *n = 0 without pre-loading. */
+const int *srvpool_preload_ranking(const SrvPool *s, int *n);
+
 #endif

@@ -19,6 +19,7 @@
 #include "../policy/policy.h"
 #include "../pricing/pricing.h"
 #include "../workload/arrivals.h"
+#include "../workload/modelset.h"
 
 #define PROV_MAX_STEPS 48
 
@@ -126,6 +127,7 @@ typedef struct AltSpec {
     VmSpec vm;             /* PLATFORM_VM and PLATFORM_HYBRID */
     OverflowRule overflow; /* PLATFORM_HYBRID */
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
+    ModelSetSpec models;   /* what each function runs (n 0: the model) */
 } AltSpec;
 
 typedef enum WarmupMethod {

@@ -1,0 +1,352 @@
+/*
+ * test_placement.c - placement policies, the function -> model mapping of
+ * many-function traces, and pre-loading.
+ *
+ * Pins:
+ *  - the policy table: first-fit, best-fit, spread and locality each pick
+ *    the node a hand-worked four-node case predicts (locality: the fitting
+ *    node with the smallest estimate, ties to the lower number; without an
+ *    estimate it is first-fit);
+ *  - the mapping: the same names give the same model whatever else is
+ *    mapped and in whatever order; the seed reshuffles it; functions fall
+ *    on a weighted table in proportion to the weights (chi-square with 3
+ *    degrees of freedom under its 0.999 quantile, 16.27, printed); the
+ *    generated sizes are log-uniform in [min, max] (mean of the log-position
+ *    within 1/2 +- 4 standard errors);
+ *  - in a run: every function's checkpoint is the mapping of its trace
+ *    names, its size the table's; the pre-loading ranking is the models
+ *    ordered by the arrivals the trace gives their functions (counted here
+ *    from the trace as written), cut at preload_models;
+ *  - nodes never hold more vCPUs, memory, GPUs or GPU memory than they have,
+ *    and their books equal the sum of their instances, after every event of
+ *    random many-model scenarios placed by locality.
+ * Does not pin which node a start goes to in the random runs.
+ */
+#include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "entity/cluster.h"
+#include "platform/serverless.h"
+#include "platform/world.h"
+#include "support.h"
+#include "workload/modelset.h"
+
+/* ---- the policy table --------------------------------------------------- */
+
+/* Estimates by node, for the locality cases. */
+static double est_of(const void *ctx, int node)
+{
+    return ((const double *)ctx)[node];
+}
+
+/* Four nodes of 8 GB, with 1.5, 6, 3 and 0 GB taken; node 3's vCPUs are
+ * all taken, so a 2 GB, 1 vCPU instance fits nodes 0, 1 and 2. */
+static void four_nodes(Cluster *c, ClusterSpec *cs, PlacementKind place)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->enabled = 1;
+    cs->n_kinds = 1;
+    cs->kind[0].count = 4;
+    cs->kind[0].vcpus = 4;
+    cs->kind[0].memory_gb = 8;
+    cs->place = place;
+    cluster_init(c, cs, "");
+    Demand taken[4] = {cluster_demand(1, 1536, 0, 0),
+                       cluster_demand(1, 6144, 0, 0),
+                       cluster_demand(1, 3072, 0, 0),
+                       cluster_demand(4, 0, 0, 0)};
+    for (int i = 0; i < 4; i++)
+        cluster_take(c, i, &taken[i], 0);
+}
+
+Test(placement, each_policy_picks_the_hand_worked_node)
+{
+    /* 2 GB left after placing: node 0 6.5 - 2 = 4.5, node 1 0, node 2 3 */
+    static const int want[] = {0, 1, 0}; /* first-, best-fit, spread */
+    Demand d = cluster_demand(1, 2048, 0, 0);
+    ClusterSpec cs;
+    Cluster c;
+    for (int p = 0; p < 3; p++) {
+        four_nodes(&c, &cs, (PlacementKind)p);
+        cr_assert_eq(cluster_pick(&c, &d, NULL), want[p], "%s",
+                     cluster_place_names[p]);
+        cluster_fini(&c);
+    }
+    /* locality: node 3 would be fastest but is full; of the fitting ones
+     * node 2 (0.7 s) beats 0 (5.1 s) and 1 (2.3 s) */
+    double est[4] = {5.1, 2.3, 0.7, 0.1};
+    PlaceCost cost = {est_of, est};
+    four_nodes(&c, &cs, PLACE_LOCALITY);
+    cr_assert_eq(cluster_pick(&c, &d, &cost), 2);
+    est[1] = 0.7; /* a tie goes to the lower number */
+    cr_assert_eq(cluster_pick(&c, &d, &cost), 1);
+    cr_assert_eq(cluster_pick(&c, &d, NULL), 0, "no estimate: first-fit");
+    Demand big = cluster_demand(1, 7 * 1024, 0, 0);
+    cr_assert_eq(cluster_pick(&c, &big, &cost), -1, "fits nowhere");
+    cluster_fini(&c);
+    cr_assert_str_eq(cluster_place_names[PLACE_LOCALITY], "locality");
+}
+
+/* ---- the mapping -------------------------------------------------------- */
+
+static ModelSetSpec four_models(void)
+{
+    ModelSetSpec ms;
+    memset(&ms, 0, sizeof ms);
+    static const double gb[] = {16.1, 2.385, 140.0, 26.0};
+    for (int k = 0; k < 4; k++) {
+        ModelEntry *m = &ms.table[k];
+        snprintf(m->name, sizeof m->name, "m%d", k);
+        m->size_mb = gb[k] * 1024;
+        m->mem_mb = m->size_mb;
+        m->weight = k + 1; /* shares 0.1, 0.2, 0.3, 0.4 */
+    }
+    ms.n = ms.n_table = 4;
+    return ms;
+}
+
+Test(placement, mapping_is_deterministic_and_follows_the_weights)
+{
+    enum { N = 20000 };
+    ModelSetSpec ms = four_models();
+    long seen[4] = {0};
+    int moved = 0;
+    char app[32], id[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(app, sizeof app, "app%d", i / 3);
+        snprintf(id, sizeof id, "fn%d", i);
+        int k = modelset_assign(&ms, app, id);
+        cr_assert(k >= 0 && k < 4);
+        seen[k]++;
+        ModelSetSpec other = ms;
+        other.seed = 7;
+        moved += modelset_assign(&other, app, id) != k;
+    }
+    /* again, backwards: every name keeps its model */
+    for (int i = N - 1; i >= 0; i -= 97) {
+        snprintf(app, sizeof app, "app%d", i / 3);
+        snprintf(id, sizeof id, "fn%d", i);
+        int k = modelset_assign(&ms, app, id);
+        int k2 = modelset_assign(&ms, app, id);
+        cr_assert_eq(k, k2);
+    }
+    double chi2 = 0.0;
+    for (int k = 0; k < 4; k++) {
+        double e = N * (k + 1) / 10.0;
+        double o = (double)seen[k];
+        chi2 += (o - e) * (o - e) / e;
+    }
+    fprintf(stderr, "mapping: %ld %ld %ld %ld of %d (expected 2000 4000 6000 "
+                    "8000), chi-square %.3f (3 df, 0.999 quantile 16.27); "
+                    "seed 7 moves %d\n",
+            seen[0], seen[1], seen[2], seen[3], N, chi2, moved);
+    cr_assert_lt(chi2, 16.27);
+    /* an independent reshuffle moves 1 - sum p^2 = 0.7 of them */
+    cr_assert(fabs(moved / (double)N - 0.7) < 0.02, "moved %d", moved);
+    /* the separator: ("ab", "c") and ("a", "bc") hash apart */
+    cr_assert_neq(modelset_unit_hash(0, "ab", "c"),
+                  modelset_unit_hash(0, "a", "bc"));
+}
+
+Test(placement, generated_sizes_are_log_uniform)
+{
+    enum { N = 500 };
+    ModelSetSpec ms;
+    memset(&ms, 0, sizeof ms);
+    ms.n = N;
+    ms.size_min_mb = 1.5 * 1024;
+    ms.size_max_mb = 70.0 * 1024;
+    double sum = 0.0;
+    for (int k = 0; k < N; k++) {
+        ModelEntry m = modelset_model(&ms, k);
+        cr_assert(m.size_mb >= ms.size_min_mb && m.size_mb <= ms.size_max_mb);
+        cr_assert_eq(m.mem_mb, m.size_mb);
+        sum += log(m.size_mb / ms.size_min_mb) /
+               log(ms.size_max_mb / ms.size_min_mb);
+    }
+    double mean = sum / N, se = sqrt(1.0 / 12.0 / N);
+    fprintf(stderr, "generated sizes: mean log-position %.4f, 1/2 +- %.4f "
+                    "(4 standard errors)\n",
+            mean, 4 * se);
+    cr_assert(fabs(mean - 0.5) < 4 * se);
+    /* equal weights: the index is the hash's quantile */
+    double u = modelset_unit_hash(0, "app", "fn");
+    cr_assert_eq(modelset_assign(&ms, "app", "fn"), (int)(u * N));
+}
+
+/* ---- in a run ----------------------------------------------------------- */
+
+#define NFN 24
+#define NMIN 20
+
+/* Function i's count in minute m, as written to the trace. */
+static int count_of(int i, int m, uint64_t salt)
+{
+    uint64_t x = (uint64_t)(i * 131 + m) * 0x9e3779b97f4a7c15ULL ^ salt;
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 32;
+    return (x % 3 == 0) ? 0 : (int)(x % (unsigned)(60 / (i + 1) + 2));
+}
+
+/* An Azure-2019-format trace of NFN functions (in NFN / 3 apps) over NMIN
+ * minutes, counts count_of(), durations 40 to 400 ms. */
+static void write_many(const char *tag, uint64_t salt, WorkloadSpec *wl)
+{
+    char dir[512];
+    support_tmpdir(tag, dir, sizeof dir);
+    memset(wl, 0, sizeof *wl);
+    snprintf(wl->type, sizeof wl->type, "azure2019");
+    Az19Spec *z = &wl->az19;
+    snprintf(z->invocations, sizeof z->invocations, "%s/inv.csv", dir);
+    snprintf(z->durations, sizeof z->durations, "%s/dur.csv", dir);
+    z->time_scale = 1;
+    FILE *fi = fopen(z->invocations, "w"), *fd = fopen(z->durations, "w");
+    cr_assert(fi != NULL && fd != NULL);
+    fprintf(fi, "HashOwner,HashApp,HashFunction,Trigger");
+    for (int m = 1; m <= NMIN; m++)
+        fprintf(fi, ",%d", m);
+    fprintf(fi, "\n");
+    fprintf(fd, "HashOwner,HashApp,HashFunction,Average,Count,Minimum,"
+                "Maximum,percentile_Average_0,percentile_Average_1,"
+                "percentile_Average_25,percentile_Average_50,"
+                "percentile_Average_75,percentile_Average_99,"
+                "percentile_Average_100\n");
+    for (int i = 0; i < NFN; i++) {
+        fprintf(fi, "own,a%d,f%d,http", i / 3, i);
+        for (int m = 0; m < NMIN; m++)
+            fprintf(fi, ",%d", count_of(i, m, salt));
+        fprintf(fi, "\n");
+        int ms = 40 + 60 * (i % 7);
+        fprintf(fd, "own,a%d,f%d,%d,9,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", i / 3, i,
+                ms, ms / 2, ms * 2, ms / 2, ms / 2, ms * 3 / 4, ms,
+                ms * 5 / 4, ms * 2, ms * 2);
+    }
+    fclose(fi);
+    fclose(fd);
+}
+
+/* A GPU alternative over `nodes` nodes of 4 GPUs (24 GB each) running the
+ * four-model table (models 0 and 1 fit a node's GPU memory; model 2's 140
+ * GB is cut to 20 GB of GPU memory here). */
+static AltSpec gpu_alt(int nodes, PlacementKind place)
+{
+    AltSpec a = support_alt(0.2, 3.0);
+    a.price.gpus = 1;
+    strcpy(a.hardware, "gpu-t4");
+    a.model_memory_mb = 900;
+    a.memory_mb = 1024;
+    a.vcpus = 1;
+    a.models = four_models();
+    a.models.table[2].mem_mb = 20 * 1024;
+    a.models.table[3].mem_mb = 19 * 1024;
+    a.cluster.enabled = 1;
+    a.cluster.n_kinds = 1;
+    a.cluster.kind[0].count = nodes;
+    a.cluster.kind[0].vcpus = 32;
+    a.cluster.kind[0].memory_gb = 256;
+    a.cluster.kind[0].gpus = 4;
+    a.cluster.kind[0].gpu_memory_gb = 24;
+    a.cluster.place = place;
+    return a;
+}
+
+Test(placement, functions_run_their_mapped_model_and_preload_ranks_by_trace)
+{
+    WorkloadSpec wl;
+    write_many("placement_map", 0, &wl);
+    AltSpec a = gpu_alt(3, PLACE_LOCALITY);
+    a.cluster.preload_models = 3;
+    a.cluster.preload_nodes = 3;
+    a.cluster.preload_replicas = 1;
+    RunConfig rc = support_config(&a, &wl, NMIN * 60.0, 11);
+    World *w = world_create(&rc);
+    cr_assert_eq(srvpool_functions(w->srv), NFN);
+    uint64_t per_model[4] = {0};
+    char app[16], id[16];
+    for (int i = 0; i < NFN; i++) {
+        snprintf(app, sizeof app, "a%d", i / 3);
+        snprintf(id, sizeof id, "f%d", i);
+        int want = modelset_assign(&a.models, app, id);
+        double mb;
+        cr_assert_eq(srvpool_fn_checkpoint(w->srv, i, &mb), want, "fn %d", i);
+        cr_assert_eq(mb, a.models.table[want].size_mb);
+        for (int m = 0; m < NMIN; m++)
+            per_model[want] += (uint64_t)count_of(i, m, 0);
+    }
+    /* the ranking by hand: most arrivals first */
+    int order[4] = {0, 1, 2, 3};
+    for (int x = 0; x < 4; x++)
+        for (int y = x + 1; y < 4; y++)
+            if (per_model[order[y]] > per_model[order[x]]) {
+                int t = order[x];
+                order[x] = order[y];
+                order[y] = t;
+            }
+    int n;
+    const int *rank = srvpool_preload_ranking(w->srv, &n);
+    fprintf(stderr, "arrivals by model: %llu %llu %llu %llu; pre-load %d, "
+                    "first %d\n",
+            (unsigned long long)per_model[0], (unsigned long long)per_model[1],
+            (unsigned long long)per_model[2], (unsigned long long)per_model[3],
+            n, n > 0 ? rank[0] : -1);
+    cr_assert_eq(n, 3);
+    for (int j = 0; j < 3; j++)
+        cr_assert_eq(rank[j], order[j], "rank %d", j);
+    RunResult res;
+    while (sim_step(world_sim(w), rc.horizon))
+        ;
+    world_finish(w, &res);
+    world_destroy(w);
+    cr_assert_gt(res.v[MET_completed], 1000);
+}
+
+Test(placement, locality_never_exceeds_capacity_random_scenarios)
+{
+    gsl_rng *r = rng_create(2385, 1, RNG_POLICY, 0);
+    uint64_t events = 0, no_room = 0, starts = 0;
+    int runs = 0;
+    for (int sc = 0; sc < 12; sc++) {
+        WorkloadSpec wl;
+        write_many("placement_random", (uint64_t)sc, &wl);
+        AltSpec a = gpu_alt(1 + (int)gsl_rng_uniform_int(r, 3),
+                            PLACE_LOCALITY);
+        a.cluster.kind[0].gpus = 1 + (int)gsl_rng_uniform_int(r, 4);
+        a.cluster.kind[0].memory_gb = 2 + 6 * gsl_rng_uniform(r);
+        a.cluster.kind[0].vcpus = 2 + (int)gsl_rng_uniform_int(r, 6);
+        a.keepalive.keepalive_s = 30 * gsl_rng_uniform(r);
+        a.queue_len = (int)gsl_rng_uniform_int(r, 4);
+        a.concurrency = 1 + (int)gsl_rng_uniform_int(r, 2);
+        if (gsl_rng_uniform(r) < 0.5) {
+            a.cluster.preload_models = 1 + (int)gsl_rng_uniform_int(r, 4);
+            a.cluster.preload_nodes = a.cluster.kind[0].count;
+            a.cluster.preload_replicas = 1;
+        }
+        RunConfig rc = support_config(&a, &wl, NMIN * 60.0, (uint64_t)sc);
+        World *w = world_create(&rc);
+        char msg[256];
+        while (sim_step(world_sim(w), rc.horizon)) {
+            events++;
+            cr_assert_eq(world_check(w, msg, sizeof msg), 0,
+                         "scenario %d, event %llu: %s", sc,
+                         (unsigned long long)events, msg);
+        }
+        RunResult res;
+        world_finish(w, &res);
+        world_destroy(w);
+        no_room += (uint64_t)res.v[MET_no_room];
+        starts += (uint64_t)res.v[MET_cold_starts];
+        runs++;
+    }
+    fprintf(stderr, "%d scenarios, %llu events checked, %llu starts, %llu "
+                    "without room\n",
+            runs, (unsigned long long)events, (unsigned long long)starts,
+            (unsigned long long)no_room);
+    cr_assert_gt(no_room, 0, "the scenarios never filled a node");
+    cr_assert_gt(events, 10000);
+    gsl_rng_free(r);
+}
