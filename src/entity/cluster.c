@@ -20,8 +20,9 @@ void cluster_init(Cluster *c, const ClusterSpec *spec, const char *gpu_type)
     c->n = n;
     c->place = spec->place;
     c->total_mem_mb = c->used_mem_mb = 0;
+    c->used_gpus = 0;
     c->last_t = 0;
-    c->used_mem_mb_us = 0;
+    c->used_mem_mb_us = c->used_gpus_us = 0;
     int i = 0;
     for (int k = 0; k < spec->n_kinds; k++) {
         const NodeSpec *ns = &spec->kind[k];
@@ -161,6 +162,7 @@ static void advance(Cluster *c, SimTime now)
 {
     if (now > c->last_t) {
         c->used_mem_mb_us += (double)c->used_mem_mb * (double)(now - c->last_t);
+        c->used_gpus_us += (double)c->used_gpus * (double)(now - c->last_t);
         c->last_t = now;
     }
 }
@@ -176,6 +178,7 @@ void cluster_take(Cluster *c, int i, const Demand *d, SimTime now)
     n->used.gpu_mem_mb += d->gpu_mem_mb;
     n->n_inst++;
     c->used_mem_mb += d->mem_mb;
+    c->used_gpus += d->gpus;
 }
 
 void cluster_release(Cluster *c, int i, const Demand *d, SimTime now)
@@ -189,6 +192,7 @@ void cluster_release(Cluster *c, int i, const Demand *d, SimTime now)
     n->used.gpu_mem_mb -= d->gpu_mem_mb;
     n->n_inst--;
     c->used_mem_mb -= d->mem_mb;
+    c->used_gpus -= d->gpus;
 }
 
 double cluster_mem_utilization(Cluster *c, SimTime now)
@@ -197,6 +201,12 @@ double cluster_mem_utilization(Cluster *c, SimTime now)
     if (c->total_mem_mb == 0 || now <= 0)
         return 0.0;
     return c->used_mem_mb_us / ((double)c->total_mem_mb * (double)now);
+}
+
+double cluster_gpu_hours(Cluster *c, SimTime now)
+{
+    advance(c, now);
+    return c->used_gpus_us / (3600.0 * SIM_US_PER_S);
 }
 
 int cluster_fits_any_empty(const Cluster *c, const Demand *d)

@@ -90,8 +90,10 @@ typedef struct Cluster {
     PlacementKind place;
     const char *gpu_type; /* GPU class the instances need ("" = any) */
     int64_t total_mem_mb, used_mem_mb;
+    int used_gpus;
     SimTime last_t;
     double used_mem_mb_us; /* integral, for utilization */
+    double used_gpus_us;   /* integral: GPU-hours */
 } Cluster;
 
 /* `spec` must outlive the cluster (nodes point at its GPU types).
@@ -117,6 +119,9 @@ void cluster_release(Cluster *c, int i, const Demand *d, SimTime now);
 
 /* Time-average used memory / total memory up to now. */
 double cluster_mem_utilization(Cluster *c, SimTime now);
+
+/* GPUs held by instances x time, up to now, in GPU-hours. */
+double cluster_gpu_hours(Cluster *c, SimTime now);
 
 /* Whether d could fit an empty node of the cluster at all. */
 int cluster_fits_any_empty(const Cluster *c, const Demand *d);

@@ -40,6 +40,9 @@
     X(mean_ms, "ms", "mean latency")                                           \
     X(mean_queue_wait_ms, "ms", "mean time queued, completed requests")        \
     X(mean_cold_wait_ms, "ms", "mean time waiting for a start, cold requests") \
+    X(cold_wait_p50_ms, "ms", "median wait for a start, cold requests")      \
+    X(cold_wait_p90_ms, "ms", "90th percentile of that wait")                \
+    X(cold_wait_p99_ms, "ms", "99th percentile of that wait")                \
     X(waited_pct, "%", "completed requests that waited in a queue")         \
     X(slo_pct, "%", "ended requests completed within the SLO")                 \
     X(instances_mean, "instances", "time-average live instances")              \
@@ -58,6 +61,7 @@
     X(node_mem_util_pct, "%", "node memory in use, time-average (cluster)")   \
     X(evictions, "count", "idle instances evicted to make room on a node")   \
     X(no_room, "count", "instance starts refused: no node had room")        \
+    X(gpu_hours, "GPU-h", "GPUs held by serverless instances x time (cluster)")\
     X(cost_requests_usd, "USD", "request fees")                                \
     X(cost_compute_usd, "USD", "on-demand duration, INIT included")            \
     X(cost_init_usd, "USD", "of which INIT of cold starts")                    \
@@ -203,6 +207,7 @@ typedef struct Metrics {
     SimTime slo_us;
     double queue_wait_us, cold_wait_us; /* sums */
     Hist lat;
+    Hist cold_wait;              /* us, completed cold requests */
     SimTime last_t;
     int n[INST_NSTATES];         /* instances by state now (GONE unused) */
     double state_us[INST_NSTATES]; /* instance-us by state */

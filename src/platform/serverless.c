@@ -1533,6 +1533,7 @@ static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
         write_function_rows(s, h, fn_out);
     double util = s->has_cluster ? cluster_mem_utilization(&s->cl, h) : 0.0;
     v[MET_node_mem_util_pct] = 100.0 * util;
+    v[MET_gpu_hours] = s->has_cluster ? cluster_gpu_hours(&s->cl, h) : 0.0;
     v[MET_evictions] = (double)s->evictions;
     v[MET_no_room] = (double)s->no_room;
 }

@@ -619,6 +619,11 @@ void world_finish(World *w, RunResult *out)
         m->completed ? m->queue_wait_us / (double)m->completed * 1e-3 : 0.0;
     v[MET_mean_cold_wait_ms] =
         m->cold ? m->cold_wait_us / (double)m->cold * 1e-3 : 0.0;
+    static const double pc[3] = {0.50, 0.90, 0.99};
+    hist_quantiles(&m->cold_wait, pc, 3, qs);
+    v[MET_cold_wait_p50_ms] = qs[0] * 1e-3;
+    v[MET_cold_wait_p90_ms] = qs[1] * 1e-3;
+    v[MET_cold_wait_p99_ms] = qs[2] * 1e-3;
     v[MET_waited_pct] = m->completed ? 100.0 * (double)m->waited /
                                            (double)m->completed
                                      : 0.0;

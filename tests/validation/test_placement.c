@@ -350,3 +350,30 @@ Test(placement, locality_never_exceeds_capacity_random_scenarios)
     cr_assert_gt(events, 10000);
     gsl_rng_free(r);
 }
+
+/* Pins: GPU-hours are GPUs held x time (two 1-GPU provisioned instances
+ * for the whole hour: 2.000 GPU-h; the third request, at 0.5 s, finds both
+ * busy and starts an on-demand instance: ready at 3.5 s, done at 5.885 s,
+ * kept 600 s, so it holds its GPU 0.5 .. 605.885 s), and the cold-wait percentiles of a
+ * constant 3 s start are 3,000 ms (a small run: exact). */
+Test(placement, gpu_hours_and_cold_wait_by_hand)
+{
+    AltSpec a = gpu_alt(1, PLACE_FIRST_FIT);
+    memset(&a.models, 0, sizeof a.models);
+    a.hw.warm.kind = DIST_CONSTANT;
+    a.hw.warm.a_s = 2.385;
+    a.n_prov = 1;
+    a.prov[0].count = 2;
+    double t[3] = {0.2, 0.3, 0.5}, dur[3] = {2.385, 2.385, 2.385};
+    WorkloadSpec wl = support_trace("placement_gpuh", t, dur, 3);
+    RunResult res = support_run(&a, &wl, 3600, 1, 0);
+    double want = 2.0 + (605.885 - 0.5) / 3600.0;
+    fprintf(stderr, "GPU-hours %.6f (by hand %.6f), cold wait p50 %.3f p99 "
+                    "%.3f ms\n",
+            res.v[MET_gpu_hours], want, res.v[MET_cold_wait_p50_ms],
+            res.v[MET_cold_wait_p99_ms]);
+    cr_assert_eq(res.v[MET_cold_starts], 1);
+    cr_assert_float_eq(res.v[MET_gpu_hours], want, 1e-9);
+    cr_assert_float_eq(res.v[MET_cold_wait_p50_ms], 3000.0, 1e-9);
+    cr_assert_float_eq(res.v[MET_cold_wait_p99_ms], 3000.0, 1e-9);
+}
