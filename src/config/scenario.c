@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../entity/storage.h"
 #include "../util/xalloc.h"
 #include "json.h"
 #include "limits.h"
@@ -31,8 +32,8 @@ static const char *const alt_keys[] = {
     "name", "platform", "pricing", "hardware", "memory_mb", "vcpus",
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
-    "overflow", "cluster", "routing", "beyond_limits", "executor", "models",
-    "notes", NULL};
+    "overflow", "cluster", "routing", "beyond_limits", "executor",
+    "checkpoint_gb", "image_gb", "snapshot", "models", "notes", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -1063,14 +1064,98 @@ static int load_models(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* A storage-tier size or rate: >= 0 (> 0 when given, for a rate), at
+ * most TIER_MAX (a petabyte, a petabyte per second: bytes stay exact in
+ * an int64); 0 when absent. */
+#define TIER_MAX 1e6
+
+static int tier_num(const JCtx *c, const cJSON *obj, const char *path,
+                    const char *key, int required, JNumRule rule,
+                    double *out)
+{
+    int rc = json_num(c, obj, path, key, required, 0, rule, out);
+    if (rc < 0 || *out <= TIER_MAX)
+        return rc;
+    char p[320];
+    json_path_key(p, sizeof p, path, key);
+    return err_set(c->err, SIM_EINPUT, c->file, "%s: at most %g (got %g)", p,
+                   TIER_MAX, *out);
+}
+
+static int node_has_tiers(const NodeSpec *ns)
+{
+    return ns->network_gbps > 0 || ns->ssd_gb > 0 ||
+           ns->ssd_read_gb_per_s > 0 || ns->dram_cache_gb > 0 ||
+           ns->host_to_gpu_gb_per_s > 0;
+}
+
+/* A node kind's storage tiers (entity/storage.h): a cache needs the rate
+ * it is read at. */
+static int load_node_tiers(const JCtx *c, const cJSON *e, const char *np,
+                           NodeSpec *ns)
+{
+    int rc;
+    if ((rc = tier_num(c, e, np, "network_gbps", 0, JNUM_POSITIVE,
+                       &ns->network_gbps)) < 0 ||
+        (rc = tier_num(c, e, np, "ssd_gb", 0, JNUM_NONNEGATIVE, &ns->ssd_gb)) <
+            0 ||
+        (rc = tier_num(c, e, np, "ssd_read_gb_per_s", 0, JNUM_POSITIVE,
+                       &ns->ssd_read_gb_per_s)) < 0 ||
+        (rc = tier_num(c, e, np, "dram_cache_gb", 0, JNUM_NONNEGATIVE,
+                       &ns->dram_cache_gb)) < 0 ||
+        (rc = tier_num(c, e, np, "host_to_gpu_gb_per_s", 0, JNUM_POSITIVE,
+                       &ns->host_to_gpu_gb_per_s)) < 0)
+        return rc;
+    if (ns->ssd_gb > 0 && ns->ssd_read_gb_per_s == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.ssd_read_gb_per_s: needed with ssd_gb", np);
+    if (ns->dram_cache_gb > 0 && ns->host_to_gpu_gb_per_s == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.host_to_gpu_gb_per_s: needed with dram_cache_gb",
+                       np);
+    return 0;
+}
+
+/* The cluster-wide tier keys; with tiers, every node kind needs its
+ * network rate (the cold path). */
+static int load_cluster_tiers(const JCtx *c, const cJSON *v, const char *path,
+                              ClusterSpec *cs)
+{
+    char name[32], p[256];
+    int rc = tier_num(c, v, path, "remote_cap_gbps", 0, JNUM_NONNEGATIVE,
+                      &cs->remote_cap_gbps);
+    if (rc < 0 || (rc = json_str(c, v, path, "cache_policy", 0, "lru", name,
+                                 sizeof name)) < 0)
+        return rc;
+    cs->cache_policy = cache_policy_find(name);
+    if (cs->cache_policy < 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: unknown cache policy '%s' (known: lru, fifo)",
+                       json_path_key(p, sizeof p, path, "cache_policy"), name);
+    cs->tiers |= cs->remote_cap_gbps > 0;
+    for (int i = 0; i < cs->n_kinds && cs->tiers; i++)
+        if (cs->kind[i].network_gbps == 0) {
+            char np[300];
+            json_path_index(np, sizeof np,
+                            json_path_key(p, sizeof p, path, "nodes"), i);
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s.network_gbps: needed when the cluster has "
+                           "storage tiers",
+                           np);
+        }
+    return 0;
+}
+
 static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                         AltSpec *a)
 {
     static const char *const keys[] = {"nodes", "placement", "preload",
+                                       "remote_cap_gbps", "cache_policy",
                                        "notes", NULL};
-    static const char *const node_keys[] = {"count", "vcpus", "memory_gb",
-                                            "gpus", "gpu_memory_gb",
-                                            "gpu_type", "notes", NULL};
+    static const char *const node_keys[] = {
+        "count", "vcpus", "memory_gb", "gpus", "gpu_memory_gb", "gpu_type",
+        "network_gbps", "ssd_gb", "ssd_read_gb_per_s", "dram_cache_gb",
+        "host_to_gpu_gb_per_s", "notes", NULL};
     ClusterSpec *cs = &a->cluster;
     int rc, idx = 0;
     char name[32], p[256];
@@ -1115,10 +1200,14 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
             return rc;
         ns->count = (int)count;
         ns->gpus = (int)gpus;
+        if ((rc = load_node_tiers(c, e, np, ns)) < 0)
+            return rc;
+        cs->tiers |= node_has_tiers(ns);
     }
     cs->n_kinds = n;
     cs->enabled = 1;
-    if ((rc = load_preload(c, cJSON_GetObjectItemCaseSensitive(v, "preload"),
+    if ((rc = load_cluster_tiers(c, v, path, cs)) < 0 ||
+        (rc = load_preload(c, cJSON_GetObjectItemCaseSensitive(v, "preload"),
                            json_path_key(p, sizeof p, path, "preload"),
                            cs)) < 0)
         return rc;
@@ -1409,6 +1498,70 @@ static int load_api(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     &a->timeout_s);
 }
 
+/* "snapshot": {"size_gb", "restore_gb_per_s"}: a start restores the
+ * snapshot (size / rate) in place of the sandbox and runtime init. */
+static int load_snapshot(const JCtx *c, const cJSON *v, const char *p,
+                         AltSpec *a)
+{
+    static const char *const keys[] = {"size_gb", "restore_gb_per_s", "notes",
+                                       NULL};
+    double gb, rate;
+    int rc;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, p)) < 0 ||
+        (rc = json_check_keys(c, v, p, keys)) < 0 ||
+        (rc = tier_num(c, v, p, "size_gb", 1, JNUM_NONNEGATIVE, &gb)) < 0 ||
+        (rc = tier_num(c, v, p, "restore_gb_per_s", 1, JNUM_POSITIVE,
+                       &rate)) < 0)
+        return rc;
+    a->snapshot = 1;
+    a->snapshot_bytes = gb * 1e9;
+    a->restore_bytes_per_s = rate * 1e9;
+    return 0;
+}
+
+/* What a start moves (checkpoint_gb: default the LLM profile's weights,
+ * else the model's size_mb; image_gb) and snapshot/restore.  Both replace
+ * pieces of a start drawn from the profile's components, so a profile that
+ * gives a cold start only as a total cannot have them. */
+static int load_start_bytes(const JCtx *c, const cJSON *alt,
+                            const cJSON *defs, const char *apath,
+                            const Scenario *sc, AltSpec *a)
+{
+    const char *p;
+    char kp[160];
+    double gb;
+    int rc;
+    double def_gb = sc->model.llm.present
+                        ? sc->model.llm.shape.weights_bytes / 1e9
+                        : sc->model.size_mb / 1e3;
+    const cJSON *o = from(alt, defs, "checkpoint_gb", apath, &p);
+    if ((rc = tier_num(c, o, p, "checkpoint_gb", 0, JNUM_NONNEGATIVE, &gb)) < 0)
+        return rc;
+    a->checkpoint_bytes =
+        (cJSON_GetObjectItemCaseSensitive(o, "checkpoint_gb") ? gb : def_gb) *
+        1e9;
+    o = from(alt, defs, "image_gb", apath, &p);
+    if ((rc = tier_num(c, o, p, "image_gb", 0, JNUM_NONNEGATIVE, &gb)) < 0)
+        return rc;
+    a->image_bytes = gb * 1e9;
+    o = from(alt, defs, "snapshot", apath, &p);
+    json_path_key(kp, sizeof kp, p, "snapshot");
+    if ((rc = load_snapshot(c, cJSON_GetObjectItemCaseSensitive(o, "snapshot"),
+                            kp, a)) < 0)
+        return rc;
+    int totals = a->executor != EXEC_LLM && a->hw.cold_mode == COLD_TOTAL;
+    if (totals && (a->snapshot || a->cluster.tiers))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: the '%s' profile gives its cold start as one "
+                       "total; %s needs its components",
+                       a->snapshot ? kp : apath, a->hardware,
+                       a->snapshot ? "a snapshot" : "a cluster with storage "
+                                                    "tiers");
+    return 0;
+}
+
 static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                     int i, const Scenario *sc, const Catalog *cat,
                     AltSpec *a, char *catalog_date)
@@ -1653,6 +1806,8 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
     o = from(alt, defs, "executor", apath, &p);
     if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's", sc,
                             &a->hw, &a->executor, &a->llm)) < 0)
+        return rc;
+    if ((rc = load_start_bytes(c, alt, defs, apath, sc, a)) < 0)
         return rc;
     /* an engine batches what its instance holds: without "concurrency" an
      * llm instance holds max_num_seqs requests (at most 1000) */

@@ -53,6 +53,12 @@ typedef struct NodeSpec {
     int gpus;
     double gpu_memory_gb; /* per GPU */
     char gpu_type[32];    /* hardware class of its GPUs, e.g. "gpu-l4" */
+    /* storage tiers (entity/storage.h); 0 = not given */
+    double network_gbps;         /* remote -> node, Gbit/s */
+    double ssd_gb;               /* local SSD cache of checkpoints, images */
+    double ssd_read_gb_per_s;    /* GB/s */
+    double dram_cache_gb;        /* host memory for cached checkpoints */
+    double host_to_gpu_gb_per_s; /* GB/s, PCIe, per GPU */
 } NodeSpec;
 
 typedef struct ClusterSpec {
@@ -60,6 +66,11 @@ typedef struct ClusterSpec {
     int n_kinds;
     NodeSpec kind[CLUSTER_MAX_NODE_KINDS];
     PlacementKind place;
+    int tiers;              /* some node kind gives a storage tier key:
+                               starts load through entity/storage.h */
+    double remote_cap_gbps; /* all nodes' remote transfers together
+                               (0 = no cap) */
+    int cache_policy;       /* index in storage.h's cache_policies */
     /* Pre-loading: the checkpoints of the preload_models most-invoked
      * models (by the trace's counts) go into host DRAM at time 0, model of
      * rank j onto nodes (j R + r) mod preload_nodes, r < R =

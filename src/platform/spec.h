@@ -124,6 +124,14 @@ typedef struct AltSpec {
     double model_size_mb;
     double model_memory_mb;
     ClusterSpec cluster;   /* nodes the serverless instances run on */
+    /* storage tiers (cluster.tiers): what a start moves (entity/storage.h) */
+    double checkpoint_bytes; /* the model's weights (LLM weights, else
+                                size_mb); a trace function's scale with
+                                its memory */
+    double image_bytes;    /* the container image (0: none) */
+    int snapshot;          /* restore from a snapshot in place of the
+                              sandbox and runtime init */
+    double snapshot_bytes, restore_bytes_per_s;
     VmSpec vm;             /* PLATFORM_VM and PLATFORM_HYBRID */
     OverflowRule overflow; /* PLATFORM_HYBRID */
     double overflow_wait_s; /* OVERFLOW_EXPECTED_WAIT: longest VM wait */
