@@ -351,15 +351,17 @@ Test(placement, locality_never_exceeds_capacity_random_scenarios)
     gsl_rng_free(r);
 }
 
-/* Pins: GPU-hours are GPUs held x time (two 1-GPU provisioned instances
- * for the whole hour: 2.000 GPU-h; the third request, at 0.5 s, finds both
- * busy and starts an on-demand instance: ready at 3.5 s, done at 5.885 s,
- * kept 600 s, so it holds its GPU 0.5 .. 605.885 s), and the cold-wait percentiles of a
- * constant 3 s start are 3,000 ms (a small run: exact). */
+/* Pins: GPU-hours are GPUs held x time: instances of 2 GPUs each, two of
+ * them provisioned for the whole hour (4.000 GPU-h); the third request, at
+ * 0.5 s, finds both busy and starts an on-demand instance: ready at 3.5 s,
+ * done at 5.885 s, kept 600 s, so it holds 2 GPUs 0.5 .. 605.885 s.  The
+ * cold-wait percentiles of a constant 3 s start are 3,000 ms (a small
+ * run: exact). */
 Test(placement, gpu_hours_and_cold_wait_by_hand)
 {
-    AltSpec a = gpu_alt(1, PLACE_FIRST_FIT);
+    AltSpec a = gpu_alt(2, PLACE_FIRST_FIT);
     memset(&a.models, 0, sizeof a.models);
+    a.price.gpus = 2;
     a.hw.warm.kind = DIST_CONSTANT;
     a.hw.warm.a_s = 2.385;
     a.n_prov = 1;
@@ -367,7 +369,7 @@ Test(placement, gpu_hours_and_cold_wait_by_hand)
     double t[3] = {0.2, 0.3, 0.5}, dur[3] = {2.385, 2.385, 2.385};
     WorkloadSpec wl = support_trace("placement_gpuh", t, dur, 3);
     RunResult res = support_run(&a, &wl, 3600, 1, 0);
-    double want = 2.0 + (605.885 - 0.5) / 3600.0;
+    double want = 2 * (2.0 + (605.885 - 0.5) / 3600.0);
     fprintf(stderr, "GPU-hours %.6f (by hand %.6f), cold wait p50 %.3f p99 "
                     "%.3f ms\n",
             res.v[MET_gpu_hours], want, res.v[MET_cold_wait_p50_ms],
