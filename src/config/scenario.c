@@ -991,8 +991,8 @@ static int load_model_entry(const JCtx *c, const cJSON *e, const char *path,
     if (size_gb > 1e6 || mem_gb > 1e6)
         return err_set(c->err, SIM_EINPUT, c->file,
                        "%s: a model of more than 10^6 GB", path);
-    m->size_mb = size_gb * 1024;
-    m->mem_mb = mem_gb * 1024;
+    m->size_mb = size_gb * 1000; /* a file's GB, as profiles' size_mb */
+    m->mem_mb = mem_gb * 1024;   /* GPU memory, as gpu_memory_gb */
     return 0;
 }
 
@@ -1059,8 +1059,8 @@ static int load_models(const JCtx *c, const cJSON *v, const char *path,
                        "10^6",
                        path, hi, lo);
     ms->n = (int)count;
-    ms->size_min_mb = lo * 1024;
-    ms->size_max_mb = hi * 1024;
+    ms->size_min_mb = lo * 1000;
+    ms->size_max_mb = hi * 1000;
     return 0;
 }
 

@@ -156,7 +156,8 @@ typedef struct SrvFn {
     double load_scale;    /* its memory / the alternative's (or its model's
                              checkpoint / the profile's): scales the
                              model-load part of its starts */
-    int ckpt;             /* its model in the alternative's set (0: none) */
+    int ckpt;             /* its model in the alternative's set (without
+                             one: its own index) */
     double ckpt_mb;       /* that model's checkpoint size */
     InstHeap route;       /* routing other than most-recent: the instances
                              on avail_od, by creation (or unordered) */
@@ -1281,7 +1282,7 @@ static void census_visit(void *ctx, int fn, uint64_t arrivals,
     Census *cen = ctx;
     const ModelSetSpec *ms = &cen->s->alt->models;
     SrvFn *f = &cen->s->fn[fn];
-    f->ckpt = ms->n > 0 ? modelset_assign(ms, app, id) : 0;
+    f->ckpt = ms->n > 0 ? modelset_assign(ms, app, id) : fn;
     cen->model_arrivals[f->ckpt] += arrivals;
 }
 
@@ -1299,16 +1300,19 @@ static int by_arrivals_desc(const void *pa, const void *pb)
     return (a->model > b->model) - (a->model < b->model);
 }
 
-/* Each function's model (the trace's names hashed: modelset.h) and, for
+/* Each function's model (the trace's names hashed: modelset.h; without a
+ * models set, function i's checkpoint is its own, i) and, for
  * pre-loading, the models ranked by their functions' arrivals.  The
  * workload is read once ahead only when one of them needs it. */
 static void assign_models(SrvPool *s)
 {
     const AltSpec *a = s->alt;
     int preload = a->cluster.enabled && a->cluster.preload_models > 0;
+    for (int i = 0; i < s->n_fn; i++)
+        s->fn[i].ckpt = i; /* without a set: each its own deployment */
     if (a->models.n == 0 && !preload)
-        return; /* every function: checkpoint 0 */
-    int n_models = a->models.n > 0 ? a->models.n : 1;
+        return;
+    int n_models = a->models.n > 0 ? a->models.n : s->n_fn;
     Census cen = {s, xcalloc((size_t)n_models, sizeof(uint64_t))};
     world_census(s->w, census_visit, &cen);
     if (preload) {

@@ -37,8 +37,8 @@ int srvpool_functions(const SrvPool *s);
 void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out);
 
 /* Function fn's checkpoint: its model's index in the alternative's models
- * set (0 without a set: every function runs the alternative's model), and
- * *size_mb its size (what a start moves between tiers). */
+ * set (without a set, fn: each function is its own deployment, with its
+ * own copy of the weights), and *size_mb its size (10^6 bytes). */
 int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb);
 
 /* The pre-loading plan (ClusterSpec.preload_*): the models ranked by the

@@ -56,7 +56,7 @@ ModelEntry modelset_model(const ModelSetSpec *ms, int k)
     /* log-uniform: min (max / min)^u, u from the model's own hash */
     double u = unit_of(mix64(mix64(ms->seed) ^ (uint64_t)k));
     e.size_mb = ms->size_min_mb * pow(ms->size_max_mb / ms->size_min_mb, u);
-    e.mem_mb = e.size_mb;
+    e.mem_mb = e.size_mb * 1e6 / 1048576.0; /* the weights, in 2^20 B */
     e.weight = 1.0;
     return e;
 }

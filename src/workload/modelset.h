@@ -33,8 +33,10 @@
 
 typedef struct ModelEntry {
     char name[48];
-    double size_mb;   /* checkpoint: what moves between tiers */
-    double mem_mb;    /* GPU memory an instance of it takes */
+    double size_mb;   /* checkpoint: what moves between tiers (10^6
+                         bytes, as a profile's size_mb) */
+    double mem_mb;    /* GPU memory an instance of it takes (MB of 2^20
+                         bytes, as nodes' memory; generated: the size) */
     double weight;    /* > 0; its share of functions is weight / sum */
 } ModelEntry;
 
