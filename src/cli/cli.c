@@ -385,7 +385,9 @@ static int run_scenario(const Streams *s, const RunOpts *o)
                        sc.seed, reps, sc.horizon_s, sc.slo_ms, sc.n_alt,
                        names, prices, results,
                        workload_has_tokens(&sc.workload), sc.slo_ttft_ms,
-                       sc.slo_tpot_ms};
+                       sc.slo_tpot_ms, 0};
+    for (int a = 0; a < sc.n_alt; a++)
+        rep.gpu |= cluster_spec_gpu_features(&sc.alt[a].cluster);
     OutSet set;
     outset_init(&set);
     int rc = write_outputs(dir, &rep, &set, &err);

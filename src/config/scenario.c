@@ -33,7 +33,7 @@ static const char *const alt_keys[] = {
     "concurrency", "max_instances", "queue_length", "scale_per_10s",
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
     "overflow", "cluster", "routing", "beyond_limits", "executor",
-    "checkpoint_gb", "image_gb", "snapshot", "models", "notes", NULL};
+    "checkpoint_gb", "image_gb", "snapshot", "models", "swap", "notes", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -1146,16 +1146,40 @@ static int load_cluster_tiers(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* A node kind's "spot": the fleet's keys and defaults, interruptions at
+ * random only (forced notices are the fleet's). */
+static int load_node_spot(const JCtx *c, const cJSON *e, const char *np,
+                          NodeSpec *ns)
+{
+    SpotSpec sp;
+    char p[320];
+    int rc;
+    if (cJSON_GetObjectItemCaseSensitive(e, "spot") == NULL)
+        return 0;
+    if ((rc = load_spot(c, e, np, "spot", &sp)) < 0)
+        return rc;
+    if (sp.n_notice_at > 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.notice_at_s: forced notices are for VM fleets; a "
+                       "spot node is interrupted at random",
+                       json_path_key(p, sizeof p, np, "spot"));
+    ns->spot_per_hour = sp.per_hour;
+    ns->spot_notice_s = sp.notice_s;
+    return 0;
+}
+
 static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                         AltSpec *a)
 {
     static const char *const keys[] = {"nodes", "placement", "preload",
                                        "remote_cap_gbps", "cache_policy",
-                                       "notes", NULL};
+                                       "gpu_sharing", "on_stockout", "notes",
+                                       NULL};
     static const char *const node_keys[] = {
         "count", "vcpus", "memory_gb", "gpus", "gpu_memory_gb", "gpu_type",
         "network_gbps", "ssd_gb", "ssd_read_gb_per_s", "dram_cache_gb",
-        "host_to_gpu_gb_per_s", "notes", NULL};
+        "host_to_gpu_gb_per_s", "spot", "notes", NULL};
+    static const char *const stockouts[] = {"queue", "reject", "wait", NULL};
     ClusterSpec *cs = &a->cluster;
     int rc, idx = 0;
     char name[32], p[256];
@@ -1170,6 +1194,13 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                         name, cluster_place_names, &idx)) < 0)
         return rc;
     cs->place = (PlacementKind)idx;
+    if ((rc = json_bool(c, v, path, "gpu_sharing", 0, &cs->gpu_sharing)) < 0 ||
+        (rc = json_str(c, v, path, "on_stockout", 0, "queue", name,
+                       sizeof name)) < 0 ||
+        (rc = pick_name(c, json_path_key(p, sizeof p, path, "on_stockout"),
+                        name, stockouts, &idx)) < 0)
+        return rc;
+    cs->on_stockout = (StockoutRule)idx;
     const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(v, "nodes");
     json_path_key(p, sizeof p, path, "nodes");
     int n = cJSON_GetArraySize(nodes);
@@ -1196,7 +1227,8 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
             (rc = json_num(c, e, np, "gpu_memory_gb", gpus > 0, 0,
                            JNUM_NONNEGATIVE, &ns->gpu_memory_gb)) < 0 ||
             (rc = json_str(c, e, np, "gpu_type", 0, "", ns->gpu_type,
-                           sizeof ns->gpu_type)) < 0)
+                           sizeof ns->gpu_type)) < 0 ||
+            (rc = load_node_spot(c, e, np, ns)) < 0)
             return rc;
         ns->count = (int)count;
         ns->gpus = (int)gpus;
@@ -1226,6 +1258,30 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                        path, sh.vcpus, a->model_memory_mb,
                        sh.gpus ? ", a GPU of class " : "",
                        sh.gpus ? a->hardware : "", gpu_mb);
+    return 0;
+}
+
+/* "swap": idle instances' weights leave GPU memory after idle_s; needs
+ * GPU instances on a cluster. */
+static int load_swap(const JCtx *c, const cJSON *v, const char *path,
+                     AltSpec *a)
+{
+    static const char *const keys[] = {"enabled", "idle_s", "notes", NULL};
+    ClusterSpec *cs = &a->cluster;
+    int rc;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_bool(c, v, path, "enabled", 1, &cs->swap)) < 0 ||
+        (rc = json_num(c, v, path, "idle_s", cs->swap, 0, JNUM_NONNEGATIVE,
+                       &cs->swap_idle_s)) < 0)
+        return rc;
+    if (cs->swap && (!cs->enabled || spec_instance_shape(a).gpus < 1))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: swapping moves weights out of GPU memory: it "
+                       "needs a cluster and a GPU hardware class",
+                       path);
     return 0;
 }
 
@@ -1802,6 +1858,11 @@ static int load_alt(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        kp, sc->workload.type);
     if (a->keepalive.memory_limit_gb > 0 &&
         (rc = memory_limit_cluster(c, a, apath)) < 0)
+        return rc;
+    o = from(alt, defs, "swap", apath, &p);
+    json_path_key(kp, sizeof kp, p, "swap");
+    if ((rc = load_swap(c, cJSON_GetObjectItemCaseSensitive(o, "swap"), kp,
+                        a)) < 0)
         return rc;
     o = from(alt, defs, "executor", apath, &p);
     if ((rc = load_executor(c, o, p, a->max_batch, "the alternative's", sc,

@@ -18,6 +18,18 @@
  * O(nodes) per placement (locality: one estimate per fitting node):
  * clusters here have up to thousands of nodes, and a start is rare next to
  * the requests it serves.
+ *
+ * GPUs are booked one by one (a GpuBook each: its holders and the MB they
+ * hold), so that a node's GPUs are never more than it has and no GPU's
+ * memory is exceeded.  Without sharing an instance of g GPUs owns g whole
+ * GPUs (the node's GPU memory is checked in all, as it always was); with
+ * `gpu_sharing` it takes ceil(its GPU MB / g) on each of g GPUs that have
+ * that much left, lowest-numbered first, so several models share a GPU by
+ * memory (multiplexing).  An instance knows its GPUs as a bit mask (a node
+ * has at most 64); its GPU part can leave and come back on its own (the
+ * weights swapped to host memory and back), its vCPUs and host memory
+ * staying.  A node may be closed (a spot node under notice): it takes no
+ * new instances.
  */
 #ifndef SIM_ENTITY_CLUSTER_H
 #define SIM_ENTITY_CLUSTER_H
@@ -59,7 +71,19 @@ typedef struct NodeSpec {
     double ssd_read_gb_per_s;    /* GB/s */
     double dram_cache_gb;        /* host memory for cached checkpoints */
     double host_to_gpu_gb_per_s; /* GB/s, PCIe, per GPU */
+    double spot_per_hour; /* spot node: interruption notices per node-hour
+                             (a Poisson process); 0 = not spot */
+    double spot_notice_s; /* notice to interruption */
 } NodeSpec;
+
+/* What a request does when no node has room for the instance it needs
+ * (a capacity stock-out, counted). */
+typedef enum StockoutRule {
+    STOCKOUT_QUEUE = 0, /* the alternative's queue_length decides (waits
+                           while the queue has room, else is rejected) */
+    STOCKOUT_REJECT,    /* refused at once */
+    STOCKOUT_WAIT       /* waits for room, whatever queue_length says */
+} StockoutRule;
 
 typedef struct ClusterSpec {
     int enabled;
@@ -78,6 +102,10 @@ typedef struct ClusterSpec {
     int preload_models;
     int preload_nodes;
     int preload_replicas;
+    int gpu_sharing;      /* instances share a GPU by memory */
+    StockoutRule on_stockout;
+    int swap;             /* idle instances' weights leave GPU memory */
+    double swap_idle_s;   /* ... after this long idle */
 } ClusterSpec;
 
 /* What one instance takes. */
@@ -88,16 +116,33 @@ typedef struct Demand {
     int64_t gpu_mem_mb;  /* in all */
 } Demand;
 
+#define CLUSTER_MAX_GPUS 64 /* per node: an instance's GPUs are a bit mask */
+
+/* Demand.gpus and gpu_mem_mb of a node's books: GPUs with a holder, and
+ * the GPU MB its instances hold in all. */
 typedef struct Node {
     Demand cap;   /* capacity */
     Demand used;  /* taken by the instances on it */
     int n_inst;
     const char *gpu_type; /* points into the ClusterSpec; "" if none */
+    int gpu0;             /* its first GpuBook in Cluster.gpu */
+    int64_t gpu_cap_mb;   /* memory of each of its GPUs */
+    int kind;             /* its NodeSpec in the ClusterSpec */
+    uint8_t closed;       /* takes no new instances */
 } Node;
+
+/* One GPU: the instances holding part of it and the MB they hold. */
+typedef struct GpuBook {
+    int64_t used_mb;
+    int holders;
+} GpuBook;
 
 typedef struct Cluster {
     Node *nodes;
     int n;
+    GpuBook *gpu;         /* every node's GPUs, node by node */
+    int n_gpu;
+    int gpu_sharing;
     PlacementKind place;
     const char *gpu_type; /* GPU class the instances need ("" = any) */
     int64_t total_mem_mb, used_mem_mb;
@@ -116,23 +161,45 @@ void cluster_fini(Cluster *c);
 Demand cluster_demand(double vcpus, double mem_mb, int gpus,
                       double gpu_mem_mb);
 
-/* Whether node i could take d (with `freed` given back first). */
-int cluster_fits(const Cluster *c, int i, const Demand *d,
-                 const Demand *freed);
+/* Whether node i could take d (it is open and has room). */
+int cluster_fits(const Cluster *c, int i, const Demand *d);
+
+/* Whether node i could take d's GPU part alone (its vCPUs and memory
+ * already held there): GPUs of its class with room. */
+int cluster_gpu_fits(const Cluster *c, int i, const Demand *d);
 
 /* The node the policy picks for d, or -1 if none fits.  `cost` (may be
  * NULL) is what locality minimises; the other policies ignore it. */
 int cluster_pick(const Cluster *c, const Demand *d, const PlaceCost *cost);
 
-/* Takes / gives back d on node i at time now (asserts capacity). */
-void cluster_take(Cluster *c, int i, const Demand *d, SimTime now);
-void cluster_release(Cluster *c, int i, const Demand *d, SimTime now);
+/* Takes d on node i at time now (asserts it fits); returns the mask of the
+ * GPUs it took (0 without GPUs). */
+uint64_t cluster_take(Cluster *c, int i, const Demand *d, SimTime now);
+
+/* Gives back d on node i, its GPU part iff `gpus` (the mask it holds) is
+ * not 0. */
+void cluster_release(Cluster *c, int i, const Demand *d, uint64_t gpus,
+                     SimTime now);
+
+/* The GPU part of d alone: taken (asserts it fits; returns the mask) and
+ * given back. */
+uint64_t cluster_gpu_take(Cluster *c, int i, const Demand *d, SimTime now);
+void cluster_gpu_release(Cluster *c, int i, const Demand *d, uint64_t gpus,
+                         SimTime now);
+
+/* MB that d holds on each of its GPUs: ceil(GPU MB / GPUs). */
+int64_t cluster_gpu_share_mb(const Demand *d);
 
 /* Time-average used memory / total memory up to now. */
 double cluster_mem_utilization(Cluster *c, SimTime now);
 
-/* GPUs held by instances x time, up to now, in GPU-hours. */
+/* GPUs held by instances x time, up to now, in GPU-hours (a GPU that
+ * several instances share counts once while any holds it). */
 double cluster_gpu_hours(Cluster *c, SimTime now);
+/* Whether spec uses GPU sharing, swapping, a stock-out rule other than the
+ * queue's, spot nodes, nodes with GPUs, storage tiers, locality or
+ * pre-loading (the GPU metrics are then written). */
+int cluster_spec_gpu_features(const ClusterSpec *spec);
 
 /* Whether d could fit an empty node of the cluster at all. */
 int cluster_fits_any_empty(const Cluster *c, const Demand *d);

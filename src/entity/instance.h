@@ -55,6 +55,11 @@ typedef struct Instance {
     SimTime first_extra_us;  /* first-inference extra for its first request */
     SimTime bill_since;      /* start of the open billed period, or -1 */
     int node;                /* node it is placed on, or -1 (no cluster) */
+    uint64_t gpu_mask;       /* the node's GPUs it holds part of (0: none,
+                                or its weights are swapped out) */
+    uint8_t swapped;         /* weights in host memory, not on its GPU */
+    uint8_t swapping;        /* weights coming back: busy, not ready */
+    SimTime swap_from;       /* when the swap-in began */
     int fn;                  /* the function it runs */
     int heap_pos;            /* place in the idle-eviction heap, or -1 */
     uint8_t prewarmed;       /* started by a pre-warm, no request yet */

@@ -40,9 +40,6 @@
     X(mean_ms, "ms", "mean latency")                                           \
     X(mean_queue_wait_ms, "ms", "mean time queued, completed requests")        \
     X(mean_cold_wait_ms, "ms", "mean time waiting for a start, cold requests") \
-    X(cold_wait_p50_ms, "ms", "median wait for a start, cold requests")      \
-    X(cold_wait_p90_ms, "ms", "90th percentile of that wait")                \
-    X(cold_wait_p99_ms, "ms", "99th percentile of that wait")                \
     X(waited_pct, "%", "completed requests that waited in a queue")         \
     X(slo_pct, "%", "ended requests completed within the SLO")                 \
     X(instances_mean, "instances", "time-average live instances")              \
@@ -61,7 +58,6 @@
     X(node_mem_util_pct, "%", "node memory in use, time-average (cluster)")   \
     X(evictions, "count", "idle instances evicted to make room on a node")   \
     X(no_room, "count", "instance starts refused: no node had room")        \
-    X(gpu_hours, "GPU-h", "GPUs held by serverless instances x time (cluster)")\
     X(cost_requests_usd, "USD", "request fees")                                \
     X(cost_compute_usd, "USD", "on-demand duration, INIT included")            \
     X(cost_init_usd, "USD", "of which INIT of cold starts")                    \
@@ -115,23 +111,58 @@
     X(cost_tokens_usd, "USD", "per-token API charges (platform api)")         \
     X(usd_per_1m_out, "USD", "total cost per million output tokens")
 
+/* The GPU-cluster metrics, last: written only for scenarios that share
+ * GPUs, swap weights, refuse or hold starts on a stock-out, run spot
+ * nodes, or have nodes with GPUs, storage tiers, locality placement or
+ * pre-loading (metrics_shown), so every other scenario's outputs keep their
+ * columns.  Counts are of requests that arrived (swap-ins, stock-outs) or
+ * events that happened (swap-outs, interruptions) after the warm-up. */
+#define GPU_METRICS(X)                                                         \
+    X(swap_ins, "count", "requests that waited for weights to come back to "   \
+      "their instance's GPU")                                                 \
+    X(swap_s, "s", "time instances spent moving weights host to GPU")         \
+    X(swap_outs, "count", "idle instances whose weights left GPU memory")     \
+    X(stockout_rejected, "count", "requests refused: no node had room "       \
+      "(on_stockout reject)")                                                 \
+    X(stockout_waited, "count", "requests that waited for room on a node "    \
+      "(on_stockout wait)")                                                   \
+    X(node_interruptions, "count", "spot nodes reclaimed by the provider")    \
+    X(node_retried, "count", "requests taken off reclaimed spot nodes, "      \
+      "routed again")                                                  \
+    X(gpu_hours, "GPU-h", "GPUs held by serverless instances x time")        \
+    X(cold_wait_p50_ms, "ms", "median wait for a start, cold requests")      \
+    X(cold_wait_p90_ms, "ms", "90th percentile of that wait")                \
+    X(cold_wait_p99_ms, "ms", "99th percentile of that wait")
+
 enum {
 #define X(name, unit, doc) MET_##name,
     RUN_METRICS(X)
     LLM_METRICS(X)
+    GPU_METRICS(X)
 #undef X
         MET_COUNT
 };
 
-/* Where the LLM metrics start: MET_LLM_FIRST .. MET_COUNT - 1. */
+/* Where the LLM metrics start: MET_LLM_FIRST .. MET_GPU_FIRST - 1; the GPU
+ * metrics: MET_GPU_FIRST .. MET_COUNT - 1. */
 #define MET_LLM_FIRST MET_llm_requests
+#define MET_GPU_FIRST MET_swap_ins
 
-/* How many metrics (from the first) a scenario's outputs carry: all of
- * them when its requests carry token counts, else those before the LLM
- * metrics. */
+/* How many metrics (from the first) a sweep's tables carry: the LLM ones
+ * too when its requests carry token counts (never the GPU ones). */
 static inline int metrics_columns(int llm)
 {
-    return llm ? MET_COUNT : MET_LLM_FIRST;
+    return llm ? MET_GPU_FIRST : MET_LLM_FIRST;
+}
+
+/* Whether a scenario's summary carries metric m: the LLM metrics when its
+ * requests carry token counts, the GPU metrics when it uses those
+ * features. */
+static inline int metrics_shown(int llm, int gpu, int m)
+{
+    if (m < MET_LLM_FIRST)
+        return 1;
+    return m < MET_GPU_FIRST ? llm : gpu;
 }
 
 #define METRICS_BUSY_K 128 /* busy-count distribution: 0..126, 127+ */

@@ -34,15 +34,18 @@ static void put_num(FILE *fp, double x)
 
 void report_write_csv(FILE *fp, const ReportInput *in)
 {
-    int n_met = metrics_columns(in->llm);
     fputs("alternative,pricing,replications", fp);
-    for (int m = 0; m < n_met; m++)
-        fprintf(fp, ",%s,%s_ci95", metric_info[m].name, metric_info[m].name);
+    for (int m = 0; m < MET_COUNT; m++)
+        if (metrics_shown(in->llm, in->gpu, m))
+            fprintf(fp, ",%s,%s_ci95", metric_info[m].name,
+                    metric_info[m].name);
     fputc('\n', fp);
     for (int a = 0; a < in->n_alt; a++) {
         fprintf(fp, "%s,%s,%d", in->alt_names[a], in->alt_pricing[a],
                 in->replications);
-        for (int m = 0; m < n_met; m++) {
+        for (int m = 0; m < MET_COUNT; m++) {
+            if (!metrics_shown(in->llm, in->gpu, m))
+                continue;
             Interval iv = metric_interval(in, a, m);
             fputc(',', fp);
             put_num(fp, iv.mean);
@@ -93,7 +96,6 @@ static void json_num(FILE *fp, double x)
 
 void report_write_json(FILE *fp, const ReportInput *in)
 {
-    int n_met = metrics_columns(in->llm);
     fputs("{\n  \"simsrv_version\": ", fp);
     json_string(fp, in->version);
     fputs(",\n  \"scenario\": ", fp);
@@ -122,7 +124,9 @@ void report_write_json(FILE *fp, const ReportInput *in)
           "with one replication\"",
           fp);
     fputs(",\n  \"metrics\": {", fp);
-    for (int m = 0; m < n_met; m++) {
+    for (int m = 0; m < MET_COUNT; m++) {
+        if (!metrics_shown(in->llm, in->gpu, m))
+            continue;
         fprintf(fp, "%s\n    \"%s\": {\"unit\": ", m ? "," : "",
                 metric_info[m].name);
         json_string(fp, metric_info[m].unit);
@@ -137,13 +141,17 @@ void report_write_json(FILE *fp, const ReportInput *in)
         fputs(",\n      \"pricing\": ", fp);
         json_string(fp, in->alt_pricing[a]);
         fputs(",\n      \"mean\": {", fp);
-        for (int m = 0; m < n_met; m++) {
+        for (int m = 0; m < MET_COUNT; m++) {
+            if (!metrics_shown(in->llm, in->gpu, m))
+                continue;
             Interval iv = metric_interval(in, a, m);
             fprintf(fp, "%s\"%s\": ", m ? ", " : "", metric_info[m].name);
             json_num(fp, iv.mean);
         }
         fputs("},\n      \"ci95\": {", fp);
-        for (int m = 0; m < n_met; m++) {
+        for (int m = 0; m < MET_COUNT; m++) {
+            if (!metrics_shown(in->llm, in->gpu, m))
+                continue;
             Interval iv = metric_interval(in, a, m);
             fprintf(fp, "%s\"%s\": ", m ? ", " : "", metric_info[m].name);
             json_num(fp, iv.half);
@@ -168,7 +176,9 @@ void report_write_json(FILE *fp, const ReportInput *in)
             const RunResult *res = &in->results[a * in->replications + r];
             fprintf(fp, "%s\n        {\"replication\": %d, \"events\": %" PRIu64,
                     r ? "," : "", r, res->events);
-            for (int m = 0; m < n_met; m++) {
+            for (int m = 0; m < MET_COUNT; m++) {
+                if (!metrics_shown(in->llm, in->gpu, m))
+                    continue;
                 fprintf(fp, ", \"%s\": ", metric_info[m].name);
                 json_num(fp, res->v[m]);
             }

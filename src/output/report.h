@@ -39,6 +39,8 @@ typedef struct ReportInput {
     int llm;                     /* requests carry token counts: the LLM
                                     metrics are written and printed */
     double slo_ttft_ms, slo_tpot_ms; /* LLM SLO targets, 0 = none */
+    int gpu;                     /* GPU-cluster features on: the GPU
+                                    metrics are written */
 } ReportInput;
 
 void report_write_csv(FILE *fp, const ReportInput *in);

@@ -205,6 +205,12 @@ struct SrvPool {
     int has_cluster;
     Cluster cl;           /* nodes, when the scenario places instances */
     uint64_t evictions, no_room;
+    /* swapping, stock-outs and spot nodes, from the warm-up point */
+    uint64_t swap_ins, swap_outs;
+    SimTime swap_us;      /* time instances spent swapping weights in */
+    uint64_t stockout_rejected, stockout_waited;
+    uint64_t spot_interruptions, spot_retried;
+    gsl_rng *r_spot;      /* spot nodes' notice draws, or NULL */
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
@@ -434,7 +440,8 @@ static void avail_touch(SrvPool *s, Instance *inst)
     InstList *l = inst->provisioned ? &f->avail_pc : &f->avail_od;
     if (inst->list == l)
         instlist_remove(l, inst);
-    int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
+    int ready = (inst->state == INST_IDLE || inst->state == INST_BUSY) &&
+                !inst->swapping;
     if (ready && has_room(s, inst) && !inst->retiring)
         instlist_push_head(l, inst);
     if (s->routing != ROUTE_MOST_RECENT && !inst->provisioned) {
@@ -496,7 +503,7 @@ static void destroy_instance(SrvPool *s, Instance *inst)
     set_state(s, inst, INST_GONE);
     if (inst->node >= 0)
         cluster_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
-                        sim_now(s->sim));
+                        inst->gpu_mask, sim_now(s->sim));
     fn_of(s, inst)->n_inst--;
     if (inst->all_prev != NULL)
         inst->all_prev->all_next = inst->all_next;
@@ -518,14 +525,43 @@ static void destroy_instance(SrvPool *s, Instance *inst)
 
 static void arm_timer(SrvPool *s, Instance *inst, SimTime deadline)
 {
-    if (inst->ttl_us == KA_FOREVER)
-        return; /* kept until evicted or the run ends */
     if (inst->timer_at >= 0 && inst->timer_at <= deadline)
         return; /* the pending timer will re-arm itself */
     if (inst->timer_at >= 0) /* the pending one is too late: cancel it */
         inst->epoch = ++s->epoch_counter;
     inst->timer_at = deadline;
     world_schedule(s->w, deadline, EV_EXPIRE, inst, inst->epoch);
+}
+
+/* Whether idle inst's weights leave its GPU once it has idled swap_idle_s
+ * (on-demand instances holding a GPU, with swapping on). */
+static int swaps_out(const SrvPool *s, const Instance *inst)
+{
+    return s->alt->cluster.swap && inst->gpu_mask != 0 && !inst->provisioned;
+}
+
+static SimTime swap_out_at(const SrvPool *s, const Instance *inst)
+{
+    return inst->idle_since + time_from_s(s->alt->cluster.swap_idle_s);
+}
+
+/* The next thing due to idle inst -- its weights leaving the GPU, its
+ * keep-alive ending -- or SIM_TIME_MAX when nothing is. */
+static SimTime idle_deadline(const SrvPool *s, const Instance *inst)
+{
+    SimTime at = SIM_TIME_MAX;
+    if (swaps_out(s, inst))
+        at = swap_out_at(s, inst);
+    if (inst->ttl_us != KA_FOREVER && inst->idle_since + inst->ttl_us < at)
+        at = inst->idle_since + inst->ttl_us;
+    return at;
+}
+
+static void arm_idle_timer(SrvPool *s, Instance *inst)
+{
+    SimTime at = idle_deadline(s, inst);
+    if (at != SIM_TIME_MAX) /* else kept until evicted or the run ends */
+        arm_timer(s, inst, at);
 }
 
 /* inst has no request left: keep it (keep-alive) or remove it. */
@@ -571,8 +607,7 @@ static void go_idle(SrvPool *s, Instance *inst)
         heap_push(&s->evict, inst);
     }
     avail_touch(s, inst);
-    if (ttl != KA_FOREVER)
-        arm_timer(s, inst, now + ttl);
+    arm_idle_timer(s, inst);
 }
 
 /* Draws the start duration; binds `trigger` (may be NULL) to the new
@@ -599,8 +634,8 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     inst->prewarmed = 0;
     inst->state_since = now;
     f->n_inst++;
-    if (node >= 0)
-        cluster_take(&s->cl, node, &f->dem, now);
+    inst->gpu_mask = node >= 0 ? cluster_take(&s->cl, node, &f->dem, now) : 0;
+    inst->swapped = inst->swapping = 0;
     inst->all_prev = NULL;
     inst->all_next = s->all;
     if (s->all != NULL)
@@ -676,12 +711,14 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     return inst;
 }
 
-/* Binds req to a starting instance that has a free slot. */
+/* Binds req to a starting (or swapping-in) instance that has a free slot:
+ * cold iff it waits for a start. */
 static void bind_starting(SrvPool *s, Instance *inst, Request *req)
 {
-    req->cold = 1;
+    req->cold = !inst->swapping;
     req->bound_at = sim_now(s->sim);
-    if (s->alt->hw.cold_mode == COLD_TOTAL) /* only the trigger's is Tc */
+    if (req->cold && s->alt->hw.cold_mode == COLD_TOTAL) /* only the
+                                                  trigger's is Tc */
         req->service_us = world_service_us(req, &s->alt->hw, s->alt->batch,
                                            s->cpu_factor);
     instance_wait_push(inst, req);
@@ -691,9 +728,103 @@ static void bind_starting(SrvPool *s, Instance *inst, Request *req)
         instlist_remove(inst->list, inst);
 }
 
-/* Room for one more instance: a node the placement policy picks, else the
- * node of the least recently used idle on-demand instance whose eviction
- * makes room (it is torn down).  Returns the node, or -1. */
+/* ---- swapping weights between GPU and host memory -------------------- */
+
+/* Host-to-GPU bandwidth of one GPU's link, GB/s (1 GB = 1,024 MB, as node
+ * memory): PCIe Gen4 x16 moves about 25 GB/s of its 32 GB/s theoretical
+ * (reference sheet llm-serving.md, "Host-to-GPU").  An instance of g GPUs
+ * moves its weights over g links at once. */
+#define SWAP_HOST_TO_GPU_GB_PER_S 25.0
+
+/* How long inst's weights take to come back to its GPUs: bytes /
+ * bandwidth (the model's size, scaled like its load). */
+static SimTime swap_in_us(const SrvPool *s, const Instance *inst)
+{
+    const SrvFn *f = &s->fn[inst->fn];
+    double gb = s->alt->model_size_mb * f->load_scale / 1024.0;
+    return time_from_s(gb / (SWAP_HOST_TO_GPU_GB_PER_S * f->dem.gpus));
+}
+
+/* Idle inst's weights leave its GPUs for host memory (it keeps its vCPUs
+ * and host memory, and stays warm). */
+static void swap_out(SrvPool *s, Instance *inst)
+{
+    assert(inst->state == INST_IDLE && inst->gpu_mask != 0);
+    cluster_gpu_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
+                        inst->gpu_mask, sim_now(s->sim));
+    inst->gpu_mask = 0;
+    inst->swapped = 1;
+    s->swap_outs += sim_now(s->sim) >= world_warmup(s->w);
+}
+
+/* The idle instance whose weights are on a GPU -- on `node`, or any node
+ * when -1 -- lowest eviction priority first; NULL if none.  A scan of the
+ * idle instances: starts and swap-ins that find GPUs full are rare next to
+ * requests. */
+static Instance *swap_victim(const SrvPool *s, int node)
+{
+    Instance *best = NULL;
+    for (int k = 0; k < s->evict.n; k++) {
+        Instance *v = s->evict.v[k];
+        if ((node < 0 || v->node == node) && v->gpu_mask != 0 &&
+            (best == NULL || evict_less(v, best)))
+            best = v;
+    }
+    return best;
+}
+
+/* Room on its node's GPUs for swapped-out inst: there, or made by swapping
+ * out idle instances of that node.  Returns whether there is. */
+static int swap_room(SrvPool *s, Instance *inst)
+{
+    const Demand *d = &fn_of(s, inst)->dem;
+    while (!cluster_gpu_fits(&s->cl, inst->node, d)) {
+        Instance *v = swap_victim(s, inst->node); /* (inst: swapped) */
+        if (v == NULL)
+            return 0;
+        swap_out(s, v);
+    }
+    return 1;
+}
+
+/* req takes swapped-out inst (swap_room said yes): its weights come back
+ * (busy meanwhile; READY when they are there), req waits for them. */
+static void swap_in(SrvPool *s, Instance *inst, Request *req)
+{
+    SimTime now = sim_now(s->sim);
+    SrvFn *f = fn_of(s, inst);
+    inst->gpu_mask = cluster_gpu_take(&s->cl, inst->node, &f->dem, now);
+    inst->swapped = 0;
+    inst->swapping = 1;
+    inst->swap_from = now;
+    set_state(s, inst, INST_BUSY);
+    avail_touch(s, inst);
+    world_schedule(s->w, now + swap_in_us(s, inst), EV_READY, inst,
+                   inst->epoch);
+    s->swap_ins += req->arrival >= world_warmup(s->w);
+    req->bound_at = now;
+    instance_wait_push(inst, req);
+    int room = executor_capacity(&s->ex);
+    if (room > 1 && inst->bound < room) /* later requests may wait too */
+        instlist_push_head(&f->open_starting, inst);
+}
+
+/* Whether warm inst can take a request now: its weights are on its GPU, or
+ * can come back. */
+static int warm_usable(SrvPool *s, Instance *inst)
+{
+    return !inst->swapped || swap_room(s, inst);
+}
+
+/* Gives req to warm inst (warm_usable said yes). */
+static void use_warm(SrvPool *s, Instance *inst, Request *req)
+{
+    if (inst->swapped)
+        swap_in(s, inst, req);
+    else
+        place(s, inst, req);
+}
+
 /* Evicts idle inst for room: the policy hears of it. */
 static void evict(SrvPool *s, Instance *inst)
 {
@@ -720,7 +851,8 @@ static double locality_start_s(const void *ctx, int node)
 }
 
 /* Room for one more instance of f: a node the placement policy picks, else
- * idle instances are evicted lowest priority first until a node fits
+ * (swapping, GPU instances) idle instances' weights leave their GPUs, then
+ * idle instances are evicted, lowest priority first, until a node fits
  * (usually one: the first whose node then fits is the one chosen).
  * Returns the node, or -1. */
 static int find_room(SrvPool *s, SrvFn *f)
@@ -728,12 +860,17 @@ static int find_room(SrvPool *s, SrvFn *f)
     PlaceJob job = {s, f};
     PlaceCost cost = {locality_start_s, &job};
     int node = cluster_pick(&s->cl, &f->dem, &cost);
+    Instance *v;
+    while (node < 0 && s->alt->cluster.swap && f->dem.gpus > 0 &&
+           (v = swap_victim(s, -1)) != NULL) {
+        swap_out(s, v); /* only its node's GPUs changed: */
+        node = cluster_fits(&s->cl, v->node, &f->dem) ? v->node : -1;
+    }
     while (node < 0 && s->evict.n > 0) {
         Instance *victim = s->evict.v[0];
         int vnode = victim->node;
-        int fits = cluster_fits(&s->cl, vnode, &f->dem, &fn_of(s, victim)->dem);
-        evict(s, victim);
-        node = fits ? vnode : cluster_pick(&s->cl, &f->dem, &cost);
+        evict(s, victim); /* only its node changed: */
+        node = cluster_fits(&s->cl, vnode, &f->dem) ? vnode : -1;
     }
     if (node < 0)
         s->no_room++;
@@ -844,13 +981,27 @@ static Request *dequeue(SrvPool *s, SrvFn *f)
     return req;
 }
 
+/* req needs an instance no node has room for (a capacity stock-out): with
+ * on_stockout "reject" it is refused, with "wait" it waits for room. */
+static void stock_out(SrvPool *s, SrvFn *f, Request *req)
+{
+    int counted = req->arrival >= world_warmup(s->w);
+    if (s->alt->cluster.on_stockout == STOCKOUT_WAIT) {
+        s->stockout_waited += (uint64_t)counted;
+        enqueue(s, f, req);
+    } else {
+        s->stockout_rejected += (uint64_t)counted;
+        end_request(s, req, REQ_REJECTED);
+    }
+}
+
 /* Places req: warm slot, starting instance, new instance, queue, reject. */
 static void route(SrvPool *s, Request *req)
 {
     SrvFn *f = &s->fn[req->fn];
     Instance *inst = pick_warm(s, f);
-    if (inst != NULL) {
-        place(s, inst, req);
+    if (inst != NULL && warm_usable(s, inst)) {
+        use_warm(s, inst, req);
         return;
     }
     if (f->open_starting.head != NULL) {
@@ -861,6 +1012,10 @@ static void route(SrvPool *s, Request *req)
     StartBlock why = can_start(s, f, &node);
     if (why == START_OK) {
         start_instance(s, f, req, 0, 0, node);
+        return;
+    }
+    if (why == START_NOROOM && s->alt->cluster.on_stockout != STOCKOUT_QUEUE) {
+        stock_out(s, f, req);
         return;
     }
     if (s->q_len < s->alt->queue_len) {
@@ -878,8 +1033,8 @@ static int drain_fn(SrvPool *s, SrvFn *f)
 {
     while (f->q_head != NULL) {
         Instance *inst = pick_warm(s, f);
-        if (inst != NULL) {
-            place(s, inst, dequeue(s, f));
+        if (inst != NULL && warm_usable(s, inst)) {
+            use_warm(s, inst, dequeue(s, f));
             continue;
         }
         if (f->open_starting.head != NULL) {
@@ -962,7 +1117,8 @@ static int hook_can_run(void *platform, const ExecUnit *u)
 {
     (void)platform;
     const Instance *inst = u->owner;
-    int ready = inst->state == INST_IDLE || inst->state == INST_BUSY;
+    int ready = (inst->state == INST_IDLE || inst->state == INST_BUSY) &&
+                !inst->swapping;
     return ready && inst->in_use == 0;
 }
 
@@ -1046,9 +1202,18 @@ static void on_done(SrvPool *s, Request *req)
         avail_touch(s, inst);
 }
 
-static void on_ready(SrvPool *s, Instance *inst)
+static void on_ready(SrvPool *s, Instance *inst, uint32_t epoch)
 {
+    if (epoch != inst->epoch) { /* it went meanwhile (a spot node) */
+        world_count_stale(s->w);
+        return;
+    }
     SrvFn *f = fn_of(s, inst);
+    if (inst->swapping) { /* its weights are back */
+        inst->swapping = 0;
+        if (inst->swap_from >= world_warmup(s->w))
+            s->swap_us += sim_now(s->sim) - inst->swap_from;
+    }
     if (inst->list == &f->open_starting)
         instlist_remove(&f->open_starting, inst);
     set_state(s, inst, INST_IDLE);
@@ -1101,15 +1266,18 @@ static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
     }
     SimTime now = sim_now(s->sim);
     inst->timer_at = -1;
-    if (inst->state != INST_IDLE || inst->ttl_us == KA_FOREVER)
+    if (inst->state != INST_IDLE)
         return; /* busy again: it re-arms when it next goes idle */
-    SimTime deadline = inst->idle_since + inst->ttl_us;
-    if (deadline <= now) {
+    if (inst->ttl_us != KA_FOREVER && inst->idle_since + inst->ttl_us <= now) {
         destroy_instance(s, inst);
         drain_queue(s);
-    } else {
-        arm_timer(s, inst, deadline);
+        return;
     }
+    if (swaps_out(s, inst) && swap_out_at(s, inst) <= now) {
+        swap_out(s, inst);
+        drain_queue(s); /* its GPU memory may start a queued request */
+    }
+    arm_idle_timer(s, inst);
 }
 
 static void close_prov_period(SrvPool *s, SimTime now)
@@ -1222,7 +1390,7 @@ static void srv_handle(void *st, const Event *ev)
         s->ex.ops->handle(&s->ex, ev);
         break;
     case EV_READY:
-        on_ready(s, ev->obj);
+        on_ready(s, ev->obj, ev->epoch);
         break;
     case EV_EXPIRE:
         on_expire(s, ev->obj, ev->epoch);
@@ -1540,6 +1708,13 @@ static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
     v[MET_gpu_hours] = s->has_cluster ? cluster_gpu_hours(&s->cl, h) : 0.0;
     v[MET_evictions] = (double)s->evictions;
     v[MET_no_room] = (double)s->no_room;
+    v[MET_swap_ins] += (double)s->swap_ins;
+    v[MET_swap_s] += time_to_s(s->swap_us);
+    v[MET_swap_outs] += (double)s->swap_outs;
+    v[MET_stockout_rejected] += (double)s->stockout_rejected;
+    v[MET_stockout_waited] += (double)s->stockout_waited;
+    v[MET_node_interruptions] += (double)s->spot_interruptions;
+    v[MET_node_retried] += (double)s->spot_retried;
 }
 
 static int64_t srv_server_id(const void *st, const Request *req)
@@ -1588,52 +1763,103 @@ static void srv_destroy(void *st)
     free(s);
 }
 
+/* One instance's part of the books: its vCPUs and memory on its node, and
+ * its share on each GPU of its mask. */
+static int check_add(const SrvPool *s, const Instance *inst, Demand *sum,
+                     GpuBook *gpu, char *msg, size_t size)
+{
+    const Node *n = &s->cl.nodes[inst->node];
+    const Demand *id = &s->fn[inst->fn].dem;
+    if (id->gpus > 0 && n->gpu_type[0] != '\0' &&
+        strcmp(n->gpu_type, s->alt->hardware) != 0) {
+        snprintf(msg, size, "a %s instance on node %d with %s GPUs",
+                 s->alt->hardware, inst->node, n->gpu_type);
+        return -1;
+    }
+    int held = 0;
+    for (int g = 0; g < CLUSTER_MAX_GPUS; g++)
+        held += (int)(inst->gpu_mask >> g & 1);
+    int want = id->gpus > 0 && !inst->swapped ? id->gpus : 0;
+    uint64_t beyond = n->cap.gpus < CLUSTER_MAX_GPUS
+                          ? inst->gpu_mask >> n->cap.gpus : 0;
+    if (held != want || beyond != 0 ||
+        (inst->swapped && inst->swapping)) {
+        snprintf(msg, size, "instance %llu holds %d GPUs, not %d",
+                 (unsigned long long)inst->id, held, want);
+        return -1;
+    }
+    Demand *d = &sum[inst->node];
+    d->mvcpus += id->mvcpus;
+    d->mem_mb += id->mem_mb;
+    if (held > 0)
+        d->gpu_mem_mb += id->gpu_mem_mb;
+    for (int g = 0; g < n->cap.gpus; g++)
+        if (inst->gpu_mask >> g & 1) {
+            gpu[n->gpu0 + g].holders++;
+            gpu[n->gpu0 + g].used_mb += cluster_gpu_share_mb(id);
+        }
+    return 0;
+}
+
+/* Node i's books against the sums of its instances, and its capacity. */
+static int check_node(const SrvPool *s, int i, Demand *d, const GpuBook *gpu,
+                      char *msg, size_t size)
+{
+    const Node *n = &s->cl.nodes[i];
+    for (int g = 0; g < n->cap.gpus; g++) {
+        const GpuBook *b = &gpu[n->gpu0 + g], *book = &s->cl.gpu[n->gpu0 + g];
+        d->gpus += b->holders > 0;
+        if (b->holders != book->holders || b->used_mb != book->used_mb) {
+            snprintf(msg, size, "node %d GPU %d: books differ from its "
+                                "instances", i, g);
+            return -1;
+        }
+        if (s->cl.gpu_sharing ? b->used_mb > n->gpu_cap_mb : b->holders > 1) {
+            snprintf(msg, size, "node %d GPU %d over capacity: %d holders, "
+                                "%lld MB of %lld",
+                     i, g, b->holders, (long long)b->used_mb,
+                     (long long)n->gpu_cap_mb);
+            return -1;
+        }
+    }
+    if (d->mvcpus != n->used.mvcpus || d->mem_mb != n->used.mem_mb ||
+        d->gpus != n->used.gpus || d->gpu_mem_mb != n->used.gpu_mem_mb) {
+        snprintf(msg, size, "node %d: accounting differs from its instances",
+                 i);
+        return -1;
+    }
+    if (d->mvcpus > n->cap.mvcpus || d->mem_mb > n->cap.mem_mb ||
+        d->gpus > n->cap.gpus || d->gpu_mem_mb > n->cap.gpu_mem_mb) {
+        snprintf(msg, size,
+                 "node %d over capacity: %lld MB of %lld, %lld mvCPU of "
+                 "%lld, %d GPUs of %d",
+                 i, (long long)d->mem_mb, (long long)n->cap.mem_mb,
+                 (long long)d->mvcpus, (long long)n->cap.mvcpus, d->gpus,
+                 n->cap.gpus);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every node's books equal the sum of its instances and stay within its
+ * vCPUs, memory and GPUs; every GPU's within its memory (shared) or with
+ * one holder (whole). */
 static int srv_check(const void *st, char *msg, size_t size)
 {
     const SrvPool *s = st;
     if (!s->has_cluster)
         return 0;
     Demand *sum = xcalloc((size_t)s->cl.n, sizeof *sum);
+    GpuBook *gpu = xcalloc((size_t)(s->cl.n_gpu + 1), sizeof *gpu);
     int rc = 0;
-    for (const Instance *inst = s->all; inst != NULL; inst = inst->all_next) {
-        if (inst->node < 0)
-            continue;
-        const char *type = s->cl.nodes[inst->node].gpu_type;
-        if (s->fn[inst->fn].dem.gpus > 0 && type[0] != '\0' &&
-            strcmp(type, s->alt->hardware) != 0 && rc == 0) {
-            snprintf(msg, size, "a %s instance on node %d with %s GPUs",
-                     s->alt->hardware, inst->node, type);
-            rc = -1;
-        }
-        Demand *d = &sum[inst->node];
-        const Demand *id = &s->fn[inst->fn].dem;
-        d->mvcpus += id->mvcpus;
-        d->mem_mb += id->mem_mb;
-        d->gpus += id->gpus;
-        d->gpu_mem_mb += id->gpu_mem_mb;
-    }
-    for (int i = 0; i < s->cl.n && rc == 0; i++) {
-        const Node *n = &s->cl.nodes[i];
-        const Demand *d = &sum[i];
-        if (d->mvcpus != n->used.mvcpus || d->mem_mb != n->used.mem_mb ||
-            d->gpus != n->used.gpus || d->gpu_mem_mb != n->used.gpu_mem_mb) {
-            snprintf(msg, size, "node %d: accounting differs from its "
-                                "instances",
-                     i);
-            rc = -1;
-        } else if (d->mvcpus > n->cap.mvcpus || d->mem_mb > n->cap.mem_mb ||
-                   d->gpus > n->cap.gpus ||
-                   d->gpu_mem_mb > n->cap.gpu_mem_mb) {
-            snprintf(msg, size,
-                     "node %d over capacity: %lld MB of %lld, %lld mvCPU of "
-                     "%lld, %d GPUs of %d",
-                     i, (long long)d->mem_mb, (long long)n->cap.mem_mb,
-                     (long long)d->mvcpus, (long long)n->cap.mvcpus, d->gpus,
-                     n->cap.gpus);
-            rc = -1;
-        }
-    }
+    for (const Instance *inst = s->all; inst != NULL && rc == 0;
+         inst = inst->all_next)
+        if (inst->node >= 0)
+            rc = check_add(s, inst, sum, gpu, msg, size);
+    for (int i = 0; i < s->cl.n && rc == 0; i++)
+        rc = check_node(s, i, &sum[i], gpu, msg, size);
     free(sum);
+    free(gpu);
     return rc;
 }
 
