@@ -384,7 +384,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
                        sc.model.name, sc.catalog_date, SIMSRV_VERSION,
                        sc.seed, reps, sc.horizon_s, sc.slo_ms, sc.n_alt,
                        names, prices, results,
-                       workload_has_tokens(&sc.workload), sc.slo_ttft_ms,
+                       scenario_columns(&sc), sc.slo_ttft_ms,
                        sc.slo_tpot_ms, 0};
     for (int a = 0; a < sc.n_alt; a++)
         rep.gpu |= cluster_spec_gpu_features(&sc.alt[a].cluster);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../entity/storage.h"
+#include "../output/metrics.h"
 #include "../util/xalloc.h"
 #include "json.h"
 #include "limits.h"
@@ -2121,4 +2122,13 @@ void scenario_free(Scenario *sc)
     sc->json_text = NULL;
     sc->alt = NULL;
     sc->n_alt = 0;
+}
+
+int scenario_columns(const Scenario *sc)
+{
+    int cols = workload_has_tokens(&sc->workload) ? METCOLS_LLM : 0;
+    for (int a = 0; a < sc->n_alt; a++)
+        if (sc->alt[a].cluster.tiers || sc->alt[a].snapshot)
+            cols |= METCOLS_TIERS;
+    return cols;
 }

@@ -69,6 +69,11 @@ int scenario_load_text(const char *path, const char *text,
 
 void scenario_free(Scenario *sc);
 
+/* The column sets its outputs carry (output/metrics.h METCOLS_*): the LLM
+ * metrics when its requests carry token counts, the storage-tier metrics
+ * when an alternative has a cluster with storage tiers or a snapshot. */
+int scenario_columns(const Scenario *sc);
+
 /* Reads a model profile file (models/<name>.json). */
 int profile_load(const char *path, ModelProfile *m, Err *err);
 

@@ -434,7 +434,7 @@ int sweep_load_text(const char *path, const char *sweep_text,
     plan->work = xcalloc((size_t)plan->n_points, sizeof *plan->work);
     plan->work[0] = point_work(&plan->points[0]);
     const Scenario *p0 = &plan->points[0];
-    plan->llm = workload_has_tokens(&p0->workload);
+    plan->llm = scenario_columns(p0);
     for (int p = 1; p < plan->n_points; p++) {
         Scenario pt;
         if ((rc = sweep_point_load(plan, p, &pt, err)) < 0)
@@ -443,7 +443,7 @@ int sweep_load_text(const char *path, const char *sweep_text,
         for (int a = 0; same && a < p0->n_alt; a++)
             same = strcmp(pt.alt[a].name, p0->alt[a].name) == 0;
         plan->work[p] = point_work(&pt);
-        plan->llm |= workload_has_tokens(&pt.workload);
+        plan->llm |= scenario_columns(&pt);
         scenario_free(&pt);
         if (!same) {
             rc = err_set(err, SIM_EINPUT, path,

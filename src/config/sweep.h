@@ -40,9 +40,9 @@ typedef struct SweepPlan {
                                   runs, + 1 a run (the progress line) */
     struct SweepSource *src;   /* what builds the points (sweep.c) */
     int replications;
-    int llm;                   /* some point's traffic carries token
-                                  counts: the tables carry the LLM metrics
-                                  (metrics_columns) */
+    int llm;                   /* the column sets of its points
+                                  (METCOLS_*, metrics_columns): LLM
+                                  metrics, storage-tier metrics */
     uint64_t hash;             /* of the sweep and base scenario texts */
 } SweepPlan;
 

@@ -63,6 +63,10 @@ typedef struct Instance {
     int fn;                  /* the function it runs */
     int heap_pos;            /* place in the idle-eviction heap, or -1 */
     uint8_t prewarmed;       /* started by a pre-warm, no request yet */
+    uint8_t start_tier;      /* storage tiers: where its weights came from
+                                (entity/storage.h StoreTier) */
+    SimTime after_load_us;   /* storage tiers: its start's part after the
+                                weights arrive */
     double evict_prio;       /* the policy's priority when it went idle */
     uint64_t evict_seq;      /* ties: earlier idle first */
     SimTime state_since;     /* when it entered its current state */

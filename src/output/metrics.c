@@ -12,6 +12,7 @@ const MetricInfo metric_info[MET_COUNT] = {
 #define X(name, unit, doc) {#name, unit, doc},
     RUN_METRICS(X)
     LLM_METRICS(X)
+    TIER_METRICS(X)
     GPU_METRICS(X)
 #undef X
 };

@@ -111,6 +111,25 @@
     X(cost_tokens_usd, "USD", "per-token API charges (platform api)")         \
     X(usd_per_1m_out, "USD", "total cost per million output tokens")
 
+/* The storage-tier metrics (entity/storage.h), last: written only for
+ * scenarios with a cluster with storage tiers or a snapshot (METCOLS_TIERS),
+ * with the LLM metrics before them (empty when the requests carry no token
+ * counts).  Counters cover the whole run, like evictions. */
+#define TIER_METRICS(X)                                                        \
+    X(starts_remote, "count", "instance starts loading from remote (cold)")   \
+    X(starts_ssd, "count", "instance starts loading from local SSD")          \
+    X(starts_dram, "count", "instance starts loading from host memory")       \
+    X(gpu_resident_requests, "count",                                          \
+      "completed requests served by an instance holding the model")           \
+    X(snapshot_restores, "count", "starts restored from a snapshot")          \
+    X(load_s_remote, "s", "seconds of loads from remote, in all")             \
+    X(load_s_ssd, "s", "seconds of loads from SSD, in all")                   \
+    X(load_s_dram, "s", "seconds of loads from host memory, in all")          \
+    X(read_gb_remote, "GB", "bytes read from remote (images included)")       \
+    X(read_gb_ssd, "GB", "bytes read from local SSDs")                        \
+    X(read_gb_dram, "GB", "bytes read from host memory into GPUs")            \
+    X(dram_hit_pct, "%", "starts finding their checkpoint in host memory")
+
 /* The GPU-cluster metrics, last: written only for scenarios that share
  * GPUs, swap weights, refuse or hold starts on a stock-out, run spot
  * nodes, or have nodes with GPUs, storage tiers, locality placement or
@@ -138,31 +157,43 @@ enum {
 #define X(name, unit, doc) MET_##name,
     RUN_METRICS(X)
     LLM_METRICS(X)
+    TIER_METRICS(X)
     GPU_METRICS(X)
 #undef X
         MET_COUNT
 };
 
-/* Where the LLM metrics start: MET_LLM_FIRST .. MET_GPU_FIRST - 1; the GPU
- * metrics: MET_GPU_FIRST .. MET_COUNT - 1. */
+/* Where the metric groups start: LLM MET_LLM_FIRST .. MET_TIER_FIRST - 1,
+ * storage tiers .. MET_GPU_FIRST - 1, GPU cluster .. MET_COUNT - 1. */
 #define MET_LLM_FIRST MET_llm_requests
+#define MET_TIER_FIRST MET_starts_remote
 #define MET_GPU_FIRST MET_swap_ins
 
-/* How many metrics (from the first) a sweep's tables carry: the LLM ones
- * too when its requests carry token counts (never the GPU ones). */
-static inline int metrics_columns(int llm)
+/* The column sets a scenario's outputs carry, as bits. */
+#define METCOLS_LLM 1   /* its requests carry token counts */
+#define METCOLS_TIERS 2 /* storage tiers or snapshots */
+
+/* How many metrics (from the first) a sweep's tables carry (cols:
+ * METCOLS_* bits): up to the GPU metrics with tiers (never the GPU ones),
+ * up to the tier metrics when its requests carry token counts, else those
+ * before the LLM metrics. */
+static inline int metrics_columns(int cols)
 {
-    return llm ? MET_GPU_FIRST : MET_LLM_FIRST;
+    if (cols & METCOLS_TIERS)
+        return MET_GPU_FIRST;
+    return cols & METCOLS_LLM ? MET_TIER_FIRST : MET_LLM_FIRST;
 }
 
 /* Whether a scenario's summary carries metric m: the LLM metrics when its
- * requests carry token counts, the GPU metrics when it uses those
- * features. */
-static inline int metrics_shown(int llm, int gpu, int m)
+ * requests carry token counts or it has tiers (as metrics_columns), the
+ * tier metrics with tiers, the GPU metrics when it uses those features. */
+static inline int metrics_shown(int cols, int gpu, int m)
 {
     if (m < MET_LLM_FIRST)
         return 1;
-    return m < MET_GPU_FIRST ? llm : gpu;
+    if (m < MET_TIER_FIRST)
+        return (cols & (METCOLS_LLM | METCOLS_TIERS)) != 0;
+    return m < MET_GPU_FIRST ? (cols & METCOLS_TIERS) != 0 : gpu;
 }
 
 #define METRICS_BUSY_K 128 /* busy-count distribution: 0..126, 127+ */

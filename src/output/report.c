@@ -114,7 +114,7 @@ void report_write_json(FILE *fp, const ReportInput *in)
     json_num(fp, in->horizon_s);
     fputs(",\n  \"slo_ms\": ", fp);
     json_num(fp, in->slo_ms);
-    if (in->llm) { /* 0 = no target: null */
+    if (in->llm & METCOLS_LLM) { /* 0 = no target: null */
         fputs(",\n  \"slo_ttft_ms\": ", fp);
         json_num(fp, in->slo_ttft_ms > 0 ? in->slo_ttft_ms : (double)NAN);
         fputs(",\n  \"slo_tpot_ms\": ", fp);
@@ -268,7 +268,7 @@ void report_print_table(FILE *fp, const ReportInput *in, const char *out_dir)
                 v[MET_served_vm_pct], v[MET_cost_usd], v[MET_usd_per_1m],
                 v[MET_idle_gb_s]);
     }
-    if (in->llm)
+    if (in->llm & METCOLS_LLM)
         print_llm_table(fp, in, iw);
     if (in->replications > 1)
         fprintf(fp, "\nMeans over %d replications; 95%% intervals",

@@ -36,8 +36,9 @@ typedef struct ReportInput {
     const char *const *alt_names;
     const char *const *alt_pricing; /* price entry id per alternative */
     const RunResult *results;    /* [alt * replications + rep] */
-    int llm;                     /* requests carry token counts: the LLM
-                                    metrics are written and printed */
+    int llm;                     /* the column sets (METCOLS_*): with
+                                    METCOLS_LLM the LLM metrics are written
+                                    and printed */
     double slo_ttft_ms, slo_tpot_ms; /* LLM SLO targets, 0 = none */
     int gpu;                     /* GPU-cluster features on: the GPU
                                     metrics are written */

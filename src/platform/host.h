@@ -38,6 +38,8 @@
                           ExecUnit) */                                         \
     X(EV_BATCH)        /* a forming batch's wait ends (obj: ExecUnit) */       \
     X(EV_VM_BATCH)     /* the same on a VM (obj: ExecUnit) */                  \
+    X(EV_XFER)         /* a storage-tier transfer's next completion        \
+                          (serverless with storage tiers) */                  \
     X(EV_READY)        /* a serverless instance finished starting */           \
     X(EV_VM_READY)     /* a VM finished booting and loading the model */       \
     X(EV_VM_NOTICE)    /* a spot VM's interruption notice (obj: Vm, or      \

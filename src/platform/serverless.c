@@ -111,6 +111,7 @@
 #include <string.h>
 
 #include "../core/rng.h"
+#include "../entity/storage.h"
 #include "../executor/executor.h"
 #include "../util/csv.h"
 #include "../util/pool.h"
@@ -156,9 +157,10 @@ typedef struct SrvFn {
     double load_scale;    /* its memory / the alternative's (or its model's
                              checkpoint / the profile's): scales the
                              model-load part of its starts */
-    int ckpt;             /* its model in the alternative's set (without
-                             one: its own index) */
-    double ckpt_mb;       /* that model's checkpoint size */
+    int64_t model;        /* the checkpoint its instances load: its model
+                             in the alternative's set (without one: its
+                             own index), and that checkpoint's bytes */
+    int64_t ckpt_bytes;
     InstHeap route;       /* routing other than most-recent: the instances
                              on avail_od, by creation (or unordered) */
 } SrvFn;
@@ -188,6 +190,8 @@ struct SrvPool {
     uint64_t idle_seq;
     int *preload_rank;    /* pre-loading: models by arrivals, most first */
     int n_preload_rank;
+    uint64_t preloaded, preload_skipped; /* checkpoints put in DRAM at 0 /
+                                            left out (no room) */
     int n_alive;          /* instances not gone, both kinds */
     int pc_active;        /* provisioned instances not retiring */
     int pc_target;        /* configured provisioned count now */
@@ -211,11 +215,19 @@ struct SrvPool {
     uint64_t stockout_rejected, stockout_waited;
     uint64_t spot_interruptions, spot_retried;
     gsl_rng *r_spot;      /* spot nodes' notice draws, or NULL */
+    int has_tiers;        /* the cluster has storage tiers */
+    uint64_t snapshot_restores;
+    Storage store;        /* its nodes' tiers and links */
+    SimTime xfer_at;      /* the pending XFER event, or -1 */
+    uint32_t xfer_epoch;  /* cancels a pending XFER event */
     uint64_t next_inst_id;
     uint32_t epoch_counter; /* epochs are unique across pool reuse */
 };
 
 static void place(SrvPool *s, Instance *inst, Request *req);
+static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
+                            Request *trigger);
+static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now);
 static void drain_queue(SrvPool *s);
 static void go_idle(SrvPool *s, Instance *inst);
 static void bill(SrvPool *s, const Request *req, SimTime ran_us);
@@ -616,7 +628,6 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
                                 int provisioned, int ready_now, int node)
 {
     SimTime now = sim_now(s->sim);
-    const HwProfile *hw = &s->alt->hw;
     Instance *inst = pool_get(&s->inst_pool);
     inst->epoch = ++s->epoch_counter;
     inst->id = s->next_inst_id++;
@@ -665,10 +676,48 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         return inst;
     }
     set_state(s, inst, INST_STARTING);
+    SimTime dur = start_pieces(s, f, inst, trigger);
+    if (s->has_tiers && node >= 0 && begin_load(s, f, inst, now)) {
+        inst->after_load_us = dur; /* READY once the weights are in */
+    } else {
+        inst->ready_at = now + dur;
+        world_schedule(s->w, inst->ready_at, EV_READY, inst, inst->epoch);
+    }
+    if (trigger != NULL) {
+        trigger->cold = 1;
+        trigger->bound_at = now;
+        instance_wait_push(inst, trigger);
+    }
+    int room = executor_capacity(&s->ex);
+    if (!provisioned && room > 1 && inst->bound < room)
+        instlist_push_head(&f->open_starting, inst);
+    return inst;
+}
+
+/* The parts of a start the profile gives (sets inst's INIT and first-
+ * inference extra): the executor's pieces (llm), a total-time profile's
+ * draw, or the components.  With storage tiers the weights are left out
+ * (begin_load moves them); with a snapshot its restore takes the place of
+ * the sandbox and runtime init (container start and runtime init for
+ * llm). */
+static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
+                            Request *trigger)
+{
+    const HwProfile *hw = &s->alt->hw;
+    const AltSpec *a = s->alt;
     gsl_rng *r_cold = world_cold_rng(s->w);
     SimTime dur;
+    SimTime restore = a->snapshot ? time_from_s(a->snapshot_bytes /
+                                                a->restore_bytes_per_s)
+                                  : 0;
+    s->snapshot_restores += (uint64_t)a->snapshot;
     if (s->ex.ops->start_us != NULL) { /* the executor's (llm) pieces */
         dur = s->ex.ops->start_us(&s->ex);
+        if (s->has_tiers && inst->node >= 0)
+            dur -= time_from_s(a->llm.load_s);
+        if (a->snapshot)
+            dur += restore - time_from_s(a->llm.hwm.container_start_s +
+                                         a->llm.hwm.runtime_init_s);
         inst->init_us = dur;
         inst->first_extra_us = 0;
     } else if (hw->cold_mode == COLD_TOTAL) {
@@ -687,28 +736,74 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
         inst->init_us = dur;
     } else {
         double cf = s->cpu_factor;
-        SimTime sandbox = draw_us(&hw->sandbox, r_cold, 1.0);
-        double load_s = dist_sample_s(&hw->model_load, r_cold);
-        if (hw->load_mb_per_s > 0)
-            load_s += s->alt->model_size_mb / hw->load_mb_per_s;
-        SimTime init = draw_us(&hw->runtime, r_cold, cf) +
-                       time_from_s(load_s * cf * f->load_scale);
+        SimTime sandbox = a->snapshot ? restore
+                                      : draw_us(&hw->sandbox, r_cold, 1.0);
+        SimTime load = 0;
+        if (!(s->has_tiers && inst->node >= 0)) {
+            double load_s = dist_sample_s(&hw->model_load, r_cold);
+            if (hw->load_mb_per_s > 0)
+                load_s += a->model_size_mb / hw->load_mb_per_s;
+            load = time_from_s(load_s * cf * f->load_scale);
+        }
+        SimTime init =
+            (a->snapshot ? 0 : draw_us(&hw->runtime, r_cold, cf)) + load;
         inst->first_extra_us = draw_us(&hw->first_extra, r_cold, cf);
         inst->init_us = init;
         dur = sandbox + init;
     }
-    inst->ready_at = now + dur;
-    world_schedule(s->w, inst->ready_at, EV_READY, inst,
-                 inst->epoch);
-    if (trigger != NULL) {
-        trigger->cold = 1;
-        trigger->bound_at = now;
-        instance_wait_push(inst, trigger);
+    return dur;
+}
+
+/* ---- storage tiers (entity/storage.h) -------------------------------- */
+
+/* Keeps one XFER event pending at the next transfer completion: a later
+ * pending one is cancelled (its epoch), an earlier one re-arms when it
+ * fires and finds nothing due. */
+static void arm_xfer(SrvPool *s)
+{
+    SimTime t = storage_next_finish(&s->store);
+    SimTime now = sim_now(s->sim);
+    if (t == SIM_TIME_MAX || (s->xfer_at >= 0 && s->xfer_at <= t))
+        return;
+    s->xfer_at = t > now ? t : now;
+    world_schedule(s->w, s->xfer_at, EV_XFER, NULL, ++s->xfer_epoch);
+}
+
+/* Begins moving inst's weights (and image) onto its node; 1 when they are
+ * in flight, 0 when nothing has to move. */
+static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
+{
+    StoreTier from;
+    int64_t image = (int64_t)s->alt->image_bytes;
+    int moving = storage_begin_start(&s->store, inst->node, f->model,
+                                     f->ckpt_bytes, STORE_IMAGE_KEY(0), image,
+                                     f->dem.gpus, now, inst, 0, &from);
+    inst->start_tier = (uint8_t)from;
+    if (moving)
+        arm_xfer(s);
+    return moving;
+}
+
+/* A load ended: the load counts as INIT; the rest of the start follows. */
+static void on_loaded(void *arg, const StoreDone *d)
+{
+    SrvPool *s = arg;
+    Instance *inst = d->owner;
+    SimTime now = sim_now(s->sim);
+    inst->init_us += now - d->began_us;
+    inst->ready_at = now + inst->after_load_us;
+    world_schedule(s->w, inst->ready_at, EV_READY, inst, inst->epoch);
+}
+
+static void on_xfer(SrvPool *s, uint32_t epoch)
+{
+    if (epoch != s->xfer_epoch) {
+        world_count_stale(s->w);
+        return;
     }
-    int room = executor_capacity(&s->ex);
-    if (!provisioned && room > 1 && inst->bound < room)
-        instlist_push_head(&f->open_starting, inst);
-    return inst;
+    s->xfer_at = -1;
+    storage_finish_due(&s->store, sim_now(s->sim), on_loaded, s);
+    arm_xfer(s);
 }
 
 /* Binds req to a starting (or swapping-in) instance that has a free slot:
@@ -843,11 +938,20 @@ typedef struct PlaceJob {
     const SrvFn *f;
 } PlaceJob;
 
+/* ServerlessLLM's estimate (storage_estimate_start_s): the load from the
+ * fastest tier of the node holding the checkpoint, at its links' current
+ * share.  The rest of a start (sandbox, runtime) is the same on every
+ * node.  Without storage tiers every node is alike (first-fit). */
 static double locality_start_s(const void *ctx, int node)
 {
     const PlaceJob *job = ctx;
-    (void)job, (void)node;
-    return 0.0; /* no storage tiers: every node alike */
+    const SrvPool *s = job->s;
+    if (!s->has_tiers)
+        return 0.0;
+    return storage_estimate_start_s(&s->store, node, job->f->model,
+                                    job->f->ckpt_bytes, STORE_IMAGE_KEY(0),
+                                    (int64_t)s->alt->image_bytes,
+                                    job->f->dem.gpus);
 }
 
 /* Room for one more instance of f: a node the placement policy picks, else
@@ -1392,6 +1496,9 @@ static void srv_handle(void *st, const Event *ev)
     case EV_READY:
         on_ready(s, ev->obj, ev->epoch);
         break;
+    case EV_XFER:
+        on_xfer(s, ev->epoch);
+        break;
     case EV_EXPIRE:
         on_expire(s, ev->obj, ev->epoch);
         break;
@@ -1450,8 +1557,8 @@ static void census_visit(void *ctx, int fn, uint64_t arrivals,
     Census *cen = ctx;
     const ModelSetSpec *ms = &cen->s->alt->models;
     SrvFn *f = &cen->s->fn[fn];
-    f->ckpt = ms->n > 0 ? modelset_assign(ms, app, id) : fn;
-    cen->model_arrivals[f->ckpt] += arrivals;
+    f->model = ms->n > 0 ? modelset_assign(ms, app, id) : fn;
+    cen->model_arrivals[f->model] += arrivals;
 }
 
 typedef struct RankedModel {
@@ -1477,7 +1584,7 @@ static void assign_models(SrvPool *s)
     const AltSpec *a = s->alt;
     int preload = a->cluster.enabled && a->cluster.preload_models > 0;
     for (int i = 0; i < s->n_fn; i++)
-        s->fn[i].ckpt = i; /* without a set: each its own deployment */
+        s->fn[i].model = i; /* without a set: each its own deployment */
     if (a->models.n == 0 && !preload)
         return;
     int n_models = a->models.n > 0 ? a->models.n : s->n_fn;
@@ -1499,6 +1606,37 @@ static void assign_models(SrvPool *s)
         free(rm);
     }
     free(cen.model_arrivals);
+}
+
+/* The checkpoint bytes of model k: the set's, else (k a function) that
+ * function's. */
+static int64_t model_bytes(const SrvPool *s, int64_t k)
+{
+    if (s->alt->models.n > 0)
+        return (int64_t)llround(modelset_model(&s->alt->models, (int)k)
+                                    .size_mb *
+                                1e6);
+    return s->fn[k].ckpt_bytes;
+}
+
+/* Pre-loading (ClusterSpec.preload_*): the model of rank j goes into the
+ * host DRAM of nodes (j R + r) mod N, r < R, before any traffic; a model
+ * that does not fit a node's DRAM cache is left out there (counted). */
+static void preload(SrvPool *s)
+{
+    const ClusterSpec *cs = &s->alt->cluster;
+    int R = cs->preload_replicas > 0 ? cs->preload_replicas : 1;
+    for (int j = 0; j < s->n_preload_rank; j++) {
+        int64_t model = s->preload_rank[j];
+        int64_t bytes = model_bytes(s, model);
+        for (int r = 0; r < R; r++) {
+            int node = (int)(((int64_t)j * R + r) % cs->preload_nodes);
+            if (storage_preload(&s->store, node, model, bytes, TIER_DRAM))
+                s->preloaded++;
+            else
+                s->preload_skipped++;
+        }
+    }
 }
 
 static void *srv_create(World *w, const AltSpec *a)
@@ -1535,14 +1673,15 @@ static void *srv_create(World *w, const AltSpec *a)
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
         f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
         if (a->models.n > 0) {
-            ModelEntry m = modelset_model(&a->models, f->ckpt);
-            f->ckpt_mb = m.size_mb;
+            ModelEntry m = modelset_model(&a->models, (int)f->model);
+            f->ckpt_bytes = (int64_t)llround(m.size_mb * 1e6);
             f->load_scale = a->model_size_mb > 0 ? m.size_mb /
                                                        a->model_size_mb
                                                  : 1.0;
             gpu_mb = sh.gpus > 0 ? m.mem_mb : 0;
         } else {
-            f->ckpt_mb = a->model_size_mb;
+            f->ckpt_bytes =
+                (int64_t)llround(a->checkpoint_bytes * f->load_scale);
         }
         f->route.ord = &route_order[s->routing];
         f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus, gpu_mb);
@@ -1551,6 +1690,13 @@ static void *srv_create(World *w, const AltSpec *a)
         s->has_cluster = 1;
         cluster_init(&s->cl, &a->cluster, a->hardware);
     }
+    s->xfer_at = -1;
+    if (a->cluster.enabled && a->cluster.tiers) {
+        s->has_tiers = 1;
+        storage_init(&s->store, &a->cluster);
+    }
+    if (s->has_tiers)
+        preload(s);
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
     s->ka_state = xcalloc(1, s->ka->state_size);
@@ -1689,6 +1835,38 @@ static void write_function_rows(SrvPool *s, SimTime h, FILE *fp)
     }
 }
 
+/* The warmth ladder and what the tiers moved (TIER_METRICS). */
+static void tier_stats(SrvPool *s, SimTime h, double *v)
+{
+    uint64_t warm = 0;
+    for (int i = 0; i < s->n_fn; i++) {
+        SrvFnStats fs;
+        srvpool_fn_stats(s, i, h, &fs);
+        warm += fs.completed - fs.cold;
+    }
+    v[MET_gpu_resident_requests] = (double)warm;
+    v[MET_snapshot_restores] = (double)s->snapshot_restores;
+    if (!s->has_tiers)
+        return;
+    const StoreStats *st = &s->store.st;
+    static const int met[][3] = {
+        {MET_starts_remote, MET_load_s_remote, MET_read_gb_remote},
+        {MET_starts_ssd, MET_load_s_ssd, MET_read_gb_ssd},
+        {MET_starts_dram, MET_load_s_dram, MET_read_gb_dram},
+    };
+    for (int t = TIER_REMOTE; t <= TIER_DRAM; t++) {
+        v[met[t][0]] = (double)st->starts[t];
+        v[met[t][1]] = st->load_s[t];
+        v[met[t][2]] = st->read_bytes[t] * 1e-9;
+    }
+    uint64_t hits = 0, looks = 0;
+    for (int i = 0; i < s->store.n; i++) {
+        hits += s->store.node[i].dram.hits;
+        looks += s->store.node[i].dram.hits + s->store.node[i].dram.misses;
+    }
+    v[MET_dram_hit_pct] = looks ? 100.0 * (double)hits / (double)looks : 0.0;
+}
+
 /* Wasted memory (every function's idle MB x us, in GB-s), the cluster's
  * memory utilization and evictions, the per-function rows. */
 static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
@@ -1715,6 +1893,8 @@ static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
     v[MET_stockout_waited] += (double)s->stockout_waited;
     v[MET_node_interruptions] += (double)s->spot_interruptions;
     v[MET_node_retried] += (double)s->spot_retried;
+    if (s->has_tiers || s->alt->snapshot)
+        tier_stats(s, h, v);
 }
 
 static int64_t srv_server_id(const void *st, const Request *req)
@@ -1759,6 +1939,8 @@ static void srv_destroy(void *st)
     if (s->has_cluster)
         cluster_fini(&s->cl);
     free(s->preload_rank);
+    if (s->has_tiers)
+        storage_fini(&s->store);
     pool_fini(&s->inst_pool);
     free(s);
 }
@@ -1860,6 +2042,8 @@ static int srv_check(const void *st, char *msg, size_t size)
         rc = check_node(s, i, &sum[i], gpu, msg, size);
     free(sum);
     free(gpu);
+    if (rc == 0 && s->has_tiers)
+        rc = storage_check(&s->store, sim_now(s->sim), msg, size);
     return rc;
 }
 
@@ -1867,8 +2051,8 @@ int srvpool_functions(const SrvPool *s) { return s->n_fn; }
 
 int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb)
 {
-    *size_mb = s->fn[fn].ckpt_mb;
-    return s->fn[fn].ckpt;
+    *size_mb = (double)s->fn[fn].ckpt_bytes * 1e-6;
+    return (int)s->fn[fn].model;
 }
 
 const int *srvpool_preload_ranking(const SrvPool *s, int *n)
@@ -1894,7 +2078,7 @@ void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
 const PlatformOps platform_serverless = {
     .name = "serverless",
     .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_ITER) |
-              EV_BIT(EV_READY) |
+              EV_BIT(EV_READY) | EV_BIT(EV_XFER) |
               EV_BIT(EV_EXPIRE) | EV_BIT(EV_PREWARM) | EV_BIT(EV_PROVISION) |
               EV_BIT(EV_WINDOW),
     .vm_served = 0,

@@ -263,23 +263,30 @@ Test(metrics, llm_warmup_requests_are_in_the_window_only)
 Test(metrics, llm_columns_follow_the_base_metrics)
 {
     cr_assert_eq(metrics_columns(0), MET_LLM_FIRST);
-    cr_assert_eq(metrics_columns(1), MET_GPU_FIRST);
+    cr_assert_eq(metrics_columns(METCOLS_LLM), MET_TIER_FIRST);
+    cr_assert_eq(metrics_columns(METCOLS_TIERS), MET_GPU_FIRST);
     cr_assert_str_eq(metric_info[MET_LLM_FIRST - 1].name, "warmup_s");
-    cr_assert_str_eq(metric_info[MET_GPU_FIRST - 1].name, "usd_per_1m_out");
-    cr_assert_str_eq(metric_info[MET_COUNT - 1].name, "node_retried");
+    cr_assert_str_eq(metric_info[MET_TIER_FIRST - 1].name, "usd_per_1m_out");
+    cr_assert_str_eq(metric_info[MET_GPU_FIRST - 1].name, "dram_hit_pct");
+    cr_assert_str_eq(metric_info[MET_COUNT - 1].name, "cold_wait_p99_ms");
 }
 
 /* The GPU-cluster columns come last, and only with those features: an
- * LLM scenario without them keeps its columns. */
+ * LLM scenario without them keeps its columns; the tier columns (and the
+ * LLM ones before them) only with tiers. */
 Test(metrics, gpu_columns_come_last_and_only_when_on)
 {
     cr_assert(metrics_shown(0, 0, MET_LLM_FIRST - 1));
     cr_assert(!metrics_shown(0, 0, MET_LLM_FIRST));
-    cr_assert(!metrics_shown(1, 0, MET_GPU_FIRST));
-    cr_assert(metrics_shown(1, 0, MET_GPU_FIRST - 1));
+    cr_assert(!metrics_shown(METCOLS_LLM, 0, MET_GPU_FIRST));
+    cr_assert(!metrics_shown(METCOLS_LLM, 0, MET_TIER_FIRST));
+    cr_assert(metrics_shown(METCOLS_LLM, 0, MET_TIER_FIRST - 1));
+    cr_assert(metrics_shown(METCOLS_TIERS, 0, MET_LLM_FIRST));
+    cr_assert(metrics_shown(METCOLS_TIERS, 0, MET_GPU_FIRST - 1));
+    cr_assert(!metrics_shown(METCOLS_TIERS, 0, MET_GPU_FIRST));
     cr_assert(metrics_shown(0, 1, MET_GPU_FIRST));
     cr_assert(!metrics_shown(0, 1, MET_LLM_FIRST));
-    cr_assert(metrics_shown(1, 1, MET_COUNT - 1));
+    cr_assert(metrics_shown(METCOLS_LLM, 1, MET_COUNT - 1));
 }
 
 /* A completed request without a first token (an executor that does not

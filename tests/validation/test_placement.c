@@ -30,6 +30,7 @@
 
 #include "core/rng.h"
 #include "entity/cluster.h"
+#include "entity/storage.h"
 #include "platform/serverless.h"
 #include "platform/world.h"
 #include "support.h"
@@ -89,6 +90,79 @@ Test(placement, each_policy_picks_the_hand_worked_node)
     cr_assert_eq(cluster_pick(&c, &big, &cost), -1, "fits nowhere");
     cluster_fini(&c);
     cr_assert_str_eq(cluster_place_names[PLACE_LOCALITY], "locality");
+}
+
+/* Three nodes of one GPU, a 10 Gbit/s network (1.25 GB/s), a 100 GB
+ * DRAM cache and 25 GB/s host -> GPU each. */
+static ClusterSpec tier_nodes(void)
+{
+    ClusterSpec cs;
+    memset(&cs, 0, sizeof cs);
+    cs.enabled = 1;
+    cs.n_kinds = 1;
+    NodeSpec *ns = &cs.kind[0];
+    ns->count = 3;
+    ns->vcpus = 8;
+    ns->memory_gb = 64;
+    ns->gpus = 1;
+    ns->gpu_memory_gb = 80;
+    ns->network_gbps = 10;
+    ns->dram_cache_gb = 100;
+    ns->host_to_gpu_gb_per_s = 25;
+    cs.tiers = 1;
+    cs.place = PLACE_LOCALITY;
+    return cs;
+}
+
+typedef struct StoreJob {
+    const Storage *st;
+    int64_t model, bytes;
+} StoreJob;
+
+static double store_est(const void *ctx, int node)
+{
+    const StoreJob *j = ctx;
+    return storage_estimate_start_s(j->st, node, j->model, j->bytes,
+                                    STORE_IMAGE_KEY(0), 0, 1);
+}
+
+/* Pins (by hand): a 12.5 GB checkpoint takes 12.5 / 1.25 = 10 s from
+ * remote and 12.5 / 25 = 0.5 s from DRAM; locality picks a node holding
+ * it in DRAM (node 1 of 0, 1, 2 with nodes 1 and 2 holding it: the tie to
+ * the lower number); once node 1's host -> GPU link carries another
+ * transfer its estimate is 12.5 / (25 / 2) = 1 s, and node 2, whose link
+ * is idle, is picked. */
+Test(placement, locality_picks_the_holder_and_then_the_faster_link)
+{
+    ClusterSpec cs = tier_nodes();
+    Cluster c;
+    Storage st;
+    cluster_init(&c, &cs, "");
+    storage_init(&st, &cs);
+    const int64_t model = 7, bytes = 12500000000LL;
+    cr_assert(storage_preload(&st, 1, model, bytes, TIER_DRAM));
+    cr_assert(storage_preload(&st, 2, model, bytes, TIER_DRAM));
+    StoreJob job = {&st, model, bytes};
+    PlaceCost cost = {store_est, &job};
+    Demand d = cluster_demand(1, 1024, 1, 20 * 1024);
+    double e[3];
+    for (int i = 0; i < 3; i++)
+        e[i] = store_est(&job, i);
+    fprintf(stderr, "estimates: %.3f %.3f %.3f s (by hand 10, 0.5, 0.5)\n",
+            e[0], e[1], e[2]);
+    cr_assert_float_eq(e[0], 10.0, 1e-9);
+    cr_assert_float_eq(e[1], 0.5, 1e-9);
+    cr_assert_eq(cluster_pick(&c, &d, &cost), 1);
+    int dummy;
+    cr_assert(storage_begin_h2g(&st, 1, 25000000000LL, 1, 0, &dummy, 0));
+    e[1] = store_est(&job, 1);
+    fprintf(stderr, "node 1's link shared: %.3f s (by hand 1)\n", e[1]);
+    cr_assert_float_eq(e[1], 1.0, 1e-9);
+    cr_assert_eq(cluster_pick(&c, &d, &cost), 2);
+    c.place = PLACE_FIRST_FIT;
+    cr_assert_eq(cluster_pick(&c, &d, &cost), 0, "first-fit ignores it");
+    storage_fini(&st);
+    cluster_fini(&c);
 }
 
 /* ---- the mapping -------------------------------------------------------- */
@@ -278,7 +352,7 @@ Test(placement, functions_run_their_mapped_model_and_preload_ranks_by_trace)
         int want = modelset_assign(&a.models, app, id);
         double mb;
         cr_assert_eq(srvpool_fn_checkpoint(w->srv, i, &mb), want, "fn %d", i);
-        cr_assert_eq(mb, a.models.table[want].size_mb);
+        cr_assert_float_eq(mb, a.models.table[want].size_mb, 1e-6);
         for (int m = 0; m < NMIN; m++)
             per_model[want] += (uint64_t)count_of(i, m, 0);
     }
