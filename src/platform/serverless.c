@@ -2055,6 +2055,11 @@ int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb)
     return (int)s->fn[fn].model;
 }
 
+const Storage *srvpool_storage(const SrvPool *s)
+{
+    return s->has_tiers ? &s->store : NULL;
+}
+
 const int *srvpool_preload_ranking(const SrvPool *s, int *n)
 {
     *n = s->n_preload_rank;

@@ -48,4 +48,8 @@ int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb);
  * *n = 0 without pre-loading. */
 const int *srvpool_preload_ranking(const SrvPool *s, int *n);
 
+/* The nodes' storage tiers (a view, valid until the pool is destroyed), or
+ * NULL without tiers. */
+const struct Storage *srvpool_storage(const SrvPool *s);
+
 #endif

