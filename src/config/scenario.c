@@ -967,6 +967,14 @@ static int load_preload(const JCtx *c, const cJSON *v, const char *path,
     cs->preload_models = (int)models;
     cs->preload_nodes = (int)nodes;
     cs->preload_replicas = (int)replicas;
+    int dram = 0;
+    for (int k = 0; k < cs->n_kinds; k++)
+        dram |= cs->kind[k].dram_cache_gb > 0;
+    if (!dram)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: pre-loading needs nodes with a DRAM cache "
+                       "(dram_cache_gb)",
+                       path);
     return 0;
 }
 

@@ -18,8 +18,8 @@
  *    ordered by the arrivals the trace gives their functions (counted here
  *    from the trace as written), cut at preload_models;
  *  - nodes never hold more vCPUs, memory, GPUs or GPU memory than they have,
- *    and their books equal the sum of their instances, after every event of
- *    random many-model scenarios placed by locality.
+ *    and their books (and the storage tiers' bytes) balance, after every
+ *    event of random many-model scenarios with tiers placed by locality.
  *  - locality with tiers: a hand-worked three-node run where it starts a
  *    function from the DRAM that holds it while first-fit loads it from
  *    remote again; estimates by hand (10 s remote, 0.5 s DRAM, 1 s on a
@@ -422,6 +422,15 @@ Test(placement, locality_never_exceeds_capacity_random_scenarios)
         a.keepalive.keepalive_s = 30 * gsl_rng_uniform(r);
         a.queue_len = (int)gsl_rng_uniform_int(r, 4);
         a.concurrency = 1 + (int)gsl_rng_uniform_int(r, 2);
+        NodeSpec *ns = &a.cluster.kind[0];
+        a.cluster.tiers = 1; /* tiers: loads of 2.4 to 140 GB */
+        ns->network_gbps = 10 + 90 * gsl_rng_uniform(r);
+        ns->dram_cache_gb = 200 * gsl_rng_uniform(r);
+        ns->host_to_gpu_gb_per_s = 25;
+        if (gsl_rng_uniform(r) < 0.5) {
+            ns->ssd_gb = 500 * gsl_rng_uniform(r);
+            ns->ssd_read_gb_per_s = 3 + 4 * gsl_rng_uniform(r);
+        }
         if (gsl_rng_uniform(r) < 0.5) {
             a.cluster.preload_models = 1 + (int)gsl_rng_uniform_int(r, 4);
             a.cluster.preload_nodes = a.cluster.kind[0].count;
