@@ -188,9 +188,44 @@ static const PlacePolicy place_policies[] = {
 const char *const cluster_place_names[] = {"first-fit", "best-fit", "spread",
                                            "locality", NULL};
 
+/* Locality with the caller's shortcut (PlaceCost.marked): the marked
+ * fitting nodes by estimate, the unmarked ones by key, then the best of
+ * the unmarked against the best marked (ties: the lower number). */
+static int pick_marked(const Cluster *c, const Demand *d,
+                       const PlaceCost *cost)
+{
+    int best = -1, plain = -1;
+    double best_s = 0.0, plain_key = 0.0;
+    for (int i = 0; i < c->n; i++) {
+        if (!cluster_fits(c, i, d))
+            continue;
+        if (cost->marked[i]) {
+            double t = cost->start_s(cost->ctx, i);
+            if (best < 0 || t < best_s) {
+                best = i;
+                best_s = t;
+            }
+        } else {
+            double k = cost->key(cost->ctx, i);
+            if (plain < 0 || k < plain_key) {
+                plain = i;
+                plain_key = k;
+            }
+        }
+    }
+    if (plain >= 0) {
+        double t = cost->start_s(cost->ctx, plain);
+        if (best < 0 || t < best_s || (t == best_s && plain < best))
+            best = plain;
+    }
+    return best;
+}
+
 int cluster_pick(const Cluster *c, const Demand *d, const PlaceCost *cost)
 {
     const PlacePolicy *pol = &place_policies[c->place];
+    if (c->place == PLACE_LOCALITY && cost != NULL && cost->marked != NULL)
+        return pick_marked(c, d, cost);
     int best = -1;
     double best_score = 0.0;
     for (int i = 0; i < c->n; i++) {

@@ -52,10 +52,16 @@ typedef enum PlacementKind {
 extern const char *const cluster_place_names[];
 
 /* What locality asks of the caller: the estimated start time, in seconds,
- * of the instance being placed if it went to node i. */
+ * of the instance being placed if it went to node i.  Optionally (marked
+ * not NULL) a shortcut: the nodes not marked all start the same way (from
+ * remote, say), their estimates ordered by key (lower: no slower), so only
+ * the marked nodes and the unmarked one of the lowest key (ties: the lowest
+ * number) are estimated -- O(marked) estimates instead of O(nodes). */
 typedef struct PlaceCost {
     double (*start_s)(const void *ctx, int node);
     const void *ctx;
+    const unsigned char *marked;     /* by node, or NULL */
+    double (*key)(const void *ctx, int node);
 } PlaceCost;
 
 typedef struct NodeSpec {

@@ -124,6 +124,12 @@
 
 #define SCALE_WINDOW_US ((SimTime)10 * SIM_US_PER_S)
 
+/* A growable list of node numbers. */
+typedef struct NodeList {
+    int *v;
+    int n, cap;
+} NodeList;
+
 typedef enum StartBlock {
     START_OK = 0,
     START_LIMIT,  /* max_instances reached */
@@ -192,6 +198,12 @@ struct SrvPool {
     int n_preload_rank;
     uint64_t preloaded, preload_skipped; /* checkpoints put in DRAM at 0 /
                                             left out (no room) */
+    /* locality's shortcut: by model, the nodes that ever loaded its
+     * checkpoint (a superset of those holding it); `marked` flags them
+     * for one placement */
+    NodeList *loaded_on;
+    int n_loaded_models;
+    unsigned char *marked;
     int n_alive;          /* instances not gone, both kinds */
     int pc_active;        /* provisioned instances not retiring */
     int pc_target;        /* configured provisioned count now */
@@ -228,6 +240,7 @@ static void place(SrvPool *s, Instance *inst, Request *req);
 static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
                             Request *trigger);
 static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now);
+static void note_loaded(SrvPool *s, int64_t model, int node);
 static void drain_queue(SrvPool *s);
 static void go_idle(SrvPool *s, Instance *inst);
 static void bill(SrvPool *s, const Request *req, SimTime ran_us);
@@ -775,6 +788,7 @@ static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
 {
     StoreTier from;
     int64_t image = (int64_t)s->alt->image_bytes;
+    note_loaded(s, f->model, inst->node);
     int moving = storage_begin_start(&s->store, inst->node, f->model,
                                      f->ckpt_bytes, STORE_IMAGE_KEY(0), image,
                                      f->dem.gpus, now, inst, 0, &from);
@@ -959,11 +973,53 @@ static double locality_start_s(const void *ctx, int node)
  * idle instances are evicted, lowest priority first, until a node fits
  * (usually one: the first whose node then fits is the one chosen).
  * Returns the node, or -1. */
-static int find_room(SrvPool *s, SrvFn *f)
+/* The order of the remote estimates of nodes that hold nothing of the
+ * checkpoint: their network link's share (transfers + 1 over its rate). */
+static double remote_key(const void *ctx, int node)
+{
+    const PlaceJob *job = ctx;
+    const Link *net = &job->s->store.node[node].net;
+    return (double)(net->n + 1) / net->bytes_per_s;
+}
+
+/* Notes that node i loaded (or pre-loaded) model's checkpoint. */
+static void note_loaded(SrvPool *s, int64_t model, int node)
+{
+    if (s->loaded_on == NULL || model < 0 || model >= s->n_loaded_models)
+        return;
+    NodeList *l = &s->loaded_on[model];
+    for (int k = 0; k < l->n; k++)
+        if (l->v[k] == node)
+            return;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = node;
+}
+
+static int pick_node(SrvPool *s, SrvFn *f)
 {
     PlaceJob job = {s, f};
-    PlaceCost cost = {locality_start_s, &job};
+    PlaceCost cost = {locality_start_s, &job, NULL, NULL};
+    if (s->loaded_on == NULL || s->alt->image_bytes > 0)
+        return cluster_pick(&s->cl, &f->dem, &cost);
+    /* only nodes that loaded the checkpoint can hold it: the others load
+     * it from remote, faster the less loaded their network link */
+    const NodeList *l = &s->loaded_on[f->model];
+    for (int k = 0; k < l->n; k++)
+        s->marked[l->v[k]] = 1;
+    cost.marked = s->marked;
+    cost.key = remote_key;
     int node = cluster_pick(&s->cl, &f->dem, &cost);
+    for (int k = 0; k < l->n; k++)
+        s->marked[l->v[k]] = 0;
+    return node;
+}
+
+static int find_room(SrvPool *s, SrvFn *f)
+{
+    int node = pick_node(s, f);
     Instance *v;
     while (node < 0 && s->alt->cluster.swap && f->dem.gpus > 0 &&
            (v = swap_victim(s, -1)) != NULL) {
@@ -1631,8 +1687,10 @@ static void preload(SrvPool *s)
         int64_t bytes = model_bytes(s, model);
         for (int r = 0; r < R; r++) {
             int node = (int)(((int64_t)j * R + r) % cs->preload_nodes);
-            if (storage_preload(&s->store, node, model, bytes, TIER_DRAM))
+            if (storage_preload(&s->store, node, model, bytes, TIER_DRAM)) {
                 s->preloaded++;
+                note_loaded(s, model, node);
+            }
             else
                 s->preload_skipped++;
         }
@@ -1694,6 +1752,16 @@ static void *srv_create(World *w, const AltSpec *a)
     if (a->cluster.enabled && a->cluster.tiers) {
         s->has_tiers = 1;
         storage_init(&s->store, &a->cluster);
+    }
+    /* the shortcut needs remote estimates ordered by the network link
+     * alone: one kind of node, no cluster-wide cap, no image */
+    if (s->has_tiers && a->cluster.place == PLACE_LOCALITY &&
+        a->cluster.n_kinds == 1 && a->cluster.remote_cap_gbps == 0 &&
+        a->image_bytes == 0) {
+        s->n_loaded_models = a->models.n > 0 ? a->models.n : s->n_fn;
+        s->loaded_on = xcalloc((size_t)s->n_loaded_models,
+                               sizeof *s->loaded_on);
+        s->marked = xcalloc((size_t)s->cl.n, 1);
     }
     if (s->has_tiers)
         preload(s);
@@ -1939,6 +2007,10 @@ static void srv_destroy(void *st)
     if (s->has_cluster)
         cluster_fini(&s->cl);
     free(s->preload_rank);
+    for (int k = 0; k < s->n_loaded_models && s->loaded_on != NULL; k++)
+        free(s->loaded_on[k].v);
+    free(s->loaded_on);
+    free(s->marked);
     if (s->has_tiers)
         storage_fini(&s->store);
     pool_fini(&s->inst_pool);

@@ -85,7 +85,7 @@ Test(placement, each_policy_picks_the_hand_worked_node)
     /* locality: node 3 would be fastest but is full; of the fitting ones
      * node 2 (0.7 s) beats 0 (5.1 s) and 1 (2.3 s) */
     double est[4] = {5.1, 2.3, 0.7, 0.1};
-    PlaceCost cost = {est_of, est};
+    PlaceCost cost = {est_of, est, NULL, NULL};
     four_nodes(&c, &cs, PLACE_LOCALITY);
     cr_assert_eq(cluster_pick(&c, &d, &cost), 2);
     est[1] = 0.7; /* a tie goes to the lower number */
@@ -124,6 +124,14 @@ typedef struct StoreJob {
     int64_t model, bytes;
 } StoreJob;
 
+/* The shortcut's key for nodes holding nothing: their network's share. */
+static double net_key(const void *ctx, int node)
+{
+    const StoreJob *j = ctx;
+    const Link *net = &j->st->node[node].net;
+    return (net->n + 1) / net->bytes_per_s;
+}
+
 static double store_est(const void *ctx, int node)
 {
     const StoreJob *j = ctx;
@@ -148,7 +156,7 @@ Test(placement, locality_picks_the_holder_and_then_the_faster_link)
     cr_assert(storage_preload(&st, 1, model, bytes, TIER_DRAM));
     cr_assert(storage_preload(&st, 2, model, bytes, TIER_DRAM));
     StoreJob job = {&st, model, bytes};
-    PlaceCost cost = {store_est, &job};
+    PlaceCost cost = {store_est, &job, NULL, NULL};
     Demand d = cluster_demand(1, 1024, 1, 20 * 1024);
     double e[3];
     for (int i = 0; i < 3; i++)
@@ -164,6 +172,16 @@ Test(placement, locality_picks_the_holder_and_then_the_faster_link)
     fprintf(stderr, "node 1's link shared: %.3f s (by hand 1)\n", e[1]);
     cr_assert_float_eq(e[1], 1.0, 1e-9);
     cr_assert_eq(cluster_pick(&c, &d, &cost), 2);
+    /* the shortcut (only holders estimated, the rest by their network's
+     * share) picks alike, and so when no node holds it */
+    const unsigned char marked[3] = {0, 1, 1}, none[3] = {0, 0, 0};
+    PlaceCost quick = {store_est, &job, marked, net_key};
+    cr_assert_eq(cluster_pick(&c, &d, &quick), 2);
+    StoreJob other = {&st, 8, bytes};
+    PlaceCost q8 = {store_est, &other, none, net_key};
+    PlaceCost f8 = {store_est, &other, NULL, NULL};
+    cr_assert_eq(cluster_pick(&c, &d, &q8), cluster_pick(&c, &d, &f8));
+    cr_assert_eq(cluster_pick(&c, &d, &q8), 0);
     c.place = PLACE_FIRST_FIT;
     cr_assert_eq(cluster_pick(&c, &d, &cost), 0, "first-fit ignores it");
     storage_fini(&st);
