@@ -182,6 +182,15 @@ Test(placement, locality_picks_the_holder_and_then_the_faster_link)
     PlaceCost f8 = {store_est, &other, NULL, NULL};
     cr_assert_eq(cluster_pick(&c, &d, &q8), cluster_pick(&c, &d, &f8));
     cr_assert_eq(cluster_pick(&c, &d, &q8), 0);
+    /* node 0's network now carries a load: 12.5 / (1.25 / 2) = 20 s there,
+     * 10 s on nodes 1 and 2; both ways pick node 1 */
+    StoreTier from;
+    cr_assert(storage_begin_start(&st, 0, 9, bytes, STORE_IMAGE_KEY(0), 0, 1,
+                                  0, &dummy, 0, &from));
+    cr_assert_eq(from, TIER_REMOTE);
+    cr_assert_float_eq(store_est(&other, 0), 20.0, 1e-9);
+    cr_assert_eq(cluster_pick(&c, &d, &f8), 1);
+    cr_assert_eq(cluster_pick(&c, &d, &q8), 1);
     c.place = PLACE_FIRST_FIT;
     cr_assert_eq(cluster_pick(&c, &d, &cost), 0, "first-fit ignores it");
     storage_fini(&st);
