@@ -36,7 +36,7 @@ static const char *const alt_keys[] = {
     "timeout_s", "batch", "batching", "keepalive", "provisioned", "vm",
     "overflow", "cluster", "routing", "beyond_limits", "executor", "queue",
     "knative", "notes", "package", "payload", "gateway", "model", "after",
-    "checkpoint_gb", "image_gb", "snapshot", "swap", NULL};
+    "checkpoint_gb", "image_gb", "snapshot", "swap", "models", NULL};
 
 static const char *const routing_names[] = {"most-recent", "newest",
                                             "oldest", "random", NULL};
@@ -955,6 +955,148 @@ static int load_overflow(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* The GPU memory of the largest instance: its model's footprint, the
+ * largest of the models set when there is one. */
+static double largest_model_mb(const AltSpec *a)
+{
+    double mb = a->models.n > 0 ? 0.0 : a->model_memory_mb;
+    for (int k = 0; k < a->models.n; k++) {
+        double m = modelset_model(&a->models, k).mem_mb;
+        mb = m > mb ? m : mb;
+    }
+    return mb;
+}
+
+/* cluster.preload: {"models": K, "nodes": N, "replicas": R} (cluster.h). */
+static int load_preload(const JCtx *c, const cJSON *v, const char *path,
+                        ClusterSpec *cs)
+{
+    static const char *const keys[] = {"models", "nodes", "replicas",
+                                       "notes", NULL};
+    long long models, nodes, replicas;
+    int n_nodes = 0, rc;
+    for (int k = 0; k < cs->n_kinds; k++)
+        n_nodes += cs->kind[k].count;
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_int(c, v, path, "models", 1, 0, 1, MODELSET_MAX_COUNT,
+                       &models)) < 0 ||
+        (rc = json_int(c, v, path, "nodes", 0, n_nodes, 1, n_nodes,
+                       &nodes)) < 0 ||
+        (rc = json_int(c, v, path, "replicas", 0, 1, 1, nodes,
+                       &replicas)) < 0)
+        return rc;
+    cs->preload_models = (int)models;
+    cs->preload_nodes = (int)nodes;
+    cs->preload_replicas = (int)replicas;
+    int dram = 0;
+    for (int k = 0; k < cs->n_kinds; k++)
+        dram |= cs->kind[k].dram_cache_gb > 0;
+    if (!dram)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: pre-loading needs nodes with a DRAM cache "
+                       "(dram_cache_gb)",
+                       path);
+    return 0;
+}
+
+/* One entry of models.table. */
+static int load_model_entry(const JCtx *c, const cJSON *e, const char *path,
+                            ModelEntry *m)
+{
+    static const char *const keys[] = {"name", "size_gb", "memory_gb",
+                                       "weight", "notes", NULL};
+    double size_gb, mem_gb;
+    int rc;
+    if ((rc = json_expect_object(c, e, path)) < 0 ||
+        (rc = json_check_keys(c, e, path, keys)) < 0 ||
+        (rc = json_str(c, e, path, "name", 1, "", m->name,
+                       sizeof m->name)) < 0 ||
+        (rc = json_num(c, e, path, "size_gb", 1, 0, JNUM_POSITIVE,
+                       &size_gb)) < 0 ||
+        (rc = json_num(c, e, path, "memory_gb", 0, size_gb, JNUM_POSITIVE,
+                       &mem_gb)) < 0 ||
+        (rc = json_num(c, e, path, "weight", 0, 1, JNUM_POSITIVE,
+                       &m->weight)) < 0)
+        return rc;
+    if (size_gb > 1e6 || mem_gb > 1e6)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: a model of more than 10^6 GB", path);
+    m->size_mb = size_gb * 1000; /* a file's GB, as profiles' size_mb */
+    m->mem_mb = mem_gb * 1024;   /* GPU memory, as gpu_memory_gb */
+    return 0;
+}
+
+/* "models": {"table": [{"name", "size_gb", "memory_gb", "weight"}, ..]} or
+ * {"count": N, "size_gb_min": a, "size_gb_max": b}; "seed" salts the
+ * function -> model hash (workload/modelset.h). */
+static int load_models(const JCtx *c, const cJSON *v, const char *path,
+                       AltSpec *a)
+{
+    static const char *const keys[] = {"table", "count", "size_gb_min",
+                                       "size_gb_max", "seed", "notes", NULL};
+    ModelSetSpec *ms = &a->models;
+    long long count, seed;
+    double lo, hi;
+    char p[300];
+    int rc;
+    memset(ms, 0, sizeof *ms);
+    if (v == NULL)
+        return 0;
+    if ((rc = json_expect_object(c, v, path)) < 0 ||
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_int(c, v, path, "seed", 0, 0, 0, 9007199254740991LL,
+                       &seed)) < 0)
+        return rc;
+    ms->seed = (uint64_t)seed;
+    if (a->kind != PLATFORM_SERVERLESS)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: a models set is for serverless alternatives", path);
+    const cJSON *table = cJSON_GetObjectItemCaseSensitive(v, "table");
+    int has_count = cJSON_GetObjectItemCaseSensitive(v, "count") != NULL;
+    if ((table != NULL) == has_count)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: give either \"table\" or \"count\" (with "
+                       "size_gb_min and size_gb_max)",
+                       path);
+    if (table != NULL) {
+        int n = cJSON_GetArraySize(table);
+        json_path_key(p, sizeof p, path, "table");
+        if (!cJSON_IsArray(table) || n < 1 || n > MODELSET_MAX_TABLE)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: expected 1 to %d models {\"name\", "
+                           "\"size_gb\"}",
+                           p, MODELSET_MAX_TABLE);
+        for (int i = 0; i < n; i++) {
+            char ep[320];
+            json_path_index(ep, sizeof ep, p, i);
+            if ((rc = load_model_entry(c, cJSON_GetArrayItem(table, i), ep,
+                                       &ms->table[i])) < 0)
+                return rc;
+        }
+        ms->n = ms->n_table = n;
+        return 0;
+    }
+    if ((rc = json_int(c, v, path, "count", 1, 0, 1, MODELSET_MAX_COUNT,
+                       &count)) < 0 ||
+        (rc = json_num(c, v, path, "size_gb_min", 1, 0, JNUM_POSITIVE,
+                       &lo)) < 0 ||
+        (rc = json_num(c, v, path, "size_gb_max", 1, 0, JNUM_POSITIVE,
+                       &hi)) < 0)
+        return rc;
+    if (lo > hi || hi > 1e6)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.size_gb_max: %g must lie in size_gb_min (%g) .. "
+                       "10^6",
+                       path, hi, lo);
+    ms->n = (int)count;
+    ms->size_min_mb = lo * 1000;
+    ms->size_max_mb = hi * 1000;
+    return 0;
+}
+
 /* A node kind's "spot": the fleet's keys and defaults, interruptions at
  * random only (forced notices are the fleet's). */
 static int load_node_spot(const JCtx *c, const cJSON *e, const char *np,
@@ -1062,16 +1204,14 @@ static int load_cluster_tiers(const JCtx *c, const cJSON *v, const char *path,
 static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
                         AltSpec *a)
 {
-    static const char *const keys[] = {"nodes", "placement",
+    static const char *const keys[] = {"nodes", "placement", "preload",
                                        "remote_cap_gbps", "cache_policy",
-                                       "gpu_sharing", "on_stockout",
-                                       "notes", NULL};
+                                       "gpu_sharing", "on_stockout", "notes",
+                                       NULL};
     static const char *const node_keys[] = {
         "count", "vcpus", "memory_gb", "gpus", "gpu_memory_gb", "gpu_type",
         "network_gbps", "ssd_gb", "ssd_read_gb_per_s", "dram_cache_gb",
         "host_to_gpu_gb_per_s", "spot", "notes", NULL};
-    static const char *const places[] = {"first-fit", "best-fit", "spread",
-                                         NULL};
     static const char *const stockouts[] = {"queue", "reject", "wait", NULL};
     ClusterSpec *cs = &a->cluster;
     int rc, idx = 0;
@@ -1084,7 +1224,7 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
         (rc = json_str(c, v, path, "placement", 0, "first-fit", name,
                        sizeof name)) < 0 ||
         (rc = pick_name(c, json_path_key(p, sizeof p, path, "placement"),
-                        name, places, &idx)) < 0)
+                        name, cluster_place_names, &idx)) < 0)
         return rc;
     cs->place = (PlacementKind)idx;
     if ((rc = json_bool(c, v, path, "gpu_sharing", 0, &cs->gpu_sharing)) < 0 ||
@@ -1131,22 +1271,26 @@ static int load_cluster(const JCtx *c, const cJSON *v, const char *path,
     }
     cs->n_kinds = n;
     cs->enabled = 1;
-    if ((rc = load_cluster_tiers(c, v, path, cs)) < 0)
+    if ((rc = load_cluster_tiers(c, v, path, cs)) < 0 ||
+        (rc = load_preload(c, cJSON_GetObjectItemCaseSensitive(v, "preload"),
+                           json_path_key(p, sizeof p, path, "preload"),
+                           cs)) < 0)
         return rc;
     /* an instance that fits no node could never start */
     InstanceShape sh = spec_instance_shape(a);
-    Demand d = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus,
-                              sh.gpus > 0 ? a->model_memory_mb : 0);
+    double gpu_mb = sh.gpus > 0 ? largest_model_mb(a) : 0;
+    Demand d = cluster_demand(sh.vcpus, a->model_memory_mb, sh.gpus, gpu_mb);
     Cluster probe;
     cluster_init(&probe, cs, a->hardware);
     int fits = cluster_fits_any_empty(&probe, &d);
     cluster_fini(&probe);
     if (!fits)
         return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s: an instance (%g vCPU, %g MB%s%s) fits no node",
+                       "%s: an instance (%g vCPU, %g MB%s%s, %g MB of GPU "
+                       "memory) fits no node",
                        path, sh.vcpus, a->model_memory_mb,
                        sh.gpus ? ", a GPU of class " : "",
-                       sh.gpus ? a->hardware : "");
+                       sh.gpus ? a->hardware : "", gpu_mb);
     return 0;
 }
 
@@ -2039,6 +2183,11 @@ static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        "latency (warm a_ms + c_ms * b), so batch must be 1",
                        p, a->hardware);
 
+    o = from(alt, defs, "models", apath, &p);
+    json_path_key(kp, sizeof kp, p, "models");
+    if ((rc = load_models(c, cJSON_GetObjectItemCaseSensitive(o, "models"),
+                          kp, a)) < 0)
+        return rc;
     o = from(alt, defs, "cluster", apath, &p);
     json_path_key(kp, sizeof kp, p, "cluster");
     if ((rc = load_cluster(c, cJSON_GetObjectItemCaseSensitive(o, "cluster"),

@@ -38,8 +38,9 @@ void cluster_init(Cluster *c, const ClusterSpec *spec, const char *gpu_type)
     c->n_gpu = n_gpu;
     n_gpu = 0;
     c->total_mem_mb = c->used_mem_mb = 0;
+    c->used_gpus = 0;
     c->last_t = 0;
-    c->used_mem_mb_us = 0;
+    c->used_mem_mb_us = c->used_gpus_us = 0;
     int i = 0;
     for (int k = 0; k < spec->n_kinds; k++) {
         const NodeSpec *ns = &spec->kind[k];
@@ -131,23 +132,111 @@ int cluster_fits(const Cluster *c, int i, const Demand *d)
            cluster_gpu_fits(c, i, d);
 }
 
-int cluster_pick(const Cluster *c, const Demand *d)
+/* ---- placement policies: a score per fitting node, lowest wins ------- */
+
+typedef struct PlacePolicy {
+    /* node i's score for d (lower is better) */
+    double (*score)(const Cluster *c, int i, const Demand *d,
+                    const PlaceCost *cost);
+    int first_wins; /* every node scores alike: stop at the first fit */
+} PlacePolicy;
+
+static double mem_left_mb(const Cluster *c, int i, const Demand *d)
 {
-    int best = -1;
-    int64_t best_left = 0;
+    return (double)(c->nodes[i].cap.mem_mb - c->nodes[i].used.mem_mb -
+                    d->mem_mb);
+}
+
+static double score_first(const Cluster *c, int i, const Demand *d,
+                          const PlaceCost *cost)
+{
+    (void)c, (void)i, (void)d, (void)cost;
+    return 0.0;
+}
+
+static double score_best(const Cluster *c, int i, const Demand *d,
+                         const PlaceCost *cost)
+{
+    (void)cost;
+    return mem_left_mb(c, i, d);
+}
+
+static double score_spread(const Cluster *c, int i, const Demand *d,
+                           const PlaceCost *cost)
+{
+    (void)cost;
+    return -mem_left_mb(c, i, d);
+}
+
+static double score_locality(const Cluster *c, int i, const Demand *d,
+                             const PlaceCost *cost)
+{
+    (void)c, (void)d;
+    return cost != NULL && cost->start_s != NULL
+               ? cost->start_s(cost->ctx, i)
+               : 0.0;
+}
+
+/* By PlacementKind. */
+static const PlacePolicy place_policies[] = {
+    {score_first, 1},
+    {score_best, 0},
+    {score_spread, 0},
+    {score_locality, 0},
+};
+
+const char *const cluster_place_names[] = {"first-fit", "best-fit", "spread",
+                                           "locality", NULL};
+
+/* Locality with the caller's shortcut (PlaceCost.marked): the marked
+ * fitting nodes by estimate, the unmarked ones by key, then the best of
+ * the unmarked against the best marked (ties: the lower number). */
+static int pick_marked(const Cluster *c, const Demand *d,
+                       const PlaceCost *cost)
+{
+    int best = -1, plain = -1;
+    double best_s = 0.0, plain_key = 0.0;
     for (int i = 0; i < c->n; i++) {
         if (!cluster_fits(c, i, d))
             continue;
-        if (c->place == PLACE_FIRST_FIT)
+        if (cost->marked[i]) {
+            double t = cost->start_s(cost->ctx, i);
+            if (best < 0 || t < best_s) {
+                best = i;
+                best_s = t;
+            }
+        } else {
+            double k = cost->key(cost->ctx, i);
+            if (plain < 0 || k < plain_key) {
+                plain = i;
+                plain_key = k;
+            }
+        }
+    }
+    if (plain >= 0) {
+        double t = cost->start_s(cost->ctx, plain);
+        if (best < 0 || t < best_s || (t == best_s && plain < best))
+            best = plain;
+    }
+    return best;
+}
+
+int cluster_pick(const Cluster *c, const Demand *d, const PlaceCost *cost)
+{
+    const PlacePolicy *pol = &place_policies[c->place];
+    if (c->place == PLACE_LOCALITY && cost != NULL && cost->marked != NULL)
+        return pick_marked(c, d, cost);
+    int best = -1;
+    double best_score = 0.0;
+    for (int i = 0; i < c->n; i++) {
+        if (!cluster_fits(c, i, d))
+            continue;
+        if (pol->first_wins)
             return i;
-        int64_t left = c->nodes[i].cap.mem_mb - c->nodes[i].used.mem_mb -
-                       d->mem_mb;
-        int better = best < 0 ||
-                     (c->place == PLACE_BEST_FIT ? left < best_left
-                                                 : left > best_left);
-        if (better) {
+        double score = pol->score(c, i, d, cost);
+        if (best < 0 || score < best_score) {
             best = i;
-            best_left = left;
+            best_score = score;
         }
     }
     return best;
@@ -157,13 +246,15 @@ static void advance(Cluster *c, SimTime now)
 {
     if (now > c->last_t) {
         c->used_mem_mb_us += (double)c->used_mem_mb * (double)(now - c->last_t);
+        c->used_gpus_us += (double)c->used_gpus * (double)(now - c->last_t);
         c->last_t = now;
     }
 }
 
-uint64_t cluster_gpu_take(Cluster *c, int i, const Demand *d)
+uint64_t cluster_gpu_take(Cluster *c, int i, const Demand *d, SimTime now)
 {
     assert(cluster_gpu_fits(c, i, d));
+    advance(c, now);
     Node *n = &c->nodes[i];
     uint64_t mask = gpu_choice(c, i, d);
     int64_t share = cluster_gpu_share_mb(d);
@@ -171,6 +262,7 @@ uint64_t cluster_gpu_take(Cluster *c, int i, const Demand *d)
         if (mask >> g & 1) {
             GpuBook *b = &c->gpu[n->gpu0 + g];
             n->used.gpus += b->holders == 0;
+            c->used_gpus += b->holders == 0;
             b->holders++;
             b->used_mb += share;
         }
@@ -178,8 +270,10 @@ uint64_t cluster_gpu_take(Cluster *c, int i, const Demand *d)
     return mask;
 }
 
-void cluster_gpu_release(Cluster *c, int i, const Demand *d, uint64_t gpus)
+void cluster_gpu_release(Cluster *c, int i, const Demand *d, uint64_t gpus,
+                         SimTime now)
 {
+    advance(c, now);
     Node *n = &c->nodes[i];
     int64_t share = cluster_gpu_share_mb(d);
     for (int g = 0; g < n->cap.gpus; g++)
@@ -189,6 +283,7 @@ void cluster_gpu_release(Cluster *c, int i, const Demand *d, uint64_t gpus)
             b->holders--;
             b->used_mb -= share;
             n->used.gpus -= b->holders == 0;
+            c->used_gpus -= b->holders == 0;
         }
     n->used.gpu_mem_mb -= d->gpu_mem_mb;
 }
@@ -202,7 +297,7 @@ uint64_t cluster_take(Cluster *c, int i, const Demand *d, SimTime now)
     n->used.mem_mb += d->mem_mb;
     n->n_inst++;
     c->used_mem_mb += d->mem_mb;
-    return d->gpus > 0 ? cluster_gpu_take(c, i, d) : 0;
+    return d->gpus > 0 ? cluster_gpu_take(c, i, d, now) : 0;
 }
 
 void cluster_release(Cluster *c, int i, const Demand *d, uint64_t gpus,
@@ -216,7 +311,7 @@ void cluster_release(Cluster *c, int i, const Demand *d, uint64_t gpus,
     n->n_inst--;
     c->used_mem_mb -= d->mem_mb;
     if (gpus != 0)
-        cluster_gpu_release(c, i, d, gpus);
+        cluster_gpu_release(c, i, d, gpus, now);
 }
 
 double cluster_mem_utilization(Cluster *c, SimTime now)
@@ -225,6 +320,12 @@ double cluster_mem_utilization(Cluster *c, SimTime now)
     if (c->total_mem_mb == 0 || now <= 0)
         return 0.0;
     return c->used_mem_mb_us / ((double)c->total_mem_mb * (double)now);
+}
+
+double cluster_gpu_hours(Cluster *c, SimTime now)
+{
+    advance(c, now);
+    return c->used_gpus_us / (3600.0 * SIM_US_PER_S);
 }
 
 int cluster_fits_any_empty(const Cluster *c, const Demand *d)
@@ -249,7 +350,9 @@ int cluster_spec_gpu_features(const ClusterSpec *spec)
 {
     int on = spec->enabled && (spec->gpu_sharing || spec->swap ||
                                spec->on_stockout != STOCKOUT_QUEUE);
+    on |= spec->enabled && (spec->tiers || spec->place == PLACE_LOCALITY ||
+                            spec->preload_models > 0);
     for (int k = 0; spec->enabled && k < spec->n_kinds; k++)
-        on |= spec->kind[k].spot_per_hour > 0;
+        on |= spec->kind[k].spot_per_hour > 0 || spec->kind[k].gpus > 0;
     return on;
 }

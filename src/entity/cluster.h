@@ -5,11 +5,19 @@
  * the node they are placed on, and a node never holds more than it has.
  * Resources are integers -- milli-vCPUs, MB, whole GPUs, MB of GPU memory --
  * so that taking and giving back never drifts and a capacity check is
- * exact.  Placement policies: first-fit (lowest-numbered node that fits),
- * best-fit (the fitting node with the least memory left after placing),
- * spread (the fitting node with the most memory left).  O(nodes) per
- * placement: clusters here have up to thousands of nodes, and a start is
- * rare next to the requests it serves.
+ * exact.  Placement policies (a const table in cluster.c, each a score the
+ * pick minimises over the nodes that fit, ties to the lowest-numbered):
+ *   first-fit  the lowest-numbered node that fits;
+ *   best-fit   the fitting node with the least memory left after placing;
+ *   spread     the fitting node with the most memory left;
+ *   locality   the fitting node with the smallest estimated start time,
+ *              given what it holds and its links' current load -- the rule
+ *              of ServerlessLLM (Fu et al., OSDI'24, section 5) -- asked of
+ *              the caller's PlaceCost, which knows the checkpoint and the
+ *              storage tiers (without one it is first-fit).
+ * O(nodes) per placement (locality: one estimate per fitting node):
+ * clusters here have up to thousands of nodes, and a start is rare next to
+ * the requests it serves.
  *
  * GPUs are booked one by one (a GpuBook each: its holders and the MB they
  * hold), so that a node's GPUs are never more than it has and no GPU's
@@ -35,8 +43,26 @@
 typedef enum PlacementKind {
     PLACE_FIRST_FIT = 0,
     PLACE_BEST_FIT,
-    PLACE_SPREAD
+    PLACE_SPREAD,
+    PLACE_LOCALITY
 } PlacementKind;
+
+/* Placement names as the scenario spells them, by PlacementKind, NULL
+ * ended. */
+extern const char *const cluster_place_names[];
+
+/* What locality asks of the caller: the estimated start time, in seconds,
+ * of the instance being placed if it went to node i.  Optionally (marked
+ * not NULL) a shortcut: the nodes not marked all start the same way (from
+ * remote, say), their estimates ordered by key (lower: no slower), so only
+ * the marked nodes and the unmarked one of the lowest key (ties: the lowest
+ * number) are estimated -- O(marked) estimates instead of O(nodes). */
+typedef struct PlaceCost {
+    double (*start_s)(const void *ctx, int node);
+    const void *ctx;
+    const unsigned char *marked;     /* by node, or NULL */
+    double (*key)(const void *ctx, int node);
+} PlaceCost;
 
 typedef struct NodeSpec {
     int count;
@@ -45,15 +71,15 @@ typedef struct NodeSpec {
     int gpus;
     double gpu_memory_gb; /* per GPU */
     char gpu_type[32];    /* hardware class of its GPUs, e.g. "gpu-l4" */
-    double spot_per_hour; /* spot node: interruption notices per node-hour
-                             (a Poisson process); 0 = not spot */
-    double spot_notice_s; /* notice to interruption */
     /* storage tiers (entity/storage.h); 0 = not given */
     double network_gbps;         /* remote -> node, Gbit/s */
     double ssd_gb;               /* local SSD cache of checkpoints, images */
     double ssd_read_gb_per_s;    /* GB/s */
     double dram_cache_gb;        /* host memory for cached checkpoints */
     double host_to_gpu_gb_per_s; /* GB/s, PCIe, per GPU */
+    double spot_per_hour; /* spot node: interruption notices per node-hour
+                             (a Poisson process); 0 = not spot */
+    double spot_notice_s; /* notice to interruption */
 } NodeSpec;
 
 /* What a request does when no node has room for the instance it needs
@@ -70,15 +96,22 @@ typedef struct ClusterSpec {
     int n_kinds;
     NodeSpec kind[CLUSTER_MAX_NODE_KINDS];
     PlacementKind place;
-    int gpu_sharing;      /* instances share a GPU by memory */
-    StockoutRule on_stockout;
-    int swap;             /* idle instances' weights leave GPU memory */
-    double swap_idle_s;   /* ... after this long idle */
     int tiers;              /* some node kind gives a storage tier key:
                                starts load through entity/storage.h */
     double remote_cap_gbps; /* all nodes' remote transfers together
                                (0 = no cap) */
     int cache_policy;       /* index in storage.h's cache_policies */
+    /* Pre-loading: the checkpoints of the preload_models most-invoked
+     * models (by the trace's counts) go into host DRAM at time 0, model of
+     * rank j onto nodes (j R + r) mod preload_nodes, r < R =
+     * preload_replicas, of the first preload_nodes nodes.  0 = none. */
+    int preload_models;
+    int preload_nodes;
+    int preload_replicas;
+    int gpu_sharing;      /* instances share a GPU by memory */
+    StockoutRule on_stockout;
+    int swap;             /* idle instances' weights leave GPU memory */
+    double swap_idle_s;   /* ... after this long idle */
 } ClusterSpec;
 
 /* What one instance takes. */
@@ -119,8 +152,10 @@ typedef struct Cluster {
     PlacementKind place;
     const char *gpu_type; /* GPU class the instances need ("" = any) */
     int64_t total_mem_mb, used_mem_mb;
+    int used_gpus;
     SimTime last_t;
     double used_mem_mb_us; /* integral, for utilization */
+    double used_gpus_us;   /* integral: GPU-hours */
 } Cluster;
 
 /* `spec` must outlive the cluster (nodes point at its GPU types).
@@ -139,8 +174,9 @@ int cluster_fits(const Cluster *c, int i, const Demand *d);
  * already held there): GPUs of its class with room. */
 int cluster_gpu_fits(const Cluster *c, int i, const Demand *d);
 
-/* The node the policy picks for d, or -1 if none fits. */
-int cluster_pick(const Cluster *c, const Demand *d);
+/* The node the policy picks for d, or -1 if none fits.  `cost` (may be
+ * NULL) is what locality minimises; the other policies ignore it. */
+int cluster_pick(const Cluster *c, const Demand *d, const PlaceCost *cost);
 
 /* Takes d on node i at time now (asserts it fits); returns the mask of the
  * GPUs it took (0 without GPUs). */
@@ -153,8 +189,9 @@ void cluster_release(Cluster *c, int i, const Demand *d, uint64_t gpus,
 
 /* The GPU part of d alone: taken (asserts it fits; returns the mask) and
  * given back. */
-uint64_t cluster_gpu_take(Cluster *c, int i, const Demand *d);
-void cluster_gpu_release(Cluster *c, int i, const Demand *d, uint64_t gpus);
+uint64_t cluster_gpu_take(Cluster *c, int i, const Demand *d, SimTime now);
+void cluster_gpu_release(Cluster *c, int i, const Demand *d, uint64_t gpus,
+                         SimTime now);
 
 /* MB that d holds on each of its GPUs: ceil(GPU MB / GPUs). */
 int64_t cluster_gpu_share_mb(const Demand *d);
@@ -162,8 +199,12 @@ int64_t cluster_gpu_share_mb(const Demand *d);
 /* Time-average used memory / total memory up to now. */
 double cluster_mem_utilization(Cluster *c, SimTime now);
 
+/* GPUs held by instances x time, up to now, in GPU-hours (a GPU that
+ * several instances share counts once while any holds it). */
+double cluster_gpu_hours(Cluster *c, SimTime now);
 /* Whether spec uses GPU sharing, swapping, a stock-out rule other than the
- * queue's, or spot nodes (their metrics are then written). */
+ * queue's, spot nodes, nodes with GPUs, storage tiers, locality or
+ * pre-loading (the GPU metrics are then written). */
 int cluster_spec_gpu_features(const ClusterSpec *spec);
 
 /* Whether d could fit an empty node of the cluster at all. */

@@ -37,6 +37,8 @@ Metrics *metrics_create(SimTime slo_us)
     hist_reset(&m->lat);
     m->win.n = 1;
     hist_reset(&m->win);
+    m->cold_wait.n = 1;
+    hist_reset(&m->cold_wait);
     Hist *llm_hists[] = {&m->llm.ttft, &m->llm.tpot_ns, &m->llm.e2e,
                          &m->llm.norm_ns, &m->llm.w_ttft};
     for (size_t i = 0; i < sizeof llm_hists / sizeof llm_hists[0]; i++) {
@@ -197,6 +199,8 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
             m->slo_ok++;
         SimTime cold_wait = req->cold ? (req->start - req->bound_at) : 0;
         m->cold_wait_us += (double)cold_wait;
+        if (req->cold)
+            hist_add(&m->cold_wait, cold_wait);
         SimTime queued = req->start - req->arrival - cold_wait;
         m->queue_wait_us += (double)queued;
         if (queued > 0)

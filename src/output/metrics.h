@@ -151,7 +151,11 @@
       "(on_stockout wait)")                                                   \
     X(node_interruptions, "count", "spot nodes reclaimed by the provider")    \
     X(node_retried, "count", "requests taken off reclaimed spot nodes, "      \
-      "routed again")
+      "routed again")                                                  \
+    X(gpu_hours, "GPU-h", "GPUs held by serverless instances x time")        \
+    X(cold_wait_p50_ms, "ms", "median wait for a start, cold requests")      \
+    X(cold_wait_p90_ms, "ms", "90th percentile of that wait")                \
+    X(cold_wait_p99_ms, "ms", "99th percentile of that wait")
 
 enum {
 #define X(name, unit, doc) MET_##name,
@@ -282,6 +286,7 @@ typedef struct Metrics {
     SimTime slo_us;
     double queue_wait_us, cold_wait_us; /* sums */
     Hist lat;
+    Hist cold_wait;              /* us, completed cold requests */
     SimTime last_t;
     int n[INST_NSTATES];         /* instances by state now (GONE unused) */
     double state_us[INST_NSTATES]; /* instance-us by state */

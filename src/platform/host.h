@@ -97,6 +97,16 @@ double world_function_memory_mb(World *w, int fn);
 void world_function_names(World *w, int fn, const char **app,
                           const char **id);
 
+/* The run's workload read once ahead, from a second generator on the same
+ * arrival stream (so it sees the run's arrivals exactly): for each function
+ * fn, visit(ctx, fn, arrivals before the horizon, app, id), names as in
+ * world_function_names (views valid during the call).  Costs one more pass
+ * over the workload; call it at most once, before the first arrival. */
+void world_census(World *w,
+                  void (*visit)(void *ctx, int fn, uint64_t arrivals,
+                                const char *app, const char *id),
+                  void *ctx);
+
 /* Calls visit(req, arg) for every request in the pool (live or not; test
  * req->live). */
 void world_each_request(World *w, void (*visit)(void *obj, void *arg),

@@ -175,7 +175,7 @@ static SimTime start_us(Knative *k)
  * pods at time 0), if one has room. */
 static int place(Knative *k, KnPod *p, int ready_now)
 {
-    int node = cluster_pick(&k->cl, &k->dem);
+    int node = cluster_pick(&k->cl, &k->dem, NULL);
     if (node < 0)
         return 0;
     SimTime now = sim_now(world_sim(k->w));

@@ -155,6 +155,12 @@
 
 #define SCALE_WINDOW_US ((SimTime)10 * SIM_US_PER_S)
 
+/* A growable list of node numbers. */
+typedef struct NodeList {
+    int *v;
+    int n, cap;
+} NodeList;
+
 typedef enum StartBlock {
     START_OK = 0,
     START_LIMIT,  /* max_instances reached */
@@ -185,10 +191,12 @@ typedef struct SrvFn {
     Demand dem;           /* what one of its instances takes on a node */
     uint32_t pw_epoch;    /* cancels a pending pre-warm */
     SimTime pw_keep_us;   /* keep-alive of the instance a pre-warm starts */
-    double load_scale;    /* its memory / the alternative's: scales the
+    double load_scale;    /* its memory / the alternative's (or its model's
+                             checkpoint / the profile's): scales the
                              model-load part of its starts */
-    int64_t model;        /* storage tiers: the checkpoint its instances
-                             load (its index) and that checkpoint's bytes */
+    int64_t model;        /* the checkpoint its instances load: its model
+                             in the alternative's set (without one: its
+                             own index), and that checkpoint's bytes */
     int64_t ckpt_bytes;
     InstHeap route;       /* routing other than most-recent: the instances
                              on avail_od, by creation (or unordered) */
@@ -217,6 +225,16 @@ struct SrvPool {
     SrvFn *wait_head, *wait_tail; /* functions with queued requests */
     InstHeap evict;       /* idle on-demand instances by eviction priority */
     uint64_t idle_seq;
+    int *preload_rank;    /* pre-loading: models by arrivals, most first */
+    int n_preload_rank;
+    uint64_t preloaded, preload_skipped; /* checkpoints put in DRAM at 0 /
+                                            left out (no room) */
+    /* locality's shortcut: by model, the nodes that ever loaded its
+     * checkpoint (a superset of those holding it); `marked` flags them
+     * for one placement */
+    NodeList *loaded_on;
+    int n_loaded_models;
+    unsigned char *marked;
     int n_alive;          /* instances not gone, both kinds */
     int pc_active;        /* provisioned instances not retiring */
     int pc_target;        /* configured provisioned count now */
@@ -256,6 +274,7 @@ static void place(SrvPool *s, Instance *inst, Request *req);
 static SimTime start_pieces(SrvPool *s, SrvFn *f, Instance *inst,
                             Request *trigger);
 static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now);
+static void note_loaded(SrvPool *s, int64_t model, int node);
 static void drain_queue(SrvPool *s);
 static void go_idle(SrvPool *s, Instance *inst);
 static void bill(SrvPool *s, const Request *req, SimTime ran_us);
@@ -826,6 +845,7 @@ static int begin_load(SrvPool *s, SrvFn *f, Instance *inst, SimTime now)
 {
     StoreTier from;
     int64_t image = (int64_t)s->alt->image_bytes;
+    note_loaded(s, f->model, inst->node);
     int moving = storage_begin_start(&s->store, inst->node, f->model,
                                      f->ckpt_bytes, STORE_IMAGE_KEY(0), image,
                                      f->dem.gpus, now, inst,
@@ -922,7 +942,7 @@ static void swap_out(SrvPool *s, Instance *inst)
 {
     assert(inst->state == INST_IDLE && inst->gpu_mask != 0);
     cluster_gpu_release(&s->cl, inst->node, &fn_of(s, inst)->dem,
-                        inst->gpu_mask);
+                        inst->gpu_mask, sim_now(s->sim));
     inst->gpu_mask = 0;
     inst->swapped = 1;
     s->swap_outs += sim_now(s->sim) >= world_warmup(s->w);
@@ -964,7 +984,7 @@ static void swap_in(SrvPool *s, Instance *inst, Request *req)
 {
     SimTime now = sim_now(s->sim);
     SrvFn *f = fn_of(s, inst);
-    inst->gpu_mask = cluster_gpu_take(&s->cl, inst->node, &f->dem);
+    inst->gpu_mask = cluster_gpu_take(&s->cl, inst->node, &f->dem, now);
     inst->swapped = 0;
     inst->swapping = 1;
     inst->swap_from = now;
@@ -1016,14 +1036,81 @@ static void evict(SrvPool *s, Instance *inst)
     s->ka->on_evict(s->ka_state, fn_index(s, f), prio, f->n_inst == 0);
 }
 
+/* Locality placement asks, for each node that fits, how long a start of
+ * the function being placed would take there. */
+typedef struct PlaceJob {
+    const SrvPool *s;
+    const SrvFn *f;
+} PlaceJob;
+
+/* ServerlessLLM's estimate (storage_estimate_start_s): the load from the
+ * fastest tier of the node holding the checkpoint, at its links' current
+ * share.  The rest of a start (sandbox, runtime) is the same on every
+ * node.  Without storage tiers every node is alike (first-fit). */
+static double locality_start_s(const void *ctx, int node)
+{
+    const PlaceJob *job = ctx;
+    const SrvPool *s = job->s;
+    if (!s->has_tiers)
+        return 0.0;
+    return storage_estimate_start_s(&s->store, node, job->f->model,
+                                    job->f->ckpt_bytes, STORE_IMAGE_KEY(0),
+                                    (int64_t)s->alt->image_bytes,
+                                    job->f->dem.gpus);
+}
+
 /* Room for one more instance of f: a node the placement policy picks, else
  * (swapping, GPU instances) idle instances' weights leave their GPUs, then
  * idle instances are evicted, lowest priority first, until a node fits
  * (usually one: the first whose node then fits is the one chosen).
  * Returns the node, or -1. */
+/* The order of the remote estimates of nodes that hold nothing of the
+ * checkpoint: their network link's share (transfers + 1 over its rate). */
+static double remote_key(const void *ctx, int node)
+{
+    const PlaceJob *job = ctx;
+    const Link *net = &job->s->store.node[node].net;
+    return (double)(net->n + 1) / net->bytes_per_s;
+}
+
+/* Notes that node i loaded (or pre-loaded) model's checkpoint. */
+static void note_loaded(SrvPool *s, int64_t model, int node)
+{
+    if (s->loaded_on == NULL || model < 0 || model >= s->n_loaded_models)
+        return;
+    NodeList *l = &s->loaded_on[model];
+    for (int k = 0; k < l->n; k++)
+        if (l->v[k] == node)
+            return;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = node;
+}
+
+static int pick_node(SrvPool *s, SrvFn *f)
+{
+    PlaceJob job = {s, f};
+    PlaceCost cost = {locality_start_s, &job, NULL, NULL};
+    if (s->loaded_on == NULL || s->alt->image_bytes > 0)
+        return cluster_pick(&s->cl, &f->dem, &cost);
+    /* only nodes that loaded the checkpoint can hold it: the others load
+     * it from remote, faster the less loaded their network link */
+    const NodeList *l = &s->loaded_on[f->model];
+    for (int k = 0; k < l->n; k++)
+        s->marked[l->v[k]] = 1;
+    cost.marked = s->marked;
+    cost.key = remote_key;
+    int node = cluster_pick(&s->cl, &f->dem, &cost);
+    for (int k = 0; k < l->n; k++)
+        s->marked[l->v[k]] = 0;
+    return node;
+}
+
 static int find_room(SrvPool *s, SrvFn *f)
 {
-    int node = cluster_pick(&s->cl, &f->dem);
+    int node = pick_node(s, f);
     Instance *v;
     while (node < 0 && s->alt->cluster.swap && f->dem.gpus > 0 &&
            (v = swap_victim(s, -1)) != NULL) {
@@ -1731,6 +1818,103 @@ static void srv_executor(SrvPool *s, const AltSpec *a)
                   &s->served);
 }
 
+/* ---- models and pre-loading ---------------------------------------- */
+
+typedef struct Census {
+    SrvPool *s;
+    uint64_t *model_arrivals; /* by model */
+} Census;
+
+static void census_visit(void *ctx, int fn, uint64_t arrivals,
+                         const char *app, const char *id)
+{
+    Census *cen = ctx;
+    const ModelSetSpec *ms = &cen->s->alt->models;
+    SrvFn *f = &cen->s->fn[fn];
+    f->model = ms->n > 0 ? modelset_assign(ms, app, id) : fn;
+    cen->model_arrivals[f->model] += arrivals;
+}
+
+typedef struct RankedModel {
+    uint64_t arrivals;
+    int model;
+} RankedModel;
+
+/* Most arrivals first, ties to the lower index. */
+static int by_arrivals_desc(const void *pa, const void *pb)
+{
+    const RankedModel *a = pa, *b = pb;
+    if (a->arrivals != b->arrivals)
+        return a->arrivals > b->arrivals ? -1 : 1;
+    return (a->model > b->model) - (a->model < b->model);
+}
+
+/* Each function's model (the trace's names hashed: modelset.h; without a
+ * models set, function i's checkpoint is its own, i) and, for
+ * pre-loading, the models ranked by their functions' arrivals.  The
+ * workload is read once ahead only when one of them needs it. */
+static void assign_models(SrvPool *s)
+{
+    const AltSpec *a = s->alt;
+    int preload = a->cluster.enabled && a->cluster.preload_models > 0;
+    for (int i = 0; i < s->n_fn; i++)
+        s->fn[i].model = i; /* without a set: each its own deployment */
+    if (a->models.n == 0 && !preload)
+        return;
+    int n_models = a->models.n > 0 ? a->models.n : s->n_fn;
+    Census cen = {s, xcalloc((size_t)n_models, sizeof(uint64_t))};
+    world_census(s->w, census_visit, &cen);
+    if (preload) {
+        RankedModel *rm = xcalloc((size_t)n_models, sizeof *rm);
+        int n = 0;
+        for (int k = 0; k < n_models; k++)
+            if (cen.model_arrivals[k] > 0)
+                rm[n++] = (RankedModel){cen.model_arrivals[k], k};
+        qsort(rm, (size_t)n, sizeof *rm, by_arrivals_desc);
+        if (n > a->cluster.preload_models)
+            n = a->cluster.preload_models;
+        s->preload_rank = xcalloc((size_t)(n > 0 ? n : 1), sizeof(int));
+        for (int j = 0; j < n; j++)
+            s->preload_rank[j] = rm[j].model;
+        s->n_preload_rank = n;
+        free(rm);
+    }
+    free(cen.model_arrivals);
+}
+
+/* The checkpoint bytes of model k: the set's, else (k a function) that
+ * function's. */
+static int64_t model_bytes(const SrvPool *s, int64_t k)
+{
+    if (s->alt->models.n > 0)
+        return (int64_t)llround(modelset_model(&s->alt->models, (int)k)
+                                    .size_mb *
+                                1e6);
+    return s->fn[k].ckpt_bytes;
+}
+
+/* Pre-loading (ClusterSpec.preload_*): the model of rank j goes into the
+ * host DRAM of nodes (j R + r) mod N, r < R, before any traffic; a model
+ * that does not fit a node's DRAM cache is left out there (counted). */
+static void preload(SrvPool *s)
+{
+    const ClusterSpec *cs = &s->alt->cluster;
+    int R = cs->preload_replicas > 0 ? cs->preload_replicas : 1;
+    for (int j = 0; j < s->n_preload_rank; j++) {
+        int64_t model = s->preload_rank[j];
+        int64_t bytes = model_bytes(s, model);
+        for (int r = 0; r < R; r++) {
+            int node = (int)(((int64_t)j * R + r) % cs->preload_nodes);
+            if (storage_preload(&s->store, node, model, bytes, TIER_DRAM)) {
+                s->preloaded++;
+                note_loaded(s, model, node);
+            }
+            else
+                s->preload_skipped++;
+        }
+    }
+}
+
 static void *srv_create(World *w, const AltSpec *a)
 {
     SrvPool *s = xcalloc(1, sizeof *s);
@@ -1753,20 +1937,31 @@ static void *srv_create(World *w, const AltSpec *a)
     s->n_fn = n_fn > 0 ? n_fn : 1;
     s->fn = xcalloc((size_t)s->n_fn, sizeof *s->fn);
     InstanceShape sh = spec_instance_shape(a);
+    assign_models(s);
     for (int i = 0; i < s->n_fn; i++) {
         SrvFn *f = &s->fn[i];
         double trace_mb = world_function_memory_mb(w, i);
         /* Instances take memory (and GPU memory) from the trace's function
-         * when it gives one, else from the model profile. */
+         * when it gives one, else from the model profile; with a models
+         * set, GPU memory is the function's model's. */
         double node_mb = trace_mb > 0 ? trace_mb : a->model_memory_mb;
+        double gpu_mb = sh.gpus > 0 ? node_mb : 0;
         f->mem_mb = trace_mb > 0 ? trace_mb : a->memory_mb;
         f->load_scale = trace_mb > 0 ? trace_mb / a->memory_mb : 1.0;
-        f->model = i;
-        double ckpt = a->checkpoint_bytes * f->load_scale; /* an int64 */
-        f->ckpt_bytes = ckpt < 1e18 ? (int64_t)llround(ckpt) : (int64_t)1e18;
+        if (a->models.n > 0) {
+            ModelEntry m = modelset_model(&a->models, (int)f->model);
+            f->ckpt_bytes = (int64_t)llround(m.size_mb * 1e6);
+            f->load_scale = a->model_size_mb > 0 ? m.size_mb /
+                                                       a->model_size_mb
+                                                 : 1.0;
+            gpu_mb = sh.gpus > 0 ? m.mem_mb : 0;
+        } else {
+            double ckpt = a->checkpoint_bytes * f->load_scale; /* an int64 */
+            f->ckpt_bytes =
+                ckpt < 1e18 ? (int64_t)llround(ckpt) : (int64_t)1e18;
+        }
         f->route.ord = &route_order[s->routing];
-        f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus,
-                                sh.gpus > 0 ? node_mb : 0);
+        f->dem = cluster_demand(sh.vcpus, node_mb, sh.gpus, gpu_mb);
     }
     if (a->cluster.enabled) {
         s->has_cluster = 1;
@@ -1785,6 +1980,18 @@ static void *srv_create(World *w, const AltSpec *a)
         s->has_tiers = 1;
         storage_init(&s->store, &a->cluster);
     }
+    /* the shortcut needs remote estimates ordered by the network link
+     * alone: one kind of node, no cluster-wide cap, no image */
+    if (s->has_tiers && a->cluster.place == PLACE_LOCALITY &&
+        a->cluster.n_kinds == 1 && a->cluster.remote_cap_gbps == 0 &&
+        a->image_bytes == 0) {
+        s->n_loaded_models = a->models.n > 0 ? a->models.n : s->n_fn;
+        s->loaded_on = xcalloc((size_t)s->n_loaded_models,
+                               sizeof *s->loaded_on);
+        s->marked = xcalloc((size_t)s->cl.n, 1);
+    }
+    if (s->has_tiers)
+        preload(s);
     s->ka = policy_find(a->keepalive.policy);
     assert(s->ka != NULL); /* config validated the name */
     s->ka_state = xcalloc(1, s->ka->state_size);
@@ -1975,6 +2182,7 @@ static void srv_stats(void *st, SimTime h, double *v, FILE *fn_out)
         write_function_rows(s, h, fn_out);
     double util = s->has_cluster ? cluster_mem_utilization(&s->cl, h) : 0.0;
     v[MET_node_mem_util_pct] = 100.0 * util;
+    v[MET_gpu_hours] = s->has_cluster ? cluster_gpu_hours(&s->cl, h) : 0.0;
     v[MET_evictions] = (double)s->evictions;
     v[MET_no_room] = (double)s->no_room;
     v[MET_swap_ins] += (double)s->swap_ins;
@@ -2033,6 +2241,11 @@ static void srv_destroy(void *st)
     free(s->evict.v);
     if (s->has_cluster)
         cluster_fini(&s->cl);
+    free(s->preload_rank);
+    for (int k = 0; k < s->n_loaded_models && s->loaded_on != NULL; k++)
+        free(s->loaded_on[k].v);
+    free(s->loaded_on);
+    free(s->marked);
     if (s->has_tiers)
         storage_fini(&s->store);
     pool_fini(&s->inst_pool);
@@ -2142,6 +2355,23 @@ static int srv_check(const void *st, char *msg, size_t size)
 }
 
 int srvpool_functions(const SrvPool *s) { return s->n_fn; }
+
+int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb)
+{
+    *size_mb = (double)s->fn[fn].ckpt_bytes * 1e-6;
+    return (int)s->fn[fn].model;
+}
+
+const Storage *srvpool_storage(const SrvPool *s)
+{
+    return s->has_tiers ? &s->store : NULL;
+}
+
+const int *srvpool_preload_ranking(const SrvPool *s, int *n)
+{
+    *n = s->n_preload_rank;
+    return s->preload_rank;
+}
 
 void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
 {

@@ -36,4 +36,20 @@ int srvpool_functions(const SrvPool *s);
 /* Function fn's counters, idle memory closed at `now`. */
 void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out);
 
+/* Function fn's checkpoint: its model's index in the alternative's models
+ * set (without a set, fn: each function is its own deployment, with its
+ * own copy of the weights), and *size_mb its size (10^6 bytes). */
+int srvpool_fn_checkpoint(const SrvPool *s, int fn, double *size_mb);
+
+/* The pre-loading plan (ClusterSpec.preload_*): the models ranked by the
+ * trace's arrivals to their functions, most first (ties: lower index;
+ * models without arrivals are not ranked), at most preload_models of them;
+ * *n gets how many.  A view, valid until the pool is destroyed; NULL with
+ * *n = 0 without pre-loading. */
+const int *srvpool_preload_ranking(const SrvPool *s, int *n);
+
+/* The nodes' storage tiers (a view, valid until the pool is destroyed), or
+ * NULL without tiers. */
+const struct Storage *srvpool_storage(const SrvPool *s);
+
 #endif

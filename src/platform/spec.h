@@ -19,6 +19,7 @@
 #include "../policy/policy.h"
 #include "../pricing/pricing.h"
 #include "../workload/arrivals.h"
+#include "../workload/modelset.h"
 
 #define PROV_MAX_STEPS 48
 
@@ -229,6 +230,7 @@ typedef struct AltSpec {
     OrchSpec orch;                /* PLATFORM_PIPELINE */
     int n_phases;                 /* PLATFORM_ROLLOUT: at least 1, the */
     RolloutPhase phase[ROLLOUT_MAX_PHASES]; /* first at 0, increasing */
+    ModelSetSpec models;   /* what each function runs (n 0: the model) */
 } AltSpec;
 
 typedef enum WarmupMethod {

@@ -603,6 +603,37 @@ void world_function_names(World *w, int fn, const char **app,
         *id = w->rc->model_name != NULL ? w->rc->model_name : "";
 }
 
+void world_census(World *w,
+                  void (*visit)(void *ctx, int fn, uint64_t arrivals,
+                                const char *app, const char *id),
+                  void *ctx)
+{
+    const RunConfig *rc = w->rc;
+    gsl_rng *r = rng_create(rc->seed, rc->rep, RNG_ARRIVALS, 0);
+    ArrivalState st;
+    memset(&st, 0, sizeof st);
+    w->arr_type->init(&st, rc->wl, r);
+    uint64_t *count = xcalloc((size_t)w->n_fn, sizeof *count);
+    for (;;) {
+        SimTime t = w->arr_type->next(&st, rc->wl, r);
+        if (t >= rc->horizon)
+            break;
+        count[st.function >= 0 && st.function < w->n_fn ? st.function : 0]++;
+    }
+    for (int fn = 0; fn < w->n_fn; fn++) {
+        const char *app = "", *id = NULL;
+        if (w->arr_type->function_ids != NULL)
+            w->arr_type->function_ids(&st, rc->wl, fn, &app, &id);
+        if (id == NULL)
+            id = rc->model_name != NULL ? rc->model_name : "";
+        visit(ctx, fn, count[fn], app, id);
+    }
+    free(count);
+    if (w->arr_type->fini != NULL)
+        w->arr_type->fini(&st);
+    gsl_rng_free(r);
+}
+
 void world_each_request(World *w, void (*visit)(void *obj, void *arg),
                         void *arg)
 {
@@ -759,6 +790,11 @@ static void summarize(World *w, SimTime h, uint64_t unfinished,
         m->completed ? m->queue_wait_us / (double)m->completed * 1e-3 : 0.0;
     v[MET_mean_cold_wait_ms] =
         m->cold ? m->cold_wait_us / (double)m->cold * 1e-3 : 0.0;
+    static const double pc[3] = {0.50, 0.90, 0.99};
+    hist_quantiles(&m->cold_wait, pc, 3, qs);
+    v[MET_cold_wait_p50_ms] = qs[0] * 1e-3;
+    v[MET_cold_wait_p90_ms] = qs[1] * 1e-3;
+    v[MET_cold_wait_p99_ms] = qs[2] * 1e-3;
     v[MET_waited_pct] = m->completed ? 100.0 * (double)m->waited /
                                            (double)m->completed
                                      : 0.0;

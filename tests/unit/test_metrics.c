@@ -279,7 +279,7 @@ Test(metrics, tier_and_gpu_columns_come_last_and_only_when_on)
     cr_assert_eq(metrics_columns(METCOLS_LLM | METCOLS_GPU), MET_COUNT);
     cr_assert_str_eq(metric_info[MET_GPU_FIRST - 1].name, "dram_hit_pct");
     cr_assert_str_eq(metric_info[MET_GPU_FIRST].name, "swap_ins");
-    cr_assert_str_eq(metric_info[MET_COUNT - 1].name, "node_retried");
+    cr_assert_str_eq(metric_info[MET_COUNT - 1].name, "cold_wait_p99_ms");
 }
 
 /* A completed request without a first token (an executor that does not

@@ -73,7 +73,7 @@ Test(gpu, gpus_are_booked_one_by_one)
     cluster_release(&c, 0, &d6, 1u, 0);
     cr_assert_eq(c.gpu[0].used_mb, 4096);
     cr_assert_eq(c.nodes[0].used.gpus, 2);
-    cluster_gpu_release(&c, 0, &d4, 1u); /* its weights swapped out */
+    cluster_gpu_release(&c, 0, &d4, 1u, 0); /* its weights swapped out */
     cr_assert_eq(c.nodes[0].used.gpus, 1);
     cr_assert_eq(c.nodes[0].used.mem_mb, 6144 + 4096);
     cluster_fini(&c);
