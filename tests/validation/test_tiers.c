@@ -688,8 +688,10 @@ Test(tiers, scenario_keys_parse_and_only_tiers_add_columns)
     cr_assert(a->snapshot);
     cr_assert_float_eq(a->snapshot_bytes / a->restore_bytes_per_s, 0.5,
                        1e-12);
-    cr_assert_eq(scenario_columns(&sc), METCOLS_TIERS);
-    cr_assert_eq(metrics_columns(scenario_columns(&sc)), MET_GPU_FIRST);
+    /* tiers bring their columns and the GPU-cluster ones (GPU-hours, the
+     * cold-wait percentiles) */
+    cr_assert_eq(scenario_columns(&sc), METCOLS_TIERS | METCOLS_GPU);
+    cr_assert_eq(metrics_columns(scenario_columns(&sc)), MET_COUNT);
     scenario_free(&sc);
     /* a cluster without tier keys is today's: no tier columns */
     load_scenario("{\"name\": \"a\", \"memory_mb\": 2048, \"checkpoint_gb\": "
