@@ -108,6 +108,18 @@ static int check_key(const JCtx *c, const char *where, const char *key)
                    strlen(key), sizeof ((SweepPlan *)0)->param[0] - 1);
 }
 
+/* A path given twice in one grid, zip or point would be swept with one
+ * list's length and the other's values (found by fuzzing): refused. */
+static int check_repeated(const JCtx *c, const SweepPlan *plan,
+                          const char *what, const char *key)
+{
+    for (int i = 0; i < plan->n_params; i++)
+        if (strcmp(plan->param[i], key) == 0)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s.%s: the path is given twice", what, key);
+    return 0;
+}
+
 static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
                   const cJSON ***vals_out)
 {
@@ -136,7 +148,8 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
             if (plan->n_params == SWEEP_MAX_PARAMS)
                 return err_set(c->err, SIM_EINPUT, c->file,
                                "at most %d parameters", SWEEP_MAX_PARAMS);
-            if (check_key(c, "points[0]", it->string) < 0)
+            if (check_key(c, "points[0]", it->string) < 0 ||
+                check_repeated(c, plan, "points[0]", it->string) < 0)
                 return -SIM_EINPUT;
             snprintf(plan->param[plan->n_params++], 128, "%s", it->string);
         }
@@ -184,7 +197,8 @@ static int expand(const JCtx *c, const cJSON *root, SweepPlan *plan,
                 return err_set(c->err, SIM_EINPUT, c->file,
                                "%s.%s: expected a non-empty array of values",
                                what, it->string);
-            if (check_key(c, what, it->string) < 0)
+            if (check_key(c, what, it->string) < 0 ||
+                check_repeated(c, plan, what, it->string) < 0)
                 return -SIM_EINPUT;
             len[plan->n_params] = n;
             snprintf(plan->param[plan->n_params++], 128, "%s", it->string);
