@@ -6,21 +6,13 @@
  *     z = (z ^ z>>30) * 0xbf58476d1ce4e5b9; z = (z ^ z>>27) * 0x94d049bb133111eb;
  *     return z ^ z>>31.
  *   xoshiro256** (Blackman & Vigna 2018): result = rotl(s1 * 5, 7) * 9, then
- *     the xor-shift-rotate state update below.
+ *     the xor-shift-rotate state update (rng_xo_next in rng.h, inline so
+ *     that rng_uniform draws without GSL's indirect calls).
  * get() returns the top 32 bits (GSL's integer interface assumes a max of at
  * most 2^32 - 1 in places such as the ziggurat sampler); get_double() uses
  * the top 53 bits, so gsl_rng_uniform() is exact on a 2^-53 grid in [0, 1).
  */
 #include "rng.h"
-
-typedef struct XoState {
-    uint64_t s[4];
-} XoState;
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
 
 static uint64_t splitmix64(uint64_t *z)
 {
@@ -28,20 +20,6 @@ static uint64_t splitmix64(uint64_t *z)
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
-}
-
-static inline uint64_t xo_next(XoState *st)
-{
-    uint64_t *s = st->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
 }
 
 static void xo_set(void *vstate, unsigned long seed)
@@ -56,12 +34,12 @@ static void xo_set(void *vstate, unsigned long seed)
 
 static unsigned long xo_get(void *vstate)
 {
-    return (unsigned long)(xo_next(vstate) >> 32);
+    return (unsigned long)(rng_xo_next(vstate) >> 32);
 }
 
-static double xo_get_double(void *vstate)
+static double xo_get_double(void *vstate) /* as rng_uniform (rng.h) */
 {
-    return (double)(xo_next(vstate) >> 11) * 0x1.0p-53;
+    return (double)(rng_xo_next(vstate) >> 11) * 0x1.0p-53;
 }
 
 static const gsl_rng_type xoshiro_type = {

@@ -45,13 +45,57 @@ uint64_t rng_key(uint64_t seed, uint32_t replication, unsigned stream,
 gsl_rng *rng_create(uint64_t seed, uint32_t replication, RngStream stream,
                     uint32_t index);
 
+/* The generator's state and step, here so that the draws below inline. */
+typedef struct XoState {
+    uint64_t s[4];
+} XoState;
+
+static inline uint64_t rng_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t rng_xo_next(XoState *st)
+{
+    uint64_t *s = st->s;
+    uint64_t result = rng_rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rng_rotl(s[3], 45);
+    return result;
+}
+
+/* gsl_rng_uniform(r), the same value, without GSL's two indirect calls
+ * when r is one of our streams (any other generator goes through GSL):
+ * the top 53 bits of the next output on a 2^-53 grid in [0, 1). */
+static inline double rng_uniform(gsl_rng *r)
+{
+    if (r->type != rng_type_xoshiro)
+        return gsl_rng_uniform(r);
+    return (double)(rng_xo_next(r->state) >> 11) * 0x1.0p-53;
+}
+
+/* gsl_rng_uniform_pos(r): the same, redrawn while 0, so in (0, 1). */
+static inline double rng_uniform_pos(gsl_rng *r)
+{
+    double u;
+    do
+        u = rng_uniform(r);
+    while (u == 0);
+    return u;
+}
+
 /* An exponential draw with the given mean: -mean ln(1 - U).  Same law as
  * gsl_ran_exponential (which uses log1p(-U)); 1 - U is exact here because U
  * lies on a 2^-53 grid in [0, 1), and log() is about three times cheaper
  * than log1p() in glibc, which matters at two draws per request. */
 static inline double rng_exponential(gsl_rng *r, double mean)
 {
-    return -mean * log(1.0 - gsl_rng_uniform(r));
+    return -mean * log(1.0 - rng_uniform(r));
 }
 
 #endif

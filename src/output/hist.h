@@ -36,8 +36,13 @@ void hist_reset(Hist *h);
 void hist_add(Hist *h, int64_t v_us);
 
 /* The same in two steps, for a value added to several histograms: its
- * bucket (one log() -- the costly part), then the adds. */
+ * bucket, then the adds.  hist_bucket is a table lookup that returns
+ * exactly hist_bucket_slow's 1 + floor(ln v / ln g) (0 for v <= 0, capped
+ * at the last bucket); its tables are built by hist_init_tables, which
+ * hist_reset calls (once per process, thread-safe). */
 int hist_bucket(int64_t v_us);
+int hist_bucket_slow(int64_t v_us);
+void hist_init_tables(void);
 void hist_add_in(Hist *h, int64_t v_us, int bucket);
 
 /* The p-quantile (0 < p <= 1) in us; 0 when empty. */

@@ -58,8 +58,10 @@ void metrics_advance(Metrics *m, SimTime now)
     m->state_us[INST_STARTING] += dt * m->n[INST_STARTING];
     m->state_us[INST_IDLE] += dt * m->n[INST_IDLE];
     m->state_us[INST_BUSY] += dt * m->n[INST_BUSY];
-    for (int st = INST_STARTING; st <= INST_BUSY; st++)
-        m->vm_state_us[st] += dt * m->vm_n[st];
+    /* (no VMs: nothing to add, and adding 0 would change nothing) */
+    if ((m->vm_n[INST_STARTING] | m->vm_n[INST_IDLE] | m->vm_n[INST_BUSY]) != 0)
+        for (int st = INST_STARTING; st <= INST_BUSY; st++)
+            m->vm_state_us[st] += dt * m->vm_n[st];
     int k = m->n[INST_BUSY];
     m->busy_k_us[k < METRICS_BUSY_K ? k : METRICS_BUSY_K - 1] += dt;
     m->last_t = now;

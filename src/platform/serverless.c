@@ -217,6 +217,9 @@ struct SrvPool {
     void *ka_state;
 
     double cpu_factor;    /* >= 1 */
+    int64_t bytes_per_request; /* data in and out, AddonSpec's KB, rounded */
+    int64_t billed_mb;    /* the memory a request-duration price bills */
+    PriceModel inst_billing; /* inst_billing_of(the price) */
     RoutingKind routing;
     gsl_rng *r_route;     /* ROUTE_RANDOM: the routing stream */
 
@@ -295,6 +298,14 @@ static void warm_fn(const SrvFn *f)
     PREFETCH(f);
     PREFETCH((const char *)f + 64);
     PREFETCH((const char *)f + 127);
+}
+
+/* Whether fetching ahead pays: with few functions and instances their
+ * state stays in cache, and a prefetch is only instructions (with 64
+ * functions and 2,048 instances, about 0.6 MB). */
+static int worth_prefetch(const SrvPool *s)
+{
+    return s->n_fn > 64 || s->n_alive > 2048;
 }
 
 /* Asks for all of inst: its fields are used all over. */
@@ -439,20 +450,29 @@ static SimTime draw_us(const Dist *d, gsl_rng *r, double factor)
  * while alive, INSTANCE_BUSY while starting or serving. */
 static int billed_in(const SrvPool *s, const Instance *inst, InstState to)
 {
-    if (to == INST_GONE)
+    if (to == INST_GONE || s->inst_billing == PRICE_REQUEST_DURATION)
         return 0;
-    switch (s->alt->price.model) {
-    case PRICE_INSTANCE_LIFE:
+    if (s->inst_billing == PRICE_INSTANCE_LIFE)
         return 1;
+    return inst->provisioned || to == INST_STARTING || to == INST_BUSY;
+}
+
+/* What billed_in switches on: the price model when it bills instance time
+ * (PRICE_INSTANCE_LIFE or _BUSY), else PRICE_REQUEST_DURATION (nothing
+ * billed by states). */
+static PriceModel inst_billing_of(const PriceEntry *p)
+{
+    switch (p->model) {
+    case PRICE_INSTANCE_LIFE:
     case PRICE_INSTANCE_BUSY:
-        return inst->provisioned || to == INST_STARTING || to == INST_BUSY;
+        return p->model;
     case PRICE_REQUEST_DURATION:
     case PRICE_VM_HOURLY:
     case PRICE_PER_TOKEN:
     case PRICE_GATEWAY:
-        return 0;
+        return PRICE_REQUEST_DURATION;
     }
-    return 0;
+    return PRICE_REQUEST_DURATION;
 }
 
 static void close_billed_period(SrvPool *s, Instance *inst, SimTime now)
@@ -518,13 +538,11 @@ static void avail_touch(SrvPool *s, Instance *inst)
 static void bill(SrvPool *s, const Request *req, SimTime ran_us)
 {
     const PriceEntry *p = &s->alt->price;
-    const AddonSpec *ad = &s->alt->addon;
     s->cost.requests++;
-    s->cost.data_bytes +=
-        (int64_t)llround((ad->request_kb + ad->response_kb) * 1024);
+    s->cost.data_bytes += s->bytes_per_request;
     if (p->model != PRICE_REQUEST_DURATION)
         return; /* instance time is billed by the instance's states */
-    int64_t mem = pricing_billed_mb(p, s->alt->memory_mb);
+    int64_t mem = s->billed_mb;
     if (req->batch > 1 && !req->batch_leader)
         ran_us = 0; /* a batch's duration is billed once, to its leader */
     if (req->on_provisioned) {
@@ -1427,8 +1445,10 @@ static void batch_refill(SrvPool *s, Instance *inst)
 static void on_done(SrvPool *s, Request *req)
 {
     Instance *inst = req->inst;
-    warm_instance(inst); /* both from req: the misses overlap */
-    warm_fn(&s->fn[req->fn]);
+    if (worth_prefetch(s)) {
+        warm_instance(inst); /* both from req: the misses overlap */
+        warm_fn(&s->fn[req->fn]);
+    }
     ReqOutcome outcome =
         req->outcome == REQ_TIMED_OUT ? REQ_TIMED_OUT : REQ_COMPLETED;
     bill(s, req, req->run_us);
@@ -1732,6 +1752,8 @@ static void on_prewarm(SrvPool *s, SrvFn *f, uint32_t epoch)
 static void srv_prefetch(const void *st, int fn_next, int fn_ahead)
 {
     const SrvPool *s = st;
+    if (!worth_prefetch(s))
+        return;
     const Instance *inst = warm_slot(&s->fn[fn_next]);
     if (inst != NULL)
         warm_instance(inst);
@@ -1926,6 +1948,10 @@ static void *srv_create(World *w, const AltSpec *a)
     double vcpus = spec_instance_shape(a).vcpus;
     int on_cpu = spec_cpu_class(a->hardware);
     s->cpu_factor = on_cpu ? spec_cpu_factor(a->hw.ref_vcpus, vcpus) : 1.0;
+    s->bytes_per_request =
+        (int64_t)llround((a->addon.request_kb + a->addon.response_kb) * 1024);
+    s->billed_mb = pricing_billed_mb(&a->price, a->memory_mb);
+    s->inst_billing = inst_billing_of(&a->price);
     srv_executor(s, a);
     s->routing = a->routing;
     if (s->routing == ROUTE_RANDOM)

@@ -335,7 +335,7 @@ static void on_arrival(World *w)
     req->arrival = req->origin = sim_now(w->sim);
     req->bound_at = -1;
     req->start = -1;
-    req->u_service = gsl_rng_uniform_pos(w->r_svc);
+    req->u_service = rng_uniform_pos(w->r_svc);
     req->fn = (uint32_t)fn;
     req->given_us = isnan(given_s) ? -1 : time_from_s(given_s);
     req->prompt_tokens = (int32_t)(prompt > INT32_MAX ? INT32_MAX : prompt);
@@ -955,7 +955,7 @@ void world_sub_enter(World *sub, Request *req, int redraw)
     req->arrival = sim_now(sub->sim);
     req->tag = (uint8_t)sub->tag;
     if (redraw) {
-        req->u_service = gsl_rng_uniform_pos(sub->r_svc);
+        req->u_service = rng_uniform_pos(sub->r_svc);
         req->given_us = -1; /* a trace's duration is not this part's */
     }
     metrics_arrival(sub->m, req->arrival);

@@ -94,3 +94,48 @@ Test(hist, many_quantiles_at_once_equal_one_by_one)
     }
     gsl_rng_free(r);
 }
+
+/* The table lookup returns exactly what the formula gives: every value
+ * below 2^22, a few values either side of every bucket's first value (by
+ * bisection on the formula) and
+ * of every power of two, and 10^6 values drawn across all octaves. */
+Test(hist, bucket_lookup_equals_the_formula)
+{
+    hist_init_tables();
+    for (int64_t v = -3; v < (int64_t)1 << 22; v++)
+        if (hist_bucket(v) != hist_bucket_slow(v))
+            cr_assert_fail("v = %lld: lookup %d, formula %d", (long long)v,
+                     hist_bucket(v), hist_bucket_slow(v));
+    for (int k = 2; k < HIST_NBUCKETS; k++) {
+        int64_t lo = 1, hi = INT64_MAX / 2; /* bisect for k's first value */
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (hist_bucket_slow(mid) >= k)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        for (int64_t v = lo - 3; v <= lo + 3; v++)
+            cr_assert_eq(hist_bucket(v), hist_bucket_slow(v), "v = %lld",
+                         (long long)v);
+    }
+    for (int b = 0; b < 63; b++) {
+        int64_t p = (int64_t)((uint64_t)1 << b);
+        for (int64_t v = p - 2; v <= p + 2 && v > 0; v++)
+            cr_assert_eq(hist_bucket(v), hist_bucket_slow(v), "v = %lld",
+                         (long long)v);
+    }
+    gsl_rng *r = rng_create(7, 0, RNG_SERVICE, 0);
+    for (int i = 0; i < 1000000; i++) {
+        uint64_t u = gsl_rng_get(r) << 32 | gsl_rng_get(r);
+        int64_t v = (int64_t)(u >> (1 + gsl_rng_uniform_int(r, 63)));
+        cr_assert_eq(hist_bucket(v), hist_bucket_slow(v), "v = %lld",
+                     (long long)v);
+    }
+    gsl_rng_free(r);
+    /* hand-checked: ln 2 / ln 1.02 = 35.003, ln 1000 / ln 1.02 = 348.83 */
+    cr_assert_eq(hist_bucket(1), 1);
+    cr_assert_eq(hist_bucket(2), 36);
+    cr_assert_eq(hist_bucket(1000), 349);
+    cr_assert_eq(hist_bucket(INT64_MAX), HIST_NBUCKETS - 1);
+}
