@@ -4,7 +4,8 @@
  * Pins: a stream is a pure function of (seed, replication, stream, index);
  * changing any field gives a different sequence; draws are uniform on
  * [0, 1) (chi-square over 100 cells, fixed seed); GSL distributions work on
- * our generator type (exponential mean within its interval).
+ * our generator type (exponential mean within its interval); the inline
+ * draws of rng.h return exactly what GSL's calls return.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -69,4 +70,22 @@ Test(rng, gsl_exponential_mean_on_our_generator)
             mean, half);
     cr_assert(fabs(mean - 2.385) < half * 1.5);
     gsl_rng_free(r);
+}
+
+/* The inline draws are GSL's draws: two streams of one key give the same
+ * doubles through rng_uniform / rng_uniform_pos as through
+ * gsl_rng_uniform / gsl_rng_uniform_pos, and so the same exponentials as
+ * -mean ln(1 - gsl_rng_uniform). */
+Test(rng, inline_draws_equal_gsl_draws)
+{
+    gsl_rng *a = rng_create(5, 1, RNG_ARRIVALS, 2);
+    gsl_rng *b = rng_create(5, 1, RNG_ARRIVALS, 2);
+    for (int i = 0; i < 100000; i++) {
+        double x = rng_uniform(a), y = gsl_rng_uniform(b);
+        cr_assert_eq(x, y, "draw %d: %.17g vs %.17g", i, x, y);
+        cr_assert_eq(rng_uniform_pos(a), gsl_rng_uniform_pos(b));
+        cr_assert_eq(rng_exponential(a, 2.5), -2.5 * log(1.0 - gsl_rng_uniform(b)));
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
 }
