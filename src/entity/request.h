@@ -84,8 +84,10 @@ typedef struct Request {
                                   request): the request; else NULL */
     SimTime origin;            /* arrival at the top World (a sub-world
                                   sets `arrival` to its own entry) */
-    LlmSeq seq;                /* its sequence in an llm executor's engine
-                                  (the engine's while it is there) */
+    LlmSeq *seq;               /* its sequence in an llm executor's engine
+                                  (the engine's while it is there), or
+                                  NULL: out of line, so that a request is
+                                  3 cache lines (world_seq_get) */
 } Request;
 
 

@@ -7,7 +7,8 @@
  * model and the GPUs: (GPU memory x gpu_memory_utilization - weights / tp
  * - activation reserve) / KV bytes per token per GPU, in blocks of
  * block_tokens (profile_llm_kv_tokens).  A request the platform gives the
- * unit becomes the LlmSeq inside it (Request.seq): its prompt and output
+ * unit becomes an LlmSeq (Request.seq, from the World's pool, given back
+ * when the request ends): its prompt and output
  * tokens from the trace, or the executor's defaults for a request without
  * them; the engine queues it FCFS beyond max_num_seqs.  The platform's
  * slots (serverless concurrency, VM slots) bound the requests a unit holds
@@ -185,7 +186,7 @@ static void llm_take(Executor *ex, ExecUnit *u, Request *req)
     req->service_us = 0;
     req->first_token_us = -1;
     req->tokens_out_done = 0;
-    LlmSeq *s = &req->seq;
+    LlmSeq *s = world_seq_get(ex->w, req);
     seq_tokens(ex->cfg.llm, req, &s->prompt_tokens, &s->output_tokens);
     s->owner = req;
     if (!llm_engine_fits(u->llm, s->prompt_tokens, s->output_tokens)) {

@@ -33,6 +33,7 @@ Metrics *metrics_create(SimTime slo_us)
 {
     Metrics *m = xcalloc(1, sizeof *m);
     m->slo_us = slo_us;
+    m->windows = 1;
     m->lat.n = 1; /* make hist_reset clear the (already zero) buckets */
     hist_reset(&m->lat);
     m->win.n = 1;
@@ -172,7 +173,8 @@ void metrics_end(Metrics *m, const Request *req, SimTime now)
     switch (outcome) {
     case REQ_COMPLETED:
         m->w_completed++;
-        hist_add_in(&m->win, lat, lat_bucket);
+        if (m->windows)
+            hist_add_in(&m->win, lat, lat_bucket);
         if (req->cold)
             m->w_cold++;
         break;

@@ -303,6 +303,8 @@ typedef struct Metrics {
     uint64_t w_arrivals, w_completed, w_rejected, w_timed_out, w_cold;
     double w_state_us0[INST_NSTATES];
     double w_vm_state_us0[INST_NSTATES];
+    int windows;                 /* 1 (the default): `win` is kept; 0 in a
+                                    run without timeseries rows */
     Hist win;
     LlmAcc llm;
 } Metrics;

@@ -185,6 +185,14 @@ void world_sub_destroy(World *sub);
  * that runs beside others (fan-out).  It counts in no World's arrivals;
  * at the horizon the part holding it counts it unfinished and it goes.
  * Free it with world_branch_free once its part ended it. */
+/* The llm executor's sequence of req: req->seq, taken from the root
+ * World's pool when req has none.  A request keeps it while it is routed
+ * again (its engine lost) and after it left its engine (its observers
+ * read the tokens it was run with); it goes back to the pool with
+ * world_seq_put when the request ends. */
+LlmSeq *world_seq_get(World *w, Request *req);
+void world_seq_put(World *w, Request *req);
+
 Request *world_branch_create(World *w, Request *req);
 void world_branch_free(World *w, Request *branch);
 

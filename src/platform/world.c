@@ -145,14 +145,23 @@ static void mser_log(MserLog *log, double latency_ms, SimTime now)
     }
 }
 
+/* req has ended: its sequence (if an llm engine held it) and itself go
+ * back to their pools. */
+static void release_request(World *w, Pool *pool, Request *req)
+{
+    if (req->seq != NULL)
+        world_seq_put(w, req);
+    req->live = 0;
+    pool_put(pool, req);
+}
+
 /* A carrier's end goes to the component that made it. */
 static void end_carrier(World *w, Request *req, ReqOutcome outcome)
 {
     const WorldComponent *c = &w->comp[req->carrier - 1];
     req->outcome = (uint8_t)outcome;
     c->ops->carrier_ended(c->state, req, outcome);
-    req->live = 0;
-    pool_put(&w->req_pool, req);
+    release_request(w, &w->req_pool, req);
 }
 
 /* API gateway (AddonSpec): a request that completes after the gateway's
@@ -203,8 +212,7 @@ void world_end_request(World *w, Request *req, ReqOutcome outcome)
         record(w, req, sim_now(w->sim));
     if (w->rc->observe != NULL)
         w->rc->observe(w->rc->observe_ctx, req, sim_now(w->sim));
-    req->live = 0;
-    pool_put(&w->req_pool, req);
+    release_request(w, &w->req_pool, req);
 }
 
 /* ---- arrivals and routing --------------------------------------------- */
@@ -519,8 +527,10 @@ World *world_create(const RunConfig *rc)
     w->root = w;
     w->sim = sim_create(handle, w);
     w->m = metrics_create(rc->slo);
+    w->m->windows = rc->ts_interval > 0;
     metrics_llm_slo(w->m, rc->slo_ttft, rc->slo_tpot);
     pool_init(&w->req_pool, sizeof(Request), 1024);
+    pool_init(&w->seq_pool, sizeof(LlmSeq), 256);
     w->r_arr = rng_create(rc->seed, rc->rep, RNG_ARRIVALS, 0);
     w->r_svc = rng_create(rc->seed, rc->rep, RNG_SERVICE, 0);
     w->r_cold = rng_create(rc->seed, rc->rep, RNG_COLDSTART, 0);
@@ -579,8 +589,20 @@ Request *world_branch_create(World *w, Request *req)
 void world_branch_free(World *w, Request *branch)
 {
     assert(branch->parent != NULL);
-    branch->live = 0;
-    pool_put(&w->root->req_pool, branch);
+    release_request(w, &w->root->req_pool, branch);
+}
+
+LlmSeq *world_seq_get(World *w, Request *req)
+{
+    if (req->seq == NULL)
+        req->seq = pool_get(&w->root->seq_pool);
+    return req->seq;
+}
+
+void world_seq_put(World *w, Request *req)
+{
+    pool_put(&w->root->seq_pool, req->seq);
+    req->seq = NULL;
 }
 
 double world_function_memory_mb(World *w, int fn)
@@ -894,6 +916,7 @@ void world_destroy(World *w)
     gsl_rng_free(w->r_svc);
     gsl_rng_free(w->r_cold);
     pool_fini(&w->req_pool);
+    pool_fini(&w->seq_pool);
     metrics_destroy(w->m);
     sim_destroy(w->sim);
     free(w);
@@ -922,6 +945,7 @@ World *world_sub_create(World *parent, const AltSpec *alt, uint32_t stream,
     w->root = root;
     w->sim = root->sim;
     w->m = metrics_create(root->rc->slo);
+    w->m->windows = root->rc->ts_interval > 0;
     metrics_llm_slo(w->m, root->rc->slo_ttft, root->rc->slo_tpot);
     w->r_svc = rng_create(root->rc->seed, root->rc->rep, RNG_SERVICE, stream);
     w->r_cold = rng_create(root->rc->seed, root->rc->rep, RNG_COLDSTART,

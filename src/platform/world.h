@@ -53,6 +53,7 @@ typedef struct World {
     Sim *sim;
     Metrics *m;
     Pool req_pool;
+    Pool seq_pool;        /* LlmSeqs of requests in llm engines (root's) */
     gsl_rng *r_arr, *r_svc, *r_cold;
     const ArrivalType *arr_type;
     ArrivalState arr;

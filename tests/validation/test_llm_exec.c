@@ -51,8 +51,8 @@ static void observe(void *ctx, const Request *req, SimTime now)
     s->arrival[i] = req->arrival;
     s->first[i] = req->first_token_us;
     s->end[i] = now;
-    s->prompt[i] = req->seq.prompt_tokens;
-    s->output[i] = req->seq.output_tokens;
+    s->prompt[i] = req->seq != NULL ? req->seq->prompt_tokens : -1;
+    s->output[i] = req->seq != NULL ? req->seq->output_tokens : -1;
     s->done[i] = req->tokens_out_done;
     s->outcome[i] = req->outcome;
     if ((int)i + 1 > s->n)
