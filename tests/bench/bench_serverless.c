@@ -20,8 +20,9 @@
  *           count is the peak concurrency of an M/M/inf queue: by Little
  *           lambda x 1 s = N busy on average, plus the few idle ones the
  *           fluctuations leave behind (each with its keep-alive timer
- *           pending: about 2N events pending).  After a warm-up of 3 s
- *           (three mean services: 95% of the plateau) a fixed count of
+ *           pending: about 2N events pending).  After a warm-up of 8 s
+ *           (eight mean services: past the ramp and most of the cold
+ *           starts of the slowly rising peak) a fixed count of
  *           events is timed, so every N does the same work; live_measure()
  *           is that phase alone, for callgrind's --toggle-collect.
  * Each case runs in a fresh child process so its peak RSS is its own.
@@ -165,6 +166,8 @@ static int run_case(const char *name, double horizon_s)
     return 0;
 }
 
+#define LIVE_WARMUP_S 8.0
+
 /* The timed phase of `live`: `events` more events, or fewer if the horizon
  * comes first.  Not inlined, so callgrind can collect it alone. */
 uint64_t live_measure(Sim *sim, uint64_t events, SimTime end);
@@ -214,14 +217,14 @@ static double live_case(double n_live, double events)
     rc.alt = &alt;
     rc.wl = &wl;
     rc.seed = 1;
-    double horizon_s = 3 + events / n_live; /* >= 2 events a request */
+    double horizon_s = LIVE_WARMUP_S + events / n_live; /* >= 2 events a request */
     wl.end_s = horizon_s;
     rc.horizon = time_from_s(horizon_s);
     rc.slo = time_from_s(5);
 
     World *w = world_create(&rc);
     Sim *sim = world_sim(w);
-    sim_run(sim, time_from_s(3));
+    sim_run(sim, time_from_s(LIVE_WARMUP_S));
     uint64_t ev0 = sim_events(sim);
     double t0 = now_s();
     uint64_t done = live_measure(sim, (uint64_t)events, rc.horizon);
