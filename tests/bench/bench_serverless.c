@@ -52,36 +52,49 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* The scale-per-request Lambda alternative both workloads run on: 2 GB,
+ * concurrency 1, fixed keep-alive 600 s, Exp(warm_s) warm service and a
+ * cold request's total time Exp(cold_s).  Returns 0, or -1 (printed). */
+static int lambda_alt(AltSpec *alt, const char *name, int max_instances,
+                      double cold_s, double warm_s)
+{
+    memset(alt, 0, sizeof *alt);
+    strcpy(alt->name, name);
+    strcpy(alt->platform, "serverless");
+    strcpy(alt->hardware, "cpu");
+    alt->memory_mb = 2048;
+    alt->vcpus = 1;
+    alt->concurrency = 1;
+    alt->batch = 1;
+    alt->max_instances = max_instances;
+    strcpy(alt->keepalive.policy, "fixed");
+    alt->keepalive.keepalive_s = 600;
+    Err err;
+    char date[16];
+    if (catalog_lookup(NULL, "aws-lambda-x86", &alt->price, date, &err,
+                       "bench") < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    alt->hw.ref_vcpus = 1;
+    alt->hw.cold_mode = COLD_TOTAL;
+    alt->hw.cold_total.kind = DIST_EXPONENTIAL;
+    alt->hw.cold_total.a_s = cold_s;
+    alt->hw.warm.kind = DIST_EXPONENTIAL;
+    alt->hw.warm.a_s = warm_s;
+    return 0;
+}
+
 static int run_case(const char *name, double horizon_s)
 {
     int dense = strcmp(name, "dense") == 0;
     int vm1000 = strcmp(name, "vm1000") == 0;
     int cluster100 = strcmp(name, "cluster100") == 0;
     AltSpec alt;
-    memset(&alt, 0, sizeof alt);
-    strcpy(alt.name, name);
-    strcpy(alt.platform, "serverless");
-    strcpy(alt.hardware, "cpu");
-    alt.memory_mb = 2048;
-    alt.vcpus = 1;
-    alt.concurrency = 1;
-    alt.batch = 1;
-    alt.max_instances = dense ? 1000 : 0;
-    strcpy(alt.keepalive.policy, "fixed");
-    alt.keepalive.keepalive_s = 600;
+    if (lambda_alt(&alt, name, dense ? 1000 : 0, 2.244, 1.991) < 0)
+        return 1;
     Err err;
     char date[16];
-    if (catalog_lookup(NULL, "aws-lambda-x86", &alt.price, date, &err, "bench") <
-        0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
-    alt.hw.ref_vcpus = 1;
-    alt.hw.cold_mode = COLD_TOTAL;
-    alt.hw.cold_total.kind = DIST_EXPONENTIAL;
-    alt.hw.cold_total.a_s = 2.244;
-    alt.hw.warm.kind = DIST_EXPONENTIAL;
-    alt.hw.warm.a_s = 1.991;
     WorkloadSpec wl;
     memset(&wl, 0, sizeof wl);
     strcpy(wl.type, "poisson");
@@ -184,30 +197,8 @@ __attribute__((noinline)) uint64_t live_measure(Sim *sim, uint64_t events,
 static double live_case(double n_live, double events)
 {
     AltSpec alt;
-    memset(&alt, 0, sizeof alt);
-    strcpy(alt.name, "live");
-    strcpy(alt.platform, "serverless");
-    strcpy(alt.hardware, "cpu");
-    alt.memory_mb = 2048;
-    alt.vcpus = 1;
-    alt.concurrency = 1;
-    alt.batch = 1;
-    alt.max_instances = 0;
-    strcpy(alt.keepalive.policy, "fixed");
-    alt.keepalive.keepalive_s = 600;
-    Err err;
-    char date[16];
-    if (catalog_lookup(NULL, "aws-lambda-x86", &alt.price, date, &err, "bench") <
-        0) {
-        fprintf(stderr, "%s\n", err.msg);
+    if (lambda_alt(&alt, "live", 0, 1.2, 1.0) < 0)
         return -1;
-    }
-    alt.hw.ref_vcpus = 1;
-    alt.hw.cold_mode = COLD_TOTAL;
-    alt.hw.cold_total.kind = DIST_EXPONENTIAL;
-    alt.hw.cold_total.a_s = 1.2;
-    alt.hw.warm.kind = DIST_EXPONENTIAL;
-    alt.hw.warm.a_s = 1.0;
     WorkloadSpec wl;
     memset(&wl, 0, sizeof wl);
     strcpy(wl.type, "poisson");
@@ -217,7 +208,8 @@ static double live_case(double n_live, double events)
     rc.alt = &alt;
     rc.wl = &wl;
     rc.seed = 1;
-    double horizon_s = LIVE_WARMUP_S + events / n_live; /* >= 2 events a request */
+    /* >= 2 events a request */
+    double horizon_s = LIVE_WARMUP_S + events / n_live;
     wl.end_s = horizon_s;
     rc.horizon = time_from_s(horizon_s);
     rc.slo = time_from_s(5);
