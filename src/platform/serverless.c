@@ -211,6 +211,7 @@ struct SrvPool {
     CostAcc cost_w;       /* the cost accumulators at the warm-up point */
     int cost_closed;      /* final billing periods closed */
     Executor ex;          /* what runs inside its instances */
+    size_t warm_bytes;    /* an instance's part warm_instance fetches */
     uint64_t served;      /* requests started */
     Pool inst_pool;
     const KeepalivePolicyType *ka;
@@ -308,10 +309,18 @@ static int worth_prefetch(const SrvPool *s)
     return s->n_fn > 64 || s->n_alive > 2048;
 }
 
-/* Asks for all of inst: its fields are used all over. */
-static void warm_instance(const Instance *inst)
+#define INST_HOT_BYTES (offsetof(Instance, unit) + sizeof(ExecUnit))
+_Static_assert(offsetof(Instance, unit) == 2 * 64 &&
+                   INST_HOT_BYTES <= 4 * 64,
+               "an instance's hot fields fill its first 2 lines and its unit "
+               "the next 2 (entity/instance.h, Layout)");
+
+/* Asks for the hot part of inst (the pool aligns it to a line): its first
+ * two lines, and its unit's two when the executor reads the unit per
+ * request (s->warm_bytes); the rest is for starts, ends and clusters. */
+static void warm_instance(const SrvPool *s, const Instance *inst)
 {
-    for (size_t off = 0; off < sizeof *inst; off += 64)
+    for (size_t off = 0; off < s->warm_bytes; off += 64)
         PREFETCH((const char *)inst + off);
 }
 
@@ -1338,10 +1347,19 @@ static void drain_queue(SrvPool *s)
 /* ---- the executor's hooks ------------------------------------------ */
 
 /* Requests start on inst: one (single), or its batch of n (batch). */
+/* The instance whose unit u is.  From u's address, not u->owner: the
+ * single executor's warm path reads nothing else of the unit, so the
+ * unit's lines stay out of it (entity/instance.h, Layout). */
+static Instance *unit_inst(const ExecUnit *u)
+{
+    return (Instance *)(void *)((char *)(uintptr_t)u -
+                                offsetof(Instance, unit));
+}
+
 static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
 {
     SrvPool *s = platform;
-    Instance *inst = u->owner;
+    Instance *inst = unit_inst(u);
     SimTime extra = 0;
     if (s->ex.ops->forms_batches) {
         if (!inst->served_any) {
@@ -1379,7 +1397,7 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
 static void hook_joined(void *platform, ExecUnit *u, Request *req)
 {
     SrvPool *s = platform;
-    Instance *inst = u->owner;
+    Instance *inst = unit_inst(u);
     req->inst = inst;
     if (inst->state == INST_IDLE)
         set_state(s, inst, INST_BUSY);
@@ -1389,7 +1407,7 @@ static void hook_joined(void *platform, ExecUnit *u, Request *req)
 static int hook_can_run(void *platform, const ExecUnit *u)
 {
     (void)platform;
-    const Instance *inst = u->owner;
+    const Instance *inst = unit_inst(u);
     int ready = (inst->state == INST_IDLE || inst->state == INST_BUSY) &&
                 !inst->swapping;
     return ready && inst->in_use == 0;
@@ -1401,7 +1419,7 @@ static void hook_ended(void *platform, ExecUnit *u, Request *req,
                        ReqOutcome outcome)
 {
     SrvPool *s = platform;
-    Instance *inst = u->owner;
+    Instance *inst = unit_inst(u);
     inst->in_use--;
     bill(s, req, req->run_us);
     end_request(s, req, outcome);
@@ -1412,7 +1430,7 @@ static void hook_ended(void *platform, ExecUnit *u, Request *req,
 static void hook_refill(void *platform, ExecUnit *u)
 {
     SrvPool *s = platform;
-    Instance *inst = u->owner;
+    Instance *inst = unit_inst(u);
     SrvFn *f = fn_of(s, inst);
     while (has_room(s, inst) && f->q_head != NULL && !inst->retiring)
         place(s, inst, dequeue(s, f));
@@ -1446,7 +1464,7 @@ static void on_done(SrvPool *s, Request *req)
 {
     Instance *inst = req->inst;
     if (worth_prefetch(s)) {
-        warm_instance(inst); /* both from req: the misses overlap */
+        warm_instance(s, inst); /* both from req: the misses overlap */
         warm_fn(&s->fn[req->fn]);
     }
     ReqOutcome outcome =
@@ -1756,7 +1774,7 @@ static void srv_prefetch(const void *st, int fn_next, int fn_ahead)
         return;
     const Instance *inst = warm_slot(&s->fn[fn_next]);
     if (inst != NULL)
-        warm_instance(inst);
+        warm_instance(s, inst);
     warm_fn(&s->fn[fn_ahead]);
 }
 
@@ -1953,6 +1971,9 @@ static void *srv_create(World *w, const AltSpec *a)
     s->billed_mb = pricing_billed_mb(&a->price, a->memory_mb);
     s->inst_billing = inst_billing_of(&a->price);
     srv_executor(s, a);
+    s->warm_bytes = s->ex.ops->kind == EXEC_SINGLE && !s->ex.cfg.share
+                        ? offsetof(Instance, unit)
+                        : INST_HOT_BYTES;
     s->routing = a->routing;
     if (s->routing == ROUTE_RANDOM)
         s->r_route = rng_create(world_config(w)->seed, world_config(w)->rep,

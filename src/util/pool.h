@@ -5,7 +5,9 @@
  * the pool hands out recycled objects so the steady-state loop never calls
  * malloc (STYLE.md section 4).  Chunks are never moved, so pointers stay
  * valid, and are freed together by pool_fini().  The pool owns the memory;
- * it does not know what the objects hold.
+ * it does not know what the objects hold.  An object of 64 bytes or more
+ * starts on a cache line (its size rounded up to whole lines), so one that
+ * lays out its hot fields first keeps them in its first lines.
  */
 #ifndef SIM_UTIL_POOL_H
 #define SIM_UTIL_POOL_H

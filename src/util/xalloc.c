@@ -24,6 +24,15 @@ void *xmalloc(size_t size)
     return p;
 }
 
+void *xaligned(size_t align, size_t size)
+{
+    size_t rounded = (size + align - 1) / align * align;
+    void *p = aligned_alloc(align, rounded ? rounded : align);
+    if (p == NULL)
+        oom(size);
+    return p;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);

@@ -12,6 +12,9 @@
 #include <stddef.h>
 
 void *xmalloc(size_t size);
+/* `size` bytes (rounded up to a multiple of `align`, a power of two) on an
+ * `align` boundary; free() releases them. */
+void *xaligned(size_t align, size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
