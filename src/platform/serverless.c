@@ -168,10 +168,19 @@ typedef enum StartBlock {
     START_NOROOM  /* no node has room, even after evicting idle instances */
 } StartBlock;
 
+/* A member of an InstHeap: the instance with its key, (prio, seq) in
+ * lexicographic order, copied in when it joins, so that ordering reads no
+ * instance. */
+typedef struct HeapSlot {
+    double prio;
+    uint64_t seq;
+    Instance *inst;
+} HeapSlot;
+
 /* A binary heap (or, unordered, an array) of instances whose members know
  * their place, so any member leaves in O(log n); see HeapOrder. */
 typedef struct InstHeap {
-    Instance **v;
+    HeapSlot *v;
     int n, cap;
     const struct HeapOrder *ord;
 } InstHeap;
@@ -343,11 +352,11 @@ static double idle_mb_us(const SrvPool *s, const Instance *inst,
 /* ---- indexed heaps of instances ---------------------------------------- */
 
 /* What orders an InstHeap and where its members keep their place.  With
- * less == NULL it is a plain array (members in no order; removal swaps the
+ * key == NULL it is a plain array (members in no order; removal swaps the
  * last one in), which random routing draws from. */
 typedef struct HeapOrder {
     size_t pos_off; /* offset of the member's int place field */
-    int (*less)(const Instance *a, const Instance *b);
+    HeapSlot (*key)(Instance *inst); /* its key: smallest first */
 } HeapOrder;
 
 static int *heap_pos_of(const InstHeap *h, Instance *inst)
@@ -355,18 +364,23 @@ static int *heap_pos_of(const InstHeap *h, Instance *inst)
     return (int *)(void *)((char *)inst + h->ord->pos_off);
 }
 
-static void heap_set(InstHeap *h, int i, Instance *inst)
+static int slot_less(const HeapSlot *a, const HeapSlot *b)
 {
-    h->v[i] = inst;
-    *heap_pos_of(h, inst) = i;
+    return a->prio < b->prio || (a->prio == b->prio && a->seq < b->seq);
+}
+
+static void heap_set(InstHeap *h, int i, HeapSlot x)
+{
+    h->v[i] = x;
+    *heap_pos_of(h, x.inst) = i;
 }
 
 static void heap_up(InstHeap *h, int i)
 {
-    Instance *x = h->v[i];
+    HeapSlot x = h->v[i];
     while (i > 0) {
         int p = (i - 1) / 2;
-        if (!h->ord->less(x, h->v[p]))
+        if (!slot_less(&x, &h->v[p]))
             break;
         heap_set(h, i, h->v[p]);
         i = p;
@@ -376,14 +390,14 @@ static void heap_up(InstHeap *h, int i)
 
 static void heap_down(InstHeap *h, int i)
 {
-    Instance *x = h->v[i];
+    HeapSlot x = h->v[i];
     for (;;) {
         int c = 2 * i + 1;
         if (c >= h->n)
             break;
-        if (c + 1 < h->n && h->ord->less(h->v[c + 1], h->v[c]))
+        if (c + 1 < h->n && slot_less(&h->v[c + 1], &h->v[c]))
             c++;
-        if (!h->ord->less(h->v[c], x))
+        if (!slot_less(&h->v[c], &x))
             break;
         heap_set(h, i, h->v[c]);
         i = c;
@@ -397,8 +411,11 @@ static void heap_push(InstHeap *h, Instance *inst)
         h->cap = h->cap ? 2 * h->cap : 64;
         h->v = xrealloc(h->v, (size_t)h->cap * sizeof *h->v);
     }
-    heap_set(h, h->n, inst);
-    if (h->ord->less != NULL)
+    HeapSlot x = {0, 0, inst};
+    if (h->ord->key != NULL)
+        x = h->ord->key(inst);
+    heap_set(h, h->n, x);
+    if (h->ord->key != NULL)
         heap_up(h, h->n);
     h->n++;
 }
@@ -407,42 +424,40 @@ static void heap_remove(InstHeap *h, Instance *inst)
 {
     int i = *heap_pos_of(h, inst);
     *heap_pos_of(h, inst) = -1;
-    Instance *last = h->v[--h->n];
+    HeapSlot last = h->v[--h->n];
     if (i == h->n)
         return;
     heap_set(h, i, last);
-    if (h->ord->less == NULL)
+    if (h->ord->key == NULL)
         return;
     heap_up(h, i);
-    heap_down(h, *heap_pos_of(h, last));
+    heap_down(h, *heap_pos_of(h, last.inst));
 }
 
 /* Idle on-demand instances for eviction: lowest priority, then earliest
  * idle, first. */
-static int evict_less(const Instance *a, const Instance *b)
+static HeapSlot evict_key(Instance *inst)
 {
-    if (a->evict_prio != b->evict_prio)
-        return a->evict_prio < b->evict_prio;
-    return a->evict_seq < b->evict_seq;
+    return (HeapSlot){inst->evict_prio, inst->evict_seq, inst};
 }
 
 /* Warm routing by creation: instance ids grow with creation time. */
-static int newest_less(const Instance *a, const Instance *b)
+static HeapSlot newest_key(Instance *inst)
 {
-    return a->id > b->id;
+    return (HeapSlot){0, UINT64_MAX - inst->id, inst};
 }
 
-static int oldest_less(const Instance *a, const Instance *b)
+static HeapSlot oldest_key(Instance *inst)
 {
-    return a->id < b->id;
+    return (HeapSlot){0, inst->id, inst};
 }
 
 static const HeapOrder evict_order = {offsetof(Instance, heap_pos),
-                                      evict_less};
+                                      evict_key};
 static const HeapOrder route_order[] = {
     [ROUTE_MOST_RECENT] = {offsetof(Instance, ord_pos), NULL}, /* unused */
-    [ROUTE_NEWEST] = {offsetof(Instance, ord_pos), newest_less},
-    [ROUTE_OLDEST] = {offsetof(Instance, ord_pos), oldest_less},
+    [ROUTE_NEWEST] = {offsetof(Instance, ord_pos), newest_key},
+    [ROUTE_OLDEST] = {offsetof(Instance, ord_pos), oldest_key},
     [ROUTE_RANDOM] = {offsetof(Instance, ord_pos), NULL},
 };
 
@@ -981,14 +996,14 @@ static void swap_out(SrvPool *s, Instance *inst)
  * requests. */
 static Instance *swap_victim(const SrvPool *s, int node)
 {
-    Instance *best = NULL;
+    const HeapSlot *best = NULL;
     for (int k = 0; k < s->evict.n; k++) {
-        Instance *v = s->evict.v[k];
-        if ((node < 0 || v->node == node) && v->gpu_mask != 0 &&
-            (best == NULL || evict_less(v, best)))
+        const HeapSlot *v = &s->evict.v[k];
+        if ((node < 0 || v->inst->node == node) && v->inst->gpu_mask != 0 &&
+            (best == NULL || slot_less(v, best)))
             best = v;
     }
-    return best;
+    return best != NULL ? best->inst : NULL;
 }
 
 /* Room on its node's GPUs for swapped-out inst: there, or made by swapping
@@ -1145,7 +1160,7 @@ static int find_room(SrvPool *s, SrvFn *f)
         node = cluster_fits(&s->cl, v->node, &f->dem) ? v->node : -1;
     }
     while (node < 0 && s->evict.n > 0) {
-        Instance *victim = s->evict.v[0];
+        Instance *victim = s->evict.v[0].inst;
         int vnode = victim->node;
         evict(s, victim); /* only its node changed: */
         node = cluster_fits(&s->cl, vnode, &f->dem) ? vnode : -1;
@@ -1204,8 +1219,8 @@ static Instance *pick_warm(SrvPool *s, SrvFn *f)
     if (h->n == 0)
         return NULL;
     if (s->routing == ROUTE_RANDOM && h->n > 1)
-        return h->v[gsl_rng_uniform_int(s->r_route, (unsigned long)h->n)];
-    return h->v[0];
+        return h->v[gsl_rng_uniform_int(s->r_route, (unsigned long)h->n)].inst;
+    return h->v[0].inst;
 }
 
 static void waiting_add(SrvPool *s, SrvFn *f)
