@@ -168,12 +168,13 @@ typedef enum StartBlock {
     START_NOROOM  /* no node has room, even after evicting idle instances */
 } StartBlock;
 
-/* A member of an InstHeap: the instance with its key, (prio, seq) in
+/* A member of an InstHeap: the instance with its key, (hi, lo) in
  * lexicographic order, copied in when it joins, so that ordering reads no
- * instance. */
+ * instance.  Routing orders by one integer (lo = 0); eviction by the
+ * policy's priority, as an order-preserving integer, then by when the
+ * instance went idle. */
 typedef struct HeapSlot {
-    double prio;
-    uint64_t seq;
+    uint64_t hi, lo;
     Instance *inst;
 } HeapSlot;
 
@@ -366,7 +367,17 @@ static int *heap_pos_of(const InstHeap *h, Instance *inst)
 
 static int slot_less(const HeapSlot *a, const HeapSlot *b)
 {
-    return a->prio < b->prio || (a->prio == b->prio && a->seq < b->seq);
+    return a->hi < b->hi || (a->hi == b->hi && a->lo < b->lo);
+}
+
+/* x as an unsigned integer in the same order (x < y iff key(x) < key(y),
+ * -0 and +0 equal); NaN, which no policy gives, sorts above +infinity. */
+static uint64_t order_key(double x)
+{
+    uint64_t u;
+    x += 0.0; /* -0 becomes +0 */
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | (uint64_t)1 << 63;
 }
 
 static void heap_set(InstHeap *h, int i, HeapSlot x)
@@ -430,26 +441,28 @@ static void heap_remove(InstHeap *h, Instance *inst)
     heap_set(h, i, last);
     if (h->ord->key == NULL)
         return;
-    heap_up(h, i);
-    heap_down(h, *heap_pos_of(h, last.inst));
+    if (i > 0 && slot_less(&last, &h->v[(i - 1) / 2]))
+        heap_up(h, i);
+    else
+        heap_down(h, i);
 }
 
 /* Idle on-demand instances for eviction: lowest priority, then earliest
  * idle, first. */
 static HeapSlot evict_key(Instance *inst)
 {
-    return (HeapSlot){inst->evict_prio, inst->evict_seq, inst};
+    return (HeapSlot){order_key(inst->evict_prio), inst->evict_seq, inst};
 }
 
 /* Warm routing by creation: instance ids grow with creation time. */
 static HeapSlot newest_key(Instance *inst)
 {
-    return (HeapSlot){0, UINT64_MAX - inst->id, inst};
+    return (HeapSlot){UINT64_MAX - inst->id, 0, inst};
 }
 
 static HeapSlot oldest_key(Instance *inst)
 {
-    return (HeapSlot){0, inst->id, inst};
+    return (HeapSlot){inst->id, 0, inst};
 }
 
 static const HeapOrder evict_order = {offsetof(Instance, heap_pos),
@@ -576,7 +589,7 @@ static void bill(SrvPool *s, const Request *req, SimTime ran_us)
     } else {
         SimTime init = p->bill_init ? req->init_billed_us : 0;
         int64_t all = pricing_exec_ms(p, ran_us + init);
-        int64_t run = pricing_exec_ms(p, ran_us);
+        int64_t run = init > 0 ? pricing_exec_ms(p, ran_us) : all;
         s->cost.od_mb_ms += all * mem;
         s->cost.od_ms += all;
         s->cost.od_init_mb_ms += (all - run) * mem;
