@@ -446,7 +446,9 @@ Test(azure2019, huge_window_bounds_clamp_to_the_trace)
  * every count as "+N" (each field through strtoull), and plainly with a
  * non-minute column inside the minutes (each minute by its own column).
  * All three must give every (function, minute) count as written and the
- * same arrival stream, bit for bit. */
+ * same arrival stream, bit for bit, in (time, function) order: minutes of
+ * over 256 arrivals, so the radix sort orders them (equal times across
+ * functions at the minutes' middles). */
 #define FP_MINUTES 37
 
 static int fp_count(int f, int m)
@@ -486,8 +488,12 @@ typedef struct FpArrival {
 static int fp_stream(const char *dir, int form, FpArrival *out, int cap)
 {
     Az19Spec s = mini();
-    snprintf(s.invocations, sizeof s.invocations, "%s/inv%d.csv", dir, form);
-    fp_write(s.invocations, form);
+    snprintf(s.invocations, sizeof s.invocations, "%s/inv%d.csv", dir,
+             form % 3);
+    if (form == 3) /* form 0's file, uniform spacing: the sort on random times */
+        s.spacing = AZ_UNIFORM;
+    else
+        fp_write(s.invocations, form);
     Az19 *a = open_ok(&s);
     cr_assert_eq(az19_stats(a)->kept, 3);
     gsl_rng *r = rng_create(1, 0, RNG_ARRIVALS, 0);
@@ -497,6 +503,12 @@ static int fp_stream(const char *dir, int form, FpArrival *out, int cap)
     FpArrival x;
     while (az19_next(a, r, &x.t, &x.dur, &x.fn)) {
         cr_assert(n < cap);
+        /* the minute sort's order: by time, then by function */
+        cr_assert(n == 0 || out[n - 1].t < x.t ||
+                      (out[n - 1].t == x.t && out[n - 1].fn <= x.fn),
+                  "form %d: arrival %d (%.17g s, fn %d) after (%.17g s, fn "
+                  "%d)",
+                  form, n, x.t, x.fn, out[n - 1].t, out[n - 1].fn);
         seen[x.fn][(int)(x.t / 60)]++;
         out[n++] = x;
     }
@@ -515,9 +527,9 @@ Test(azure2019, count_fast_paths_read_what_strtoull_reads)
     char dir[1024];
     support_tmpdir("az19-fast", dir, sizeof dir);
     enum { CAP = 40000 };
-    static FpArrival st[3][CAP];
-    int n[3];
-    for (int form = 0; form < 3; form++)
+    static FpArrival st[4][CAP];
+    int n[4];
+    for (int form = 0; form < 4; form++)
         n[form] = fp_stream(dir, form, st[form], CAP);
     int want = 0;
     for (int f = 0; f < 3; f++)
@@ -526,6 +538,7 @@ Test(azure2019, count_fast_paths_read_what_strtoull_reads)
     printf("count fast paths: %d arrivals in each form, %d written\n", n[0],
            want);
     cr_assert_eq(n[0], want);
+    cr_assert_eq(n[3], want);
     for (int form = 1; form < 3; form++) {
         cr_assert_eq(n[form], n[0]);
         for (int i = 0; i < n[0]; i++)
