@@ -10,7 +10,8 @@
  * durations inside each function's [p0, p100], the window (whole minutes)
  * and time-scale semantics, sampling (top-k), uniform spacing keeping every count, and
  * bad rows as file:line errors; the count fast paths give what strtoull
- * gives (every count as written, the same stream).  On ../shared/traces when present: the
+ * gives (every count as written, the same stream), the decimal fast path
+ * what strtod gives (each duration bit for bit).  On ../shared/traces when present: the
  * 500-function InVitro sample replays completely (arrivals = the sum of
  * its minute columns) through `simsrv run`-equivalent World runs with
  * conservation, and twice identically.
@@ -547,5 +548,56 @@ Test(azure2019, count_fast_paths_read_what_strtoull_reads)
                           st[form][i].fn == st[0][i].fn,
                       "form %d's arrival %d differs from the plain one", form,
                       i);
+    }
+}
+
+/* The durations' decimal fast path reads what strtod reads: each kept
+ * function's seven percentiles are one string, so every drawn duration is
+ * that string's double (less a millisecond's 1e-3), bit for bit -- plain
+ * decimals of up to 15 digits (the fast path: a tenth, fifteen digits, a
+ * leading point, a trailing one, 2.675 of the rounding puzzles) and an
+ * exponent and a sixteen-digit one (strtod's). */
+Test(azure2019, duration_decimals_read_as_strtod_reads)
+{
+    static const char *const v[2][4] = {
+        {"0.1", "123.456789012345", ".5", "7."},
+        {"2.675", "1e2", "0.3000000000000001", "1500"}};
+    static const char *const id[4] = {"appA,fA1", "appA,fA2", "appC,fC1",
+                                      "appC,fC2"};
+    char dir[1024], path[1100];
+    support_tmpdir("az19-dec", dir, sizeof dir);
+    for (int set = 0; set < 2; set++) {
+        snprintf(path, sizeof path, "%s/dur%d.csv", dir, set);
+        FILE *fp = fopen(path, "w");
+        cr_assert_not_null(fp);
+        fputs("HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,"
+              "percentile_Average_0,percentile_Average_1,"
+              "percentile_Average_25,percentile_Average_50,"
+              "percentile_Average_75,percentile_Average_99,"
+              "percentile_Average_100\n",
+              fp);
+        for (int f = 0; f < 4; f++) {
+            fprintf(fp, "o,%s,1,1,1,1", id[f]);
+            for (int k = 0; k < 7; k++)
+                fprintf(fp, ",%s", v[set][f]);
+            fputc('\n', fp);
+        }
+        fclose(fp);
+        Az19Spec s = mini();
+        snprintf(s.durations, sizeof s.durations, "%s", path);
+        Az19 *a = open_ok(&s);
+        cr_assert_eq(az19_stats(a)->kept, 4);
+        gsl_rng *r = rng_create(1, 0, RNG_ARRIVALS, 0);
+        double t, dur;
+        int fn, n = 0;
+        while (az19_next(a, r, &t, &dur, &fn)) {
+            double want = strtod(v[set][fn], NULL) * 1e-3;
+            cr_assert(dur == want, "fn %d ('%s'): %.17g s, strtod %.17g s",
+                      fn, v[set][fn], dur, want);
+            n++;
+        }
+        cr_assert_eq(n, 85);
+        gsl_rng_free(r);
+        az19_close(a);
     }
 }
