@@ -4,11 +4,17 @@
  * Files are read through zlib (plain or gzip) one line at a time into a
  * growing buffer capped at AZ_MAX_LINE.  Joins use 64-bit FNV-1a hashes of
  * the id strings in open-addressing tables (ids are 64-hex-digit HMACs; a
- * collision among 10^5 ids has probability ~10^-10).
+ * collision among 10^5 ids has probability ~10^-10).  A day's row is 1,440
+ * counts, mostly "0" for most functions, so the split and the counts have
+ * fast paths that take four zero minutes at once and parse plain digits by
+ * hand, as do the durations' plain decimals; anything else (signs,
+ * spaces, exponents, long or bad numbers) goes through strtoull or strtod
+ * as before, which word every error.
  */
 #include "azure2019.h"
 
 #include <errno.h>
+#include <float.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,10 +33,12 @@
 #define NPCT 7
 /* arrivals ahead whose function record is fetched (util/prefetch.h) */
 #define AZ_PREFETCH_AHEAD 16
-/* the minute sort's digits (sort_by_time) */
+/* the minute sort (sort_by_time): two 11-bit digits of a coarse key, then
+ * runs of one coarse key of up to FINE_RUN by insertion */
 #define RADIX_BITS 11
 #define RADIX_SIZE (1u << RADIX_BITS)
-#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
+#define RADIX_DIGITS 2
+#define FINE_RUN 32
 
 static const double pct_p[NPCT] = {0, 0.01, 0.25, 0.5, 0.75, 0.99, 1};
 static const char *const pct_col[NPCT] = {
@@ -43,6 +51,7 @@ typedef struct Csv {
     const char *path;
     char *line;
     size_t cap;
+    size_t len; /* bytes of the current line, its NUL not counted */
     long lineno;
     int n; /* fields of the current line */
     char *f[AZ_MAX_COLS];
@@ -114,6 +123,43 @@ static void csv_close(Csv *c)
     c->line = NULL;
 }
 
+/* Splits the line at its commas into c->f.  One pass over the bytes: a
+ * day's row is 1,440 fields of a digit or two, where a strchr call per
+ * field costs more than the field. */
+static int split_fields(Csv *c, Err *err)
+{
+    char *p = c->line, **f = c->f; /* locals: the byte stores alias all */
+    const char *end = c->line + c->len;
+    int n = 0;
+    f[n++] = p;
+    for (; *p != '\0'; p++) {
+        /* four zero minutes at once, where the line and the column limit
+         * have room: the same fields as byte by byte */
+        while (end - p >= 8 && n + 4 <= AZ_MAX_COLS &&
+               memcmp(p, ",0,0,0,0", 8) == 0) {
+            for (int k = 0; k < 8; k += 2) {
+                p[k] = '\0';
+                f[n++] = p + k + 1;
+            }
+            p += 8;
+        }
+        if (*p == '\0')
+            break;
+        if (*p != ',')
+            continue;
+        if (n == AZ_MAX_COLS) {
+            c->n = n;
+            return err_set(err, SIM_EINPUT, c->path,
+                           "line %ld: more than %d columns", c->lineno,
+                           AZ_MAX_COLS);
+        }
+        *p = '\0';
+        f[n++] = p + 1;
+    }
+    c->n = n;
+    return 1;
+}
+
 /* Next line split at commas: 1, 0 at the end, < 0 on error. */
 static int csv_next(Csv *c, Err *err)
 {
@@ -161,21 +207,8 @@ static int csv_next(Csv *c, Err *err)
         len -= 3;
         memmove(c->line, c->line + 3, len + 1);
     }
-    c->n = 0;
-    char *p = c->line;
-    for (;;) {
-        if (c->n == AZ_MAX_COLS)
-            return err_set(err, SIM_EINPUT, c->path,
-                           "line %ld: more than %d columns", c->lineno,
-                           AZ_MAX_COLS);
-        c->f[c->n++] = p;
-        char *comma = strchr(p, ',');
-        if (comma == NULL)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return 1;
+    c->len = len;
+    return split_fields(c, err);
 }
 
 static int col_index(const Csv *c, const char *name)
@@ -217,8 +250,48 @@ static int check_width(const Csv *c, int width, Err *err)
 
 /* ---- numbers --------------------------------------------------------- */
 
+/* A plain decimal of at most 15 digits ("12", "0.25", ".5", "3."), the
+ * durations' every field: its value in *out and 1, else 0 (then num's
+ * strtod reads it, and words the error).  The same double as strtod: the
+ * digits make an integer below 2^53, exact, and one division by an exact
+ * power of ten rounds once, to nearest, as strtod does -- where doubles
+ * are evaluated as doubles (FLT_EVAL_METHOD 0). */
+static int plain_decimal(const char *s, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+    static const double pow10[16] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,
+                                     1e6, 1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15};
+    uint64_t m = 0;
+    int digits = 0, frac = -1; /* digits after the point, -1 before one */
+    const char *p = s;
+    for (;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (++digits > 15)
+                return 0;
+            m = 10 * m + (uint64_t)(*p - '0');
+            frac += frac >= 0;
+        } else if (*p == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            break;
+        }
+    }
+    if (*p != '\0' || digits == 0)
+        return 0;
+    *out = (double)m / pow10[frac > 0 ? frac : 0];
+    return 1;
+#else
+    (void)s;
+    (void)out;
+    return 0;
+#endif
+}
+
 static int num(const Csv *c, int col, const char *what, double *out, Err *err)
 {
+    if (plain_decimal(c->f[col], out))
+        return 0;
     char *end;
     errno = 0;
     double v = strtod(c->f[col], &end);
@@ -229,6 +302,25 @@ static int num(const Csv *c, int col, const char *what, double *out, Err *err)
                        c->lineno, col + 1, what, c->f[col]);
     *out = v;
     return 0;
+}
+
+/* A count of one to nine plain digits, the trace's every field: its value
+ * in *out and its length, else 0 (then count's strtoull decides, and
+ * words the error). */
+static int plain_count(const char *s, uint32_t *out)
+{
+    if (s[0] == '0' && s[1] == '\0') { /* most minutes of most functions */
+        *out = 0;
+        return 1;
+    }
+    uint32_t v = 0;
+    int k = 0;
+    for (; k < 9 && s[k] >= '0' && s[k] <= '9'; k++)
+        v = 10 * v + (uint32_t)(s[k] - '0');
+    if (k == 0 || s[k] != '\0' || v > AZ_MAX_MINUTE_COUNT)
+        return 0;
+    *out = v;
+    return k;
 }
 
 static int count(const Csv *c, int col, uint32_t *out, Err *err)
@@ -388,6 +480,9 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
         goto done;
     }
     a->st.minutes = a->n_min;
+    int adjacent = 1; /* the minute columns follow each other */
+    for (uint32_t j = 1; j < a->n_min; j++)
+        adjacent &= mcol[j] == mcol[0] + (int)j;
     int width = c.n;
     size_t fcap = 1024;
     a->fn = xmalloc(fcap * sizeof *a->fn);
@@ -398,10 +493,26 @@ static int read_invocations(Az19 *a, const Durations *d, const Memory *mem,
         Fn f = {0};
         f.app = keymap_hash1(c.f[ca]);
         f.first = sg->n;
+        const char *at = c.f[mcol[0]], *end = c.line + c.len + 1;
         for (uint32_t j = 0; j < a->n_min; j++) {
+            /* four zero minutes at once ("0" and its NUL, four times) */
+            while (adjacent && j + 4 <= a->n_min && end - at >= 8 &&
+                   memcmp(at, "0\0" "0\0" "0\0" "0\0", 8) == 0) {
+                j += 4;
+                at += 8;
+            }
+            if (j == a->n_min)
+                break;
+            /* adjacent minute columns: the field after the last one's NUL */
+            const char *s = adjacent ? at : c.f[mcol[j]];
             uint32_t v = 0;
-            if ((rc = count(&c, mcol[j], &v, err)) < 0)
-                goto done;
+            int len = plain_count(s, &v);
+            if (len == 0) {
+                if ((rc = count(&c, mcol[j], &v, err)) < 0)
+                    goto done;
+                len = (int)strlen(s);
+            }
+            at = s + len + 1;
             if (v == 0)
                 continue;
             if (sg->n == sg->cap) {
@@ -640,13 +751,37 @@ static uint64_t time_bits(const Arr *x)
     return k;
 }
 
+/* The coarse key of x: its time's bits above `shift`, less lo's. */
+static uint32_t coarse_key(const Arr *x, uint64_t lo, int shift)
+{
+    return (uint32_t)((time_bits(x) - lo) >> shift);
+}
+
+/* Stable insertion sort by time, for the short runs. */
+static void insertion_by_time(Arr *b, size_t n)
+{
+    for (size_t p = 1; p < n; p++) {
+        Arr x = b[p];
+        uint64_t k = time_bits(&x);
+        size_t q = p;
+        for (; q > 0 && time_bits(&b[q - 1]) > k; q--)
+            b[q] = b[q - 1];
+        b[q] = x;
+    }
+}
+
 /* Sorts the minute's arrivals by (time, function).  They were made in
- * function order, so a stable sort by time alone is enough: an LSD radix
- * sort on the time's bits, 11 bits a pass (six digits), with every digit's
- * counts taken in one read of the data and the passes skipped where every
- * key has the same digit (the sign and exponent, within one minute): five
- * passes, each one read and one write.  Ten times fewer operations than
- * qsort's comparisons at 10^5 arrivals a minute; small minutes use qsort. */
+ * function order, so a stable sort by time alone is enough.  The times'
+ * bits order like the times (t >= 0); a slice's span of bits is cut to a
+ * 22-bit coarse key, (bits - lowest) >> shift, and an LSD radix sort on
+ * it -- two 11-bit passes, each one read and one write, a pass skipped
+ * where every key has the same digit -- leaves the arrivals in coarse
+ * order, made order within a key.  Each run of one coarse key is then
+ * sorted by its times: by insertion (stable) up to FINE_RUN, by qsort on
+ * (time, function) beyond -- the same order, as the run is in function
+ * order.  Runs are a few arrivals (a slice has at most ~2^20 over 2^22
+ * keys) but for equal times, which insertion leaves in place.  Small
+ * minutes use qsort. */
 static void sort_by_time(Az19 *a)
 {
     size_t n = a->buf_n;
@@ -662,19 +797,28 @@ static void sort_by_time(Az19 *a)
     }
     if (a->radix_count == NULL)
         a->radix_count = xmalloc(RADIX_DIGITS * sizeof *a->radix_count);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = time_bits(&a->buf[i]);
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    int shift = 0;
+    while (((hi - lo) >> shift) >> (RADIX_DIGITS * RADIX_BITS) != 0)
+        shift++;
     size_t(*count)[RADIX_SIZE] = a->radix_count;
     memset(count, 0, RADIX_DIGITS * sizeof *count);
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = time_bits(&a->buf[i]);
-        for (int d = 0; d < RADIX_DIGITS; d++)
-            count[d][(k >> (d * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+        uint32_t k = coarse_key(&a->buf[i], lo, shift);
+        count[0][k & (RADIX_SIZE - 1)]++;
+        count[1][k >> RADIX_BITS]++;
     }
-    uint64_t k0 = time_bits(&a->buf[0]);
+    uint32_t k0 = coarse_key(&a->buf[0], lo, shift);
     Arr *src = a->buf, *dst = a->tmp;
     for (int d = 0; d < RADIX_DIGITS; d++) {
-        int shift = d * RADIX_BITS;
+        int dshift = d * RADIX_BITS;
         size_t *c = count[d];
-        if (c[(k0 >> shift) & (RADIX_SIZE - 1)] == n)
+        if (c[(k0 >> dshift) & (RADIX_SIZE - 1)] == n)
             continue; /* every key has this digit */
         size_t pos = 0;
         for (unsigned b = 0; b < RADIX_SIZE; b++) {
@@ -683,8 +827,8 @@ static void sort_by_time(Az19 *a)
             pos += m;
         }
         for (size_t i = 0; i < n; i++)
-            dst[c[(time_bits(&src[i]) >> shift) & (RADIX_SIZE - 1)]++] =
-                src[i];
+            dst[c[(coarse_key(&src[i], lo, shift) >> dshift) &
+                  (RADIX_SIZE - 1)]++] = src[i];
         Arr *t = src;
         src = dst;
         dst = t;
@@ -695,6 +839,15 @@ static void sort_by_time(Az19 *a)
         size_t c = a->tmp_cap;
         a->tmp_cap = a->buf_cap;
         a->buf_cap = c;
+    }
+    for (size_t i = 0, j; i < n; i = j) { /* each run of one coarse key */
+        uint32_t k = coarse_key(&a->buf[i], lo, shift);
+        for (j = i + 1; j < n && coarse_key(&a->buf[j], lo, shift) == k; j++)
+            ;
+        if (j - i <= FINE_RUN)
+            insertion_by_time(a->buf + i, j - i);
+        else
+            qsort(a->buf + i, j - i, sizeof *a->buf, by_time);
     }
 }
 

@@ -9,7 +9,9 @@
  * (k + 1/2) 60 / c, time order, memory split within an app (300 MB / 2),
  * durations inside each function's [p0, p100], the window (whole minutes)
  * and time-scale semantics, sampling (top-k), uniform spacing keeping every count, and
- * bad rows as file:line errors.  On ../shared/traces when present: the
+ * bad rows as file:line errors; the count fast paths give what strtoull
+ * gives (every count as written, the same stream), the decimal fast path
+ * what strtod gives (each duration bit for bit).  On ../shared/traces when present: the
  * 500-function InVitro sample replays completely (arrivals = the sum of
  * its minute columns) through `simsrv run`-equivalent World runs with
  * conservation, and twice identically.
@@ -435,4 +437,167 @@ Test(azure2019, huge_window_bounds_clamp_to_the_trace)
     a = open_ok(&s);
     cr_assert_eq(az19_stats(a)->invocations, total);
     az19_close(a);
+}
+
+/* ---- the count fast paths against strtoull -------------------------------
+ * Three functions with durations (fA1, fA2, fC1) over 37 minutes, counts
+ * 1..997 in runs between runs of six or more zero minutes at shifting
+ * offsets (and fC1 silent for its first 17 minutes): written plainly (the
+ * digit parser, four zero minutes at once, adjacent minute columns),
+ * every count as "+N" (each field through strtoull), and plainly with a
+ * non-minute column inside the minutes (each minute by its own column).
+ * All three must give every (function, minute) count as written and the
+ * same arrival stream, bit for bit, in (time, function) order: minutes of
+ * over 256 arrivals, so the radix sort orders them (equal times across
+ * functions at the minutes' middles). */
+#define FP_MINUTES 37
+
+static int fp_count(int f, int m)
+{
+    if (((m + 2 * f) / 6) % 2 == 0 || (f == 2 && m < 17))
+        return 0;
+    return 1 + (m * 37 + f * 101) % 997;
+}
+
+static void fp_write(const char *path, int form)
+{
+    static const char *const id[3] = {"appA,fA1", "appA,fA2", "appC,fC1"};
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs("HashOwner,HashApp,HashFunction,Trigger", fp);
+    for (int m = 1; m <= FP_MINUTES; m++)
+        fprintf(fp, m == 11 && form == 2 ? ",Region,%d" : ",%d", m);
+    fputc('\n', fp);
+    for (int f = 0; f < 3; f++) {
+        fprintf(fp, "o,%s,http", id[f]);
+        for (int m = 0; m < FP_MINUTES; m++)
+            fprintf(fp, m == 10 && form == 2 ? ",eu,%d"
+                        : form == 1           ? ",+%d"
+                                              : ",%d",
+                    fp_count(f, m));
+        fputc('\n', fp);
+    }
+    fclose(fp);
+}
+
+typedef struct FpArrival {
+    double t, dur;
+    int fn;
+} FpArrival;
+
+/* The stream of form `form`, checked against fp_count; its length. */
+static int fp_stream(const char *dir, int form, FpArrival *out, int cap)
+{
+    Az19Spec s = mini();
+    snprintf(s.invocations, sizeof s.invocations, "%s/inv%d.csv", dir,
+             form % 3);
+    if (form == 3) /* form 0's file, uniform spacing: the sort on random times */
+        s.spacing = AZ_UNIFORM;
+    else
+        fp_write(s.invocations, form);
+    Az19 *a = open_ok(&s);
+    cr_assert_eq(az19_stats(a)->kept, 3);
+    gsl_rng *r = rng_create(1, 0, RNG_ARRIVALS, 0);
+    static int seen[3][FP_MINUTES];
+    memset(seen, 0, sizeof seen);
+    int n = 0;
+    FpArrival x;
+    while (az19_next(a, r, &x.t, &x.dur, &x.fn)) {
+        cr_assert(n < cap);
+        /* the minute sort's order: by time, then by function */
+        cr_assert(n == 0 || out[n - 1].t < x.t ||
+                      (out[n - 1].t == x.t && out[n - 1].fn <= x.fn),
+                  "form %d: arrival %d (%.17g s, fn %d) after (%.17g s, fn "
+                  "%d)",
+                  form, n, x.t, x.fn, out[n - 1].t, out[n - 1].fn);
+        seen[x.fn][(int)(x.t / 60)]++;
+        out[n++] = x;
+    }
+    for (int f = 0; f < 3; f++)
+        for (int m = 0; m < FP_MINUTES; m++)
+            cr_assert_eq(seen[f][m], fp_count(f, m),
+                         "form %d: fn %d minute %d: %d arrivals, %d written",
+                         form, f, m, seen[f][m], fp_count(f, m));
+    gsl_rng_free(r);
+    az19_close(a);
+    return n;
+}
+
+Test(azure2019, count_fast_paths_read_what_strtoull_reads)
+{
+    char dir[1024];
+    support_tmpdir("az19-fast", dir, sizeof dir);
+    enum { CAP = 40000 };
+    static FpArrival st[4][CAP];
+    int n[4];
+    for (int form = 0; form < 4; form++)
+        n[form] = fp_stream(dir, form, st[form], CAP);
+    int want = 0;
+    for (int f = 0; f < 3; f++)
+        for (int m = 0; m < FP_MINUTES; m++)
+            want += fp_count(f, m);
+    printf("count fast paths: %d arrivals in each form, %d written\n", n[0],
+           want);
+    cr_assert_eq(n[0], want);
+    cr_assert_eq(n[3], want);
+    for (int form = 1; form < 3; form++) {
+        cr_assert_eq(n[form], n[0]);
+        for (int i = 0; i < n[0]; i++)
+            cr_assert(st[form][i].t == st[0][i].t &&
+                          st[form][i].dur == st[0][i].dur &&
+                          st[form][i].fn == st[0][i].fn,
+                      "form %d's arrival %d differs from the plain one", form,
+                      i);
+    }
+}
+
+/* The durations' decimal fast path reads what strtod reads: each kept
+ * function's seven percentiles are one string, so every drawn duration is
+ * that string's double (less a millisecond's 1e-3), bit for bit -- plain
+ * decimals of up to 15 digits (the fast path: a tenth, fifteen digits, a
+ * leading point, a trailing one, 2.675 of the rounding puzzles) and an
+ * exponent and a sixteen-digit one (strtod's). */
+Test(azure2019, duration_decimals_read_as_strtod_reads)
+{
+    static const char *const v[2][4] = {
+        {"0.1", "123.456789012345", ".5", "7."},
+        {"2.675", "1e2", "0.3000000000000001", "1500"}};
+    static const char *const id[4] = {"appA,fA1", "appA,fA2", "appC,fC1",
+                                      "appC,fC2"};
+    char dir[1024], path[1100];
+    support_tmpdir("az19-dec", dir, sizeof dir);
+    for (int set = 0; set < 2; set++) {
+        snprintf(path, sizeof path, "%s/dur%d.csv", dir, set);
+        FILE *fp = fopen(path, "w");
+        cr_assert_not_null(fp);
+        fputs("HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,"
+              "percentile_Average_0,percentile_Average_1,"
+              "percentile_Average_25,percentile_Average_50,"
+              "percentile_Average_75,percentile_Average_99,"
+              "percentile_Average_100\n",
+              fp);
+        for (int f = 0; f < 4; f++) {
+            fprintf(fp, "o,%s,1,1,1,1", id[f]);
+            for (int k = 0; k < 7; k++)
+                fprintf(fp, ",%s", v[set][f]);
+            fputc('\n', fp);
+        }
+        fclose(fp);
+        Az19Spec s = mini();
+        snprintf(s.durations, sizeof s.durations, "%s", path);
+        Az19 *a = open_ok(&s);
+        cr_assert_eq(az19_stats(a)->kept, 4);
+        gsl_rng *r = rng_create(1, 0, RNG_ARRIVALS, 0);
+        double t, dur;
+        int fn, n = 0;
+        while (az19_next(a, r, &t, &dur, &fn)) {
+            double want = strtod(v[set][fn], NULL) * 1e-3;
+            cr_assert(dur == want, "fn %d ('%s'): %.17g s, strtod %.17g s",
+                      fn, v[set][fn], dur, want);
+            n++;
+        }
+        cr_assert_eq(n, 85);
+        gsl_rng_free(r);
+        az19_close(a);
+    }
 }
