@@ -266,14 +266,18 @@ WorkloadSpec support_trace(const char *tag, const double *t_s,
     return wl;
 }
 
-int support_step_checked(World *w, SimTime horizon, const char *what)
+int support_run_checked(const RunConfig *rc, const char *what,
+                        RunResult *out)
 {
     char msg[256];
     int n = 0;
-    while (sim_step(world_sim(w), horizon)) {
+    World *w = world_create(rc);
+    while (sim_step(world_sim(w), rc->horizon)) {
         n++;
         cr_assert_eq(world_check(w, msg, sizeof msg), 0, "%s, event %d: %s",
                      what, n, msg);
     }
+    world_finish(w, out);
+    world_destroy(w);
     return n;
 }

@@ -49,9 +49,10 @@ RunConfig support_config(const AltSpec *alt, const WorkloadSpec *wl,
 /* Arrivals at rate r0 from 0 and r1 from at_s on (workload "steps"). */
 WorkloadSpec support_steps(double r0, double at_s, double r1);
 
-/* Steps w to `horizon`, asserting world_check after every event (a failure
- * names `what` and the event); returns the events stepped. */
-int support_step_checked(World *w, SimTime horizon, const char *what);
+/* Runs rc once, asserting world_check after every event (a failure names
+ * `what` and the event), into *out; returns the events stepped. */
+int support_run_checked(const RunConfig *rc, const char *what,
+                        RunResult *out);
 
 /* Runs one replication. */
 RunResult support_run(const AltSpec *alt, const WorkloadSpec *wl,

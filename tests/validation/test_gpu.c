@@ -170,11 +170,8 @@ static RunResult run_seen(const AltSpec *alt, const WorkloadSpec *wl,
     RunConfig rc = support_config(alt, wl, horizon_s, 1);
     rc.observe = observe;
     rc.observe_ctx = seen;
-    World *w = world_create(&rc);
-    support_step_checked(w, rc.horizon, "hand-worked run");
     RunResult res;
-    world_finish(w, &res);
-    world_destroy(w);
+    support_run_checked(&rc, "hand-worked run", &res);
     return res;
 }
 
@@ -305,13 +302,10 @@ Test(gpu, conservation_after_every_event_random_scenarios)
             alt.prov[1].count = (int)gsl_rng_uniform_int(r, 4);
         }
         RunConfig rc = support_config(&alt, &wl, 300, (uint64_t)sc);
-        World *w = world_create(&rc);
         char what[32];
         snprintf(what, sizeof what, "scenario %d", sc);
-        events_checked += support_step_checked(w, rc.horizon, what);
         RunResult res;
-        world_finish(w, &res);
-        world_destroy(w);
+        events_checked += support_run_checked(&rc, what, &res);
         cr_assert_eq(res.v[MET_arrivals], res.v[MET_completed] +
                                               res.v[MET_rejected] +
                                               res.v[MET_timed_out] +

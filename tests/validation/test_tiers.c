@@ -527,13 +527,10 @@ Test(tiers, bytes_conserved_after_every_event_random_scenarios)
         alt.keepalive.keepalive_s = uni(r, 0, 30);
         WorkloadSpec wl = support_poisson(uni(r, 0.5, 10));
         RunConfig rc = support_config(&alt, &wl, 300, (uint64_t)sc);
-        World *w = world_create(&rc);
         char what[32];
         snprintf(what, sizeof what, "scenario %d", sc);
-        events += support_step_checked(w, rc.horizon, what);
         RunResult res;
-        world_finish(w, &res);
-        world_destroy(w);
+        events += support_run_checked(&rc, what, &res);
         starts[TIER_REMOTE] += res.v[MET_starts_remote];
         starts[TIER_SSD] += res.v[MET_starts_ssd];
         starts[TIER_DRAM] += res.v[MET_starts_dram];
