@@ -209,7 +209,9 @@ typedef struct SrvFn {
                              own index), and that checkpoint's bytes */
     int64_t ckpt_bytes;
     InstHeap route;       /* routing other than most-recent: the instances
-                             on avail_od, by creation (or unordered) */
+                             on avail_od, unordered (random), or by
+                             creation (newest, oldest) with, besides, some
+                             that left it since (see avail_touch) */
 } SrvFn;
 
 struct SrvPool {
@@ -565,8 +567,13 @@ static void avail_touch(SrvPool *s, Instance *inst)
         int on = inst->list == l;
         if (on && inst->ord_pos < 0)
             heap_push(&f->route, inst);
-        else if (!on && inst->ord_pos >= 0)
+        else if (!on && inst->ord_pos >= 0 && s->routing == ROUTE_RANDOM)
             heap_remove(&f->route, inst);
+        /* (by creation, one that leaves avail_od stays in the heap until
+         * pick_warm finds it on top: many come back first -- newest
+         * routing takes the top instance, often idle again by the next
+         * arrival -- and then neither a removal nor a push is paid; the
+         * key, its id, never changes) */
     }
 }
 
@@ -1222,18 +1229,24 @@ static Instance *warm_slot(const SrvFn *f)
 }
 
 /* The warm instance a request of f takes, or NULL: a provisioned one (most
- * recently used first), else an on-demand one by the routing rule.  O(1);
- * random draws only when there is a choice. */
+ * recently used first), else an on-demand one by the routing rule.  O(1),
+ * besides dropping what avail_touch left on top of a by-creation heap
+ * (each removal paid once); random draws only when there is a choice. */
 static Instance *pick_warm(SrvPool *s, SrvFn *f)
 {
     if (f->avail_pc.head != NULL || s->routing == ROUTE_MOST_RECENT)
         return warm_slot(f);
-    const InstHeap *h = &f->route;
-    if (h->n == 0)
-        return NULL;
-    if (s->routing == ROUTE_RANDOM && h->n > 1)
+    InstHeap *h = &f->route;
+    if (s->routing == ROUTE_RANDOM) {
+        if (h->n == 0)
+            return NULL;
+        if (h->n == 1)
+            return h->v[0].inst;
         return h->v[gsl_rng_uniform_int(s->r_route, (unsigned long)h->n)].inst;
-    return h->v[0].inst;
+    }
+    while (h->n > 0 && h->v[0].inst->list != &f->avail_od)
+        heap_remove(h, h->v[0].inst); /* left lazily by avail_touch */
+    return h->n > 0 ? h->v[0].inst : NULL;
 }
 
 static void waiting_add(SrvPool *s, SrvFn *f)

@@ -84,3 +84,45 @@ Test(routing, random_is_one_of_the_two_and_reproducible)
     cr_assert(seen[0] > 0 && seen[1] > 0, "random: %d x 3 starts, %d x 2",
               seen[0], seen[1]);
 }
+
+/*
+ * Instances taken under newest or oldest routing stay in the by-creation
+ * order until a later request finds them on top (avail_touch,
+ * pick_warm): the request at 8 s below must drop two busy instances
+ * there and take the third.  Requests at 0, 0.1, 0.2, 0.3 s (1 s each)
+ * start A, B, C, D, idle from 1.0..1.3 s.  Newest: D at 2 s (until 7),
+ * C at 2.5 s and B at 3 s (10 s each); D is idle again at 7 and taken
+ * at 7.5 s (5 s); at 8 s D and B are busy on top and A (idle since 1 s,
+ * kept until 9 s) takes the request warm.  Oldest, the mirror: A, B, C,
+ * then A again, and at 8 s A and C are busy on top and D takes it.  Both:
+ * 4 starts, 4 cold requests of 9; taking a busy instance or starting a
+ * fifth would show.
+ */
+static RunResult run_busy_on_top(RoutingKind routing)
+{
+    static const double t_s[] = {0, 0.1, 0.2, 0.3, 2, 2.5, 3, 7.5, 8};
+    static const double dur_s[] = {1, 1, 1, 1, 5, 10, 10, 5, 0.1};
+    AltSpec alt = support_alt(1.0, 0.0);
+    alt.keepalive.keepalive_s = 8;
+    alt.routing = routing;
+    WorkloadSpec wl = support_trace("busy-on-top", t_s, dur_s, 9);
+    RunResult res = support_run(&alt, &wl, 60, 1, 0);
+    cr_assert_eq(res.v[MET_completed], 9);
+    return res;
+}
+
+Test(routing, newest_passes_over_busy_instances_left_on_top)
+{
+    RunResult res = run_busy_on_top(ROUTE_NEWEST);
+    cr_assert_eq(res.v[MET_cold_starts], 4, "%g starts",
+                 res.v[MET_cold_starts]);
+    cr_assert_float_eq(res.v[MET_cold_pct], 100.0 * 4 / 9, 1e-12);
+}
+
+Test(routing, oldest_passes_over_busy_instances_left_on_top)
+{
+    RunResult res = run_busy_on_top(ROUTE_OLDEST);
+    cr_assert_eq(res.v[MET_cold_starts], 4, "%g starts",
+                 res.v[MET_cold_starts]);
+    cr_assert_float_eq(res.v[MET_cold_pct], 100.0 * 4 / 9, 1e-12);
+}
