@@ -3,8 +3,9 @@
  *
  * Pins: pop and peek order is (t, prio, insertion sequence) for any
  * interleaving of pushes, peeks and pops, including many equal times and
- * priorities and pushes before the last event popped.  Does not pin
- * the heap's internal layout or its growth policy.
+ * priorities, pushes before the last event popped and times across all
+ * 64 bits.  Does not pin the heap's internal layout or its growth
+ * policy.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -44,25 +45,35 @@ Test(evq, equal_times_pop_in_schedule_order)
     evq_destroy(q);
 }
 
-Test(evq, matches_sorted_array_oracle_on_random_operations)
+/* A push's time: near the clock (0..999 us ahead, one in ten up to 300 us
+ * behind), or, wide, up to 2^62 us ahead with every bit length equally
+ * likely, so every radix-16 level and digit is used. */
+static SimTime next_time(SimTime now, int wide)
 {
-    /* 200,000 operations, times drawn from a small range so that ties in
-     * time and in priority are frequent (about 1 in 50).  A third of the
-     * operations also peek (which may move the radix heap's `last` past
-     * the clock, so later pushes fall before it), and one push in ten is
-     * up to 300 us before the last event popped: the queue's order must
-     * hold for any push order, not only a simulation's. */
-    srand(2385);
+    if (!wide)
+        return now + rand() % 1000 - (rand() % 10 == 0 ? 300 : 0);
+    uint64_t r = ((uint64_t)(unsigned)rand() << 31) ^ (unsigned)rand();
+    r = (r << 31) ^ (unsigned)rand();
+    int bits = rand() % 63;
+    SimTime ahead = bits == 0 ? 0 : (SimTime)(r & (((uint64_t)1 << bits) - 1));
+    return ahead < INT64_MAX - now ? now + ahead : now;
+}
+
+/* `ops` random pushes (55%), pops, peeks (a third of the steps) and a
+ * drain, each pop and peek checked against a sorted array. */
+static void against_oracle(unsigned seed, int ops, int wide)
+{
+    srand(seed);
     Evq *q = evq_create(2); /* forces many regrowths */
     size_t cap = 1 << 18, n = 0;
     OracleEv *o = malloc(cap * sizeof *o);
     uint64_t seq = 0;
     uint32_t tag = 0;
     SimTime now = 0;
-    for (int op = 0; op < 200000; op++) {
+    for (int op = 0; op < ops; op++) {
         int do_push = n == 0 || (rand() % 100) < 55;
         if (do_push) {
-            SimTime t = now + rand() % 1000 - (rand() % 10 == 0 ? 300 : 0);
+            SimTime t = next_time(now, wide);
             unsigned prio = (unsigned)(rand() % 4);
             uint64_t s = evq_push(q, t, prio, tag, NULL, 0);
             cr_assert_eq(s, seq, "sequence numbers count pushes");
@@ -100,6 +111,24 @@ Test(evq, matches_sorted_array_oracle_on_random_operations)
     cr_assert_null(evq_peek(q));
     free(o);
     evq_destroy(q);
+}
+
+Test(evq, matches_sorted_array_oracle_on_random_operations)
+{
+    /* 200,000 operations, times drawn from a small range so that ties in
+     * time and in priority are frequent (about 1 in 50).  Peeks may move
+     * the radix heap's `last` past the clock, so later pushes fall before
+     * it, and one push in ten is up to 300 us before the last event
+     * popped: the queue's order must hold for any push order, not only a
+     * simulation's. */
+    against_oracle(2385, 200000, 0);
+}
+
+Test(evq, matches_the_oracle_across_all_64_bits_of_time)
+{
+    /* Delays of every bit length up to 2^62 us: buckets at all sixteen
+     * levels, across the used-mask's words. */
+    against_oracle(7, 100000, 1);
 }
 
 Test(evq, peek_shows_the_least_without_removing_it)
