@@ -123,14 +123,6 @@ static inline int lowest_used(const Evq *q)
     return 64 * w + lowest_bit(q->used[w]);
 }
 
-static inline int any_used(const Evq *q)
-{
-    uint64_t any = 0;
-    for (int w = 0; w < USED_WORDS; w++)
-        any |= q->used[w];
-    return any != 0;
-}
-
 static void bucket_grow(Bucket *b, size_t hint)
 {
     b->cap = b->cap ? 2 * b->cap : hint;
@@ -270,7 +262,7 @@ static void refill(Evq *q)
 static Bucket *least(Evq *q)
 {
     if (q->b[0].n == 0) {
-        if (!any_used(q))
+        if (q->n == 0) /* (every event is in bucket 0 or a used one) */
             return NULL;
         refill(q);
     }
