@@ -36,6 +36,15 @@
  * inter-event time), and it makes the queue right for any push order:
  * monotone pushes are only what makes it fast.
  *
+ * Warming.  A refill of the lowest bucket knows the next events due: when
+ * they are few (at most 256) and many are pending, each is shown once to
+ * the owner's hint (evq_set_warm), which asks for what its handler will
+ * read.  With 10^5 requests in service an event's request and then the
+ * request's instance are both out of cache, the second found only through
+ * the first; asked for hundreds of events ahead, both have arrived when
+ * the event is popped.  A bucket filled by a warmed refill is marked, so
+ * its events are not shown again as they move further down.
+ *
  * Records are stored by value in per-bucket arrays that grow by doubling
  * and never shrink, so a run that reached its peak allocates nothing more.
  */
@@ -44,6 +53,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "../util/prefetch.h"
 #include "../util/xalloc.h"
 
 #define DIGIT_BITS 4
@@ -51,6 +61,15 @@
 #define NLEVELS (64 / DIGIT_BITS)        /* levels of a 64-bit time */
 #define NBUCKETS (1 + NLEVELS * FANOUT)  /* the heap, then (level, digit) */
 #define USED_WORDS ((NBUCKETS + 63) / 64)
+/* A refilled bucket of at most EVQ_WARM_NEAR events is what comes due
+ * next: its events are shown to evq_set_warm's hint, unless fewer than
+ * EVQ_WARM_MIN events are pending (their objects then stay in cache, and
+ * the hint is only instructions).  With 2 * 10^5 requests in service, 256
+ * gave 119 ns per event, 64 gave 122, 16 gave 152, none 183
+ * (bench_serverless live 2e5, one sitting): a few events ahead is too
+ * late for a load that needs another first. */
+#define EVQ_WARM_NEAR 256
+#define EVQ_WARM_MIN 8192
 
 typedef struct Bucket {
     Event *a;
@@ -63,10 +82,15 @@ struct Evq {
                            b[1 + level * FANOUT + digit] plain arrays of
                            those after it */
     uint64_t used[USED_WORDS]; /* bit i set iff bucket i >= 1 is non-empty */
+    uint64_t warmed[USED_WORDS]; /* bit i: bucket i's events came from a
+                                    refill whose events were warmed (so
+                                    they are not warmed again) */
     SimTime last;       /* bucket indices are relative to this time */
     size_t n;           /* events held */
     size_t cap_hint;    /* initial capacity of a bucket */
     uint64_t seq;       /* next insertion sequence */
+    EvqWarm warm;       /* evq_set_warm's hint, or NULL */
+    void *warm_ctx;
 };
 
 static inline int highest_bit(uint64_t x) /* x != 0 */
@@ -243,6 +267,17 @@ static void refill(Evq *q)
     Bucket *src = &q->b[i];
     q->used[i / 64] &= ~((uint64_t)1 << (i % 64));
     SimTime m = src->min;
+    int was_warm = (q->warmed[i / 64] >> (i % 64)) & 1;
+    q->warmed[i / 64] &= ~((uint64_t)1 << (i % 64));
+    int warm_now = q->warm != NULL && !was_warm &&
+                   src->n <= EVQ_WARM_NEAR && q->n >= EVQ_WARM_MIN;
+    if (warm_now) {
+        /* the objects first, all at once: the hint reads them */
+        for (size_t k = 0; k < src->n; k++)
+            PREFETCH(src->a[k].obj);
+        for (size_t k = 0; k < src->n; k++)
+            q->warm(q->warm_ctx, &src->a[k]);
+    }
     q->last = m;
     for (size_t k = 0; k < src->n; k++) {
         int j = bucket_of(src->a[k].t, m);
@@ -252,6 +287,8 @@ static void refill(Evq *q)
         } else {
             bucket_append(&q->b[j], &src->a[k], q->cap_hint);
             mark_used(q, j);
+            if (warm_now || was_warm)
+                q->warmed[j / 64] |= (uint64_t)1 << (j % 64);
         }
     }
     src->n = 0;
@@ -287,12 +324,18 @@ const Event *evq_peek(Evq *q)
 
 size_t evq_size(const Evq *q) { return q->n; }
 
+void evq_set_warm(Evq *q, EvqWarm warm, void *ctx)
+{
+    q->warm = warm;
+    q->warm_ctx = ctx;
+}
+
 void evq_clear(Evq *q)
 {
     for (int i = 0; i < NBUCKETS; i++)
         q->b[i].n = 0;
     for (int w = 0; w < USED_WORDS; w++)
-        q->used[w] = 0;
+        q->used[w] = q->warmed[w] = 0;
     q->last = 0;
     q->n = 0;
 }

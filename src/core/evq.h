@@ -41,6 +41,19 @@ const Event *evq_peek(Evq *q);
 
 size_t evq_size(const Evq *q);
 
+/* A hint that ev comes due soon: it may ask for the memory ev's handler
+ * will read (util/prefetch.h) and must change nothing.  ev is valid only
+ * during the call. */
+typedef void (*EvqWarm)(void *ctx, const Event *ev);
+
+/* When a refill finds that the next events due are few (the lowest
+ * non-empty bucket holds at most 256) among many pending (8,192 or more),
+ * `warm` sees each of them once before they are popped, up to a few
+ * hundred events ahead: time enough for a load that depends on another
+ * (an event's request, then the request's instance) to arrive.  NULL
+ * turns it off (the default). */
+void evq_set_warm(Evq *q, EvqWarm warm, void *ctx);
+
 /* Removes every event (the sequence counter keeps counting). */
 void evq_clear(Evq *q);
 

@@ -37,6 +37,11 @@ Sim *sim_create(SimHandler handler, void *model)
     return sim;
 }
 
+void sim_set_warm(Sim *sim, SimWarm warm)
+{
+    evq_set_warm(sim->q, warm, sim->model);
+}
+
 void sim_destroy(Sim *sim)
 {
     if (sim == NULL)

@@ -27,6 +27,13 @@ typedef void (*SimHandler)(void *model, Sim *sim, const Event *ev);
 
 /* `model` is borrowed and passed back to the handler. */
 Sim *sim_create(SimHandler handler, void *model);
+
+/* A hint that ev comes due soon (evq.h, evq_set_warm): the model may ask
+ * for the memory its handler will read, and must change nothing. */
+typedef void (*SimWarm)(void *model, const Event *ev);
+
+/* Sets (or, with NULL, clears) the model's warm hint. */
+void sim_set_warm(Sim *sim, SimWarm warm);
 void sim_destroy(Sim *sim);
 
 SimTime sim_now(const Sim *sim);

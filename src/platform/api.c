@@ -190,6 +190,7 @@ const PlatformOps platform_api = {
     .handle = api_handle,
     .queued = api_queued,
     .prefetch = NULL,
+    .warm = NULL,
     .check = NULL,
     .warmup = api_warmup,
     .close = NULL,

@@ -654,6 +654,7 @@ const PlatformOps platform_knative = {
     .handle = kn_handle,
     .queued = kn_queued,
     .prefetch = NULL,
+    .warm = NULL,
     .check = kn_check,
     .warmup = kn_warmup,
     .close = kn_close,

@@ -49,6 +49,10 @@ typedef struct PlatformOps {
     /* Hints that change nothing: a request for function fn_next arrives
      * next, one for fn_ahead after it.  May be NULL. */
     void (*prefetch)(const void *st, int fn_next, int fn_ahead);
+    /* Hints that change nothing: ev (one of its kinds, or a DONE of its
+     * request) comes due within a few events (core/sim.h, SimWarm).
+     * May be NULL. */
+    void (*warm)(const void *st, const Event *ev);
     /* Checks its invariants: 0, or -1 with a message.  May be NULL. */
     int (*check)(const void *st, char *msg, size_t size);
     /* The warm-up point has come: costs count from here. */

@@ -390,6 +390,7 @@ const PlatformOps platform_queue = {
     .handle = queue_handle,
     .queued = queue_queued,
     .prefetch = NULL,
+    .warm = NULL,
     .check = queue_check,
     .warmup = queue_warmup,
     .close = NULL,

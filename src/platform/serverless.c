@@ -1819,6 +1819,26 @@ static void srv_prefetch(const void *st, int fn_next, int fn_ahead)
     warm_fn(&s->fn[fn_ahead]);
 }
 
+/* ev comes due within a few events: its instance's hot lines (a DONE's
+ * is read through its request, which the world's check read already) and
+ * its function's. */
+static void srv_warm(const void *st, const Event *ev)
+{
+    const SrvPool *s = st;
+    if (!worth_prefetch(s))
+        return;
+    const Instance *inst = NULL;
+    if (ev->kind == EV_DONE) {
+        const Request *req = ev->obj;
+        inst = req->inst;
+        warm_fn(&s->fn[req->fn]);
+    } else if (ev->kind == EV_EXPIRE || ev->kind == EV_READY) {
+        inst = ev->obj;
+    }
+    if (inst != NULL)
+        warm_instance(s, inst);
+}
+
 static void srv_route(void *st, Request *req)
 {
     SrvPool *s = st;
@@ -2491,6 +2511,7 @@ const PlatformOps platform_serverless = {
     .handle = srv_handle,
     .queued = srv_queued,
     .prefetch = srv_prefetch,
+    .warm = srv_warm,
     .check = srv_check,
     .warmup = srv_warmup,
     .close = NULL,

@@ -976,6 +976,7 @@ const PlatformOps platform_vm = {
     .handle = vm_handle,
     .queued = vm_queued,
     .prefetch = NULL,
+    .warm = NULL,
     .check = NULL,
     .warmup = vm_warmup,
     .close = vm_close,

@@ -448,6 +448,39 @@ static void dispatch(World *w, const Event *ev)
     }
 }
 
+/* The component that handles ev of w's (untagged) kinds, or NULL: the
+ * world's own kinds, and a stale DONE (its request may be pooled again,
+ * even by another world). */
+static const WorldComponent *owner_of(const World *w, const Event *ev)
+{
+    if (ev->kind == EV_DONE) {
+        const Request *req = ev->obj;
+        if (ev->epoch != req->done_epoch || req->comp >= w->n_comp)
+            return NULL;
+        return &w->comp[req->comp];
+    }
+    if (ev->kind < EV_NKINDS && w->owner[ev->kind] < w->n_comp)
+        return &w->comp[w->owner[ev->kind]];
+    return NULL;
+}
+
+/* The Sim's warm hint: ev comes due soon; its component may ask for what
+ * its handler reads. */
+static void warm(void *model, const Event *ev)
+{
+    World *w = model;
+    uint32_t tag = ev->kind >> WORLD_TAG_SHIFT;
+    if (tag != 0) {
+        Event e = *ev;
+        e.kind &= ((uint32_t)1 << WORLD_TAG_SHIFT) - 1;
+        warm(w->sub[tag - 1], &e);
+        return;
+    }
+    const WorldComponent *c = owner_of(w, ev);
+    if (c != NULL && c->ops->warm != NULL)
+        c->ops->warm(c->state, ev);
+}
+
 static void handle(void *model, Sim *sim, const Event *ev)
 {
     World *w = model;
@@ -526,6 +559,7 @@ World *world_create(const RunConfig *rc)
     w->alt = a;
     w->root = w;
     w->sim = sim_create(handle, w);
+    sim_set_warm(w->sim, warm);
     w->m = metrics_create(rc->slo);
     w->m->windows = rc->ts_interval > 0;
     metrics_llm_slo(w->m, rc->slo_ttft, rc->slo_tpot);

@@ -4,10 +4,13 @@
  * Pins: pop and peek order is (t, prio, insertion sequence) for any
  * interleaving of pushes, peeks and pops, including many equal times and
  * priorities, pushes before the last event popped and times across all
- * 64 bits.  Does not pin the heap's internal layout or its growth
- * policy.
+ * 64 bits; and that the warm hint sees an event at most once, never after
+ * it was popped, most events before they are popped when many are pending,
+ * and none when few are.  Does not pin the heap's internal layout or its
+ * growth policy.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "core/evq.h"
@@ -142,4 +145,74 @@ Test(evq, peek_shows_the_least_without_removing_it)
     cr_assert_eq(evq_size(q), 0);
     cr_assert_null(evq_peek(q));
     evq_destroy(q);
+}
+
+/* ---- warming (evq_set_warm) ------------------------------------------- */
+
+typedef struct WarmRec {
+    int warmed;    /* times the hint saw it */
+    int popped;    /* 1 once popped */
+    int seen_late; /* the hint saw it after it was popped */
+} WarmRec;
+
+static void count_warm(void *ctx, const Event *ev)
+{
+    (*(uint64_t *)ctx)++;
+    WarmRec *r = ev->obj;
+    if (r->popped)
+        r->seen_late = 1;
+    r->warmed++;
+}
+
+/* A hold model with `pending` events: pop the least, push one at its time
+ * plus an exponential increment of mean 1000 us; `holds` times.  Returns
+ * the hint's calls; *warmed_popped counts popped events the hint saw. */
+static uint64_t warm_hold(int pending, int holds, int *warmed_popped)
+{
+    int total = pending + holds;
+    WarmRec *rec = calloc((size_t)total, sizeof *rec);
+    cr_assert_not_null(rec);
+    uint64_t calls = 0;
+    Evq *q = evq_create(16);
+    evq_set_warm(q, count_warm, &calls);
+    srand(7);
+    int next = 0;
+    for (; next < pending; next++)
+        evq_push(q, 1 + rand() % 1000000, 0, 1, &rec[next], 0);
+    *warmed_popped = 0;
+    Event ev;
+    for (int h = 0; h < holds; h++) {
+        cr_assert(evq_pop(q, &ev));
+        WarmRec *r = ev.obj;
+        r->popped = 1;
+        *warmed_popped += r->warmed > 0;
+        double u = (rand() + 1.0) / ((double)RAND_MAX + 2.0);
+        evq_push(q, ev.t + 1 + (SimTime)(-1000.0 * log(u)), 0, 1,
+                 &rec[next++], 0);
+    }
+    for (int i = 0; i < total; i++) {
+        cr_assert_leq(rec[i].warmed, 1, "event %d was shown %d times", i,
+                      rec[i].warmed);
+        cr_assert_eq(rec[i].seen_late, 0, "event %d shown after its pop",
+                     i);
+    }
+    evq_destroy(q);
+    free(rec);
+    return calls;
+}
+
+Test(evq, warm_shows_most_events_once_before_they_are_popped)
+{
+    int warmed_popped;
+    uint64_t calls = warm_hold(20000, 200000, &warmed_popped);
+    cr_log_info("warm: %llu calls, %d of 200000 popped events shown first",
+                (unsigned long long)calls, warmed_popped);
+    cr_assert_gt(warmed_popped, 190000);
+}
+
+Test(evq, warm_is_silent_with_few_events_pending)
+{
+    int warmed_popped;
+    cr_assert_eq(warm_hold(8000, 50000, &warmed_popped), 0);
+    cr_assert_eq(warmed_popped, 0);
 }
