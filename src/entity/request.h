@@ -5,10 +5,16 @@
  * exactly one outcome.  Latency = finish - arrival = queue wait + cold-start
  * wait + service time.  A request is cold iff it waited for an instance
  * start.  Requests come from the platform's pool; the struct is plain data.
+ *
+ * Layout: three cache lines (the pool puts it on a line of its own).  What
+ * a DONE's warm hint reads -- its instance, function, epoch and component
+ * -- and the flags an ending reads first come in line 0, which the event
+ * queue asks for before the hint runs (core/evq.c, Warming).
  */
 #ifndef SIM_ENTITY_REQUEST_H
 #define SIM_ENTITY_REQUEST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/time.h"
@@ -37,23 +43,6 @@ typedef enum ReqOutcome {
 typedef struct Request {
     struct Request *next;      /* FIFO links (function queue, start waiters) */
     struct Instance *inst;     /* the instance serving or starting for it */
-    struct Vm *vm;             /* the VM serving it or whose queue holds it */
-    struct KnPod *pod;         /* the Knative pod serving it */
-    double u_service;          /* service-time quantile, drawn at arrival */
-    SimTime given_us;          /* service time given by a trace, or -1 */
-    int32_t prompt_tokens;     /* from an LLM trace, or -1 */
-    int32_t output_tokens;     /* from an LLM trace, or -1 */
-    int32_t tokens_out_done;   /* output tokens produced so far (the llm
-                                  executor counts them; 0 elsewhere) */
-    SimTime first_token_us;    /* when its first output token was sampled
-                                  (llm executor), or -1 = none */
-    uint64_t id;               /* arrival sequence number */
-    SimTime arrival;           /* us */
-    SimTime bound_at;          /* when bound to a starting instance, or -1 */
-    SimTime start;             /* service start, us; -1 before */
-    SimTime service_us;        /* warm service time, set when placed */
-    SimTime run_us;            /* what it occupies its slot for, once started */
-    SimTime init_billed_us;    /* INIT time billed with this request */
     uint32_t fn;               /* function index */
     uint32_t done_epoch;       /* epoch of its live DONE event (VM serves
                                   number them; 0 elsewhere); a DONE with
@@ -80,6 +69,23 @@ typedef struct Request {
     uint8_t parts_done;        /* a pipeline: bit k = stage k completed */
     uint8_t parts_entered;     /* ... bit k = stage k begun */
     uint8_t parts_live;        /* ... its branches not ended yet */
+    struct Vm *vm;             /* the VM serving it or whose queue holds it */
+    struct KnPod *pod;         /* the Knative pod serving it */
+    double u_service;          /* service-time quantile, drawn at arrival */
+    SimTime given_us;          /* service time given by a trace, or -1 */
+    int32_t prompt_tokens;     /* from an LLM trace, or -1 */
+    int32_t output_tokens;     /* from an LLM trace, or -1 */
+    int32_t tokens_out_done;   /* output tokens produced so far (the llm
+                                  executor counts them; 0 elsewhere) */
+    SimTime first_token_us;    /* when its first output token was sampled
+                                  (llm executor), or -1 = none */
+    uint64_t id;               /* arrival sequence number */
+    SimTime arrival;           /* us */
+    SimTime bound_at;          /* when bound to a starting instance, or -1 */
+    SimTime start;             /* service start, us; -1 before */
+    SimTime service_us;        /* warm service time, set when placed */
+    SimTime run_us;            /* what it occupies its slot for, once started */
+    SimTime init_billed_us;    /* INIT time billed with this request */
     struct Request *parent;    /* a branch (one stage's copy of a pipeline
                                   request): the request; else NULL */
     SimTime origin;            /* arrival at the top World (a sub-world
@@ -89,6 +95,10 @@ typedef struct Request {
                                   NULL: out of line, so that a request is
                                   3 cache lines (world_seq_get) */
 } Request;
+
+_Static_assert(offsetof(Request, parts_live) < 64 && sizeof(Request) <= 192,
+               "a request's instance, function, epoch and flags are in its "
+               "first line, and it spans three (Layout)");
 
 
 #endif
