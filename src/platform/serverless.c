@@ -1832,7 +1832,9 @@ static void srv_warm(const void *st, const Event *ev)
         const Request *req = ev->obj; /* (its line 0 is here) */
         inst = req->inst;
         warm_fn(&s->fn[req->fn]);
-        PREFETCH((const char *)req + 64); /* its times, for the ending */
+        /* its times, for the ending, and the line only the next
+         * arrival's reuse of it writes (the pool clears all three) */
+        PREFETCH((const char *)req + 64);
         PREFETCH((const char *)req + 128);
     } else if (ev->kind == EV_EXPIRE || ev->kind == EV_READY) {
         inst = ev->obj;
