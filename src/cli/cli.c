@@ -361,7 +361,7 @@ static int run_scenario(const Streams *s, const RunOpts *o)
     Err err;
     err_clear(&err);
     Scenario sc;
-    ScenarioOverrides ov = {o->seed, o->replications, o->models_dir, NULL};
+    ScenarioOverrides ov = {o->seed, o->replications, o->models_dir, NULL, 0};
     if (scenario_load(o->file, &ov, &sc, &err) < 0)
         return cli_fail(&st, &err);
 

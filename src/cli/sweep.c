@@ -322,15 +322,18 @@ static void buf_printf(Buf *b, const char *fmt, ...)
     }
 }
 
-/* The points' scenarios while their cells run.  A point is built when
+/* The points' scenarios while their cells run.  A small sweep's points
+ * were kept by sweep_load, which checked them (plan->points_held: all of
+ * them), and are used as they are.  Otherwise a point is built when
  * its first cell of this run starts and freed when its last one ends.
  * Cells start in index order, point after point, so the cells started are
  * a prefix of the list: a point is held only while one of its cells is in
  * flight or it straddles the prefix's end -- at most threads + 1 points
- * besides point 0 (the plan's), some 50 KB each, never all of a
- * 10^6-point grid -- and each point is built once per run.  Building shares the plan's pricing catalog, hence the critical
- * section; a failure (a file changed since the sweep was checked) is kept
- * and its cells are not run. */
+ * besides point 0 (the plan's), some 100 KB each, never all of a
+ * 10^6-point grid -- and each point is built once per run.  Building
+ * shares the plan's pricing catalog (and may replace it), hence the
+ * critical section; a failure (a file changed since the sweep was
+ * checked) is kept and its cells are not run. */
 typedef struct Points {
     Scenario **sc; /* [n_points]: held points, NULL otherwise */
     int *left;     /* [n_points]: cells of the point still to run */
@@ -356,11 +359,20 @@ static void points_fini(Points *pts)
     free(pts->left);
 }
 
+/* sweep_load's check of the points, on the run's threads (every point is
+ * built once to check it: a tenth of a small sweep's time, serial). */
+static void each_parallel(int from, int to, SweepBody body, void *ctx)
+{
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = from; i < to; i++)
+        body(ctx, i);
+}
+
 static const Scenario *point_acquire(const SweepPlan *plan, Points *pts,
                                      int p)
 {
-    if (p == 0)
-        return &plan->points[0];
+    if (p < plan->points_held) /* kept since sweep_load checked it */
+        return &plan->points[p];
     const Scenario *sc;
 #pragma omp critical(sweep_points)
     {
@@ -382,9 +394,9 @@ static const Scenario *point_acquire(const SweepPlan *plan, Points *pts,
     return sc;
 }
 
-static void point_release(Points *pts, int p)
+static void point_release(const SweepPlan *plan, Points *pts, int p)
 {
-    if (p == 0)
+    if (p < plan->points_held)
         return;
 #pragma omp critical(sweep_points)
     {
@@ -442,9 +454,10 @@ static double cell_work(const SweepPlan *plan, int cell)
 
 /* ---- merge -------------------------------------------------------- */
 
+/* Orders the merge's row references by cell, then alternative. */
 static int cmp_row(const void *x, const void *y)
 {
-    const SweepRow *a = x, *b = y;
+    const RowRef *a = x, *b = y;
     if (a->cell != b->cell)
         return (a->cell > b->cell) - (a->cell < b->cell);
     return (a->alt > b->alt) - (a->alt < b->alt);
@@ -490,7 +503,8 @@ static int shard_cursor_point(void *cursor, int p, SweepRow *out, Err *err)
 {
     ShardCursor *c = cursor;
     const SweepPlan *plan = c->src->plan;
-    int per = plan->replications * plan->points[0].n_alt;
+    int n_alt = plan->points[0].n_alt;
+    int per = plan->replications * n_alt;
     const RowRef *ref = &c->src->rows->r[(size_t)p * (size_t)per];
     for (int i = 0; i < per; i++, ref++) {
         const char *path = c->src->files[ref->file];
@@ -504,12 +518,19 @@ static int shard_cursor_point(void *cursor, int p, SweepRow *out, Err *err)
                            strerror(errno));
         ssize_t got = getline(&c->line, &c->cap, *fp);
         c->pos[ref->file] = ref->off + (got > 0 ? got : 0);
-        memset(&out[i], 0, sizeof out[i]);
-        if (got <= 0 || parse_row(plan, c->line, &out[i]) < 0 ||
-            out[i].cell != ref->cell || out[i].alt != ref->alt)
+        /* each row goes where its own cell and alternative put it in
+         * the point's (replication, alternative) order */
+        SweepRow row;
+        memset(&row, 0, sizeof row);
+        int slot = -1;
+        if (got > 0 && parse_row(plan, c->line, &row) == 0 &&
+            row.cell == ref->cell && row.alt == ref->alt)
+            slot = (row.cell - p * plan->replications) * n_alt + row.alt;
+        if (slot < 0 || slot >= per)
             return err_set(err, SIM_EINPUT, path,
                            "changed while it was merged (byte %ld)",
                            ref->off);
+        out[slot] = row;
     }
     return 0;
 }
@@ -909,7 +930,9 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     Err err;
     err_clear(&err);
     SweepPlan plan;
-    if (sweep_load(file, NULL, &plan, &err) < 0)
+    if (threads > 0)
+        omp_set_num_threads(threads);
+    if (sweep_load_each(file, NULL, each_parallel, &plan, &err) < 0)
         return cli_fail(&st, &err);
     char dir[1024], path[1200], head[256];
     if (dir_arg != NULL)
@@ -991,8 +1014,6 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         fprintf(out, "%s\n", note);
     }
 
-    if (threads > 0)
-        omp_set_num_threads(threads);
     const char *stop_env = getenv("SIMSRV_TEST_STOP_AFTER_CELLS");
     int stop_after = stop_env ? atoi(stop_env) : -1;
     Progress prog;
@@ -1008,7 +1029,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         int point = todo[i] / plan.replications;
         const Scenario *sc = point_acquire(&plan, &pts, point);
         uint64_t cell_events = sc ? run_cell(&plan, sc, todo[i], &b) : 0;
-        point_release(&pts, point);
+        point_release(&plan, &pts, point);
 #pragma omp critical(sweep_write)
         {
             if (b.n > 0)

@@ -2783,7 +2783,8 @@ static int scenario_from_tree(const char *path, cJSON *root,
             rc = -SIM_EINPUT;
             goto fail;
         }
-        if (ov != NULL && ov->catalog_cache != NULL) {
+        if (ov != NULL && ov->catalog_cache != NULL &&
+            !ov->catalog_cache_fixed) {
             catalog_close(*ov->catalog_cache);
             *ov->catalog_cache = cat; /* the caller closes it */
         } else {

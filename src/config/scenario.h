@@ -51,6 +51,9 @@ typedef struct ScenarioOverrides {
     Catalog **catalog_cache; /* if not NULL: a parsed catalog reused by
                                 every scenario loaded with these overrides
                                 (a sweep's points); the caller closes it */
+    int catalog_cache_fixed; /* 1: the cache is only read (loads may run at
+                                once): a scenario of another catalog parses
+                                its own instead of replacing it */
 } ScenarioOverrides;
 
 int scenario_load(const char *path, const ScenarioOverrides *ov,

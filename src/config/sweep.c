@@ -304,7 +304,9 @@ struct SweepSource {
     ScenarioOverrides pov;      /* pov.catalog_cache = &cache */
 };
 
-int sweep_point_load(const SweepPlan *plan, int p, Scenario *sc, Err *err)
+/* Point p's scenario, loaded with the overrides pov. */
+static int point_load(const SweepPlan *plan, int p,
+                      const ScenarioOverrides *pov, Scenario *sc, Err *err)
 {
     struct SweepSource *src = plan->src;
     cJSON *tree = cJSON_Duplicate(src->base, 1);
@@ -323,8 +325,7 @@ int sweep_point_load(const SweepPlan *plan, int p, Scenario *sc, Err *err)
     cJSON_Delete(tree);
     Err perr;
     err_clear(&perr);
-    int rc = scenario_load_text(plan->scenario_path, text, &src->pov, sc,
-                                &perr);
+    int rc = scenario_load_text(plan->scenario_path, text, pov, sc, &perr);
     free(text);
     if (rc < 0) {
         char line[900];
@@ -334,6 +335,15 @@ int sweep_point_load(const SweepPlan *plan, int p, Scenario *sc, Err *err)
     }
     return 0;
 }
+
+int sweep_point_load(const SweepPlan *plan, int p, Scenario *sc, Err *err)
+{
+    return point_load(plan, p, &plan->src->pov, sc, err);
+}
+
+/* The points' scenarios are kept from the check to the run when they
+ * take at most this much memory together. */
+#define SWEEP_HOLD_BYTES (32.0 * 1024 * 1024)
 
 /* A scenario's expected arrivals in one run, known before it runs: the
  * trace's rows in its window, or the mean rate over the arrival window. */
@@ -363,11 +373,98 @@ static double point_work(const Scenario *sc)
 int sweep_load(const char *path, const ScenarioOverrides *ov,
                SweepPlan *plan, Err *err)
 {
-    return sweep_load_text(path, NULL, ov, plan, err);
+    return sweep_load_text_each(path, NULL, ov, NULL, plan, err);
+}
+
+int sweep_load_each(const char *path, const ScenarioOverrides *ov,
+                    SweepFor each, SweepPlan *plan, Err *err)
+{
+    return sweep_load_text_each(path, NULL, ov, each, plan, err);
 }
 
 int sweep_load_text(const char *path, const char *sweep_text,
                     const ScenarioOverrides *ov, SweepPlan *plan, Err *err)
+{
+    return sweep_load_text_each(path, sweep_text, ov, NULL, plan, err);
+}
+
+/* Checking the points past 0, each on its own (at once, with a SweepFor):
+ * a point's outcome goes to its own entries only.  The catalog cache is
+ * only read meanwhile. */
+typedef struct PointCheck {
+    SweepPlan *plan;
+    ScenarioOverrides pov; /* the plan's, its cache fixed */
+    signed char *bad;      /* [n_points]: 1 the point fails to load, 2 it
+                              changes the alternatives */
+    int *cols;             /* [n_points]: scenario_columns */
+} PointCheck;
+
+static void check_point(void *ctx, int p)
+{
+    PointCheck *pc = ctx;
+    const Scenario *p0 = &pc->plan->points[0];
+    Scenario pt;
+    Err err;
+    err_clear(&err);
+    if (point_load(pc->plan, p, &pc->pov, &pt, &err) < 0) {
+        pc->bad[p] = 1;
+        return;
+    }
+    int same = pt.n_alt == p0->n_alt;
+    for (int a = 0; same && a < p0->n_alt; a++)
+        same = strcmp(pt.alt[a].name, p0->alt[a].name) == 0;
+    pc->plan->work[p] = point_work(&pt);
+    pc->cols[p] = scenario_columns(&pt);
+    pc->bad[p] = same ? 0 : 2;
+    if (p < pc->plan->points_held)
+        pc->plan->points[p] = pt; /* kept for the runner */
+    else
+        scenario_free(&pt);
+}
+
+static void each_serial(int from, int to, SweepBody body, void *ctx)
+{
+    for (int i = from; i < to; i++)
+        body(ctx, i);
+}
+
+/* Points 1.. checked by `each`; the error is the lowest failing point's,
+ * as a serial check would report it. */
+static int check_points(SweepPlan *plan, SweepFor each, Err *err)
+{
+    int n = plan->n_points;
+    PointCheck pc = {plan, plan->src->pov, xcalloc((size_t)n, 1),
+                     xcalloc((size_t)n, sizeof(int))};
+    pc.pov.catalog_cache_fixed = 1;
+    (each != NULL ? each : each_serial)(1, n, check_point, &pc);
+    int rc = 0;
+    for (int p = 1; p < n && rc == 0; p++) {
+        plan->llm |= pc.cols[p];
+        if (pc.bad[p] == 1) {
+            Scenario pt; /* again, for its message */
+            rc = point_load(plan, p, &pc.pov, &pt, err);
+            if (rc == 0) { /* (a file changed meanwhile) */
+                scenario_free(&pt);
+                rc = err_set(err, SIM_EINPUT, plan->path,
+                             "point %d: a file it reads changed while the "
+                             "sweep was checked",
+                             p);
+            }
+        } else if (pc.bad[p] == 2) {
+            rc = err_set(err, SIM_EINPUT, plan->path,
+                         "point %d changes the alternatives' names or number "
+                         "(every point must compare the same alternatives)",
+                         p);
+        }
+    }
+    free(pc.bad);
+    free(pc.cols);
+    return rc;
+}
+
+int sweep_load_text_each(const char *path, const char *sweep_text,
+                         const ScenarioOverrides *ov, SweepFor each,
+                         SweepPlan *plan, Err *err)
 {
     static const char *const keys[] = {"name", "scenario", "replications",
                                        "grid", "zip", "points", "notes",
@@ -424,7 +521,7 @@ int sweep_load_text(const char *path, const char *sweep_text,
                              base_text),
                        SIMSRV_VERSION);
     /* every point shares one parsed pricing catalog */
-    src->pov = (ScenarioOverrides){-1, 0, NULL, NULL};
+    src->pov = (ScenarioOverrides){-1, 0, NULL, NULL, 0};
     if (ov != NULL)
         src->pov = *ov;
     src->pov.catalog_cache = &src->cache;
@@ -433,40 +530,33 @@ int sweep_load_text(const char *path, const char *sweep_text,
     for (int i = 0; i < plan->n_params; i++) /* point 0's; the rest once */
         plan->value[i] = cJSON_PrintUnformatted(src->vals[i]); /* checked */
     /* Point 0 is held (the alternatives' names and count); every other
-     * point is built, checked and freed here, and built again by the
-     * runner when its cells run: memory does not grow with the points'
-     * scenarios (some 50 KB each). */
+     * point is built and checked here.  If all of them fit in
+     * SWEEP_HOLD_BYTES they are kept for the runner; else each is freed
+     * and built again when its cells run, so that memory does not grow
+     * with the points' scenarios (some 100 KB each). */
     plan->points = xcalloc(1, sizeof *plan->points);
     plan->replications = (int)reps; /* 0: the scenario's, after point 0 */
     if ((rc = sweep_point_load(plan, 0, &plan->points[0], err)) < 0)
         goto done;
     plan->points_held = 1;
+    if ((double)plan->n_points *
+            (double)(sizeof(Scenario) +
+                     (size_t)plan->points[0].n_alt * sizeof(AltSpec)) <=
+        SWEEP_HOLD_BYTES) {
+        plan->points = xrealloc(plan->points,
+                                (size_t)plan->n_points * sizeof *plan->points);
+        memset(plan->points + 1, 0,
+               (size_t)(plan->n_points - 1) * sizeof *plan->points);
+        plan->points_held = plan->n_points;
+    }
     if ((rc = check_size(&c, root, plan, ov)) < 0)
         goto done;
     for (int i = plan->n_params; i < plan->n_points * plan->n_params; i++)
         plan->value[i] = cJSON_PrintUnformatted(src->vals[i]);
     plan->work = xcalloc((size_t)plan->n_points, sizeof *plan->work);
     plan->work[0] = point_work(&plan->points[0]);
-    const Scenario *p0 = &plan->points[0];
-    plan->llm = scenario_columns(p0);
-    for (int p = 1; p < plan->n_points; p++) {
-        Scenario pt;
-        if ((rc = sweep_point_load(plan, p, &pt, err)) < 0)
-            goto done;
-        int same = pt.n_alt == p0->n_alt;
-        for (int a = 0; same && a < p0->n_alt; a++)
-            same = strcmp(pt.alt[a].name, p0->alt[a].name) == 0;
-        plan->work[p] = point_work(&pt);
-        plan->llm |= scenario_columns(&pt);
-        scenario_free(&pt);
-        if (!same) {
-            rc = err_set(err, SIM_EINPUT, path,
-                         "point %d changes the alternatives' names or number "
-                         "(every point must compare the same alternatives)",
-                         p);
-            goto done;
-        }
-    }
+    plan->llm = scenario_columns(&plan->points[0]);
+    rc = check_points(plan, each, err);
 done:
     free(base_text);
     if (rc < 0)

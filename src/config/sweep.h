@@ -32,10 +32,12 @@ typedef struct SweepPlan {
     char param[SWEEP_MAX_PARAMS][128]; /* JSON paths */
     int n_points;
     char **value;              /* [point * n_params + i]: JSON text, owned */
-    Scenario *points;          /* point 0, validated (owned): the others
-                                  are checked by sweep_load and built again
-                                  by sweep_point_load when they run */
-    int points_held;           /* entries of points to free (0 or 1) */
+    Scenario *points;          /* the points validated (owned): point 0,
+                                  or all when they fit in 32 MB; the
+                                  others are checked by sweep_load and
+                                  built again by sweep_point_load when
+                                  they run */
+    int points_held;           /* entries of points (1 or n_points) */
     double *work;              /* [n_points]: a cell's expected arrivals x
                                   runs, + 1 a run (the progress line) */
     struct SweepSource *src;   /* what builds the points (sweep.c) */
@@ -47,14 +49,29 @@ typedef struct SweepPlan {
 } SweepPlan;
 
 /* Reads, expands and validates a sweep.  One-line errors name the sweep
- * file and the point, or the scenario problem the point causes. */
+ * file and the point, or the scenario problem the point causes (the
+ * lowest such point). */
 int sweep_load(const char *path, const ScenarioOverrides *ov,
                SweepPlan *plan, Err *err);
+
+/* Runs body(ctx, i) for every i in [from, to), in any order, possibly
+ * several at once: the sweep driver's threads check the points. */
+typedef void (*SweepBody)(void *ctx, int i);
+typedef void (*SweepFor)(int from, int to, SweepBody body, void *ctx);
+
+/* sweep_load with the points (past point 0) checked by `each` (NULL: one
+ * after another).  The plan and the error are the same whatever `each`
+ * does. */
+int sweep_load_each(const char *path, const ScenarioOverrides *ov,
+                    SweepFor each, SweepPlan *plan, Err *err);
 /* The same for a sweep held in memory (`text`, copied); `path` names it in
  * messages and is where a relative "scenario" is found from.  NULL text
  * reads the file at `path` (sweep_load). */
 int sweep_load_text(const char *path, const char *text,
                     const ScenarioOverrides *ov, SweepPlan *plan, Err *err);
+int sweep_load_text_each(const char *path, const char *text,
+                         const ScenarioOverrides *ov, SweepFor each,
+                         SweepPlan *plan, Err *err);
 void sweep_free(SweepPlan *plan);
 
 /* Builds point p's scenario into *sc (the caller frees it with

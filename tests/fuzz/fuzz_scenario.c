@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
     char path[PATH_MAX];
     fuzz_write("scenarios/fuzz.json", data, n, path, sizeof path);
-    ScenarioOverrides ov = {-1, 0, NULL, NULL};
+    ScenarioOverrides ov = {-1, 0, NULL, NULL, 0};
     Scenario sc;
     Err err;
     err_clear(&err);

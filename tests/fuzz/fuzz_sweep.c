@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         return 0;
     char path[PATH_MAX];
     fuzz_write("scenarios/fuzz-sweep.json", data, n, path, sizeof path);
-    ScenarioOverrides ov = {-1, 0, NULL, NULL};
+    ScenarioOverrides ov = {-1, 0, NULL, NULL, 0};
     SweepPlan plan;
     Err err;
     err_clear(&err);

@@ -401,24 +401,26 @@ Test(bounds, a_changed_digit_is_refused_by_merge_and_resume)
 
 /* ---- a sweep holds a few points' scenarios, not all ------------------- */
 
-/* 40 points x 3 replications on 2 threads: at most threads + 1 = 3 points
- * are held at once (the runner's test hook prints the most), and the
- * plan itself holds point 0 alone. */
-Test(bounds, a_sweep_holds_at_most_threads_plus_one_points)
+/* A sweep of n_points points of one small alternative (slo_ms 100, 101,
+ * ...) x reps replications, run on 2 threads: how many points the plan
+ * keeps, and the most the runner held at once (its test hook). */
+static void sweep_holding(const char *name, int n_points, int reps,
+                          int *plan_held, int *run_held)
 {
     char path[1200], sweep[1200], out[1100];
-    base_scenario("points-held",
+    base_scenario(name,
                   "\"horizon_s\": 30, \"timeseries_interval_s\": 0, "
                   "\"workload\": {\"type\": \"poisson\", \"rate_per_s\": "
                   "1.5}, \"alternatives\": [{\"name\": \"a\", \"memory_mb\": "
                   "512}]",
                   path, sizeof path);
     snprintf(sweep, sizeof sweep, "%s/sweep.json", sw_dir);
-    char grid[1024];
-    int n = snprintf(grid, sizeof grid, "{\"scenario\": \"base.json\", "
-                                        "\"replications\": 3, \"grid\": "
-                                        "{\"slo_ms\": [");
-    for (int i = 0; i < 40; i++)
+    char grid[8192];
+    int n = snprintf(grid, sizeof grid,
+                     "{\"scenario\": \"base.json\", \"replications\": %d, "
+                     "\"grid\": {\"slo_ms\": [",
+                     reps);
+    for (int i = 0; i < n_points; i++)
         n += snprintf(grid + n, sizeof grid - (size_t)n, "%s%d",
                       i ? ", " : "", 100 + i);
     snprintf(grid + n, sizeof grid - (size_t)n, "]}}");
@@ -427,8 +429,8 @@ Test(bounds, a_sweep_holds_at_most_threads_plus_one_points)
     Err err;
     err_clear(&err);
     cr_assert_eq(sweep_load(sweep, NULL, &plan, &err), 0, "%s", err.msg);
-    cr_assert_eq(plan.n_points, 40);
-    cr_assert_eq(plan.points_held, 1);
+    cr_assert_eq(plan.n_points, n_points);
+    *plan_held = plan.points_held;
     sweep_free(&plan);
     snprintf(out, sizeof out, "%s/out", sw_dir);
     setenv("SIMSRV_TEST_POINTS_HELD", "1", 1);
@@ -438,8 +440,31 @@ Test(bounds, a_sweep_holds_at_most_threads_plus_one_points)
     int rc = run_err(8, argv, msg, sizeof msg);
     unsetenv("SIMSRV_TEST_POINTS_HELD");
     cr_assert_eq(rc, 0, "%s", msg);
-    int held = -1;
-    cr_assert_eq(sscanf(msg, "points held at once: %d", &held), 1, "%s", msg);
-    fprintf(stderr, "40 points x 3 replications, 2 threads: %d held\n", held);
-    cr_assert(held >= 1 && held <= 3, "%d points held", held);
+    *run_held = -1;
+    cr_assert_eq(sscanf(msg, "points held at once: %d", run_held), 1, "%s",
+                 msg);
+    fprintf(stderr, "%d points x %d replications, 2 threads: plan %d, run "
+                    "%d held\n",
+            n_points, reps, *plan_held, *run_held);
+}
+
+/* 40 points (about 4 MB of scenarios, under the 32 MB the plan keeps):
+ * the plan keeps every point checked, and the runner builds none. */
+Test(bounds, a_small_sweep_keeps_its_checked_points)
+{
+    int plan_held, run_held;
+    sweep_holding("points-kept", 40, 3, &plan_held, &run_held);
+    cr_assert_eq(plan_held, 40);
+    cr_assert_eq(run_held, 0);
+}
+
+/* 400 points (some 45 MB of scenarios, over the 32 MB): the plan keeps
+ * point 0 alone, and on 2 threads the runner holds at most threads + 1 =
+ * 3 points at once. */
+Test(bounds, a_sweep_holds_at_most_threads_plus_one_points)
+{
+    int plan_held, run_held;
+    sweep_holding("points-held", 400, 1, &plan_held, &run_held);
+    cr_assert_eq(plan_held, 1);
+    cr_assert(run_held >= 1 && run_held <= 3, "%d points held", run_held);
 }

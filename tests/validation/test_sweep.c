@@ -385,3 +385,79 @@ Test(sweep, hdf5_holds_the_points_table)
     H5Fclose(f);
 #endif
 }
+
+/* ---- each alternative's rows stay its own --------------------------- */
+
+/* Field `col` of a CSV line, as text into out. */
+static void csv_field(const char *line, int col, char *out, size_t size)
+{
+    const char *p = line;
+    for (int i = 0; i < col; i++)
+        p = strchr(p, ',') + 1;
+    size_t n = strcspn(p, ",\n");
+    snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p);
+}
+
+/* points.csv's cold_pct of (point, alternative) is the mean of cells.csv's
+ * over that point's replications of that alternative, for every row: the
+ * merge sorts its row references by cell and alternative, and a row of
+ * one alternative never lands in another's mean.  Two threads, so rows
+ * reach the shard file out of order. */
+Test(sweep, each_points_row_is_the_mean_of_its_own_cells)
+{
+    char sweep[1200], out[1300], path[1400];
+    make_files("sweep-own-rows", sweep, sizeof sweep, grid_sweep);
+    snprintf(out, sizeof out, "%s/out", dir);
+    cr_assert_eq(run("sweep", sweep, "--threads", "2", "--out", out, NULL,
+                     NULL),
+                 0);
+    enum { POINTS = 6, ALTS = 2 };
+    const char *alts[ALTS] = {"ka", "pc"};
+    double sum[POINTS][ALTS] = {{0}};
+    int n[POINTS][ALTS] = {{0}};
+    size_t len;
+    snprintf(path, sizeof path, "%s/cells.csv", out);
+    char *cells = support_slurp(path, &len);
+    int c_point = column(cells, "point"), c_alt = column(cells, "alternative"),
+        c_cold = column(cells, "cold_pct");
+    cr_assert(c_point >= 0 && c_alt >= 0 && c_cold >= 0);
+    for (char *line = strchr(cells, '\n') + 1; *line != '\0';
+         line = strchr(line, '\n') + 1) {
+        char f[64];
+        csv_field(line, c_point, f, sizeof f);
+        int p = atoi(f);
+        csv_field(line, c_alt, f, sizeof f);
+        int a = strcmp(f, "pc") == 0;
+        csv_field(line, c_cold, f, sizeof f);
+        cr_assert(p >= 0 && p < POINTS);
+        sum[p][a] += atof(f);
+        n[p][a]++;
+    }
+    free(cells);
+    snprintf(path, sizeof path, "%s/points.csv", out);
+    char *points = support_slurp(path, &len);
+    int p_point = column(points, "point"),
+        p_alt = column(points, "alternative"),
+        p_cold = column(points, "cold_pct");
+    int rows = 0, ka_all_cold = 0;
+    for (char *line = strchr(points, '\n') + 1; *line != '\0';
+         line = strchr(line, '\n') + 1, rows++) {
+        char f[64];
+        csv_field(line, p_point, f, sizeof f);
+        int p = atoi(f);
+        csv_field(line, p_alt, f, sizeof f);
+        cr_assert_str_eq(f, alts[rows % ALTS]);
+        int a = rows % ALTS;
+        csv_field(line, p_cold, f, sizeof f);
+        double got = atof(f), want = sum[p][a] / n[p][a];
+        cr_assert_eq(n[p][a], 4);
+        cr_assert(fabs(got - want) <= 1e-9 * (1 + fabs(want)),
+                  "point %d %s: cold_pct %.17g, its cells' mean %.17g", p,
+                  alts[a], got, want);
+        ka_all_cold += a == 0 && got == 100.0;
+    }
+    free(points);
+    cr_assert_eq(rows, POINTS * ALTS);
+    /* keep-alive 0 makes every request of ka cold, at both rates */
+    cr_assert_eq(ka_all_cold, 2);
+}
