@@ -360,9 +360,19 @@ static void points_fini(Points *pts)
 }
 
 /* sweep_load's check of the points, on the run's threads (every point is
- * built once to check it: a tenth of a small sweep's time, serial). */
+ * built once to check it: a tenth of a small sweep's time, serial).  A
+ * few points (a check takes about 0.3 ms) are checked here, without
+ * starting the threads: a sweep refused right after its check (a bad
+ * point, a held lock) then exits as before, its threads never started. */
+#define EACH_PARALLEL_MIN 32
+
 static void each_parallel(int from, int to, SweepBody body, void *ctx)
 {
+    if (to - from < EACH_PARALLEL_MIN) {
+        for (int i = from; i < to; i++)
+            body(ctx, i);
+        return;
+    }
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = from; i < to; i++)
         body(ctx, i);
