@@ -366,14 +366,22 @@ static void points_fini(Points *pts)
  * point, a held lock) then exits as before, its threads never started. */
 #define EACH_PARALLEL_MIN 32
 
+static void each_omp(int from, int to, SweepBody body, void *ctx)
+{
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = from; i < to; i++)
+        body(ctx, i);
+}
+
+/* (Apart from each_omp: clang's OpenMP runtime starts up on entry to a
+ * function that holds a parallel region, and under LeakSanitizer a
+ * process whose runtime is up but idle crashed the exit leak check.) */
 static void each_parallel(int from, int to, SweepBody body, void *ctx)
 {
-    if (to - from < EACH_PARALLEL_MIN) {
-        for (int i = from; i < to; i++)
-            body(ctx, i);
+    if (to - from >= EACH_PARALLEL_MIN) {
+        each_omp(from, to, body, ctx);
         return;
     }
-#pragma omp parallel for schedule(dynamic, 1)
     for (int i = from; i < to; i++)
         body(ctx, i);
 }
