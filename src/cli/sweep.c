@@ -366,16 +366,21 @@ static void points_fini(Points *pts)
  * point, a held lock) then exits as before, its threads never started. */
 #define EACH_PARALLEL_MIN 32
 
+/* --threads for the check (0: the runtime's default), set before
+ * sweep_load_each.  The OpenMP runtime is not touched until a check (or
+ * the run) needs it: a process refused at its lock with the runtime up
+ * crashed LeakSanitizer's exit check in the clang sanitizer pass. */
+static int check_threads;
+
 static void each_omp(int from, int to, SweepBody body, void *ctx)
 {
+    if (check_threads > 0)
+        omp_set_num_threads(check_threads);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = from; i < to; i++)
         body(ctx, i);
 }
 
-/* (Apart from each_omp: clang's OpenMP runtime starts up on entry to a
- * function that holds a parallel region, and under LeakSanitizer a
- * process whose runtime is up but idle crashed the exit leak check.) */
 static void each_parallel(int from, int to, SweepBody body, void *ctx)
 {
     if (to - from >= EACH_PARALLEL_MIN) {
@@ -948,8 +953,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     Err err;
     err_clear(&err);
     SweepPlan plan;
-    if (threads > 0)
-        omp_set_num_threads(threads);
+    check_threads = threads;
     if (sweep_load_each(file, NULL, each_parallel, &plan, &err) < 0)
         return cli_fail(&st, &err);
     char dir[1024], path[1200], head[256];
@@ -1032,6 +1036,8 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         fprintf(out, "%s\n", note);
     }
 
+    if (threads > 0)
+        omp_set_num_threads(threads);
     const char *stop_env = getenv("SIMSRV_TEST_STOP_AFTER_CELLS");
     int stop_after = stop_env ? atoi(stop_env) : -1;
     Progress prog;
