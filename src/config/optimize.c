@@ -390,6 +390,10 @@ static int check_search(const JCtx *c, const char *search)
  * points are bounded by OPT_MAX_CANDIDATES). */
 static int build_points(OptPlan *plan, Err *err)
 {
+    if (plan->sweep.points_held == plan->sweep.n_points) {
+        plan->points = plan->sweep.points; /* kept by sweep_load: borrowed */
+        return 0;
+    }
     plan->points = xcalloc((size_t)plan->sweep.n_points, sizeof *plan->points);
     for (int p = 0; p < plan->sweep.n_points; p++) {
         int rc = sweep_point_load(&plan->sweep, p, &plan->points[p], err);
@@ -462,9 +466,11 @@ int optimize_param_touches(const OptPlan *plan, int i, int a)
 
 void optimize_free(OptPlan *plan)
 {
-    for (int p = 0; p < plan->n_points_built; p++)
-        scenario_free(&plan->points[p]);
-    free(plan->points);
+    if (plan->points != plan->sweep.points) {
+        for (int p = 0; p < plan->n_points_built; p++)
+            scenario_free(&plan->points[p]);
+        free(plan->points);
+    }
     sweep_free(&plan->sweep);
     free(plan->cand);
     memset(plan, 0, sizeof *plan);

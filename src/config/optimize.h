@@ -67,9 +67,10 @@ typedef struct OptCand {
 typedef struct OptPlan {
     SweepPlan sweep;   /* the points; replications = rep_max */
     int n_points_built;
-    Scenario *points;  /* [sweep.n_points], built (sweep_point_load): the
-                          sweep holds point 0 only, the optimiser runs
-                          every point in every stage (owned) */
+    Scenario *points;  /* [sweep.n_points]: the optimiser runs every point
+                          in every stage.  The sweep's own when it kept
+                          them all (sweep.points_held), else built here
+                          (sweep_point_load) and owned */
     char path[512];    /* the optimisation file */
     char name[64];     /* results/<name>/ */
     int n_cand;
