@@ -367,9 +367,10 @@ static void points_fini(Points *pts)
 #define EACH_PARALLEL_MIN 32
 
 /* --threads for the check (0: the runtime's default), set before
- * sweep_load_each.  The OpenMP runtime is not touched until a check (or
- * the run) needs it: a process refused at its lock with the runtime up
- * crashed LeakSanitizer's exit check in the clang sanitizer pass. */
+ * sweep_load_each.  The OpenMP runtime is first touched in each_omp, not
+ * before the sweep's lock is taken: a process refused at its lock with
+ * the runtime up (omp_set_num_threads had been called) crashed
+ * LeakSanitizer's exit check in the clang sanitizer pass. */
 static int check_threads;
 
 static void each_omp(int from, int to, SweepBody body, void *ctx)
@@ -383,12 +384,10 @@ static void each_omp(int from, int to, SweepBody body, void *ctx)
 
 static void each_parallel(int from, int to, SweepBody body, void *ctx)
 {
-    if (to - from >= EACH_PARALLEL_MIN) {
+    if (to - from >= EACH_PARALLEL_MIN)
         each_omp(from, to, body, ctx);
-        return;
-    }
-    for (int i = from; i < to; i++)
-        body(ctx, i);
+    else
+        sweep_each_serial(from, to, body, ctx);
 }
 
 static const Scenario *point_acquire(const SweepPlan *plan, Points *pts,

@@ -370,22 +370,26 @@ static double point_work(const Scenario *sc)
     return runs * (1.0 + expected_arrivals(sc));
 }
 
+static int load(const char *path, const char *sweep_text,
+                const ScenarioOverrides *ov, SweepFor each, SweepPlan *plan,
+                Err *err);
+
 int sweep_load(const char *path, const ScenarioOverrides *ov,
                SweepPlan *plan, Err *err)
 {
-    return sweep_load_text_each(path, NULL, ov, NULL, plan, err);
+    return load(path, NULL, ov, NULL, plan, err);
 }
 
 int sweep_load_each(const char *path, const ScenarioOverrides *ov,
                     SweepFor each, SweepPlan *plan, Err *err)
 {
-    return sweep_load_text_each(path, NULL, ov, each, plan, err);
+    return load(path, NULL, ov, each, plan, err);
 }
 
 int sweep_load_text(const char *path, const char *sweep_text,
                     const ScenarioOverrides *ov, SweepPlan *plan, Err *err)
 {
-    return sweep_load_text_each(path, sweep_text, ov, NULL, plan, err);
+    return load(path, sweep_text, ov, NULL, plan, err);
 }
 
 /* Checking the points past 0, each on its own (at once, with a SweepFor):
@@ -422,7 +426,7 @@ static void check_point(void *ctx, int p)
         scenario_free(&pt);
 }
 
-static void each_serial(int from, int to, SweepBody body, void *ctx)
+void sweep_each_serial(int from, int to, SweepBody body, void *ctx)
 {
     for (int i = from; i < to; i++)
         body(ctx, i);
@@ -436,7 +440,7 @@ static int check_points(SweepPlan *plan, SweepFor each, Err *err)
     PointCheck pc = {plan, plan->src->pov, xcalloc((size_t)n, 1),
                      xcalloc((size_t)n, sizeof(int))};
     pc.pov.catalog_cache_fixed = 1;
-    (each != NULL ? each : each_serial)(1, n, check_point, &pc);
+    (each != NULL ? each : sweep_each_serial)(1, n, check_point, &pc);
     int rc = 0;
     for (int p = 1; p < n && rc == 0; p++) {
         plan->llm |= pc.cols[p];
@@ -462,9 +466,9 @@ static int check_points(SweepPlan *plan, SweepFor each, Err *err)
     return rc;
 }
 
-int sweep_load_text_each(const char *path, const char *sweep_text,
-                         const ScenarioOverrides *ov, SweepFor each,
-                         SweepPlan *plan, Err *err)
+static int load(const char *path, const char *sweep_text,
+                const ScenarioOverrides *ov, SweepFor each, SweepPlan *plan,
+                Err *err)
 {
     static const char *const keys[] = {"name", "scenario", "replications",
                                        "grid", "zip", "points", "notes",

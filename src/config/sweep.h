@@ -59,9 +59,12 @@ int sweep_load(const char *path, const ScenarioOverrides *ov,
 typedef void (*SweepBody)(void *ctx, int i);
 typedef void (*SweepFor)(int from, int to, SweepBody body, void *ctx);
 
-/* sweep_load with the points (past point 0) checked by `each` (NULL: one
- * after another).  The plan and the error are the same whatever `each`
- * does. */
+/* The SweepFor that runs them one after another, in order. */
+void sweep_each_serial(int from, int to, SweepBody body, void *ctx);
+
+/* sweep_load with the points (past point 0) checked by `each` (NULL:
+ * sweep_each_serial).  The plan and the error are the same whatever
+ * `each` does. */
 int sweep_load_each(const char *path, const ScenarioOverrides *ov,
                     SweepFor each, SweepPlan *plan, Err *err);
 /* The same for a sweep held in memory (`text`, copied); `path` names it in
@@ -69,9 +72,6 @@ int sweep_load_each(const char *path, const ScenarioOverrides *ov,
  * reads the file at `path` (sweep_load). */
 int sweep_load_text(const char *path, const char *text,
                     const ScenarioOverrides *ov, SweepPlan *plan, Err *err);
-int sweep_load_text_each(const char *path, const char *text,
-                         const ScenarioOverrides *ov, SweepFor each,
-                         SweepPlan *plan, Err *err);
 void sweep_free(SweepPlan *plan);
 
 /* Builds point p's scenario into *sc (the caller frees it with

@@ -133,9 +133,18 @@ static inline int bucket_of(SimTime t, SimTime last)
     return 1 + level * FANOUT + digit;
 }
 
-static inline void mark_used(Evq *q, int i)
+/* Bit i of a bucket bit set (used, warmed). */
+static inline void bit_set(uint64_t *set, int i)
 {
-    q->used[i / 64] |= (uint64_t)1 << (i % 64);
+    set[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+/* Clears bit i and returns what it was. */
+static inline int bit_take(uint64_t *set, int i)
+{
+    int was = (int)(set[i / 64] >> (i % 64)) & 1;
+    set[i / 64] &= ~((uint64_t)1 << (i % 64));
+    return was;
 }
 
 /* The lowest non-empty bucket >= 1 (some is). */
@@ -251,7 +260,7 @@ uint64_t evq_push(Evq *q, SimTime t, unsigned prio, uint32_t kind, void *obj,
     slot->obj = obj;
     slot->kind = kind;
     slot->epoch = epoch;
-    mark_used(q, i);
+    bit_set(q->used, i);
     return seq;
 }
 
@@ -265,12 +274,12 @@ static void refill(Evq *q)
 {
     int i = lowest_used(q);
     Bucket *src = &q->b[i];
-    q->used[i / 64] &= ~((uint64_t)1 << (i % 64));
+    bit_take(q->used, i);
     SimTime m = src->min;
-    int was_warm = (q->warmed[i / 64] >> (i % 64)) & 1;
-    q->warmed[i / 64] &= ~((uint64_t)1 << (i % 64));
+    int was_warm = bit_take(q->warmed, i);
     int warm_now = q->warm != NULL && !was_warm &&
                    src->n <= EVQ_WARM_NEAR && q->n >= EVQ_WARM_MIN;
+    int mark = warm_now || was_warm; /* the buckets it fills */
     if (warm_now) {
         /* the objects first, all at once: the hint reads them */
         for (size_t k = 0; k < src->n; k++)
@@ -286,9 +295,9 @@ static void refill(Evq *q)
             heap_push(&q->b[0], &src->a[k], q->cap_hint);
         } else {
             bucket_append(&q->b[j], &src->a[k], q->cap_hint);
-            mark_used(q, j);
-            if (warm_now || was_warm)
-                q->warmed[j / 64] |= (uint64_t)1 << (j % 64);
+            bit_set(q->used, j);
+            if (mark)
+                bit_set(q->warmed, j);
         }
     }
     src->n = 0;

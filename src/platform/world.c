@@ -417,6 +417,36 @@ static void on_warmup(World *w)
     metrics_llm_warmup(w->m, &st);
 }
 
+/* The component of a DONE's request, or NULL when the DONE is stale (its
+ * VM was interrupted: the request may since be pooled again). */
+static const WorldComponent *done_owner(const World *w, const Event *ev)
+{
+    const Request *req = ev->obj;
+    if (ev->epoch != req->done_epoch)
+        return NULL;
+    return &w->comp[req->comp];
+}
+
+/* The component that handles events of `kind` (not DONE), or NULL: the
+ * world's own kinds. */
+static const WorldComponent *kind_owner(const World *w, uint32_t kind)
+{
+    if (kind < EV_NKINDS && w->owner[kind] < w->n_comp)
+        return &w->comp[w->owner[kind]];
+    return NULL;
+}
+
+/* The sub-world a tagged event belongs to (kind >> WORLD_TAG_SHIFT != 0),
+ * with the event copied into *e without its tag. */
+static World *untag(World *w, const Event *ev, Event *e)
+{
+    uint32_t tag = ev->kind >> WORLD_TAG_SHIFT;
+    assert(tag != 0 && tag <= (uint32_t)w->n_sub);
+    *e = *ev;
+    e->kind &= ((uint32_t)1 << WORLD_TAG_SHIFT) - 1;
+    return w->sub[tag - 1];
+}
+
 /* Runs one event of w's own (untagged) kinds. */
 static void dispatch(World *w, const Event *ev)
 {
@@ -431,52 +461,34 @@ static void dispatch(World *w, const Event *ev)
         on_arrival(w);
         break;
     case EV_DONE: {
-        const Request *req = ev->obj;
-        if (ev->epoch != req->done_epoch) { /* its VM was interrupted */
+        const WorldComponent *c = done_owner(w, ev);
+        if (c == NULL) {
             w->stale++;
             break;
         }
-        const WorldComponent *c = &w->comp[req->comp];
         c->ops->handle(c->state, ev);
         break;
     }
     default: {
-        assert(ev->kind < EV_NKINDS && w->owner[ev->kind] < w->n_comp);
-        const WorldComponent *c = &w->comp[w->owner[ev->kind]];
+        const WorldComponent *c = kind_owner(w, ev->kind);
+        assert(c != NULL);
         c->ops->handle(c->state, ev);
     }
     }
 }
 
-/* The component that handles ev of w's (untagged) kinds, or NULL: the
- * world's own kinds, and a stale DONE (its request may be pooled again,
- * even by another world). */
-static const WorldComponent *owner_of(const World *w, const Event *ev)
-{
-    if (ev->kind == EV_DONE) {
-        const Request *req = ev->obj;
-        if (ev->epoch != req->done_epoch || req->comp >= w->n_comp)
-            return NULL;
-        return &w->comp[req->comp];
-    }
-    if (ev->kind < EV_NKINDS && w->owner[ev->kind] < w->n_comp)
-        return &w->comp[w->owner[ev->kind]];
-    return NULL;
-}
-
 /* The Sim's warm hint: ev comes due soon; its component may ask for what
- * its handler reads. */
+ * its handler reads (nothing for a stale DONE or the world's own kinds). */
 static void warm(void *model, const Event *ev)
 {
     World *w = model;
-    uint32_t tag = ev->kind >> WORLD_TAG_SHIFT;
-    if (tag != 0) {
-        Event e = *ev;
-        e.kind &= ((uint32_t)1 << WORLD_TAG_SHIFT) - 1;
-        warm(w->sub[tag - 1], &e);
-        return;
+    Event e;
+    if (ev->kind >> WORLD_TAG_SHIFT != 0) {
+        w = untag(w, ev, &e);
+        ev = &e;
     }
-    const WorldComponent *c = owner_of(w, ev);
+    const WorldComponent *c =
+        ev->kind == EV_DONE ? done_owner(w, ev) : kind_owner(w, ev->kind);
     if (c != NULL && c->ops->warm != NULL)
         c->ops->warm(c->state, ev);
 }
@@ -485,14 +497,12 @@ static void handle(void *model, Sim *sim, const Event *ev)
 {
     World *w = model;
     (void)sim;
-    uint32_t tag = ev->kind >> WORLD_TAG_SHIFT;
-    if (tag != 0) { /* a sub-world's event, without its tag */
-        assert(tag <= (uint32_t)w->n_sub);
-        Event e = *ev;
-        e.kind &= ((uint32_t)1 << WORLD_TAG_SHIFT) - 1;
-        dispatch(w->sub[tag - 1], &e);
-    } else {
+    if (ev->kind >> WORLD_TAG_SHIFT == 0) {
         dispatch(w, ev);
+    } else { /* a sub-world's event, without its tag */
+        Event e;
+        World *sub = untag(w, ev, &e);
+        dispatch(sub, &e);
     }
     size_t pending = sim_pending(w->sim);
     if (pending > w->peak_pending)

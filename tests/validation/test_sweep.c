@@ -388,7 +388,7 @@ Test(sweep, hdf5_holds_the_points_table)
 
 /* ---- each alternative's rows stay its own --------------------------- */
 
-/* Field `col` of a CSV line, as text into out. */
+/* Field `col` of a CSV line, as text into out (field() gives numbers). */
 static void csv_field(const char *line, int col, char *out, size_t size)
 {
     const char *p = line;
@@ -424,13 +424,11 @@ Test(sweep, each_points_row_is_the_mean_of_its_own_cells)
     for (char *line = strchr(cells, '\n') + 1; *line != '\0';
          line = strchr(line, '\n') + 1) {
         char f[64];
-        csv_field(line, c_point, f, sizeof f);
-        int p = atoi(f);
+        int p = (int)field(line, c_point);
         csv_field(line, c_alt, f, sizeof f);
         int a = strcmp(f, "pc") == 0;
-        csv_field(line, c_cold, f, sizeof f);
         cr_assert(p >= 0 && p < POINTS);
-        sum[p][a] += atof(f);
+        sum[p][a] += field(line, c_cold);
         n[p][a]++;
     }
     free(cells);
@@ -443,13 +441,11 @@ Test(sweep, each_points_row_is_the_mean_of_its_own_cells)
     for (char *line = strchr(points, '\n') + 1; *line != '\0';
          line = strchr(line, '\n') + 1, rows++) {
         char f[64];
-        csv_field(line, p_point, f, sizeof f);
-        int p = atoi(f);
+        int p = (int)field(line, p_point);
         csv_field(line, p_alt, f, sizeof f);
         cr_assert_str_eq(f, alts[rows % ALTS]);
         int a = rows % ALTS;
-        csv_field(line, p_cold, f, sizeof f);
-        double got = atof(f), want = sum[p][a] / n[p][a];
+        double got = field(line, p_cold), want = sum[p][a] / n[p][a];
         cr_assert_eq(n[p][a], 4);
         cr_assert(fabs(got - want) <= 1e-9 * (1 + fabs(want)),
                   "point %d %s: cold_pct %.17g, its cells' mean %.17g", p,
