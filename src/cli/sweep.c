@@ -48,13 +48,16 @@
 #include "streams.h"
 
 
+/* msg opens with its command's name and a colon ("merge: ..."): the
+ * hint names that command's help. */
 static int usage(const Streams *st, const char *msg, const char *arg)
 {
     char safe[512];
     err_escape(safe, sizeof safe, arg != NULL ? arg : "");
     fprintf(st->err, "simsrv: ");
     fprintf(st->err, msg, safe);
-    fprintf(st->err, " (try 'simsrv sweep --help')\n");
+    int cmd = (int)strcspn(msg, ":");
+    fprintf(st->err, " (try 'simsrv %.*s --help')\n", cmd, msg);
     return 2;
 }
 

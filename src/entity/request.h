@@ -44,8 +44,8 @@ typedef struct Request {
     struct Request *next;      /* FIFO links (function queue, start waiters) */
     struct Instance *inst;     /* the instance serving or starting for it */
     uint32_t fn;               /* function index */
-    uint32_t done_epoch;       /* epoch of its live DONE event (VM serves
-                                  number them; 0 elsewhere); a DONE with
+    uint32_t done_epoch;       /* epoch of its live DONE event, unique in
+                                  the run (world_done_epoch); a DONE with
                                   another epoch is stale (spot retries) */
     uint8_t cold;              /* 1 iff it waited for an instance start */
     uint8_t outcome;           /* ReqOutcome */

@@ -84,7 +84,8 @@ static void api_route(void *st, Request *req)
     req->run_us = run;
     req->service_us = run;
     a->served++;
-    world_schedule(a->w, now + run, EV_DONE, req, 0);
+    req->done_epoch = world_done_epoch(a->w);
+    world_schedule(a->w, now + run, EV_DONE, req, req->done_epoch);
 }
 
 /* Bills a request that has run `ran_us` since its start: its prompt and

@@ -159,6 +159,15 @@ void world_count_batch(World *w, int n);
 void world_schedule(World *w, SimTime t, uint32_t kind, void *obj,
                     uint32_t epoch);
 
+/* A new epoch for a request's DONE (Request.done_epoch): from one counter
+ * of the root World, because requests come from its one pool and move
+ * between components and sub-worlds.  A DONE left stale by an
+ * interruption is recognised by its epoch only, so the epoch of the next
+ * service of that memory must differ from it whoever serves it; a counter
+ * per component gave equal epochs (a hybrid's VM fleet and serverless
+ * part both counted from 1). */
+uint32_t world_done_epoch(World *w);
+
 /* ---- sub-worlds: the parts of a composite alternative ------------------
  *
  * A pipeline's stage or a rollout's version (platform/compose.c) is a World

@@ -251,7 +251,8 @@ static void serve(Knative *k, KnPod *p, Request *req)
     if (p->in_use++ == 0)
         pod_state(k, p, INST_BUSY);
     k->served++;
-    world_schedule(k->w, now + run, EV_DONE, req, 0);
+    req->done_epoch = world_done_epoch(k->w);
+    world_schedule(k->w, now + run, EV_DONE, req, req->done_epoch);
 }
 
 static int has_slot(const Knative *k, const KnPod *p)

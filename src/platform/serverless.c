@@ -283,7 +283,8 @@ struct SrvPool {
     SimTime xfer_at;      /* the pending XFER event, or -1 */
     uint32_t xfer_epoch;  /* cancels a pending XFER event */
     uint64_t next_inst_id;
-    uint32_t epoch_counter; /* epochs are unique across pool reuse */
+    uint32_t epoch_counter; /* instance and unit epochs, unique across pool
+                               reuse (DONEs: world_done_epoch) */
 };
 
 static void place(SrvPool *s, Instance *inst, Request *req);
@@ -1410,8 +1411,9 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
                 first->init_billed_us = inst->init_us;
         }
         for (Request *req = first; req != NULL; req = req->next)
-            req->done_epoch = ++s->epoch_counter; /* (a spot node's loss
-                                                     makes it stale) */
+            req->done_epoch = world_done_epoch(s->w); /* (a spot node's
+                                                         loss makes it
+                                                         stale) */
         inst->in_use = n;
         avail_touch(s, inst);
         return extra;
@@ -1423,7 +1425,7 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
     avail_touch(s, inst);
     first->inst = inst;
     first->start = sim_now(s->sim);
-    first->done_epoch = ++s->epoch_counter;
+    first->done_epoch = world_done_epoch(s->w);
     first->on_provisioned = inst->provisioned;
     if (!inst->served_any) {
         inst->served_any = 1;

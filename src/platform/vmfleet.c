@@ -137,8 +137,8 @@ struct VmFleet {
     int64_t billed_s;         /* terminated (or closed) VMs */
     int closed;
     uint64_t next_id;
-    uint32_t epoch_counter;   /* batch, life and DONE epochs: unique across
-                                 pool reuse */
+    uint32_t epoch_counter;   /* batch and life epochs: unique across pool
+                                 reuse (DONEs: world_done_epoch) */
 };
 
 static void serve(VmFleet *f, Vm *vm, Request *req);
@@ -361,7 +361,7 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
         set_state(f, vm, INST_BUSY);
         vm->in_use = n;
         for (Request *req = first; req != NULL; req = req->next)
-            req->done_epoch = ++f->epoch_counter;
+            req->done_epoch = world_done_epoch(f->w);
         f->busy_slots += 1; /* the VM's one slot runs the batch */
         f->free_slots -= vm->draining ? 0 : 1;
         touch(f, vm);
@@ -377,7 +377,7 @@ static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
     touch(f, vm);
     first->vm = vm;
     first->start = sim_now(f->sim);
-    first->done_epoch = ++f->epoch_counter;
+    first->done_epoch = world_done_epoch(f->w);
     return 0;
 }
 

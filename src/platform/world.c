@@ -612,6 +612,15 @@ int world_functions(const World *w) { return w->n_fn; }
 
 World *world_root(World *w) { return w->root; }
 
+uint32_t world_done_epoch(World *w)
+{
+    uint32_t e = ++w->root->done_epochs;
+    if (e == 0) /* 0 is no DONE's (forget_placement) */
+        e = ++w->root->done_epochs;
+    return e;
+}
+
+
 Request *world_branch_create(World *w, Request *req)
 {
     World *root = w->root;

@@ -72,6 +72,8 @@ typedef struct World {
     uint64_t next_req_id;
     uint64_t peak_pending;
     uint64_t stale;         /* lazily cancelled events dropped */
+    uint32_t done_epochs;   /* the last DONE epoch given (the root's is
+                               the one used: world_done_epoch) */
     uint64_t batches, batched;      /* batches run, requests in them */
     SimTime warmup;                 /* 0 = no warm-up deletion */
     uint64_t gw_calls, gw_calls_w;  /* gateway calls metered (all; at the

@@ -448,7 +448,7 @@ static const Case cases[] = {
      {"--out", LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100 LONG100
                    LONG100 LONG100 "x"},
      "simsrv: merge: --out: the folder name is longer than 1000 "
-     "characters (try 'simsrv sweep --help')"},
+     "characters (try 'simsrv merge --help')"},
     {"sweep: scenario missing", "{\"scenario\": \"nosuch.json\"}", {{0}},
      {NULL},
      "simsrv: @/nosuch.json: cannot open: No such file or directory"},
