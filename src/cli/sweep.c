@@ -42,6 +42,7 @@
 #include "../output/sweeptab.h"
 #include "../platform/world.h"
 #include "../util/atomic_file.h"
+#include "../util/csv.h"
 #include "../util/outset.h"
 #include "../util/xalloc.h"
 #include "progress.h"
@@ -97,19 +98,53 @@ static unsigned long row_crc(const char *row, size_t len)
 /* ---- reading shard files ------------------------------------------ */
 
 /* Where a checked row is: its cell and alternative, the shard file (an
- * index into the caller's list) and the byte offset of its line.  The
- * merge keeps these, 24 bytes a row, and reads the rows again point by
- * point as the tables are written (sweeptab.h, SweepReader), instead of
- * holding every row's 368 bytes. */
+ * index into the caller's list), the byte offset of its line, and where
+ * its parsed values are held (-1: not held).  The merge keeps these, 24
+ * bytes a row.  While the rows' values fit in ROWS_HELD_BYTES they are
+ * also held as parsed (Rows.hold), so the four writers take them from
+ * memory; past that the writers read them again from the shard files
+ * point by point (sweeptab.h, SweepReader), and memory stays 24 bytes a
+ * row, not 368, whatever the sweep's size. */
 typedef struct RowRef {
-    int cell, alt, file;
+    int cell, alt, file, held;
     long off;
 } RowRef;
 
 typedef struct Rows {
     RowRef *r;
     int n, cap;
+    int hold;       /* keep the parsed rows (while they fit) */
+    SweepRow *held; /* held[r[i].held] */
+    int held_cap;
+    long held_max;  /* rows held at most (rows_holding) */
 } Rows;
+
+enum { ROWS_HELD_BYTES = 32 << 20 };
+
+/* Rows that will hold their parsed values up to ROWS_HELD_BYTES (or
+ * SIMSRV_TEST_ROWS_HELD rows: a test hook, so the re-reading path is
+ * tested on small sweeps too). */
+static Rows rows_holding(void)
+{
+    Rows rows = {0};
+    rows.hold = 1;
+    rows.held_max = (long)(ROWS_HELD_BYTES / sizeof(SweepRow));
+    const char *test = getenv("SIMSRV_TEST_ROWS_HELD");
+    if (test != NULL)
+        rows.held_max = atol(test);
+    return rows;
+}
+
+/* Stops holding: every row is read again from its file. */
+static void rows_unhold(Rows *rows)
+{
+    for (int i = 0; i < rows->n; i++)
+        rows->r[i].held = -1;
+    free(rows->held);
+    rows->held = NULL;
+    rows->held_cap = 0;
+    rows->hold = 0;
+}
 
 static void rows_push(Rows *rows, const SweepRow *row, int file, long off)
 {
@@ -117,7 +152,25 @@ static void rows_push(Rows *rows, const SweepRow *row, int file, long off)
         rows->cap = rows->cap ? 2 * rows->cap : 1024;
         rows->r = xrealloc(rows->r, (size_t)rows->cap * sizeof *rows->r);
     }
-    rows->r[rows->n++] = (RowRef){row->cell, row->alt, file, off};
+    if (rows->hold && rows->n >= rows->held_max)
+        rows_unhold(rows);
+    int h = -1;
+    if (rows->hold) {
+        if (rows->n == rows->held_cap) {
+            rows->held_cap = rows->held_cap ? 2 * rows->held_cap : 1024;
+            rows->held = xrealloc(rows->held, (size_t)rows->held_cap *
+                                                  sizeof *rows->held);
+        }
+        h = rows->n; /* (a dropped partial cell's slots are reused) */
+        rows->held[h] = *row;
+    }
+    rows->r[rows->n++] = (RowRef){row->cell, row->alt, file, h, off};
+}
+
+static void rows_free(Rows *rows)
+{
+    free(rows->r);
+    free(rows->held);
 }
 
 static int alt_index(const SweepPlan *plan, const char *name)
@@ -464,8 +517,11 @@ static uint64_t run_cell(const SweepPlan *plan, const Scenario *sc, int cell,
         events += res.events;
         size_t row0 = b->n;
         buf_printf(b, "%d,%d,%d,%s", cell, point, rep, sc->alt[a].name);
-        for (int m = 0; m < metrics_columns(plan->llm); m++)
-            buf_printf(b, ",%.17g", res.v[m]);
+        for (int m = 0; m < metrics_columns(plan->llm); m++) {
+            char num[CSV_NUM_MAX];
+            csv_num(num, sizeof num, res.v[m]);
+            buf_printf(b, ",%s", num);
+        }
         buf_printf(b, ",%08lx\n", row_crc(b->s + row0, b->n - row0));
     }
     return events;
@@ -530,26 +586,33 @@ static int shard_cursor_point(void *cursor, int p, SweepRow *out, Err *err)
     const SweepPlan *plan = c->src->plan;
     int n_alt = plan->points[0].n_alt;
     int per = plan->replications * n_alt;
-    const RowRef *ref = &c->src->rows->r[(size_t)p * (size_t)per];
+    const Rows *rows = c->src->rows;
+    const RowRef *ref = &rows->r[(size_t)p * (size_t)per];
     for (int i = 0; i < per; i++, ref++) {
         const char *path = c->src->files[ref->file];
-        FILE **fp = &c->fp[ref->file];
-        if (*fp == NULL && (*fp = fopen(path, "r")) == NULL)
-            return err_set(err, SIM_EIO, path, "cannot open again: %s",
-                           strerror(errno));
-        if (c->pos[ref->file] != ref->off &&
-            fseek(*fp, ref->off, SEEK_SET) != 0)
-            return err_set(err, SIM_EIO, path, "cannot seek: %s",
-                           strerror(errno));
-        ssize_t got = getline(&c->line, &c->cap, *fp);
-        c->pos[ref->file] = ref->off + (got > 0 ? got : 0);
-        /* each row goes where its own cell and alternative put it in
-         * the point's (replication, alternative) order */
         SweepRow row;
         memset(&row, 0, sizeof row);
+        int parsed = 0;
+        if (ref->held >= 0) {
+            row = rows->held[ref->held];
+            parsed = 1;
+        } else {
+            FILE **fp = &c->fp[ref->file];
+            if (*fp == NULL && (*fp = fopen(path, "r")) == NULL)
+                return err_set(err, SIM_EIO, path, "cannot open again: %s",
+                               strerror(errno));
+            if (c->pos[ref->file] != ref->off &&
+                fseek(*fp, ref->off, SEEK_SET) != 0)
+                return err_set(err, SIM_EIO, path, "cannot seek: %s",
+                               strerror(errno));
+            ssize_t got = getline(&c->line, &c->cap, *fp);
+            c->pos[ref->file] = ref->off + (got > 0 ? got : 0);
+            parsed = got > 0 && parse_row(plan, c->line, &row) == 0;
+        }
+        /* each row goes where its own cell and alternative put it in
+         * the point's (replication, alternative) order */
         int slot = -1;
-        if (got > 0 && parse_row(plan, c->line, &row) == 0 &&
-            row.cell == ref->cell && row.alt == ref->alt)
+        if (parsed && row.cell == ref->cell && row.alt == ref->alt)
             slot = (row.cell - p * plan->replications) * n_alt + row.alt;
         if (slot < 0 || slot >= per)
             return err_set(err, SIM_EINPUT, path,
@@ -823,7 +886,8 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
     Err err;
     err_clear(&err);
     SweepPlan plan;
-    if (sweep_load(file, NULL, &plan, &err) < 0)
+    /* its points are checked as the sweep's are, on the default threads */
+    if (sweep_load_each(file, NULL, each_parallel, &plan, &err) < 0)
         return cli_fail(&st, &err);
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", dir_arg ? dir_arg : "");
@@ -831,7 +895,7 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
         snprintf(dir, sizeof dir, "results/%s", plan.name);
     char **files = NULL;
     int nf = 0, rc = 0, *start = NULL;
-    Rows rows = {0};
+    Rows rows = rows_holding(); /* the tables are written from them */
     char lock[1100] = "";
     if ((rc = list_shards(dir, &files, &nf, &err)) < 0)
         goto done;
@@ -866,7 +930,7 @@ done:
         free(files[i]);
     free(files);
     free(start);
-    free(rows.r);
+    rows_free(&rows);
     sweep_free(&plan);
     return rc < 0 ? cli_fail(&st, &err) : 0;
 }
@@ -1092,7 +1156,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     if (rc < 0)
         goto out;
     if (K == 1) {
-        Rows all = {0};
+        Rows all = rows_holding(); /* the tables are written from them */
         int fk, fK;
         long valid;
         char *one[1] = {path};
@@ -1101,7 +1165,7 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
             rc = check_complete(&plan, &all, path, &err);
         if (rc >= 0)
             rc = write_tables(&plan, dir, one, &all, out, &err);
-        free(all.r);
+        rows_free(&all);
         if (rc >= 0)
             fprintf(out, "%d cells (%d points x %d replications x %d "
                          "alternatives) -> %s/points.csv\n",
@@ -1119,7 +1183,7 @@ out:
     outset_unlock(lock);
     free(todo);
     free(done);
-    free(done_rows.r);
+    rows_free(&done_rows);
     sweep_free(&plan);
     return rc < 0 ? cli_fail(&st, &err) : 0;
 }

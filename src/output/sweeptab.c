@@ -14,8 +14,10 @@
 
 static void put_num(FILE *fp, double x)
 {
-    if (!isnan(x))
-        fprintf(fp, "%.17g", x);
+    if (!isnan(x)) {
+        char buf[CSV_NUM_MAX];
+        fwrite(buf, 1, (size_t)csv_num(buf, sizeof buf, x), fp);
+    }
 }
 
 /* ",mean,half" of the 95% interval of x[0..n-1] (empty when NaN). */

@@ -13,6 +13,10 @@
  *    t(0.975, 2) = sqrt(1.805 / 0.0975) = 4.3027 (Student's t with 2
  *    degrees of freedom has the closed form F(t) = 1/2 + t / (2 sqrt(2 +
  *    t^2)));
+ *  - csv_num writes the bytes %.17g writes, for whole numbers (its own
+ *    path: 0, -0, +-1, 2^53 - 1, 2^53, 1e15, 1e16, -1e17 and 100,000 drawn
+ *    below 2^53 in magnitude) and other doubles (NaN, infinities, the
+ *    smallest subnormal, 0.1, 100,000 of random bit patterns);
  *  - functions.csv is written for a many-function trace and its counts are
  *    the hand-worked ones: function a (2 requests: one timed out, one
  *    completed cold), function b (3 requests: one rejected by the
@@ -28,6 +32,7 @@
 
 #include "output/metrics.h"
 #include "platform/spec.h"
+#include "util/csv.h"
 #include "support.h"
 
 static char dir[1024];
@@ -304,4 +309,59 @@ Test(outputs, functions_csv_written_and_counted)
                                t->cell[r][col(t, cols[k])]);
     }
     table_free(t);
+}
+
+/* One value: csv_num and %.17g agree byte for byte. */
+static void same_as_g17(double x)
+{
+    char want[64], got[CSV_NUM_MAX];
+    snprintf(want, sizeof want, "%.17g", x);
+    int n = csv_num(got, sizeof got, x);
+    cr_assert_str_eq(got, want, "%a", x);
+    cr_assert_eq(n, (int)strlen(want));
+}
+
+Test(outputs, csv_num_writes_what_g17_writes)
+{
+    const double edge[] = {0.0,
+                           -0.0,
+                           1.0,
+                           -1.0,
+                           9007199254740991.0,
+                           9007199254740992.0,
+                           -9007199254740992.0,
+                           1e15,
+                           1e16,
+                           -1e17,
+                           123456789.0,
+                           0.1,
+                           -2.5,
+                           1e300,
+                           4.9406564584124654e-324,
+                           (double)NAN,
+                           (double)INFINITY,
+                           -(double)INFINITY};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        same_as_g17(edge[i]);
+    uint64_t st = 0x9e3779b97f4a7c15u; /* splitmix64, fixed seed */
+    int whole = 0;
+    for (int i = 0; i < 200000; i++) {
+        st += 0x9e3779b97f4a7c15u;
+        uint64_t z = st;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        z ^= z >> 31;
+        double x;
+        if (i % 2 == 0) { /* a whole number: sign, then 0 .. 2^53 - 1 */
+            int64_t v = (int64_t)(z >> 11) >> (z & 63 & 31);
+            x = (z & 1) ? -(double)v : (double)v;
+            whole++;
+        } else { /* any bit pattern */
+            memcpy(&x, &z, sizeof x);
+        }
+        same_as_g17(x);
+    }
+    fprintf(stderr, "csv_num: %zu edge values and 200,000 drawn (%d whole) "
+                    "as %%.17g writes them\n",
+            sizeof edge / sizeof edge[0], whole);
 }

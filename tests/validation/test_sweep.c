@@ -2,7 +2,8 @@
  * test_sweep.c - sweeps: the same bytes however the work is split.
  *
  * Pins: 1 thread = 2 threads and 3 shards + merge = unsharded, byte for
- * byte, for cells.csv, points.csv and diffs.csv; a sweep killed after n
+ * byte, for cells.csv, points.csv and diffs.csv, whether the merge holds
+ * the parsed rows or reads them again from the shard files; a sweep killed after n
  * cells (test hook: the process _exits like kill -9) and rerun, with a torn
  * half line appended for good measure, gives the uninterrupted tables;
  * merge reports a missing shard and a duplicated cell, naming the two
@@ -96,6 +97,16 @@ Test(sweep, one_thread_equals_two_threads_and_shards_equal_whole)
     }
     cr_assert_eq(run("merge", sweep, "--out", ds, NULL, NULL, NULL, NULL), 0);
     same_tables(d1, ds);
+    /* the merge's writers read rows again from the shard files when they
+     * are not held (test hook: at most N rows held; 0, or 5 of the 48) */
+    const char *held[] = {"0", "5"};
+    for (int i = 0; i < 2; i++) {
+        setenv("SIMSRV_TEST_ROWS_HELD", held[i], 1);
+        int rc = run("merge", sweep, "--out", ds, NULL, NULL, NULL, NULL);
+        unsetenv("SIMSRV_TEST_ROWS_HELD");
+        cr_assert_eq(rc, 0);
+        same_tables(d1, ds);
+    }
 }
 
 Test(sweep, resume_after_kill_equals_uninterrupted)
