@@ -4,6 +4,7 @@
  */
 #include "cmdopts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,20 @@ int cmdopts_usage(const Streams *st, const char *cmd, const char *msg,
     fprintf(st->err, msg, safe);
     fprintf(st->err, " (try 'simsrv %s --help')\n", cmd);
     return 2;
+}
+
+/* "k/K" with 0 <= k < K <= 10^6 into *k, *K: 0, or -1. */
+static int parse_shard(const char *s, int *k, int *K)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b = -1;
+    if (*end == '/')
+        b = strtol(end + 1, &end, 10);
+    if (*end != '\0' || b < 1 || b > 1000000 || a < 0 || a >= b)
+        return -1;
+    *k = (int)a;
+    *K = (int)b;
+    return 0;
 }
 
 int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
@@ -38,15 +53,9 @@ int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
         return 1;
     }
     if (strcmp(a, "--shard") == 0) {
-        char *end;
-        long k = strtol(argv[++*i], &end, 10), K = -1;
-        if (*end == '/')
-            K = strtol(end + 1, &end, 10);
-        if (*end != '\0' || K < 1 || K > 1000000 || k < 0 || k >= K)
+        if (parse_shard(argv[++*i], &o->shard_k, &o->shard_K) < 0)
             return cmdopts_usage(st, cmd, "--shard: '%s' is not k/K with "
                                  "0 <= k < K", argv[*i]);
-        o->shard_k = (int)k;
-        o->shard_K = (int)K;
         return 1;
     }
     if (strcmp(a, "--out") == 0) {
@@ -56,5 +65,19 @@ int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
                                  "than %s characters", CLI_OUT_MAX_STR);
         return 1;
     }
+    return 0;
+}
+
+int cmdopts_slurm_shard(const Streams *st, const char *cmd, CmdOpts *o)
+{
+    const char *tid = getenv("SLURM_ARRAY_TASK_ID");
+    const char *tcount = getenv("SLURM_ARRAY_TASK_COUNT");
+    if (o->shard_K > 0 || tid == NULL || tcount == NULL)
+        return 0;
+    char spec[64];
+    snprintf(spec, sizeof spec, "%.30s/%.30s", tid, tcount);
+    if (parse_shard(spec, &o->shard_k, &o->shard_K) < 0)
+        return cmdopts_usage(st, cmd, "SLURM_ARRAY_TASK_ID/COUNT give '%s', "
+                             "not k/K (use --array=0-(K-1))", spec);
     return 0;
 }

@@ -3,8 +3,8 @@
  * (--threads N, --out DIR, --shard k/K, -q/--quiet), and their one-line
  * usage errors.
  *
- * Used by `simsrv optimize`; `sweep` parses the same options with the same
- * messages in its own loop.
+ * Used by `simsrv sweep` and `simsrv optimize`, so both take the same
+ * options with the same messages.
  */
 #ifndef SIM_CLI_CMDOPTS_H
 #define SIM_CLI_CMDOPTS_H
@@ -27,5 +27,11 @@ int cmdopts_usage(const Streams *st, const char *cmd, const char *msg,
  * usage error (a bad value). */
 int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
                  int *i, CmdOpts *o);
+
+/* Without --shard, inside a Slurm array task (SLURM_ARRAY_TASK_ID and
+ * SLURM_ARRAY_TASK_COUNT both set), the task's shard: k = the ID, K = the
+ * count (an array --array=0-(K-1)).  Returns 0, or 2 after a usage error
+ * (values that are not such a k/K). */
+int cmdopts_slurm_shard(const Streams *st, const char *cmd, CmdOpts *o);
 
 #endif

@@ -62,7 +62,10 @@ static int optimize_mpi(int argc, char **argv, int rank, int size)
             break;
     }
     if (worst == 0 && rank == 0) {
-        n -= 3; /* drop --shard r/n --quiet */
+        n -= 3; /* drop --shard r/n --quiet: the whole, shard 0/1 (not a
+                   Slurm array task's shard, should it run in one) */
+        args[n++] = (char *)"--shard";
+        args[n++] = (char *)"0/1";
         args[n] = NULL;
         worst = optimize_cmd(n, args, stdout, stderr);
     }
@@ -81,9 +84,9 @@ int main(int argc, char **argv)
         strcmp(argv[1], "-h") == 0) {
         if (rank == 0)
             fputs("usage: mpirun -np N simsrv-mpi SWEEP_FILE [--out DIR] "
-                  "[--threads T]\n"
+                  "[--threads T] [--quiet]\n"
                   "       mpirun -np N simsrv-mpi optimize FILE [--out DIR] "
-                  "[--threads T]\n",
+                  "[--threads T] [--quiet]\n",
                   stdout);
         MPI_Finalize();
         return argc < 2 ? 2 : 0;
@@ -103,22 +106,12 @@ int main(int argc, char **argv)
     int worst = 0;
     MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     if (worst == 0 && rank == 0) {
+        /* merge SWEEP_FILE [user options]: it takes the sweep's --out,
+         * --threads and --quiet */
         args[0] = (char *)"merge";
         n -= 3; /* drop --shard r/n --quiet */
         args[n] = NULL;
-        /* merge takes only the sweep file and --out */
-        char *margs[8];
-        int m = 0;
-        margs[m++] = (char *)"merge";
-        for (int i = 1; i < n && m < 6; i++) {
-            if (strcmp(args[i], "--threads") == 0) {
-                i++;
-                continue;
-            }
-            margs[m++] = args[i];
-        }
-        margs[m] = NULL;
-        worst = merge_cmd(m, margs, stdout, stderr);
+        worst = merge_cmd(n, args, stdout, stderr);
     }
     MPI_Bcast(&worst, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (out != stdout && out != NULL)

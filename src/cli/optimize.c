@@ -998,7 +998,9 @@ int optimize_cmd_shard(int argc, char **argv, FILE *out, FILE *errf,
                   "recommended.json (a runnable scenario),\nfinalists.csv and "
                   "pareto.csv into DIR (default results/<name>).\nEvery "
                   "run is appended to DIR/opt-shard-k-of-K.csv as it ends: "
-                  "a rerun\nresumes.  --shard k/K makes only shard k's runs "
+                  "a rerun\nresumes.  --shard k/K (or, in a Slurm array task, "
+                  "SLURM_ARRAY_TASK_ID and\nSLURM_ARRAY_TASK_COUNT) makes only "
+                  "shard k's runs "
                   "of each stage and stops\nat a stage that lacks other "
                   "shards' runs (rerun the shards to go on);\nthe unsharded "
                   "command finishes from what is there and writes the\n"
@@ -1022,6 +1024,8 @@ int optimize_cmd_shard(int argc, char **argv, FILE *out, FILE *errf,
     if (file == NULL)
         return cmdopts_usage(&st, "optimize", "no optimisation file given%s",
                              "");
+    if (cmdopts_slurm_shard(&st, "optimize", &co) != 0)
+        return 2;
     Err err;
     err_clear(&err);
     OptPlan plan;

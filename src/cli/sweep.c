@@ -45,6 +45,7 @@
 #include "../util/csv.h"
 #include "../util/outset.h"
 #include "../util/xalloc.h"
+#include "cmdopts.h"
 #include "progress.h"
 #include "streams.h"
 
@@ -861,28 +862,38 @@ static int list_shards(const char *dir, char ***out, int *n, Err *err)
 int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
 {
     Streams st = {out, errf};
-    const char *file = NULL, *dir_arg = NULL;
+    const char *file = NULL;
+    CmdOpts co = {0, NULL, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
+        int took;
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs("usage: simsrv merge SWEEP_FILE [--out DIR]\n\n"
+            fputs("usage: simsrv merge SWEEP_FILE [--out DIR] [--threads N] "
+                  "[--quiet]\n\n"
                   "Reads DIR/shard-*-of-*.csv (default results/<name>), checks "
                   "that every\ncell of the sweep is present exactly once, and "
-                  "writes cells.csv,\npoints.csv, diffs.csv and sweep.h5.\n",
+                  "writes cells.csv,\npoints.csv, diffs.csv and sweep.h5.  "
+                  "--threads and --quiet are the\nsweep's (the points are "
+                  "checked on N threads; there is no progress\nline).\n",
                   out);
             return 0;
-        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-            dir_arg = argv[++i];
-            if (strlen(dir_arg) > CLI_OUT_MAX)
-                return usage(&st, "merge: --out: the folder name is longer "
-                             "than %s characters", CLI_OUT_MAX_STR);
+        } else if (strcmp(argv[i], "--shard") != 0 &&
+                   (took = cmdopts_take(&st, "merge", argc, argv, &i, &co)) !=
+                       0) {
+            if (took == 2)
+                return 2;
         } else if (argv[i][0] == '-') {
             return usage(&st, "merge: unknown option '%s'", argv[i]);
-        } else {
+        } else if (file == NULL) {
             file = argv[i];
+        } else {
+            return usage(&st, "merge: more than one sweep file ('%s')",
+                         argv[i]);
         }
     }
     if (file == NULL)
         return usage(&st, "merge: no sweep file given%s", "");
+    const char *dir_arg = co.out_dir;
+    check_threads = co.threads;
     Err err;
     err_clear(&err);
     SweepPlan plan;
@@ -937,27 +948,14 @@ done:
 
 /* ---- sweep ---------------------------------------------------------- */
 
-static int parse_shard(const char *s, int *k, int *K)
-{
-    char *end;
-    long a = strtol(s, &end, 10);
-    if (*end != '/')
-        return -1;
-    long b = strtol(end + 1, &end, 10);
-    if (*end != '\0' || b < 1 || a < 0 || a >= b || b > 1000000)
-        return -1;
-    *k = (int)a;
-    *K = (int)b;
-    return 0;
-}
-
 int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
 {
     Streams st = {out, errf};
-    const char *file = NULL, *dir_arg = NULL;
-    int threads = 0, quiet = 0, k = 0, K = 1, shard_given = 0;
+    const char *file = NULL;
+    CmdOpts co = {0, NULL, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int took;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs("usage: simsrv sweep SWEEP_FILE [--threads N] [--out DIR]\n"
                   "                    [--shard k/K] [--quiet]\n\n"
@@ -975,26 +973,10 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
                   "bytes for any thread count and any sharding.\n",
                   out);
             return 0;
-        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
-            char *end;
-            long n = strtol(argv[++i], &end, 10);
-            if (*end != '\0' || n < 1 || n > 4096)
-                return usage(&st, "sweep: --threads: '%s' is not 1..4096",
-                             argv[i]);
-            threads = (int)n;
-        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
-            dir_arg = argv[++i];
-            if (strlen(dir_arg) > CLI_OUT_MAX)
-                return usage(&st, "sweep: --out: the folder name is longer "
-                             "than %s characters", CLI_OUT_MAX_STR);
-        } else if (strcmp(a, "--shard") == 0 && i + 1 < argc) {
-            if (parse_shard(argv[++i], &k, &K) < 0)
-                return usage(&st, "sweep: --shard: '%s' is not k/K with "
-                                  "0 <= k < K",
-                             argv[i]);
-            shard_given = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            quiet = 1;
+        } else if ((took = cmdopts_take(&st, "sweep", argc, argv, &i,
+                                        &co)) != 0) {
+            if (took == 2)
+                return 2;
         } else if (a[0] == '-') {
             return usage(&st, "sweep: unknown option '%s'", a);
         } else if (file == NULL) {
@@ -1005,16 +987,11 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     }
     if (file == NULL)
         return usage(&st, "sweep: no sweep file given%s", "");
-    const char *tid = getenv("SLURM_ARRAY_TASK_ID");
-    const char *tcount = getenv("SLURM_ARRAY_TASK_COUNT");
-    if (!shard_given && tid != NULL && tcount != NULL) {
-        char spec[64];
-        snprintf(spec, sizeof spec, "%s/%s", tid, tcount);
-        if (parse_shard(spec, &k, &K) < 0)
-            return usage(&st, "sweep: SLURM_ARRAY_TASK_ID/COUNT give '%s', "
-                              "not k/K (use --array=0-(K-1))",
-                         spec);
-    }
+    if (cmdopts_slurm_shard(&st, "sweep", &co) != 0)
+        return 2;
+    const char *dir_arg = co.out_dir;
+    int threads = co.threads, quiet = co.quiet;
+    int k = co.shard_k, K = co.shard_K > 0 ? co.shard_K : 1;
 
     Err err;
     err_clear(&err);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `mpirun -np 2 simsrv-mpi` gives the same tables as the threaded run, byte
-# for byte.  Arguments: simsrv, simsrv-mpi, the source root.
+# for byte (with --quiet, which the final merge takes too).  Arguments:
+# simsrv, simsrv-mpi, the source root.
 set -euo pipefail
 simsrv=$1
 simsrv_mpi=$2
@@ -21,7 +22,7 @@ cat > "$work/sweep.json" <<JSON
 JSON
 "$simsrv" sweep "$work/sweep.json" --threads 2 --out "$work/threads" --quiet > /dev/null
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-mpirun --oversubscribe -np 2 "$simsrv_mpi" "$work/sweep.json" --out "$work/mpi" \
+mpirun --oversubscribe -np 2 "$simsrv_mpi" "$work/sweep.json" --out "$work/mpi" --quiet \
     --threads 1 > /dev/null
 pass=0
 for f in cells.csv points.csv diffs.csv; do

@@ -2,7 +2,8 @@
 # `simsrv optimize` gives the same finalists.csv, pareto.csv and
 # recommended.json, byte for byte, with 1 and 2 threads; unsharded and as
 # 2 and 3 shards (each shard rerun until it says every run is there, then
-# the unsharded command writes the outputs); resumed after a kill -9 in the
+# the unsharded command writes the outputs; or as a Slurm array task, from
+# SLURM_ARRAY_TASK_ID/COUNT); resumed after a kill -9 in the
 # middle of a stage (the test hook SIMSRV_TEST_STOP_AFTER_CELLS); for the
 # full elimination and the monotone search; and under `mpirun -np 2
 # simsrv-mpi optimize` when built with MPI (skipped with a message
@@ -126,6 +127,17 @@ if grep -q "^shard 0/2: stage 1 lacks 16 runs of shard 1 (the first: candidate 0
     ok "a shard names the runs it lacks"
 else
     bad "shard 0/2 said: $(cat "$work/first.out")"
+fi
+
+# a Slurm array task (without --shard) is its shard: task 0 of 2 says what
+# --shard 0/2 said
+SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_TASK_COUNT=2 "$simsrv" optimize "$work/all.json" \
+    --out "$work/slurm" --quiet > "$work/slurm.out"
+if sed "s|$work/slurm|$work/first|g" "$work/slurm.out" | cmp -s - "$work/first.out" &&
+    [ -f "$work/slurm/opt-shard-0-of-2.csv" ]; then
+    ok "a Slurm array task runs its shard"
+else
+    bad "array task 0 of 2 said: $(cat "$work/slurm.out")"
 fi
 
 # refused: a log of another plan, a changed row

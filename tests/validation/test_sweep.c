@@ -192,6 +192,43 @@ Test(sweep, merge_reports_missing_and_duplicated_cells)
                        "%s", msg);
 }
 
+/* Pins: inside a Slurm array task (SLURM_ARRAY_TASK_ID 1, COUNT 3) a sweep
+ * without --shard runs shard 1/3 (its file, and the message that leaves
+ * the merge to `simsrv merge`); --shard overrides the task; values that
+ * are not a k/K are one usage line, exit 2, nothing written. */
+Test(sweep, a_slurm_array_task_picks_the_shard)
+{
+    char sweep[1200], out[1300], path[1400], msg[1024], said[4096];
+    make_files("sweep-slurm", sweep, sizeof sweep, grid_sweep);
+    snprintf(out, sizeof out, "%s/arr", dir);
+    setenv("SLURM_ARRAY_TASK_ID", "1", 1);
+    setenv("SLURM_ARRAY_TASK_COUNT", "3", 1);
+    const char *argv[] = {"simsrv", "sweep", sweep, "--out", out, "--quiet",
+                          "--shard", "2/3"};
+    int rc = capture(6, argv, said, msg, sizeof said);
+    cr_assert_eq(rc, 0, "%s", msg);
+    fprintf(stderr, "in array task 1 of 3: %s", said);
+    cr_assert_not_null(strstr(said, "shard 1/3: 8 cells done in"), "%s",
+                       said);
+    snprintf(path, sizeof path, "%s/shard-1-of-3.csv", out);
+    cr_assert_eq(access(path, F_OK), 0);
+    rc = capture(8, argv, said, msg, sizeof said); /* --shard 2/3 wins */
+    cr_assert_eq(rc, 0, "%s", msg);
+    snprintf(path, sizeof path, "%s/shard-2-of-3.csv", out);
+    cr_assert_eq(access(path, F_OK), 0);
+    setenv("SLURM_ARRAY_TASK_ID", "3", 1); /* 3 of 0..2 */
+    snprintf(out, sizeof out, "%s/bad", dir);
+    rc = capture(6, argv, NULL, msg, sizeof msg);
+    unsetenv("SLURM_ARRAY_TASK_ID");
+    unsetenv("SLURM_ARRAY_TASK_COUNT");
+    fprintf(stderr, "task 3 of 3: %s", msg);
+    cr_assert_eq(rc, 2);
+    cr_assert_str_eq(msg, "simsrv: sweep: SLURM_ARRAY_TASK_ID/COUNT give "
+                          "'3/3', not k/K (use --array=0-(K-1)) (try "
+                          "'simsrv sweep --help')\n");
+    cr_assert_eq(access(out, F_OK), -1, "a refused sweep made its folder");
+}
+
 /* Pins: a resumed sweep counts the cells it skips (5 of 24 after its shard
  * file is cut back to 5 cells) and prints nothing on stderr with --quiet;
  * an unsharded sweep ends with the points' table. */
