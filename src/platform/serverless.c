@@ -1519,6 +1519,8 @@ static void on_done(SrvPool *s, Request *req)
         if (inst->in_use > 0)
             return; /* the rest of its batch ends at the same time */
         batch_refill(s, inst);
+        if (inst->in_use > 0)
+            return; /* the refill filled the forming batch: it runs */
         if (inst->unit.held > 0) {
             s->ex.ops->kick(&s->ex, &inst->unit);
             return;

@@ -509,6 +509,8 @@ static void on_batch_done(VmFleet *f, Vm *vm)
     if (!vm->draining)
         f->free_slots++;
     batch_refill(f, vm);
+    if (vm->in_use > 0)
+        return; /* the refill filled the forming batch: it runs */
     if (vm->unit.held > 0) {
         f->ex.ops->kick(&f->ex, &vm->unit);
         return;

@@ -6,9 +6,12 @@
  * wait for its batch + service of the batch (hand-worked below); with
  * max_wait 0 and requests that never overlap, every batch has size 1;
  * under heavy load batches reach max_batch; a batch's duration is billed
- * once.
+ * once; a forming batch that the queue fills as a batch ends starts, and
+ * its instance stays (no keep-alive, at most 1 instance: 20 runs with
+ * conservation).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "support.h"
@@ -109,4 +112,30 @@ Test(batching, gpu_vm_batches_like_serverless)
     alt = batched_vm(8, 0.0);
     res = support_run(&alt, &light, 1010, 1, 0);
     cr_assert_float_eq(res.v[MET_mean_batch], 1.0, 1e-12);
+}
+
+Test(batching, a_refill_that_fills_the_batch_keeps_its_instance)
+{
+    /* On-demand instances with no keep-alive, at most 1, a queue, batches
+     * of up to 2 (1 ms wait), 0.5 s starts, Poisson 40/s.  When a batch
+     * ends, the function's queue refills the forming batch; when that fills
+     * it, it starts at once, so the instance must not then go idle (and,
+     * with no keep-alive, be destroyed under the running batch: an
+     * instance's state was set twice to gone).  Conservation and every
+     * batch of at most 2 hold over 20 replications. */
+    AltSpec alt = batched(2, 0.001);
+    alt.n_prov = 0;
+    alt.hw.sandbox.a_s = 0.5;
+    strcpy(alt.keepalive.policy, "none");
+    alt.queue_len = 3;
+    WorkloadSpec wl = support_poisson(40);
+    double completed = 0;
+    for (uint32_t r = 0; r < 20; r++) {
+        RunResult res = support_run(&alt, &wl, 60, 7, r); /* conservation */
+        cr_assert_leq(res.v[MET_mean_batch], 2.0);
+        completed += res.v[MET_completed];
+    }
+    fprintf(stderr, "refilled batches: %.0f requests completed in 20 runs\n",
+            completed);
+    cr_assert_gt(completed, 1000);
 }
