@@ -34,16 +34,17 @@ static int parse_shard(const char *s, int *k, int *K)
 }
 
 int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
-                 int *i, CmdOpts *o)
+                 int *i, unsigned accept, CmdOpts *o)
 {
     const char *a = argv[*i];
-    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+    if ((accept & CMDOPT_QUIET) &&
+        (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
         o->quiet = 1;
         return 1;
     }
     if (*i + 1 >= argc)
         return 0;
-    if (strcmp(a, "--threads") == 0) {
+    if ((accept & CMDOPT_THREADS) && strcmp(a, "--threads") == 0) {
         char *end;
         long n = strtol(argv[++*i], &end, 10);
         if (*end != '\0' || n < 1 || n > 4096)
@@ -52,13 +53,13 @@ int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
         o->threads = (int)n;
         return 1;
     }
-    if (strcmp(a, "--shard") == 0) {
+    if ((accept & CMDOPT_SHARD) && strcmp(a, "--shard") == 0) {
         if (parse_shard(argv[++*i], &o->shard_k, &o->shard_K) < 0)
             return cmdopts_usage(st, cmd, "--shard: '%s' is not k/K with "
                                  "0 <= k < K", argv[*i]);
         return 1;
     }
-    if (strcmp(a, "--out") == 0) {
+    if ((accept & CMDOPT_OUT) && strcmp(a, "--out") == 0) {
         o->out_dir = argv[++*i];
         if (strlen(o->out_dir) > CLI_OUT_MAX)
             return cmdopts_usage(st, cmd, "--out: the folder name is longer "

@@ -3,8 +3,8 @@
  * (--threads N, --out DIR, --shard k/K, -q/--quiet), and their one-line
  * usage errors.
  *
- * Used by `simsrv sweep` and `simsrv optimize`, so both take the same
- * options with the same messages.
+ * Used by `simsrv sweep`, `merge` (all but --shard) and `optimize`, so
+ * they take the same options with the same messages.
  */
 #ifndef SIM_CLI_CMDOPTS_H
 #define SIM_CLI_CMDOPTS_H
@@ -22,11 +22,20 @@ typedef struct CmdOpts {
 int cmdopts_usage(const Streams *st, const char *cmd, const char *msg,
                   const char *arg);
 
-/* Takes the option at argv[*i] if it is one of the shared ones (advancing
- * *i past its value): returns 1; 0 if it is not one of them; 2 after a
- * usage error (a bad value). */
+/* The shared options a command takes (a mask for cmdopts_take). */
+enum {
+    CMDOPT_THREADS = 1,
+    CMDOPT_OUT = 2,
+    CMDOPT_QUIET = 4,
+    CMDOPT_SHARD = 8,
+    CMDOPT_ALL = 15
+};
+
+/* Takes the option at argv[*i] if it is one of the shared ones in
+ * `accept` (advancing *i past its value): returns 1; 0 if it is not one of
+ * them; 2 after a usage error (a bad value). */
 int cmdopts_take(const Streams *st, const char *cmd, int argc, char **argv,
-                 int *i, CmdOpts *o);
+                 int *i, unsigned accept, CmdOpts *o);
 
 /* Without --shard, inside a Slurm array task (SLURM_ARRAY_TASK_ID and
  * SLURM_ARRAY_TASK_COUNT both set), the task's shard: k = the ID, K = the

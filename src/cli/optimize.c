@@ -1009,7 +1009,7 @@ int optimize_cmd_shard(int argc, char **argv, FILE *out, FILE *errf,
                   out);
             return 0;
         } else if ((took = cmdopts_take(&st, "optimize", argc, argv, &i,
-                                        &co)) != 0) {
+                                        CMDOPT_ALL, &co)) != 0) {
             if (took == 2)
                 return 2;
         } else if (a[0] == '-') {

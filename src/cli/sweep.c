@@ -50,19 +50,6 @@
 #include "streams.h"
 
 
-/* msg opens with its command's name and a colon ("merge: ..."): the
- * hint names that command's help. */
-static int usage(const Streams *st, const char *msg, const char *arg)
-{
-    char safe[512];
-    err_escape(safe, sizeof safe, arg != NULL ? arg : "");
-    fprintf(st->err, "simsrv: ");
-    fprintf(st->err, msg, safe);
-    int cmd = (int)strcspn(msg, ":");
-    fprintf(st->err, " (try 'simsrv %.*s --help')\n", cmd, msg);
-    return 2;
-}
-
 static void header_line(char *buf, size_t size, const SweepPlan *plan, int k,
                         int K)
 {
@@ -102,7 +89,7 @@ static unsigned long row_crc(const char *row, size_t len)
  * index into the caller's list), the byte offset of its line, and where
  * its parsed values are held (-1: not held).  The merge keeps these, 24
  * bytes a row.  While the rows' values fit in ROWS_HELD_BYTES they are
- * also held as parsed (Rows.hold), so the four writers take them from
+ * also held as parsed (Rows.held), so the four writers take them from
  * memory; past that the writers read them again from the shard files
  * point by point (sweeptab.h, SweepReader), and memory stays 24 bytes a
  * row, not 368, whatever the sweep's size. */
@@ -114,10 +101,8 @@ typedef struct RowRef {
 typedef struct Rows {
     RowRef *r;
     int n, cap;
-    int hold;       /* keep the parsed rows (while they fit) */
-    SweepRow *held; /* held[r[i].held] */
-    int held_cap;
-    long held_max;  /* rows held at most (rows_holding) */
+    SweepRow *held; /* [cap] while holding: held[r[i].held] */
+    long held_max;  /* rows held at most; 0: none (or no longer) */
 } Rows;
 
 enum { ROWS_HELD_BYTES = 32 << 20 };
@@ -128,7 +113,6 @@ enum { ROWS_HELD_BYTES = 32 << 20 };
 static Rows rows_holding(void)
 {
     Rows rows = {0};
-    rows.hold = 1;
     rows.held_max = (long)(ROWS_HELD_BYTES / sizeof(SweepRow));
     const char *test = getenv("SIMSRV_TEST_ROWS_HELD");
     if (test != NULL)
@@ -143,25 +127,22 @@ static void rows_unhold(Rows *rows)
         rows->r[i].held = -1;
     free(rows->held);
     rows->held = NULL;
-    rows->held_cap = 0;
-    rows->hold = 0;
+    rows->held_max = 0;
 }
 
 static void rows_push(Rows *rows, const SweepRow *row, int file, long off)
 {
+    if (rows->held_max > 0 && rows->n >= rows->held_max)
+        rows_unhold(rows);
     if (rows->n == rows->cap) {
         rows->cap = rows->cap ? 2 * rows->cap : 1024;
         rows->r = xrealloc(rows->r, (size_t)rows->cap * sizeof *rows->r);
+        if (rows->held_max > 0)
+            rows->held = xrealloc(rows->held,
+                                  (size_t)rows->cap * sizeof *rows->held);
     }
-    if (rows->hold && rows->n >= rows->held_max)
-        rows_unhold(rows);
     int h = -1;
-    if (rows->hold) {
-        if (rows->n == rows->held_cap) {
-            rows->held_cap = rows->held_cap ? 2 * rows->held_cap : 1024;
-            rows->held = xrealloc(rows->held, (size_t)rows->held_cap *
-                                                  sizeof *rows->held);
-        }
+    if (rows->held_max > 0) {
         h = rows->n; /* (a dropped partial cell's slots are reused) */
         rows->held[h] = *row;
     }
@@ -876,22 +857,22 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
                   "checked on N threads; there is no progress\nline).\n",
                   out);
             return 0;
-        } else if (strcmp(argv[i], "--shard") != 0 &&
-                   (took = cmdopts_take(&st, "merge", argc, argv, &i, &co)) !=
-                       0) {
+        } else if ((took = cmdopts_take(&st, "merge", argc, argv, &i,
+                                        CMDOPT_ALL & ~CMDOPT_SHARD, &co)) !=
+                   0) {
             if (took == 2)
                 return 2;
         } else if (argv[i][0] == '-') {
-            return usage(&st, "merge: unknown option '%s'", argv[i]);
+            return cmdopts_usage(&st, "merge", "unknown option '%s'", argv[i]);
         } else if (file == NULL) {
             file = argv[i];
         } else {
-            return usage(&st, "merge: more than one sweep file ('%s')",
+            return cmdopts_usage(&st, "merge", "more than one sweep file ('%s')",
                          argv[i]);
         }
     }
     if (file == NULL)
-        return usage(&st, "merge: no sweep file given%s", "");
+        return cmdopts_usage(&st, "merge", "no sweep file given%s", "");
     const char *dir_arg = co.out_dir;
     check_threads = co.threads;
     Err err;
@@ -974,19 +955,19 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
                   out);
             return 0;
         } else if ((took = cmdopts_take(&st, "sweep", argc, argv, &i,
-                                        &co)) != 0) {
+                                        CMDOPT_ALL, &co)) != 0) {
             if (took == 2)
                 return 2;
         } else if (a[0] == '-') {
-            return usage(&st, "sweep: unknown option '%s'", a);
+            return cmdopts_usage(&st, "sweep", "unknown option '%s'", a);
         } else if (file == NULL) {
             file = a;
         } else {
-            return usage(&st, "sweep: more than one sweep file ('%s')", a);
+            return cmdopts_usage(&st, "sweep", "more than one sweep file ('%s')", a);
         }
     }
     if (file == NULL)
-        return usage(&st, "sweep: no sweep file given%s", "");
+        return cmdopts_usage(&st, "sweep", "no sweep file given%s", "");
     if (cmdopts_slurm_shard(&st, "sweep", &co) != 0)
         return 2;
     const char *dir_arg = co.out_dir;

@@ -1518,14 +1518,10 @@ static void on_done(SrvPool *s, Request *req)
     if (s->ex.ops->forms_batches) {
         if (inst->in_use > 0)
             return; /* the rest of its batch ends at the same time */
-        batch_refill(s, inst);
-        if (inst->in_use > 0)
-            return; /* the refill filled the forming batch: it runs */
-        if (inst->unit.held > 0) {
-            s->ex.ops->kick(&s->ex, &inst->unit);
-            return;
-        }
-        go_idle(s, inst);
+        batch_refill(s, inst); /* may fill the forming batch: it runs */
+        s->ex.ops->kick(&s->ex, &inst->unit);
+        if (inst->in_use == 0 && inst->unit.held == 0)
+            go_idle(s, inst);
         return;
     }
     /* The freed slot goes to the queue first. */

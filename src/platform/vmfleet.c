@@ -508,13 +508,10 @@ static void on_batch_done(VmFleet *f, Vm *vm)
     f->busy_slots--;
     if (!vm->draining)
         f->free_slots++;
-    batch_refill(f, vm);
-    if (vm->in_use > 0)
-        return; /* the refill filled the forming batch: it runs */
-    if (vm->unit.held > 0) {
-        f->ex.ops->kick(&f->ex, &vm->unit);
+    batch_refill(f, vm); /* may fill the forming batch: it runs */
+    f->ex.ops->kick(&f->ex, &vm->unit);
+    if (vm->in_use > 0 || vm->unit.held > 0)
         return;
-    }
     set_state(f, vm, INST_IDLE);
     if (vm->draining && !vm->noticed && vm->q_len == 0) {
         terminate(f, vm, 0);

@@ -620,7 +620,6 @@ uint32_t world_done_epoch(World *w)
     return e;
 }
 
-
 Request *world_branch_create(World *w, Request *req)
 {
     World *root = w->root;

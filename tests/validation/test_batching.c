@@ -114,15 +114,38 @@ Test(batching, gpu_vm_batches_like_serverless)
     cr_assert_float_eq(res.v[MET_mean_batch], 1.0, 1e-12);
 }
 
+/* The batches one instance ran, seen from their requests' ends (a batch's
+ * requests end together): a batch that started before the previous one
+ * ended ran beside it, on another instance. */
+typedef struct Serial {
+    SimTime batch_start, batch_end;
+    int batches, overlaps;
+} Serial;
+
+static void observe_batch(void *ctx, const Request *req, SimTime now)
+{
+    Serial *s = ctx;
+    if (req->outcome != REQ_COMPLETED ||
+        (req->start == s->batch_start && now == s->batch_end))
+        return;
+    if (req->start < s->batch_end)
+        s->overlaps++;
+    s->batch_start = req->start;
+    s->batch_end = now;
+    s->batches++;
+}
+
 Test(batching, a_refill_that_fills_the_batch_keeps_its_instance)
 {
     /* On-demand instances with no keep-alive, at most 1, a queue, batches
      * of up to 2 (1 ms wait), 0.5 s starts, Poisson 40/s.  When a batch
      * ends, the function's queue refills the forming batch; when that fills
-     * it, it starts at once, so the instance must not then go idle (and,
-     * with no keep-alive, be destroyed under the running batch: an
-     * instance's state was set twice to gone).  Conservation and every
-     * batch of at most 2 hold over 20 replications. */
+     * it, it starts at once, so the instance must not then go idle (with no
+     * keep-alive it was destroyed under the running batch, and the next
+     * start ran a second instance beside it).  With at most one instance
+     * the batches run one after another: none starts before the previous
+     * one ended, over 20 replications, with world_check after every event
+     * and conservation. */
     AltSpec alt = batched(2, 0.001);
     alt.n_prov = 0;
     alt.hw.sandbox.a_s = 0.5;
@@ -130,12 +153,28 @@ Test(batching, a_refill_that_fills_the_batch_keeps_its_instance)
     alt.queue_len = 3;
     WorkloadSpec wl = support_poisson(40);
     double completed = 0;
+    int batches = 0, overlaps = 0;
     for (uint32_t r = 0; r < 20; r++) {
-        RunResult res = support_run(&alt, &wl, 60, 7, r); /* conservation */
-        cr_assert_leq(res.v[MET_mean_batch], 2.0);
-        completed += res.v[MET_completed];
+        Serial ser = {-1, -1, 0, 0};
+        RunConfig rc = support_config(&alt, &wl, 60, 7);
+        rc.rep = r;
+        rc.observe = observe_batch;
+        rc.observe_ctx = &ser;
+        RunResult res;
+        support_run_checked(&rc, "refilled batches", &res);
+        const double *v = res.v;
+        cr_assert_eq(v[MET_arrivals], v[MET_completed] + v[MET_rejected] +
+                                          v[MET_timed_out] +
+                                          v[MET_unfinished]);
+        cr_assert_leq(v[MET_mean_batch], 2.0);
+        completed += v[MET_completed];
+        batches += ser.batches;
+        overlaps += ser.overlaps;
     }
-    fprintf(stderr, "refilled batches: %.0f requests completed in 20 runs\n",
-            completed);
+    fprintf(stderr, "refilled batches: %.0f requests completed in %d "
+                    "batches over 20 runs, %d started before the previous "
+                    "one ended\n",
+            completed, batches, overlaps);
     cr_assert_gt(completed, 1000);
+    cr_assert_eq(overlaps, 0);
 }
