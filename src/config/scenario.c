@@ -1955,6 +1955,36 @@ static int load_alt_name(const JCtx *c, const cJSON *alt, const char *apath,
     return 0;
 }
 
+/* Keys only a serverless deployment (or a hybrid's overflow) reads: on a
+ * vm or knative alternative they would be ignored, so one written there
+ * (not in "defaults", which every platform shares) is refused. */
+static int refuse_serverless_keys(const JCtx *c, const cJSON *alt,
+                                  const char *apath, const char *platform)
+{
+    static const char *const keys[] = {
+        "hardware", "memory_mb", "vcpus", "concurrency", "max_instances",
+        "queue_length", "scale_per_10s", "batch", "batching", "keepalive",
+        "provisioned", "swap", "routing", "pricing", "models", "cluster",
+        NULL};
+    static const char *const in_vm[] = {"hardware", "batching", "pricing",
+                                        NULL};
+    for (int k = 0; keys[k] != NULL; k++) {
+        if (cJSON_GetObjectItemCaseSensitive(alt, keys[k]) == NULL)
+            continue;
+        for (int v = 0; in_vm[v] != NULL; v++)
+            if (strcmp(keys[k], in_vm[v]) == 0)
+                return err_set(c->err, SIM_EINPUT, c->file,
+                               "%s.%s: a %s alternative reads its %s from "
+                               "\"vm\" (\"vm\": {\"%s\": ...})",
+                               apath, keys[k], platform, keys[k], keys[k]);
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.%s: applies to serverless instances (and a "
+                       "hybrid's), not to a %s alternative",
+                       apath, keys[k], platform);
+    }
+    return 0;
+}
+
 /* Whether alternative `alt` is a composite (its platform, or the
  * defaults', is "pipeline" or "rollout"). */
 static int is_composite(const cJSON *alt, const cJSON *defs)
@@ -2029,6 +2059,9 @@ static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                                     platform_names));
     a->model_size_mb = sc->model.size_mb;
     a->model_memory_mb = sc->model.memory_mb;
+    if ((a->kind == PLATFORM_VM || a->kind == PLATFORM_KNATIVE) &&
+        (rc = refuse_serverless_keys(c, alt, apath, a->platform)) < 0)
+        return rc;
     if (a->kind == PLATFORM_API)
         return load_api(c, alt, defs, apath, sc, cat, a, catalog_date);
     if ((rc = load_addons(c, alt, defs, apath, cat, sc, a, catalog_date)) < 0)

@@ -9,6 +9,11 @@
  * run together for the profile's service time at batch size b (the
  * median a + c b, at the first request's quantile), all ending at once
  * (world_start_batch: one DONE each, the duration billed to the leader).
+ * A batch's start empties the forming batch, so the platform refills it
+ * from its queue then and there (hooks->refill): a request that queued
+ * while the forming batch was full joins the next batch ahead of any that
+ * arrive later, whichever way the batch started (a full batch, its
+ * deadline, the previous batch's end).
  */
 #include "executor.h"
 
@@ -29,6 +34,7 @@ static void run_batch(Executor *ex, ExecUnit *u)
     run += ex->hooks->start(ex->platform, u, first, b);
     world_start_batch(ex->w, first, b, run, ex->cfg.timeout_us,
                       u->provisioned, ex->served);
+    ex->hooks->refill(ex->platform, u); /* the queue, in order, first */
 }
 
 /* Runs the forming batch if the unit is free and the batch is full or its

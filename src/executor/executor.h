@@ -117,8 +117,9 @@ typedef struct ExecHooks {
      * llm): the platform bills it, ends it and frees its slot. */
     void (*ended)(void *platform, ExecUnit *u, Request *req,
                   ReqOutcome outcome);
-    /* after ends: u's free slots take queued requests; u goes idle when it
-     * holds nothing. */
+    /* after ends, and as a batch starts (its forming batch is then
+     * empty): u's room takes queued requests; u goes idle when it holds
+     * nothing. */
     void (*refill)(void *platform, ExecUnit *u);
 } ExecHooks;
 
@@ -129,7 +130,8 @@ typedef struct ExecutorOps {
     ExecKind kind;
     int forms_batches;        /* held requests start together when the
                                  unit is free (the platform refills a unit
-                                 only once everything on it has ended) */
+                                 only once everything on it has ended, and
+                                 the executor as each batch starts) */
     void (*unit_init)(Executor *ex, ExecUnit *u, void *owner);
     void (*unit_fini)(Executor *ex, ExecUnit *u);
     /* req is given to ready u (which has room): started now or held. */

@@ -287,7 +287,7 @@ Test(config, every_shipped_scenario_loads)
 
 Test(config, vm_bad_inputs)
 {
-    const char *vm = "\"memory_mb\": 2048, \"platform\": \"vm\", \"vm\": ";
+    const char *vm = "\"platform\": \"vm\", \"vm\": ";
     char buf[1024];
 #define VM_CASE(obj, n1, n2)                                                   \
     snprintf(buf, sizeof buf, "%s%s", vm, obj);                                \
@@ -307,9 +307,14 @@ Test(config, vm_bad_inputs)
             "alternatives[0].vm.lb", "did you mean 'round-robin'");
     VM_CASE("{\"instance_type\": \"aws-lambda-x86\"}",
             "'aws-lambda-x86' is not a VM instance type", NULL);
-    expect_error(edited("\"memory_mb\": 2048",
-                        "\"memory_mb\": 2048, \"platform\": \"vm\""),
+    expect_error(edited("\"memory_mb\": 2048", "\"platform\": \"vm\""),
                  "alternatives[0].vm", "missing");
+    /* serverless keys on a VM alternative would be ignored: refused */
+    VM_CASE("{\"instance_type\": \"c7i.large\"}, \"memory_mb\": 2048",
+            "alternatives[0].memory_mb", "not to a vm alternative");
+    VM_CASE("{\"instance_type\": \"c7i.large\"}, \"batching\": "
+            "{\"max_batch\": 4}",
+            "alternatives[0].batching", "(\"vm\": {\"batching\": ...})");
     expect_error(edited("\"memory_mb\": 2048",
                         "\"memory_mb\": 2048, \"pricing\": \"c7i.large\""),
                  "'c7i.large' is not a serverless price entry", NULL);

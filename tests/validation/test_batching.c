@@ -8,7 +8,9 @@
  * under heavy load batches reach max_batch; a batch's duration is billed
  * once; a forming batch that the queue fills as a batch ends starts, and
  * its instance stays (no keep-alive, at most 1 instance: 20 runs with
- * conservation).
+ * conservation); a request that queued while the forming batch was full
+ * joins the next forming batch as a batch starts, ahead of later arrivals
+ * (hand-worked, serverless and VM).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -177,4 +179,57 @@ Test(batching, a_refill_that_fills_the_batch_keeps_its_instance)
             completed, batches, overlaps);
     cr_assert_gt(completed, 1000);
     cr_assert_eq(overlaps, 0);
+}
+
+/* Records each request's end (ids are arrival order: 0, 1, ...). */
+typedef struct Ends {
+    SimTime end_us[16];
+} Ends;
+
+static void observe_end(void *ctx, const Request *req, SimTime now)
+{
+    Ends *e = ctx;
+    if (req->id < 16)
+        e->end_us[req->id] = now;
+}
+
+static void check_queued_request_goes_first(AltSpec *alt, const char *what)
+{
+    /* Batches of up to 2, 10 ms wait, one instance, a + c b = 20 + 10 b
+     * ms.  r0 (0 ms) and r1 (1) run at 1 ms until 41; r2 (2) and r3 (3)
+     * fill the forming batch; r4 (4) queues.  At 41 the batch {r2, r3}
+     * starts (until 81) and r4 joins the empty forming batch at once; r5
+     * (50) joins it too, so r6 (60) queues.  At 81 {r4, r5} runs (until
+     * 121) and r6 joins; its deadline (70) has passed, so at 121 it runs
+     * alone for 30 ms (until 151).  Latencies 41, 40, 79, 78, 117, 71, 91
+     * ms.  Had r4 waited in the queue until a batch ended, r5 and r6 would
+     * have run first at 81 and r4 alone at 121 (latency 147 ms). */
+    static const double t_s[] = {0, 0.001, 0.002, 0.003, 0.004, 0.050, 0.060};
+    static const double dur_s[] = {0.030, 0.030, 0.030, 0.030,
+                                   0.030, 0.030, 0.030}; /* b = 1 */
+    static const double end_ms[] = {41, 41, 81, 81, 121, 121, 151};
+    WorkloadSpec wl = support_trace("batch-fifo", t_s, dur_s, 7);
+    Ends ends;
+    memset(&ends, 0, sizeof ends);
+    RunConfig rc = support_config(alt, &wl, 10, 1);
+    rc.observe = observe_end;
+    rc.observe_ctx = &ends;
+    RunResult res;
+    support_run_checked(&rc, what, &res);
+    cr_assert_eq(res.v[MET_completed], 7, "%s", what);
+    for (int i = 0; i < 7; i++)
+        cr_assert_eq(ends.end_us[i], time_from_s(end_ms[i] / 1000),
+                     "%s: r%d ends at %.3f ms, not %.0f", what, i,
+                     (double)ends.end_us[i] / 1000.0, end_ms[i]);
+    cr_assert_float_eq(res.v[MET_max_ms], 117.0, 1e-9, "%s", what);
+    cr_assert_float_eq(res.v[MET_mean_ms], 517.0 / 7, 1e-9, "%s", what);
+    cr_assert_float_eq(res.v[MET_mean_batch], 7.0 / 4, 1e-12, "%s", what);
+}
+
+Test(batching, a_request_queued_behind_a_full_batch_joins_the_next_first)
+{
+    AltSpec alt = batched(2, 0.010);
+    check_queued_request_goes_first(&alt, "serverless");
+    alt = batched_vm(2, 0.010);
+    check_queued_request_goes_first(&alt, "vm");
 }

@@ -386,7 +386,7 @@ static int load(const char *vm_json, Scenario *sc, Err *err)
              "{\"horizon_s\": 3600, \"models_dir\": \"%s\", \"model\": "
              "\"resnet50\", \"workload\": {\"type\": \"poisson\", "
              "\"rate_per_s\": 1}, \"alternatives\": [{\"name\": \"v\", "
-             "\"platform\": \"vm\", \"hardware\": \"cpu\", \"vm\": %s}]}",
+             "\"platform\": \"vm\", \"vm\": %s}]}",
              models, vm_json);
     support_write_file(file, body);
     err_clear(err);
