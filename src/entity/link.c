@@ -1,6 +1,6 @@
 /*
- * link.c - processor-shared bandwidth links and their transfers (see
- * link.h).
+ * link.c - bandwidth links shared max-min fairly, and their transfers
+ * (see link.h).
  */
 #include "link.h"
 
@@ -16,6 +16,8 @@ void link_init(Link *l, double bytes_per_s)
     l->bytes_per_s = bytes_per_s;
     l->act = NULL;
     l->n = l->cap = 0;
+    l->fill_left = l->fill_level = 0;
+    l->fill_n = l->fill_mark = 0;
 }
 
 void link_fini(Link *l)
@@ -42,29 +44,210 @@ static void catch_up(Transfer *x, SimTime now)
     }
 }
 
-/* x's rate: its smallest share, under its own cap. */
-static void set_rate(Transfer *x)
+/* ---- max-min fair rates by progressive filling ------------------------ */
+
+/* One filling's scratch: the component's links and transfers, the heap of
+ * links by fill level and the capped transfers by cap. */
+typedef struct Fill {
+    Link **l;
+    int nl, cap_l;
+    Transfer **x;
+    int nx, cap_x;
+    int *heap;       /* indices into l; a link may appear more than once */
+    double *key;     /* heap entry's level when pushed (stale if changed) */
+    int nh, cap_h;
+    Transfer **capped;
+    int ncap;
+} Fill;
+
+static void fill_add_link(Fill *f, Link *l)
 {
-    double r = x->max_rate > 0 ? x->max_rate : (double)INFINITY;
+    if (l->fill_mark)
+        return;
+    if (f->nl == f->cap_l) {
+        f->cap_l = f->cap_l ? 2 * f->cap_l : 8;
+        f->l = xrealloc(f->l, (size_t)f->cap_l * sizeof *f->l);
+    }
+    f->l[f->nl++] = l;
+    l->fill_mark = f->nl;
+}
+
+static void fill_add_xfer(Fill *f, Transfer *x)
+{
+    if (x->fill_mark)
+        return;
+    if (f->nx == f->cap_x) {
+        f->cap_x = f->cap_x ? 2 * f->cap_x : 8;
+        f->x = xrealloc(f->x, (size_t)f->cap_x * sizeof *f->x);
+    }
+    f->x[f->nx++] = x;
+    x->fill_mark = f->nx;
+    x->fill_frozen = 0;
     for (int k = 0; k < LINK_MAX_PER_XFER; k++)
-        if (x->on[k] != NULL) {
-            double share = x->on[k]->bytes_per_s / x->on[k]->n;
-            if (share < r)
-                r = share;
-        }
+        if (x->on[k] != NULL)
+            fill_add_link(f, x->on[k]);
+}
+
+/* The component of the seed links: breadth first through shared
+ * transfers (the link array is the queue). */
+static void fill_gather(Fill *f, Link *const *seed, int n_seed)
+{
+    for (int i = 0; i < n_seed; i++)
+        if (seed[i] != NULL)
+            fill_add_link(f, seed[i]);
+    for (int i = 0; i < f->nl; i++)
+        for (int j = 0; j < f->l[i]->n; j++)
+            fill_add_xfer(f, f->l[i]->act[j]);
+}
+
+/* Heap entry a before b: lower level, then earlier in the component. */
+static int heap_before(const Fill *f, int a, int b)
+{
+    return f->key[a] < f->key[b] ||
+           (f->key[a] == f->key[b] && f->heap[a] < f->heap[b]);
+}
+
+static void heap_swap(Fill *f, int a, int b)
+{
+    int h = f->heap[a];
+    double k = f->key[a];
+    f->heap[a] = f->heap[b];
+    f->key[a] = f->key[b];
+    f->heap[b] = h;
+    f->key[b] = k;
+}
+
+static void fill_push(Fill *f, int li)
+{
+    if (f->nh == f->cap_h) {
+        f->cap_h = f->cap_h ? 2 * f->cap_h : 16;
+        f->heap = xrealloc(f->heap, (size_t)f->cap_h * sizeof *f->heap);
+        f->key = xrealloc(f->key, (size_t)f->cap_h * sizeof *f->key);
+    }
+    int i = f->nh++;
+    f->heap[i] = li;
+    f->key[i] = f->l[li]->fill_level;
+    while (i > 0 && heap_before(f, i, (i - 1) / 2)) {
+        heap_swap(f, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void fill_pop(Fill *f)
+{
+    f->nh--;
+    if (f->nh == 0)
+        return;
+    heap_swap(f, 0, f->nh);
+    for (int i = 0;;) {
+        int c = 2 * i + 1;
+        if (c >= f->nh)
+            break;
+        if (c + 1 < f->nh && heap_before(f, c + 1, c))
+            c++;
+        if (!heap_before(f, c, i))
+            break;
+        heap_swap(f, i, c);
+        i = c;
+    }
+}
+
+/* The unfrozen link with the lowest fill level (stale entries dropped),
+ * or NULL. */
+static Link *fill_lowest(Fill *f)
+{
+    while (f->nh > 0) {
+        Link *l = f->l[f->heap[0]];
+        if (l->fill_n > 0 && f->key[0] == l->fill_level)
+            return l;
+        fill_pop(f);
+    }
+    return NULL;
+}
+
+/* Capped transfers by cap, then by place in the component. */
+static int cap_cmp(const void *pa, const void *pb)
+{
+    const Transfer *a = *(Transfer *const *)pa, *b = *(Transfer *const *)pb;
+    if (a->max_rate != b->max_rate)
+        return a->max_rate < b->max_rate ? -1 : 1;
+    return (a->fill_mark > b->fill_mark) - (a->fill_mark < b->fill_mark);
+}
+
+/* x's rate is r: what it takes leaves its links' remaining bandwidth. */
+static void fill_freeze(Fill *f, Transfer *x, double r)
+{
     x->rate = r;
+    x->fill_frozen = 1;
+    for (int k = 0; k < LINK_MAX_PER_XFER; k++) {
+        Link *l = x->on[k];
+        if (l == NULL)
+            continue;
+        l->fill_left = l->fill_left > r ? l->fill_left - r : 0.0;
+        if (--l->fill_n > 0) {
+            l->fill_level = l->fill_left / l->fill_n;
+            fill_push(f, l->fill_mark - 1);
+        }
+    }
 }
 
-static void catch_up_all(Link *l, SimTime now)
+/* Gives the component's transfers their max-min fair rates. */
+static void fill_rates(Fill *f)
 {
-    for (int i = 0; i < l->n; i++)
-        catch_up(l->act[i], now);
+    for (int i = 0; i < f->nl; i++) {
+        Link *l = f->l[i];
+        l->fill_left = l->bytes_per_s;
+        l->fill_n = l->n;
+        l->fill_level = l->n > 0 ? l->bytes_per_s / l->n : (double)INFINITY;
+        if (l->n > 0)
+            fill_push(f, i);
+    }
+    f->capped = xmalloc((size_t)(f->nx > 0 ? f->nx : 1) * sizeof *f->capped);
+    f->ncap = 0;
+    for (int i = 0; i < f->nx; i++)
+        if (f->x[i]->max_rate > 0)
+            f->capped[f->ncap++] = f->x[i];
+    qsort(f->capped, (size_t)f->ncap, sizeof *f->capped, cap_cmp);
+    int frozen = 0, ci = 0;
+    while (frozen < f->nx) {
+        Link *low = fill_lowest(f);
+        while (ci < f->ncap && f->capped[ci]->fill_frozen)
+            ci++;
+        if (ci < f->ncap &&
+            (low == NULL || f->capped[ci]->max_rate <= low->fill_level)) {
+            fill_freeze(f, f->capped[ci], f->capped[ci]->max_rate);
+            frozen++;
+            continue;
+        }
+        assert(low != NULL);
+        double level = low->fill_level;
+        for (int j = 0; j < low->n; j++)
+            if (!low->act[j]->fill_frozen) {
+                fill_freeze(f, low->act[j], level);
+                frozen++;
+            }
+    }
 }
 
-static void rerate_all(Link *l)
+/* The links in seed[] and every link and transfer connected to them:
+ * brought up to now at their old rates, then given their max-min fair
+ * rates. */
+static void refill_component(Link *const *seed, int n_seed, SimTime now)
 {
-    for (int i = 0; i < l->n; i++)
-        set_rate(l->act[i]);
+    Fill f = {0};
+    fill_gather(&f, seed, n_seed);
+    for (int i = 0; i < f.nx; i++)
+        catch_up(f.x[i], now);
+    fill_rates(&f);
+    for (int i = 0; i < f.nl; i++)
+        f.l[i]->fill_mark = 0;
+    for (int i = 0; i < f.nx; i++)
+        f.x[i]->fill_mark = 0;
+    free(f.l);
+    free(f.x);
+    free(f.heap);
+    free(f.key);
+    free(f.capped);
 }
 
 static void link_add(Link *l, Transfer *x, int k)
@@ -101,33 +284,31 @@ void link_start(Transfer *x, Link *a, Link *b, double bytes, double max_rate,
                 SimTime now)
 {
     assert(a != NULL && a != b && bytes >= 0);
+    Link *seed[LINK_MAX_PER_XFER] = {a, b};
     x->on[0] = a;
     x->on[1] = b;
     x->bytes = x->left = bytes;
     x->max_rate = max_rate;
     x->t_us = x->started_us = now;
-    for (int k = 0; k < LINK_MAX_PER_XFER; k++)
-        if (x->on[k] != NULL) {
-            catch_up_all(x->on[k], now);
-            link_add(x->on[k], x, k);
-        }
+    x->rate = 0;
+    x->fill_mark = x->fill_frozen = 0;
     for (int k = 0; k < LINK_MAX_PER_XFER; k++)
         if (x->on[k] != NULL)
-            rerate_all(x->on[k]);
+            link_add(x->on[k], x, k); /* the others keep their old rates */
+    refill_component(seed, LINK_MAX_PER_XFER, now);
 }
 
 void link_end(Transfer *x, SimTime now)
 {
-    for (int k = 0; k < LINK_MAX_PER_XFER; k++)
-        if (x->on[k] != NULL) {
-            catch_up_all(x->on[k], now);
+    Link *seed[LINK_MAX_PER_XFER];
+    for (int k = 0; k < LINK_MAX_PER_XFER; k++) {
+        seed[k] = x->on[k];
+        if (x->on[k] != NULL)
             link_remove(x->on[k], x, k);
-        }
-    for (int k = 0; k < LINK_MAX_PER_XFER; k++)
-        if (x->on[k] != NULL) {
-            rerate_all(x->on[k]);
-            x->on[k] = NULL;
-        }
+        x->on[k] = NULL;
+    }
+    catch_up(x, now);
+    refill_component(seed, LINK_MAX_PER_XFER, now);
     x->left = 0;
     x->t_us = now;
 }

@@ -8,6 +8,13 @@
  *    a 1 GB/s link (1 GB at 0 s, 1 GB at 0.5 s) ends at 1.5 s and 2.0 s;
  *    a transfer crossing a node link and the cluster cap gets the smaller
  *    share;
+ *  - max-min fair rates by hand: what a transfer bottlenecked elsewhere
+ *    (or at its own cap) leaves of a link goes to the others on it, and an
+ *    end on one node's link rerates a transfer on another node through the
+ *    shared cap; on random sets of links, caps and transfers (fixed seed)
+ *    every link carries at most its bandwidth and every transfer is at its
+ *    cap or at a full link where no transfer is faster (the max-min
+ *    condition);
  *  - a hand-worked start sequence on one node: cold (remote), disk-warm
  *    (SSD), memory-warm (DRAM), with the latencies, load seconds, bytes
  *    per tier and start counts the arithmetic gives, and a snapshot
@@ -132,11 +139,153 @@ Test(tiers, ps_transfer_across_two_links_takes_the_smaller_share)
     Transfer c;
     link_start(&c, &n1, &cap, 1 * GB, 0.25 * GB, 0);
     cr_assert_float_eq(c.rate, 0.25 * GB, 1e-3);
+    /* max-min: the cap's 1.25 GB/s left over goes to a, up to n0's 1 */
+    cr_assert_float_eq(a.rate, 1 * GB, 1e-3);
     link_end(&a, 0);
     link_end(&c, 0);
     link_fini(&n0);
     link_fini(&n1);
     link_fini(&cap);
+}
+
+/* ---- max-min fairness ---------------------------------------------------- */
+
+Test(tiers, max_min_gives_what_a_slower_transfer_leaves_to_the_others)
+{
+    /* a cap of 1.5 GB/s shared by node links of 0.5 and 2 GB/s: a is held
+     * to 0.5 by its node, so b takes the cap's other 1.0 (the smaller
+     * share min(2, 1.5 / 2) would give it 0.75 and leave 0.25 unused).
+     * 3 GB each: b ends at 3 s; a, still 0.5 GB/s, at 6 s. */
+    Link n0, n1, cap;
+    link_init(&n0, 0.5 * GB);
+    link_init(&n1, 2 * GB);
+    link_init(&cap, 1.5 * GB);
+    Transfer a, b;
+    link_start(&a, &n0, &cap, 3 * GB, 0, 0);
+    link_start(&b, &n1, &cap, 3 * GB, 0, 0);
+    cr_assert_float_eq(a.rate, 0.5 * GB, 1e-3);
+    cr_assert_float_eq(b.rate, 1.0 * GB, 1e-3);
+    cr_assert_eq(link_xfer_finish(&b), time_from_s(3.0));
+    link_end(&b, time_from_s(3.0));
+    cr_assert_float_eq(link_xfer_left(&a, time_from_s(3.0)), 1.5 * GB, 1);
+    cr_assert_eq(link_xfer_finish(&a), time_from_s(6.0));
+    link_end(&a, time_from_s(6.0));
+    link_fini(&n0);
+    link_fini(&n1);
+    link_fini(&cap);
+}
+
+Test(tiers, max_min_an_end_on_one_node_rerates_another_through_the_cap)
+{
+    /* node links of 1 GB/s, a cap of 1.2: a (node 0, remote), b (node 1,
+     * remote), d (node 1, local).  Node 1 is full first (0.5 each for b
+     * and d), so a gets the cap's remaining 0.7.  When d ends at 1 s the
+     * cap is the bottleneck: a and b get 0.6 each, and a, which shares no
+     * link with d, slows. */
+    Link n0, n1, cap;
+    link_init(&n0, 1 * GB);
+    link_init(&n1, 1 * GB);
+    link_init(&cap, 1.2 * GB);
+    Transfer a, b, d;
+    link_start(&a, &n0, &cap, 3 * GB, 0, 0);
+    link_start(&b, &n1, &cap, 3 * GB, 0, 0);
+    link_start(&d, &n1, NULL, 3 * GB, 0, 0);
+    cr_assert_float_eq(a.rate, 0.7 * GB, 1e-3);
+    cr_assert_float_eq(b.rate, 0.5 * GB, 1e-3);
+    cr_assert_float_eq(d.rate, 0.5 * GB, 1e-3);
+    link_end(&d, time_from_s(1.0));
+    cr_assert_float_eq(a.rate, 0.6 * GB, 1e-3);
+    cr_assert_float_eq(b.rate, 0.6 * GB, 1e-3);
+    /* a moved 0.7 GB in the first second: 2.3 GB at 0.6 GB/s from 1 s */
+    cr_assert_float_eq(link_xfer_left(&a, time_from_s(1.0)), 2.3 * GB, 1);
+    cr_assert_eq(link_xfer_finish(&a),
+                 time_from_s(1.0) + (SimTime)ceil(2.3 / 0.6 * 1e6 - 1e-6));
+    link_end(&a, time_from_s(1.0));
+    link_end(&b, time_from_s(1.0));
+    link_fini(&n0);
+    link_fini(&n1);
+    link_fini(&cap);
+}
+
+Test(tiers, max_min_condition_holds_on_random_link_sets)
+{
+    /* 2,000 random sets: 1-6 node links and a cap, 1-12 transfers on a
+     * node link (half also on the cap; a third with caps of their own),
+     * with starts and ends in random order.  After each change: every
+     * link carries at most its bandwidth, and every transfer is at its cap
+     * or crosses a full link on which no transfer is faster. */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 17);
+    long checks = 0;
+    for (int set = 0; set < 2000; set++) {
+        Link l[7];
+        int nl = 1 + (int)gsl_rng_uniform_int(r, 6);
+        for (int i = 0; i <= nl; i++)
+            link_init(&l[i], (0.2 + 2.0 * gsl_rng_uniform(r)) * GB);
+        Link *cap = &l[nl];
+        Transfer x[12];
+        int on[12] = {0};
+        int nx = 1 + (int)gsl_rng_uniform_int(r, 12);
+        for (int step = 0; step < 3 * nx; step++) {
+            int k = (int)gsl_rng_uniform_int(r, (unsigned long)nx);
+            if (on[k]) {
+                link_end(&x[k], 0);
+                on[k] = 0;
+            } else {
+                Link *a = &l[gsl_rng_uniform_int(r, (unsigned long)nl)];
+                Link *b = gsl_rng_uniform(r) < 0.5 ? cap : NULL;
+                double mr = gsl_rng_uniform(r) < 0.33
+                                ? (0.05 + gsl_rng_uniform(r)) * GB
+                                : 0.0;
+                link_start(&x[k], a, b, 1 * GB, mr, 0);
+                on[k] = 1;
+            }
+            for (int i = 0; i <= nl; i++) {
+                double sum = 0;
+                for (int j = 0; j < l[i].n; j++)
+                    sum += l[i].act[j]->rate;
+                cr_assert_leq(sum, l[i].bytes_per_s * (1 + 1e-9),
+                              "set %d: link %d carries %g of %g", set, i,
+                              sum, l[i].bytes_per_s);
+            }
+            for (int j = 0; j < nx; j++) {
+                if (!on[j])
+                    continue;
+                const Transfer *t = &x[j];
+                cr_assert(t->max_rate <= 0 ||
+                              t->rate <= t->max_rate * (1 + 1e-9),
+                          "set %d: transfer %d above its cap", set, j);
+                int ok = t->max_rate > 0 &&
+                         t->rate >= t->max_rate * (1 - 1e-9);
+                for (int m = 0; m < LINK_MAX_PER_XFER && !ok; m++) {
+                    const Link *lk = t->on[m];
+                    if (lk == NULL)
+                        continue;
+                    double sum = 0, fastest = 0;
+                    for (int q = 0; q < lk->n; q++) {
+                        sum += lk->act[q]->rate;
+                        if (lk->act[q]->rate > fastest)
+                            fastest = lk->act[q]->rate;
+                    }
+                    ok = sum >= lk->bytes_per_s * (1 - 1e-9) &&
+                         t->rate >= fastest * (1 - 1e-9);
+                }
+                cr_assert(ok, "set %d: transfer %d (rate %g, cap %g) has no "
+                              "bottleneck",
+                          set, j, t->rate, t->max_rate);
+                checks++;
+            }
+        }
+        for (int j = 0; j < nx; j++)
+            if (on[j])
+                link_end(&x[j], 0);
+        for (int i = 0; i <= nl; i++)
+            link_fini(&l[i]);
+    }
+    gsl_rng_free(r);
+    fprintf(stderr, "max-min: %ld transfer rates checked, each at its cap "
+                    "or its bottleneck\n",
+            checks);
 }
 
 /* ---- a hand-worked start sequence ------------------------------------- */
