@@ -60,14 +60,20 @@ typedef struct Fill {
     int ncap;
 } Fill;
 
+/* a, holding n of *cap elements of `size` bytes, with room for one more. */
+static void *grow(void *a, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return a;
+    *cap = *cap ? 2 * *cap : 8;
+    return xrealloc(a, (size_t)*cap * size);
+}
+
 static void fill_add_link(Fill *f, Link *l)
 {
     if (l->fill_mark)
         return;
-    if (f->nl == f->cap_l) {
-        f->cap_l = f->cap_l ? 2 * f->cap_l : 8;
-        f->l = xrealloc(f->l, (size_t)f->cap_l * sizeof *f->l);
-    }
+    f->l = grow(f->l, f->nl, &f->cap_l, sizeof *f->l);
     f->l[f->nl++] = l;
     l->fill_mark = f->nl;
 }
@@ -76,10 +82,7 @@ static void fill_add_xfer(Fill *f, Transfer *x)
 {
     if (x->fill_mark)
         return;
-    if (f->nx == f->cap_x) {
-        f->cap_x = f->cap_x ? 2 * f->cap_x : 8;
-        f->x = xrealloc(f->x, (size_t)f->cap_x * sizeof *f->x);
-    }
+    f->x = grow(f->x, f->nx, &f->cap_x, sizeof *f->x);
     f->x[f->nx++] = x;
     x->fill_mark = f->nx;
     x->fill_frozen = 0;
@@ -120,9 +123,9 @@ static void heap_swap(Fill *f, int a, int b)
 static void fill_push(Fill *f, int li)
 {
     if (f->nh == f->cap_h) {
-        f->cap_h = f->cap_h ? 2 * f->cap_h : 16;
-        f->heap = xrealloc(f->heap, (size_t)f->cap_h * sizeof *f->heap);
-        f->key = xrealloc(f->key, (size_t)f->cap_h * sizeof *f->key);
+        int cap = f->cap_h;
+        f->heap = grow(f->heap, f->nh, &cap, sizeof *f->heap);
+        f->key = grow(f->key, f->nh, &f->cap_h, sizeof *f->key);
     }
     int i = f->nh++;
     f->heap[i] = li;
@@ -252,10 +255,7 @@ static void refill_component(Link *const *seed, int n_seed, SimTime now)
 
 static void link_add(Link *l, Transfer *x, int k)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 8;
-        l->act = xrealloc(l->act, (size_t)l->cap * sizeof *l->act);
-    }
+    l->act = grow(l->act, l->n, &l->cap, sizeof *l->act);
     x->pos[k] = l->n;
     l->act[l->n++] = x;
 }

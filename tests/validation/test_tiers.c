@@ -150,29 +150,46 @@ Test(tiers, ps_transfer_across_two_links_takes_the_smaller_share)
 
 /* ---- max-min fairness ---------------------------------------------------- */
 
+/* Two node links and the cluster cap between them (GB/s), and a remote
+ * transfer of 3 GB on each node started at 0. */
+typedef struct TwoNodes {
+    Link n0, n1, cap;
+    Transfer a, b;
+} TwoNodes;
+
+static void two_nodes(TwoNodes *t, double n0_gb_s, double n1_gb_s,
+                      double cap_gb_s)
+{
+    link_init(&t->n0, n0_gb_s * GB);
+    link_init(&t->n1, n1_gb_s * GB);
+    link_init(&t->cap, cap_gb_s * GB);
+    link_start(&t->a, &t->n0, &t->cap, 3 * GB, 0, 0);
+    link_start(&t->b, &t->n1, &t->cap, 3 * GB, 0, 0);
+}
+
+static void two_nodes_fini(TwoNodes *t)
+{
+    link_fini(&t->n0);
+    link_fini(&t->n1);
+    link_fini(&t->cap);
+}
+
 Test(tiers, max_min_gives_what_a_slower_transfer_leaves_to_the_others)
 {
     /* a cap of 1.5 GB/s shared by node links of 0.5 and 2 GB/s: a is held
      * to 0.5 by its node, so b takes the cap's other 1.0 (the smaller
      * share min(2, 1.5 / 2) would give it 0.75 and leave 0.25 unused).
      * 3 GB each: b ends at 3 s; a, still 0.5 GB/s, at 6 s. */
-    Link n0, n1, cap;
-    link_init(&n0, 0.5 * GB);
-    link_init(&n1, 2 * GB);
-    link_init(&cap, 1.5 * GB);
-    Transfer a, b;
-    link_start(&a, &n0, &cap, 3 * GB, 0, 0);
-    link_start(&b, &n1, &cap, 3 * GB, 0, 0);
-    cr_assert_float_eq(a.rate, 0.5 * GB, 1e-3);
-    cr_assert_float_eq(b.rate, 1.0 * GB, 1e-3);
-    cr_assert_eq(link_xfer_finish(&b), time_from_s(3.0));
-    link_end(&b, time_from_s(3.0));
-    cr_assert_float_eq(link_xfer_left(&a, time_from_s(3.0)), 1.5 * GB, 1);
-    cr_assert_eq(link_xfer_finish(&a), time_from_s(6.0));
-    link_end(&a, time_from_s(6.0));
-    link_fini(&n0);
-    link_fini(&n1);
-    link_fini(&cap);
+    TwoNodes t;
+    two_nodes(&t, 0.5, 2, 1.5);
+    cr_assert_float_eq(t.a.rate, 0.5 * GB, 1e-3);
+    cr_assert_float_eq(t.b.rate, 1.0 * GB, 1e-3);
+    cr_assert_eq(link_xfer_finish(&t.b), time_from_s(3.0));
+    link_end(&t.b, time_from_s(3.0));
+    cr_assert_float_eq(link_xfer_left(&t.a, time_from_s(3.0)), 1.5 * GB, 1);
+    cr_assert_eq(link_xfer_finish(&t.a), time_from_s(6.0));
+    link_end(&t.a, time_from_s(6.0));
+    two_nodes_fini(&t);
 }
 
 Test(tiers, max_min_an_end_on_one_node_rerates_another_through_the_cap)
@@ -182,29 +199,23 @@ Test(tiers, max_min_an_end_on_one_node_rerates_another_through_the_cap)
      * and d), so a gets the cap's remaining 0.7.  When d ends at 1 s the
      * cap is the bottleneck: a and b get 0.6 each, and a, which shares no
      * link with d, slows. */
-    Link n0, n1, cap;
-    link_init(&n0, 1 * GB);
-    link_init(&n1, 1 * GB);
-    link_init(&cap, 1.2 * GB);
-    Transfer a, b, d;
-    link_start(&a, &n0, &cap, 3 * GB, 0, 0);
-    link_start(&b, &n1, &cap, 3 * GB, 0, 0);
-    link_start(&d, &n1, NULL, 3 * GB, 0, 0);
-    cr_assert_float_eq(a.rate, 0.7 * GB, 1e-3);
-    cr_assert_float_eq(b.rate, 0.5 * GB, 1e-3);
+    TwoNodes t;
+    two_nodes(&t, 1, 1, 1.2);
+    Transfer d;
+    link_start(&d, &t.n1, NULL, 3 * GB, 0, 0);
+    cr_assert_float_eq(t.a.rate, 0.7 * GB, 1e-3);
+    cr_assert_float_eq(t.b.rate, 0.5 * GB, 1e-3);
     cr_assert_float_eq(d.rate, 0.5 * GB, 1e-3);
     link_end(&d, time_from_s(1.0));
-    cr_assert_float_eq(a.rate, 0.6 * GB, 1e-3);
-    cr_assert_float_eq(b.rate, 0.6 * GB, 1e-3);
+    cr_assert_float_eq(t.a.rate, 0.6 * GB, 1e-3);
+    cr_assert_float_eq(t.b.rate, 0.6 * GB, 1e-3);
     /* a moved 0.7 GB in the first second: 2.3 GB at 0.6 GB/s from 1 s */
-    cr_assert_float_eq(link_xfer_left(&a, time_from_s(1.0)), 2.3 * GB, 1);
-    cr_assert_eq(link_xfer_finish(&a),
+    cr_assert_float_eq(link_xfer_left(&t.a, time_from_s(1.0)), 2.3 * GB, 1);
+    cr_assert_eq(link_xfer_finish(&t.a),
                  time_from_s(1.0) + (SimTime)ceil(2.3 / 0.6 * 1e6 - 1e-6));
-    link_end(&a, time_from_s(1.0));
-    link_end(&b, time_from_s(1.0));
-    link_fini(&n0);
-    link_fini(&n1);
-    link_fini(&cap);
+    link_end(&t.a, time_from_s(1.0));
+    link_end(&t.b, time_from_s(1.0));
+    two_nodes_fini(&t);
 }
 
 Test(tiers, max_min_condition_holds_on_random_link_sets)
