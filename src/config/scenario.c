@@ -2088,10 +2088,12 @@ static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
         const cJSON *vo = cJSON_GetObjectItemCaseSensitive(
             from(alt, defs, "vm", apath, &vmp), "vm");
         if (a->vm.executor == EXEC_LLM &&
-            cJSON_GetObjectItemCaseSensitive(vo, "slots") == NULL)
-            a->vm.slots = a->vm.llm.max_num_seqs < 100000
-                              ? a->vm.llm.max_num_seqs
-                              : 100000;
+            cJSON_GetObjectItemCaseSensitive(vo, "slots") == NULL) {
+            /* each of its engines holds max_num_seqs */
+            double seqs = (double)a->vm.llm.max_num_seqs *
+                          spec_vm_engines(&a->vm);
+            a->vm.slots = seqs < 100000 ? (int)seqs : 100000;
+        }
         if (a->vm.executor == EXEC_LLM && a->vm.llm.tp > a->vm.type.gpus)
             return err_set(c->err, SIM_EINPUT, c->file,
                            "%s.executor.tp: %d GPUs per engine; a %s has %d",

@@ -16,7 +16,7 @@
 #include "request.h"
 
 struct ShareRun;
-struct LlmEngine;
+struct LlmReplica;
 
 typedef struct ExecUnit {
     void *owner;              /* the platform's Instance or Vm */
@@ -32,16 +32,11 @@ typedef struct ExecUnit {
     uint32_t share_epoch;     /* cancels a pending processor-sharing end */
     struct ShareRun *share;   /* `slots` entries, or NULL */
     SimTime share_at;         /* their remaining work is as of this time */
-    /* llm: the engine and its pending iteration */
-    struct LlmEngine *llm;
-    uint32_t iter_epoch;      /* cancels a pending iteration end */
-    uint8_t in_step;          /* its iteration end is being handled: new
-                                 sequences wait for the next iteration */
-    uint8_t kick_pending;     /* an event at this microsecond begins its
-                                 next iteration */
-    SimTime created_at;       /* when the engine's KV cache was sized */
-    uint8_t deadline_pending; /* llm: a timeout check is scheduled (its
-                                 epoch is batch_epoch) */
+    /* llm: its engines (data-parallel replicas, executor/exec_llm.c) */
+    struct LlmReplica *llm;   /* n_llm of them, or NULL */
+    int n_llm;
+    uint32_t llm_gen;         /* bumped whenever its engines are created or
+                                 destroyed */
 } ExecUnit;
 
 #endif

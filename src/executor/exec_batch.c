@@ -54,14 +54,7 @@ static void batch_kick(Executor *ex, ExecUnit *u)
 
 static void batch_unit_init(Executor *ex, ExecUnit *u, void *owner)
 {
-    u->owner = owner;
-    u->held_head = u->held_tail = NULL;
-    u->held = 0;
-    u->running = 0;
-    u->batch_epoch = ++*ex->epochs;
-    u->share_epoch = 0;
-    u->share = NULL;
-    u->llm = NULL;
+    executor_unit_reset(ex, u, owner);
 }
 
 static void batch_unit_fini(Executor *ex, ExecUnit *u)

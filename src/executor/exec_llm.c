@@ -2,20 +2,24 @@
  * exec_llm.c - the `llm` executor: iteration-level LLM serving inside one
  * instance (executor.h), on the engine of executor/llm_engine.h.
  *
- * Each unit (a serverless instance or a VM of tp GPUs) owns one LlmEngine,
- * created when the instance is, with the KV cache config/ sized from the
- * model and the GPUs: (GPU memory x gpu_memory_utilization - weights / tp
- * - activation reserve) / KV bytes per token per GPU, in blocks of
- * block_tokens (profile_llm_kv_tokens).  A request the platform gives the
- * unit becomes an LlmSeq (Request.seq, from the World's pool, given back
- * when the request ends): its prompt and output
+ * Each unit owns its engines (LlmReplica): a serverless instance one, of
+ * tp GPUs; a VM gpus / tp of them (cfg.engines: data-parallel replicas,
+ * as one vLLM server per group of tp GPUs behind the VM's own balancer),
+ * created when the instance is, each with the KV cache config/ sized from
+ * the model and its tp GPUs: (GPU memory x gpu_memory_utilization -
+ * weights / tp - activation reserve) / KV bytes per token per GPU, in
+ * blocks of block_tokens (profile_llm_kv_tokens).  A request the platform
+ * gives the unit goes to the engine holding the fewest sequences (the
+ * first of those, in order) and becomes an LlmSeq (Request.seq, from the
+ * World's pool, given back when the request ends): its prompt and output
  * tokens from the trace, or the executor's defaults for a request without
  * them; the engine queues it FCFS beyond max_num_seqs.  The platform's
  * slots (serverless concurrency, VM slots) bound the requests a unit holds
- * in all, running and waiting in its engine.
+ * in all, running and waiting in its engines.
  *
- * Events: one iteration end per busy unit (cfg.iter_event, obj the unit,
- * cancelled by its iter_epoch).  At an iteration's end the engine samples
+ * Events: one iteration end per busy engine (cfg.iter_event, obj the
+ * unit, epoch the engine's iter_epoch: the engine is the unit's one with
+ * that epoch, and none has it once the event is stale).  At an iteration's end the engine samples
  * its tokens; each finished request gets first_token_us and its output
  * tokens (Request.first_token_us, tokens_out_done: TTFT = first token -
  * arrival, so queueing and the cold start count) and ends completed
@@ -42,9 +46,9 @@
  * simply no longer holds it, as vLLM aborts a request between its steps --
  * and ends timed out after running T (billed up to it), with the tokens
  * it had.  Requests are given to a unit in time order, so their deadlines
- * are too: one pending check per unit (cfg.batch_event, which this
- * executor does not otherwise use, epoch u->batch_epoch) at the earliest
- * deadline of what the engine holds; each check walks the engine once
+ * are too: one pending check per engine (cfg.batch_event, which this
+ * executor does not otherwise use, obj the unit, epoch the engine's
+ * deadline_epoch) at the earliest deadline of what the engine holds; each check walks the engine once
  * (O(held)) and is set again for the earliest left, so there are at most
  * as many checks as requests.
  *
@@ -58,6 +62,7 @@
 #include <stdlib.h>
 
 #include "../platform/host.h"
+#include "../util/xalloc.h"
 
 static SimTime now_of(const Executor *ex)
 {
@@ -75,34 +80,59 @@ static LlmEngineConfig engine_config(const LlmExecSpec *sp)
     return c;
 }
 
-static void llm_unit_init(Executor *ex, ExecUnit *u, void *owner)
+/* One engine of a unit and its pending events. */
+typedef struct LlmReplica {
+    ExecUnit *u;
+    LlmEngine *engine;
+    uint32_t iter_epoch;     /* its pending iteration end */
+    uint32_t deadline_epoch; /* its pending timeout check */
+    uint8_t in_step;         /* its iteration end is being handled: new
+                                sequences wait for the next iteration */
+    uint8_t kick_pending;    /* an event at this microsecond begins its
+                                next iteration */
+    uint8_t deadline_pending;
+    int seqs;                /* sequences in it, running or waiting */
+    SimTime created_at;      /* when its KV cache was sized */
+} LlmReplica;
+
+static int engines_of(const Executor *ex)
 {
-    const LlmExecSpec *sp = ex->cfg.llm;
-    u->owner = owner;
-    u->held_head = u->held_tail = NULL;
-    u->held = 0;
-    u->running = 0;
-    u->batch_epoch = ++*ex->epochs;
-    u->iter_epoch = ++*ex->epochs;
-    u->share = NULL;
-    u->in_step = 0;
-    u->kick_pending = 0;
-    u->deadline_pending = 0;
-    u->created_at = now_of(ex);
-    LlmEngineConfig c = engine_config(sp);
+    return ex->cfg.engines > 1 ? ex->cfg.engines : 1;
+}
+
+/* A fresh engine for r (config/ checked the same configuration). */
+static void replica_init(Executor *ex, ExecUnit *u, LlmReplica *r)
+{
+    LlmEngineConfig c = engine_config(ex->cfg.llm);
     char err[160];
-    u->llm = llm_engine_create(&c, &sp->hwm.time, err, (int)sizeof err);
-    if (u->llm == NULL) { /* config/ checked the same configuration */
+    r->u = u;
+    r->engine = llm_engine_create(&c, &ex->cfg.llm->hwm.time, err,
+                                  (int)sizeof err);
+    if (r->engine == NULL) {
         fprintf(stderr, "simsrv: BUG: llm engine: %s\n", err);
         abort();
     }
+    r->iter_epoch = ++*ex->epochs;
+    r->deadline_epoch = ++*ex->epochs;
+    r->in_step = r->kick_pending = r->deadline_pending = 0;
+    r->seqs = 0;
+    r->created_at = now_of(ex);
 }
 
-/* The engine's counters and integrals up to now, in LlmRunStats form. */
-static void engine_stats(const Executor *ex, const ExecUnit *u, SimTime now,
-                         LlmRunStats *st)
+static void engines_create(Executor *ex, ExecUnit *u)
 {
-    const LlmEngineStats *es = llm_engine_stats(u->llm);
+    u->n_llm = engines_of(ex);
+    u->llm = xcalloc((size_t)u->n_llm, sizeof *u->llm);
+    for (int i = 0; i < u->n_llm; i++)
+        replica_init(ex, u, &u->llm[i]);
+    u->llm_gen++;
+}
+
+/* r's counters and integrals up to now, added to *st. */
+static void engine_stats(const Executor *ex, const LlmReplica *r,
+                         SimTime now, LlmRunStats *st)
+{
+    const LlmEngineStats *es = llm_engine_stats(r->engine);
     st->has_engines = 1;
     st->iterations += es->iterations;
     st->preemptions += es->preemptions;
@@ -112,51 +142,67 @@ static void engine_stats(const Executor *ex, const ExecUnit *u, SimTime now,
     st->running_seq_us += es->running_seq_us;
     st->kv_used_block_us += es->kv_block_us;
     st->kv_cap_block_us +=
-        (double)ex->cfg.llm->kv_blocks * (double)(now - u->created_at);
+        (double)ex->cfg.llm->kv_blocks * (double)(now - r->created_at);
+}
+
+/* u's engines: their figures go to `into`; they are destroyed (a pending
+ * event finds no engine with its epoch). */
+static void engines_destroy(Executor *ex, ExecUnit *u, LlmRunStats *into)
+{
+    SimTime now = now_of(ex);
+    for (int i = 0; i < u->n_llm; i++) {
+        engine_stats(ex, &u->llm[i], now, into);
+        llm_engine_destroy(u->llm[i].engine);
+    }
+    free(u->llm);
+    u->llm = NULL;
+    u->n_llm = 0;
+    u->llm_gen++;
+}
+
+static void llm_unit_init(Executor *ex, ExecUnit *u, void *owner)
+{
+    executor_unit_reset(ex, u, owner);
+    engines_create(ex, u);
 }
 
 static void llm_unit_fini(Executor *ex, ExecUnit *u)
 {
-    if (u->llm == NULL)
-        return;
-    engine_stats(ex, u, now_of(ex), &ex->gone);
-    llm_engine_destroy(u->llm);
-    u->llm = NULL;
-    u->batch_epoch = ++*ex->epochs; /* a pending timeout check is stale */
-    u->deadline_pending = 0;
+    if (u->llm != NULL)
+        engines_destroy(ex, u, &ex->gone);
 }
 
 static void llm_stats(const Executor *ex, const ExecUnit *u, SimTime now,
                       LlmRunStats *st)
 {
-    if (u->llm != NULL)
-        engine_stats(ex, u, now, st);
+    for (int i = 0; i < u->n_llm; i++)
+        engine_stats(ex, &u->llm[i], now, st);
 }
 
-
-
-/* An idle unit given work: its next iteration is formed by an event at
- * this microsecond, so that every request the platform hands it now (the
- * requests bound while it started, a refill) is in the first batch. */
-static void maybe_begin(Executor *ex, ExecUnit *u)
+/* An idle engine given work: its next iteration is formed by an event at
+ * this microsecond, so that every request the platform hands the unit now
+ * (the requests bound while it started, a refill) is in the first batch. */
+static void maybe_begin(Executor *ex, LlmReplica *r)
 {
-    if (u->in_step || u->kick_pending || llm_engine_busy(u->llm))
+    if (r->in_step || r->kick_pending || llm_engine_busy(r->engine))
         return;
-    u->kick_pending = 1;
-    u->iter_epoch = ++*ex->epochs;
-    world_schedule(ex->w, now_of(ex), ex->cfg.iter_event, u, u->iter_epoch);
+    r->kick_pending = 1;
+    r->iter_epoch = ++*ex->epochs;
+    world_schedule(ex->w, now_of(ex), ex->cfg.iter_event, r->u,
+                   r->iter_epoch);
 }
 
-/* Begins u's next iteration, if there is work, at now. */
-static void begin(Executor *ex, ExecUnit *u)
+/* Begins r's next iteration, if there is work, at now. */
+static void begin(Executor *ex, LlmReplica *r)
 {
     SimTime now = now_of(ex);
-    SimTime d = llm_engine_begin(u->llm, now);
+    SimTime d = llm_engine_begin(r->engine, now);
     if (d > 0) {
-        u->iter_epoch = ++*ex->epochs;
-        world_schedule(ex->w, now + d, ex->cfg.iter_event, u, u->iter_epoch);
-    } else if (u->held > 0) { /* refused requests end at once */
-        maybe_begin(ex, u);
+        r->iter_epoch = ++*ex->epochs;
+        world_schedule(ex->w, now + d, ex->cfg.iter_event, r->u,
+                       r->iter_epoch);
+    } else if (r->u->held > 0) { /* refused requests end at once */
+        maybe_begin(ex, r);
     }
 }
 
@@ -170,12 +216,23 @@ static void seq_tokens(const LlmExecSpec *sp, const Request *req,
                                       : sp->default_output_tokens;
 }
 
-/* Schedules u's timeout check at `at` (the earliest deadline it holds). */
-static void set_deadline(Executor *ex, ExecUnit *u, SimTime at)
+/* Schedules r's timeout check at `at` (the earliest deadline it holds). */
+static void set_deadline(Executor *ex, LlmReplica *r, SimTime at)
 {
-    u->batch_epoch = ++*ex->epochs;
-    u->deadline_pending = 1;
-    world_schedule(ex->w, at, ex->cfg.batch_event, u, u->batch_epoch);
+    r->deadline_epoch = ++*ex->epochs;
+    r->deadline_pending = 1;
+    world_schedule(ex->w, at, ex->cfg.batch_event, r->u, r->deadline_epoch);
+}
+
+/* The engine of u a new request goes to: the one holding the fewest
+ * sequences, the first of those. */
+static LlmReplica *least_held(ExecUnit *u)
+{
+    LlmReplica *best = &u->llm[0];
+    for (int i = 1; i < u->n_llm; i++)
+        if (u->llm[i].seqs < best->seqs)
+            best = &u->llm[i];
+    return best;
 }
 
 static void llm_take(Executor *ex, ExecUnit *u, Request *req)
@@ -189,15 +246,17 @@ static void llm_take(Executor *ex, ExecUnit *u, Request *req)
     LlmSeq *s = world_seq_get(ex->w, req);
     seq_tokens(ex->cfg.llm, req, &s->prompt_tokens, &s->output_tokens);
     s->owner = req;
-    if (!llm_engine_fits(u->llm, s->prompt_tokens, s->output_tokens)) {
+    LlmReplica *r = least_held(u);
+    if (!llm_engine_fits(r->engine, s->prompt_tokens, s->output_tokens)) {
         executor_hold_push(u, req); /* refused at the next boundary */
     } else {
-        llm_engine_add(u->llm, s, now);
+        llm_engine_add(r->engine, s, now);
+        r->seqs++;
         u->running++;
-        if (ex->cfg.timeout_us > 0 && !u->deadline_pending)
-            set_deadline(ex, u, now + ex->cfg.timeout_us);
+        if (ex->cfg.timeout_us > 0 && !r->deadline_pending)
+            set_deadline(ex, r, now + ex->cfg.timeout_us);
     }
-    maybe_begin(ex, u);
+    maybe_begin(ex, r);
 }
 
 static void llm_hold(Executor *ex, ExecUnit *u, Request *req)
@@ -208,83 +267,104 @@ static void llm_hold(Executor *ex, ExecUnit *u, Request *req)
 
 static void llm_kick(Executor *ex, ExecUnit *u)
 {
-    maybe_begin(ex, u);
+    for (int i = 0; i < u->n_llm; i++)
+        maybe_begin(ex, &u->llm[i]);
 }
 
-
-/* s, out of u's engine, ends now with `outcome`: its request gets its
+/* s, out of r's engine, ends now with `outcome`: its request gets its
  * first token, the tokens it had and its time on the unit. */
-static void end_seq(Executor *ex, ExecUnit *u, LlmSeq *s, SimTime now,
+static void end_seq(Executor *ex, LlmReplica *r, LlmSeq *s, SimTime now,
                     ReqOutcome outcome)
 {
     Request *req = s->owner;
     req->first_token_us = s->first_token_us;
     req->tokens_out_done = s->generated;
     req->run_us = now - req->start;
-    u->running--;
-    ex->hooks->ended(ex->platform, u, req, outcome);
+    r->seqs--;
+    r->u->running--;
+    ex->hooks->ended(ex->platform, r->u, req, outcome);
 }
 
-/* The iteration of u ends now (or an idle unit was given work): finished
+/* The engine of u whose pending event of this kind has `epoch`, or NULL
+ * (the event is stale). */
+static LlmReplica *replica_of(ExecUnit *u, uint32_t epoch, int deadline)
+{
+    for (int i = 0; i < u->n_llm; i++) {
+        LlmReplica *r = &u->llm[i];
+        if ((deadline ? r->deadline_epoch : r->iter_epoch) == epoch)
+            return r;
+    }
+    return NULL;
+}
+
+/* The platform refills u's freed slots; 1 when r, its engine, is still
+ * there afterwards (the platform may have destroyed the unit, or given
+ * its memory to a new one). */
+static int refill_keeps(Executor *ex, LlmReplica *r)
+{
+    ExecUnit *u = r->u;
+    uint32_t gen = u->llm_gen;
+    ex->hooks->refill(ex->platform, u);
+    return u->llm_gen == gen;
+}
+
+/* An iteration of r ends now (or an idle engine was given work): finished
  * requests end completed, refused ones rejected; the freed slots refill;
  * the next iteration begins. */
 static void on_iter(Executor *ex, ExecUnit *u, uint32_t epoch)
 {
-    if (epoch != u->iter_epoch) {
+    LlmReplica *r = replica_of(u, epoch, 0);
+    if (r == NULL) {
         world_count_stale(ex->w);
         return;
     }
     SimTime now = now_of(ex);
-    u->kick_pending = 0;
-    u->in_step = 1;
-    LlmSeq *fin = llm_engine_busy(u->llm) ? llm_engine_end(u->llm, now)
-                                          : NULL;
+    r->kick_pending = 0;
+    r->in_step = 1;
+    LlmSeq *fin = llm_engine_busy(r->engine) ? llm_engine_end(r->engine, now)
+                                             : NULL;
     for (LlmSeq *s = fin, *next; s != NULL; s = next) {
         next = s->next;
-        end_seq(ex, u, s, now, REQ_COMPLETED);
+        end_seq(ex, r, s, now, REQ_COMPLETED);
     }
     Request *req;
     while ((req = executor_hold_pop(u)) != NULL) {
         req->run_us = 0;
         ex->hooks->ended(ex->platform, u, req, REQ_REJECTED);
     }
-    ex->hooks->refill(ex->platform, u);
-    /* (u may be gone now, its engine destroyed: then nothing runs; or its
-     * memory a new unit's, whose engine is empty) */
-    u->in_step = 0;
-    if (u->llm != NULL)
-        begin(ex, u);
+    if (!refill_keeps(ex, r))
+        return; /* its engines are gone (or a new unit's) */
+    r->in_step = 0;
+    begin(ex, r);
 }
 
-/* u's timeout check: what it was given T ago or earlier ends timed out
+/* r's timeout check: what it was given T ago or earlier ends timed out
  * now; the check is set again for the earliest deadline left.  Freed
  * slots refill at the running iteration's end (or at once when none runs,
  * which, with sequences held, cannot be: an idle engine holds nothing
  * it could run). */
 static void on_deadline(Executor *ex, ExecUnit *u, uint32_t epoch)
 {
-    if (epoch != u->batch_epoch) {
+    LlmReplica *r = replica_of(u, epoch, 1);
+    if (r == NULL) {
         world_count_stale(ex->w);
         return;
     }
-    u->deadline_pending = 0;
+    r->deadline_pending = 0;
     SimTime now = now_of(ex), next_added;
     LlmSeq *out = llm_engine_remove_added_before(
-        u->llm, now - ex->cfg.timeout_us, &next_added);
+        r->engine, now - ex->cfg.timeout_us, &next_added);
     int ended = 0;
     for (LlmSeq *s = out, *next; s != NULL; s = next) {
         next = s->next;
-        end_seq(ex, u, s, now, REQ_TIMED_OUT);
+        end_seq(ex, r, s, now, REQ_TIMED_OUT);
         ended++;
     }
     if (next_added != SIM_TIME_MAX)
-        set_deadline(ex, u, next_added + ex->cfg.timeout_us);
-    if (ended > 0 && !u->in_step && !u->kick_pending &&
-        !llm_engine_busy(u->llm)) {
-        ex->hooks->refill(ex->platform, u);
-        if (u->llm != NULL)
-            begin(ex, u);
-    }
+        set_deadline(ex, r, next_added + ex->cfg.timeout_us);
+    if (ended > 0 && !r->in_step && !r->kick_pending &&
+        !llm_engine_busy(r->engine) && refill_keeps(ex, r))
+        begin(ex, r);
 }
 
 static void llm_handle(Executor *ex, const Event *ev)
@@ -295,27 +375,18 @@ static void llm_handle(Executor *ex, const Event *ev)
         on_iter(ex, ev->obj, ev->epoch);
 }
 
-/* The unit is lost: its engine is replaced by an empty one (what it held
- * is routed again by the platform). */
+/* The unit is lost: its engines are replaced by empty ones (what they
+ * held is routed again by the platform). */
 static void llm_clear(Executor *ex, ExecUnit *u)
 {
     LlmRunStats keep = {0};
-    engine_stats(ex, u, now_of(ex), &keep);
+    engines_destroy(ex, u, &keep);
     llm_stats_add(&ex->gone, &keep);
-    llm_engine_destroy(u->llm);
-    LlmEngineConfig c = engine_config(ex->cfg.llm);
-    char err[160];
-    u->llm = llm_engine_create(&c, &ex->cfg.llm->hwm.time, err,
-                               (int)sizeof err);
-    assert(u->llm != NULL);
-    u->created_at = now_of(ex);
+    engines_create(ex, u);
     u->held_head = u->held_tail = NULL;
     u->held = 0;
     u->running = 0;
-    u->kick_pending = 0;
-    u->iter_epoch = ++*ex->epochs; /* a pending iteration end is stale */
-    u->batch_epoch = ++*ex->epochs; /* and a pending timeout check */
-    u->deadline_pending = 0;
+    u->batch_epoch = ++*ex->epochs;
 }
 
 static SimTime llm_start_us(const Executor *ex)

@@ -143,15 +143,7 @@ static void on_share(Executor *ex, ExecUnit *u, uint32_t epoch)
 
 static void single_unit_init(Executor *ex, ExecUnit *u, void *owner)
 {
-    u->owner = owner;
-    u->held_head = u->held_tail = NULL;
-    u->held = 0;
-    u->running = 0;
-    u->batch_epoch = ++*ex->epochs;
-    u->share_epoch = ++*ex->epochs;
-    u->share = NULL;
-    u->share_at = 0;
-    u->llm = NULL;
+    executor_unit_reset(ex, u, owner);
     if (ex->cfg.share) {
         if (!ex->has_share_pool) {
             pool_init(&ex->share_pool,

@@ -72,6 +72,20 @@ SimTime executor_service_us(const Executor *ex, const Request *req, int b)
                             ex->cfg.cpu_factor);
 }
 
+void executor_unit_reset(Executor *ex, ExecUnit *u, void *owner)
+{
+    u->owner = owner;
+    u->held_head = u->held_tail = NULL;
+    u->held = 0;
+    u->running = 0;
+    u->batch_epoch = ++*ex->epochs;
+    u->share_epoch = ++*ex->epochs;
+    u->share = NULL;
+    u->share_at = 0;
+    u->llm = NULL;
+    u->n_llm = 0;
+}
+
 void executor_hold_push(ExecUnit *u, Request *req)
 {
     req->next = NULL;

@@ -100,6 +100,8 @@ typedef struct ExecConfig {
     uint32_t batch_event;     /* event kind of its batch deadlines */
     uint32_t iter_event;      /* event kind of its LLM iteration ends */
     const LlmExecSpec *llm;   /* llm: knobs and the model (else NULL) */
+    int engines;              /* llm: engines per unit (a VM's GPUs / tp;
+                                 <= 1: one) */
 } ExecConfig;
 
 /* What the executor tells the platform (its component state `platform`). */
@@ -195,6 +197,10 @@ static inline int executor_room(const Executor *ex, const ExecUnit *u,
     return ex->ops->forms_batches ? u->held + pending < ex->cfg.max_batch
                                   : in_use + pending < ex->cfg.slots;
 }
+
+/* u, of `owner`, as every executor starts it: nothing held or running,
+ * fresh batch and share epochs, no share runs, no engines. */
+void executor_unit_reset(Executor *ex, ExecUnit *u, void *owner);
 
 /* The table for a kind (not EXEC_AUTO). */
 const ExecutorOps *executor_ops(ExecKind kind);

@@ -12,6 +12,14 @@ double spec_cpu_factor(double ref_vcpus, double vcpus)
     return vcpus > 0 && ref_vcpus > vcpus ? ref_vcpus / vcpus : 1.0;
 }
 
+int spec_vm_engines(const VmSpec *vm)
+{
+    int tp = vm->llm.tp > 0 ? vm->llm.tp : 1;
+    if (vm->executor != EXEC_LLM || vm->type.gpus < 2 * tp)
+        return 1;
+    return vm->type.gpus / tp;
+}
+
 int spec_cpu_class(const char *hw)
 {
     return strcmp(hw, "cpu") == 0 || strcmp(hw, "cpu-arm") == 0;

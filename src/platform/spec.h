@@ -310,6 +310,11 @@ int spec_cpu_class(const char *hw);
  * per-instance-second prices. */
 InstanceShape spec_instance_shape(const AltSpec *alt);
 
+/* The LLM engines a VM of vm's type runs: its GPUs / tp (data-parallel
+ * replicas of tp GPUs each; the rest, if tp does not divide them, idle);
+ * 1 under other executors. */
+int spec_vm_engines(const VmSpec *vm);
+
 /* Lambda's CPU rule: 1,769 MB = 1 vCPU, at most 6 (Lambda docs, "Configure
  * memory").  Used when a scenario gives no vcpus. */
 double spec_lambda_vcpus(int memory_mb);

@@ -826,6 +826,7 @@ static void *vm_create(World *w, const AltSpec *alt)
     cfg.batch_event = EV_VM_BATCH;
     cfg.iter_event = EV_VM_ITER;
     cfg.llm = &spec->llm;
+    cfg.engines = spec_vm_engines(spec);
     executor_init(&f->ex, executor_resolve(spec->executor, spec->max_batch),
                   &cfg, w, &vm_hooks, f, &f->epoch_counter, &f->served);
     Dist d = profile_warm_dist(&spec->hw, 1);

@@ -470,6 +470,54 @@ Test(llm_exec, vm_start_is_boot_plus_llm_pieces)
     cr_assert_eq(s.end[0], ready + 3 * 2385);
 }
 
+/* ---- VMs: one engine per tp GPUs ---------------------------------------- */
+
+/* A p4d.24xlarge (8 GPUs), ready; A at 100 s and B 500 us later (prompt
+ * 10, output 3 each); an iteration takes 1,000 us + 1,000 us per decoding
+ * sequence.  At tp 8 one engine runs both: A's prefill [0, 1000); A's
+ * decode with B's prefill [1000, 3000); both decoding [3000, 6000), A's
+ * last token; B alone [6000, 8000): A 6,000 us, B 7,500 us, 4
+ * iterations.  At tp 4 the VM runs 2 engines and B goes to the one
+ * holding fewer sequences: each request runs alone, 1,000 + 2 x 2,000 =
+ * 5,000 us, 3 iterations each; at tp 2 (4 engines) the same. */
+static void two_on_p4d(int tp, const SimTime want_us[2],
+                       double want_iterations)
+{
+    LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1000,
+                       .decode_seq_us = 1000};
+    AltSpec alt = support_vm_alt("p4d.24xlarge", 1, 16, 0);
+    alt.vm.executor = EXEC_LLM;
+    alt.vm.llm = llm_alt(&tm, 0, 0).llm;
+    alt.vm.llm.tp = tp;
+    double t[2] = {100, 100.0005};
+    int prompt[2] = {10, 10}, output[2] = {3, 3};
+    WorkloadSpec wl = token_trace("llmdp", t, prompt, output, 2);
+    Seen s;
+    LlmRunStats st = {0};
+    RunResult res = run_seen(&alt, &wl, 200, 1, &s, &st);
+    cr_assert_eq(res.v[MET_completed], 2);
+    printf("tp %d: %.0f iterations\n", tp, (double)st.iterations);
+    for (int i = 0; i < 2; i++) {
+        printf("tp %d: request %d: first token %lld us, end %lld us after "
+               "arriving\n",
+               tp, i, (long long)(s.first[i] - s.arrival[i]),
+               (long long)(s.end[i] - s.arrival[i]));
+        cr_assert_eq(s.end[i] - s.arrival[i], want_us[i],
+                     "tp %d, request %d", tp, i);
+        cr_assert_eq(s.done[i], 3);
+    }
+    cr_assert_float_eq((double)st.iterations, want_iterations, 1e-9,
+                       "tp %d", tp);
+}
+
+Test(llm_exec, a_vm_runs_one_engine_per_tp_gpus)
+{
+    const SimTime one[2] = {6000, 7500}, apart[2] = {5000, 5000};
+    two_on_p4d(8, one, 4);
+    two_on_p4d(4, apart, 6);
+    two_on_p4d(2, apart, 6);
+}
+
 /* ---- the executor's errors --------------------------------------------- */
 
 /* Loads a scenario of one alternative `alt` (JSON) on model `model` into
@@ -684,7 +732,13 @@ Test(llm_exec, llm_instances_hold_max_num_seqs_requests_by_default)
                "{\"instance_type\": \"p5.48xlarge\", \"count\": 1}, "
                "\"executor\": {\"kind\": \"llm\", \"max_num_seqs\": 96}}",
                &conc, &slots);
-    cr_assert_eq(slots, 96);
+    cr_assert_eq(slots, 8 * 96, "8 engines at tp 1, 96 sequences each");
+    load_slots("{\"name\": \"a\", \"platform\": \"vm\", \"vm\": "
+               "{\"instance_type\": \"p5.48xlarge\", \"count\": 1}, "
+               "\"executor\": {\"kind\": \"llm\", \"max_num_seqs\": 96, "
+               "\"tp\": 4}}",
+               &conc, &slots);
+    cr_assert_eq(slots, 2 * 96, "2 engines at tp 4");
     load_slots("{\"name\": \"a\", \"platform\": \"vm\", \"vm\": "
                "{\"instance_type\": \"p5.48xlarge\", \"count\": 1, "
                "\"slots\": 4}, \"executor\": \"llm\"}",
