@@ -25,10 +25,11 @@
  * arrival, so queueing and the cold start count) and ends completed
  * through hooks->ended, after running now - start; then the platform
  * refills the freed slots (hooks->refill) and the next iteration begins
- * with every sequence added meanwhile.  A sequence given to an idle unit
- * starts an iteration at the same microsecond, through an event, so that
+ * with every sequence added meanwhile.  A sequence given to an idle engine
+ * starts an iteration at the same microsecond, through an event that
+ * fires after that microsecond's arrivals (cfg.kick_event), so that
  * everything the platform hands over at that moment (the requests bound
- * while the instance started) is in it.
+ * while the instance started, requests arriving together) is in it.
  *
  * A request whose prompt + output can never fit the KV cache (or whose
  * prompt cannot be prefilled within max_num_batched_tokens) is refused:
@@ -180,15 +181,17 @@ static void llm_stats(const Executor *ex, const ExecUnit *u, SimTime now,
 }
 
 /* An idle engine given work: its next iteration is formed by an event at
- * this microsecond, so that every request the platform hands the unit now
- * (the requests bound while it started, a refill) is in the first batch. */
+ * this microsecond (cfg.kick_event, after the arrivals of the same
+ * microsecond), so that every request the platform hands the unit now
+ * (the requests bound while it started, a refill, requests arriving
+ * together) is in the first batch. */
 static void maybe_begin(Executor *ex, LlmReplica *r)
 {
     if (r->in_step || r->kick_pending || llm_engine_busy(r->engine))
         return;
     r->kick_pending = 1;
     r->iter_epoch = ++*ex->epochs;
-    world_schedule(ex->w, now_of(ex), ex->cfg.iter_event, r->u,
+    world_schedule(ex->w, now_of(ex), ex->cfg.kick_event, r->u,
                    r->iter_epoch);
 }
 

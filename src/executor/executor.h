@@ -99,6 +99,9 @@ typedef struct ExecConfig {
     SimTime batch_wait_us;    /* batch: longest a batch waits */
     uint32_t batch_event;     /* event kind of its batch deadlines */
     uint32_t iter_event;      /* event kind of its LLM iteration ends */
+    uint32_t kick_event;      /* event kind of an idle LLM engine's first
+                                 iteration (after the hand-overs of its
+                                 microsecond) */
     const LlmExecSpec *llm;   /* llm: knobs and the model (else NULL) */
     int engines;              /* llm: engines per unit (a VM's GPUs / tp;
                                  <= 1: one) */

@@ -27,7 +27,9 @@
  * for them, readiness before arrivals, expiries after arrivals (an instance
  * is still warm at its exact deadline), then control events.  A spot VM's
  * notice and interruption come before arrivals at the same time, so an
- * arrival then finds the VM draining or gone. */
+ * arrival then finds the VM draining or gone.  An idle LLM engine given
+ * work begins after the arrivals and queue hand-overs of its microsecond,
+ * so requests arriving together share its first iteration. */
 #define WORLD_EVENTS(X)                                                        \
     X(EV_WARMUP)       /* the warm-up point: statistics start here */          \
     X(EV_SAMPLE)       /* close a timeseries window */                         \
@@ -56,6 +58,10 @@
                           ends, an invocation ended) */                        \
     X(EV_QUEUE_RETURN) /* failed messages become visible again (obj: the  \
                           first, linked through next) */                       \
+    X(EV_ITER_KICK)    /* an idle LLM engine given work begins an          \
+                          iteration, after everything handed over at that    \
+                          microsecond (obj: ExecUnit) */                     \
+    X(EV_VM_ITER_KICK) /* the same on a VM (obj: ExecUnit) */                  \
     X(EV_EXPIRE)       /* keep-alive deadline (obj: Instance) */               \
     X(EV_PREWARM)      /* a pre-warm window ends (obj: a function) */          \
     X(EV_PROVISION)    /* provisioned count changes */                         \

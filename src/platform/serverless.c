@@ -1864,6 +1864,7 @@ static void srv_handle(void *st, const Event *ev)
     case EV_SHARE:
     case EV_BATCH:
     case EV_ITER:
+    case EV_ITER_KICK:
         s->ex.ops->handle(&s->ex, ev);
         break;
     case EV_READY:
@@ -1918,6 +1919,7 @@ static void srv_executor(SrvPool *s, const AltSpec *a)
     cfg.batch_wait_us = time_from_s(a->batch_wait_s);
     cfg.batch_event = EV_BATCH;
     cfg.iter_event = EV_ITER;
+    cfg.kick_event = EV_ITER_KICK;
     cfg.llm = &a->llm;
     executor_init(&s->ex, kind, &cfg, s->w, &srv_hooks, s, &s->epoch_counter,
                   &s->served);
@@ -2502,7 +2504,7 @@ void srvpool_fn_stats(SrvPool *s, int fn, SimTime now, SrvFnStats *out)
 const PlatformOps platform_serverless = {
     .name = "serverless",
     .events = EV_BIT(EV_SHARE) | EV_BIT(EV_BATCH) | EV_BIT(EV_ITER) |
-              EV_BIT(EV_READY) | EV_BIT(EV_XFER) |
+              EV_BIT(EV_ITER_KICK) | EV_BIT(EV_READY) | EV_BIT(EV_XFER) |
               EV_BIT(EV_EXPIRE) | EV_BIT(EV_PREWARM) | EV_BIT(EV_PROVISION) |
               EV_BIT(EV_WINDOW) | EV_BIT(EV_NODE_NOTICE) |
               EV_BIT(EV_NODE_INTERRUPT),

@@ -791,6 +791,7 @@ static void vm_handle(void *st, const Event *ev)
         break;
     case EV_VM_BATCH:
     case EV_VM_ITER:
+    case EV_VM_ITER_KICK:
         f->ex.ops->handle(&f->ex, ev);
         break;
     default:
@@ -825,6 +826,7 @@ static void *vm_create(World *w, const AltSpec *alt)
     cfg.batch_wait_us = time_from_s(spec->batch_wait_s);
     cfg.batch_event = EV_VM_BATCH;
     cfg.iter_event = EV_VM_ITER;
+    cfg.kick_event = EV_VM_ITER_KICK;
     cfg.llm = &spec->llm;
     cfg.engines = spec_vm_engines(spec);
     executor_init(&f->ex, executor_resolve(spec->executor, spec->max_batch),
@@ -966,7 +968,8 @@ const PlatformOps platform_vm = {
     .name = "vm",
     .events = EV_BIT(EV_VM_READY) | EV_BIT(EV_VM_NOTICE) |
               EV_BIT(EV_VM_INTERRUPT) | EV_BIT(EV_VM_SCALE) |
-              EV_BIT(EV_VM_BATCH) | EV_BIT(EV_VM_ITER),
+              EV_BIT(EV_VM_BATCH) | EV_BIT(EV_VM_ITER) |
+              EV_BIT(EV_VM_ITER_KICK),
     .vm_served = 1,
     .create = vm_create,
     .destroy = vm_destroy,

@@ -256,9 +256,9 @@ Test(llm_exec, one_sequence_reduces_to_single)
 
 /* One warm instance, iterations of T = 2,385 us, timeout 10 ms.  A (20
  * prompt, 100 output tokens) and B (10, 2) arrive at 0, D (5, 100) at
- * 1 ms, C (5, 3) at 20 ms.  A's arrival begins an iteration at 0 that B,
- * the next arrival event at that microsecond, does not join: B and D run
- * from T, and B finishes at 3T.  Iterations end at T, 2T, 3T, 4T = 9,540
+ * 1 ms, C (5, 3) at 20 ms.  A and B, arriving together, share the
+ * iteration that begins at 0, so B finishes at 2T; D runs from T.
+ * Iterations end at T, 2T, 3T, 4T = 9,540
  * us; the fifth would end at 11,925 us.  A is taken out at 10,000 us
  * exactly, timed out with its 4 tokens (first at T); the check is set
  * again for D, taken out at 11,000 us with 3 tokens (first at 2T).  C,
@@ -287,7 +287,7 @@ Test(llm_exec, timeout_cuts_a_sequence_at_its_deadline)
     cr_assert_eq(s.first[0], T);
     cr_assert_eq(s.done[0], 4);
     cr_assert_eq(s.outcome[1], REQ_COMPLETED);
-    cr_assert_eq(s.end[1], 3 * T);
+    cr_assert_eq(s.end[1], 2 * T);
     cr_assert_eq(s.outcome[2], REQ_TIMED_OUT);
     cr_assert_eq(s.end[2], 11000);
     cr_assert_eq(s.first[2], 2 * T);
@@ -479,8 +479,9 @@ Test(llm_exec, vm_start_is_boot_plus_llm_pieces)
  * last token; B alone [6000, 8000): A 6,000 us, B 7,500 us, 4
  * iterations.  At tp 4 the VM runs 2 engines and B goes to the one
  * holding fewer sequences: each request runs alone, 1,000 + 2 x 2,000 =
- * 5,000 us, 3 iterations each; at tp 2 (4 engines) the same. */
-static void two_on_p4d(int tp, const SimTime want_us[2],
+ * 5,000 us, 3 iterations each; at tp 2 (4 engines) the same.  (B arrives
+ * b_after_s after A.) */
+static void two_on_p4d(int tp, double b_after_s, const SimTime want_us[2],
                        double want_iterations)
 {
     LlmTimeModel tm = {.kind = LLM_TM_LINEAR, .iter_us = 1000,
@@ -489,7 +490,7 @@ static void two_on_p4d(int tp, const SimTime want_us[2],
     alt.vm.executor = EXEC_LLM;
     alt.vm.llm = llm_alt(&tm, 0, 0).llm;
     alt.vm.llm.tp = tp;
-    double t[2] = {100, 100.0005};
+    double t[2] = {100, 100 + b_after_s};
     int prompt[2] = {10, 10}, output[2] = {3, 3};
     WorkloadSpec wl = token_trace("llmdp", t, prompt, output, 2);
     Seen s;
@@ -513,9 +514,20 @@ static void two_on_p4d(int tp, const SimTime want_us[2],
 Test(llm_exec, a_vm_runs_one_engine_per_tp_gpus)
 {
     const SimTime one[2] = {6000, 7500}, apart[2] = {5000, 5000};
-    two_on_p4d(8, one, 4);
-    two_on_p4d(4, apart, 6);
-    two_on_p4d(2, apart, 6);
+    two_on_p4d(8, 0.0005, one, 4);
+    two_on_p4d(4, 0.0005, apart, 6);
+    two_on_p4d(2, 0.0005, apart, 6);
+}
+
+/* Requests arriving in the same microsecond share an idle engine's first
+ * iteration: A and B both at 100 s on the p4d at TP 8 prefill together
+ * [0, 1000), then decode together twice [1000, 7000): 7,000 us each, 3
+ * iterations (an engine that began at the first arrival would have left
+ * B to the next iteration: 6,000 and 8,000 us). */
+Test(llm_exec, requests_arriving_together_share_the_first_iteration)
+{
+    const SimTime together[2] = {7000, 7000};
+    two_on_p4d(8, 0, together, 3);
 }
 
 /* ---- the executor's errors --------------------------------------------- */
