@@ -867,8 +867,8 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
         } else if (file == NULL) {
             file = argv[i];
         } else {
-            return cmdopts_usage(&st, "merge", "more than one sweep file ('%s')",
-                         argv[i]);
+            return cmdopts_usage(&st, "merge",
+                                 "more than one sweep file ('%s')", argv[i]);
         }
     }
     if (file == NULL)
@@ -963,7 +963,8 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
         } else if (file == NULL) {
             file = a;
         } else {
-            return cmdopts_usage(&st, "sweep", "more than one sweep file ('%s')", a);
+            return cmdopts_usage(&st, "sweep",
+                                 "more than one sweep file ('%s')", a);
         }
     }
     if (file == NULL)

@@ -46,6 +46,13 @@ static void catch_up(Transfer *x, SimTime now)
 
 /* ---- max-min fair rates by progressive filling ------------------------ */
 
+/* A heap entry: link f->l[link] at its fill level when pushed (stale once
+ * the link's level has changed). */
+typedef struct FillEntry {
+    double level;
+    int link;
+} FillEntry;
+
 /* One filling's scratch: the component's links and transfers, the heap of
  * links by fill level and the capped transfers by cap. */
 typedef struct Fill {
@@ -53,8 +60,7 @@ typedef struct Fill {
     int nl, cap_l;
     Transfer **x;
     int nx, cap_x;
-    int *heap;       /* indices into l; a link may appear more than once */
-    double *key;     /* heap entry's level when pushed (stale if changed) */
+    FillEntry *heap; /* a link may appear more than once */
     int nh, cap_h;
     Transfer **capped;
     int ncap;
@@ -104,33 +110,24 @@ static void fill_gather(Fill *f, Link *const *seed, int n_seed)
 }
 
 /* Heap entry a before b: lower level, then earlier in the component. */
-static int heap_before(const Fill *f, int a, int b)
+static int heap_before(const FillEntry *a, const FillEntry *b)
 {
-    return f->key[a] < f->key[b] ||
-           (f->key[a] == f->key[b] && f->heap[a] < f->heap[b]);
+    return a->level < b->level || (a->level == b->level && a->link < b->link);
 }
 
 static void heap_swap(Fill *f, int a, int b)
 {
-    int h = f->heap[a];
-    double k = f->key[a];
+    FillEntry e = f->heap[a];
     f->heap[a] = f->heap[b];
-    f->key[a] = f->key[b];
-    f->heap[b] = h;
-    f->key[b] = k;
+    f->heap[b] = e;
 }
 
 static void fill_push(Fill *f, int li)
 {
-    if (f->nh == f->cap_h) {
-        int cap = f->cap_h;
-        f->heap = grow(f->heap, f->nh, &cap, sizeof *f->heap);
-        f->key = grow(f->key, f->nh, &f->cap_h, sizeof *f->key);
-    }
+    f->heap = grow(f->heap, f->nh, &f->cap_h, sizeof *f->heap);
     int i = f->nh++;
-    f->heap[i] = li;
-    f->key[i] = f->l[li]->fill_level;
-    while (i > 0 && heap_before(f, i, (i - 1) / 2)) {
+    f->heap[i] = (FillEntry){f->l[li]->fill_level, li};
+    while (i > 0 && heap_before(&f->heap[i], &f->heap[(i - 1) / 2])) {
         heap_swap(f, i, (i - 1) / 2);
         i = (i - 1) / 2;
     }
@@ -146,9 +143,9 @@ static void fill_pop(Fill *f)
         int c = 2 * i + 1;
         if (c >= f->nh)
             break;
-        if (c + 1 < f->nh && heap_before(f, c + 1, c))
+        if (c + 1 < f->nh && heap_before(&f->heap[c + 1], &f->heap[c]))
             c++;
-        if (!heap_before(f, c, i))
+        if (!heap_before(&f->heap[c], &f->heap[i]))
             break;
         heap_swap(f, i, c);
         i = c;
@@ -160,8 +157,8 @@ static void fill_pop(Fill *f)
 static Link *fill_lowest(Fill *f)
 {
     while (f->nh > 0) {
-        Link *l = f->l[f->heap[0]];
-        if (l->fill_n > 0 && f->key[0] == l->fill_level)
+        Link *l = f->l[f->heap[0].link];
+        if (l->fill_n > 0 && f->heap[0].level == l->fill_level)
             return l;
         fill_pop(f);
     }
@@ -177,8 +174,10 @@ static int cap_cmp(const void *pa, const void *pb)
     return (a->fill_mark > b->fill_mark) - (a->fill_mark < b->fill_mark);
 }
 
-/* x's rate is r: what it takes leaves its links' remaining bandwidth. */
-static void fill_freeze(Fill *f, Transfer *x, double r)
+/* x's rate is r: what it takes leaves its links' remaining bandwidth (a
+ * link whose transfers all freeze now, `draining`, goes back on the heap
+ * no more). */
+static void fill_freeze(Fill *f, Transfer *x, double r, const Link *draining)
 {
     x->rate = r;
     x->fill_frozen = 1;
@@ -187,7 +186,7 @@ static void fill_freeze(Fill *f, Transfer *x, double r)
         if (l == NULL)
             continue;
         l->fill_left = l->fill_left > r ? l->fill_left - r : 0.0;
-        if (--l->fill_n > 0) {
+        if (--l->fill_n > 0 && l != draining) {
             l->fill_level = l->fill_left / l->fill_n;
             fill_push(f, l->fill_mark - 1);
         }
@@ -218,7 +217,7 @@ static void fill_rates(Fill *f)
             ci++;
         if (ci < f->ncap &&
             (low == NULL || f->capped[ci]->max_rate <= low->fill_level)) {
-            fill_freeze(f, f->capped[ci], f->capped[ci]->max_rate);
+            fill_freeze(f, f->capped[ci], f->capped[ci]->max_rate, NULL);
             frozen++;
             continue;
         }
@@ -226,7 +225,7 @@ static void fill_rates(Fill *f)
         double level = low->fill_level;
         for (int j = 0; j < low->n; j++)
             if (!low->act[j]->fill_frozen) {
-                fill_freeze(f, low->act[j], level);
+                fill_freeze(f, low->act[j], level, low);
                 frozen++;
             }
     }
@@ -249,7 +248,6 @@ static void refill_component(Link *const *seed, int n_seed, SimTime now)
     free(f.l);
     free(f.x);
     free(f.heap);
-    free(f.key);
     free(f.capped);
 }
 
@@ -307,7 +305,6 @@ void link_end(Transfer *x, SimTime now)
             link_remove(x->on[k], x, k);
         x->on[k] = NULL;
     }
-    catch_up(x, now);
     refill_component(seed, LINK_MAX_PER_XFER, now);
     x->left = 0;
     x->t_us = now;

@@ -17,16 +17,16 @@
  * slots (serverless concurrency, VM slots) bound the requests a unit holds
  * in all, running and waiting in its engines.
  *
- * Events: one iteration end per busy engine (cfg.iter_event, obj the
- * unit, epoch the engine's iter_epoch: the engine is the unit's one with
- * that epoch, and none has it once the event is stale).  At an iteration's end the engine samples
- * its tokens; each finished request gets first_token_us and its output
- * tokens (Request.first_token_us, tokens_out_done: TTFT = first token -
- * arrival, so queueing and the cold start count) and ends completed
- * through hooks->ended, after running now - start; then the platform
- * refills the freed slots (hooks->refill) and the next iteration begins
- * with every sequence added meanwhile.  A sequence given to an idle engine
- * starts an iteration at the same microsecond, through an event that
+ * Events: one iteration end per busy engine (cfg.iter_event, obj the unit,
+ * epoch the engine's iter_epoch: the engine is the unit's one with that
+ * epoch, and none has it once the event is stale).  At an iteration's end
+ * the engine samples its tokens; each finished request gets first_token_us
+ * and its output tokens (Request.first_token_us, tokens_out_done: TTFT =
+ * first token - arrival, so queueing and the cold start count) and ends
+ * completed through hooks->ended, after running now - start; then the
+ * platform refills the freed slots (hooks->refill) and the next iteration
+ * begins with every sequence added meanwhile.  A sequence given to an idle
+ * engine starts an iteration at the same microsecond, through an event that
  * fires after that microsecond's arrivals (cfg.kick_event), so that
  * everything the platform hands over at that moment (the requests bound
  * while the instance started, requests arriving together) is in it.
@@ -41,17 +41,17 @@
  * class's load rate from `weights_from` + KV-cache allocation + warm-up,
  * the profile's pieces (profile_llm_cold_start_s), on VMs after boot.
  *
- * Timeout (the platform's timeout_s, T > 0): a request still in the
- * engine, running or waiting, T after it was given to the unit is taken
- * out at that microsecond -- mid-iteration too: the iteration runs on and
- * simply no longer holds it, as vLLM aborts a request between its steps --
- * and ends timed out after running T (billed up to it), with the tokens
- * it had.  Requests are given to a unit in time order, so their deadlines
- * are too: one pending check per engine (cfg.batch_event, which this
- * executor does not otherwise use, obj the unit, epoch the engine's
- * deadline_epoch) at the earliest deadline of what the engine holds; each check walks the engine once
- * (O(held)) and is set again for the earliest left, so there are at most
- * as many checks as requests.
+ * Timeout (the platform's timeout_s, T > 0): a request still in the engine,
+ * running or waiting, T after it was given to the unit is taken out at that
+ * microsecond -- mid-iteration too: the iteration runs on and simply no
+ * longer holds it, as vLLM aborts a request between its steps -- and ends
+ * timed out after running T (billed up to it), with the tokens it
+ * had.  Requests are given to a unit in time order, so their deadlines are
+ * too: one pending check per engine (cfg.batch_event, which this executor
+ * does not otherwise use, obj the unit, epoch the engine's deadline_epoch)
+ * at the earliest deadline of what the engine holds; each check walks the
+ * engine once (O(held)) and is set again for the earliest left, so there
+ * are at most as many checks as requests.
  *
  * Not modelled: swapping preempted KV to the CPU (vLLM's default is
  * recompute).
@@ -382,9 +382,7 @@ static void llm_handle(Executor *ex, const Event *ev)
  * held is routed again by the platform). */
 static void llm_clear(Executor *ex, ExecUnit *u)
 {
-    LlmRunStats keep = {0};
-    engines_destroy(ex, u, &keep);
-    llm_stats_add(&ex->gone, &keep);
+    engines_destroy(ex, u, &ex->gone);
     engines_create(ex, u);
     u->held_head = u->held_tail = NULL;
     u->held = 0;

@@ -1468,15 +1468,22 @@ static void hook_ended(void *platform, ExecUnit *u, Request *req,
     end_request(s, req, outcome);
 }
 
+/* inst's room (free slots, or its forming batch) takes the function's
+ * queue, in order. */
+static void take_queue(SrvPool *s, Instance *inst)
+{
+    SrvFn *f = fn_of(s, inst);
+    while (f->q_head != NULL && has_room(s, inst) && !inst->retiring)
+        place(s, inst, dequeue(s, f));
+}
+
 /* Freed slots take the function's queue; an instance left with nothing
  * goes idle. */
 static void hook_refill(void *platform, ExecUnit *u)
 {
     SrvPool *s = platform;
     Instance *inst = unit_inst(u);
-    SrvFn *f = fn_of(s, inst);
-    while (has_room(s, inst) && f->q_head != NULL && !inst->retiring)
-        place(s, inst, dequeue(s, f));
+    take_queue(s, inst);
     if (inst->in_use == 0)
         go_idle(s, inst);
     else
@@ -1491,14 +1498,6 @@ static const ExecHooks srv_hooks = {hook_start, hook_joined, hook_can_run,
 static void place(SrvPool *s, Instance *inst, Request *req)
 {
     s->ex.ops->take(&s->ex, &inst->unit, req);
-}
-
-/* Fills inst's forming batch from the function queue. */
-static void batch_refill(SrvPool *s, Instance *inst)
-{
-    SrvFn *f = fn_of(s, inst);
-    while (f->q_head != NULL && has_room(s, inst) && !inst->retiring)
-        place(s, inst, dequeue(s, f));
 }
 
 /* ---- event handlers -------------------------------------------------- */
@@ -1518,7 +1517,7 @@ static void on_done(SrvPool *s, Request *req)
     if (s->ex.ops->forms_batches) {
         if (inst->in_use > 0)
             return; /* the rest of its batch ends at the same time */
-        batch_refill(s, inst); /* may fill the forming batch: it runs */
+        take_queue(s, inst); /* may fill the forming batch: it runs */
         s->ex.ops->kick(&s->ex, &inst->unit);
         if (inst->in_use == 0 && inst->unit.held == 0)
             go_idle(s, inst);
@@ -1567,7 +1566,7 @@ static void on_ready(SrvPool *s, Instance *inst, uint32_t epoch)
         }
         inst->wait_head = inst->wait_tail = NULL;
         inst->bound = 0;
-        batch_refill(s, inst);
+        take_queue(s, inst);
         if (u->held > 0) {
             avail_touch(s, inst);
             s->ex.ops->kick(&s->ex, u);

@@ -14,10 +14,8 @@ double spec_cpu_factor(double ref_vcpus, double vcpus)
 
 int spec_vm_engines(const VmSpec *vm)
 {
-    int tp = vm->llm.tp > 0 ? vm->llm.tp : 1;
-    if (vm->executor != EXEC_LLM || vm->type.gpus < 2 * tp)
-        return 1;
-    return vm->type.gpus / tp;
+    int n = vm->type.gpus / (vm->llm.tp > 0 ? vm->llm.tp : 1);
+    return vm->executor == EXEC_LLM && n > 1 ? n : 1;
 }
 
 int spec_cpu_class(const char *hw)

@@ -413,8 +413,9 @@ static void serve(VmFleet *f, Vm *vm, Request *req)
     f->ex.ops->take(&f->ex, &vm->unit, req);
 }
 
-/* Fills vm's forming batch from its queue, then the fleet's. */
-static void batch_refill(VmFleet *f, Vm *vm)
+/* vm's room (free slots, or its forming batch) takes its queue, then the
+ * fleet's, in order. */
+static void take_queue(VmFleet *f, Vm *vm)
 {
     Request *req;
     while (has_room(f, vm) && (req = next_for(f, vm)) != NULL)
@@ -508,7 +509,7 @@ static void on_batch_done(VmFleet *f, Vm *vm)
     f->busy_slots--;
     if (!vm->draining)
         f->free_slots++;
-    batch_refill(f, vm); /* may fill the forming batch: it runs */
+    take_queue(f, vm); /* may fill the forming batch: it runs */
     f->ex.ops->kick(&f->ex, &vm->unit);
     if (vm->in_use > 0 || vm->unit.held > 0)
         return;
@@ -561,7 +562,7 @@ static void on_ready(VmFleet *f, Vm *vm)
     f->free_slots += f->slots;
     touch(f, vm);
     if (batching(f)) {
-        batch_refill(f, vm);
+        take_queue(f, vm);
         return;
     }
     Request *req;
@@ -741,9 +742,7 @@ static void hook_refill(void *platform, ExecUnit *u)
 {
     VmFleet *f = platform;
     Vm *vm = u->owner;
-    Request *req;
-    while (has_room(f, vm) && (req = next_for(f, vm)) != NULL)
-        serve(f, vm, req);
+    take_queue(f, vm);
     settle(f, vm);
 }
 
