@@ -631,11 +631,21 @@ static int load_keepalive(const JCtx *c, const cJSON *v, const char *path,
     return 0;
 }
 
+/* A constant provisioned count: one step at midnight (none for 0). */
+static void set_prov_count(AltSpec *a, int count)
+{
+    a->n_prov = count > 0;
+    a->prov[0].at_s = 0;
+    a->prov[0].count = count;
+}
+
+/* `provisioned`: a count, or {"count" | "schedule", "functions"}. */
 static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
                             AltSpec *a)
 {
     int rc;
     a->n_prov = 0;
+    a->prov_functions = 0;
     if (v == NULL)
         return 0;
     if (cJSON_IsNumber(v)) {
@@ -648,18 +658,33 @@ static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
                            "0..1000000 (got %g)",
                            path, x);
         n = (long long)x;
-        if (n > 0) {
-            a->n_prov = 1;
-            a->prov[0].at_s = 0;
-            a->prov[0].count = (int)n;
-        }
+        set_prov_count(a, (int)n);
         return 0;
     }
-    static const char *const keys[] = {"schedule", "notes", NULL};
+    static const char *const keys[] = {"count", "schedule", "functions",
+                                       "notes", NULL};
+    long long n_fn;
     if ((rc = json_expect_object(c, v, path)) < 0 ||
-        (rc = json_check_keys(c, v, path, keys)) < 0)
+        (rc = json_check_keys(c, v, path, keys)) < 0 ||
+        (rc = json_int(c, v, path, "functions", 0, 0, 1, 1000000, &n_fn)) <
+            0)
         return rc;
+    a->prov_functions = (int)n_fn;
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "schedule");
+    int has_count = cJSON_GetObjectItemCaseSensitive(v, "count") != NULL;
+    if (has_count == (s != NULL))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected exactly one of \"count\" and "
+                       "\"schedule\"",
+                       path);
+    if (has_count) {
+        long long count;
+        if ((rc = json_int(c, v, path, "count", 1, 0, 0, 1000000, &count)) <
+            0)
+            return rc;
+        set_prov_count(a, (int)count);
+        return 0;
+    }
     char sp[256];
     json_path_key(sp, sizeof sp, path, "schedule");
     int n = cJSON_GetArraySize(s);
@@ -1998,6 +2023,45 @@ static int is_composite(const cJSON *alt, const cJSON *defs)
 
 /* One deployment at `apath`: an alternative, or (is_part) a composite's
  * stage or version, which may name its own model. */
+/* The provisioned fleet against the workload and max_instances: a
+ * many-function workload says how many of its functions (the busiest)
+ * keep the count; each of them does, all within the account's limit. */
+static int check_provisioned(const JCtx *c, const Scenario *sc,
+                             const AltSpec *a, const char *kp)
+{
+    if (a->n_prov == 0)
+        return 0;
+    int many = workload_multi_function(&sc->workload);
+    if (many && a->prov_functions == 0)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: provisioned concurrency is per function and this "
+                       "workload (%s) has many functions: say how many of "
+                       "them keep the count, the busiest by arrivals, with "
+                       "{\"count\": N, \"functions\": K}",
+                       kp, sc->workload.type);
+    if (!many && a->prov_functions > 1)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s.functions: this workload has one function (got "
+                       "%d)",
+                       kp, a->prov_functions);
+    long long k = a->prov_functions > 1 ? a->prov_functions : 1;
+    for (int i = 0; i < a->n_prov; i++) {
+        long long n = k * a->prov[i].count;
+        if (a->max_instances <= 0 || n <= a->max_instances)
+            continue;
+        if (k == 1)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: %d provisioned instances exceed "
+                           "max_instances (%d)",
+                           kp, a->prov[i].count, a->max_instances);
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: %lld provisioned instances (%lld functions x "
+                       "%d) exceed max_instances (%d)",
+                       kp, n, k, a->prov[i].count, a->max_instances);
+    }
+    return 0;
+}
+
 static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        const char *apath, int is_part, const Scenario *sc,
                        const Catalog *cat, AltSpec *a, char *catalog_date)
@@ -2268,17 +2332,8 @@ static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
                                           o, "provisioned"),
                                kp, a)) < 0)
         return rc;
-    for (int k = 0; k < a->n_prov; k++)
-        if (a->max_instances > 0 && a->prov[k].count > a->max_instances)
-            return err_set(c->err, SIM_EINPUT, c->file,
-                           "%s: %d provisioned instances exceed max_instances "
-                           "(%d)",
-                           kp, a->prov[k].count, a->max_instances);
-    if (a->n_prov > 0 && workload_multi_function(&sc->workload))
-        return err_set(c->err, SIM_EINPUT, c->file,
-                       "%s: provisioned concurrency is per function and this "
-                       "workload (%s) has many functions; not supported",
-                       kp, sc->workload.type);
+    if ((rc = check_provisioned(c, sc, a, kp)) < 0)
+        return rc;
     if (a->keepalive.memory_limit_gb > 0 &&
         (rc = memory_limit_cluster(c, a, apath)) < 0)
         return rc;

@@ -27,7 +27,10 @@
  * bounded queue of its function, or else it is rejected (throttled).
  * Functions with queued requests are listed in the order they started
  * waiting, so capacity freed anywhere goes to the longest-waiting function.
- * Provisioned concurrency is for single-function runs (config checks).
+ * Provisioned concurrency: each provisioned function has a fleet (PcFleet)
+ * of instances kept at the schedule's count; with many functions, the
+ * `provisioned.functions` with the most arrivals over the run have one
+ * (an oracle's choice, read from the workload ahead, as pre-loading's).
  *
  * Events it handles (the World dispatches them; their order at equal times
  * is WORLD_EVENTS in host.h):
@@ -212,7 +215,16 @@ typedef struct SrvFn {
                              on avail_od, unordered (random), or by
                              creation (newest, oldest) with, besides, some
                              that left it since (see avail_touch) */
+    int pc_fleet;         /* its PcFleet's index, or -1 */
 } SrvFn;
+
+/* One function's provisioned instances, kept at the pool's pc_target. */
+typedef struct PcFleet {
+    int fn;               /* its function */
+    int active;           /* its provisioned instances not retiring */
+    Instance **all;       /* every one of them, for retiring */
+    int n, cap;
+} PcFleet;
 
 struct SrvPool {
     World *w;
@@ -252,11 +264,10 @@ struct SrvPool {
     int n_loaded_models;
     unsigned char *marked;
     int n_alive;          /* instances not gone, both kinds */
-    int pc_active;        /* provisioned instances not retiring */
-    int pc_target;        /* configured provisioned count now */
+    int pc_target;        /* configured provisioned count now, per fleet */
     SimTime pc_seg_start; /* current provisioned billing period */
-    Instance **pc_all;    /* every provisioned instance, for retiring */
-    int pc_n, pc_cap;
+    PcFleet *pcf;         /* the provisioned functions' fleets */
+    int n_pcf;
 
     int q_len;            /* requests queued, all functions */
 
@@ -307,6 +318,14 @@ _Static_assert(offsetof(SrvFn, st) + offsetof(SrvFnStats, rejected) <= 128,
                "a function's hot fields fit the 128 bytes warm_fn fetches");
 
 /* Asks for the first 128 bytes of f (at most three lines). */
+/* Provisioned inst's fleet (its function has one). */
+static PcFleet *fleet_of(SrvPool *s, const Instance *inst)
+{
+    int k = fn_of(s, inst)->pc_fleet;
+    assert(k >= 0 && k < s->n_pcf);
+    return &s->pcf[k];
+}
+
 static void warm_fn(const SrvFn *f)
 {
     PREFETCH(f);
@@ -643,10 +662,11 @@ static void destroy_instance(SrvPool *s, Instance *inst)
     inst->epoch = ++s->epoch_counter; /* any pending timer is now stale */
     s->n_alive--;
     if (inst->provisioned) {
+        PcFleet *pf = fleet_of(s, inst);
         if (!inst->retiring)
-            s->pc_active--;
-        Instance *last = s->pc_all[--s->pc_n];
-        s->pc_all[inst->pc_index] = last;
+            pf->active--;
+        Instance *last = pf->all[--pf->n];
+        pf->all[inst->pc_index] = last;
         last->pc_index = inst->pc_index;
     }
     pool_put(&s->inst_pool, inst);
@@ -776,14 +796,14 @@ static Instance *start_instance(SrvPool *s, SrvFn *f, Request *trigger,
     s->all = inst;
     s->n_alive++;
     if (provisioned) {
-        s->pc_active++;
-        if (s->pc_n == s->pc_cap) {
-            s->pc_cap = s->pc_cap ? 2 * s->pc_cap : 16;
-            s->pc_all = xrealloc(s->pc_all, (size_t)s->pc_cap *
-                                                sizeof *s->pc_all);
+        PcFleet *pf = fleet_of(s, inst);
+        pf->active++;
+        if (pf->n == pf->cap) {
+            pf->cap = pf->cap ? 2 * pf->cap : 16;
+            pf->all = xrealloc(pf->all, (size_t)pf->cap * sizeof *pf->all);
         }
-        inst->pc_index = s->pc_n;
-        s->pc_all[s->pc_n++] = inst;
+        inst->pc_index = pf->n;
+        pf->all[pf->n++] = inst;
     } else {
         s->m->instance_starts++;
         s->win_starts++;
@@ -1616,11 +1636,19 @@ static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
     arm_idle_timer(s, inst);
 }
 
+/* Provisioned instances configured now, all fleets: what is billed (a
+ * function's provisioned concurrency is billed at its configured memory,
+ * as its requests' duration is). */
+static int64_t pc_instances(const SrvPool *s)
+{
+    return (int64_t)s->pc_target * s->n_pcf;
+}
+
 static void close_prov_period(SrvPool *s, SimTime now)
 {
     int64_t billed_s = pricing_prov_billed_s(now - s->pc_seg_start,
                                              s->alt->price.prov_granularity_s);
-    s->cost.pc_mb_s += billed_s * (int64_t)s->pc_target * s->alt->memory_mb;
+    s->cost.pc_mb_s += billed_s * pc_instances(s) * s->alt->memory_mb;
     s->pc_seg_start = now;
 }
 
@@ -1630,45 +1658,52 @@ static int on_closed_node(const SrvPool *s, const Instance *inst)
     return inst->node >= 0 && s->cl.nodes[inst->node].closed;
 }
 
-/* Moves the provisioned fleet to `target` instances.  Fewer: idle ones
- * leave now, busy or starting ones when they next have nothing to do.
- * More: retiring ones stay after all, then new ones start (they take
- * requests once ready; at time 0 they exist ready, initialised before the
- * run). */
-static void provision(SrvPool *s, int target)
+/* Moves fleet pf to `target` instances.  Fewer: idle ones leave now,
+ * busy or starting ones when they next have nothing to do.  More:
+ * retiring ones stay after all, then new ones start (they take requests
+ * once ready; at time 0 they exist ready, initialised before the run). */
+static void provision_fleet(SrvPool *s, PcFleet *pf, int target)
 {
     SimTime now = sim_now(s->sim);
-    if (target != s->pc_target) {
-        close_prov_period(s, now);
-        s->pc_target = target;
-    }
-    for (int i = s->pc_n - 1; i >= 0 && s->pc_active > target; i--) {
-        Instance *inst = s->pc_all[i];
+    SrvFn *f = &s->fn[pf->fn];
+    for (int i = pf->n - 1; i >= 0 && pf->active > target; i--) {
+        Instance *inst = pf->all[i];
         if (!inst->retiring && inst->state == INST_IDLE)
-            destroy_instance(s, inst); /* swaps pc_all[i]; i-- is still safe */
+            destroy_instance(s, inst); /* swaps all[i]; i-- is still safe */
     }
-    for (int i = 0; i < s->pc_n && s->pc_active > target; i++) {
-        Instance *inst = s->pc_all[i];
+    for (int i = 0; i < pf->n && pf->active > target; i++) {
+        Instance *inst = pf->all[i];
         if (!inst->retiring) {
             inst->retiring = 1;
-            s->pc_active--;
+            pf->active--;
             avail_touch(s, inst);
         }
     }
-    for (int i = 0; i < s->pc_n && s->pc_active < target; i++) {
-        Instance *inst = s->pc_all[i];
+    for (int i = 0; i < pf->n && pf->active < target; i++) {
+        Instance *inst = pf->all[i];
         if (inst->retiring && !on_closed_node(s, inst)) {
             inst->retiring = 0;
-            s->pc_active++;
+            pf->active++;
             avail_touch(s, inst);
         }
     }
-    while (s->pc_active < target) {
+    while (pf->active < target) {
         int node = -1;
-        if (s->has_cluster && (node = find_room(s, &s->fn[0])) < 0)
+        if (s->has_cluster && (node = find_room(s, f)) < 0)
             break; /* no room: the shortfall is counted in no_room */
-        start_instance(s, &s->fn[0], NULL, 1, now == 0, node);
+        start_instance(s, f, NULL, 1, now == 0, node);
     }
+}
+
+/* Moves every fleet to `target` instances (the configured count). */
+static void provision(SrvPool *s, int target)
+{
+    if (target != s->pc_target) {
+        close_prov_period(s, sim_now(s->sim));
+        s->pc_target = target;
+    }
+    for (int k = 0; k < s->n_pcf; k++)
+        provision_fleet(s, &s->pcf[k], target);
 }
 
 static void on_provision(SrvPool *s)
@@ -1729,7 +1764,7 @@ static void on_node_notice(SrvPool *s, int i)
         }
         inst->retiring = 1;
         if (inst->provisioned) {
-            s->pc_active--;
+            fleet_of(s, inst)->active--;
             replace = 1;
         }
         if (inst->list != NULL) /* an available or open-starting list */
@@ -1941,18 +1976,19 @@ static void census_visit(void *ctx, int fn, uint64_t arrivals,
     cen->model_arrivals[f->model] += arrivals;
 }
 
-typedef struct RankedModel {
+/* A model or function and its arrivals over the run, for ranking. */
+typedef struct Ranked {
     uint64_t arrivals;
-    int model;
-} RankedModel;
+    int index;
+} Ranked;
 
 /* Most arrivals first, ties to the lower index. */
 static int by_arrivals_desc(const void *pa, const void *pb)
 {
-    const RankedModel *a = pa, *b = pb;
+    const Ranked *a = pa, *b = pb;
     if (a->arrivals != b->arrivals)
         return a->arrivals > b->arrivals ? -1 : 1;
-    return (a->model > b->model) - (a->model < b->model);
+    return (a->index > b->index) - (a->index < b->index);
 }
 
 /* Each function's model (the trace's names hashed: modelset.h; without a
@@ -1971,21 +2007,58 @@ static void assign_models(SrvPool *s)
     Census cen = {s, xcalloc((size_t)n_models, sizeof(uint64_t))};
     world_census(s->w, census_visit, &cen);
     if (preload) {
-        RankedModel *rm = xcalloc((size_t)n_models, sizeof *rm);
+        Ranked *rm = xcalloc((size_t)n_models, sizeof *rm);
         int n = 0;
         for (int k = 0; k < n_models; k++)
             if (cen.model_arrivals[k] > 0)
-                rm[n++] = (RankedModel){cen.model_arrivals[k], k};
+                rm[n++] = (Ranked){cen.model_arrivals[k], k};
         qsort(rm, (size_t)n, sizeof *rm, by_arrivals_desc);
         if (n > a->cluster.preload_models)
             n = a->cluster.preload_models;
         s->preload_rank = xcalloc((size_t)(n > 0 ? n : 1), sizeof(int));
         for (int j = 0; j < n; j++)
-            s->preload_rank[j] = rm[j].model;
+            s->preload_rank[j] = rm[j].index;
         s->n_preload_rank = n;
         free(rm);
     }
     free(cen.model_arrivals);
+}
+
+static void count_arrivals(void *ctx, int fn, uint64_t arrivals,
+                           const char *app, const char *id)
+{
+    (void)app;
+    (void)id;
+    ((Ranked *)ctx)[fn] = (Ranked){arrivals, fn};
+}
+
+/* The provisioned functions' fleets: the one function's, or with many,
+ * those of the `provisioned.functions` with the most arrivals over the
+ * run (ties to the lower index; a function without arrivals has none). */
+static void choose_fleets(SrvPool *s)
+{
+    for (int i = 0; i < s->n_fn; i++)
+        s->fn[i].pc_fleet = -1;
+    if (s->alt->n_prov == 0)
+        return;
+    int want = s->alt->prov_functions > 0 ? s->alt->prov_functions : 1;
+    Ranked *rf = xcalloc((size_t)s->n_fn, sizeof *rf);
+    int n = 1; /* one function: rf[0] = {0, 0} */
+    if (s->n_fn > 1) {
+        world_census(s->w, count_arrivals, rf);
+        n = 0;
+        for (int i = 0; i < s->n_fn; i++)
+            if (rf[i].arrivals > 0)
+                rf[n++] = rf[i];
+        qsort(rf, (size_t)n, sizeof *rf, by_arrivals_desc);
+    }
+    s->n_pcf = n < want ? n : want;
+    s->pcf = xcalloc((size_t)(s->n_pcf > 0 ? s->n_pcf : 1), sizeof *s->pcf);
+    for (int k = 0; k < s->n_pcf; k++) {
+        s->pcf[k].fn = rf[k].index;
+        s->fn[rf[k].index].pc_fleet = k;
+    }
+    free(rf);
 }
 
 /* The checkpoint bytes of model k: the set's, else (k a function) that
@@ -2113,6 +2186,7 @@ static void *srv_create(World *w, const AltSpec *a)
     assert(rc_init == 0);
     (void)rc_init;
     /* Provisioned instances exist, initialised, from time 0. */
+    choose_fleets(s);
     if (a->n_prov > 0)
         on_provision(s);
     return s;
@@ -2157,7 +2231,7 @@ static void srv_cost_acc(SrvPool *s, SimTime now, int final, CostAcc *out)
     }
     *out = s->cost; /* open periods count unrounded */
     out->pc_mb_s += (now - s->pc_seg_start) / SIM_US_PER_S *
-                    (int64_t)s->pc_target * s->alt->memory_mb;
+                    pc_instances(s) * s->alt->memory_mb;
     for (Instance *inst = s->all; inst != NULL; inst = inst->all_next)
         if (inst->bill_since >= 0) {
             int64_t ms = (now - inst->bill_since) / 1000;
@@ -2340,7 +2414,9 @@ static void srv_destroy(void *st)
         s->ex.ops->unit_fini(&s->ex, &inst->unit); /* (llm: its engine) */
     s->ka->fini(s->ka_state);
     free(s->ka_state);
-    free(s->pc_all);
+    for (int k = 0; k < s->n_pcf; k++)
+        free(s->pcf[k].all);
+    free(s->pcf);
     for (int i = 0; i < s->n_fn; i++)
         free(s->fn[i].route.v);
     free(s->fn);

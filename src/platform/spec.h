@@ -201,6 +201,9 @@ typedef struct AltSpec {
     KeepaliveSpec keepalive;
     int n_prov;            /* provisioned schedule steps; 0 = none */
     ProvisionStep prov[PROV_MAX_STEPS]; /* sorted by at_s */
+    int prov_functions;    /* many functions: how many of them (the most
+                              arrivals first) each keep the count; 0 =
+                              not given (one function: that one) */
     PriceEntry price;      /* copied from the catalog */
     HwProfile hw;          /* copied from the model profile */
     double model_size_mb;

@@ -20,7 +20,12 @@
  *  - functions.csv is written for a many-function trace and its counts are
  *    the hand-worked ones: function a (2 requests: one timed out, one
  *    completed cold), function b (3 requests: one rejected by the
- *    one-instance limit, one completed cold, one unfinished at the horizon).
+ *    one-instance limit, one completed cold, one unfinished at the horizon);
+ *  - provisioned concurrency in a many-function run: {"count": 1,
+ *    "functions": 2} gives the two functions with the most arrivals (c
+ *    with 3; a and b tie at 2, a has the lower index) one provisioned
+ *    instance each: their requests are warm, b's are cold, and the bill is
+ *    2 instances x 400 s rounded up to 600 s x 0.5 GB x $0.0000041667.
  * Not pinned: the numbers inside the summaries (test_edges and the
  * validation tests do that).
  */
@@ -254,6 +259,30 @@ Test(outputs, sweep_diffs_are_the_paired_differences)
     table_free(diffs);
 }
 
+/* `simsrv run` of a 400 s replay of `trace` (columns t in s, dur in ms,
+ * fn) with one alternative, in a fresh folder `name`; its output set's
+ * path in out. */
+static void run_trace(const char *name, const char *trace, const char *alt,
+                      char *out, size_t out_size)
+{
+    char models[1024], path[1200], body[4096];
+    support_tmpdir(name, dir, sizeof dir);
+    support_src("models", models, sizeof models);
+    snprintf(path, sizeof path, "%s/trace.csv", dir);
+    support_write_file(path, trace);
+    snprintf(path, sizeof path, "%s/scenario.json", dir);
+    snprintf(body, sizeof body,
+             "{\"horizon_s\": 400, \"seed\": 3, \"models_dir\": \"%s\", "
+             "\"model\": \"mlp-tabular\", \"timeseries_interval_s\": 0, "
+             "\"workload\": {\"type\": \"trace\", \"file\": \"trace.csv\", "
+             "\"time_column\": \"t\", \"duration_column\": \"dur\", "
+             "\"function_column\": \"fn\"}, \"alternatives\": [%s]}",
+             models, alt);
+    support_write_file(path, body);
+    snprintf(out, out_size, "%s/out", dir);
+    cr_assert_eq(run_cli("run", path, out, NULL, NULL), 0);
+}
+
 Test(outputs, functions_csv_written_and_counted)
 {
     /* Trace (times in s, durations in ms), one instance at most, no queue,
@@ -264,26 +293,13 @@ Test(outputs, functions_csv_written_and_counted)
      *   300 s a 0.1 s  -> cold, completes
      *   390 s b 100 s  -> cold, still running at 400 s: unfinished
      * Functions are numbered in order of first appearance: a = 0, b = 1. */
-    char models[1024], path[1200], body[4096], out[1100];
-    support_tmpdir("outputs-fns", dir, sizeof dir);
-    support_src("models", models, sizeof models);
-    snprintf(path, sizeof path, "%s/trace.csv", dir);
-    support_write_file(path, "t,dur,fn\n0,60000,a\n1,100,b\n200,100,b\n"
-                             "300,100,a\n390,100000,b\n");
-    snprintf(path, sizeof path, "%s/fns.json", dir);
-    snprintf(body, sizeof body,
-             "{\"horizon_s\": 400, \"seed\": 3, \"models_dir\": \"%s\", "
-             "\"model\": \"mlp-tabular\", \"timeseries_interval_s\": 0, "
-             "\"workload\": {\"type\": \"trace\", \"file\": \"trace.csv\", "
-             "\"time_column\": \"t\", \"duration_column\": \"dur\", "
-             "\"function_column\": \"fn\"}, "
-             "\"alternatives\": [{\"name\": \"one\", \"memory_mb\": 512, "
-             "\"max_instances\": 1, \"timeout_s\": 50, "
-             "\"keepalive\": {\"policy\": \"none\"}}]}",
-             models);
-    support_write_file(path, body);
-    snprintf(out, sizeof out, "%s/out", dir);
-    cr_assert_eq(run_cli("run", path, out, NULL, NULL), 0);
+    char path[1200], out[1100];
+    run_trace("outputs-fns",
+              "t,dur,fn\n0,60000,a\n1,100,b\n200,100,b\n300,100,a\n"
+              "390,100000,b\n",
+              "{\"name\": \"one\", \"memory_mb\": 512, \"max_instances\": 1, "
+              "\"timeout_s\": 50, \"keepalive\": {\"policy\": \"none\"}}",
+              out, sizeof out);
     snprintf(path, sizeof path, "%s/functions.csv", out);
     Table *t = table_read(path);
     char header[1024] = "";
@@ -308,6 +324,45 @@ Test(outputs, functions_csv_written_and_counted)
                                1e-9, "function %d %s: %s", fn, cols[k],
                                t->cell[r][col(t, cols[k])]);
     }
+    table_free(t);
+}
+
+Test(outputs, provisioned_fleets_for_the_busiest_functions)
+{
+    /* Requests of 0.1 s at 0 (a), 10 (b), 20 (c), 30 (a), 40 (b), 50 (c),
+     * 60 (c), keep-alive none: an on-demand instance serves one request
+     * and goes.  Functions by first appearance: a = 0, b = 1, c = 2. */
+    char path[1200], out[1100];
+    run_trace("outputs-pcf",
+              "t,dur,fn\n0,100,a\n10,100,b\n20,100,c\n30,100,a\n40,100,b\n"
+              "50,100,c\n60,100,c\n",
+              "{\"name\": \"pc\", \"memory_mb\": 512, \"keepalive\": "
+              "{\"policy\": \"none\"}, \"provisioned\": {\"count\": 1, "
+              "\"functions\": 2}}",
+              out, sizeof out);
+    snprintf(path, sizeof path, "%s/functions.csv", out);
+    Table *t = table_read(path);
+    cr_assert_eq(t->n_rows, 3);
+    const double arrivals[3] = {2, 2, 3}, cold[3] = {0, 2, 0};
+    for (int r = 1; r <= 3; r++) {
+        int fn = atoi(t->cell[r][col(t, "function")]);
+        cr_assert(fn >= 0 && fn <= 2);
+        cr_assert_float_eq(atof(t->cell[r][col(t, "arrivals")]),
+                           arrivals[fn], 1e-9);
+        cr_assert_float_eq(atof(t->cell[r][col(t, "cold")]), cold[fn], 1e-9,
+                           "function %d cold: %s", fn,
+                           t->cell[r][col(t, "cold")]);
+        cr_assert_float_eq(atof(t->cell[r][col(t, "instance_starts")]),
+                           cold[fn], 1e-9);
+    }
+    table_free(t);
+    snprintf(path, sizeof path, "%s/summary.csv", out);
+    t = table_read(path);
+    double usd = atof(t->cell[1][col(t, "cost_provisioned_usd")]);
+    fprintf(stderr, "provisioned fleets: $%.10g (hand: $%.10g)\n", usd,
+            2 * 600 * 0.5 * 0.0000041667);
+    cr_assert_float_eq(usd, 2 * 600 * 0.5 * 0.0000041667, 1e-12);
+    cr_assert_float_eq(atof(t->cell[1][col(t, "cold_starts")]), 2, 1e-9);
     table_free(t);
 }
 
