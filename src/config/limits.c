@@ -127,7 +127,6 @@ static int check_timeout(const AltSpec *a, LimitViolation *v)
     return violation(v, "timeout_s", &a->price, what, limit);
 }
 
-/* The model on one GPU of `p` (GPU classes only: "gpu-..."). */
 /* What one GPU must hold: under the llm executor its share of the weights
  * (weights / tp) and the activation reserve, the KV cache taking what is
  * left; under the others the whole resident model (memory_mb), as one
@@ -141,6 +140,7 @@ static double gpu_resident_mb(ExecKind k, const LlmExecSpec *sp,
            (1024.0 * 1024.0);
 }
 
+/* The model on one GPU of `p` (GPU classes only: "gpu-..."). */
 static int check_gpu_memory(const PriceEntry *p, const char *hw_class,
                             ExecKind k, const LlmExecSpec *sp,
                             double model_mb, const char *key,

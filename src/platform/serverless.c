@@ -317,7 +317,6 @@ static SrvFn *fn_of(SrvPool *s, const Instance *inst)
 _Static_assert(offsetof(SrvFn, st) + offsetof(SrvFnStats, rejected) <= 128,
                "a function's hot fields fit the 128 bytes warm_fn fetches");
 
-/* Asks for the first 128 bytes of f (at most three lines). */
 /* Provisioned inst's fleet (its function has one). */
 static PcFleet *fleet_of(SrvPool *s, const Instance *inst)
 {
@@ -326,6 +325,7 @@ static PcFleet *fleet_of(SrvPool *s, const Instance *inst)
     return &s->pcf[k];
 }
 
+/* Asks for the first 128 bytes of f (at most three lines). */
 static void warm_fn(const SrvFn *f)
 {
     PREFETCH(f);
@@ -1408,7 +1408,6 @@ static void drain_queue(SrvPool *s)
 
 /* ---- the executor's hooks ------------------------------------------ */
 
-/* Requests start on inst: one (single), or its batch of n (batch). */
 /* The instance whose unit u is.  From u's address, not u->owner: the
  * single executor's warm path reads nothing else of the unit, so the
  * unit's lines stay out of it (entity/instance.h, Layout). */
@@ -1418,6 +1417,7 @@ static Instance *unit_inst(const ExecUnit *u)
                                 offsetof(Instance, unit));
 }
 
+/* Requests start on inst: one (single), or its batch of n (batch). */
 static SimTime hook_start(void *platform, ExecUnit *u, Request *first, int n)
 {
     SrvPool *s = platform;
