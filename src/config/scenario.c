@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/rng.h"
 #include "../entity/storage.h"
 #include "../output/metrics.h"
 #include "../util/xalloc.h"
@@ -639,13 +640,68 @@ static void set_prov_count(AltSpec *a, int count)
     a->prov[0].count = count;
 }
 
-/* `provisioned`: a count, or {"count" | "schedule", "functions"}. */
+/* `provisioned.by_function`: {"name": count, ...}, alone in `provisioned`
+ * (the names are checked against the workload in check_provisioned). */
+static int load_prov_named(const JCtx *c, const cJSON *v, const cJSON *named,
+                           const char *path, AltSpec *a)
+{
+    char np[256];
+    json_path_key(np, sizeof np, path, "by_function");
+    if (cJSON_GetArraySize(v) > 1 + (cJSON_GetObjectItemCaseSensitive(
+                                         v, "notes") != NULL))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: by_function gives each named function its own "
+                       "count; it takes no \"count\", \"schedule\" or "
+                       "\"functions\" beside it",
+                       path);
+    int n = cJSON_GetArraySize(named);
+    if (!cJSON_IsObject(named) || n < 1 || n > PROV_MAX_NAMED)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: expected an object of 1 to %d functions, "
+                       "{\"function_id\" or \"app/function_id\": count}",
+                       np, PROV_MAX_NAMED);
+    int rc, k = 0;
+    for (const cJSON *e = named->child; e != NULL; e = e->next, k++) {
+        char ep[512];
+        json_path_key(ep, sizeof ep, np, e->string);
+        for (int j = 0; j < k; j++)
+            if (strcmp(a->prov_named[j].name, e->string) == 0)
+                return err_set(c->err, SIM_EINPUT, c->file,
+                               "%s: duplicate key '%s'", ep, e->string);
+        size_t len = strlen(e->string);
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)e->string[i] < 0x20)
+                return err_set(c->err, SIM_EINPUT, c->file,
+                               "%s: a function's name has no control "
+                               "characters",
+                               np);
+        if (len == 0 || len >= PROV_NAME_MAX)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: a function's name has 1 to %d characters "
+                           "(got %zu)",
+                           ep, PROV_NAME_MAX - 1, len);
+        long long count;
+        if ((rc = json_int_value(c, e, ep, 0, 1000000, &count)) < 0)
+            return rc;
+        snprintf(a->prov_named[k].name, PROV_NAME_MAX, "%s", e->string);
+        a->prov_named[k].count = (int)count;
+    }
+    a->n_prov_named = n;
+    a->n_prov = 1; /* the fleets' counts are their own: the step's is 0 */
+    a->prov[0].at_s = 0;
+    a->prov[0].count = 0;
+    return 0;
+}
+
+/* `provisioned`: a count, or {"count" | "schedule", "functions"}, or
+ * {"by_function"}. */
 static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
                             AltSpec *a)
 {
     int rc;
     a->n_prov = 0;
     a->prov_functions = 0;
+    a->n_prov_named = 0;
     if (v == NULL)
         return 0;
     if (cJSON_IsNumber(v)) {
@@ -662,12 +718,16 @@ static int load_provisioned(const JCtx *c, const cJSON *v, const char *path,
         return 0;
     }
     static const char *const keys[] = {"count", "schedule", "functions",
-                                       "notes", NULL};
+                                       "by_function", "notes", NULL};
     long long n_fn;
     if ((rc = json_expect_object(c, v, path)) < 0 ||
-        (rc = json_check_keys(c, v, path, keys)) < 0 ||
-        (rc = json_int(c, v, path, "functions", 0, 0, 1, 1000000, &n_fn)) <
-            0)
+        (rc = json_check_keys(c, v, path, keys)) < 0)
+        return rc;
+    const cJSON *named = cJSON_GetObjectItemCaseSensitive(v, "by_function");
+    if (named != NULL)
+        return load_prov_named(c, v, named, path, a);
+    if ((rc = json_int(c, v, path, "functions", 0, 0, 1, 1000000,
+                       &n_fn)) < 0)
         return rc;
     a->prov_functions = (int)n_fn;
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "schedule");
@@ -2023,14 +2083,100 @@ static int is_composite(const cJSON *alt, const cJSON *defs)
 
 /* One deployment at `apath`: an alternative, or (is_part) a composite's
  * stage or version, which may name its own model. */
+/* What check_named found: for each entry, the functions it names and the
+ * first of them. */
+typedef struct NamedHits {
+    int n[PROV_MAX_NAMED];
+    int fn[PROV_MAX_NAMED];
+} NamedHits;
+
+/* Matches the replayed functions' names against by_function (once more
+ * through the workload's reader, as a run's census does); a function two
+ * entries name is refused here, the rest in check_named. */
+static int match_named(const JCtx *c, const Scenario *sc, const AltSpec *a,
+                       const char *np, NamedHits *h)
+{
+    const WorkloadSpec *wl = &sc->workload;
+    const ArrivalType *at = arrivals_find(wl->type);
+    gsl_rng *r = rng_create(sc->seed, 0, RNG_ARRIVALS, 0);
+    ArrivalState st;
+    memset(&st, 0, sizeof st);
+    memset(h, 0, sizeof *h);
+    at->init(&st, wl, r);
+    int n_fn = at->functions != NULL ? at->functions(&st, wl) : 1;
+    int rc = 0;
+    for (int fn = 0; fn < n_fn && rc == 0 && at->function_ids != NULL;
+         fn++) {
+        const char *app = "", *id = NULL;
+        at->function_ids(&st, wl, fn, &app, &id);
+        int k, hits = id != NULL ? spec_prov_named_match(a, app, id, &k) : 0;
+        if (hits > 1) {
+            rc = err_set(c->err, SIM_EINPUT, c->file,
+                         "%s: two entries name function %d (app '%s', "
+                         "function_id '%s')",
+                         np, fn, app, id);
+        } else if (hits == 1 && h->n[k]++ == 0) {
+            h->fn[k] = fn;
+        }
+    }
+    if (at->fini != NULL)
+        at->fini(&st);
+    gsl_rng_free(r);
+    return rc;
+}
+
+/* by_function: a many-function workload, each name one replayed function,
+ * the counts within max_instances. */
+static int check_named(const JCtx *c, const Scenario *sc, const AltSpec *a,
+                       const char *kp)
+{
+    char np[256];
+    json_path_key(np, sizeof np, kp, "by_function");
+    if (!workload_multi_function(&sc->workload))
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: this workload (%s) has one function: give "
+                       "\"provisioned\" a count",
+                       np, sc->workload.type);
+    NamedHits h;
+    int rc = match_named(c, sc, a, np, &h);
+    if (rc < 0)
+        return rc;
+    long long total = 0;
+    for (int k = 0; k < a->n_prov_named; k++) {
+        char ep[512];
+        json_path_key(ep, sizeof ep, np, a->prov_named[k].name);
+        if (h.n[k] == 0)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: no replayed function of the workload has "
+                           "this function_id (or app/function_id)",
+                           ep);
+        if (h.n[k] > 1)
+            return err_set(c->err, SIM_EINPUT, c->file,
+                           "%s: %d replayed functions of different apps "
+                           "have this function_id: write "
+                           "\"app/function_id\"",
+                           ep, h.n[k]);
+        total += a->prov_named[k].count;
+    }
+    if (a->max_instances > 0 && total > a->max_instances)
+        return err_set(c->err, SIM_EINPUT, c->file,
+                       "%s: %lld provisioned instances in all exceed "
+                       "max_instances (%d)",
+                       np, total, a->max_instances);
+    return 0;
+}
+
 /* The provisioned fleet against the workload and max_instances: a
  * many-function workload says how many of its functions (the busiest)
- * keep the count; each of them does, all within the account's limit. */
+ * keep the count, or which each keep their own (by_function); each of
+ * them does, all within the account's limit. */
 static int check_provisioned(const JCtx *c, const Scenario *sc,
                              const AltSpec *a, const char *kp)
 {
     if (a->n_prov == 0)
         return 0;
+    if (a->n_prov_named > 0)
+        return check_named(c, sc, a, kp);
     int many = workload_multi_function(&sc->workload);
     if (many && a->prov_functions == 0)
         return err_set(c->err, SIM_EINPUT, c->file,

@@ -30,7 +30,8 @@
  * Provisioned concurrency: each provisioned function has a fleet (PcFleet)
  * of instances kept at the schedule's count; with many functions, the
  * `provisioned.functions` with the most arrivals over the run have one
- * (an oracle's choice, read from the workload ahead, as pre-loading's).
+ * (an oracle's choice, read from the workload ahead, as pre-loading's), or
+ * those `provisioned.by_function` names, each at its own count.
  *
  * Events it handles (the World dispatches them; their order at equal times
  * is WORLD_EVENTS in host.h):
@@ -218,9 +219,11 @@ typedef struct SrvFn {
     int pc_fleet;         /* its PcFleet's index, or -1 */
 } SrvFn;
 
-/* One function's provisioned instances, kept at the pool's pc_target. */
+/* One function's provisioned instances, kept at the pool's pc_target or,
+ * named in by_function, at its own count. */
 typedef struct PcFleet {
     int fn;               /* its function */
+    int count;            /* by_function: its count; -1: pc_target */
     int active;           /* its provisioned instances not retiring */
     Instance **all;       /* every one of them, for retiring */
     int n, cap;
@@ -1639,9 +1642,17 @@ static void on_expire(SrvPool *s, Instance *inst, uint32_t epoch)
 /* Provisioned instances configured now, all fleets: what is billed (a
  * function's provisioned concurrency is billed at its configured memory,
  * as its requests' duration is). */
+static int fleet_target(const SrvPool *s, const PcFleet *pf)
+{
+    return pf->count >= 0 ? pf->count : s->pc_target;
+}
+
 static int64_t pc_instances(const SrvPool *s)
 {
-    return (int64_t)s->pc_target * s->n_pcf;
+    int64_t n = 0;
+    for (int k = 0; k < s->n_pcf; k++)
+        n += fleet_target(s, &s->pcf[k]);
+    return n;
 }
 
 static void close_prov_period(SrvPool *s, SimTime now)
@@ -1695,7 +1706,7 @@ static void provision_fleet(SrvPool *s, PcFleet *pf, int target)
     }
 }
 
-/* Moves every fleet to `target` instances (the configured count). */
+/* Moves every fleet to its count: `target`, the schedule's, or its own. */
 static void provision(SrvPool *s, int target)
 {
     if (target != s->pc_target) {
@@ -1703,7 +1714,7 @@ static void provision(SrvPool *s, int target)
         s->pc_target = target;
     }
     for (int k = 0; k < s->n_pcf; k++)
-        provision_fleet(s, &s->pcf[k], target);
+        provision_fleet(s, &s->pcf[k], fleet_target(s, &s->pcf[k]));
 }
 
 static void on_provision(SrvPool *s)
@@ -2032,15 +2043,53 @@ static void count_arrivals(void *ctx, int fn, uint64_t arrivals,
     ((Ranked *)ctx)[fn] = (Ranked){arrivals, fn};
 }
 
+/* by_function: each function's count, by function (-1: none). */
+typedef struct NamedCounts {
+    const AltSpec *a;
+    int *count;
+} NamedCounts;
+
+static void named_count(void *ctx, int fn, uint64_t arrivals,
+                        const char *app, const char *id)
+{
+    NamedCounts *nc = ctx;
+    int k;
+    (void)arrivals;
+    nc->count[fn] = spec_prov_named_match(nc->a, app, id, &k) == 1
+                        ? nc->a->prov_named[k].count
+                        : -1; /* config: each name is one function */
+}
+
+/* The fleets of the functions by_function names, by function index. */
+static void choose_named_fleets(SrvPool *s)
+{
+    NamedCounts nc = {s->alt, xcalloc((size_t)s->n_fn, sizeof(int))};
+    world_census(s->w, named_count, &nc);
+    s->pcf = xcalloc((size_t)s->alt->n_prov_named, sizeof *s->pcf);
+    for (int i = 0; i < s->n_fn; i++) {
+        if (nc.count[i] < 0 || s->n_pcf == s->alt->n_prov_named)
+            continue;
+        s->pcf[s->n_pcf].fn = i;
+        s->pcf[s->n_pcf].count = nc.count[i];
+        s->fn[i].pc_fleet = s->n_pcf++;
+    }
+    free(nc.count);
+}
+
 /* The provisioned functions' fleets: the one function's, or with many,
- * those of the `provisioned.functions` with the most arrivals over the
- * run (ties to the lower index; a function without arrivals has none). */
+ * those by_function names, or those of the `provisioned.functions` with
+ * the most arrivals over the run (ties to the lower index; a function
+ * without arrivals has none). */
 static void choose_fleets(SrvPool *s)
 {
     for (int i = 0; i < s->n_fn; i++)
         s->fn[i].pc_fleet = -1;
     if (s->alt->n_prov == 0)
         return;
+    if (s->alt->n_prov_named > 0) {
+        choose_named_fleets(s);
+        return;
+    }
     int want = s->alt->prov_functions > 0 ? s->alt->prov_functions : 1;
     Ranked *rf = xcalloc((size_t)s->n_fn, sizeof *rf);
     int n = 1; /* one function: rf[0] = {0, 0} */
@@ -2056,6 +2105,7 @@ static void choose_fleets(SrvPool *s)
     s->pcf = xcalloc((size_t)(s->n_pcf > 0 ? s->n_pcf : 1), sizeof *s->pcf);
     for (int k = 0; k < s->n_pcf; k++) {
         s->pcf[k].fn = rf[k].index;
+        s->pcf[k].count = -1;
         s->fn[rf[k].index].pc_fleet = k;
     }
     free(rf);

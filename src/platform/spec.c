@@ -54,6 +54,26 @@ int spec_prov_count_at(const AltSpec *alt, SimTime t)
     return count;
 }
 
+/* Whether `name` is id, or app/id. */
+static int names_function(const char *name, const char *app, const char *id)
+{
+    if (strcmp(name, id) == 0)
+        return 1;
+    size_t n = strlen(app);
+    return n > 0 && strncmp(name, app, n) == 0 && name[n] == '/' &&
+           strcmp(name + n + 1, id) == 0;
+}
+
+int spec_prov_named_match(const AltSpec *alt, const char *app,
+                          const char *id, int *which)
+{
+    int hits = 0;
+    for (int k = 0; k < alt->n_prov_named; k++)
+        if (names_function(alt->prov_named[k].name, app, id) && hits++ == 0)
+            *which = k;
+    return hits;
+}
+
 SimTime spec_prov_next_change(const AltSpec *alt, SimTime t)
 {
     if (alt->n_prov <= 1)

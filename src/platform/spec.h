@@ -28,6 +28,19 @@ typedef struct ProvisionStep {
     int count;   /* provisioned instances from then on */
 } ProvisionStep;
 
+/* Provisioned instances for one function named in the scenario
+ * (`provisioned.by_function`): its trace name -- the function_id, or
+ * "app/function_id" where function ids repeat across apps -- and its
+ * constant count.  Two Azure 2019 hashes of 64 characters and the slash
+ * fit the name. */
+#define PROV_MAX_NAMED 64
+#define PROV_NAME_MAX 136
+
+typedef struct ProvNamed {
+    char name[PROV_NAME_MAX];
+    int count;
+} ProvNamed;
+
 typedef enum PlatformKind {
     PLATFORM_SERVERLESS = 0,
     PLATFORM_VM,
@@ -204,6 +217,10 @@ typedef struct AltSpec {
     int prov_functions;    /* many functions: how many of them (the most
                               arrivals first) each keep the count; 0 =
                               not given (one function: that one) */
+    int n_prov_named;      /* by_function: named functions, each with its
+                              own count (then n_prov is 1, its count 0
+                              and prov_functions 0); 0 = none */
+    ProvNamed prov_named[PROV_MAX_NAMED];
     PriceEntry price;      /* copied from the catalog */
     HwProfile hw;          /* copied from the model profile */
     double model_size_mb;
@@ -324,6 +341,12 @@ double spec_lambda_vcpus(int memory_mb);
 
 /* Provisioned count at absolute time t (the schedule repeats daily). */
 int spec_prov_count_at(const AltSpec *alt, SimTime t);
+
+/* The by_function entries that name the function (app, id) -- app "" in
+ * traces without apps -- as its id, or as app/id: how many (0, 1, or more
+ * when two entries name one function), the first in *which. */
+int spec_prov_named_match(const AltSpec *alt, const char *app,
+                          const char *id, int *which);
 
 /* The next time after t at which the provisioned count may change, or
  * SIM_TIME_MAX when it never does. */

@@ -327,23 +327,26 @@ Test(outputs, functions_csv_written_and_counted)
     table_free(t);
 }
 
-Test(outputs, provisioned_fleets_for_the_busiest_functions)
+/* The trace of the two tests below: requests of 0.1 s at 0 (a), 10 (b),
+ * 20 (c), 30 (a), 40 (b), 50 (c), 60 (c); functions by first appearance:
+ * a = 0, b = 1, c = 2. */
+#define FLEET_TRACE                                                         \
+    "t,dur,fn\n0,100,a\n10,100,b\n20,100,c\n30,100,a\n40,100,b\n"          \
+    "50,100,c\n60,100,c\n"
+
+/* The run in out: each function's cold starts (every instance start is
+ * one: provisioned instances exist before the run), and the provisioned
+ * bill, `instances` x 600 s (400 s in 5-minute increments) x 0.5 GB x
+ * $0.0000041667 per GB-s. */
+static void check_fleets(const char *out, const double cold[3],
+                         int instances)
 {
-    /* Requests of 0.1 s at 0 (a), 10 (b), 20 (c), 30 (a), 40 (b), 50 (c),
-     * 60 (c), keep-alive none: an on-demand instance serves one request
-     * and goes.  Functions by first appearance: a = 0, b = 1, c = 2. */
-    char path[1200], out[1100];
-    run_trace("outputs-pcf",
-              "t,dur,fn\n0,100,a\n10,100,b\n20,100,c\n30,100,a\n40,100,b\n"
-              "50,100,c\n60,100,c\n",
-              "{\"name\": \"pc\", \"memory_mb\": 512, \"keepalive\": "
-              "{\"policy\": \"none\"}, \"provisioned\": {\"count\": 1, "
-              "\"functions\": 2}}",
-              out, sizeof out);
+    char path[1200];
     snprintf(path, sizeof path, "%s/functions.csv", out);
     Table *t = table_read(path);
     cr_assert_eq(t->n_rows, 3);
-    const double arrivals[3] = {2, 2, 3}, cold[3] = {0, 2, 0};
+    const double arrivals[3] = {2, 2, 3};
+    double cold_total = 0;
     for (int r = 1; r <= 3; r++) {
         int fn = atoi(t->cell[r][col(t, "function")]);
         cr_assert(fn >= 0 && fn <= 2);
@@ -354,16 +357,50 @@ Test(outputs, provisioned_fleets_for_the_busiest_functions)
                            t->cell[r][col(t, "cold")]);
         cr_assert_float_eq(atof(t->cell[r][col(t, "instance_starts")]),
                            cold[fn], 1e-9);
+        cold_total += cold[fn];
     }
     table_free(t);
     snprintf(path, sizeof path, "%s/summary.csv", out);
     t = table_read(path);
     double usd = atof(t->cell[1][col(t, "cost_provisioned_usd")]);
-    fprintf(stderr, "provisioned fleets: $%.10g (hand: $%.10g)\n", usd,
-            2 * 600 * 0.5 * 0.0000041667);
-    cr_assert_float_eq(usd, 2 * 600 * 0.5 * 0.0000041667, 1e-12);
-    cr_assert_float_eq(atof(t->cell[1][col(t, "cold_starts")]), 2, 1e-9);
+    double hand = instances * 600 * 0.5 * 0.0000041667;
+    fprintf(stderr, "%d provisioned instances: $%.10g (hand: $%.10g)\n",
+            instances, usd, hand);
+    cr_assert_float_eq(usd, hand, 1e-12);
+    cr_assert_float_eq(atof(t->cell[1][col(t, "cold_starts")]), cold_total,
+                       1e-9);
     table_free(t);
+}
+
+Test(outputs, provisioned_fleets_for_the_busiest_functions)
+{
+    /* Keep-alive none: an on-demand instance serves one request and goes.
+     * One provisioned instance for each of the 2 busiest functions, c (3
+     * arrivals) and a (2, the lower index of the tie with b): b's two
+     * requests start cold. */
+    char out[1100];
+    run_trace("outputs-pcf", FLEET_TRACE,
+              "{\"name\": \"pc\", \"memory_mb\": 512, \"keepalive\": "
+              "{\"policy\": \"none\"}, \"provisioned\": {\"count\": 1, "
+              "\"functions\": 2}}",
+              out, sizeof out);
+    const double cold[3] = {0, 2, 0};
+    check_fleets(out, cold, 2);
+}
+
+Test(outputs, provisioned_fleets_for_named_functions)
+{
+    /* by_function {"b": 2, "c": 1, "a": 0}: a (no provisioned instance)
+     * starts cold both times, b's two and c's one take every request of
+     * theirs (c's three come 10 s apart). */
+    char out[1100];
+    run_trace("outputs-pcn", FLEET_TRACE,
+              "{\"name\": \"pc\", \"memory_mb\": 512, \"keepalive\": "
+              "{\"policy\": \"none\"}, \"provisioned\": {\"by_function\": "
+              "{\"b\": 2, \"c\": 1, \"a\": 0}}}",
+              out, sizeof out);
+    const double cold[3] = {2, 0, 0};
+    check_fleets(out, cold, 3);
 }
 
 /* One value: csv_num and %.17g agree byte for byte. */
