@@ -113,6 +113,14 @@ void world_census(World *w,
                                 const char *app, const char *id),
                   void *ctx);
 
+/* world_census without the arrivals (each visit's count is 0): only the
+ * names, from a second reader of the workload (a trace without its
+ * functions' names up front is still read to its end for them). */
+void world_census_names(World *w,
+                        void (*visit)(void *ctx, int fn, uint64_t arrivals,
+                                      const char *app, const char *id),
+                        void *ctx);
+
 /* Calls visit(req, arg) for every request in the pool (live or not; test
  * req->live). */
 void world_each_request(World *w, void (*visit)(void *obj, void *arg),

@@ -2064,7 +2064,7 @@ static void named_count(void *ctx, int fn, uint64_t arrivals,
 static void choose_named_fleets(SrvPool *s)
 {
     NamedCounts nc = {s->alt, xcalloc((size_t)s->n_fn, sizeof(int))};
-    world_census(s->w, named_count, &nc);
+    world_census_names(s->w, named_count, &nc); /* (no counts needed) */
     s->pcf = xcalloc((size_t)s->alt->n_prov_named, sizeof *s->pcf);
     for (int i = 0; i < s->n_fn; i++) {
         if (nc.count[i] < 0 || s->n_pcf == s->alt->n_prov_named)

@@ -677,10 +677,11 @@ void world_function_names(World *w, int fn, const char **app,
         *id = w->rc->model_name != NULL ? w->rc->model_name : "";
 }
 
-void world_census(World *w,
-                  void (*visit)(void *ctx, int fn, uint64_t arrivals,
-                                const char *app, const char *id),
-                  void *ctx)
+/* world_census, counting the arrivals or not. */
+static void census(World *w, int count_arrivals,
+                   void (*visit)(void *ctx, int fn, uint64_t arrivals,
+                                 const char *app, const char *id),
+                   void *ctx)
 {
     const RunConfig *rc = w->rc;
     gsl_rng *r = rng_create(rc->seed, rc->rep, RNG_ARRIVALS, 0);
@@ -688,7 +689,7 @@ void world_census(World *w,
     memset(&st, 0, sizeof st);
     w->arr_type->init(&st, rc->wl, r);
     uint64_t *count = xcalloc((size_t)w->n_fn, sizeof *count);
-    for (;;) {
+    while (count_arrivals) {
         SimTime t = w->arr_type->next(&st, rc->wl, r);
         if (t >= rc->horizon)
             break;
@@ -706,6 +707,22 @@ void world_census(World *w,
     if (w->arr_type->fini != NULL)
         w->arr_type->fini(&st);
     gsl_rng_free(r);
+}
+
+void world_census(World *w,
+                  void (*visit)(void *ctx, int fn, uint64_t arrivals,
+                                const char *app, const char *id),
+                  void *ctx)
+{
+    census(w, 1, visit, ctx);
+}
+
+void world_census_names(World *w,
+                        void (*visit)(void *ctx, int fn, uint64_t arrivals,
+                                      const char *app, const char *id),
+                        void *ctx)
+{
+    census(w, 0, visit, ctx);
 }
 
 void world_each_request(World *w, void (*visit)(void *obj, void *arg),
