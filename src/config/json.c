@@ -194,6 +194,15 @@ int json_expect_object(const JCtx *c, const cJSON *v, const char *path)
     return 0;
 }
 
+int json_check_unique_key(const JCtx *c, const cJSON *obj,
+                          const cJSON *it, const char *p)
+{
+    for (const cJSON *jt = obj->child; jt != it; jt = jt->next)
+        if (strcmp(jt->string, it->string) == 0)
+            return jerr(c, p, "duplicate key '%s'%s", it->string, "");
+    return 0;
+}
+
 int json_check_keys(const JCtx *c, const cJSON *obj, const char *path,
                     const char *const *allowed)
 {
@@ -207,9 +216,9 @@ int json_check_keys(const JCtx *c, const cJSON *obj, const char *path,
         if (!ok)
             return jerr(c, p, "unknown key '%s' (did you mean '%s'?)",
                         it->string, json_nearest(it->string, allowed));
-        for (const cJSON *jt = obj->child; jt != it; jt = jt->next)
-            if (strcmp(jt->string, it->string) == 0)
-                return jerr(c, p, "duplicate key '%s'%s", it->string, "");
+        int rc = json_check_unique_key(c, obj, it, p);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }

@@ -40,6 +40,11 @@ const char *json_path_key(char *buf, size_t size, const char *path,
                           const char *key);
 const char *json_path_index(char *buf, size_t size, const char *path, int i);
 
+/* Fails when member `it` of obj repeats the key of an earlier member
+ * (the error names path p, the member's). */
+int json_check_unique_key(const JCtx *c, const cJSON *obj,
+                          const cJSON *it, const char *p);
+
 /* Fails on a key not in `allowed` (NULL-terminated) or a duplicate key. */
 int json_check_keys(const JCtx *c, const cJSON *obj, const char *path,
                     const char *const *allowed);

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/rng.h"
 #include "../entity/storage.h"
 #include "../output/metrics.h"
 #include "../util/xalloc.h"
@@ -664,10 +663,8 @@ static int load_prov_named(const JCtx *c, const cJSON *v, const cJSON *named,
     for (const cJSON *e = named->child; e != NULL; e = e->next, k++) {
         char ep[512];
         json_path_key(ep, sizeof ep, np, e->string);
-        for (int j = 0; j < k; j++)
-            if (strcmp(a->prov_named[j].name, e->string) == 0)
-                return err_set(c->err, SIM_EINPUT, c->file,
-                               "%s: duplicate key '%s'", ep, e->string);
+        if ((rc = json_check_unique_key(c, named, e, ep)) < 0)
+            return rc;
         size_t len = strlen(e->string);
         for (size_t i = 0; i < len; i++)
             if ((unsigned char)e->string[i] < 0x20)
@@ -686,10 +683,7 @@ static int load_prov_named(const JCtx *c, const cJSON *v, const cJSON *named,
         snprintf(a->prov_named[k].name, PROV_NAME_MAX, "%s", e->string);
         a->prov_named[k].count = (int)count;
     }
-    a->n_prov_named = n;
-    a->n_prov = 1; /* the fleets' counts are their own: the step's is 0 */
-    a->prov[0].at_s = 0;
-    a->prov[0].count = 0;
+    a->n_prov_named = n; /* (and no schedule: n_prov stays 0) */
     return 0;
 }
 
@@ -2081,48 +2075,40 @@ static int is_composite(const cJSON *alt, const cJSON *defs)
                                  strcmp(v->valuestring, "rollout") == 0);
 }
 
-/* One deployment at `apath`: an alternative, or (is_part) a composite's
- * stage or version, which may name its own model. */
-/* What check_named found: for each entry, the functions it names and the
- * first of them. */
+/* match_named's tally: for each by_function entry, how many replayed
+ * functions it names, and the first error (a function two entries name). */
 typedef struct NamedHits {
+    const JCtx *c;
+    const AltSpec *a;
+    const char *np;
     int n[PROV_MAX_NAMED];
-    int fn[PROV_MAX_NAMED];
+    int rc;
 } NamedHits;
 
-/* Matches the replayed functions' names against by_function (once more
- * through the workload's reader, as a run's census does); a function two
- * entries name is refused here, the rest in check_named. */
+static void count_named(void *ctx, int fn, const char *app, const char *id)
+{
+    NamedHits *h = ctx;
+    int k, hits = id != NULL ? spec_prov_named_match(h->a, app, id, &k) : 0;
+    if (hits > 1 && h->rc == 0)
+        h->rc = err_set(h->c->err, SIM_EINPUT, h->c->file,
+                        "%s: two entries name function %d (app '%s', "
+                        "function_id '%s')",
+                        h->np, fn, app, id);
+    else if (hits == 1)
+        h->n[k]++;
+}
+
+/* Matches the replayed functions' names against by_function, read as a
+ * run reads them (workload_each_function_name). */
 static int match_named(const JCtx *c, const Scenario *sc, const AltSpec *a,
                        const char *np, NamedHits *h)
 {
-    const WorkloadSpec *wl = &sc->workload;
-    const ArrivalType *at = arrivals_find(wl->type);
-    gsl_rng *r = rng_create(sc->seed, 0, RNG_ARRIVALS, 0);
-    ArrivalState st;
-    memset(&st, 0, sizeof st);
     memset(h, 0, sizeof *h);
-    at->init(&st, wl, r);
-    int n_fn = at->functions != NULL ? at->functions(&st, wl) : 1;
-    int rc = 0;
-    for (int fn = 0; fn < n_fn && rc == 0 && at->function_ids != NULL;
-         fn++) {
-        const char *app = "", *id = NULL;
-        at->function_ids(&st, wl, fn, &app, &id);
-        int k, hits = id != NULL ? spec_prov_named_match(a, app, id, &k) : 0;
-        if (hits > 1) {
-            rc = err_set(c->err, SIM_EINPUT, c->file,
-                         "%s: two entries name function %d (app '%s', "
-                         "function_id '%s')",
-                         np, fn, app, id);
-        } else if (hits == 1 && h->n[k]++ == 0) {
-            h->fn[k] = fn;
-        }
-    }
-    if (at->fini != NULL)
-        at->fini(&st);
-    gsl_rng_free(r);
-    return rc;
+    h->c = c;
+    h->a = a;
+    h->np = np;
+    workload_each_function_name(&sc->workload, sc->seed, 0, count_named, h);
+    return h->rc;
 }
 
 /* by_function: a many-function workload, each name one replayed function,
@@ -2173,10 +2159,10 @@ static int check_named(const JCtx *c, const Scenario *sc, const AltSpec *a,
 static int check_provisioned(const JCtx *c, const Scenario *sc,
                              const AltSpec *a, const char *kp)
 {
-    if (a->n_prov == 0)
-        return 0;
     if (a->n_prov_named > 0)
         return check_named(c, sc, a, kp);
+    if (a->n_prov == 0)
+        return 0;
     int many = workload_multi_function(&sc->workload);
     if (many && a->prov_functions == 0)
         return err_set(c->err, SIM_EINPUT, c->file,
@@ -2208,6 +2194,8 @@ static int check_provisioned(const JCtx *c, const Scenario *sc,
     return 0;
 }
 
+/* One deployment at `apath`: an alternative, or (is_part) a composite's
+ * stage or version, which may name its own model. */
 static int load_alt_at(const JCtx *c, const cJSON *alt, const cJSON *defs,
                        const char *apath, int is_part, const Scenario *sc,
                        const Catalog *cat, AltSpec *a, char *catalog_date)

@@ -113,13 +113,13 @@ void world_census(World *w,
                                 const char *app, const char *id),
                   void *ctx);
 
-/* world_census without the arrivals (each visit's count is 0): only the
- * names, from a second reader of the workload (a trace without its
- * functions' names up front is still read to its end for them). */
-void world_census_names(World *w,
-                        void (*visit)(void *ctx, int fn, uint64_t arrivals,
-                                      const char *app, const char *id),
-                        void *ctx);
+/* world_census without the arrivals: visit(ctx, fn, app, id) for each
+ * function, names as in world_function_names, from a second reader of the
+ * workload that draws no arrival (workload_each_function_name). */
+void world_each_function_name(World *w,
+                              void (*visit)(void *ctx, int fn,
+                                            const char *app, const char *id),
+                              void *ctx);
 
 /* Calls visit(req, arg) for every request in the pool (live or not; test
  * req->live). */

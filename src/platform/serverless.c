@@ -2049,12 +2049,10 @@ typedef struct NamedCounts {
     int *count;
 } NamedCounts;
 
-static void named_count(void *ctx, int fn, uint64_t arrivals,
-                        const char *app, const char *id)
+static void named_count(void *ctx, int fn, const char *app, const char *id)
 {
     NamedCounts *nc = ctx;
     int k;
-    (void)arrivals;
     nc->count[fn] = spec_prov_named_match(nc->a, app, id, &k) == 1
                         ? nc->a->prov_named[k].count
                         : -1; /* config: each name is one function */
@@ -2064,7 +2062,7 @@ static void named_count(void *ctx, int fn, uint64_t arrivals,
 static void choose_named_fleets(SrvPool *s)
 {
     NamedCounts nc = {s->alt, xcalloc((size_t)s->n_fn, sizeof(int))};
-    world_census_names(s->w, named_count, &nc); /* (no counts needed) */
+    world_each_function_name(s->w, named_count, &nc);
     s->pcf = xcalloc((size_t)s->alt->n_prov_named, sizeof *s->pcf);
     for (int i = 0; i < s->n_fn; i++) {
         if (nc.count[i] < 0 || s->n_pcf == s->alt->n_prov_named)
@@ -2084,7 +2082,7 @@ static void choose_fleets(SrvPool *s)
 {
     for (int i = 0; i < s->n_fn; i++)
         s->fn[i].pc_fleet = -1;
-    if (s->alt->n_prov == 0)
+    if (!spec_has_provisioned(s->alt))
         return;
     if (s->alt->n_prov_named > 0) {
         choose_named_fleets(s);
@@ -2237,7 +2235,7 @@ static void *srv_create(World *w, const AltSpec *a)
     (void)rc_init;
     /* Provisioned instances exist, initialised, from time 0. */
     choose_fleets(s);
-    if (a->n_prov > 0)
+    if (spec_has_provisioned(a))
         on_provision(s);
     return s;
 }

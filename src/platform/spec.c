@@ -64,6 +64,11 @@ static int names_function(const char *name, const char *app, const char *id)
            strcmp(name + n + 1, id) == 0;
 }
 
+int spec_has_provisioned(const AltSpec *alt)
+{
+    return alt->n_prov > 0 || alt->n_prov_named > 0;
+}
+
 int spec_prov_named_match(const AltSpec *alt, const char *app,
                           const char *id, int *which)
 {

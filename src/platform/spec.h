@@ -218,8 +218,8 @@ typedef struct AltSpec {
                               arrivals first) each keep the count; 0 =
                               not given (one function: that one) */
     int n_prov_named;      /* by_function: named functions, each with its
-                              own count (then n_prov is 1, its count 0
-                              and prov_functions 0); 0 = none */
+                              own count (then n_prov and prov_functions
+                              are 0); 0 = none */
     ProvNamed prov_named[PROV_MAX_NAMED];
     PriceEntry price;      /* copied from the catalog */
     HwProfile hw;          /* copied from the model profile */
@@ -339,7 +339,12 @@ int spec_vm_engines(const VmSpec *vm);
  * memory").  Used when a scenario gives no vcpus. */
 double spec_lambda_vcpus(int memory_mb);
 
-/* Provisioned count at absolute time t (the schedule repeats daily). */
+/* Whether the alternative provisions instances: a count or schedule, or
+ * counts by_function. */
+int spec_has_provisioned(const AltSpec *alt);
+
+/* Provisioned count at absolute time t (the schedule repeats daily; 0
+ * without one). */
 int spec_prov_count_at(const AltSpec *alt, SimTime t);
 
 /* The by_function entries that name the function (app, id) -- app "" in

@@ -677,11 +677,10 @@ void world_function_names(World *w, int fn, const char **app,
         *id = w->rc->model_name != NULL ? w->rc->model_name : "";
 }
 
-/* world_census, counting the arrivals or not. */
-static void census(World *w, int count_arrivals,
-                   void (*visit)(void *ctx, int fn, uint64_t arrivals,
-                                 const char *app, const char *id),
-                   void *ctx)
+void world_census(World *w,
+                  void (*visit)(void *ctx, int fn, uint64_t arrivals,
+                                const char *app, const char *id),
+                  void *ctx)
 {
     const RunConfig *rc = w->rc;
     gsl_rng *r = rng_create(rc->seed, rc->rep, RNG_ARRIVALS, 0);
@@ -689,7 +688,7 @@ static void census(World *w, int count_arrivals,
     memset(&st, 0, sizeof st);
     w->arr_type->init(&st, rc->wl, r);
     uint64_t *count = xcalloc((size_t)w->n_fn, sizeof *count);
-    while (count_arrivals) {
+    for (;;) {
         SimTime t = w->arr_type->next(&st, rc->wl, r);
         if (t >= rc->horizon)
             break;
@@ -709,20 +708,30 @@ static void census(World *w, int count_arrivals,
     gsl_rng_free(r);
 }
 
-void world_census(World *w,
-                  void (*visit)(void *ctx, int fn, uint64_t arrivals,
-                                const char *app, const char *id),
-                  void *ctx)
+/* world_each_function_name's visit, with the model's name for an id the
+ * trace does not give (as world_function_names). */
+typedef struct NameVisit {
+    const RunConfig *rc;
+    void (*visit)(void *ctx, int fn, const char *app, const char *id);
+    void *ctx;
+} NameVisit;
+
+static void visit_name(void *ctx, int fn, const char *app, const char *id)
 {
-    census(w, 1, visit, ctx);
+    NameVisit *nv = ctx;
+    if (id == NULL)
+        id = nv->rc->model_name != NULL ? nv->rc->model_name : "";
+    nv->visit(nv->ctx, fn, app, id);
 }
 
-void world_census_names(World *w,
-                        void (*visit)(void *ctx, int fn, uint64_t arrivals,
-                                      const char *app, const char *id),
-                        void *ctx)
+void world_each_function_name(World *w,
+                              void (*visit)(void *ctx, int fn,
+                                            const char *app, const char *id),
+                              void *ctx)
 {
-    census(w, 0, visit, ctx);
+    NameVisit nv = {w->rc, visit, ctx};
+    workload_each_function_name(w->rc->wl, w->rc->seed, w->rc->rep,
+                                visit_name, &nv);
 }
 
 void world_each_request(World *w, void (*visit)(void *obj, void *arg),

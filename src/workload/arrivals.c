@@ -315,6 +315,30 @@ int workload_multi_function(const WorkloadSpec *wl)
            wl->trace.numbered;
 }
 
+void workload_each_function_name(const WorkloadSpec *wl, uint64_t seed,
+                                 uint32_t rep,
+                                 void (*visit)(void *ctx, int fn,
+                                               const char *app,
+                                               const char *id),
+                                 void *ctx)
+{
+    const ArrivalType *at = arrivals_find(wl->type);
+    gsl_rng *r = rng_create(seed, rep, RNG_ARRIVALS, 0);
+    ArrivalState st;
+    memset(&st, 0, sizeof st);
+    at->init(&st, wl, r);
+    int n_fn = at->functions != NULL ? at->functions(&st, wl) : 1;
+    for (int fn = 0; fn < (n_fn > 0 ? n_fn : 1); fn++) {
+        const char *app = "", *id = NULL;
+        if (at->function_ids != NULL)
+            at->function_ids(&st, wl, fn, &app, &id);
+        visit(ctx, fn, app, id);
+    }
+    if (at->fini != NULL)
+        at->fini(&st);
+    gsl_rng_free(r);
+}
+
 int workload_has_tokens(const WorkloadSpec *wl)
 {
     return strcmp(wl->type, "trace") == 0 &&

@@ -101,6 +101,18 @@ double arrivals_mean_rate(const WorkloadSpec *wl);
  * on its own instances (the Azure traces). */
 int workload_multi_function(const WorkloadSpec *wl);
 
+/* Calls visit(ctx, fn, app, id) for each of the workload's functions, with
+ * function_ids' names (id NULL where the trace names none), from a reader
+ * of its own opened on the arrival stream of (seed, rep): no arrival is
+ * drawn (a trace without its functions' names up front is still read to
+ * its end for them). */
+void workload_each_function_name(const WorkloadSpec *wl, uint64_t seed,
+                                 uint32_t rep,
+                                 void (*visit)(void *ctx, int fn,
+                                               const char *app,
+                                               const char *id),
+                                 void *ctx);
+
 /* Whether the workload's requests carry output token counts (LLM traffic:
  * a trace with a generated-tokens column), so that runs report the LLM
  * metrics (output/metrics.h, LLM_METRICS). */
