@@ -889,6 +889,8 @@ int merge_cmd(int argc, char **argv, FILE *out, FILE *errf)
     int nf = 0, rc = 0, *start = NULL;
     Rows rows = rows_holding(); /* the tables are written from them */
     char lock[1100] = "";
+    if ((rc = sweeptab_h5_ready(dir, &err)) < 0)
+        goto done;
     if ((rc = list_shards(dir, &files, &nf, &err)) < 0)
         goto done;
     if ((rc = outset_lock(dir, lock, sizeof lock, &err)) < 0)
@@ -992,6 +994,10 @@ int sweep_cmd(int argc, char **argv, FILE *out, FILE *errf)
     char *done = NULL;
     int *todo = NULL;
     char lock[1100] = "";
+    /* (an unsharded sweep ends writing sweep.h5: its library is loaded
+     * before any cell runs, so a missing one costs no run) */
+    if (K == 1 && (rc = sweeptab_h5_ready(dir, &err)) < 0)
+        goto out;
     if ((rc = mkdir_p(dir, &err)) < 0)
         goto out;
     /* An unsharded sweep writes the folder's tables: it takes the folder's

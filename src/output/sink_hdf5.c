@@ -21,8 +21,6 @@
 #include "../util/xalloc.h"
 
 #ifdef SIMSRV_HAVE_HDF5
-#include <hdf5.h>
-
 #include "h5util.h"
 
 #define CHUNK 65536
@@ -64,6 +62,8 @@ static hid_t record_type(void)
 
 static void *h5_open(const char *path, const char *const *meta, Err *err)
 {
+    if (h5_load(path, err) < 0)
+        return NULL;
     H5Sink *s = xcalloc(1, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
     outset_track(path);

@@ -95,4 +95,9 @@ void sweeptab_print_summary(FILE *fp, const SweepTable *t, int max_rows,
  * message. */
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err);
 
+/* Whether the folder `dir` can get its sweep.h5: 0, or a negative SIM_EIO
+ * code with err naming the file (the HDF5 library does not load), before
+ * any cell runs.  0 in a build without HDF5, which writes no sweep.h5. */
+int sweeptab_h5_ready(const char *dir, Err *err);
+
 #endif

@@ -31,8 +31,6 @@
 #include "stats.h"
 
 #ifdef SIMSRV_HAVE_HDF5
-#include <hdf5.h>
-
 #include "h5util.h"
 
 static int put_strings(hid_t loc, const char *name, const char *const *s,
@@ -227,8 +225,17 @@ static int write_file(const char *tmp, const SweepTable *t, Err *err)
     return rc;
 }
 
+int sweeptab_h5_ready(const char *dir, Err *err)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/sweep.h5", dir);
+    return h5_load(path, err);
+}
+
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err)
 {
+    if (h5_load(path, err) < 0)
+        return -SIM_EIO;
     outset_track(path);
     Err rerr;
     err_clear(&rerr);
@@ -245,6 +252,13 @@ int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err)
 }
 
 #else
+
+int sweeptab_h5_ready(const char *dir, Err *err)
+{
+    (void)dir;
+    (void)err;
+    return 0;
+}
 
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err)
 {
