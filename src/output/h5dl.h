@@ -3,11 +3,12 @@
  *
  * Why not linked.  Debian's libhdf5_serial links libcurl (for its S3 file
  * driver) and through it TLS, Kerberos, LDAP and more: some thirty shared
- * libraries whose loading and start-up code took about 15 ms of every
- * simsrv process, HDF5 written or not -- a tenth of a whole 10^6 s run of
- * the SimFaaS README workload (scenarios/simfaas-readme.json), and most of
- * `simsrv --version`.  Now only a run that writes requests.h5 or sweep.h5
- * pays for it, once.
+ * libraries whose loading and start-up code took about 9 ms of every
+ * simsrv process, HDF5 written or not: `simsrv --version` took 12.3 ms
+ * with them and takes 3.2 ms without, and a whole 10^6 s run of the SimFaaS
+ * README workload (scenarios/simfaas-readme.json) 0.144 s and 0.132 s
+ * (medians, release builds).  Now only a run that writes requests.h5 or
+ * sweep.h5 pays for it, once.
  *
  * Representation.  A table of pointers, one per function the writers call
  * and one per global id they read (H5T_NATIVE_DOUBLE and the like are the
