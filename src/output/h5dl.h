@@ -105,6 +105,9 @@ int h5dl_load(char *why, size_t n);
  * same release elsewhere), else the build's soname. */
 const char *h5dl_library(void);
 
+/* One macro per entry of the two lists above.  A name the writers use that
+ * is missing here fails the link (simsrv does not link HDF5), and one here
+ * that the lists lack fails the compile (no such member). */
 #ifndef H5DL_IMPLEMENTATION
 #define H5check_version (h5dl.H5check_version)
 #define H5open (h5dl.H5open)
