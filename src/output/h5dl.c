@@ -7,22 +7,19 @@
  * A process that already has the library (a test that reads HDF5 files
  * links it) gets that copy back from dlopen, so both see one library.
  */
-#define _GNU_SOURCE /* RTLD_* is POSIX; nothing else GNU is needed */
+#define _GNU_SOURCE /* for RTLD_DEFAULT (glibc, BSDs); RTLD_* else POSIX */
 #define H5DL_IMPLEMENTATION
 #include "h5dl.h"
 
 #ifdef SIMSRV_HAVE_HDF5
 #include <dlfcn.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #ifndef SIMSRV_HDF5_SONAME
 #define SIMSRV_HDF5_SONAME "libhdf5_serial.so.103"
 #endif
 
-H5dl h5dl;
-static int loaded;
+H5dl h5dl; /* loaded iff its members are set: H5open first of all */
 
 const char *h5dl_library(void)
 {
@@ -30,52 +27,48 @@ const char *h5dl_library(void)
     return lib != NULL && lib[0] != '\0' ? lib : SIMSRV_HDF5_SONAME;
 }
 
-/* dlsym into *slot; 0, or -1 with the missing name in why.  A global id
- * is looked up in the process's global scope first: a program linked with
- * HDF5 that reads one of them itself (a test reading HDF5 files) holds a
- * copy of the variable (a copy relocation), and the library then reads and
- * writes that copy, not its own, which dlsym on the handle would give. */
-static int bind(void *lib, const char *name, int data, void **slot,
-                char *why, size_t n)
+/* The address of `name`, or NULL.  A global id (data) is looked up in
+ * the process's global scope first: a program linked with HDF5 that reads
+ * one of them itself (a test reading HDF5 files) holds a copy of the
+ * variable (a copy relocation), and the library then reads and writes that
+ * copy, not its own, which dlsym on the handle would give. */
+static void *bind(void *lib, const char *name, int data)
 {
-    *slot = data ? dlsym(RTLD_DEFAULT, name) : NULL;
-    if (*slot == NULL)
-        *slot = dlsym(lib, name);
-    if (*slot != NULL)
-        return 0;
-    snprintf(why, n, "%s has no %s: not the HDF5 this simsrv was built for",
-             h5dl_library(), name);
-    return -1;
+    void *p = data ? dlsym(RTLD_DEFAULT, name) : NULL;
+    return p != NULL ? p : dlsym(lib, name);
 }
 
-int h5dl_load(char *why, size_t n)
+int h5dl_load(const char *path, Err *err)
 {
-    if (loaded)
+    if (h5dl.H5open != NULL)
         return 0;
     void *lib = dlopen(h5dl_library(), RTLD_NOW | RTLD_LOCAL);
     if (lib == NULL) {
         const char *e = dlerror(); /* (it names the library) */
-        snprintf(why, n, "cannot load the HDF5 library: %s",
-                 e != NULL ? e : h5dl_library());
-        return -1;
+        return err_set(err, SIM_EIO, path, "cannot load the HDF5 library: %s",
+                       e != NULL ? e : h5dl_library());
     }
     H5dl t;
-#define H5DL_BIND_FN(ret, name, params)                                     \
-    if (bind(lib, #name, 0, (void **)(void *)&t.name, why, n) < 0)           \
-        goto fail;
-#define H5DL_BIND_ID(name)                                                  \
-    if (bind(lib, #name, 1, (void **)(void *)&t.name, why, n) < 0)           \
-        goto fail;
+    const char *missing = NULL;
+#define H5DL_BIND(name, data)                                               \
+    if (missing == NULL &&                                                  \
+        (*(void **)(void *)&t.name = bind(lib, #name, data)) == NULL)       \
+        missing = #name;
+#define H5DL_BIND_FN(ret, name, params) H5DL_BIND(name, 0)
+#define H5DL_BIND_ID(name) H5DL_BIND(name, 1)
     H5DL_FUNCS(H5DL_BIND_FN)
     H5DL_IDS(H5DL_BIND_ID)
 #undef H5DL_BIND_FN
 #undef H5DL_BIND_ID
+#undef H5DL_BIND
+    if (missing != NULL) {
+        dlclose(lib);
+        return err_set(err, SIM_EIO, path,
+                       "%s has no %s: not the HDF5 this simsrv was built for",
+                       h5dl_library(), missing);
+    }
     h5dl = t;
-    loaded = 1;
     return 0;
-fail:
-    dlclose(lib);
-    return -1;
 }
 
 #else

@@ -29,7 +29,8 @@
 
 #ifdef SIMSRV_HAVE_HDF5
 #include <hdf5.h>
-#include <stddef.h>
+
+#include "../util/err.h"
 
 /* X(return type, name, parameter list): the functions the writers call. */
 #define H5DL_FUNCS(X)                                                       \
@@ -97,9 +98,9 @@ typedef struct H5dl {
 extern H5dl h5dl;
 
 /* Loads the library and fills h5dl (once; later calls return at once):
- * 0, or -1 with a one-line reason in why[n] (the library missing, or a
- * symbol it lacks). */
-int h5dl_load(char *why, size_t n);
+ * 0, or a negative SIM_EIO code with err naming `path`, the file that was
+ * to be written, and why (the library missing, or a symbol it lacks). */
+int h5dl_load(const char *path, Err *err);
 
 /* The library h5dl_load opens: $SIMSRV_HDF5_LIB when set (an HDF5 of the
  * same release elsewhere), else the build's soname. */

@@ -5,14 +5,6 @@
 
 #ifdef SIMSRV_HAVE_HDF5
 
-int h5_load(const char *path, Err *err)
-{
-    char why[512];
-    if (h5dl_load(why, sizeof why) == 0)
-        return 0;
-    return err_set(err, SIM_EIO, path, "%s", why);
-}
-
 void h5_attr_string(hid_t loc, const char *name, const char *value)
 {
     hid_t type = H5Tcopy(H5T_C_S1);

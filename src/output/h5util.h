@@ -1,18 +1,14 @@
 /*
  * h5util.h - small HDF5 helpers shared by the HDF5 writers (sweep.h5,
  * requests.h5).  Only compiled with HDF5 support.  The library is loaded
- * at a writer's first need (h5dl.h): h5_load() comes before anything else.
+ * at a writer's first need (h5dl.h): h5dl_load() comes before anything
+ * else.
  */
 #ifndef SIM_OUTPUT_H5UTIL_H
 #define SIM_OUTPUT_H5UTIL_H
 
 #ifdef SIMSRV_HAVE_HDF5
-#include "../util/err.h"
 #include "h5dl.h"
-
-/* Loads the HDF5 library (once): 0, or a negative SIM_EIO code with err
- * naming `path`, the file that was to be written, and why. */
-int h5_load(const char *path, Err *err);
 
 /* A variable-length string attribute `name` = `value` on `loc`. */
 void h5_attr_string(hid_t loc, const char *name, const char *value);

@@ -62,7 +62,7 @@ static hid_t record_type(void)
 
 static void *h5_open(const char *path, const char *const *meta, Err *err)
 {
-    if (h5_load(path, err) < 0)
+    if (h5dl_load(path, err) < 0)
         return NULL;
     H5Sink *s = xcalloc(1, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);

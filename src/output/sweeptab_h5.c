@@ -229,12 +229,12 @@ int sweeptab_h5_ready(const char *dir, Err *err)
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/sweep.h5", dir);
-    return h5_load(path, err);
+    return h5dl_load(path, err);
 }
 
 int sweeptab_write_h5(const char *path, const SweepTable *t, Err *err)
 {
-    if (h5_load(path, err) < 0)
+    if (h5dl_load(path, err) < 0)
         return -SIM_EIO;
     outset_track(path);
     Err rerr;

@@ -665,6 +665,15 @@ double world_function_memory_mb(World *w, int fn)
                : 0.0;
 }
 
+/* A function's id as the world names it: the trace's, else (none given)
+ * the model's name. */
+static const char *id_or_model(const RunConfig *rc, const char *id)
+{
+    if (id != NULL)
+        return id;
+    return rc->model_name != NULL ? rc->model_name : "";
+}
+
 void world_function_names(World *w, int fn, const char **app,
                           const char **id)
 {
@@ -673,8 +682,7 @@ void world_function_names(World *w, int fn, const char **app,
     *id = NULL;
     if (w->arr_type->function_ids != NULL)
         w->arr_type->function_ids(&w->arr, w->rc->wl, fn, app, id);
-    if (*id == NULL)
-        *id = w->rc->model_name != NULL ? w->rc->model_name : "";
+    *id = id_or_model(w->rc, *id);
 }
 
 void world_census(World *w,
@@ -698,9 +706,7 @@ void world_census(World *w,
         const char *app = "", *id = NULL;
         if (w->arr_type->function_ids != NULL)
             w->arr_type->function_ids(&st, rc->wl, fn, &app, &id);
-        if (id == NULL)
-            id = rc->model_name != NULL ? rc->model_name : "";
-        visit(ctx, fn, count[fn], app, id);
+        visit(ctx, fn, count[fn], app, id_or_model(rc, id));
     }
     free(count);
     if (w->arr_type->fini != NULL)
@@ -708,8 +714,8 @@ void world_census(World *w,
     gsl_rng_free(r);
 }
 
-/* world_each_function_name's visit, with the model's name for an id the
- * trace does not give (as world_function_names). */
+/* world_each_function_name's visit, with ids as world_function_names
+ * gives them. */
 typedef struct NameVisit {
     const RunConfig *rc;
     void (*visit)(void *ctx, int fn, const char *app, const char *id);
@@ -719,9 +725,7 @@ typedef struct NameVisit {
 static void visit_name(void *ctx, int fn, const char *app, const char *id)
 {
     NameVisit *nv = ctx;
-    if (id == NULL)
-        id = nv->rc->model_name != NULL ? nv->rc->model_name : "";
-    nv->visit(nv->ctx, fn, app, id);
+    nv->visit(nv->ctx, fn, app, id_or_model(nv->rc, id));
 }
 
 void world_each_function_name(World *w,

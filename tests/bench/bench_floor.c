@@ -8,9 +8,10 @@
  * events with lazy keep-alive timers, a heap of idle instances by creation,
  * state-time integrals, a latency histogram bucket, millisecond billing.
  * Nothing else: no configuration, components, policies, executors, per-
- * function state or outputs.  It is not simsrv and shares none of its code;
- * it answers how much of simsrv's time any program computing the same
- * needs on this machine (README, Benchmarks).
+ * function state or outputs.  It is not simsrv and shares none of its code
+ * but the generator's step (core/rng.h, inline); it answers how much of
+ * simsrv's time any program computing the same needs on this machine
+ * (README, Benchmarks).
  *
  * Prints the run's figures (to show it simulates the workload: its cold
  * start share, mean busy and idle instances) and the median wall time of
@@ -24,10 +25,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/rng.h"
+
 typedef int64_t Us;
 
 typedef struct Floor {
-    uint64_t rng[4];
+    XoState rng;
     /* pending events: (t, order) min-heap; kind 0 a request's end, 1 an
      * instance's keep-alive timer */
     struct Ev {
@@ -62,24 +65,15 @@ typedef struct Floor {
 enum { GONE, IDLE, BUSY };
 enum { MAX_LIVE = 1 << 16 };
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t next_u64(Floor *f)
+/* A uniform draw on a 2^-53 grid in [0, 1), and an exponential one. */
+static double uniform(Floor *f)
 {
-    uint64_t *s = f->rng;
-    uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return r;
+    return (double)(rng_xo_next(&f->rng) >> 11) * 0x1.0p-53;
 }
 
 static double exp_s(Floor *f, double mean_s)
 {
-    return -mean_s * log(1.0 - (double)(next_u64(f) >> 11) * 0x1.0p-53);
+    return -mean_s * log(1.0 - uniform(f));
 }
 
 static Us to_us(double s) { return (Us)(s * 1e6 + 0.5); }
@@ -210,7 +204,7 @@ static int hist_bucket(Us v)
 
 static void on_arrival(Floor *f, Us now)
 {
-    double u = (double)(next_u64(f) >> 11) * 0x1.0p-53;
+    double u = uniform(f);
     int r = f->n_free_req ? f->free_req[--f->n_free_req] : f->n_req++;
     int x;
     if (r >= MAX_LIVE)
@@ -225,6 +219,8 @@ static void on_arrival(Floor *f, Us now)
         x = f->n_free_inst ? f->free_inst[--f->n_free_inst] : f->n_inst++;
         if (x >= MAX_LIVE)
             abort();
+        /* (its id: the events so far, which grow, so ids follow
+         * creation) */
         f->inst[x] = (struct Inst){0, -1, (uint64_t)f->events, 0, GONE, -1};
         f->count[GONE]++;
         f->req[r].run = to_us(-2.244 * log(1.0 - u));
@@ -340,10 +336,8 @@ int main(int argc, char **argv)
     Floor f;
     for (int k = 0; k < runs; k++) {
         memset(&f, 0, sizeof f);
-        f.rng[0] = 0x9E3779B97F4A7C15u;
-        f.rng[1] = 0xBF58476D1CE4E5B9u;
-        f.rng[2] = 0x94D049BB133111EBu;
-        f.rng[3] = 0x2545F4914F6CDD1Du;
+        f.rng = (XoState){{0x9E3779B97F4A7C15u, 0xBF58476D1CE4E5B9u,
+                           0x94D049BB133111EBu, 0x2545F4914F6CDD1Du}};
         f.inst = calloc(MAX_LIVE, sizeof *f.inst);
         f.idle = malloc(MAX_LIVE * sizeof *f.idle);
         f.free_inst = malloc(MAX_LIVE * sizeof *f.free_inst);

@@ -81,7 +81,10 @@ SIMSRV_HDF5_LIB=$missing refused "sweep, no library" "$work/sw/sweep.h5" \
 SIMSRV_HDF5_LIB=$missing "$simsrv" sweep "$work/w.json" --out "$work/sk" -q \
     --shard 0/2 > /dev/null 2>&1 ||
     fail "a shard (which writes no sweep.h5) needed the library"
-[ -s "$work/sk/shard-0-of-2.csv" ] || fail "the shard wrote no rows"
+# 2 points x 2 replications = 4 cells: shard 0 of 2 holds cells 0 and 2
+# (below its two header lines)
+rows=$(tail -n +3 "$work/sk/shard-0-of-2.csv" | wc -l)
+[ "$rows" -eq 2 ] || fail "shard 0/2 holds $rows cells, not 2"
 "$simsrv" sweep "$work/w.json" --out "$work/sk" -q --shard 1/2 \
     > /dev/null 2>&1 || fail "the second shard failed"
 cp -a "$work/sk" "$work/sk.before"
